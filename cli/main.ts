@@ -6,6 +6,7 @@ const commands: Record<string, {summary: string; load: () => Promise<Command>}> 
   start: {summary: "recorder on live Binance + notebook preview", load: async () => (await import("./commands/demo.js")).start},
   record: {summary: "stream Binance trades into the Parquet lake and serve the live feed", load: async () => (await import("./commands/record.js")).record},
   simulate: {summary: "a local Binance-compatible server with synthetic cointegrated trades", load: async () => (await import("./commands/simulate.js")).simulate},
+  analyze: {summary: "hedge ratios, cointegration tests and a backtest for two price columns of a CSV", load: async () => (await import("./commands/analyze.js")).analyze},
   status: {summary: "print a running recorder's health", load: async () => (await import("./commands/status.js")).status}
 };
 

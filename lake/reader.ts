@@ -1,0 +1,60 @@
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {readdir} from "node:fs/promises";
+import {join} from "node:path";
+import type {TradeColumns} from "../src/lib/bars.js";
+import {ticksGlob} from "./layout.js";
+
+/** Symbols with at least one partition folder in the lake, sorted. */
+export async function lakeSymbols(lake: string): Promise<string[]> {
+  try {
+    const entries = await readdir(join(lake, "ticks"));
+    return entries.filter((e) => e.startsWith("symbol=")).map((e) => e.slice("symbol=".length)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Whether a symbol has any published tick file (DuckDB's read_parquet fails on an empty glob). */
+async function hasTickFiles(lake: string, symbol: string): Promise<boolean> {
+  const root = join(lake, "ticks", `symbol=${symbol}`);
+  try {
+    for (const date of await readdir(root)) {
+      if ((await readdir(join(root, date))).some((f) => f.endsWith(".parquet") && !f.startsWith("."))) return true;
+    }
+  } catch {
+    // no such symbol
+  }
+  return false;
+}
+
+export interface TradeRange {
+  /** Inclusive lower bound, ms since the UTC epoch. */
+  from?: number;
+  /** Exclusive upper bound, ms since the UTC epoch. */
+  to?: number;
+}
+
+/** Reads one symbol's trades from the lake as columns ordered by trade id (empty when there are none). */
+export async function readTrades(connection: DuckDBConnection, lake: string, symbol: string, {from = 0, to = 8.64e15}: TradeRange = {}): Promise<TradeColumns & {length: number}> {
+  const columns = {id: [] as number[], time: [] as number[], price: [] as number[], qty: [] as number[], isBuyerMaker: [] as boolean[], length: 0};
+  if (!(await hasTickFiles(lake, symbol))) return columns;
+  const result = await connection.run(
+    `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker
+     FROM read_parquet($glob, hive_partitioning = true)
+     WHERE time >= epoch_ms($from::BIGINT) AND time < epoch_ms($to::BIGINT)
+     ORDER BY trade_id`,
+    {glob: ticksGlob(lake, symbol), from: String(from), to: String(to)}
+  );
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [id, time, price, qty, maker] = [0, 1, 2, 3, 4].map((i) => chunk.getColumnVector(i));
+    for (let j = 0; j < chunk.rowCount; ++j) {
+      columns.id.push(id.getItem(j) as number);
+      columns.time.push(time.getItem(j) as number);
+      columns.price.push(price.getItem(j) as number);
+      columns.qty.push(qty.getItem(j) as number);
+      columns.isBuyerMaker.push(maker.getItem(j) as boolean);
+    }
+  }
+  columns.length = columns.id.length;
+  return columns;
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Runs Observable Framework (`build` or `preview`) so that it never needs the internet:
+//  1. seeds Framework's npm version cache (.observablehq/cache/_npm/<name>@<version>/) for the libraries
+//     it looks up while bundling its own client; without these it asks the npm registry for "latest";
+//  2. for `build`, deletes cached data-loader outputs (keeping _npm and _node) so every build re-reads
+//     the current lake instead of serving stale snapshots;
+//  3. turns Framework's telemetry off.
+// Usage: node scripts/observable.js build|preview [framework options]
+import {spawn} from "node:child_process";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {createRequire} from "node:module";
+import {dirname, join} from "node:path";
+import {fileURLToPath} from "node:url";
+
+const project = join(dirname(fileURLToPath(import.meta.url)), "..");
+const cache = join(project, "src", ".observablehq", "cache");
+const require = createRequire(join(project, "package.json"));
+
+// The libraries Framework resolves while bundling its client and standard library (see its libraries.js).
+const libraries = [
+  "@observablehq/plot", "@observablehq/inputs", "@observablehq/sample-datasets", "@observablehq/duckdb",
+  "@observablehq/sqlite", "@observablehq/dot", "@observablehq/mermaid", "@observablehq/tex", "@duckdb/duckdb-wasm",
+  "apache-arrow", "arquero", "d3", "d3-dsv", "echarts", "htl", "leaflet", "lodash", "mapbox-gl", "parquet-wasm",
+  "react", "react-dom", "topojson-client", "katex", "vega", "vega-lite", "vega-lite-api"
+];
+
+function installedVersion(name) {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+  } catch {
+    return "0.0.0-offline"; // not installed: any version marks it as known; pages never import it
+  }
+}
+
+export function seedNpmCache() {
+  for (const name of libraries) mkdirSync(join(cache, "_npm", `${name}@${installedVersion(name)}`), {recursive: true});
+}
+
+export function clearLoaderOutputs() {
+  if (!existsSync(cache)) return;
+  for (const entry of readdirSync(cache)) if (entry !== "_npm" && entry !== "_node") rmSync(join(cache, entry), {recursive: true, force: true});
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [command, ...args] = process.argv.slice(2);
+  if (command !== "build" && command !== "preview") {
+    console.error("usage: node scripts/observable.js build|preview [options]");
+    process.exit(2);
+  }
+  seedNpmCache();
+  if (command === "build") clearLoaderOutputs();
+  const bin = join(project, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+  const child = spawn(process.execPath, [bin, command, ...args], {
+    cwd: project,
+    stdio: "inherit",
+    env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${join(project, "node_modules", ".bin")}:${process.env.PATH}`}
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

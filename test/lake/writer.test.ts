@@ -1,0 +1,68 @@
+import {mkdtemp, readdir, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {withDuckDB} from "../../lake/duckdb.js";
+import {readTrades} from "../../lake/reader.js";
+import {LakeWriter, lastStoredId} from "../../lake/writer.js";
+
+let lake: string;
+beforeEach(async () => void (lake = await mkdtemp(join(tmpdir(), "pairbook-lake-"))));
+afterEach(async () => rm(lake, {recursive: true, force: true}));
+
+const midnight = Date.UTC(2026, 10, 20, 24, 0, 0); // 2026-11-21T00:00:00Z
+const trade = (id: number, time: number, price = 100 + id / 10) => ({id, time, price, qty: 0.5 + (id % 3), isBuyerMaker: id % 2 === 0});
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
+  return out.sort();
+}
+
+describe("LakeWriter", () => {
+  it("publishes one file per symbol-day, split at UTC midnight, and reads back every trade", async () => {
+    const writer = await LakeWriter.open(lake, ["BTCUSDT"]);
+    const trades = [trade(10, midnight - 1500), trade(11, midnight - 1), trade(12, midnight), trade(13, midnight + 700)];
+    for (const t of trades) expect(writer.add("BTCUSDT", t)).toBe("accepted");
+    const {files, trades: n} = await writer.close();
+    expect(n).toBe(4);
+    expect(files).toHaveLength(2);
+    expect(await listFiles(lake)).toEqual([
+      "ticks/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
+      "ticks/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet"
+    ]);
+    const read = await withDuckDB((c) => readTrades(c, lake, "BTCUSDT"));
+    expect(read.id).toEqual([10, 11, 12, 13]);
+    expect(read.time).toEqual(trades.map((t) => t.time));
+    expect(read.price).toEqual(trades.map((t) => t.price));
+    expect(read.qty).toEqual(trades.map((t) => t.qty));
+    expect(read.isBuyerMaker).toEqual(trades.map((t) => t.isBuyerMaker));
+  });
+
+  it("drops duplicates by id, also across a restart", async () => {
+    const first = await LakeWriter.open(lake, ["ETHUSDT"]);
+    for (const id of [1, 2, 3, 2, 3]) first.add("ETHUSDT", trade(id, midnight + id));
+    await first.close();
+    expect(await lastStoredId(lake, "ETHUSDT")).toBe(3);
+    const second = await LakeWriter.open(lake, ["ETHUSDT"]);
+    expect(second.lastId("ETHUSDT")).toBe(3);
+    expect(second.add("ETHUSDT", trade(3, midnight + 3))).toBe("duplicate");
+    expect(second.add("ETHUSDT", trade(4, midnight + 4))).toBe("accepted");
+    await second.close();
+    const read = await withDuckDB((c) => readTrades(c, lake, "ETHUSDT"));
+    expect(read.id).toEqual([1, 2, 3, 4]);
+  });
+
+  it("reads a time range with the lower bound inclusive and the upper exclusive", async () => {
+    const writer = await LakeWriter.open(lake, ["SOLUSDT"]);
+    for (let id = 0; id < 10; ++id) writer.add("SOLUSDT", trade(id, midnight + id * 1000));
+    await writer.close();
+    const read = await withDuckDB((c) => readTrades(c, lake, "SOLUSDT", {from: midnight + 2000, to: midnight + 5000}));
+    expect(read.id).toEqual([2, 3, 4]);
+  });
+
+  it("reads nothing, without error, for a symbol that has no files", async () => {
+    const read = await withDuckDB((c) => readTrades(c, lake, "NOPEUSDT"));
+    expect(read.length).toBe(0);
+  });
+});

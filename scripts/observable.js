@@ -24,6 +24,7 @@ const libraries = [
   "react", "react-dom", "topojson-client", "katex", "vega", "vega-lite", "vega-lite-api"
 ];
 
+/** @param {string} name */
 function installedVersion(name) {
   try {
     return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
@@ -55,6 +56,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     stdio: "inherit",
     env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${join(project, "node_modules", ".bin")}:${process.env.PATH}`}
   });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -1,0 +1,70 @@
+import {resolve} from "node:path";
+import {RestError} from "../../recorder/binance/rest.js";
+import {startRecorder} from "../../recorder/recorder.js";
+import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag} from "../command.js";
+import {onShutdown} from "../shutdown.js";
+
+export const binanceWsUrl = "wss://stream.binance.com:9443";
+export const binanceRestUrl = "https://api.binance.com";
+export const defaultSymbols = ["BTCUSDT", "ETHUSDT"];
+
+export const record: Command = {
+  name: "record",
+  summary: "Stream Binance trades into the Parquet lake and serve the live feed",
+  usage: `Usage: pairbook record [options]
+
+Options:
+  --symbols LIST       comma-separated symbols (default ${defaultSymbols.join(",")})
+  --lake DIR           lake folder (default ./data)
+  --ws-url URL         WebSocket base URL (default ${binanceWsUrl})
+  --rest-url URL       REST base URL (default ${binanceRestUrl})
+  --live-host HOST     live feed and /health host (default 127.0.0.1)
+  --live-port PORT     live feed and /health port (default 8787)
+  --flush-interval S   seconds between Parquet publishes (default 2)
+
+Symbols are checked against GET /api/v3/exchangeInfo before streaming.
+SIGINT/SIGTERM publish every received trade and exit 0.
+
+Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown symbol;
+            3 exchange endpoint unreachable; 4 live port already in use.`,
+  async run(argv) {
+    const {values} = parseFlags(argv, {
+      symbols: {type: "string"},
+      lake: {type: "string"},
+      "ws-url": {type: "string"},
+      "rest-url": {type: "string"},
+      "live-host": {type: "string"},
+      "live-port": {type: "string"},
+      "flush-interval": {type: "string"}
+    });
+    const config = {
+      symbols: symbolsFlag(values.symbols, defaultSymbols),
+      lake: resolve(values.lake ?? "data"),
+      wsUrl: values["ws-url"] ?? binanceWsUrl,
+      restUrl: values["rest-url"] ?? binanceRestUrl,
+      liveHost: values["live-host"] ?? "127.0.0.1",
+      livePort: intFlag(values["live-port"], "live-port", 8787, {min: 0, max: 65535}),
+      flushMs: numberFlag(values["flush-interval"], "flush-interval", 2, {min: 0.1, max: 60}) * 1000,
+      log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`)
+    };
+    let recorder;
+    try {
+      recorder = await startRecorder(config);
+    } catch (error) {
+      if (error instanceof RestError) {
+        if (error.code === -1121 || /unknown symbol|not trading/.test(error.message)) throw new CliError(error.message, 2);
+        const offline = config.restUrl === binanceRestUrl ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead." : "";
+        throw new CliError(`${error.message}${offline}`, 3);
+      }
+      if (/already in use/.test((error as Error).message)) throw new CliError((error as Error).message, 4);
+      throw error;
+    }
+    config.log(`recording ${config.symbols.join(", ")} into ${config.lake}; live feed ws://${config.liveHost}:${recorder.livePort} (health: http://${config.liveHost}:${recorder.livePort}/health)`);
+    onShutdown(async (reason) => {
+      config.log(`${reason}: publishing buffered trades…`);
+      const {trades, files} = await recorder.stop();
+      config.log(`stopped: ${trades} trades in total this run, last flush wrote ${files} file(s)`);
+    });
+    return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
+  }
+};

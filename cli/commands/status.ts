@@ -1,0 +1,50 @@
+import {CliError, type Command, intFlag, parseFlags} from "../command.js";
+
+export const status: Command = {
+  name: "status",
+  summary: "Print a running recorder's health",
+  usage: `Usage: pairbook status [--host 127.0.0.1] [--port 8787] [--json]`,
+  async run(argv) {
+    const {values} = parseFlags(argv, {host: {type: "string"}, port: {type: "string"}, json: {type: "boolean"}});
+    const url = `http://${values.host ?? "127.0.0.1"}:${intFlag(values.port, "port", 8787, {min: 1, max: 65535})}/health`;
+    let health: Health;
+    try {
+      health = (await (await fetch(url, {signal: AbortSignal.timeout(3000)})).json()) as Health;
+    } catch {
+      throw new CliError(`no recorder answers at ${url} (start one with \`pairbook record\` or \`npm run demo\`)`);
+    }
+    if (values.json) {
+      process.stdout.write(JSON.stringify(health, null, 2) + "\n");
+      return 0;
+    }
+    const lines = [
+      `recorder up ${formatDuration(health.uptimeSeconds)}, stream ${health.connection.state}${health.connection.detail ? ` (${health.connection.detail})` : ""}, lake ${health.lake}`,
+      `published ${health.tradesPublished} trades in ${health.filesPublished} files, ${health.pendingTrades} pending, ${health.rejectedFrames} rejected frames, ${health.liveClients} live clients`,
+      "",
+      `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"gaps".padStart(5)}`
+    ];
+    for (const [symbol, s] of Object.entries(health.symbols)) {
+      lines.push(`${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.gaps.length).padStart(5)}`);
+    }
+    process.stdout.write(lines.join("\n") + "\n");
+    return 0;
+  }
+};
+
+interface Health {
+  uptimeSeconds: number;
+  lake: string;
+  connection: {state: string; detail?: string};
+  symbols: Record<string, {lastId: number | null; lastTime: number | null; receiveLagMs: number | null; tradesPerSecond: number; gaps: unknown[]}>;
+  rejectedFrames: number;
+  pendingTrades: number;
+  filesPublished: number;
+  tradesPublished: number;
+  liveClients: number;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

@@ -1,0 +1,89 @@
+// Binance REST market data: symbol validation (exchangeInfo) and trade history (historicalTrades).
+import type {Trade} from "../../src/lib/bars.js";
+
+/** An endpoint that could not be reached or answered with an error, naming the URL. */
+export class RestError extends Error {
+  override name = "RestError";
+  constructor(message: string, readonly url: string, readonly status?: number, readonly code?: number) {
+    super(message);
+  }
+}
+
+type Fetch = typeof fetch;
+
+async function getJson(url: string, {fetch: fetchImpl = fetch, timeoutMs = 10_000}: {fetch?: Fetch; timeoutMs?: number} = {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {signal: AbortSignal.timeout(timeoutMs)});
+  } catch (error) {
+    const cause = (error as {cause?: {code?: string; message?: string}}).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new RestError(`could not reach ${url} (${reason})`, url);
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new RestError(`${url} answered HTTP ${response.status} with a body that is not JSON`, url, response.status);
+  }
+  if (!response.ok) {
+    const {code, msg} = (body ?? {}) as {code?: number; msg?: string};
+    throw new RestError(`${url} answered HTTP ${response.status}${msg ? `: ${msg}` : ""}`, url, response.status, code);
+  }
+  return body;
+}
+
+export interface SymbolInfo {
+  readonly symbol: string;
+  readonly status: string;
+}
+
+/**
+ * Checks that every symbol exists and is TRADING, via GET /api/v3/exchangeInfo?symbols=[…].
+ * Throws a RestError naming the unknown or non-trading symbols, or the unreachable URL.
+ */
+export async function validateSymbols(restUrl: string, symbols: readonly string[], options?: {fetch?: Fetch}): Promise<SymbolInfo[]> {
+  const base = `${restUrl.replace(/\/$/, "")}/api/v3/exchangeInfo`;
+  const url = `${base}?symbols=${encodeURIComponent(JSON.stringify(symbols))}`;
+  let body: unknown;
+  try {
+    body = await getJson(url, options);
+  } catch (error) {
+    // -1121 "Invalid symbol." does not say which one: ask one at a time to name it.
+    if (error instanceof RestError && error.code === -1121) {
+      for (const symbol of symbols) {
+        try {
+          await getJson(`${base}?symbol=${encodeURIComponent(symbol)}`, options);
+        } catch (inner) {
+          if (inner instanceof RestError && inner.code === -1121) throw new RestError(`unknown symbol ${symbol} (Binance says "Invalid symbol.")`, inner.url, inner.status, inner.code);
+          throw inner;
+        }
+      }
+    }
+    throw error;
+  }
+  const list = (body as {symbols?: unknown}).symbols;
+  if (!Array.isArray(list)) throw new RestError(`${url} answered without a symbols list`, url);
+  const infos = list.map((s: {symbol?: unknown; status?: unknown}) => ({symbol: String(s.symbol), status: String(s.status)}));
+  for (const symbol of symbols) {
+    const info = infos.find((i) => i.symbol === symbol);
+    if (!info) throw new RestError(`unknown symbol ${symbol}`, url);
+    if (info.status !== "TRADING") throw new RestError(`symbol ${symbol} is not trading (status ${info.status})`, url);
+  }
+  return infos;
+}
+
+/** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, via GET /api/v3/historicalTrades. */
+export async function historicalTrades(restUrl: string, symbol: string, fromId: number, limit = 1000, options?: {fetch?: Fetch}): Promise<Trade[]> {
+  const url = `${restUrl.replace(/\/$/, "")}/api/v3/historicalTrades?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
+  const body = await getJson(url, options);
+  if (!Array.isArray(body)) throw new RestError(`${url} did not answer with a list`, url);
+  return body.map((row: Record<string, unknown>) => ({
+    id: Number(row.id),
+    time: Number(row.time),
+    price: Number(row.price),
+    qty: Number(row.qty),
+    isBuyerMaker: row.isBuyerMaker === true
+  }));
+}

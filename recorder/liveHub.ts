@@ -1,0 +1,202 @@
+// The recorder's local live feed: pages subscribe to symbols and a bar interval over WebSocket, get a
+// snapshot of recent bars, then every bar change. Bars come from src/lib/bars.ts, the same definition
+// the loaders use. A slow client gets coalesced updates and is dropped if it stays stuck; it never
+// slows the recorder down.
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
+import {WebSocketServer, type WebSocket} from "ws";
+import {addTrade, type Bar, barOf, bucketStart, intervalMs, type Trade} from "../src/lib/bars.js";
+
+export interface LiveHubOptions {
+  host: string;
+  port: number;
+  /** Symbols the recorder records; subscriptions to others are refused. */
+  symbols: readonly string[];
+  /** JSON for GET /health. */
+  health: () => unknown;
+  /** Recent bars kept per symbol and interval for snapshots. */
+  maxBars?: number;
+  /** A client whose unsent bytes stay above this for `stuckMs` is disconnected. */
+  maxBufferedBytes?: number;
+  stuckMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Client {
+  socket: WebSocket;
+  subscriptions: Set<string>; // "SYMBOL|interval"
+  dirty: Map<string, Bar>; // "SYMBOL|interval|start" → bar, latest state wins
+  stuckSince?: number;
+}
+
+/** Wire format of a bar: the public fields of src/lib's Bar. */
+export type WireBar = Omit<Bar, "firstId" | "lastId" | "openTime" | "closeTime">;
+
+export function toWire(bar: Bar): WireBar {
+  const {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume} = bar;
+  return {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume};
+}
+
+export class LiveHub {
+  private readonly bars = new Map<string, Bar[]>(); // "SYMBOL|interval" → recent bars, by start
+  private readonly clients = new Set<Client>();
+  private readonly symbols: Set<string>;
+  private flushScheduled = false;
+  messagesSent = 0;
+
+  private constructor(private readonly options: LiveHubOptions, private readonly server: Server, private readonly wss: WebSocketServer) {
+    this.symbols = new Set(options.symbols);
+    // 1-second bars are always kept, so the first subscriber already gets a snapshot.
+    for (const symbol of options.symbols) this.series(symbol, "1s");
+  }
+
+  /** Starts listening; rejects with a clear error when the port is taken. */
+  static async start(options: LiveHubOptions): Promise<LiveHub> {
+    const server = createServer();
+    const wss = new WebSocketServer({server, maxPayload: 64 * 1024});
+    const hub = new LiveHub(options, server, wss);
+    server.on("request", (req, res) => hub.handleHttp(req, res));
+    wss.on("connection", (socket) => hub.handleClient(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? new Error(`live feed port ${options.host}:${options.port} is already in use (another recorder running? use --live-port)`) : error)
+      );
+      server.listen(options.port, options.host, () => resolve());
+    });
+    return hub;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === "object" && address ? address.port : this.options.port;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Folds a stored trade into the bars of every interval someone has subscribed to (1s always). */
+  onTrade(symbol: string, trade: Trade): void {
+    for (const [key, list] of this.bars) {
+      if (!key.startsWith(`${symbol}|`)) continue;
+      const interval = intervalMs(key.slice(symbol.length + 1));
+      const bar = upsert(list, trade, interval, this.options.maxBars ?? 3600);
+      if (bar) for (const client of this.clients) if (client.subscriptions.has(key)) client.dirty.set(`${key}|${bar.start}`, bar);
+    }
+    this.scheduleFlush();
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.socket.close(1001, "recorder stopping");
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private series(symbol: string, interval: string): Bar[] {
+    const key = `${symbol}|${interval}`;
+    let list = this.bars.get(key);
+    if (!list) this.bars.set(key, (list = []));
+    return list;
+  }
+
+  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    // Pages served from the preview or a static server on another port read /health too.
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    if (path === "/health") {
+      res.writeHead(200, {"content-type": "application/json"});
+      res.end(JSON.stringify({...(this.options.health() as object), liveClients: this.clients.size}));
+      return;
+    }
+    res.writeHead(404, {"content-type": "application/json"});
+    res.end(JSON.stringify({error: "not found; try GET /health or a WebSocket connection"}));
+  }
+
+  private handleClient(socket: WebSocket): void {
+    const client: Client = {socket, subscriptions: new Set(), dirty: new Map()};
+    this.clients.add(client);
+    socket.on("close", () => this.clients.delete(client));
+    socket.on("error", () => this.clients.delete(client));
+    socket.on("message", (data) => {
+      let message: {type?: unknown; symbols?: unknown; interval?: unknown};
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        return this.send(client, {type: "error", message: "malformed JSON"});
+      }
+      if (message.type !== "subscribe") return this.send(client, {type: "error", message: `unknown message type ${JSON.stringify(message.type)}`});
+      const interval = typeof message.interval === "string" ? message.interval : "1s";
+      try {
+        intervalMs(interval);
+      } catch (error) {
+        return this.send(client, {type: "error", message: (error as Error).message});
+      }
+      const symbols = Array.isArray(message.symbols) ? message.symbols.map(String) : [];
+      for (const symbol of symbols) {
+        if (!this.symbols.has(symbol)) {
+          this.send(client, {type: "error", message: `not recording ${symbol} (recording ${[...this.symbols].join(", ")})`});
+          continue;
+        }
+        client.subscriptions.add(`${symbol}|${interval}`);
+        this.send(client, {type: "snapshot", symbol, interval, bars: this.series(symbol, interval).map(toWire)});
+      }
+    });
+    this.send(client, {type: "hello", symbols: [...this.symbols]});
+  }
+
+  private send(client: Client, message: unknown): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    client.socket.send(JSON.stringify(message));
+    this.messagesSent++;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const {maxBufferedBytes = 4 << 20, stuckMs = 10_000} = this.options;
+    const now = Date.now();
+    for (const client of this.clients) {
+      if (client.dirty.size === 0) continue;
+      if (client.socket.bufferedAmount > maxBufferedBytes) {
+        client.stuckSince ??= now;
+        if (now - client.stuckSince > stuckMs) {
+          this.options.log?.("live feed: disconnecting a client that stopped reading");
+          client.socket.close(1008, "client too slow: stopped reading the live feed");
+          this.clients.delete(client);
+        }
+        continue; // keep the dirty bars: they coalesce until the client catches up
+      }
+      client.stuckSince = undefined;
+      for (const [key, bar] of client.dirty) {
+        const [symbol, interval] = key.split("|");
+        this.send(client, {type: "bar", symbol, interval, bar: toWire(bar)});
+      }
+      client.dirty.clear();
+    }
+  }
+}
+
+/** Adds a trade to the bar list (sorted by start), creating its bar if needed. Returns the bar touched. */
+function upsert(list: Bar[], trade: Trade, interval: number, maxBars: number): Bar | undefined {
+  const start = bucketStart(trade.time, interval);
+  for (let i = list.length - 1; i >= 0; --i) {
+    if (list[i].start === start) return addTrade(list[i], trade);
+    if (list[i].start < start) {
+      const bar = barOf(trade, interval);
+      list.splice(i + 1, 0, bar);
+      if (list.length > maxBars) list.shift();
+      return bar;
+    }
+  }
+  if (list.length >= maxBars) return undefined; // older than anything kept
+  const bar = barOf(trade, interval);
+  list.unshift(bar);
+  return bar;
+}

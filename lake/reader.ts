@@ -58,3 +58,11 @@ export async function readTrades(connection: DuckDBConnection, lake: string, sym
   columns.length = columns.id.length;
   return columns;
 }
+
+/** Time (ms) of a symbol's latest trade in the lake, or null when it has none. */
+export async function lastTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+  if (!(await hasTickFiles(lake, symbol))) return null;
+  const reader = await connection.runAndReadAll(`SELECT epoch_ms(max(time))::DOUBLE FROM read_parquet($glob, hive_partitioning = true)`, {glob: ticksGlob(lake, symbol)});
+  const value = reader.getColumns()[0][0];
+  return typeof value === "number" ? value : null;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Fails (exit 1) when the built site could not work offline or shipped a broken cell:
+//  - any URL to another host (XML namespace identifiers excepted: they are names, never fetched);
+//  - any /_npm/ import in a page or a page's modules, or a dist/_npm folder (a CDN-backed npm: specifier
+//    or implicit import slipped in). Framework's own client (dist/_observablehq/) names /_npm/ modules
+//    in lazy imports of its standard library (FileAttachment.csv, DuckDBClient…); those load only when a
+//    page uses them, and then the page itself references them, which this check catches;
+//  - any error cell Framework rendered at build time (class observablehq--error);
+//  - a page without its data files.
+// Usage: node scripts/check-dist.js [dist]
+import {readdirSync, readFileSync, statSync} from "node:fs";
+import {join, relative} from "node:path";
+
+const dist = process.argv[2] ?? "dist";
+const namespaces = new Set([
+  "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml", "http://www.w3.org/1999/xlink",
+  "http://www.w3.org/XML/1998/namespace", "http://www.w3.org/2000/xmlns/"
+]);
+const local = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])([:/]|$)/;
+
+/** @param {string} dir @returns {string[]} */
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+let all;
+try {
+  all = files(dist);
+} catch {
+  console.error(`check-dist: no ${dist}/ folder; run npm run build first`);
+  process.exit(1);
+}
+/** @type {string[]} */
+const problems = [];
+for (const file of all) {
+  if (!/\.(html|js|css|json|svg)$/.test(file)) continue;
+  const text = readFileSync(file, "utf8");
+  const where = relative(process.cwd(), file);
+  for (const [url] of text.matchAll(/\b(?:https?|wss?):\/\/[^\s"'`()<>\\]+/g)) {
+    if (!namespaces.has(url) && !local.test(url)) problems.push(`${where}: external URL ${url}`);
+  }
+  if (!relative(dist, file).startsWith("_observablehq")) {
+    for (const [spec] of text.matchAll(/["'`][^"'`\s]*\/_npm\/[^"'`\s]*["'`]/g)) problems.push(`${where}: CDN-backed npm import ${spec}`);
+  }
+  for (const [cell] of text.matchAll(/observablehq--error">([^<]*)/g)) problems.push(`${where}: error cell ${cell}`);
+}
+for (const file of all) if (relative(dist, file).startsWith("_npm")) problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);
+const pages = all.filter((f) => f.endsWith(".html"));
+if (pages.length === 0) problems.push(`${dist}: no pages`);
+if (!all.some((f) => /_file\/data\/pair\.[0-9a-f]+\.arrow$/.test(f))) problems.push(`${dist}: the pair snapshot (data/pair.arrow) is missing`);
+if (problems.length) {
+  console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);
+  process.exit(1);
+}
+console.log(`check-dist: ${pages.length} page(s), ${all.length} files in ${dist}/: no external URL, no /_npm/ import, no error cell`);

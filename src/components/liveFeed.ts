@@ -1,0 +1,63 @@
+// Browser client of the recorder's live feed: subscribes to symbols, reconnects with capped
+// exponential backoff and jitter, and reports its state for the page's status line.
+import type {Bar} from "../lib/bars.js";
+
+export type LiveState = "connecting" | "live" | "reconnecting" | "static";
+
+export interface LiveStatus {
+  state: LiveState;
+  detail: string;
+}
+
+export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "volume" | "count">;
+
+export interface LiveFeedOptions {
+  url: string;
+  symbols: readonly string[];
+  interval: string;
+  onBars: (symbol: string, bars: readonly LiveBar[]) => void;
+  onStatus: (status: LiveStatus) => void;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Connects to the live feed until the returned function is called. */
+export function connectLiveFeed(options: LiveFeedOptions): () => void {
+  const {url, symbols, interval, onBars, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000} = options;
+  let socket: WebSocket | undefined, timer: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0, stopped = false;
+
+  const connect = () => {
+    onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `connecting to ${url}…`});
+    let opened = false;
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      opened = true;
+      failures = 0;
+      socket!.send(JSON.stringify({type: "subscribe", symbols, interval}));
+      onStatus({state: "live", detail: `live from ${url}`});
+    };
+    socket.onmessage = (event) => {
+      const message = JSON.parse(String(event.data));
+      if (message.type === "snapshot") onBars(message.symbol, message.bars);
+      else if (message.type === "bar") onBars(message.symbol, [message.bar]);
+      else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
+    };
+    socket.onclose = () => {
+      if (stopped) return;
+      failures++;
+      const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
+      onStatus({
+        state: "reconnecting",
+        detail: `${opened ? "recorder went away" : "no recorder at " + url}; showing the snapshot, retrying in ${Math.round(delay / 1000)} s`
+      });
+      timer = setTimeout(connect, delay);
+    };
+  };
+  connect();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    socket?.close();
+  };
+}

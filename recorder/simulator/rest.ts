@@ -54,8 +54,9 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
     try {
       reply(200, endpoint.handle(url.searchParams, context));
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      reply(error.status, {code: error.code, msg: error.message});
+      // A bug here must not take the server (and the test or demo using it) down: answer as Binance does.
+      if (error instanceof ApiError) reply(error.status, {code: error.code, msg: error.message});
+      else reply(500, {code: -1000, msg: `An unknown error occurred while processing the request. (${(error as Error).message})`});
     }
   };
 }
@@ -92,8 +93,8 @@ function symbolInfo(i: Instrument) {
     isSpotTradingAllowed: true,
     isMarginTradingAllowed: false,
     filters: [
-      {filterType: "PRICE_FILTER", minPrice: formatUnits(i.tickUnits), maxPrice: formatUnits(i.tickUnits * 100_000_000), tickSize: formatUnits(i.tickUnits)},
-      {filterType: "LOT_SIZE", minQty: formatUnits(i.stepUnits), maxQty: formatUnits(i.stepUnits * 900_000_000), stepSize: formatUnits(i.stepUnits)}
+      {filterType: "PRICE_FILTER", minPrice: formatUnits(i.tickUnits), maxPrice: "1000000.00000000", tickSize: formatUnits(i.tickUnits)},
+      {filterType: "LOT_SIZE", minQty: formatUnits(i.stepUnits), maxQty: "9000000.00000000", stepSize: formatUnits(i.stepUnits)}
     ],
     permissions: [],
     permissionSets: [["SPOT"]]

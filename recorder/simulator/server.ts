@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   historyCapacity?: number;
   /** Incoming frames per second per connection before it is dropped; default 5 as on Binance. */
   maxIncomingPerSecond?: number;
+  /** A client whose unsent backlog exceeds this is dropped, like a slow reader on Binance; default 64 MiB. */
+  maxBufferedBytes?: number;
 }
 
 export interface Simulator {
@@ -41,7 +43,10 @@ export interface Simulator {
   readonly wsUrl: string;
   /** http://HOST:PORT — append /api/v3/…. */
   readonly restUrl: string;
-  /** Per symbol, the ids written to at least one client socket (symbols with none are absent). */
+  /**
+   * Per symbol, the ids written to (accepted by the kernel for) at least one client socket; symbols
+   * with none are absent. A client dropped later (slow reader, missed pongs) may not have read them all.
+   */
   sent(): Record<string, IdSummary>;
   /** Trades generated so far and clients connected, for status lines. */
   stats(): {generated: number; clients: number};
@@ -62,9 +67,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const {
     host = "127.0.0.1", port = 0, symbols = [...defaultSymbols], seed = 1, rate = 15,
     pingIntervalMs = 20_000, pongTimeoutMs = 60_000, now = Date.now, tickMs = 25,
-    historyCapacity = 1_000_000, maxIncomingPerSecond = 5
+    historyCapacity = 1_000_000, maxIncomingPerSecond = 5, maxBufferedBytes = 64 * 1024 * 1024
   } = options;
-  for (const [name, value] of Object.entries({pingIntervalMs, pongTimeoutMs, tickMs, maxIncomingPerSecond})) {
+  for (const [name, value] of Object.entries({pingIntervalMs, pongTimeoutMs, tickMs, maxIncomingPerSecond, maxBufferedBytes})) {
     if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startSimulator: invalid port ${port}`);
@@ -75,8 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const written = instruments.map(() => new IdRanges());
 
   const hub = new StreamHub({
-    instruments, pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond,
-    maxBufferedBytes: 64 * 1024 * 1024,
+    instruments, pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes,
     onWritten: (k, id) => written[k].add(id)
   });
   const server = createServer(restHandler({instruments: new Map(instruments.map((i) => [i.symbol, i])), histories, weight: new RequestWeight(), now}));

@@ -5,6 +5,7 @@
 //    or implicit import slipped in). Framework's own client (dist/_observablehq/) names /_npm/ modules
 //    in lazy imports of its standard library (FileAttachment.csv, DuckDBClient…); those load only when a
 //    page uses them, and then the page itself references them, which this check catches;
+//  - any bare import specifier Framework left unresolved (it would fail in the browser);
 //  - any error cell Framework rendered at build time (class observablehq--error);
 //  - a page without its data files.
 // Usage: node scripts/check-dist.js [dist]
@@ -45,6 +46,8 @@ for (const file of all) {
   if (!relative(dist, file).startsWith("_observablehq")) {
     for (const [spec] of text.matchAll(/["'`][^"'`\s]*\/_npm\/[^"'`\s]*["'`]/g)) problems.push(`${where}: CDN-backed npm import ${spec}`);
   }
+  // A bare specifier left in a page (import("htl")) cannot load in a browser: Framework could not resolve it.
+  for (const [, spec] of text.matchAll(/\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g)) problems.push(`${where}: unresolved import ${JSON.stringify(spec)}`);
   for (const [cell] of text.matchAll(/observablehq--error">([^<]*)/g)) problems.push(`${where}: error cell ${cell}`);
 }
 for (const file of all) if (relative(dist, file).startsWith("_npm")) problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);

@@ -28,14 +28,14 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
   let failures = 0, stopped = false;
 
   const connect = () => {
-    onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `connecting to ${url}…`});
+    onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `Connecting to ${url}…`});
     let opened = false;
     socket = new WebSocket(url);
     socket.onopen = () => {
       opened = true;
       failures = 0;
       socket!.send(JSON.stringify({type: "subscribe", symbols, interval}));
-      onStatus({state: "live", detail: `live from ${url}`});
+      onStatus({state: "live", detail: `Live from the recorder at ${url}`});
     };
     socket.onmessage = (event) => {
       const message = JSON.parse(String(event.data));
@@ -49,7 +49,7 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
       onStatus({
         state: "reconnecting",
-        detail: `${opened ? "recorder went away" : "no recorder at " + url}; showing the snapshot, retrying in ${Math.round(delay / 1000)} s`
+        detail: `${opened ? "The recorder went away" : "No recorder at " + url}; retrying in ${Math.round(delay / 1000)} s`
       });
       timer = setTimeout(connect, delay);
     };

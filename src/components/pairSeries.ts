@@ -29,8 +29,9 @@ export class LivePair {
     if (starts.length === 0) return {time, a, b, live: 0};
     let lastA = a.length ? a[a.length - 1] : NaN, lastB = b.length ? b[b.length - 1] : NaN;
     const t2: number[] = [], a2: number[] = [], b2: number[] = [];
-    // Walk bucket by bucket so gaps in the live feed carry the last close forward, as in the snapshot.
-    for (let t = Number.isFinite(end) ? end + this.intervalMs : starts[0]; t <= starts[starts.length - 1]; t += this.intervalMs) {
+    // Walk bucket by bucket so quiet buckets in the live feed carry the last close forward, as in the
+    // snapshot — but never across the hole between the snapshot's end and the first live bar.
+    for (let t = Math.max(end + this.intervalMs, starts[0]); t <= starts[starts.length - 1]; t += this.intervalMs) {
       lastA = this.closes[0].get(t) ?? lastA;
       lastB = this.closes[1].get(t) ?? lastB;
       if (Number.isNaN(lastA) || Number.isNaN(lastB)) continue;

@@ -1,0 +1,108 @@
+import {fileURLToPath} from "node:url";
+import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
+import {Child} from "../children.js";
+import {CliError, type Command, intFlag, parseFlags, symbolsFlag} from "../command.js";
+import {binanceRestUrl, binanceWsUrl} from "./record.js";
+
+const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
+const framework = fileURLToPath(new URL("../../scripts/observable.js", import.meta.url));
+const demoSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];
+
+const options = {
+  symbols: {type: "string"},
+  lake: {type: "string"},
+  "live-port": {type: "string"},
+  port: {type: "string"}
+} as const;
+
+const usage = (what: string, symbols: string[]) => `Usage: pairbook ${what} [options]
+
+Options:
+  --symbols LIST    symbols to record (default ${symbols.join(",")})
+  --lake DIR        lake folder (default ./data)
+  --live-port PORT  recorder's live feed port (default 8787)
+  --port PORT       notebook preview port (default 3000; the next free one if taken)
+
+Ctrl-C stops every process, publishing every received trade to the lake first.`;
+
+export const demo: Command = {
+  name: "demo",
+  summary: "Simulator + recorder + notebook preview, all local (no internet needed)",
+  usage: usage("demo", demoSymbols),
+  run: (argv) => runStack(argv, {simulated: true})
+};
+
+export const start: Command = {
+  name: "start",
+  summary: "Recorder on live Binance + notebook preview",
+  usage: usage("start", demoSymbols.slice(0, 2)),
+  run: (argv) => runStack(argv, {simulated: false})
+};
+
+async function runStack(argv: string[], {simulated}: {simulated: boolean}): Promise<number> {
+  const {values} = parseFlags(argv, options);
+  const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2));
+  const lake = values.lake ?? "data";
+  const livePort = intFlag(values["live-port"], "live-port", 8787, {min: 1, max: 65535});
+  const port = intFlag(values.port, "port", 3000, {min: 1, max: 65535});
+  const log = (line: string) => process.stdout.write(`[pairbook] ${line}\n`);
+
+  let wsUrl = binanceWsUrl, restUrl = binanceRestUrl;
+  if (!simulated) {
+    // Fail fast, before starting anything, when the exchange is out of reach.
+    try {
+      await validateSymbols(restUrl, symbols);
+    } catch (error) {
+      if (error instanceof RestError) {
+        throw new CliError(`${error.message}\nThis machine cannot reach Binance. \`npm run demo\` runs the same notebook against a local simulator, no internet needed.`, 3);
+      }
+      throw error;
+    }
+  }
+
+  const children: Child[] = [];
+  let stopping: Promise<void> | undefined;
+  // Stop in data-path order: the simulator first (so everything it sent is received), then the
+  // recorder (which publishes what it holds), then the preview.
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const child of children) await child.stop();
+    })());
+  process.on("SIGINT", () => void stopAll());
+  process.on("SIGTERM", () => void stopAll());
+
+  try {
+    if (simulated) {
+      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")]);
+      children.push(simulator);
+      const [, ws, rest] = await simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000);
+      (wsUrl = ws), (restUrl = rest);
+    }
+    const recorder = new Child("record", process.execPath, [cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)]);
+    children.push(recorder);
+    await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
+    const pair = `${symbols[0]}/${symbols[1]}`;
+    const preview = new Child("preview", process.execPath, [framework, "preview", "--no-open", "--host", "127.0.0.1", "--port", String(port)], {
+      env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`}
+    });
+    children.push(preview);
+    const [url] = await preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 60_000);
+    log(`notebook ready: ${url}  (${simulated ? "simulated market" : "live Binance"}; ${pair}; Ctrl-C to stop)`);
+  } catch (error) {
+    const failed = children.find((c) => c.process.exitCode !== null);
+    await stopAll();
+    if (failed) throw new CliError(`${failed.name} failed to start (exit code ${failed.process.exitCode}):\n${failed.tail}`, failed.process.exitCode || 1);
+    throw new CliError((error as Error).message);
+  }
+
+  // Run until Ctrl-C, or until a child dies on its own (then stop the rest and report it).
+  const first = await Promise.race(children.map((child) => child.exited.then((code) => ({child, code}))));
+  if (!stopping) {
+    log(`${first.child.name} exited unexpectedly with code ${first.code}; stopping the rest`);
+    await stopAll();
+    return first.code || 1;
+  }
+  await stopping;
+  log(`stopped; the lake is in ${lake}/ticks`);
+  return 0;
+}

@@ -104,75 +104,79 @@ export function backtestOptions(options: BacktestOptions): NormalizedBacktestOpt
 
 /**
  * The rule and the accounting, shared by `backtest` and `sweep`; `position`, `pnl` and `trades` are
- * filled when given (sweeps pass null to stay allocation-free).
+ * filled when given (sweeps pass null and stay allocation-free).
  */
 export function simulate(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, o: NormalizedBacktestOptions, position: Int8Array | null, pnlOut: Float64Array | null, trades: Trade[] | null): BacktestMetrics {
   const n = a.length, {entry, exit, stop, lag, cost} = o;
-  const betaAt = typeof o.beta === "number" ? null : o.beta, betaConst = typeof o.beta === "number" ? o.beta : 0;
-  // Orders decided so far but not yet filled: a ring of the target after each decision.
-  const pending = new Int8Array(lag + 1);
-  const pendingBeta = new Float64Array(lag + 1);
+  const betaSeries = typeof o.beta === "number" ? null : o.beta, betaConst = typeof o.beta === "number" ? o.beta : 0;
+  // Orders decided but not yet filled, by fill bar modulo lag + 1.
+  const pending = new Int8Array(lag + 1), pendingBeta = new Float64Array(lag + 1);
   let target = 0, targetBeta = 0, blockLong = false, blockShort = false;
-  let held = 0, heldBeta = 0, cum = 0, peak = 0, maxDd = 0, fees = 0, gross = 0;
+  let held = 0, heldBeta = 0, cum = 0, peak = 0, maxDrawdown = 0, fees = 0, gross = 0;
   let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
   let count = 0, wins = 0, winSum = 0, lossSum = 0, holding = 0, tradePnl = 0, tradeStart = 0;
-  const pnlBars = new Float64Array(0);
-  void pnlBars;
+  const book = (exitBar: number | null, end: number) => {
+    if (tradePnl > 0) ++wins, (winSum += tradePnl);
+    else lossSum += tradePnl;
+    holding += end - tradeStart;
+    trades?.push({side: held as 1 | -1, entryBar: tradeStart, exitBar, beta: heldBeta, pnl: tradePnl, bars: end - tradeStart});
+  };
   for (let t = 0; t < n; ++t) {
-    // 1. Mark to market the position held since the previous close.
-    let p = 0;
-    if (t > 0 && held !== 0) p = held * (a[t] - a[t - 1] - heldBeta * (b[t] - b[t - 1]));
-    // 2. Fill the order decided at t − lag (after marking: it trades at this close).
-    const fillSlot = t % (lag + 1);
-    if (t >= lag) {
-      const want = pending[fillSlot];
-      if (want !== held) {
-        const fillBeta = want !== 0 ? pendingBeta[fillSlot] : heldBeta;
-        const fee = cost * (Math.abs(a[t]) + Math.abs(fillBeta * b[t]));
-        p -= fee, fees += fee;
-        if (held !== 0) {
-          tradePnl += p;
-          closeTrade(t);
-          p = 0; // already booked into the closed trade; keep for the bar below
-          p = tradePnlLast;
-        }
-        if (want !== 0) {
-          ++count, tradeStart = t, tradePnl = -fee;
-          gross = Math.max(gross, Math.abs(a[t]) + Math.abs(fillBeta * b[t]));
-          if (held === 0) p = p; // entry fee already in p
-        }
-        held = want, heldBeta = fillBeta;
-      } else if (held !== 0) tradePnl += p;
-    }
-    if (position) position[t] = held;
-    if (held !== 0) ++exposed;
-    if (pnlOut) pnlOut[t] = p;
-    cum += p, peak = Math.max(peak, cum), maxDd = Math.max(maxDd, peak - cum);
-    sum += p, sumSq += p * p, downSq += p < 0 ? p * p : 0;
-    // 3. Decide at t from z_t (one change at most; the decision is about `target`, the latest order).
+    // Mark to market what was held since the previous close.
+    let p = t > 0 && held !== 0 ? held * (a[t] - a[t - 1] - heldBeta * (b[t] - b[t - 1])) : 0;
+    if (held !== 0) tradePnl += p;
+    // Decide from z_t alone: one change of the target position at most.
     const zt = z[t];
-    if (!Number.isNaN(zt)) {
-      if (blockLong && Math.abs(zt) < entry) blockLong = false;
-      if (blockShort && Math.abs(zt) < entry) blockShort = false;
+    if (zt === zt) {
+      const az = Math.abs(zt);
+      if (az < entry) blockLong = blockShort = false;
       if (target === 0) {
-        if (zt > entry && !blockShort && zt < stop) (target = -1), (targetBeta = betaAt ? betaAt[t] : betaConst);
-        else if (zt < -entry && !blockLong && -zt < stop) (target = 1), (targetBeta = betaAt ? betaAt[t] : betaConst);
-      } else if (Math.abs(zt) >= stop) {
+        if (az < stop) {
+          if (zt > entry && !blockShort) (target = -1), (targetBeta = betaSeries ? betaSeries[t] : betaConst);
+          else if (zt < -entry && !blockLong) (target = 1), (targetBeta = betaSeries ? betaSeries[t] : betaConst);
+        }
+      } else if (az >= stop) {
         if (target === 1) blockLong = true;
         else blockShort = true;
         target = 0;
-      } else if ((target === 1 && zt >= -exit) || (target === -1 && zt <= exit)) target = 0;
+      } else if (target === 1 ? zt >= -exit : zt <= exit) target = 0;
     }
+    const slot = t % (lag + 1);
     pending[(t + lag) % (lag + 1)] = target, pendingBeta[(t + lag) % (lag + 1)] = targetBeta;
-    if (lag === 0) {
-      // Same-bar fill: apply now (no look-ahead issue is the caller's choice).
-      pending[fillSlot] = target, pendingBeta[fillSlot] = targetBeta;
+    // Fill the order decided at t − lag at this close.
+    if (t >= lag && pending[slot] !== held) {
+      const want = pending[slot], fillBeta = want !== 0 ? pendingBeta[slot] : heldBeta;
+      const notional = Math.abs(a[t]) + Math.abs(fillBeta * b[t]);
+      const fee = cost * notional;
+      p -= fee, fees += fee;
+      if (held !== 0) (tradePnl -= fee), book(t, t);
+      else (tradePnl = -fee), (tradeStart = t), ++count, (gross = Math.max(gross, notional));
+      held = want, heldBeta = fillBeta;
     }
+    if (position) position[t] = held;
+    if (pnlOut) pnlOut[t] = p;
+    if (held !== 0) ++exposed;
+    cum += p;
+    if (cum > peak) peak = cum;
+    else if (peak - cum > maxDrawdown) maxDrawdown = peak - cum;
+    sum += p, sumSq += p * p;
+    if (p < 0) downSq += p * p;
   }
-  let tradePnlLast = 0;
-  function closeTrade(t: number) {
-    tradePnlLast = 0;
-    void t;
-  }
-  throw new Error("unreachable");
+  if (held !== 0) book(null, n - 1);
+  const mean = sum / n, sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))), down = Math.sqrt(downSq / n);
+  const annual = Math.sqrt(o.barsPerYear);
+  return {
+    totalPnl: cum,
+    returnOnGross: count > 0 ? cum / gross : NaN,
+    maxDrawdown,
+    sharpe: sd > 0 ? (mean / sd) * annual : NaN,
+    sortino: down > 0 ? (mean / down) * annual : NaN,
+    calmar: maxDrawdown > 0 ? (mean * o.barsPerYear) / maxDrawdown : NaN,
+    trades: count,
+    winRate: count > 0 ? wins / count : NaN,
+    profitFactor: lossSum < 0 ? winSum / -lossSum : winSum > 0 ? Infinity : NaN,
+    avgHoldingBars: count > 0 ? holding / count : NaN,
+    exposure: n > 0 ? exposed / n : NaN,
+    feesPaid: fees
+  };
 }

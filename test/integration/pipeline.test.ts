@@ -1,0 +1,100 @@
+// simulate → record → lake → loader, over real sockets on 127.0.0.1, with the real recorder.
+import {mkdtemp, readdir, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {tableFromIPC} from "apache-arrow";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import WebSocket from "ws";
+import {withDuckDB} from "../../lake/duckdb.js";
+import {loadPairBars} from "../../loaders/pairBars.js";
+import {pairSnapshot} from "../../loaders/pairSnapshot.js";
+import {startRecorder, type Recorder} from "../../recorder/recorder.js";
+import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+
+const symbols = ["BTCUSDT", "ETHUSDT"];
+let lake: string, simulator: Simulator, recorder: Recorder;
+let sent: Record<string, {first: number; last: number; count: number}>;
+const liveBars = new Map<string, {start: number; close: number; count: number; volume: number}>();
+
+beforeAll(async () => {
+  lake = await mkdtemp(join(tmpdir(), "pairbook-pipeline-"));
+  simulator = await startSimulator({port: 0, symbols, rate: 200, seed: 3});
+  recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, flushMs: 500, log: () => {}});
+  // A page's view of the live feed, subscribed from the start.
+  const client = new WebSocket(`ws://127.0.0.1:${recorder.livePort}`);
+  await new Promise((resolve) => client.once("open", resolve));
+  client.send(JSON.stringify({type: "subscribe", symbols, interval: "1s"}));
+  client.on("message", (data) => {
+    const m = JSON.parse(data.toString());
+    for (const bar of m.type === "bar" ? [m.bar] : m.type === "snapshot" ? m.bars : []) liveBars.set(`${m.symbol}|${bar.start}`, bar);
+  });
+  // Let trades flow until both symbols have a few seconds' worth in the published lake.
+  await vi.waitFor(() => {
+    const health = recorder.health() as {tradesPublished: number};
+    if (health.tradesPublished < 1500) throw new Error("waiting for trades");
+  }, {timeout: 20_000, interval: 100});
+  await simulator.close(); // stop the source first: everything it sent reaches the recorder
+  sent = simulator.sent();
+  await recorder.stop();
+  client.close();
+}, 40_000);
+
+afterAll(async () => rm(lake, {recursive: true, force: true}));
+
+describe("simulate → record → lake → loader", () => {
+  it("the lake holds every trade id the simulator sent, exactly once", async () => {
+    const rows = await withDuckDB(async (c) =>
+      (await c.runAndReadAll(
+        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
+         FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
+        {glob: join(lake, "ticks", "**", "*.parquet")}
+      )).getRowObjectsJS()
+    );
+    expect(rows.map((r) => r.symbol)).toEqual(symbols);
+    for (const row of rows) {
+      const s = sent[row.symbol as string];
+      expect(row.n).toBe(s.count);
+      expect(row.ids).toBe(s.count);
+      expect(row.lo).toBe(s.first);
+      expect(row.hi).toBe(s.last);
+      expect(row.hi - row.lo + 1).toBe(row.n); // no hole
+    }
+  });
+
+  it("no temporary file is left in the lake", async () => {
+    const files = (await readdir(join(lake, "ticks"), {recursive: true})).map(String);
+    expect(files.filter((f) => f.endsWith(".parquet")).length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+
+  it("the loader's bars equal the live feed's bars for the same trades", async () => {
+    const bars = await loadPairBars(lake, "BTCUSDT", "ETHUSDT", {interval: 1000, lookbackMs: 3600_000});
+    let compared = 0;
+    for (const [symbol, columns] of [["BTCUSDT", bars.barsA], ["ETHUSDT", bars.barsB]] as const) {
+      for (let k = 0; k < columns.start.length; ++k) {
+        const live = liveBars.get(`${symbol}|${columns.start[k]}`);
+        if (columns.count[k] === 0) {
+          expect(live).toBeUndefined();
+          continue;
+        }
+        expect(live).toBeDefined();
+        expect(live!.count).toBe(columns.count[k]);
+        expect(live!.close).toBe(columns.close[k]);
+        expect(live!.volume).toBeCloseTo(columns.volume[k], 9);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(4);
+  });
+
+  it("pairSnapshot writes aligned closes as Arrow IPC with the pair's metadata", async () => {
+    const bytes = await pairSnapshot({lake, pair: ["BTCUSDT", "ETHUSDT"], interval: "1s", lookbackMs: 3600_000, liveUrl: "ws://127.0.0.1:1"}, 1234);
+    const table = tableFromIPC(bytes);
+    const meta = JSON.parse(table.schema.metadata.get("pairbook")!);
+    expect(meta).toMatchObject({a: "BTCUSDT", b: "ETHUSDT", interval: "1s", builtAt: 1234, trades: {a: sent.BTCUSDT.count, b: sent.ETHUSDT.count}});
+    const time = table.getChild("time")!.toArray() as Float64Array;
+    expect(time.length).toBeGreaterThan(4);
+    for (let i = 1; i < time.length; ++i) expect(time[i] - time[i - 1]).toBe(1000);
+    expect([...(table.getChild("a")!.toArray() as Float64Array)].every((p) => p > 0)).toBe(true);
+  });
+});

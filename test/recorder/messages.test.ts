@@ -1,0 +1,66 @@
+import {existsSync, readFileSync} from "node:fs";
+import {gunzipSync} from "node:zlib";
+import {describe, expect, it} from "vitest";
+import {parseFrame} from "../../recorder/binance/messages.js";
+
+const real = "../shared/data/real/hftbacktest-binance-ws";
+const now = Date.UTC(2026, 10, 21);
+const symbols = new Set(["BTCUSDT", "ETHUSDT"]);
+const good = {e: "trade", E: 1723161255343, s: "BTCUSDT", t: 3735683259, p: "61837.63000000", q: "0.02000000", T: 1723161255342, m: true, M: true};
+
+describe("parseFrame", () => {
+  it("parseFrame(combined trade frame) gives the normalized trade", () => {
+    expect(parseFrame(JSON.stringify({stream: "btcusdt@trade", data: good}), symbols, now)).toEqual({
+      type: "trade", symbol: "BTCUSDT", eventTime: 1723161255343,
+      trade: {id: 3735683259, time: 1723161255342, price: 61837.63, qty: 0.02, isBuyerMaker: true}
+    });
+  });
+
+  it("parseFrame accepts raw-stream frames and the pre-2024 shape with b/a order ids", () => {
+    const event = parseFrame(JSON.stringify({...good, b: 88, a: 50}), symbols, now);
+    expect(event.type).toBe("trade");
+  });
+
+  it.each([
+    ["malformed JSON", "{not json", /malformed JSON/],
+    ["an array", "[1,2]", /not an object/],
+    ["an unknown event", JSON.stringify({...good, e: "aggTrade"}), /unknown event "aggTrade"/],
+    ["another symbol", JSON.stringify({...good, s: "DOGEUSDT"}), /unexpected symbol "DOGEUSDT"/],
+    ["a zero price", JSON.stringify({...good, p: "0.00000000"}), /non-positive or invalid price/],
+    ["a negative quantity", JSON.stringify({...good, q: "-1.0"}), /non-positive or invalid quantity/],
+    ["a numeric price", JSON.stringify({...good, p: 61837.63}), /invalid price/],
+    ["a time before 2017", JSON.stringify({...good, T: 1000}), /absurd trade time/],
+    ["a time two days ahead", JSON.stringify({...good, T: now + 2 * 86_400_000}), /absurd trade time/],
+    ["a fractional id", JSON.stringify({...good, t: 1.5}), /invalid trade id/],
+    ["an error reply", JSON.stringify({code: 2, msg: "Invalid request", id: 1}), /error 2: Invalid request/]
+  ])("parseFrame rejects %s", (_, frame, reason) => {
+    const event = parseFrame(frame, symbols, now);
+    expect(event.type).toBe("rejected");
+    expect(event.type === "rejected" && event.reason).toMatch(reason);
+  });
+
+  it("parseFrame recognizes serverShutdown and control replies", () => {
+    expect(parseFrame(JSON.stringify({e: "serverShutdown", E: now}), symbols, now)).toEqual({type: "shutdown"});
+    expect(parseFrame(JSON.stringify({result: null, id: 3}), symbols, now)).toEqual({type: "response", id: 3, result: null});
+  });
+
+  it.skipIf(!existsSync(real))("parseFrame on the real spot capture gives exactly the trades of the derived CSV", () => {
+    for (const [capture, csv] of [
+      ["spot/btcusdt_20240808.gz", "derived/spot_BTCUSDT_trades_20240808T2354_20240809T0005.csv.gz"],
+      ["spot/ethusdt_20240808.gz", "derived/spot_ETHUSDT_trades_20240808T2354_20240809T0005.csv.gz"]
+    ]) {
+      const parsed = [];
+      for (const line of gunzipSync(readFileSync(`${real}/${capture}`)).toString().split("\n")) {
+        if (!line.includes("@trade")) continue;
+        const event = parseFrame(line.slice(line.indexOf(" ") + 1), symbols, now);
+        expect(event.type).toBe("trade");
+        if (event.type === "trade") parsed.push(event.trade);
+      }
+      const rows = gunzipSync(readFileSync(`${real}/${csv}`)).toString().trim().split("\n").slice(1).map((l) => l.split(","));
+      const expected = rows.map(([id, price, qty, time, , maker]) => ({id: Number(id), time: Number(time), price: Number(price), qty: Number(qty), isBuyerMaker: maker === "true"}));
+      // The derived CSV covers both days' files; the 2024-08-08 capture is its prefix.
+      expect(parsed.length).toBeGreaterThan(1000);
+      expect(parsed).toEqual(expected.slice(0, parsed.length));
+    }
+  });
+});

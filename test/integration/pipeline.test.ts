@@ -57,7 +57,7 @@ describe("simulate → record → lake → loader", () => {
       expect(row.ids).toBe(s.count);
       expect(row.lo).toBe(s.first);
       expect(row.hi).toBe(s.last);
-      expect(row.hi - row.lo + 1).toBe(row.n); // no hole
+      expect(Number(row.hi) - Number(row.lo) + 1).toBe(row.n); // no hole
     }
   });
 

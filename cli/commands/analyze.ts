@@ -1,0 +1,197 @@
+import {readFile} from "node:fs/promises";
+import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
+import {adf, autolagOption, type CriticalValues} from "../../src/lib/adf.js";
+import {backtest} from "../../src/lib/backtest.js";
+import {coint} from "../../src/lib/coint.js";
+import {pearson} from "../../src/lib/correlation.js";
+import {halfLife} from "../../src/lib/halfLife.js";
+import {hedgeMethodOption, hedgeRatio, logPrices} from "../../src/lib/hedgeRatio.js";
+import {johansen} from "../../src/lib/johansen.js";
+import {regressionOption} from "../../src/lib/mackinnon.js";
+import {ols} from "../../src/lib/ols.js";
+import {rollingZScore} from "../../src/lib/rolling.js";
+import {spread as spreadOf} from "../../src/lib/spread.js";
+
+const usage = `Usage: pairbook analyze --csv FILE [options]
+
+  --csv FILE             CSV with a header row
+  --a COL, --b COL       price columns (default: the first two columns other than --time)
+  --time COL             time column in ms, used to annualise the backtest (default "time" if present)
+  --log                  work on log prices
+  --method M             hedge: ols, kalman, huber, theil-sen or tls (default ols)
+  --window N             z-score window (default 20)
+  --adf-regression R     n, c, ct or ctt (default c)
+  --autolag A            aic, bic, t-stat or none (default aic)
+  --maxlag N             largest ADF lag (default statsmodels' rule)
+  --johansen-det D       -1, 0 or 1 (default 0)
+  --johansen-lags K      lagged differences (default 1)
+  --entry Z --exit Z     backtest thresholds (defaults 2 and 0)
+  --stop Z               stop-loss |z| (default none)
+  --lag N                fill lag in bars (default 1)
+  --fee-bps F            fees per leg in bps (default 0)
+  --json                 machine-readable output`;
+
+const options = {
+  csv: {type: "string"}, a: {type: "string"}, b: {type: "string"}, time: {type: "string"}, log: {type: "boolean"},
+  method: {type: "string"}, window: {type: "string"}, "adf-regression": {type: "string"}, autolag: {type: "string"},
+  maxlag: {type: "string"}, "johansen-det": {type: "string"}, "johansen-lags": {type: "string"}, entry: {type: "string"},
+  exit: {type: "string"}, stop: {type: "string"}, lag: {type: "string"}, "fee-bps": {type: "string"}, json: {type: "boolean"}
+} as const;
+
+export const analyze: Command = {
+  name: "analyze",
+  summary: "hedge ratios, cointegration tests and a backtest for two price columns of a CSV",
+  usage,
+  async run(argv) {
+    const {values: f} = parseFlags(argv, options);
+    if (f.csv === undefined) throw new UsageError("missing --csv FILE");
+    const option = <T>(parse: () => T): T => {
+      try {
+        return parse();
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error.message);
+        throw error;
+      }
+    };
+    const method = option(() => hedgeMethodOption(f.method ?? "ols"));
+    const regression = option(() => regressionOption(f["adf-regression"] ?? "c"));
+    const autolag = option(() => autolagOption(f.autolag ?? "aic"));
+    const window = intFlag(f.window, "window", 20, {min: 2});
+    const maxlag = f.maxlag === undefined ? undefined : intFlag(f.maxlag, "maxlag", 0, {min: 0});
+    const detOrder = intFlag(f["johansen-det"], "johansen-det", 0, {min: -1, max: 1});
+    const kArDiff = intFlag(f["johansen-lags"], "johansen-lags", 1, {min: 0});
+    const entry = numberFlag(f.entry, "entry", 2, {min: 0});
+    const exit = numberFlag(f.exit, "exit", 0);
+    const stop = f.stop === undefined ? undefined : numberFlag(f.stop, "stop", Infinity, {min: 0});
+    const lag = intFlag(f.lag, "lag", 1, {min: 0});
+    const feeBps = numberFlag(f["fee-bps"], "fee-bps", 0, {min: 0});
+
+    const table = parseCsv(await readText(f.csv), f.csv);
+    const timeName = f.time ?? (table.header.includes("time") ? "time" : undefined);
+    const others = table.header.filter((h) => h !== timeName);
+    const aName = f.a ?? others[0], bName = f.b ?? others.find((h) => h !== aName);
+    if (aName === undefined || bName === undefined) throw new CliError(`${f.csv}: need two price columns, found ${JSON.stringify(table.header)}`, 2);
+    const rawA = column(table, aName, f.csv), rawB = column(table, bName, f.csv);
+    const time = timeName === undefined ? undefined : column(table, timeName, f.csv);
+    const n = rawA.length;
+    if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
+    for (const [name, x] of [[aName, rawA], [bName, rawB]] as const) if (x.every((v) => v === x[0])) throw new CliError(`${f.csv}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
+    const a = f.log ? option(() => logPrices(rawA, aName)) : rawA, b = f.log ? option(() => logPrices(rawB, bName)) : rawB;
+    const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
+
+    const fit = ols(a, b);
+    const hedges = {
+      ols: {alpha: fit.alpha, beta: fit.beta},
+      huber: pick(hedgeRatio(a, b, {method: "huber"})),
+      theilSen: pick(hedgeRatio(a, b, {method: "theil-sen"})),
+      tls: pick(hedgeRatio(a, b, {method: "tls"})),
+      kalman: pick(hedgeRatio(a, b, {method: "kalman"}))
+    };
+    const chosen = method === "ols" ? hedges.ols : method === "theil-sen" ? hedges.theilSen : hedges[method];
+    const s = spreadOf(a, b, chosen);
+    let mean = 0, tss = 0, ssr = 0, ma = 0;
+    for (let i = 0; i < n; ++i) (mean += s[i]), (ma += a[i]);
+    mean /= n, ma /= n;
+    for (let i = 0; i < n; ++i) (ssr += (s[i] - mean) ** 2), (tss += (a[i] - ma) ** 2);
+    const z = rollingZScore(s, window);
+    const adfResult = option(() => adf(s, {regression, autolag, maxlag}));
+    const cointResult = option(() => coint(a, b, {autolag, maxlag}));
+    const jo = option(() => johansen([a, b], {detOrder, kArDiff}));
+    const bt = option(() => backtest(a, b, z, {beta: chosen.beta, entry, exit, stop, lag, feeBps, barMs}));
+    const report = {
+      n,
+      columns: {a: aName, b: bName, log: Boolean(f.log)},
+      hedge: {method, alpha: chosen.alpha, beta: chosen.beta, rSquared: 1 - ssr / tss, betaStdErr: method === "ols" ? fit.betaStdErr : null},
+      hedges,
+      spread: {mean, std: Math.sqrt(ssr / (n - 1)), last: s[n - 1]},
+      zscore: {window, last: z[n - 1]},
+      adf: {statistic: adfResult.statistic, pValue: adfResult.pValue, usedLag: adfResult.usedLag, nobs: adfResult.nobs, criticalValues: adfResult.criticalValues, icBest: adfResult.icBest},
+      coint: {statistic: cointResult.statistic, pValue: cointResult.pValue, criticalValues: cointResult.criticalValues},
+      johansen: {traceStat: [...jo.traceStat], maxEigStat: [...jo.maxEigStat], eigenvalues: [...jo.eigenvalues], traceCritical: jo.traceCritical, maxEigCritical: jo.maxEigCritical},
+      halfLife: halfLife(s),
+      correlation: pearson(a, b),
+      backtest: {
+        trades: bt.trades, totalPnl: bt.totalPnl, maxDrawdown: bt.maxDrawdown, winRate: bt.winRate, sharpe: bt.sharpe, sortino: bt.sortino,
+        calmar: bt.calmar, profitFactor: bt.profitFactor, returnOnGross: bt.returnOnGross, avgHoldingBars: bt.avgHoldingBars, exposure: bt.exposure, feesPaid: bt.feesPaid
+      }
+    };
+    process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
+    return 0;
+  }
+};
+
+function pick({alpha, beta}: {alpha: number; beta: number}) {
+  return {alpha, beta};
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
+  }
+}
+
+interface Table {
+  readonly header: string[];
+  readonly rows: string[][];
+  /** File line number (1-based) of each data row. */
+  readonly lines: number[];
+}
+
+function parseCsv(text: string, path: string): Table {
+  const all = text.split(/\r?\n/);
+  const unquote = (cell: string) => cell.trim().replace(/^"(.*)"$/, "$1");
+  const headerLine = all.findIndex((l) => l.trim() !== "");
+  if (headerLine < 0) throw new CliError(`${path}: empty file`, 2);
+  const header = all[headerLine].split(",").map(unquote);
+  const rows: string[][] = [], lines: number[] = [];
+  for (let i = headerLine + 1; i < all.length; ++i) {
+    if (all[i].trim() === "") continue;
+    const cells = all[i].split(",").map(unquote);
+    if (cells.length !== header.length) throw new CliError(`${path}: row ${i + 1} has ${cells.length} cells, the header has ${header.length}`, 2);
+    rows.push(cells), lines.push(i + 1);
+  }
+  return {header, rows, lines};
+}
+
+function column(table: Table, name: string, path: string): Float64Array {
+  const k = table.header.indexOf(name);
+  if (k < 0) throw new CliError(`${path}: no column ${JSON.stringify(name)} (columns: ${table.header.join(", ")})`, 2);
+  const out = new Float64Array(table.rows.length);
+  for (let r = 0; r < table.rows.length; ++r) {
+    const cell = table.rows[r][k], v = Number(cell);
+    if (cell === "" || !Number.isFinite(v)) throw new CliError(`${path}: non-numeric value ${JSON.stringify(cell)} in column ${JSON.stringify(name)} at row ${table.lines[r]}`, 2);
+    out[r] = v;
+  }
+  return out;
+}
+
+const fmt = (v: number | null, digits = 6) => (v === null || !Number.isFinite(v) ? String(v === null ? "n/a" : v) : Number(v.toPrecision(digits)).toString());
+
+function human(r: {
+  n: number; columns: {a: string; b: string; log: boolean}; hedge: {method: string; alpha: number; beta: number; rSquared: number; betaStdErr: number | null};
+  hedges: Record<string, {alpha: number; beta: number}>; spread: {mean: number; std: number; last: number}; zscore: {window: number; last: number};
+  adf: {statistic: number; pValue: number; usedLag: number; nobs: number; criticalValues: CriticalValues};
+  coint: {statistic: number; pValue: number; criticalValues: CriticalValues};
+  johansen: {traceStat: number[]; maxEigStat: number[]; eigenvalues: number[]; traceCritical: readonly (readonly number[])[]; maxEigCritical: readonly (readonly number[])[]};
+  halfLife: number; correlation: number; backtest: Record<string, number>;
+}): string {
+  const cv = (c: CriticalValues) => `1% ${fmt(c["1%"], 4)}, 5% ${fmt(c["5%"], 4)}, 10% ${fmt(c["10%"], 4)}`;
+  const lines = [
+    `pairbook analyze: ${r.columns.a} on ${r.columns.b}${r.columns.log ? " (log prices)" : ""}, ${r.n} rows`,
+    "",
+    `hedge (${r.hedge.method})   ${r.columns.a} = ${fmt(r.hedge.alpha)} + ${fmt(r.hedge.beta)} × ${r.columns.b}   R² ${fmt(r.hedge.rSquared, 4)}${r.hedge.betaStdErr === null ? "" : `   se(β) ${fmt(r.hedge.betaStdErr, 3)}`}`,
+    ...Object.entries(r.hedges).map(([k, h]) => `  ${k.padEnd(9)} β ${fmt(h.beta).padEnd(14)} α ${fmt(h.alpha)}`),
+    `spread        mean ${fmt(r.spread.mean)}, std ${fmt(r.spread.std)}, last ${fmt(r.spread.last)}; z(${r.zscore.window}) last ${fmt(r.zscore.last, 4)}`,
+    `half-life     ${fmt(r.halfLife, 4)} bars   correlation ${fmt(r.correlation, 4)}`,
+    "",
+    `ADF of spread   stat ${fmt(r.adf.statistic, 5)}  p ${fmt(r.adf.pValue, 4)}  lag ${r.adf.usedLag}  nobs ${r.adf.nobs}  (${cv(r.adf.criticalValues)})`,
+    `Engle-Granger   stat ${fmt(r.coint.statistic, 5)}  p ${fmt(r.coint.pValue, 4)}  (${cv(r.coint.criticalValues)})`,
+    `Johansen        eigenvalues ${r.johansen.eigenvalues.map((v) => fmt(v, 4)).join(", ")}`,
+    ...r.johansen.traceStat.map((t, i) => `  r ≤ ${i}: trace ${fmt(t, 5)} (95% ${fmt(r.johansen.traceCritical[i][1], 5)})   max-eig ${fmt(r.johansen.maxEigStat[i], 5)} (95% ${fmt(r.johansen.maxEigCritical[i][1], 5)})`),
+    "",
+    `backtest        ${r.backtest.trades} trades, PnL ${fmt(r.backtest.totalPnl)}, max drawdown ${fmt(r.backtest.maxDrawdown)}, win rate ${fmt(r.backtest.winRate, 3)}, Sharpe ${fmt(r.backtest.sharpe, 3)}, fees ${fmt(r.backtest.feesPaid)}`
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -141,7 +141,10 @@ interface Table {
 
 function parseCsv(text: string, path: string): Table {
   const all = text.split(/\r?\n/);
-  const unquote = (cell: string) => cell.trim().replace(/^"(.*)"$/, "$1");
+  const unquote = (cell: string) => {
+    const t = cell.trim();
+    return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
+  };
   const headerLine = all.findIndex((l) => l.trim() !== "");
   if (headerLine < 0) throw new CliError(`${path}: empty file`, 2);
   const header = all[headerLine].split(",").map(unquote);

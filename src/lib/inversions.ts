@@ -79,13 +79,13 @@ export class InversionTree {
 
   /** Calls f(itemA, itemB) once per inversion. */
   forEach(f: (a: number, b: number) => void): void {
-    const c = this.cumulative;
+    const c = this.cumulative, n = this.byRank.length, byRank = this.byRank;
     for (let slot = 0; slot < c.length; ++slot) {
       const k = c[slot] - (slot > 0 ? c[slot - 1] : 0);
-      for (let o = 0; o < k; ++o) {
-        const [a, b] = this.pair(slot, o);
-        f(a, b);
-      }
+      if (k === 0) continue;
+      const level = Math.floor(slot / n), q = slot % n, src = this.levels[level], from = this.leftFrom[level][q];
+      const right = byRank[src[q]];
+      for (let o = 0; o < k; ++o) f(right, byRank[src[from + o]]);
     }
   }
 

@@ -68,7 +68,8 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
   const orderAt = (t: number): Int32Array => {
     if (t === -Infinity) return Int32Array.from({length: n}, (_, i) => i);
     if (t === Infinity) return top;
-    const u = Float64Array.from(ys, (v, i) => v - t * xs[i]);
+    const u = new Float64Array(n);
+    for (let i = 0; i < n; ++i) u[i] = ys[i] - t * xs[i];
     return argsort(u, top);
   };
   const rankOf = (o: Int32Array) => {
@@ -111,7 +112,8 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
       loOrder = orderAt(lo), hiOrder = orderAt(hi), cLo = inversionCount(rankOf(loOrder)), cHi = inversionCount(rankOf(hiOrder));
       continue;
     }
-    const m = Math.min(inside, sampleSize);
+    // Direct sampling is cheap, so the first round samples more and cuts deeper.
+    const m = Math.min(inside, round === 0 ? 4 * sampleSize : sampleSize);
     const sample = new Float64Array(m);
     if (round === 0) {
       // Uniform pairs of distinct x directly, no tree needed for the whole set.

@@ -62,6 +62,11 @@ export class Child {
     }
   }
 
+  /** Kills the child's process group at once (synchronous: usable in an exit handler). */
+  kill(): void {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.signal("SIGKILL");
+  }
+
   private signal(signal: NodeJS.Signals): void {
     try {
       process.kill(-this.process.pid!, signal); // the group: also reaches grandchildren (Framework's loaders)

@@ -11,6 +11,7 @@ const file = new URL("../package-lock.json", import.meta.url);
 const lock = JSON.parse(readFileSync(file, "utf8"));
 const packages = lock.packages;
 const oses = ["darwin", "linux", "win32", "android", "freebsd", "openbsd", "openharmony", "sunos", "aix", "netbsd"];
+/** @type {Record<string, string>} */
 const cpus = {"arm-eabi": "arm", arm: "arm", arm64: "arm64", x64: "x64", ia32: "ia32", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x", gnueabihf: "arm", musleabihf: "arm"};
 
 let added = 0;
@@ -18,7 +19,7 @@ for (const [path, entry] of Object.entries(packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const target = `${path.slice(0, path.lastIndexOf("node_modules/") + 13)}${name}`;
     if (packages[target] || packages[`node_modules/${name}`]) continue;
-    const parts = name.split("/").pop().split("-");
+    const parts = (name.split("/").pop() ?? "").split("-");
     const os = parts.find((p) => oses.includes(p));
     if (!os) continue; // not a platform build: leave it to npm
     const rest = parts.slice(parts.indexOf(os) + 1);

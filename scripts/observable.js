@@ -56,6 +56,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     stdio: "inherit",
     env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${join(project, "node_modules", ".bin")}:${process.env.PATH}`}
   });
+  // Started by `pairbook demo`: go when the parent goes (its stdin pipe closes), taking Framework along.
+  if (process.env.PAIRBOOK_EXIT_WITH_PARENT === "1") {
+    process.stdin.on("end", () => child.kill("SIGTERM")).on("error", () => child.kill("SIGTERM")).resume();
+  }
   for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -70,6 +70,9 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     })());
   process.on("SIGINT", () => void stopAll());
   process.on("SIGTERM", () => void stopAll());
+  // Last resort if this process dies anyway: children also watch their stdin pipe and exit with us.
+  process.on("exit", () => children.forEach((child) => child.kill()));
+  process.stdout.on("error", () => void stopAll()); // the terminal went away (EPIPE)
 
   try {
     if (simulated) {
@@ -87,6 +90,8 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     });
     children.push(preview);
     const [url] = await preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 60_000);
+    log("preparing the page (first run bundles the chart libraries)…");
+    await warmUp(url);
     log(`notebook ready: ${url}  (${simulated ? "simulated market" : "live Binance"}; ${pair}; Ctrl-C to stop)`);
   } catch (error) {
     const failed = children.find((c) => c.process.exitCode !== null);
@@ -105,4 +110,18 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   await stopping;
   log(`stopped; the lake is in ${lake}/ticks`);
   return 0;
+}
+
+/**
+ * Requests the page and every module it preloads, so Framework runs the data loader and bundles the
+ * node_modules imports now rather than while the user waits for the first page view.
+ */
+async function warmUp(url: string): Promise<void> {
+  try {
+    const html = await (await fetch(url, {signal: AbortSignal.timeout(60_000)})).text();
+    const assets = new Set([...html.matchAll(/(?:href|src)="(\/_[^"]+)"|import\("(\.?\/_[^"]+)"\)/g)].map((m) => new URL(m[1] ?? m[2], url).href));
+    await Promise.all([...assets].map((asset) => fetch(asset, {signal: AbortSignal.timeout(60_000)}).then((r) => r.arrayBuffer())));
+  } catch {
+    // Only an optimization: the page still works, it is just slower on its first view.
+  }
 }

@@ -1,3 +1,4 @@
+import {onShutdown} from "../shutdown.js";
 import {CliError, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
 import {defaultSymbols, startSimulator, type Simulator} from "../../recorder/simulator/index.js";
 
@@ -57,21 +58,17 @@ line every 10 s, and on Ctrl-C (SIGINT) or SIGTERM the trade id ranges sent per 
       process.stdout.write(`pairbook simulate: ${perSecond.toFixed(1)} trades/s, ${clients} client${clients === 1 ? "" : "s"}, ${generated} trades generated\n`);
     }, statusEveryMs);
 
-    let onSignal = (_: NodeJS.Signals) => {};
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      onSignal = resolve;
-      process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+    onShutdown(async (reason) => {
+      clearInterval(status);
+      process.stdout.write(`pairbook simulate: ${reason}, closing\n`);
+      await simulator.close();
+      const sent = simulator.sent();
+      for (const symbol of symbols) {
+        const range = sent[symbol];
+        process.stdout.write(range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`);
+      }
     });
-    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
-    clearInterval(status);
-    process.stdout.write(`pairbook simulate: ${signal}, closing\n`);
-    await simulator.close();
-    const sent = simulator.sent();
-    for (const symbol of symbols) {
-      const range = sent[symbol];
-      process.stdout.write(range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`);
-    }
-    return 0;
+    return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
   }
 };
 

@@ -11,7 +11,7 @@ export interface PairAnalysis {
 }
 
 export function analyzePair(series: PairSeries, window: number): PairAnalysis | null {
-  if (series.time.length < Math.max(3, window)) return null;
+  if (series.time.length < 3) return null; // the z-score stays NaN until `window` bars exist
   const fit = ols(series.a, series.b);
   return {fit, spread: fit.residuals, zscore: rollingZScore(fit.residuals, window), window};
 }

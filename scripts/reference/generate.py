@@ -256,11 +256,81 @@ def real_cases():
     return [out]
 
 
+def backtest_reference(a, b, z, beta, entry=2.0, exit_=0.0, lag=1):
+    """The issue's rule written out independently: decide at t from z_t, fill at the close of t + lag."""
+    n = len(a)
+    target = 0
+    decided = [0] * n
+    for t in range(n):
+        zt = z[t]
+        if not math.isnan(zt):
+            if target == 0:
+                if zt > entry:
+                    target = -1
+                elif zt < -entry:
+                    target = 1
+            elif (target == 1 and zt >= -exit_) or (target == -1 and zt <= exit_):
+                target = 0
+        decided[t] = target
+    held = [decided[t - lag] if t >= lag else 0 for t in range(n)]
+    pnl = [0.0] + [held[t - 1] * ((a[t] - a[t - 1]) - beta * (b[t] - b[t - 1])) for t in range(1, n)]
+    equity = np.cumsum(pnl)
+    peak = np.maximum.accumulate(np.maximum(equity, 0))
+    trades, current = [], None
+    for t in range(n):
+        if t > 0 and held[t - 1] != 0:
+            current += pnl[t]
+        if held[t] != (held[t - 1] if t > 0 else 0):
+            if current is not None and (held[t - 1] if t > 0 else 0) != 0:
+                trades.append(current)
+                current = None
+            if held[t] != 0:
+                current = 0.0
+    if current is not None:
+        trades.append(current)
+    pnl = np.array(pnl)
+    return {"trades": len(trades), "totalPnl": float(equity[-1]), "maxDrawdown": float(np.max(peak - equity)),
+            "winRate": float(np.mean(np.array(trades) > 0)) if trades else None,
+            "sharpe": float(pnl.mean() / pnl.std(ddof=1) * math.sqrt(365 * 86400))}
+
+
+def analyze_cases():
+    """What `pairbook analyze --json` must print for a CSV of this pair (OLS hedge, defaults)."""
+    s, a, b = spec("prices", 4242, 800)
+    X = sm.add_constant(b)
+    o = sm.OLS(a, X).fit()
+    alpha, beta = o.params
+    spread = a - beta * b - alpha
+    z = (pd.Series(spread) - pd.Series(spread).rolling(20).mean()) / pd.Series(spread).rolling(20).std()
+    r = adfuller(spread, regression="c", autolag="AIC")
+    c = coint(a, b)
+    j = coint_johansen(np.column_stack([a, b]), 0, 1)
+    ds = np.diff(spread)
+    lam = sm.OLS(ds, sm.add_constant(spread[:-1])).fit().params[1]
+    h = sm.RLM(a, X, M=sm.robust.norms.HuberT(t=1.345)).fit()
+    ts = theilslopes(a, b)
+    return [{"series": s, "expected": {
+        "n": len(a),
+        "hedge": {"method": "ols", "alpha": alpha, "beta": beta, "rSquared": o.rsquared, "betaStdErr": o.bse[1]},
+        "hedges": {"ols": {"alpha": alpha, "beta": beta}, "huber": {"alpha": h.params[0], "beta": h.params[1]},
+                   "theilSen": {"alpha": ts[1], "beta": ts[0]}, "kalman": {"alpha": kalman(a, b)[-1, 1], "beta": kalman(a, b)[-1, 0]}},
+        "spread": {"mean": np.mean(spread), "std": np.std(spread, ddof=1), "last": spread[-1]},
+        "zscore": {"window": 20, "last": z.iloc[-1]},
+        "adf": {"statistic": r[0], "pValue": r[1], "usedLag": r[2], "nobs": r[3], "criticalValues": r[4]},
+        "coint": {"statistic": c[0], "pValue": c[1], "criticalValues": list(c[2])},
+        "johansen": {"traceStat": j.lr1, "maxEigStat": j.lr2, "eigenvalues": j.eig, "traceCritical": j.cvt, "maxEigCritical": j.cvm},
+        "halfLife": -math.log(2) / math.log(1 + lam) if -1 < lam < 0 else None,
+        "correlation": np.corrcoef(a, b)[0, 1],
+        "backtest": backtest_reference(a, b, z.values, beta),
+    }}]
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     only = set(sys.argv[1:])
     for name, make in [("adf.json", adf_cases), ("coint.json", coint_cases), ("johansen.json", johansen_cases),
-                       ("hedges.json", hedge_cases), ("stats.json", stats_cases), ("real.json", real_cases)]:
+                       ("hedges.json", hedge_cases), ("stats.json", stats_cases), ("real.json", real_cases),
+                       ("analyze.json", analyze_cases)]:
         if only and name.split(".")[0] not in only:
             continue
         t = time.time()

@@ -35,15 +35,21 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
 export function intFlag(value: string | undefined, name: string, fallback: number, {min = -Infinity, max = Infinity} = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected an integer${min > -Infinity ? ` ≥ ${min}` : ""}${max < Infinity ? ` ≤ ${max}` : ""})`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected an integer${range(min, max)})`);
   return n;
 }
 
 export function numberFlag(value: string | undefined, name: string, fallback: number, {min = -Infinity, max = Infinity} = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected a number${min > -Infinity ? ` ≥ ${min}` : ""}${max < Infinity ? ` ≤ ${max}` : ""})`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected a number${range(min, max)})`);
   return n;
+}
+
+function range(min: number, max: number): string {
+  if (min > -Infinity && max < Infinity) return ` from ${min} to ${max}`;
+  if (min > -Infinity) return ` ≥ ${min}`;
+  return max < Infinity ? ` ≤ ${max}` : "";
 }
 
 /** "btcusdt, ETHUSDT" → ["BTCUSDT", "ETHUSDT"], rejecting anything that is not a Binance symbol. */

@@ -18,7 +18,8 @@ async function getJson(url: string, {fetch: fetchImpl = fetch, timeoutMs = 10_00
   } catch (error) {
     const cause = (error as {cause?: {code?: string; message?: string}}).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new RestError(`could not reach ${url} (${reason})`, url);
+    const {origin, pathname} = new URL(url);
+    throw new RestError(`could not reach ${origin}${pathname} (${reason})`, url);
   }
   const text = await response.text();
   let body: unknown;

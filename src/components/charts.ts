@@ -18,7 +18,7 @@ export function pricesChart(series: PairSeries, names: [string, string], {width,
     rows.push({time, value: (100 * series.b[i]) / series.b[0], leg: names[1], price: series.b[i]});
   }
   return Plot.plot({
-    width, height,
+    width, height, marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label: "price (first bar = 100)", grid: true},
     color: {legend: true, domain: names},
@@ -33,6 +33,7 @@ export function spreadChart(series: PairSeries, analysis: PairAnalysis, {width, 
   return Plot.plot({
     width, height,
     x: {type: "utc", label: null},
+    marginLeft: 50,
     y: {label: "OLS spread (residual)", grid: true},
     marks: [Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.3}), Plot.lineY(rows, {x: "time", y: "spread", stroke: "steelblue", tip: true})]
   });
@@ -45,6 +46,7 @@ export function zscoreChart(series: PairSeries, analysis: PairAnalysis, {width, 
   return Plot.plot({
     width, height,
     x: {type: "utc", label: null},
+    marginLeft: 50,
     y: {label: `z-score (${analysis.window}-bar window)`, grid: true, domain: [-4, 4], clamp: true},
     marks: [
       Plot.ruleY([-2, 2], {stroke: "#c44", strokeDasharray: "4,3"}),

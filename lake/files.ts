@@ -1,5 +1,5 @@
 // The published tick files of the lake, known from their names alone (`<first id>-<last id>.parquet`).
-import {readdir} from "node:fs/promises";
+import {readdir, readFile} from "node:fs/promises";
 import {join} from "node:path";
 
 export interface TickFile {
@@ -12,45 +12,51 @@ export interface TickFile {
 const fileName = /^(\d+)-(\d+)\.parquet$/;
 
 /**
- * Every published tick file of `symbol`, sorted by first id. Files whose id range lies inside another
- * file's range are left out: they are the inputs of a compaction that finished publishing its output
- * but was interrupted before deleting them (see `obsoleteFiles`), so their rows are all in the other.
+ * Every published tick file of `symbol`, sorted by first id. Inputs of an interrupted compaction are
+ * left out: when a compaction's output is published but its inputs are not yet deleted, the intent
+ * file `.compact-<output>.json` in the partition still lists them, and their rows are all in the output.
  */
 export async function tickFiles(lake: string, symbol: string): Promise<TickFile[]> {
-  const all = await allTickFiles(lake, symbol);
-  const obsolete = new Set(obsoleteFiles(all).map((f) => f.path));
-  return all.filter((f) => !obsolete.has(f.path));
+  const {files, leftovers} = await scanTickFiles(lake, symbol);
+  const skip = new Set(leftovers);
+  return files.filter((f) => !skip.has(f.path));
 }
 
-/** All tick files of a symbol including compaction leftovers, sorted by (first id, −last id). */
-export async function allTickFiles(lake: string, symbol: string): Promise<TickFile[]> {
+/** All tick files of a symbol, and the paths of compaction inputs superseded by a published output. */
+export async function scanTickFiles(lake: string, symbol: string): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]}> {
   const root = join(lake, "ticks", `symbol=${symbol}`);
-  const files: TickFile[] = [];
+  const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [];
   let dates: string[];
   try {
     dates = (await readdir(root)).filter((d) => d.startsWith("date="));
   } catch {
-    return files;
+    return {files, leftovers, intents};
   }
   for (const dir of dates) {
-    for (const name of await readdir(join(root, dir))) {
+    const names = await readdir(join(root, dir));
+    const present = new Set(names);
+    for (const name of names) {
       const match = fileName.exec(name);
       if (match) files.push({path: join(root, dir, name), date: dir.slice(5), first: Number(match[1]), last: Number(match[2])});
+      const intent = compactIntent.exec(name);
+      if (intent) {
+        intents.push(join(root, dir, name));
+        if (!present.has(intent[1])) continue; // output never published: the inputs are still the data
+        const {inputs} = JSON.parse(await readFile(join(root, dir, name), "utf8")) as {inputs: string[]};
+        for (const input of inputs) if (present.has(input) && input !== intent[1]) leftovers.push(join(root, dir, input));
+      }
     }
   }
-  return files.sort((a, b) => a.first - b.first || b.last - a.last);
+  files.sort((a, b) => a.first - b.first || b.last - a.last);
+  return {files, leftovers, intents};
 }
 
-/** Files whose id range is inside another file's (same symbol): safe to delete. O(n) on sorted input. */
-export function obsoleteFiles(sorted: readonly TickFile[]): TickFile[] {
-  const out: TickFile[] = [];
-  let cover: TickFile | undefined;
-  for (const file of sorted) {
-    if (cover && file.first >= cover.first && file.last <= cover.last) out.push(file);
-    else cover = file;
-  }
-  return out;
+/** Name of the intent file a compaction writes before publishing `output`. */
+export function compactIntentName(output: string): string {
+  return `.compact-${output}.json`;
 }
+
+const compactIntent = /^\.compact-(.+\.parquet)\.json$/;
 
 /** Sorted, disjoint, closed id intervals covered by the given files. */
 export function idIntervals(files: readonly TickFile[]): [number, number][] {

@@ -19,7 +19,8 @@ const ULP = 2 ** -53;
  * inversions of the order by a − t·b, samples uniform pairs inside the current interval from a
  * merge-sort tree of inversions, and shrinks it until O(n) pairs remain, which are listed and
  * selected exactly. A floating-point error bound certifies the final ranks (else it widens and
- * retries). O(n log n) expected time, O(n log n) memory. NaN when all b are equal.
+ * retries; after 40 failed rounds, only conceivable on a pathological x grid, it lists all pairs).
+ * O(n log n) expected time, O(n log n) memory. NaN when all b are equal or any value is not finite.
  *
  *   theilSen(eth, btc).beta
  */

@@ -1,12 +1,10 @@
-import type {BarColumns} from "./bars.js";
-
 /**
- * Volume-weighted average price from bars: Σ quoteVolume / Σ volume over a trailing window of bars
+ * Volume-weighted average price from bars (e.g. `BarColumns`): Σ quoteVolume / Σ volume over a trailing window of bars
  * (cumulative from the first bar when `window` is omitted); NaN while no volume has traded. O(n).
  *
  *   vwap(bars, 60)
  */
-export function vwap(bars: Pick<BarColumns, "volume" | "quoteVolume">, window?: number): Float64Array {
+export function vwap(bars: {readonly volume: ArrayLike<number>; readonly quoteVolume: ArrayLike<number>}, window?: number): Float64Array {
   return ratio(bars.quoteVolume, bars.volume, window, "vwap");
 }
 
@@ -16,7 +14,7 @@ export function vwap(bars: Pick<BarColumns, "volume" | "quoteVolume">, window?: 
  *
  *   takerImbalance(bars, 10)
  */
-export function takerImbalance(bars: Pick<BarColumns, "volume" | "takerBuyVolume">, window = 1): Float64Array {
+export function takerImbalance(bars: {readonly volume: ArrayLike<number>; readonly takerBuyVolume: ArrayLike<number>}, window = 1): Float64Array {
   const n = bars.volume.length;
   const net = new Float64Array(n);
   for (let i = 0; i < n; ++i) net[i] = 2 * bars.takerBuyVolume[i] - bars.volume[i];

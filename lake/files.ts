@@ -16,19 +16,19 @@ const fileName = /^(\d+)-(\d+)\.parquet$/;
  * left out: when a compaction's output is published but its inputs are not yet deleted, the intent
  * file `.compact-<output>.json` in the partition still lists them, and their rows are all in the output.
  */
-export async function tickFiles(lake: string, symbol: string): Promise<TickFile[]> {
-  const {files, leftovers} = await scanTickFiles(lake, symbol);
+export async function tickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<TickFile[]> {
+  const {files, leftovers} = await scanTickFiles(lake, symbol, {date});
   const skip = new Set(leftovers);
   return files.filter((f) => !skip.has(f.path));
 }
 
 /** All tick files of a symbol, and the paths of compaction inputs superseded by a published output. */
-export async function scanTickFiles(lake: string, symbol: string): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]}> {
+export async function scanTickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]}> {
   const root = join(lake, "ticks", `symbol=${symbol}`);
   const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [];
   let dates: string[];
   try {
-    dates = (await readdir(root)).filter((d) => d.startsWith("date="));
+    dates = (await readdir(root)).filter((d) => (date === undefined ? d.startsWith("date=") : d === `date=${date}`));
   } catch {
     return {files, leftovers, intents};
   }

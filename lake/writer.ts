@@ -1,10 +1,16 @@
+// The lake writer: accepted trades go to the write-ahead log at once (durable within `syncMs`) and
+// are published as Parquet every `publishMs` (atomic: hidden temp file, fsync, rename), then small
+// files are compacted (lake/compact.ts). A restart publishes whatever the log still holds.
 import type {DuckDBConnection, DuckDBInstance as Instance} from "@duckdb/node-api";
 import {DuckDBInstance} from "@duckdb/node-api";
-import {mkdir, open, readdir, rename, rm} from "node:fs/promises";
+import {mkdir, readdir, rename, rm} from "node:fs/promises";
 import {join} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
+import {compactPartition, fsync} from "./compact.js";
 import {quotedString} from "./duckdb.js";
-import {batchFileName, partitionDir, utcDate} from "./layout.js";
+import {scanTickFiles, tickFiles} from "./files.js";
+import {batchFileName, partitionDir} from "./layout.js";
+import {leftoverSegments, nextSeq, walColumns, walDir, walLine, WalSegment} from "./wal.js";
 
 /** What the writer did with a trade handed to `add`. */
 export type AddResult = "accepted" | "duplicate";
@@ -14,178 +20,238 @@ export interface FlushResult {
   readonly trades: number;
 }
 
-interface Buffer {
-  id: number[];
-  time: number[];
-  price: number[];
-  qty: number[];
-  isBuyerMaker: boolean[];
+export interface LakeWriterOptions {
+  /** Write and fsync the log this often (ms); the durability delay. Default 200. */
+  syncMs?: number;
+  /** Publish the log as Parquet this often (ms). Default 10,000. 0 disables the timer (publish on flush/close). */
+  publishMs?: number;
+  /** Merge small files after each publish. Default true. */
+  compact?: boolean;
+  log?: (line: string) => void;
 }
 
-const emptyBuffer = (): Buffer => ({id: [], time: [], price: [], qty: [], isBuyerMaker: []});
+interface SymbolState {
+  lastId: number | undefined;
+  /** Highest id published as Parquet. */
+  storedLast: number | undefined;
+  segment: WalSegment | undefined;
+  seq: number;
+  /** Closed segments not yet published (oldest first); a failed publish leaves them here. */
+  closed: string[];
+}
 
-/**
- * Buffers trades per symbol and publishes them into the lake as Parquet files, one per symbol-day and
- * flush, atomically: written to a hidden temp file in the partition, fsynced, then renamed. A trade
- * whose id is not above the last id stored for its symbol is a duplicate and is dropped.
- */
 export class LakeWriter {
-  private readonly buffers = new Map<string, Buffer>();
-  private readonly lastIds = new Map<string, number>();
-  private flushing: Promise<FlushResult> = Promise.resolve({files: [], trades: 0});
+  private readonly symbols = new Map<string, SymbolState>();
+  private io: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
   private closed = false;
   filesPublished = 0;
   tradesPublished = 0;
+  compactions = 0;
+  /** Trades accepted but not yet fsynced to the log / not yet published as Parquet. */
+  unsynced = 0;
+  unpublished = 0;
+  lastSyncAt = 0;
+  lastPublishAt = 0;
+  /** The last error of a background sync or publish, until one succeeds. */
+  lastError: Error | undefined;
 
-  private constructor(readonly lake: string, private readonly instance: Instance, private readonly connection: DuckDBConnection) {}
+  private constructor(readonly lake: string, private readonly instance: Instance, private readonly connection: DuckDBConnection, private readonly options: Required<LakeWriterOptions>) {}
 
-  /** Opens a writer on `lake`, learning each symbol's last stored trade id from the published file names. */
-  static async open(lake: string, symbols: readonly string[]): Promise<LakeWriter> {
-    const instance = await DuckDBInstance.create(":memory:", {threads: "1"});
+  /**
+   * Opens a writer on `lake` for `symbols`: cleans up after an interrupted publish or compaction,
+   * publishes log segments a crash left behind, and learns each symbol's last stored trade id.
+   */
+  static async open(lake: string, symbols: readonly string[], options: LakeWriterOptions = {}): Promise<LakeWriter> {
+    const instance = await DuckDBInstance.create(":memory:", {threads: "2"});
     const connection = await instance.connect();
-    await connection.run("CREATE TABLE staging (trade_id BIGINT, time_ms BIGINT, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN)");
-    const writer = new LakeWriter(lake, instance, connection);
-    for (const symbol of symbols) {
-      const last = await lastStoredId(lake, symbol);
-      if (last !== undefined) writer.lastIds.set(symbol, last);
+    const writer = new LakeWriter(lake, instance, connection, {syncMs: 200, publishMs: 10_000, compact: true, log: () => {}, ...options});
+    try {
+      for (const symbol of symbols) await writer.recover(symbol);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
     }
+    const {syncMs, publishMs} = writer.options;
+    writer.timers.push(setInterval(() => void writer.sync().catch(() => {}), syncMs));
+    if (publishMs > 0) writer.timers.push(setInterval(() => void writer.flush().catch(() => {}), publishMs));
     return writer;
   }
 
-  /** The highest trade id accepted for `symbol` (stored or buffered), if any. */
+  /** The highest trade id accepted for `symbol` (stored, logged or buffered), if any. */
   lastId(symbol: string): number | undefined {
-    return this.lastIds.get(symbol);
+    return this.symbols.get(symbol)?.lastId;
   }
 
-  /** Number of trades accepted but not yet published. */
+  /** Number of trades accepted but not yet published as Parquet. */
   get pending(): number {
-    let n = 0;
-    for (const buffer of this.buffers.values()) n += buffer.id.length;
-    return n;
+    return this.unpublished;
   }
 
+  /** Accepts a trade whose id is above the symbol's last id (callers feed ids in order); drops others. */
   add(symbol: string, trade: Trade): AddResult {
     if (this.closed) throw new Error("LakeWriter: add after close");
-    const last = this.lastIds.get(symbol);
-    if (last !== undefined && trade.id <= last) return "duplicate";
-    this.lastIds.set(symbol, trade.id);
-    let buffer = this.buffers.get(symbol);
-    if (!buffer) this.buffers.set(symbol, (buffer = emptyBuffer()));
-    buffer.id.push(trade.id);
-    buffer.time.push(trade.time);
-    buffer.price.push(trade.price);
-    buffer.qty.push(trade.qty);
-    buffer.isBuyerMaker.push(trade.isBuyerMaker);
+    const state = this.symbols.get(symbol);
+    if (!state) throw new RangeError(`LakeWriter: symbol ${symbol} was not opened`);
+    if (state.lastId !== undefined && trade.id <= state.lastId) return "duplicate";
+    state.lastId = trade.id;
+    if (!state.segment) throw new Error("LakeWriter: no open log segment");
+    state.segment.append(walLine(trade));
+    this.unsynced++;
+    this.unpublished++;
     return "accepted";
   }
 
-  /** Publishes everything buffered so far. Flushes run one at a time, in call order. */
+  /** Writes and fsyncs the log. */
+  sync(): Promise<void> {
+    return this.serial(async () => {
+      const n = this.unsynced;
+      for (const state of this.symbols.values()) await state.segment?.sync();
+      this.unsynced -= n;
+      this.lastSyncAt = Date.now();
+    });
+  }
+
+  /** Publishes everything accepted so far as Parquet, then compacts. Runs after pending I/O. */
   flush(): Promise<FlushResult> {
-    return (this.flushing = this.flushing.then(() => this.publishAll(), () => this.publishAll()));
+    return this.serial(async () => {
+      const files: string[] = [];
+      let trades = 0;
+      for (const [symbol, state] of this.symbols) {
+        if (state.segment && state.segment.rows > 0) {
+          const segment = state.segment;
+          state.segment = await WalSegment.create(walDir(this.lake, symbol), state.seq++);
+          await segment.close();
+          state.closed.push(segment.path);
+        }
+        while (state.closed.length > 0) {
+          const result = await this.publishSegment(symbol, state.closed[0]);
+          state.closed.shift();
+          files.push(...result.files);
+          trades += result.trades;
+        }
+      }
+      this.unpublished = Math.max(0, this.unpublished - trades);
+      this.unsynced = 0;
+      this.filesPublished += files.length;
+      this.tradesPublished += trades;
+      this.lastPublishAt = Date.now();
+      return {files, trades};
+    });
   }
 
   /** Publishes what is left and releases DuckDB. */
   async close(): Promise<FlushResult> {
+    for (const timer of this.timers) clearInterval(timer);
     const result = await this.flush();
     this.closed = true;
+    await this.serial(async () => {
+      for (const [symbol, state] of this.symbols) {
+        await state.segment?.close();
+        if (state.segment) await rm(state.segment.path, {force: true}); // empty: everything was published
+        state.segment = undefined;
+        void symbol;
+      }
+    });
     this.connection.closeSync();
     this.instance.closeSync();
     return result;
   }
 
-  private async publishAll(): Promise<FlushResult> {
+  /** Runs I/O one step at a time, in call order; a failure is remembered and rethrown to the caller. */
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.io.then(step, step);
+    this.io = run.then(
+      () => void (this.lastError = undefined),
+      (error: Error) => {
+        if (!this.lastError) this.options.log(`lake: ${error.message} (will retry; nothing is dropped)`);
+        this.lastError = error;
+      }
+    );
+    return run;
+  }
+
+  private async recover(symbol: string): Promise<void> {
+    const {files, leftovers, intents} = await scanTickFiles(this.lake, symbol);
+    for (const path of leftovers) await rm(path, {force: true});
+    for (const path of intents) await rm(path, {force: true});
+    await removeTempFiles(join(this.lake, "ticks", `symbol=${symbol}`));
+    const skip = new Set(leftovers);
+    let lastId: number | undefined;
+    for (const f of files) if (!skip.has(f.path) && (lastId === undefined || f.last > lastId)) lastId = f.last;
+    const state: SymbolState = {lastId, storedLast: lastId, segment: undefined, seq: 1, closed: []};
+    this.symbols.set(symbol, state);
+    const segments = await leftoverSegments(this.lake, symbol);
+    for (const path of segments) {
+      const {trades} = await this.publishSegment(symbol, path);
+      if (trades > 0) this.options.log(`lake: ${symbol}: published ${trades} trades from the log a previous run left (${path})`);
+      this.tradesPublished += trades;
+    }
+    state.seq = nextSeq(segments);
+    state.segment = await WalSegment.create(walDir(this.lake, symbol), state.seq++);
+  }
+
+  /** Publishes the rows of a closed segment with ids above what the lake holds, one file per UTC day. */
+  private async publishSegment(symbol: string, segment: string): Promise<FlushResult> {
+    const state = this.symbols.get(symbol)!;
+    const after = state.storedLast ?? -1;
+    const source = `read_csv(${quotedString(segment)}, header = false, auto_detect = false, columns = ${walColumns})`;
+    const days = (await (await this.connection.runAndReadAll(
+      `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
+       FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`
+    )).getRows()) as [string, number, number, number][];
     const files: string[] = [];
     let trades = 0;
-    for (const [symbol, buffer] of this.buffers) {
-      if (buffer.id.length === 0) continue;
-      this.buffers.set(symbol, emptyBuffer());
+    for (const [day, first, last, count] of days) {
+      const dir = partitionDir(this.lake, symbol, day);
+      await mkdir(dir, {recursive: true});
+      const name = batchFileName(first, last);
+      const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
       try {
-        for (const [date, rows] of splitByDate(buffer)) {
-          files.push(await this.publish(symbol, date, buffer, rows));
-          trades += rows.length;
-        }
+        await this.connection.run(
+          `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
+                 WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)} ORDER BY id)
+           TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`
+        );
+        await fsync(temp);
+        await rename(temp, path);
+        await fsync(dir);
       } catch (error) {
-        // Keep the batch (ahead of anything newer) so nothing is lost; the next flush retries.
-        const newer = this.buffers.get(symbol)!;
-        for (const key of Object.keys(buffer) as (keyof Buffer)[]) (buffer[key] as unknown[]).push(...newer[key]);
-        this.buffers.set(symbol, buffer);
+        await rm(temp, {force: true});
         throw error;
       }
+      files.push(path);
+      trades += count;
+      state.storedLast = last;
+      if (state.lastId === undefined || last > state.lastId) state.lastId = last;
+      if (this.options.compact) this.compactions += await compactPartition(this.connection, await tickFiles(this.lake, symbol, {date: day}));
     }
-    this.filesPublished += files.length;
-    this.tradesPublished += trades;
+    await rm(segment, {force: true});
     return {files, trades};
   }
-
-  private async publish(symbol: string, date: string, buffer: Buffer, rows: number[]): Promise<string> {
-    const dir = partitionDir(this.lake, symbol, date);
-    await mkdir(dir, {recursive: true});
-    const name = batchFileName(buffer.id[rows[0]], buffer.id[rows[rows.length - 1]]);
-    const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
-    await this.connection.run("DELETE FROM staging");
-    const appender = await this.connection.createAppender("staging");
-    for (const i of rows) {
-      appender.appendBigInt(BigInt(buffer.id[i]));
-      appender.appendBigInt(BigInt(buffer.time[i]));
-      appender.appendDouble(buffer.price[i]);
-      appender.appendDouble(buffer.qty[i]);
-      appender.appendBoolean(buffer.isBuyerMaker[i]);
-      appender.endRow();
-    }
-    appender.closeSync();
-    try {
-      await this.connection.run(
-        `COPY (SELECT trade_id, epoch_ms(time_ms) AS time, price, qty, is_buyer_maker FROM staging ORDER BY trade_id)
-         TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`
-      );
-      await fsync(temp);
-      await rename(temp, path);
-      await fsync(dir);
-    } catch (error) {
-      await rm(temp, {force: true});
-      throw error;
-    }
-    return path;
-  }
 }
 
-/** Row indices of a buffer grouped by the UTC date of their trade time (ids ascending within a batch). */
-function splitByDate(buffer: Buffer): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  for (let i = 0; i < buffer.id.length; ++i) {
-    const date = utcDate(buffer.time[i]);
-    let rows = groups.get(date);
-    if (!rows) groups.set(date, (rows = []));
-    rows.push(i);
-  }
-  return groups;
-}
-
-async function fsync(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The last trade id stored for a symbol, read from published file names (`<first>-<last>.parquet`). */
-export async function lastStoredId(lake: string, symbol: string): Promise<number | undefined> {
-  const root = join(lake, "ticks", `symbol=${symbol}`);
+async function storedLastId(lake: string, symbol: string): Promise<number | undefined> {
   let last: number | undefined;
+  for (const f of await tickFiles(lake, symbol)) if (last === undefined || f.last > last) last = f.last;
+  return last;
+}
+
+/** Removes hidden `.…tmp` files an interrupted publish or compaction left in a symbol's partitions. */
+async function removeTempFiles(root: string): Promise<void> {
   let dates: string[];
   try {
-    dates = (await readdir(root)).filter((d) => d.startsWith("date=")).sort();
+    dates = await readdir(root);
   } catch {
-    return undefined;
+    return;
   }
-  for (const date of dates.reverse()) {
-    for (const file of await readdir(join(root, date))) {
-      const match = /^(\d+)-(\d+)\.parquet$/.exec(file);
-      if (match && (last === undefined || Number(match[2]) > last)) last = Number(match[2]);
-    }
-    if (last !== undefined) return last;
+  for (const date of dates) {
+    for (const name of await readdir(join(root, date))) if (name.startsWith(".") && name.endsWith(".tmp")) await rm(join(root, date, name), {force: true});
   }
-  return last;
+}
+
+/** The last trade id stored for a symbol, read from published file names. */
+export async function lastStoredId(lake: string, symbol: string): Promise<number | undefined> {
+  return storedLastId(lake, symbol);
 }

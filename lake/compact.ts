@@ -1,0 +1,63 @@
+// Size-tiered compaction of one symbol-day partition, so a day holds a bounded number of files.
+// Files are sorted by id; whenever the newest `fanIn` files share a size tier (64 KiB · fanIn^k),
+// they are merged into one, which lands in the next tier — like carrying in a base-`fanIn` counter.
+// So each tier holds at most fanIn − 1 files: with fanIn 8, a symbol-day of up to ~16 GiB keeps at
+// most 7 × 7 = 49 files. Crash-safe: an intent file lists the inputs before the output is published,
+// and readers skip inputs whose output exists (lake/files.ts) until they are deleted.
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {open, rename, rm, stat, writeFile} from "node:fs/promises";
+import {basename, dirname, join} from "node:path";
+import {quotedString} from "./duckdb.js";
+import {compactIntentName, type TickFile} from "./files.js";
+import {batchFileName} from "./layout.js";
+
+export const fanIn = 8;
+const baseBytes = 64 * 1024;
+
+function tier(bytes: number): number {
+  return Math.max(0, Math.floor(Math.log(Math.max(1, bytes) / baseBytes) / Math.log(fanIn)));
+}
+
+/** Compacts the partition holding `files` (one symbol-day, sorted by first id); returns merges done. */
+export async function compactPartition(connection: DuckDBConnection, files: TickFile[]): Promise<number> {
+  let merges = 0;
+  const live = [...files];
+  const sizes = new Map<string, number>();
+  for (const f of live) sizes.set(f.path, (await stat(f.path)).size);
+  while (live.length >= fanIn) {
+    const tail = live.slice(-fanIn);
+    const t = tier(sizes.get(tail[0].path)!);
+    if (!tail.every((f) => tier(sizes.get(f.path)!) === t)) break;
+    const merged = await merge(connection, tail);
+    live.splice(-fanIn, fanIn, merged);
+    sizes.set(merged.path, (await stat(merged.path)).size);
+    merges++;
+  }
+  return merges;
+}
+
+async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<TickFile> {
+  const dir = dirname(inputs[0].path);
+  const first = inputs[0].first, last = inputs[inputs.length - 1].last;
+  const name = batchFileName(first, last);
+  const path = join(dir, name), temp = join(dir, `.${name}.tmp`), intent = join(dir, compactIntentName(name));
+  await writeFile(intent, JSON.stringify({output: name, inputs: inputs.map((f) => basename(f.path))}));
+  await fsync(intent);
+  const list = `[${inputs.map((f) => quotedString(f.path)).join(", ")}]`;
+  await connection.run(`COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list}) ORDER BY trade_id) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`);
+  await fsync(temp);
+  await rename(temp, path);
+  await fsync(dir);
+  for (const f of inputs) await rm(f.path, {force: true});
+  await rm(intent, {force: true});
+  return {path, date: inputs[0].date, first, last};
+}
+
+export async function fsync(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

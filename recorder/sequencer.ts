@@ -1,0 +1,206 @@
+// Per-symbol trade-id continuity: trades leave in id order with no id twice; a hole in the live
+// stream is backfilled from REST (historicalTrades) before later trades are released, and whatever
+// REST cannot supply is reported as an unfilled gap. Ids only ever increase on Binance spot.
+import type {Trade} from "../src/lib/bars.js";
+
+export type GapCause = "stream" | "reconnect" | "restart";
+
+/** A hole found in the id sequence and what became of it. */
+export interface GapRecord {
+  readonly symbol: string;
+  readonly fromId: number;
+  readonly toId: number;
+  /** Times of the trades either side of the hole (ms). */
+  readonly fromTime: number | null;
+  readonly toTime: number | null;
+  readonly cause: string;
+  readonly filled: boolean;
+  readonly detectedAt: number;
+}
+
+/** Fetches trades with ids from `fromId` on (ascending, at most 1000, possibly none). */
+export type FetchTrades = (symbol: string, fromId: number, signal: AbortSignal) => Promise<readonly Trade[]>;
+
+export interface SequencerOptions {
+  symbol: string;
+  /** Last id already stored, if any: the next trade should be lastId + 1. */
+  lastId: number | undefined;
+  lastTime?: number | null;
+  fetchTrades: FetchTrades;
+  /** Receives every trade, in id order, exactly once. */
+  emit: (trade: Trade) => void;
+  /** Receives each hole once its backfill is over: filled parts and unfilled parts separately. */
+  onGap: (gap: GapRecord) => void;
+  /** How long to wait for a hole to close by itself (reordering across overlapping sockets), ms. */
+  graceMs?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Backfill retries before a hole is recorded as unfilled (REST down). */
+  maxAttempts?: number;
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export class Sequencer {
+  private last: number | undefined;
+  private lastTime: number | null;
+  private readonly queue = new Map<number, Trade>(); // early trades, by id, while a hole is open
+  private busy = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+  private pendingCause: GapCause | undefined;
+  /** The hole being waited for or backfilled, for health. */
+  openGap: {fromId: number; toId: number; since: number} | undefined;
+  duplicates = 0;
+  backfilled = 0;
+
+  constructor(private readonly options: SequencerOptions) {
+    this.last = options.lastId;
+    this.lastTime = options.lastTime ?? null;
+    if (options.lastId !== undefined) this.pendingCause = "restart";
+  }
+
+  get lastId(): number | undefined {
+    return this.last;
+  }
+
+  /** The next live trades may follow a reconnect: a hole before them is labelled so. */
+  markReconnect(): void {
+    if (this.pendingCause !== "restart") this.pendingCause = "reconnect";
+  }
+
+  /** Takes a live trade (any order, duplicates allowed). */
+  push(trade: Trade): void {
+    if (this.last !== undefined && trade.id <= this.last) {
+      this.duplicates++;
+      return;
+    }
+    if (this.busy || this.graceTimer) {
+      if (this.queue.has(trade.id)) this.duplicates++;
+      else this.queue.set(trade.id, trade);
+      if (this.graceTimer && this.queue.has(this.last! + 1)) this.drain(); // the hole closed by itself
+      return;
+    }
+    if (this.last === undefined || trade.id === this.last + 1) {
+      this.accept(trade);
+      this.pendingCause = undefined;
+      return;
+    }
+    this.queue.set(trade.id, trade);
+    this.openGap = {fromId: this.last + 1, toId: trade.id - 1, since: this.now()};
+    // A hole right after a (re)connect cannot close by itself: backfill at once.
+    if (this.pendingCause) void this.backfill();
+    else this.graceTimer = setTimeout(() => void this.backfill(), this.options.graceMs ?? 250);
+  }
+
+  /** Stops any backfill in progress (shutdown). Queued trades beyond the hole are released unfilled. */
+  stop(): void {
+    this.abort.abort();
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private accept(trade: Trade): void {
+    this.last = trade.id;
+    this.lastTime = trade.time;
+    this.options.emit(trade);
+  }
+
+  /** Releases queued trades while they are contiguous; opens the next hole if one remains. */
+  private drain(): void {
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    for (let next = this.queue.get(this.last! + 1); next; next = this.queue.get(this.last! + 1)) {
+      this.queue.delete(next.id);
+      this.accept(next);
+    }
+    for (const id of this.queue.keys()) if (id <= this.last!) this.queue.delete(id);
+    this.openGap = undefined;
+    if (this.queue.size > 0) {
+      const first = Math.min(...this.queue.keys());
+      const head = this.queue.get(first)!;
+      this.queue.delete(first);
+      this.push(head);
+    }
+  }
+
+  private async backfill(): Promise<void> {
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    if (this.busy || this.last === undefined || this.queue.size === 0) return;
+    this.busy = true;
+    const {symbol, fetchTrades, maxAttempts = 6, retryDelayMs = (n) => Math.min(30_000, 500 * 2 ** n)} = this.options;
+    const cause = this.pendingCause ?? "stream";
+    this.pendingCause = undefined;
+    const detectedAt = this.openGap?.since ?? this.now();
+    const target = Math.min(...this.queue.keys()) - 1; // fill up to the first queued trade
+    let cursor = this.last + 1;
+    let filledFrom: number | undefined, filledFromTime: number | null = null;
+    const report = (fromId: number, toId: number, fromTime: number | null, toTime: number | null, filled: boolean, why: string = cause) =>
+      this.options.onGap({symbol, fromId, toId, fromTime, toTime, cause: why, filled, detectedAt});
+    let failures = 0;
+    try {
+      while (cursor <= target && !this.abort.signal.aborted) {
+        let page: readonly Trade[];
+        try {
+          page = await fetchTrades(symbol, cursor, this.abort.signal);
+          failures = 0;
+        } catch (error) {
+          if (this.abort.signal.aborted) break;
+          if (++failures >= maxAttempts) {
+            this.options.log?.(`${symbol}: backfill of ids ${cursor}..${target} failed ${failures} times (${(error as Error).message}); recording the hole as unfilled`);
+            report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, `${cause}; backfill failed: ${(error as Error).message}`);
+            cursor = target + 1;
+            break;
+          }
+          await delay(retryDelayMs(failures), this.abort.signal);
+          continue;
+        }
+        const useful = page.filter((t) => t.id >= cursor && t.id <= target).sort((x, y) => x.id - y.id);
+        if (useful.length === 0) {
+          // REST has nothing in [cursor, target]: an exchange-side hole.
+          report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false);
+          cursor = target + 1;
+          break;
+        }
+        for (const trade of useful) {
+          if (trade.id !== cursor) {
+            if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined);
+            report(cursor, trade.id - 1, this.lastTime, trade.time, false); // missing on the exchange too
+          }
+          if (filledFrom === undefined) (filledFrom = trade.id), (filledFromTime = trade.time);
+          this.accept(trade);
+          this.backfilled++;
+          cursor = trade.id + 1;
+        }
+        if (page.length === 0 || page[page.length - 1].id >= target) {
+          if (cursor <= target) {
+            if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined);
+            report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false);
+            cursor = target + 1;
+          }
+          break;
+        }
+      }
+    } finally {
+      if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true);
+      // Stopped mid-backfill: the rest of the hole is recorded, never invented, and the trades
+      // received after it are still stored.
+      if (cursor <= target) report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, `${cause}; backfill interrupted by shutdown`);
+      // Every id up to target is now stored or recorded as a hole: move past it.
+      this.last = Math.max(this.last!, target);
+      this.busy = false;
+      this.drain();
+    }
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), {once: true});
+  });
+}

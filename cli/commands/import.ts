@@ -1,0 +1,176 @@
+import {mkdtemp, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import {
+  ArchiveFileError,
+  type ArchiveKind,
+  DownloadError,
+  type ImportEvent,
+  importFiles,
+  importRange,
+  type ImportSummary,
+  resolveJob
+} from "../../recorder/archive/index.js";
+import {CliError, type Command, parseFlags, UsageError} from "../command.js";
+
+export const importCommand: Command = {
+  name: "import",
+  summary: "Load Binance public-archive trades/aggTrades (CSV or daily zip) into the lake",
+  usage: `Usage: pairbook import [--symbol SYMBOL] [--kind trades|aggTrades] [--lake ./data] FILE...
+       pairbook import --base-url URL --symbol SYMBOL --from YYYY-MM-DD --to YYYY-MM-DD [--kind trades|aggTrades] [--lake ./data]
+
+Files are Binance spot (or USD-M futures) archive CSVs, plain or as the daily .zip; a zip is checked
+against its sibling FILE.zip.CHECKSUM (SHA-256) before anything is written. Symbol and kind come from
+the archive name (BTCUSDT-trades-2024-08-08.zip) unless given. With --base-url, the daily zips and
+their CHECKSUMs are downloaded from <URL>/data/spot/daily/<kind>/<SYMBOL>/<SYMBOL>-<kind>-<date>.zip
+(any server with the data.binance.vision layout; e.g. https://data.binance.vision), with retries;
+days the server does not have (404) are reported and skipped.
+
+Options:
+  --symbol SYMBOL     symbol to store the rows under (default: from the file name)
+  --kind KIND         trades (default) or aggTrades
+  --lake DIR          lake folder (default ./data)
+  --base-url URL      download daily files from this server instead of reading FILEs
+  --from DATE         first day to download (UTC, inclusive)
+  --to DATE           last day to download (UTC, inclusive; default --from)
+  --no-checksum       import zips without a .CHECKSUM (not recommended)
+
+Where rows go:
+  trades     → <lake>/ticks/symbol=S/date=D/<first id>-<last id>.parquet (the tick lake, real trade ids)
+  aggTrades  → <lake>/aggtrades/symbol=S/date=D/<first agg id>-<last agg id>.parquet, columns
+               agg_id, time, price, qty, first_trade_id, last_trade_id, is_buyer_maker
+               (never mixed into ticks: aggregate ids are not trade ids)
+Header rows and ms/µs timestamps are detected per file. Ids already in the lake are skipped, so
+re-importing adds nothing; rows with zero price/qty or an impossible time are counted and skipped.
+The lake has no spot/futures dimension: do not import futures files under a symbol holding spot data
+(the summary's "conflicts" counts stored ids whose price, qty or time differ from the file).
+
+Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file (checksum mismatch,
+            damaged zip, not an archive CSV); 1 other failure (download failed after retries, I/O).`,
+  async run(argv) {
+    const {values, positionals} = parseFlagsWithFiles(argv);
+    const kind = kindFlag(values.kind);
+    const symbol = values.symbol === undefined ? undefined : symbolFlag(values.symbol);
+    const lake = resolve(values.lake ?? "data");
+    const checksum = !values["no-checksum"];
+    const tempDir = await mkdtemp(join(tmpdir(), "pairbook-import-"));
+    const progress = new Progress(process.stderr);
+    const started = performance.now();
+    let summary: ImportSummary;
+    try {
+      if (values["base-url"] !== undefined) {
+        if (positionals.length > 0) throw new UsageError("give either FILEs or --base-url, not both");
+        if (!symbol) throw new UsageError("--base-url needs --symbol");
+        if (!values.from) throw new UsageError("--base-url needs --from YYYY-MM-DD");
+        let url: URL;
+        try {
+          url = new URL(values["base-url"]);
+        } catch {
+          throw new UsageError(`invalid --base-url: ${JSON.stringify(values["base-url"])}`);
+        }
+        const range = {baseUrl: url.href, symbol, kind: kind ?? "trades", from: values.from, to: values.to ?? values.from};
+        summary = await importRange(range, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+      } else {
+        if (values.from || values.to) throw new UsageError("--from/--to go with --base-url");
+        if (positionals.length === 0) throw new UsageError("no FILE given (or use --base-url with --from/--to)");
+        const jobs = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
+        summary = await importFiles(jobs, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+      }
+    } catch (error) {
+      progress.clear();
+      if (error instanceof RangeError) throw new UsageError(error.message);
+      if (error instanceof ArchiveFileError) throw new CliError(error.message, 2);
+      if (error instanceof DownloadError) throw new CliError(error.message, 1);
+      throw error;
+    } finally {
+      await rm(tempDir, {recursive: true, force: true});
+    }
+    progress.clear();
+    const seconds = (performance.now() - started) / 1000;
+    const {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten, missing} = summary;
+    if (invalid > 0) process.stderr.write(`warning: skipped ${invalid} invalid row(s) (unparseable, zero/negative price or qty, impossible time)\n`);
+    if (conflicts > 0) process.stderr.write(`warning: ${conflicts} id(s) already stored with a different price, qty or time (kept the stored rows)\n`);
+    if (missing.length > 0) process.stderr.write(`missing on the server (skipped): ${missing.join(", ")}\n`);
+    process.stdout.write(
+      `imported ${filesRead} file(s) into ${lake} in ${seconds.toFixed(1)} s: ${rows} rows read, ${added} added, ` +
+        `${duplicates} skipped as duplicates, ${invalid} invalid; ${filesWritten} Parquet file(s) written\n`
+    );
+    return 0;
+  }
+};
+
+function parseFlagsWithFiles(argv: string[]) {
+  // parseFlags does not take positionals; split them off first (flags all take a value but these two).
+  const flags: string[] = [], files: string[] = [];
+  const booleans = new Set(["--no-checksum", "--help", "-h"]);
+  for (let i = 0; i < argv.length; ++i) {
+    const arg = argv[i];
+    if (arg === "--") files.push(...argv.slice(i + 1)), (i = argv.length);
+    else if (!arg.startsWith("-")) files.push(arg);
+    else {
+      flags.push(arg);
+      if (!arg.includes("=") && !booleans.has(arg) && i + 1 < argv.length) flags.push(argv[++i]);
+    }
+  }
+  const {values} = parseFlags(flags, {
+    symbol: {type: "string"},
+    kind: {type: "string"},
+    lake: {type: "string"},
+    "base-url": {type: "string"},
+    from: {type: "string"},
+    to: {type: "string"},
+    "no-checksum": {type: "boolean"}
+  });
+  return {values, positionals: files};
+}
+
+function kindFlag(value: string | undefined): ArchiveKind | undefined {
+  if (value === undefined) return undefined;
+  const kind = ({trades: "trades", aggtrades: "aggTrades"} as const)[value.toLowerCase() as "trades" | "aggtrades"];
+  if (!kind) throw new UsageError(`invalid --kind: ${JSON.stringify(value)} (expected trades or aggTrades)`);
+  return kind;
+}
+
+function symbolFlag(value: string): string {
+  const symbol = value.trim().toUpperCase();
+  if (!/^[A-Z0-9]{2,30}$/.test(symbol)) throw new UsageError(`invalid --symbol: ${JSON.stringify(value)}`);
+  return symbol;
+}
+
+/** Progress on stderr: a rewritten status line on a terminal, one line per finished file otherwise. */
+class Progress {
+  private rows = 0;
+  private readonly started = performance.now();
+  private shown = false;
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  event(e: ImportEvent): void {
+    if (e.type === "missing") return this.line(`${e.name}: not on the server (HTTP 404), skipped`);
+    if (e.type === "retry") return this.line(`${e.url}: ${e.reason}, retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
+    const files = `[${e.index + (e.type === "done" ? 1 : 0)}/${e.total} files]`;
+    if (e.type === "file") return this.status(`${files} ${e.name}: ${e.stage}…`);
+    this.rows += e.counts.rows;
+    const rate = this.rows / Math.max(1e-3, (performance.now() - this.started) / 1000);
+    const {rows, added, duplicates, invalid} = e.counts;
+    this.line(
+      `${files} ${e.name}: ${rows} rows (${e.timeUnit === "us" ? "µs" : "ms"} times${e.header ? ", header" : ""}), ${added} added, ` +
+        `${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(rate)} rows/s`
+    );
+  }
+
+  clear(): void {
+    if (this.shown && this.out.isTTY) this.out.write("\r\x1b[K");
+    this.shown = false;
+  }
+
+  private status(text: string): void {
+    if (!this.out.isTTY) return;
+    this.out.write(`\r\x1b[K${text}`);
+    this.shown = true;
+  }
+
+  private line(text: string): void {
+    this.clear();
+    this.out.write(`${text}\n`);
+  }
+}

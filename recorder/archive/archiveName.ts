@@ -1,0 +1,45 @@
+// Names and URLs of Binance public-archive files (data.binance.vision layout).
+
+export type ArchiveKind = "trades" | "aggTrades";
+
+export interface ArchiveName {
+  readonly symbol: string;
+  readonly kind: ArchiveKind;
+  /** `YYYY-MM-DD` for daily files, `YYYY-MM` for monthly ones. */
+  readonly period: string;
+  readonly extension: "zip" | "csv";
+}
+
+const pattern = /^([A-Z0-9]{2,30})-(trades|aggTrades)-(\d{4}-\d{2}(?:-\d{2})?)\.(zip|csv)$/;
+
+/** `BTCUSDT-trades-2024-08-08.zip` → {symbol: "BTCUSDT", kind: "trades", period: "2024-08-08", extension: "zip"}; undefined for other names. */
+export function parseArchiveName(fileName: string): ArchiveName | undefined {
+  const match = pattern.exec(fileName);
+  if (!match) return undefined;
+  return {symbol: match[1], kind: match[2] as ArchiveKind, period: match[3], extension: match[4] as "zip" | "csv"};
+}
+
+/** File name of a daily spot archive: `BTCUSDT-trades-2024-08-08.zip`. */
+export function dailyArchiveName(symbol: string, kind: ArchiveKind, date: string): string {
+  return `${symbol}-${kind}-${date}.zip`;
+}
+
+/** URL of a daily spot archive under `base`: `<base>/data/spot/daily/<kind>/<SYMBOL>/<SYMBOL>-<kind>-<date>.zip`. */
+export function dailyArchiveUrl(base: string, symbol: string, kind: ArchiveKind, date: string): string {
+  return `${base.replace(/\/+$/, "")}/data/spot/daily/${kind}/${symbol}/${dailyArchiveName(symbol, kind, date)}`;
+}
+
+/** Every UTC date from `from` to `to` inclusive (`YYYY-MM-DD`); RangeError for an invalid or reversed range. */
+export function dateRange(from: string, to: string): string[] {
+  const start = parseDate(from), end = parseDate(to);
+  if (end < start) throw new RangeError(`date range ends before it starts: ${from} to ${to}`);
+  const dates: string[] = [];
+  for (let t = start; t <= end; t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
+  return dates;
+}
+
+function parseDate(date: string): number {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new RangeError(`invalid date ${JSON.stringify(date)} (expected YYYY-MM-DD)`);
+  return t;
+}

@@ -1,0 +1,68 @@
+// Where each archive kind lands in the lake. Trades go to the tick lake (`ticks/`, real trade ids);
+// aggTrades get their own dataset (`aggtrades/`), never mixed into ticks: an aggregate trade is not a
+// trade, and its id is an aggregate id from another sequence.
+import {readdir} from "node:fs/promises";
+import {join} from "node:path";
+import {tickFiles} from "../../lake/files.js";
+import {partitionDir} from "../../lake/layout.js";
+import type {ArchiveKind} from "./archiveName.js";
+
+export interface Dataset {
+  /** Top folder under the lake. */
+  readonly folder: "ticks" | "aggtrades";
+  /** Id column: rows are sorted and unique by it per symbol. */
+  readonly idColumn: "trade_id" | "agg_id";
+  /** Columns of a published file, in order, as DuckDB types. */
+  readonly columns: string;
+  /** Extra columns carried from the CSV besides id, time, price, qty, is_buyer_maker. */
+  readonly extra: readonly string[];
+}
+
+export const ticks: Dataset = {
+  folder: "ticks",
+  idColumn: "trade_id",
+  columns: "trade_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN",
+  extra: []
+};
+
+/** `<lake>/aggtrades/symbol=<S>/date=<D>/<first agg id>-<last agg id>.parquet`, same rules as ticks. */
+export const aggTrades: Dataset = {
+  folder: "aggtrades",
+  idColumn: "agg_id",
+  columns: "agg_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN",
+  extra: ["first_trade_id", "last_trade_id"]
+};
+
+export function datasetOf(kind: ArchiveKind): Dataset {
+  return kind === "trades" ? ticks : aggTrades;
+}
+
+/** Folder of one symbol-day of a dataset. */
+export function datasetPartition(dataset: Dataset, lake: string, symbol: string, date: string): string {
+  return dataset === ticks ? partitionDir(lake, symbol, date) : join(lake, dataset.folder, `symbol=${symbol}`, `date=${date}`);
+}
+
+export interface DataFile {
+  readonly path: string;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Published files of one symbol in a dataset with their id ranges from the names, sorted by first id. */
+export async function datasetFiles(dataset: Dataset, lake: string, symbol: string): Promise<DataFile[]> {
+  if (dataset === ticks) return tickFiles(lake, symbol);
+  const root = join(lake, dataset.folder, `symbol=${symbol}`), files: DataFile[] = [];
+  let dates: string[];
+  try {
+    dates = (await readdir(root)).filter((d) => d.startsWith("date="));
+  } catch {
+    return files;
+  }
+  for (const dir of dates) {
+    for (const name of await readdir(join(root, dir))) {
+      const match = /^(\d+)-(\d+)\.parquet$/.exec(name);
+      if (match) files.push({path: join(root, dir, name), first: Number(match[1]), last: Number(match[2])});
+    }
+  }
+  return files.sort((a, b) => a.first - b.first);
+}

@@ -1,0 +1,41 @@
+// Atomic publish of one lake file: hidden temp file in the partition, fsync, rename, fsync the folder.
+import {access, mkdir, open, rename, rm} from "node:fs/promises";
+import {join} from "node:path";
+
+/**
+ * Publishes `<dir>/<name>` written by `write(tempPath)`: readers never see a partial file, and a file
+ * already published under that name is never replaced (that would be a second writer on the same ids).
+ */
+export async function publishFile(dir: string, name: string, write: (tempPath: string) => Promise<void>): Promise<string> {
+  await mkdir(dir, {recursive: true});
+  const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
+  if (await exists(path)) throw new Error(`${path} already exists; is another import or recorder writing these ids?`);
+  try {
+    await write(temp);
+    await fsync(temp);
+    await rename(temp, path);
+    await fsync(dir);
+  } catch (error) {
+    await rm(temp, {force: true});
+    throw error;
+  }
+  return path;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

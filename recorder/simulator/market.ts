@@ -10,6 +10,11 @@ export interface MarketOptions {
   readonly seed?: number;
   /** Mean trades per second per symbol (Poisson arrivals); default 15. */
   readonly rate?: number;
+  /**
+   * Id space per wall-clock millisecond (see firstTradeId); default 1. Benchmarks at more than
+   * 1000 trades/s per symbol use 1000, so restarts still never reuse ids.
+   */
+  readonly idsPerMs?: number;
 }
 
 /**
@@ -23,6 +28,8 @@ export class TradeBatch {
   id = new Float64Array(256);
   /** Trade time, integer milliseconds. */
   time = new Float64Array(256);
+  /** Event time `E` to send, ms; NaN (what Market writes) means "the time it is sent". */
+  eventTime = new Float64Array(256);
   /** Price and quantity in 1e-8 units (see decimal.ts). */
   price = new Float64Array(256);
   qty = new Float64Array(256);
@@ -37,6 +44,7 @@ export class TradeBatch {
       this.symbol = grow(this.symbol, new Uint8Array(n));
       this.id = grow(this.id, new Float64Array(n));
       this.time = grow(this.time, new Float64Array(n));
+      this.eventTime = grow(this.eventTime, new Float64Array(n));
       this.price = grow(this.price, new Float64Array(n));
       this.qty = grow(this.qty, new Float64Array(n));
       this.isBuyerMaker = grow(this.isBuyerMaker, new Uint8Array(n));
@@ -59,13 +67,14 @@ const logMedianNotional = Math.log(200), notionalLogStd = 1.3;
 const idEpochMs = 1_500_000_000_000;
 
 /**
- * The first trade id a run starting at `startMs` issues for `symbol`: one id per wall-clock
- * millisecond since mid-2017 plus a fixed per-symbol offset. Because the base grows by 1000 per
- * second, a restarted simulator never reuses an id of an earlier run whose average rate stayed
- * below 1000 trades/s per symbol.
+ * The first trade id a run starting at `startMs` issues for `symbol`: `idsPerMs` ids per wall-clock
+ * millisecond since mid-2017 plus a fixed per-symbol offset. Because the base grows by 1000·idsPerMs
+ * per second, a restarted simulator never reuses an id of an earlier run (with the same idsPerMs)
+ * whose average rate stayed below 1000·idsPerMs trades/s per symbol. With idsPerMs = 1000 ids stay
+ * below 2^53 until the 2300s.
  */
-export function firstTradeId(symbol: string, startMs: number): number {
-  return Math.max(0, Math.floor(startMs) - idEpochMs) + (hash(symbol) % 100) * 100_000_000;
+export function firstTradeId(symbol: string, startMs: number, idsPerMs = 1): number {
+  return Math.max(0, Math.floor(startMs) - idEpochMs) * idsPerMs + (hash(symbol) % 100) * 100_000_000;
 }
 
 /**
@@ -97,11 +106,12 @@ export class Market {
   private time: number;
   private nextTime: number;
 
-  constructor({symbols, startMs, seed = 1, rate = 15}: MarketOptions) {
+  constructor({symbols, startMs, seed = 1, rate = 15, idsPerMs = 1}: MarketOptions) {
     if (symbols.length === 0 || symbols.length > 255) throw new RangeError(`Market: expected 1 to 255 symbols, got ${symbols.length}`);
     if (new Set(symbols).size !== symbols.length) throw new RangeError(`Market: duplicate symbols in ${symbols.join(",")}`);
     if (!Number.isFinite(startMs)) throw new RangeError(`Market: invalid startMs ${startMs}`);
     if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError(`Market: invalid rate ${rate} (expected trades per second > 0)`);
+    if (idsPerMs !== 1 && idsPerMs !== 1000) throw new RangeError(`Market: invalid idsPerMs ${idsPerMs} (expected 1 or 1000)`);
     this.instruments = symbols.map(instrument);
     const n = (this.n = symbols.length);
     this.random = new Random(seed);
@@ -112,10 +122,13 @@ export class Market {
     // Start each u from its stationary distribution, so the first minutes look like any others.
     this.u = Float64Array.from(this.uStd, (s) => s * this.random.normal());
     this.uTime = new Float64Array(n).fill(startMs);
-    this.nextId = Float64Array.from(symbols, (s) => firstTradeId(s, startMs));
+    this.nextId = Float64Array.from(symbols, (s) => firstTradeId(s, startMs, idsPerMs));
     this.time = startMs;
     this.nextTime = startMs + this.random.exponential(this.ratePerMs);
   }
+
+  /** A live market never runs out. */
+  readonly exhausted = false;
 
   /** Generates every trade with a trade time up to `nowMs` (inclusive) not yet returned. */
   advanceTo(nowMs: number): TradeBatch {
@@ -140,6 +153,7 @@ export class Market {
       batch.symbol[i] = k;
       batch.id[i] = this.nextId[k]++;
       batch.time[i] = Math.floor(t);
+      batch.eventTime[i] = NaN;
       batch.price[i] = (buyerMaker ? bidTicks : bidTicks + 1) * tickUnits;
       batch.qty[i] = steps * stepUnits;
       batch.isBuyerMaker[i] = buyerMaker;

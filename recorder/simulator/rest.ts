@@ -9,6 +9,13 @@ export interface RestContext {
   readonly histories: ReadonlyMap<string, TradeHistory>;
   readonly weight: RequestWeight;
   readonly now: () => number;
+  /** Fault injection: a refusal (429 or 418 with Retry-After, nothing charged) for this request, if any. */
+  readonly refuse?: (pathname: string) => Refusal | undefined;
+}
+
+export interface Refusal {
+  readonly status: 429 | 418;
+  readonly retryAfterSeconds: number;
 }
 
 /** A Binance error: HTTP status plus the `{code, msg}` body. */
@@ -47,6 +54,11 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
     };
     if (!endpoint) return reply(404, {code: -1, msg: `Unknown endpoint ${url.pathname}.`});
     if (request.method !== "GET" && request.method !== "HEAD") return reply(405, {code: -1, msg: `Method ${request.method} not allowed.`}, {Allow: "GET"});
+    const refusal = context.refuse?.(url.pathname);
+    if (refusal) {
+      const msg = refusal.status === 418 ? `Way too much request weight used; IP banned until ${now + refusal.retryAfterSeconds * 1000}.` : "Too many requests; please use the websocket for live updates to avoid polling the API.";
+      return reply(refusal.status, {code: -1003, msg}, {"Retry-After": String(refusal.retryAfterSeconds)});
+    }
     if (!context.weight.charge(endpoint.weight, now)) {
       const retryAfter = context.weight.retryAfterSeconds(now);
       return reply(429, {code: -1003, msg: `Too much request weight used; current limit is ${context.weight.limitPerMinute} request weight per 1 MINUTE.`}, {"Retry-After": String(retryAfter)});
@@ -115,7 +127,7 @@ function historicalTrades(query: URLSearchParams, {instruments, histories}: Rest
   const out = new Array(rows.length);
   for (let i = 0; i < rows.length; ++i) {
     out[i] = {
-      id: rows.firstId + i,
+      id: rows.id[i],
       price: formatUnits(rows.price[i]),
       qty: formatUnits(rows.qty[i]),
       quoteQty: formatBigUnits(multiplyUnits(rows.price[i], rows.qty[i])),

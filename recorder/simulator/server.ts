@@ -1,14 +1,22 @@
 import {createServer} from "node:http";
 import type {AddressInfo} from "node:net";
 import {WebSocketServer} from "ws";
+import {formatUnits} from "./decimal.js";
+import {type FaultKind, type FaultOptions, type FaultRates, type FaultRecord, type FaultRecordOf, FaultSchedule} from "./faults.js";
 import {IdRanges, type IdSummary} from "./idRanges.js";
+import {FaultInjector} from "./injector.js";
 import {defaultSymbols} from "./instruments.js";
 import {Market} from "./market.js";
+import {Outbound, tradePayload} from "./outbound.js";
 import {RequestWeight} from "./requestWeight.js";
 import {restHandler} from "./rest.js";
 import {StreamHub} from "./streamHub.js";
 import {parseStreamPath} from "./streamRequest.js";
 import {TradeHistory} from "./tradeHistory.js";
+import type {TradeSource} from "./tradeSource.js";
+
+// Full-speed replays hand out at most this many trades a tick, and none while a subscriber has this much unsent.
+const replayChunk = 20_000, replayBacklogBytes = 4 * 1024 * 1024;
 
 export interface SimulatorOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -21,6 +29,20 @@ export interface SimulatorOptions {
   seed?: number;
   /** Mean trades per second per symbol; default 15. */
   rate?: number;
+  /**
+   * Benchmark mode: ids advance 1000 per wall-clock millisecond instead of 1 (see firstTradeId), so
+   * rates up to 1 000 000 trades/s per symbol never reuse an id across restarts. Such ids are far
+   * above a normal run's: do not record both kinds of run into one lake.
+   */
+  fast?: boolean;
+  /** Where trades come from instead of the synthetic market (symbols, seed, rate and fast are then ignored): a replay. */
+  source?: TradeSource;
+  /** Called once when `source` has given its last trade and it has been handed to the sockets. */
+  onExhausted?: () => void;
+  /** Random faults: events per second per kind (throttle: share of historicalTrades requests refused). */
+  faults?: FaultRates;
+  /** Connections older than this are closed with 1000, as Binance does at 24 h; default Infinity (never). */
+  maxConnectionAgeMs?: number;
   /** Server ping period, ms; default 20 000 as on Binance. */
   pingIntervalMs?: number;
   /** Drop a client that has not ponged for this long, ms; default 60 000. */
@@ -48,8 +70,17 @@ export interface Simulator {
    * with none are absent. A client dropped later (slow reader, missed pongs) may not have read them all.
    */
   sent(): Record<string, IdSummary>;
-  /** Trades generated so far and clients connected, for status lines. */
+  /** Trades generated so far (holes excluded) and clients connected, for status lines. */
   stats(): {generated: number; clients: number};
+  /**
+   * Injects one fault now and returns its log record (see faults.ts for what each does). Gap and
+   * hole records list their ids as the next trades of the symbol are generated.
+   *
+   *   sim.inject("gap", {symbol: "BTCUSDT", count: 3}); sim.inject("disconnect");
+   */
+  inject<K extends FaultKind>(kind: K, options?: FaultOptions[K]): FaultRecordOf<K>;
+  /** Every fault injected so far, by call or at random, in order. */
+  faultLog(): readonly FaultRecord[];
   /** Stops generating, drains queued messages, closes sockets with 1000 and the server. Idempotent. */
   close(): Promise<void>;
 }
@@ -67,14 +98,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const {
     host = "127.0.0.1", port = 0, symbols = [...defaultSymbols], seed = 1, rate = 15,
     pingIntervalMs = 20_000, pongTimeoutMs = 60_000, now = Date.now, tickMs = 25,
-    historyCapacity = 1_000_000, maxIncomingPerSecond = 5, maxBufferedBytes = 64 * 1024 * 1024
+    historyCapacity = 1_000_000, maxIncomingPerSecond = 5, maxBufferedBytes = 64 * 1024 * 1024,
+    fast = false, maxConnectionAgeMs = Infinity, onExhausted
   } = options;
-  for (const [name, value] of Object.entries({pingIntervalMs, pongTimeoutMs, tickMs, maxIncomingPerSecond, maxBufferedBytes})) {
-    if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
+  for (const [name, value] of Object.entries({pingIntervalMs, pongTimeoutMs, tickMs, maxIncomingPerSecond, maxBufferedBytes, maxConnectionAgeMs})) {
+    if (!(value > 0 && (Number.isFinite(value) || name === "maxConnectionAgeMs"))) throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startSimulator: invalid port ${port}`);
-  const market = new Market({symbols, startMs: now(), seed, rate});
-  const instruments = market.instruments;
+  const source: TradeSource = options.source ?? new Market({symbols, startMs: now(), seed, rate, idsPerMs: fast ? 1000 : 1});
+  const instruments = source.instruments;
   const histories = new Map(instruments.map((i) => [i.symbol, new TradeHistory(historyCapacity)]));
   const historyByIndex = instruments.map((i) => histories.get(i.symbol)!);
   const written = instruments.map(() => new IdRanges());
@@ -83,8 +115,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     instruments, pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes,
     onWritten: (k, id) => written[k].add(id)
   });
-  const server = createServer(restHandler({instruments: new Map(instruments.map((i) => [i.symbol, i])), histories, weight: new RequestWeight(), now}));
-  const wss = new WebSocketServer({noServer: true, clientTracking: false, maxPayload: 64 * 1024});
+  const injector = new FaultInjector({instruments, hub, now, schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined});
+  const server = createServer(restHandler({
+    instruments: new Map(instruments.map((i) => [i.symbol, i])), histories, weight: new RequestWeight(), now,
+    refuse: (pathname) => injector.refuse(pathname)
+  }));
+  // Compression off (as on Binance's trade streams) so the hub may write frames to the TCP socket itself;
+  // autoPong off so that a stalled connection does not answer pings either.
+  const wss = new WebSocketServer({noServer: true, clientTracking: false, maxPayload: 64 * 1024, perMessageDeflate: false, autoPong: false});
   server.on("upgrade", (request, socket, head) => {
     const path = parseStreamPath(request.url ?? "/");
     if ("error" in path) {
@@ -92,7 +130,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       socket.end(`HTTP/1.1 ${path.status} ${path.status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, path.combined, path.streams));
+    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, socket, path.combined, path.streams));
   });
 
   try {
@@ -105,15 +143,34 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw error;
   }
 
-  let generated = 0;
+  let generated = 0, exhausted = false, lastTick = performance.now();
+  const out = new Outbound();
   const tick = () => {
-    const t = now();
-    const batch = market.advanceTo(t);
+    const t = now(), real = performance.now();
+    injector.randomFaults(real - lastTick);
+    lastTick = real;
+    if (maxConnectionAgeMs < Infinity) hub.rotate(maxConnectionAgeMs);
+    if (exhausted || (source.waitForSubscriber && !hub.hadSubscriber)) return;
+    // A replay at full speed goes no faster than its slowest subscriber reads.
+    const batch = source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk);
+    out.clear();
     for (let i = 0; i < batch.length; ++i) {
-      historyByIndex[batch.symbol[i]].append(batch.id[i], batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
+      const k = batch.symbol[i], id = batch.id[i];
+      const fate = injector.fate(k, id);
+      if (fate === "hole") continue;
+      historyByIndex[k].append(id, batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
+      ++generated;
+      if (fate === "gap") continue;
+      const eventTime = batch.eventTime[i];
+      const payload = tradePayload(instruments[k].symbol, eventTime === eventTime ? eventTime : t, id, formatUnits(batch.price[i]), formatUnits(batch.qty[i]), batch.time[i], batch.isBuyerMaker[i] === 1);
+      out.push(k, id, payload);
+      injector.streamed(k, id, payload);
     }
-    generated += batch.length;
-    hub.publish(batch, t);
+    hub.publish(out);
+    if (source.exhausted) {
+      exhausted = true;
+      onExhausted?.();
+    }
   };
   const ticker = setInterval(tick, tickMs);
 
@@ -133,6 +190,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return out;
     },
     stats: () => ({generated, clients: hub.clientCount}),
+    inject: (kind, faultOptions) => injector.inject(kind, faultOptions),
+    faultLog: () => injector.records(),
     close() {
       return (closing ??= (async () => {
         clearInterval(ticker);

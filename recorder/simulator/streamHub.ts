@@ -1,7 +1,8 @@
+import type {Duplex} from "node:stream";
 import type {WebSocket} from "ws";
-import {formatUnits} from "./decimal.js";
+import {frameBytes, textFrame} from "./frames.js";
 import type {Instrument} from "./instruments.js";
-import type {TradeBatch} from "./market.js";
+import type {Outbound} from "./outbound.js";
 import {maxStreamsPerConnection, parseControl} from "./streamRequest.js";
 
 export interface StreamHubOptions {
@@ -14,33 +15,57 @@ export interface StreamHubOptions {
   readonly maxIncomingPerSecond: number;
   /** A client whose unsent backlog exceeds this many bytes is dropped, as an exchange drops slow readers. */
   readonly maxBufferedBytes: number;
-  /** Called once per message the kernel accepted for a client socket. */
+  /** Called once per trade message the kernel accepted for a client socket. */
   readonly onWritten: (symbolIndex: number, id: number) => void;
 }
 
 class Client {
   readonly streams = new Set<string>();
+  /** 1 for each instrument whose trade stream the client is subscribed to. */
+  readonly wants: Uint8Array;
+  /** Clients with the same key receive the same bytes for a tick. */
+  key = "";
+  tradeStreams = 0;
+  readonly openedAt = performance.now();
   lastPong = performance.now();
+  /** Stall fault: nothing is sent (trades, pings, pongs, replies) before this time. */
+  silentUntil = 0;
   windowStart = 0;
   windowCount = 0;
-  constructor(readonly socket: WebSocket, public combined: boolean) {}
+  constructor(readonly socket: WebSocket, readonly raw: Duplex, public combined: boolean, instruments: number) {
+    this.wants = new Uint8Array(instruments);
+  }
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+  silent(now: number): boolean {
+    return now < this.silentUntil;
+  }
+}
+
+/** What a fault did to the connected clients: how many it touched. */
+export interface ClientCount {
+  readonly clients: number;
 }
 
 /**
  * The WebSocket half of the simulator: tracks each client's subscriptions, answers control
- * messages, pings, enforces Binance's connection rules, and fans trades out one message per trade
- * (payload formatted once per trade, whatever the number of clients).
+ * messages, pings, enforces Binance's connection rules, and fans trades out one message per trade.
+ * Each tick's frames are built once per distinct (combined?, subscriptions) shape and written with
+ * one socket write per client. Also the fault surface for connections (drop, stall, rotate, garbage).
  */
 export class StreamHub {
   private readonly clients = new Set<Client>();
-  // Clients subscribed to each instrument's trade stream, by instrument index.
-  private readonly tradeSubscribers: Set<Client>[];
   private readonly tradeStreams: Map<string, number>;
+  private readonly streamNames: string[];
   private readonly pingTimer: NodeJS.Timeout;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Whether any client ever subscribed to a trade stream (replays start then). */
+  hadSubscriber = false;
 
   constructor(private readonly options: StreamHubOptions) {
-    this.tradeSubscribers = options.instruments.map(() => new Set());
-    this.tradeStreams = new Map(options.instruments.map((i, k) => [`${i.symbol.toLowerCase()}@trade`, k]));
+    this.streamNames = options.instruments.map((i) => `${i.symbol.toLowerCase()}@trade`);
+    this.tradeStreams = new Map(this.streamNames.map((s, k) => [s, k]));
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
   }
 
@@ -48,9 +73,9 @@ export class StreamHub {
     return this.clients.size;
   }
 
-  /** Takes over an upgraded socket, subscribed to the streams named in its URL. */
-  accept(socket: WebSocket, combined: boolean, streams: readonly string[]): void {
-    const client = new Client(socket, combined);
+  /** Takes over an upgraded socket (`raw` is its TCP socket), subscribed to the streams named in its URL. */
+  accept(socket: WebSocket, raw: Duplex, combined: boolean, streams: readonly string[]): void {
+    const client = new Client(socket, raw, combined, this.options.instruments.length);
     this.clients.add(client);
     this.subscribe(client, streams);
     socket.on("message", (data, isBinary) => {
@@ -58,42 +83,108 @@ export class StreamHub {
       // Binance answers anything but a JSON text frame with an error too.
       this.control(client, isBinary ? "" : data.toString());
     });
-    socket.on("ping", () => this.overLimit(client));
+    // The server is made with autoPong off, so that a stalled connection does not pong either.
+    socket.on("ping", (data) => {
+      if (!this.overLimit(client) && !client.silent(performance.now())) socket.pong(data);
+    });
     socket.on("pong", () => (client.lastPong = performance.now()));
     socket.on("error", () => socket.terminate());
     socket.on("close", () => this.drop(client));
   }
 
-  /** Sends every trade of `batch` to the clients subscribed to its symbol's trade stream. */
-  publish(batch: TradeBatch, eventTime: number): void {
-    const {instruments, maxBufferedBytes, onWritten} = this.options;
-    for (let i = 0; i < batch.length; ++i) {
-      const k = batch.symbol[i];
-      const subscribers = this.tradeSubscribers[k];
-      if (subscribers.size === 0) continue;
-      const id = batch.id[i];
-      const symbol = instruments[k].symbol;
-      const payload = `{"e":"trade","E":${eventTime},"s":"${symbol}","t":${id},"p":"${formatUnits(batch.price[i])}","q":"${formatUnits(batch.qty[i])}","T":${batch.time[i]},"m":${batch.isBuyerMaker[i] === 1},"M":true}`;
-      let wrapped: string | undefined;
-      const written = (error?: Error) => {
-        if (!error) onWritten(k, id);
-      };
-      for (const client of subscribers) {
-        const {socket} = client;
-        if (socket.readyState !== socket.OPEN) continue;
-        if (socket.bufferedAmount > maxBufferedBytes) {
-          socket.terminate();
-          continue;
-        }
-        const message = client.combined ? (wrapped ??= `{"stream":"${symbol.toLowerCase()}@trade","data":${payload}}`) : payload;
-        socket.send(message, written);
+  /** Whether some subscribed client has more than `bytes` queued (a replay at full speed waits for it). */
+  backlogged(bytes: number): boolean {
+    for (const client of this.clients) if (client.tradeStreams > 0 && client.open && client.socket.bufferedAmount > bytes) return true;
+    return false;
+  }
+
+  /** Sends each message of `out` to the clients subscribed to its symbol's trade stream. */
+  publish(out: Outbound): void {
+    if (out.length === 0) return;
+    const {maxBufferedBytes, onWritten} = this.options;
+    const now = performance.now();
+    const built = new Map<string, {bytes: Buffer; symbol: number[]; id: number[]}>();
+    for (const client of this.clients) {
+      if (client.tradeStreams === 0 || !client.open || client.silent(now)) continue;
+      if (client.socket.bufferedAmount > maxBufferedBytes) {
+        client.socket.terminate();
+        continue;
+      }
+      let frames = built.get(client.key);
+      if (!frames) built.set(client.key, (frames = this.build(out, client)));
+      if (frames.id.length === 0) continue;
+      const {symbol, id} = frames;
+      client.raw.write(frames.bytes, (error) => {
+        if (!error) for (let i = 0; i < id.length; ++i) onWritten(symbol[i], id[i]);
+      });
+    }
+  }
+
+  /** Drops every connection abruptly: TCP torn down, no close frame. */
+  disconnectAll(): ClientCount {
+    const clients = [...this.clients];
+    for (const client of clients) client.socket.terminate();
+    return {clients: clients.length};
+  }
+
+  /** Keeps every current connection open but sends it nothing (no trades, pings, pongs or replies) for `ms`. */
+  stall(ms: number): ClientCount {
+    const until = performance.now() + ms;
+    for (const client of this.clients) {
+      client.silentUntil = until;
+      client.lastPong = until; // the pong deadline starts over when pings resume
+    }
+    return {clients: this.clients.size};
+  }
+
+  /** Closes (1000, like Binance's 24-hour limit) every connection at least `ageMs` old. */
+  rotate(ageMs: number): ClientCount {
+    const now = performance.now();
+    let clients = 0;
+    for (const client of this.clients) {
+      if (client.open && now - client.openedAt >= ageMs) {
+        client.socket.close(1000, "connection lifetime exceeded");
+        ++clients;
       }
     }
+    return {clients};
+  }
+
+  /**
+   * Sends every connection the serverShutdown event `payload` — bare, wrapped as a combined-stream
+   * message (`{"stream":"serverShutdown","data":…}`) on combined connections, or both — then closes
+   * those connections with 1001 after `graceMs`. Connections opened meanwhile are left alone.
+   */
+  shutdown(payload: string, format: "bare" | "wrapped" | "both", graceMs: number): ClientCount {
+    const clients = [...this.clients].filter((c) => c.open);
+    for (const client of clients) {
+      if (format !== "wrapped" || !client.combined) client.socket.send(payload);
+      if (format !== "bare" && client.combined) client.socket.send(`{"stream":"serverShutdown","data":${payload}}`);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      for (const client of clients) if (client.open) client.socket.close(1001, "server shutdown");
+    }, graceMs);
+    this.timers.add(timer);
+    return {clients: clients.length};
+  }
+
+  /** Sends raw (garbage) messages, text or binary as given, to every open, non-stalled connection. */
+  sendRaw(messages: (combined: boolean) => ReadonlyArray<string | Uint8Array>): ClientCount {
+    const now = performance.now();
+    let clients = 0;
+    for (const client of this.clients) {
+      if (!client.open || client.silent(now)) continue;
+      for (const message of messages(client.combined)) client.socket.send(message, {binary: typeof message !== "string"});
+      ++clients;
+    }
+    return {clients};
   }
 
   /** Stops pinging and closes every client with a normal close frame once its queued messages are out. */
   async close(timeoutMs = 5000): Promise<void> {
     clearInterval(this.pingTimer);
+    for (const timer of this.timers) clearTimeout(timer);
     await Promise.all([...this.clients].map(({socket}) => new Promise<void>((resolve) => {
       if (socket.readyState === socket.CLOSED) return resolve();
       const timer = setTimeout(() => socket.terminate(), timeoutMs);
@@ -102,9 +193,26 @@ export class StreamHub {
     })));
   }
 
+  /** The frames of `out` this client gets, as one buffer, with the ids they carry. */
+  private build(out: Outbound, client: Client) {
+    const {wants, combined} = client;
+    const symbol: number[] = [], id: number[] = [];
+    let frames = "";
+    for (let i = 0; i < out.length; ++i) {
+      const k = out.symbol[i];
+      if (wants[k] === 0) continue;
+      const payload = out.payload[i];
+      frames += textFrame(combined ? `{"stream":"${this.streamNames[k]}","data":${payload}}` : payload);
+      symbol.push(k), id.push(out.id[i]);
+    }
+    return {bytes: frameBytes(frames), symbol, id};
+  }
+
   private control(client: Client, text: string): void {
     const request = parseControl(text);
-    const reply = (body: unknown) => client.socket.send(JSON.stringify(body));
+    const reply = (body: unknown) => {
+      if (!client.silent(performance.now())) client.socket.send(JSON.stringify(body));
+    };
     if (!("method" in request)) return reply(request);
     const {id} = request;
     switch (request.method) {
@@ -121,6 +229,7 @@ export class StreamHub {
         return reply({result: [...client.streams], id});
       case "SET_PROPERTY":
         client.combined = request.value;
+        this.rekey(client);
         return reply({result: null, id});
       case "GET_PROPERTY":
         return reply({result: client.combined, id});
@@ -130,24 +239,28 @@ export class StreamHub {
   }
 
   private subscribe(client: Client, streams: readonly string[]): void {
-    for (const stream of streams) {
-      client.streams.add(stream);
-      const k = this.tradeStreams.get(stream);
-      if (k !== undefined) this.tradeSubscribers[k].add(client);
-    }
+    for (const stream of streams) client.streams.add(stream);
+    this.rekey(client);
   }
 
   private unsubscribe(client: Client, streams: readonly string[]): void {
-    for (const stream of streams) {
-      client.streams.delete(stream);
+    for (const stream of streams) client.streams.delete(stream);
+    this.rekey(client);
+  }
+
+  private rekey(client: Client): void {
+    client.wants.fill(0);
+    for (const stream of client.streams) {
       const k = this.tradeStreams.get(stream);
-      if (k !== undefined) this.tradeSubscribers[k].delete(client);
+      if (k !== undefined) client.wants[k] = 1;
     }
+    client.tradeStreams = client.wants.reduce((n, w) => n + w, 0);
+    if (client.tradeStreams > 0) this.hadSubscriber = true;
+    client.key = `${client.combined ? "c" : "r"}${client.wants.join("")}`;
   }
 
   private drop(client: Client): void {
     this.clients.delete(client);
-    for (const subscribers of this.tradeSubscribers) subscribers.delete(client);
   }
 
   /** Counts one incoming frame; past the per-second limit the client is disconnected, as Binance does. */
@@ -163,10 +276,11 @@ export class StreamHub {
   private pingAll(): void {
     const now = performance.now();
     for (const client of this.clients) {
+      if (client.silent(now)) continue;
       if (now - client.lastPong > this.options.pongTimeoutMs) {
         client.socket.terminate();
         this.drop(client);
-      } else if (client.socket.readyState === client.socket.OPEN) {
+      } else if (client.open) {
         client.socket.ping();
       }
     }
@@ -176,4 +290,3 @@ export class StreamHub {
 function unreachable(value: never): never {
   throw new Error(`unhandled control request ${JSON.stringify(value)}`);
 }
-

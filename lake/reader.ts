@@ -2,7 +2,9 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import type {TradeColumns} from "../src/lib/bars.js";
-import {ticksGlob} from "./layout.js";
+import {quotedString} from "./duckdb.js";
+import {tickFiles} from "./files.js";
+import {utcDate} from "./layout.js";
 
 /** Symbols with at least one partition folder in the lake, sorted. */
 export async function lakeSymbols(lake: string): Promise<string[]> {
@@ -14,17 +16,16 @@ export async function lakeSymbols(lake: string): Promise<string[]> {
   }
 }
 
-/** Whether a symbol has any published tick file (DuckDB's read_parquet fails on an empty glob). */
-async function hasTickFiles(lake: string, symbol: string): Promise<boolean> {
-  const root = join(lake, "ticks", `symbol=${symbol}`);
-  try {
-    for (const date of await readdir(root)) {
-      if ((await readdir(join(root, date))).some((f) => f.endsWith(".parquet") && !f.startsWith("."))) return true;
-    }
-  } catch {
-    // no such symbol
-  }
-  return false;
+/**
+ * SQL for read_parquet over a symbol's published files (compaction leftovers excluded, see
+ * lake/files.ts), limited to the UTC days that overlap [from, to); null when there are none.
+ */
+async function tickSource(lake: string, symbol: string, from = -Infinity, to = Infinity): Promise<string | null> {
+  const year10000 = 253_402_300_800_000; // dates past 9999 do not print as YYYY-MM-DD
+  const lo = from > 0 && from < year10000 ? utcDate(from) : "", hi = to > 0 && to <= year10000 ? utcDate(to - 1) : "9999-12-31";
+  const files = (await tickFiles(lake, symbol)).filter((f) => f.date >= lo && f.date <= hi);
+  if (files.length === 0) return null;
+  return `read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}])`;
 }
 
 export interface TradeRange {
@@ -37,13 +38,14 @@ export interface TradeRange {
 /** Reads one symbol's trades from the lake as columns ordered by trade id (empty when there are none). */
 export async function readTrades(connection: DuckDBConnection, lake: string, symbol: string, {from = 0, to = 8.64e15}: TradeRange = {}): Promise<TradeColumns & {length: number}> {
   const columns = {id: [] as number[], time: [] as number[], price: [] as number[], qty: [] as number[], isBuyerMaker: [] as boolean[], length: 0};
-  if (!(await hasTickFiles(lake, symbol))) return columns;
+  const source = await tickSource(lake, symbol, from, to);
+  if (!source) return columns;
   const result = await connection.run(
     `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker
-     FROM read_parquet($glob, hive_partitioning = true)
+     FROM ${source}
      WHERE time >= epoch_ms($from::BIGINT) AND time < epoch_ms($to::BIGINT)
      ORDER BY trade_id`,
-    {glob: ticksGlob(lake, symbol), from: String(from), to: String(to)}
+    {from: String(from), to: String(to)}
   );
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [id, time, price, qty, maker] = [0, 1, 2, 3, 4].map((i) => chunk.getColumnVector(i));
@@ -61,8 +63,9 @@ export async function readTrades(connection: DuckDBConnection, lake: string, sym
 
 /** Time (ms) of a symbol's latest trade in the lake, or null when it has none. */
 export async function lastTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
-  if (!(await hasTickFiles(lake, symbol))) return null;
-  const reader = await connection.runAndReadAll(`SELECT epoch_ms(max(time))::DOUBLE FROM read_parquet($glob, hive_partitioning = true)`, {glob: ticksGlob(lake, symbol)});
+  const source = await tickSource(lake, symbol);
+  if (!source) return null;
+  const reader = await connection.runAndReadAll(`SELECT epoch_ms(max(time))::DOUBLE FROM ${source}`);
   const value = reader.getColumns()[0][0];
   return typeof value === "number" ? value : null;
 }

@@ -9,6 +9,7 @@ import type {Trade} from "../src/lib/bars.js";
 import {compactPartition, fsync} from "./compact.js";
 import {quotedString} from "./duckdb.js";
 import {scanTickFiles, tickFiles} from "./files.js";
+import {type GapRecord, writeGap} from "./gaps.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {leftoverSegments, nextSeq, walColumns, walDir, walLine, WalSegment} from "./wal.js";
 
@@ -48,6 +49,7 @@ export class LakeWriter {
   filesPublished = 0;
   tradesPublished = 0;
   compactions = 0;
+  gapsRecorded = 0;
   /** Trades accepted but not yet fsynced to the log / not yet published as Parquet. */
   unsynced = 0;
   unpublished = 0;
@@ -139,6 +141,12 @@ export class LakeWriter {
       this.lastPublishAt = Date.now();
       return {files, trades};
     });
+  }
+
+  /** Stores a gap record in the lake (after the I/O queued before it). */
+  recordGap(gap: GapRecord): Promise<string> {
+    this.gapsRecorded++;
+    return this.serial(() => writeGap(this.connection, this.lake, gap));
   }
 
   /** Publishes what is left and releases DuckDB. */

@@ -1,8 +1,12 @@
-// The recorder daemon: Binance trade stream → id check → lake writer + live hub, with health.
+// The recorder daemon: Binance trade streams → id sequencer (REST backfill) → lake writer (log,
+// Parquet, gaps) + live hub, with health. One Sequencer per symbol; one connection per 1024 streams.
+import type {GapRecord} from "../lake/gaps.js";
 import {LakeWriter} from "../lake/writer.js";
-import {runTradeStream, type ConnectionState} from "./binance/stream.js";
-import {validateSymbols} from "./binance/rest.js";
+import type {Trade} from "../src/lib/bars.js";
+import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
+import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
 import {LiveHub} from "./liveHub.js";
+import {Sequencer} from "./sequencer.js";
 
 export interface RecorderConfig {
   symbols: readonly string[];
@@ -11,9 +15,24 @@ export interface RecorderConfig {
   restUrl: string;
   liveHost: string;
   livePort: number;
-  /** How often buffered trades are published to the lake (ms). */
-  flushMs: number;
+  /** How often the write-ahead log is published as Parquet (ms). */
+  publishMs: number;
+  /** How often the write-ahead log is fsynced (ms): the durability delay. Default 200. */
+  syncMs?: number;
+  /** Replace a socket silent for this long (ms). Default 30 s. */
+  silenceMs?: number;
+  /** Rotate connections older than this (ms). Default 23.5 h. */
+  maxConnectionAgeMs?: number;
+  /** Streams per connection (Binance allows 1024). */
+  streamsPerConnection?: number;
   log: (line: string) => void;
+}
+
+export interface Recorder {
+  readonly livePort: number;
+  health(): RecorderHealth;
+  /** Stops streaming, publishes every received trade, closes the live feed. */
+  stop(): Promise<{trades: number; files: number}>;
 }
 
 export interface SymbolHealth {
@@ -24,52 +43,120 @@ export interface SymbolHealth {
   trades: number;
   tradesPerSecond: number;
   duplicates: number;
-  /** Id holes seen on the live stream (not yet backfilled by this version). */
-  gaps: {fromId: number; toId: number; detectedAt: number}[];
+  backfilled: number;
+  openGap: {fromId: number; toId: number; since: number} | null;
+  gapsFilled: number;
+  gapsUnfilled: number;
 }
 
-export interface Recorder {
-  readonly livePort: number;
-  health(): unknown;
-  /** Stops streaming, publishes every received trade, closes the live feed. */
-  stop(): Promise<{trades: number; files: number}>;
+export interface RecorderHealth {
+  uptimeSeconds: number;
+  lake: string;
+  connections: {symbols: string[]; state: ConnectionState; detail?: string; since: number}[];
+  symbols: Record<string, SymbolHealth>;
+  rejectedFrames: number;
+  lastRejected: string | null;
+  /** Accepted trades not yet fsynced to the log, and not yet published as Parquet. */
+  unsyncedTrades: number;
+  pendingTrades: number;
+  filesPublished: number;
+  tradesPublished: number;
+  compactions: number;
+  gapsRecorded: number;
+  lastPublishAt: number | null;
+  lakeError: string | null;
+  rest: {requests: number; rateLimited: number};
+}
+
+/** Counts events per second over the last 10 s without storing each event. */
+class RateMeter {
+  private readonly counts = new Float64Array(10);
+  private second = 0;
+  add(now: number): void {
+    this.roll(now);
+    this.counts[this.second % 10]++;
+  }
+  perSecond(now: number): number {
+    this.roll(now);
+    let sum = 0;
+    for (let i = 1; i <= 9; ++i) sum += this.counts[(this.second - i + 10) % 10];
+    return sum / 9; // the 9 complete seconds before this one
+  }
+  private roll(now: number): void {
+    const s = Math.floor(now / 1000);
+    if (this.second === 0) this.second = s;
+    for (; this.second < s && s - this.second <= 10; ) this.counts[++this.second % 10] = 0;
+    if (s - this.second > 10) (this.counts.fill(0), (this.second = s));
+  }
 }
 
 /** Validates the symbols, opens the lake and the live feed, then streams until `stop`. */
 export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const {symbols, log} = config;
   await validateSymbols(config.restUrl, symbols);
-  const writer = await LakeWriter.open(config.lake, symbols);
+  const writer = await LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, log});
+  const rest = new TradeHistoryClient(config.restUrl);
   const startedAt = Date.now();
   const stats = new Map<string, SymbolHealth>();
-  const recent = new Map<string, number[]>(); // receive times of the last 10 s, for trades/s
-  for (const symbol of symbols) {
-    const lastId = writer.lastId(symbol) ?? null;
-    stats.set(symbol, {lastId, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, gaps: []});
-    recent.set(symbol, []);
-  }
-  let connection: {state: ConnectionState; detail?: string; since: number} = {state: "connecting", since: Date.now()};
-  let rejected = 0;
+  const meters = new Map<string, RateMeter>();
+  let rejected = 0, lastRejected: string | null = null;
 
-  const health = () => {
+  let hub: LiveHub | undefined;
+  const sequencers = new Map<string, Sequencer>();
+  for (const symbol of symbols) {
+    const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
+    stats.set(symbol, s);
+    const meter = new RateMeter();
+    meters.set(symbol, meter);
+    sequencers.set(symbol, new Sequencer({
+      symbol,
+      lastId: writer.lastId(symbol),
+      fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+      emit: (trade: Trade) => {
+        if (writer.add(symbol, trade) !== "accepted") return;
+        const now = Date.now();
+        s.lastId = trade.id, s.lastTime = trade.time, s.receiveLagMs = now - trade.time, s.trades++;
+        meter.add(now);
+        hub?.onTrade(symbol, trade);
+      },
+      onGap: (gap: GapRecord) => {
+        if (gap.filled) s.gapsFilled++;
+        else s.gapsUnfilled++;
+        log(`${symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) missing from the stream (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
+        writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
+      },
+      log
+    }));
+  }
+
+  const health = (): RecorderHealth => {
     const now = Date.now();
-    for (const [symbol, times] of recent) {
-      while (times.length && times[0] < now - 10_000) times.shift();
-      stats.get(symbol)!.tradesPerSecond = times.length / 10;
+    for (const [symbol, s] of stats) {
+      const sequencer = sequencers.get(symbol)!;
+      s.tradesPerSecond = meters.get(symbol)!.perSecond(now);
+      s.duplicates = sequencer.duplicates;
+      s.backfilled = sequencer.backfilled;
+      s.openGap = sequencer.openGap ?? null;
     }
     return {
       uptimeSeconds: (now - startedAt) / 1000,
       lake: config.lake,
-      connection,
+      connections: connections.map((c) => ({...c, symbols: [...c.symbols]})),
       symbols: Object.fromEntries(stats),
       rejectedFrames: rejected,
+      lastRejected,
+      unsyncedTrades: writer.unsynced,
       pendingTrades: writer.pending,
       filesPublished: writer.filesPublished,
-      tradesPublished: writer.tradesPublished
+      tradesPublished: writer.tradesPublished,
+      compactions: writer.compactions,
+      gapsRecorded: writer.gapsRecorded,
+      lastPublishAt: writer.lastPublishAt || null,
+      lakeError: writer.lastError?.message ?? null,
+      rest: {requests: rest.requests, rateLimited: rest.rateLimited}
     };
   };
 
-  let hub: LiveHub;
   try {
     hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log});
   } catch (error) {
@@ -78,59 +165,44 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   }
 
   const controller = new AbortController();
-  const streaming = runTradeStream({
-    wsUrl: config.wsUrl,
-    symbols,
-    signal: controller.signal,
-    onState: (state, detail) => {
-      connection = {state, detail, since: Date.now()};
-      if (state !== "open" && state !== "connecting") log(`stream ${state}${detail ? `: ${detail}` : ""}`);
-      else if (state === "open") log(`stream open: ${symbols.join(", ")} from ${config.wsUrl}`);
-    },
-    onEvent: (event) => {
-      if (event.type === "rejected") {
-        if (rejected++ < 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
-        return;
+  const attempts = new AttemptLimiter();
+  const perConnection = config.streamsPerConnection ?? 1024;
+  const connections: {symbols: readonly string[]; state: ConnectionState; detail?: string; since: number}[] = [];
+  for (let i = 0; i < symbols.length; i += perConnection) connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
+  const streaming = Promise.all(connections.map((connection) =>
+    runTradeStream({
+      wsUrl: config.wsUrl,
+      symbols: connection.symbols,
+      signal: controller.signal,
+      attempts,
+      silenceMs: config.silenceMs,
+      maxAgeMs: config.maxConnectionAgeMs,
+      onState: (state, detail) => {
+        Object.assign(connection, {state, detail, since: Date.now()});
+        if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${config.wsUrl}`);
+        else if (state !== "connecting") log(`stream ${state}${detail ? `: ${detail}` : ""}`);
+      },
+      onReconnect: () => connection.symbols.forEach((symbol) => sequencers.get(symbol)!.markReconnect()),
+      onEvent: (event) => {
+        if (event.type === "trade") sequencers.get(event.symbol)!.push(event.trade);
+        else if (event.type === "rejected") {
+          lastRejected = `${event.reason}: ${event.frame}`;
+          if (rejected++ < 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
+        }
       }
-      if (event.type !== "trade") return;
-      const {symbol, trade} = event;
-      const s = stats.get(symbol)!;
-      const now = Date.now();
-      if (s.lastId !== null && trade.id > s.lastId + 1) {
-        s.gaps.push({fromId: s.lastId + 1, toId: trade.id - 1, detectedAt: now});
-        log(`${symbol}: ids ${s.lastId + 1}..${trade.id - 1} missing from the stream`);
-      }
-      if (writer.add(symbol, trade) === "duplicate") {
-        s.duplicates++;
-        return;
-      }
-      s.lastId = trade.id, s.lastTime = trade.time, s.receiveLagMs = now - trade.time, s.trades++;
-      recent.get(symbol)!.push(now);
-      hub.onTrade(symbol, trade);
-    }
-  });
-
-  let flushError: unknown;
-  const flushTimer = setInterval(() => {
-    writer.flush().then(
-      () => void (flushError = undefined),
-      (error) => {
-        if (!flushError) log(`lake write failed, will retry (nothing is dropped): ${(error as Error).message}`);
-        flushError = error;
-      }
-    );
-  }, config.flushMs);
+    })
+  ));
 
   return {
     livePort: hub.port,
     health,
     async stop() {
-      clearInterval(flushTimer);
       controller.abort();
       await streaming;
+      for (const sequencer of sequencers.values()) sequencer.stop();
       const before = writer.filesPublished;
       await writer.close();
-      await hub.close();
+      await hub!.close();
       return {trades: writer.tradesPublished, files: writer.filesPublished - before};
     }
   };

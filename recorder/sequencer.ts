@@ -1,22 +1,12 @@
 // Per-symbol trade-id continuity: trades leave in id order with no id twice; a hole in the live
 // stream is backfilled from REST (historicalTrades) before later trades are released, and whatever
 // REST cannot supply is reported as an unfilled gap. Ids only ever increase on Binance spot.
+import type {GapRecord} from "../lake/gaps.js";
 import type {Trade} from "../src/lib/bars.js";
 
-export type GapCause = "stream" | "reconnect" | "restart";
+export type {GapRecord};
 
-/** A hole found in the id sequence and what became of it. */
-export interface GapRecord {
-  readonly symbol: string;
-  readonly fromId: number;
-  readonly toId: number;
-  /** Times of the trades either side of the hole (ms). */
-  readonly fromTime: number | null;
-  readonly toTime: number | null;
-  readonly cause: string;
-  readonly filled: boolean;
-  readonly detectedAt: number;
-}
+export type GapCause = "stream" | "reconnect" | "restart";
 
 /** Fetches trades with ids from `fromId` on (ascending, at most 1000, possibly none). */
 export type FetchTrades = (symbol: string, fromId: number, signal: AbortSignal) => Promise<readonly Trade[]>;

@@ -1,3 +1,4 @@
+import type {RecorderHealth} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, parseFlags} from "../command.js";
 
 export const status: Command = {
@@ -18,30 +19,22 @@ export const status: Command = {
       return 0;
     }
     const lines = [
-      `recorder up ${formatDuration(health.uptimeSeconds)}, stream ${health.connection.state}${health.connection.detail ? ` (${health.connection.detail})` : ""}, lake ${health.lake}`,
-      `published ${health.tradesPublished} trades in ${health.filesPublished} files, ${health.pendingTrades} pending, ${health.rejectedFrames} rejected frames, ${health.liveClients} live clients`,
+      `recorder up ${formatDuration(health.uptimeSeconds)}, lake ${health.lake}${health.lakeError ? `  LAKE ERROR: ${health.lakeError}` : ""}`,
+      ...health.connections.map((c) => `connection ${c.state}${c.detail ? ` (${c.detail})` : ""}: ${c.symbols.length} symbol(s)`),
+      `published ${health.tradesPublished} trades in ${health.filesPublished} files (${health.compactions} compactions), ${health.pendingTrades} waiting in the log, ${health.unsyncedTrades} not yet fsynced`,
+      `${health.rejectedFrames} rejected frames${health.lastRejected ? ` (last: ${health.lastRejected.slice(0, 80)})` : ""}, ${health.gapsRecorded} gap records, REST ${health.rest.requests} requests (${health.rest.rateLimited} rate-limited), ${health.liveClients} live clients`,
       "",
-      `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"gaps".padStart(5)}`
+      `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"dups".padStart(6)} ${"filled".padStart(6)} ${"holes".padStart(6)}  open gap`
     ];
     for (const [symbol, s] of Object.entries(health.symbols)) {
-      lines.push(`${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.gaps.length).padStart(5)}`);
+      lines.push(`${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.duplicates).padStart(6)} ${String(s.gapsFilled).padStart(6)} ${String(s.gapsUnfilled).padStart(6)}  ${s.openGap ? `${s.openGap.fromId}..${s.openGap.toId}` : "–"}`);
     }
     process.stdout.write(lines.join("\n") + "\n");
     return 0;
   }
 };
 
-interface Health {
-  uptimeSeconds: number;
-  lake: string;
-  connection: {state: string; detail?: string};
-  symbols: Record<string, {lastId: number | null; lastTime: number | null; receiveLagMs: number | null; tradesPerSecond: number; gaps: unknown[]}>;
-  rejectedFrames: number;
-  pendingTrades: number;
-  filesPublished: number;
-  tradesPublished: number;
-  liveClients: number;
-}
+type Health = RecorderHealth & {liveClients: number};
 
 function formatDuration(seconds: number): string {
   if (seconds < 120) return `${seconds.toFixed(0)} s`;

@@ -75,16 +75,67 @@ export async function validateSymbols(restUrl: string, symbols: readonly string[
   return infos;
 }
 
-/** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on, via GET /api/v3/historicalTrades. */
-export async function historicalTrades(restUrl: string, symbol: string, fromId: number, limit = 1000, options?: {fetch?: Fetch}): Promise<Trade[]> {
-  const url = `${restUrl.replace(/\/$/, "")}/api/v3/historicalTrades?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
-  const body = await getJson(url, options);
-  if (!Array.isArray(body)) throw new RestError(`${url} did not answer with a list`, url);
-  return body.map((row: Record<string, unknown>) => ({
-    id: Number(row.id),
-    time: Number(row.time),
-    price: Number(row.price),
-    qty: Number(row.qty),
-    isBuyerMaker: row.isBuyerMaker === true
-  }));
+/**
+ * REST client for trade history that keeps to Binance's limits: it tracks the request weight used
+ * in the current minute (X-MBX-USED-WEIGHT-1M), waits for the next minute rather than exceed
+ * `weightBudget`, and after HTTP 429/418 sends nothing until `Retry-After` has passed.
+ */
+export class TradeHistoryClient {
+  private usedWeight = 0;
+  private windowStart = 0;
+  private blockedUntil = 0;
+  requests = 0;
+  rateLimited = 0;
+
+  constructor(private readonly restUrl: string, private readonly options: {fetch?: Fetch; weightBudget?: number; now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>} = {}) {}
+
+  /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on (GET /api/v3/historicalTrades, weight 25). */
+  async historicalTrades(symbol: string, fromId: number, {limit = 1000, signal}: {limit?: number; signal?: AbortSignal} = {}): Promise<Trade[]> {
+    const {fetch: fetchImpl = fetch, weightBudget = 4800, now = Date.now, sleep = defaultSleep} = this.options;
+    const weight = 25;
+    for (;;) {
+      const t = now();
+      if (t < this.blockedUntil) await sleep(this.blockedUntil - t, signal);
+      else if (Math.floor(t / 60_000) === this.windowStart && this.usedWeight + weight > weightBudget) await sleep(60_000 - (t % 60_000) + 50, signal);
+      else break;
+      if (signal?.aborted) throw new RestError("aborted", this.restUrl);
+    }
+    const url = `${this.restUrl.replace(/\/$/, "")}/api/v3/historicalTrades?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000)});
+    } catch (error) {
+      const cause = (error as {cause?: {code?: string}}).cause;
+      throw new RestError(`could not reach ${new URL(url).origin} (${cause?.code ?? (error as Error).message})`, url);
+    }
+    this.requests++;
+    const minute = Math.floor(now() / 60_000);
+    const used = Number(response.headers.get("x-mbx-used-weight-1m"));
+    if (minute !== this.windowStart) (this.windowStart = minute), (this.usedWeight = 0);
+    this.usedWeight = Number.isFinite(used) && used > 0 ? used : this.usedWeight + weight;
+    if (response.status === 429 || response.status === 418) {
+      this.rateLimited++;
+      const retryAfter = Number(response.headers.get("retry-after"));
+      this.blockedUntil = now() + (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 60_000);
+      throw new RestError(`${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round((this.blockedUntil - now()) / 1000)} s`, url, response.status);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new RestError(`${url} answered HTTP ${response.status}: ${text.slice(0, 200)}`, url, response.status);
+    const body: unknown = JSON.parse(text);
+    if (!Array.isArray(body)) throw new RestError(`${url} did not answer with a list`, url);
+    return body.map((row: Record<string, unknown>) => ({
+      id: Number(row.id),
+      time: Number(row.time),
+      price: Number(row.price),
+      qty: Number(row.qty),
+      isBuyerMaker: row.isBuyerMaker === true
+    }));
+  }
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), {once: true});
+  });
 }

@@ -1,8 +1,10 @@
-// The trade-stream connection loop: connect, parse, watch for silence, reconnect with backoff.
+// Trade-stream connections: connect, parse, watch for silence, rotate before Binance's 24 h limit
+// (or on `serverShutdown`) with an overlapping successor, and reconnect with capped exponential
+// backoff and jitter, never faster than Binance's 300 connection attempts per 5 minutes per IP.
 import WebSocket from "ws";
 import {parseFrame, tradeStreamPath, type StreamEvent} from "./messages.js";
 
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+export type ConnectionState = "connecting" | "open" | "rotating" | "reconnecting" | "closed";
 
 export interface TradeStreamOptions {
   /** Base WebSocket URL, e.g. wss://stream.binance.com:9443. */
@@ -11,40 +13,127 @@ export interface TradeStreamOptions {
   signal: AbortSignal;
   onEvent: (event: StreamEvent) => void;
   onState?: (state: ConnectionState, detail?: string) => void;
-  /** Replace the socket when no frame arrived for this long (default 30 s). */
+  /** A connection was lost and a new one opened: trades in between may be missing. */
+  onReconnect?: () => void;
+  /** Replace a socket that delivered nothing for this long (default 30 s). */
   silenceMs?: number;
+  /** Open a successor before a connection gets this old (default 23 h 30 min; Binance cuts at 24 h). */
+  maxAgeMs?: number;
+  /** How long old and new connections overlap during a rotation (default 5 s). */
+  overlapMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  now?: () => number;
+  attempts?: AttemptLimiter;
   random?: () => number;
+  now?: () => number;
+}
+
+/** At most `limit` connection attempts per sliding `windowMs` (Binance: 300 per 5 minutes per IP). */
+export class AttemptLimiter {
+  private readonly times: number[] = [];
+  constructor(private readonly limit = 300, private readonly windowMs = 300_000) {}
+
+  /** Waits until an attempt is allowed, then counts it. */
+  async take(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.times.length && this.times[0] <= now - this.windowMs) this.times.shift();
+      if (this.times.length < this.limit) return void this.times.push(now);
+      await abortableDelay(this.times[0] + this.windowMs - now, signal);
+      if (signal.aborted) return;
+    }
+  }
+}
+
+interface Connection {
+  /** Resolves when the socket closes, with why. */
+  closed: Promise<string>;
+  /** Resolves when this connection should be replaced: too old, or the server announced shutdown. */
+  retire: Promise<string>;
+  /** Resolves on the first frame received. */
+  firstFrame: Promise<void>;
+  receivedData: () => boolean;
+  close: () => void;
 }
 
 /**
- * Keeps one combined-stream connection for `symbols` alive until `signal` aborts. Each attempt has its
- * own socket and timers, cleared in `finally`; a socket silent for `silenceMs` is replaced; after a
- * drop the next attempt waits a capped exponential backoff with full jitter (reset once data flows).
+ * Keeps the combined trade stream of `symbols` alive until `signal` aborts. Resolves once every
+ * socket is closed.
  */
 export async function runTradeStream(options: TradeStreamOptions): Promise<void> {
-  const {signal, onState = () => {}, initialBackoffMs = 250, maxBackoffMs = 30_000, random = Math.random} = options;
+  const {signal, onState = () => {}, onReconnect = () => {}, overlapMs = 5000, random = Math.random} = options;
+  const {initialBackoffMs = 250, maxBackoffMs = 30_000, attempts = new AttemptLimiter()} = options;
   const url = options.wsUrl.replace(/\/$/, "") + tradeStreamPath(options.symbols);
-  let failures = 0;
+  const open = new Set<Connection>();
+  let failures = 0, current: Connection | undefined, everOpened = false;
+
+  const connect = async (): Promise<Connection | string> => {
+    await attempts.take(signal);
+    if (signal.aborted) return "stopped";
+    const connection = await openConnection(url, options);
+    if (typeof connection === "string") return connection;
+    open.add(connection);
+    void connection.closed.then(() => open.delete(connection));
+    return connection;
+  };
+
   while (!signal.aborted) {
-    onState(failures === 0 ? "connecting" : "reconnecting");
-    const {receivedData, reason} = await connectOnce(url, options);
-    if (signal.aborted) break;
-    failures = receivedData ? 0 : failures + 1;
-    const delay = receivedData ? initialBackoffMs * random() : Math.min(maxBackoffMs, initialBackoffMs * 2 ** failures) * (0.5 + random() / 2);
-    onState("reconnecting", `${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
-    await abortableDelay(delay, signal);
+    if (!current) {
+      onState(failures === 0 && !everOpened ? "connecting" : "reconnecting");
+      const result = await connect();
+      if (typeof result === "string") {
+        if (signal.aborted) break;
+        failures++;
+        const wait = Math.min(maxBackoffMs, initialBackoffMs * 2 ** failures) * (0.5 + random() / 2);
+        onState("reconnecting", `${result}; retrying in ${(wait / 1000).toFixed(1)} s`);
+        await abortableDelay(wait, signal);
+        continue;
+      }
+      if (everOpened) onReconnect();
+      everOpened = true;
+      current = result;
+      onState("open");
+    }
+    const connection = current;
+    const outcome = await Promise.race([connection.closed.then((why) => ({closed: why})), connection.retire.then((why) => ({retire: why})), abortPromise(signal)]);
+    if (signal.aborted || "aborted" in outcome) break;
+    if ("closed" in outcome) {
+      current = undefined;
+      if (connection.receivedData()) failures = 0;
+      else failures++;
+      const wait = connection.receivedData() ? initialBackoffMs * random() : Math.min(maxBackoffMs, initialBackoffMs * 2 ** failures) * (0.5 + random() / 2);
+      onState("reconnecting", `${outcome.closed}; retrying in ${(wait / 1000).toFixed(1)} s`);
+      await abortableDelay(wait, signal);
+      continue;
+    }
+    // Rotation: open the successor first, keep both for `overlapMs`, then close the old one.
+    onState("rotating", outcome.retire);
+    const successor = await connect();
+    if (typeof successor === "string") {
+      // Could not open one: keep the old socket until it closes, then reconnect as usual.
+      await Promise.race([connection.closed, abortPromise(signal)]);
+      continue;
+    }
+    await Promise.race([successor.firstFrame, abortableDelay(overlapMs, signal)]);
+    setTimeout(() => connection.close(), overlapMs).unref();
+    current = successor;
+    onState("open", "rotated");
   }
+  for (const connection of open) connection.close();
+  await Promise.all([...open].map((c) => c.closed));
   onState("closed");
 }
 
-function connectOnce(url: string, options: TradeStreamOptions): Promise<{receivedData: boolean; reason: string}> {
-  const {signal, onEvent, onState = () => {}, silenceMs = 30_000, now = Date.now} = options;
+/** Opens one socket; resolves once it is open (or with the reason it could not be). */
+function openConnection(url: string, options: TradeStreamOptions): Promise<Connection | string> {
+  const {signal, onEvent, silenceMs = 30_000, maxAgeMs = 23.5 * 3600_000, now = Date.now} = options;
   const symbols = new Set(options.symbols);
-  return new Promise((resolve) => {
-    let receivedData = false, reason = "connection closed", watchdog: NodeJS.Timeout | undefined;
+  return new Promise((resolveOpen) => {
+    let receivedData = false, reason = "connection closed", watchdog: NodeJS.Timeout | undefined, ageTimer: NodeJS.Timeout | undefined;
+    let resolveClosed!: (why: string) => void, resolveRetire!: (why: string) => void, resolveFirst!: () => void;
+    const closed = new Promise<string>((r) => (resolveClosed = r));
+    const retire = new Promise<string>((r) => (resolveRetire = r));
+    const firstFrame = new Promise<void>((r) => (resolveFirst = r));
     const socket = new WebSocket(url, {handshakeTimeout: 10_000});
     const armWatchdog = () => {
       clearTimeout(watchdog);
@@ -53,40 +142,50 @@ function connectOnce(url: string, options: TradeStreamOptions): Promise<{receive
         socket.terminate();
       }, silenceMs);
     };
-    const onAbort = () => {
-      reason = "stopped";
+    const close = () => {
+      if (socket.readyState === WebSocket.CLOSED) return;
       socket.close(1000);
-      // A peer that never answers the close handshake must not hold shutdown up.
+      // A peer that never answers the close handshake must not hold anything up.
       setTimeout(() => socket.terminate(), 1000).unref();
     };
+    const onAbort = () => ((reason = "stopped"), close());
     signal.addEventListener("abort", onAbort, {once: true});
+    const connection: Connection = {closed, retire, firstFrame, receivedData: () => receivedData, close};
     socket.on("open", () => {
-      onState("open");
       armWatchdog();
+      ageTimer = setTimeout(() => resolveRetire("connection nearly 24 h old"), maxAgeMs);
+      resolveOpen(connection);
     });
     socket.on("ping", armWatchdog);
     socket.on("message", (data, isBinary) => {
       armWatchdog();
+      resolveFirst();
       if (isBinary) return onEvent({type: "rejected", reason: "binary frame", frame: ""});
       const event = parseFrame(data.toString(), symbols, now());
       if (event.type === "trade") receivedData = true;
-      if (event.type === "shutdown") {
-        reason = "server announced shutdown";
-        socket.close(1000);
-      }
+      if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);
     });
     socket.on("error", (error) => void (reason = `${url}: ${error.message}`));
     socket.on("close", (code) => {
       clearTimeout(watchdog);
+      clearTimeout(ageTimer);
       signal.removeEventListener("abort", onAbort);
       if (reason === "connection closed") reason = `connection closed (code ${code})`;
-      resolve({receivedData, reason});
+      resolveClosed(reason);
+      resolveOpen(reason); // no-op if it had opened
     });
   });
 }
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+function abortPromise(signal: AbortSignal): Promise<{aborted: true}> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve({aborted: true});
+    signal.addEventListener("abort", () => resolve({aborted: true}), {once: true});
+  });
+}
+
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);

@@ -55,7 +55,7 @@ describe("pair page (live)", () => {
     simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 20});
     recorder = await startRecorder({
       symbols: ["BTCUSDT", "ETHUSDT"], lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
-      liveHost: "127.0.0.1", livePort: 0, flushMs: 1000, log: () => {}
+      liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, log: () => {}
     });
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ const liveBars = new Map<string, {start: number; close: number; count: number; v
 beforeAll(async () => {
   lake = await mkdtemp(join(tmpdir(), "pairbook-pipeline-"));
   simulator = await startSimulator({port: 0, symbols, rate: 200, seed: 3});
-  recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, flushMs: 500, log: () => {}});
+  recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 500, log: () => {}});
   // A page's view of the live feed, subscribed from the start.
   const client = new WebSocket(`ws://127.0.0.1:${recorder.livePort}`);
   await new Promise((resolve) => client.once("open", resolve));

@@ -432,14 +432,17 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
   const served = new Map<string, Buffer>();
   const requests: string[] = [];
   let failFirst = new Set<string>();
+  const hang = new Set<string>();
   beforeEach(async () => {
     served.clear();
+    hang.clear();
     requests.length = 0;
     failFirst = new Set();
     server = createServer((req, res) => {
       const path = req.url ?? "";
       requests.push(path);
       if (failFirst.delete(path)) return void res.writeHead(503).end("busy");
+      if (hang.has(path)) return void res.writeHead(200, {"content-length": 1000}).write("PK"); // then silence
       const body = served.get(path);
       if (!body) return void res.writeHead(404).end("<Error><Code>NoSuchKey</Code></Error>");
       res.writeHead(200, {"content-type": "application/zip", "content-length": body.length}).end(body);
@@ -447,7 +450,10 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterEach(async () => new Promise<void>((r) => server.close(() => r())));
+  afterEach(async () => new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  }));
 
   function serve(symbol: string, kind: string, date: string, csv: string, {checksum}: {checksum?: string} = {}): void {
     const name = `${symbol}-${kind}-${date}`, zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}]);
@@ -472,6 +478,18 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
     expect(requests.filter((p) => p.endsWith("2024-08-09.zip"))).toHaveLength(2);
     expect(requests).toContain("/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-08-07.zip.CHECKSUM");
     expect(await listFiles(temp)).toEqual([]); // downloads removed
+  });
+
+  it("gives up on a server that stalls mid-body after the last attempt, with a DownloadError naming the URL", async () => {
+    hang.add("/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-08-08.zip");
+    const attempt = importRange(
+      {baseUrl: base, symbol: "BTCUSDT", kind: "trades", from: "2024-08-08", to: "2024-08-08"},
+      {lake, tempDir: temp, download: {backoffMs: 1, attempts: 2, silenceMs: 200}}
+    );
+    await expect(attempt).rejects.toThrow(/could not download http:\/\/127\.0\.0\.1:\d+\/data\/spot\/daily\/trades\/BTCUSDT\/BTCUSDT-trades-2024-08-08\.zip after 2 attempts \(no data for 0.2 s\)/);
+    expect(requests.filter((p) => p.endsWith("2024-08-08.zip"))).toHaveLength(2);
+    expect(await listFiles(temp)).toEqual([]);
+    expect(await listFiles(lake)).toEqual([]);
   });
 
   it("through the CLI: missing days listed, bad CHECKSUM exits 2 with nothing written", async () => {

@@ -25,6 +25,8 @@ interface Client {
   socket: WebSocket;
   subscriptions: Set<string>; // "SYMBOL|interval"
   dirty: Map<string, Bar>; // "SYMBOL|interval|start" → bar, latest state wins
+  /** Receive time (performance.now) of the oldest trade waiting in `dirty`. */
+  oldest: number;
   stuckSince?: number;
 }
 
@@ -74,16 +76,41 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  /** Folds a stored trade into the bars of every interval someone has subscribed to (1s always). */
-  onTrade(symbol: string, trade: Trade): void {
+  /**
+   * Folds a stored trade into the bars of every interval someone has subscribed to (1s always).
+   * `receivedAt` (performance.now() when its frame arrived) feeds the receive → send latency figures.
+   */
+  onTrade(symbol: string, trade: Trade, receivedAt = performance.now()): void {
     for (const [key, list] of this.bars) {
       if (!key.startsWith(`${symbol}|`)) continue;
       const interval = intervalMs(key.slice(symbol.length + 1));
       const bar = upsert(list, trade, interval, this.options.maxBars ?? 3600);
-      if (bar) for (const client of this.clients) if (client.subscriptions.has(key)) client.dirty.set(`${key}|${bar.start}`, bar);
+      if (!bar) continue;
+      for (const client of this.clients) {
+        if (!client.subscriptions.has(key)) continue;
+        if (client.dirty.size === 0 || receivedAt < client.oldest) client.oldest = receivedAt;
+        client.dirty.set(`${key}|${bar.start}`, bar);
+      }
     }
     this.scheduleFlush();
   }
+
+  /** Receive → send latency of live updates, ms: {count, p50, p99, max} since the last reset. */
+  latency(reset = false): {count: number; p50: number; p99: number; max: number} {
+    const h = this.latencies;
+    const count = h.reduce((a, b) => a + b, 0);
+    const quantile = (q: number) => {
+      let seen = 0;
+      for (let i = 0; i < h.length; ++i) if ((seen += h[i]) >= q * count) return (i + 1) / 100;
+      return Infinity;
+    };
+    const result = {count, p50: count ? quantile(0.5) : NaN, p99: count ? quantile(0.99) : NaN, max: this.latencyMax};
+    if (reset) (h.fill(0), (this.latencyMax = 0));
+    return result;
+  }
+
+  private readonly latencies = new Float64Array(10_000); // 0.01 ms buckets up to 100 ms (last = overflow)
+  private latencyMax = 0;
 
   async close(): Promise<void> {
     for (const client of this.clients) client.socket.close(1001, "recorder stopping");
@@ -113,7 +140,7 @@ export class LiveHub {
   }
 
   private handleClient(socket: WebSocket): void {
-    const client: Client = {socket, subscriptions: new Set(), dirty: new Map()};
+    const client: Client = {socket, subscriptions: new Set(), dirty: new Map(), oldest: 0};
     this.clients.add(client);
     socket.on("close", () => this.clients.delete(client));
     socket.on("error", () => this.clients.delete(client));
@@ -178,6 +205,9 @@ export class LiveHub {
         const [symbol, interval] = key.split("|");
         this.send(client, {type: "bar", symbol, interval, bar: toWire(bar)});
       }
+      const latency = performance.now() - client.oldest;
+      this.latencies[Math.min(this.latencies.length - 1, Math.floor(latency * 100))]++;
+      if (latency > this.latencyMax) this.latencyMax = latency;
       client.dirty.clear();
     }
   }

@@ -66,6 +66,8 @@ export interface RecorderHealth {
   lastPublishAt: number | null;
   lakeError: string | null;
   rest: {requests: number; rateLimited: number};
+  /** Frame arrival → live-feed send, ms. */
+  liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
 }
 
 /** Counts events per second over the last 10 s without storing each event. */
@@ -100,6 +102,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const stats = new Map<string, SymbolHealth>();
   const meters = new Map<string, RateMeter>();
   let rejected = 0, lastRejected: string | null = null;
+  let receivedAt: number | undefined; // arrival time of the frame being handled, for live latency
 
   let hub: LiveHub | undefined;
   const sequencers = new Map<string, Sequencer>();
@@ -117,7 +120,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         const now = Date.now();
         s.lastId = trade.id, s.lastTime = trade.time, s.receiveLagMs = now - trade.time, s.trades++;
         meter.add(now);
-        hub?.onTrade(symbol, trade);
+        hub?.onTrade(symbol, trade, receivedAt ?? performance.now());
       },
       onGap: (gap: GapRecord) => {
         if (gap.filled) s.gapsFilled++;
@@ -153,7 +156,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       gapsRecorded: writer.gapsRecorded,
       lastPublishAt: writer.lastPublishAt || null,
       lakeError: writer.lastError?.message ?? null,
-      rest: {requests: rest.requests, rateLimited: rest.rateLimited}
+      rest: {requests: rest.requests, rateLimited: rest.rateLimited},
+      liveLatencyMs: hub?.latency() ?? null
     };
   };
 
@@ -184,7 +188,11 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       },
       onReconnect: () => connection.symbols.forEach((symbol) => sequencers.get(symbol)!.markReconnect()),
       onEvent: (event) => {
-        if (event.type === "trade") sequencers.get(event.symbol)!.push(event.trade);
+        if (event.type === "trade") {
+          receivedAt = event.receivedAt;
+          sequencers.get(event.symbol)!.push(event.trade);
+          receivedAt = undefined;
+        }
         else if (event.type === "rejected") {
           lastRejected = `${event.reason}: ${event.frame}`;
           if (rejected++ < 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);

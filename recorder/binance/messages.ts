@@ -3,7 +3,7 @@
 import type {Trade} from "../../src/lib/bars.js";
 
 export type StreamEvent =
-  | {readonly type: "trade"; readonly symbol: string; readonly trade: Trade; readonly eventTime: number}
+  | {readonly type: "trade"; readonly symbol: string; readonly trade: Trade; readonly eventTime: number; readonly receivedAt?: number}
   | {readonly type: "shutdown"}
   | {readonly type: "response"; readonly id: unknown; readonly result: unknown}
   | {readonly type: "rejected"; readonly reason: string; readonly frame: string};

@@ -1,6 +1,6 @@
 import {onShutdown} from "../shutdown.js";
 import {CliError, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
-import {defaultSymbols, startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {defaultSymbols, parseFaults, startSimulator, type FaultRates, type Simulator} from "../../recorder/simulator/index.js";
 
 const statusEveryMs = 10_000;
 
@@ -18,11 +18,33 @@ Options:
   --port N           port for WebSocket and REST, 0 = any free port (default 9443)
   --symbols A,B,…    [A-Z0-9]+USDT symbols (default ${defaultSymbols.join(",")})
   --rate R           mean trades per second per symbol, at most 500 (default 15)
-  --seed N           seed of the price and arrival generator (default 1)
+  --fast             benchmark mode: --rate up to 1000000 per symbol; ids then advance 1000 per
+                     wall-clock ms (instead of 1) so restarts still never reuse one, but they are far
+                     above a normal run's ids: never record fast and normal runs into one lake
+  --seed N           seed of the price, arrival and random-fault generators (default 1)
+  --faults LIST      random faults, comma-separated KIND[=RATE] (RATE in events per second, default
+                     1/60; for throttle the share of historicalTrades requests refused, default 0.01):
+                       disconnect  drop every connection's TCP socket, no close frame
+                       stall       connections stay open but silent (no data, pings, pongs) for --stall-ms
+                       gap         the next --fault-size trades of a symbol are not streamed (REST has them)
+                       hole        the next --fault-size trades of a symbol never exist (REST neither)
+                       duplicate   the last --fault-size streamed trades of a symbol are sent again
+                       malformed   one garbage message (bad JSON, unknown event, wrong symbol, zero or
+                                   negative price/qty, absurd time, binary frame)
+                       rotate      close every connection with 1000, as at Binance's 24 h limit
+                       shutdown    serverShutdown event, then close (1001) after --shutdown-grace-ms
+                       throttle    historicalTrades answers 429 with Retry-After: 1
+                     e.g. --faults disconnect=0.01,gap=0.02,malformed
+  --stall-ms N       how long a stall lasts (default 5000)
+  --fault-size N     trades per gap, hole or duplicate (default 5)
+  --shutdown-grace-ms N   delay between serverShutdown and the close (default 1000)
+  --max-connection-age-ms N   close connections older than this with 1000, like Binance's 24 h
+                     limit (default: never)
   -h, --help         show this help
 
 Prints "pairbook simulate: listening on ws://HOST:PORT (REST http://HOST:PORT)" when ready, a status
-line every 10 s, and on Ctrl-C (SIGINT) or SIGTERM the trade id ranges sent per symbol.`,
+line every 10 s (with faults injected so far), one line per injected fault, and on Ctrl-C (SIGINT) or
+SIGTERM the trade id ranges sent per symbol.`,
 
   async run(argv) {
     const {values} = parseFlags(argv, {
@@ -30,36 +52,62 @@ line every 10 s, and on Ctrl-C (SIGINT) or SIGTERM the trade id ranges sent per 
       port: {type: "string"},
       symbols: {type: "string"},
       rate: {type: "string"},
-      seed: {type: "string"}
+      fast: {type: "boolean"},
+      seed: {type: "string"},
+      faults: {type: "string"},
+      "stall-ms": {type: "string"},
+      "fault-size": {type: "string"},
+      "shutdown-grace-ms": {type: "string"},
+      "max-connection-age-ms": {type: "string"}
     });
     const host = values.host ?? "127.0.0.1";
     const port = intFlag(values.port, "port", 9443, {min: 0, max: 65535});
     const symbols = symbolsFlag(values.symbols, defaultSymbols);
-    // Ids advance 1000 per wall-clock second across runs; staying well below keeps restarts from reusing ids.
-    const rate = numberFlag(values.rate, "rate", 15, {min: 0.001, max: 500});
+    // Ids advance 1000 (fast: 1 000 000) per wall-clock second across runs; staying below keeps restarts from reusing ids.
+    const fast = values.fast ?? false;
+    const rate = numberFlag(values.rate, "rate", 15, {min: 0.001, max: fast ? 1_000_000 : 500});
     const seed = intFlag(values.seed, "seed", 1);
+    let faults: FaultRates | undefined;
+    try {
+      faults = values.faults === undefined ? undefined : parseFaults(values.faults);
+    } catch (error) {
+      throw new UsageError(`invalid --faults: ${(error as Error).message}`);
+    }
+    const stallMs = intFlag(values["stall-ms"], "stall-ms", 5000, {min: 1});
+    const faultSize = intFlag(values["fault-size"], "fault-size", 5, {min: 1});
+    const shutdownGraceMs = intFlag(values["shutdown-grace-ms"], "shutdown-grace-ms", 1000, {min: 0});
+    const maxConnectionAgeMs = intFlag(values["max-connection-age-ms"], "max-connection-age-ms", 0, {min: 1}) || Infinity;
     const invalid = symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
     if (invalid !== undefined) throw new UsageError(`unsupported symbol ${invalid} in --symbols (the simulator makes up [A-Z0-9]+USDT symbols only)`);
 
     let simulator: Simulator;
     try {
-      simulator = await startSimulator({host, port, symbols, rate, seed});
+      simulator = await startSimulator({
+        host, port, symbols, rate, seed, fast, faults, maxConnectionAgeMs,
+        faultDefaults: {stall: {ms: stallMs}, gap: {count: faultSize}, hole: {count: faultSize}, duplicate: {count: faultSize}, shutdown: {graceMs: shutdownGraceMs}}
+      });
     } catch (error) {
       throw listenError(error, host, port);
     }
     process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
 
     let last = {at: performance.now(), generated: 0};
+    let logged = 0;
+    const faultLines = setInterval(() => {
+      const log = simulator.faultLog();
+      for (; logged < log.length; ++logged) process.stdout.write(`pairbook simulate: fault ${describeFault(log[logged])}\n`);
+    }, 1000);
     const status = setInterval(() => {
       const {generated, clients} = simulator.stats();
       const at = performance.now();
       const perSecond = ((generated - last.generated) * 1000) / (at - last.at);
       last = {at, generated};
-      process.stdout.write(`pairbook simulate: ${perSecond.toFixed(1)} trades/s, ${clients} client${clients === 1 ? "" : "s"}, ${generated} trades generated\n`);
+      process.stdout.write(`pairbook simulate: ${perSecond.toFixed(1)} trades/s, ${clients} client${clients === 1 ? "" : "s"}, ${generated} trades generated, ${simulator.faultLog().length} faults\n`);
     }, statusEveryMs);
 
     onShutdown(async (reason) => {
       clearInterval(status);
+      clearInterval(faultLines);
       process.stdout.write(`pairbook simulate: ${reason}, closing\n`);
       await simulator.close();
       const sent = simulator.sent();
@@ -71,6 +119,12 @@ line every 10 s, and on Ctrl-C (SIGINT) or SIGTERM the trade id ranges sent per 
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
   }
 };
+
+/** One line per fault: its kind and what it touched (ids of gaps and holes as known when printed). */
+function describeFault(record: ReturnType<Simulator["faultLog"]>[number]): string {
+  const {kind, at, ...rest} = record;
+  return `${kind} at ${new Date(at).toISOString()} ${JSON.stringify(rest, (key, value) => (key === "messages" ? undefined : value))}`;
+}
 
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;

@@ -3,13 +3,18 @@ import type {Instrument} from "./instruments.js";
 import {Outbound} from "./outbound.js";
 import type {Refusal} from "./rest.js";
 import type {StreamHub} from "./streamHub.js";
+import type {TradeHistory} from "./tradeHistory.js";
 
 export interface InjectorOptions {
   readonly instruments: readonly Instrument[];
   readonly hub: StreamHub;
+  /** Per instrument, the trades kept for historicalTrades (duplicates are re-sent from there). */
+  readonly histories: readonly TradeHistory[];
   readonly now: () => number;
   /** Random faults for long runs, if any. */
   readonly schedule?: FaultSchedule;
+  /** Options for the random faults. */
+  readonly defaults?: Partial<FaultOptions>;
 }
 
 /** What the tick does with one generated trade: stream it; keep it for historicalTrades only (gap); or drop it as if it never existed (hole). */
@@ -28,9 +33,8 @@ export class FaultInjector {
   private readonly log: FaultRecord[] = [];
   private readonly pending: Pending[][];
   private readonly throttles: Array<FaultRecordOf<"throttle">> = [];
-  // Per symbol, a ring of the last streamed trades (id and raw payload) for duplicates.
+  // Per symbol, a ring of the ids of the last streamed trades, for duplicates.
   private readonly recentIds: Float64Array[];
-  private readonly recentPayloads: string[][];
   private readonly recentCount: number[];
   private readonly bySymbol: Map<string, number>;
 
@@ -38,7 +42,6 @@ export class FaultInjector {
     const n = options.instruments.length;
     this.pending = Array.from({length: n}, () => []);
     this.recentIds = Array.from({length: n}, () => new Float64Array(recentCapacity));
-    this.recentPayloads = Array.from({length: n}, () => new Array<string>(recentCapacity));
     this.recentCount = new Array<number>(n).fill(0);
     this.bySymbol = new Map(options.instruments.map((i, k) => [i.symbol, k]));
   }
@@ -64,10 +67,8 @@ export class FaultInjector {
   }
 
   /** Remembers a streamed trade so that a later duplicate can resend it. */
-  streamed(k: number, id: number, payload: string): void {
-    const slot = this.recentCount[k]++ % recentCapacity;
-    this.recentIds[k][slot] = id;
-    this.recentPayloads[k][slot] = payload;
+  streamed(k: number, id: number): void {
+    this.recentIds[k][this.recentCount[k]++ % recentCapacity] = id;
   }
 
   /** For the REST handler: a refusal for this request when a throttle fault (or the random schedule) says so. */
@@ -90,9 +91,10 @@ export class FaultInjector {
     for (const kind of schedule.due(dtMs)) {
       const symbol = this.options.instruments[Math.floor(schedule.uniform() * this.options.instruments.length)].symbol;
       const garbage = malformedKinds[Math.floor(schedule.uniform() * malformedKinds.length)];
-      if (kind === "gap" || kind === "hole" || kind === "duplicate") this.inject(kind, {symbol});
+      const defaults = this.options.defaults?.[kind] ?? {};
+      if (kind === "gap" || kind === "hole" || kind === "duplicate") this.inject(kind, {...defaults, symbol});
       else if (kind === "malformed") this.inject(kind, {symbol, kinds: [garbage]});
-      else this.inject(kind);
+      else this.inject(kind, defaults as never);
     }
   }
 
@@ -147,10 +149,14 @@ export class FaultInjector {
     }
   }
 
+  /** Sends the last `count` streamed trades of symbol k again (same ids and fields, event time now). */
   private duplicate(at: number, k: number, count: number): FaultRecord {
     const total = this.recentCount[k], n = Math.min(count, total, recentCapacity);
-    const out = new Outbound();
-    for (let j = total - n; j < total; ++j) out.push(k, this.recentIds[k][j % recentCapacity], this.recentPayloads[k][j % recentCapacity]);
+    const out = new Outbound(this.options.instruments.map((i) => i.symbol));
+    for (let j = total - n; j < total; ++j) {
+      const rows = this.options.histories[k].read(this.recentIds[k][j % recentCapacity], 1);
+      if (rows.length === 1) out.pushTrade(k, at, rows.id[0], rows.price[0], rows.qty[0], rows.time[0], rows.isBuyerMaker[0] === 1);
+    }
     this.options.hub.publish(out);
     return {kind: "duplicate", at, symbol: this.options.instruments[k].symbol, ids: out.id.slice(0, out.length)};
   }

@@ -1,26 +1,108 @@
 /**
- * The trade messages of one tick, in send order: symbol index, trade id and the raw payload (the
- * `data` of a combined-stream message). Reused from tick to tick.
+ * The trade messages of one tick, in send order: symbol index, trade id and the bytes of the raw
+ * payload (the `data` of a combined-stream message), all payloads in one growing buffer. Trades are
+ * written digit by digit straight into that buffer: at 200 000 trades/s, turning five large numbers
+ * a trade into strings first would cost more than everything else the simulator does. Reused from
+ * tick to tick.
  */
 export class Outbound {
   length = 0;
   readonly symbol: number[] = [];
   readonly id: number[] = [];
-  readonly payload: string[] = [];
+  /** Payload i is bytes[start[i], end[i]). ASCII only. */
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+  bytes = Buffer.allocUnsafe(1 << 16);
+  private offset = 0;
+  private readonly symbols: Uint8Array[];
 
-  push(symbol: number, id: number, payload: string): void {
-    const i = this.length++;
-    this.symbol[i] = symbol;
-    this.id[i] = id;
-    this.payload[i] = payload;
+  /** `symbols`: the instruments' symbols, by index. */
+  constructor(symbols: readonly string[]) {
+    this.symbols = symbols.map(ascii);
   }
 
   clear(): void {
     this.length = 0;
+    this.offset = 0;
+  }
+
+  /** Appends Binance's `<symbol>@trade` payload, keys in Binance's order; price and qty in 1e-8 units. */
+  pushTrade(k: number, eventTime: number, id: number, price: number, qty: number, time: number, isBuyerMaker: boolean): void {
+    const symbol = this.symbols[k];
+    this.reserve(symbol.length + 160);
+    const b = this.bytes;
+    let o = copy(b, this.offset, head);
+    o = writeInteger(b, o, eventTime);
+    o = copy(b, o, beforeSymbol);
+    o = copy(b, o, symbol);
+    o = copy(b, o, beforeId);
+    o = writeInteger(b, o, id);
+    o = copy(b, o, beforePrice);
+    o = writeUnits(b, o, price);
+    o = copy(b, o, beforeQty);
+    o = writeUnits(b, o, qty);
+    o = copy(b, o, beforeTime);
+    o = writeInteger(b, o, time);
+    o = copy(b, o, isBuyerMaker ? tailMaker : tailTaker);
+    this.commit(k, id, o);
+  }
+
+  /** Payload i as text. */
+  payload(i: number): string {
+    return this.bytes.toString("latin1", this.start[i], this.end[i]);
+  }
+
+  private commit(k: number, id: number, end: number): void {
+    const i = this.length++;
+    this.symbol[i] = k;
+    this.id[i] = id;
+    this.start[i] = this.offset;
+    this.end[i] = end;
+    this.offset = end;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.offset + bytes <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.offset + bytes));
+    this.bytes.copy(grown, 0, 0, this.offset);
+    this.bytes = grown;
   }
 }
 
-/** Binance's `<symbol>@trade` payload, keys in Binance's order; `price` and `qty` already formatted. */
-export function tradePayload(symbol: string, eventTime: number, id: number, price: string, qty: string, time: number, isBuyerMaker: boolean): string {
-  return `{"e":"trade","E":${eventTime},"s":"${symbol}","t":${id},"p":"${price}","q":"${qty}","T":${time},"m":${isBuyerMaker},"M":true}`;
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const head = ascii('{"e":"trade","E":'), beforeSymbol = ascii(',"s":"'), beforeId = ascii('","t":'), beforePrice = ascii(',"p":"');
+const beforeQty = ascii('","q":"'), beforeTime = ascii('","T":'), tailMaker = ascii(',"m":true,"M":true}'), tailTaker = ascii(',"m":false,"M":true}');
+
+// A plain loop beats TypedArray.set's call overhead for these few bytes.
+function copy(buffer: Buffer, offset: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ++i) buffer[offset + i] = bytes[i];
+  return offset + bytes.length;
+}
+
+/** Writes the decimal digits of a non-negative safe integer at `offset`; returns the offset after them. */
+export function writeInteger(buffer: Buffer, offset: number, n: number): number {
+  if (n >= 1e8) {
+    const high = Math.floor(n / 1e8);
+    return writePadded(buffer, writeInteger(buffer, offset, high), n - high * 1e8, 8);
+  }
+  let digits = 1;
+  for (let m = n; m >= 10; m = (m / 10) | 0) ++digits;
+  return writePadded(buffer, offset, n, digits);
+}
+
+/** 1e-8 units as Binance's 8-decimal string (4300012000000 → "43000.12000000"), like decimal.ts's formatUnits. */
+export function writeUnits(buffer: Buffer, offset: number, units: number): number {
+  const whole = Math.floor(units / 1e8);
+  offset = writeInteger(buffer, offset, whole);
+  buffer[offset] = 0x2e; // "."
+  return writePadded(buffer, offset + 1, units - whole * 1e8, 8);
+}
+
+// n < 1e8, so int32 arithmetic is exact.
+function writePadded(buffer: Buffer, offset: number, n: number, width: number): number {
+  for (let i = offset + width - 1; i >= offset; --i) {
+    buffer[i] = 48 + (n % 10);
+    n = (n / 10) | 0;
+  }
+  return offset + width;
 }

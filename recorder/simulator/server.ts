@@ -1,13 +1,12 @@
 import {createServer} from "node:http";
 import type {AddressInfo} from "node:net";
 import {WebSocketServer} from "ws";
-import {formatUnits} from "./decimal.js";
 import {type FaultKind, type FaultOptions, type FaultRates, type FaultRecord, type FaultRecordOf, FaultSchedule} from "./faults.js";
 import {IdRanges, type IdSummary} from "./idRanges.js";
 import {FaultInjector} from "./injector.js";
 import {defaultSymbols} from "./instruments.js";
 import {Market} from "./market.js";
-import {Outbound, tradePayload} from "./outbound.js";
+import {Outbound} from "./outbound.js";
 import {RequestWeight} from "./requestWeight.js";
 import {restHandler} from "./rest.js";
 import {StreamHub} from "./streamHub.js";
@@ -41,6 +40,8 @@ export interface SimulatorOptions {
   onExhausted?: () => void;
   /** Random faults: events per second per kind (throttle: share of historicalTrades requests refused). */
   faults?: FaultRates;
+  /** Options of the random faults (e.g. {stall: {ms: 8000}}); symbols are drawn at random. */
+  faultDefaults?: Partial<FaultOptions>;
   /** Connections older than this are closed with 1000, as Binance does at 24 h; default Infinity (never). */
   maxConnectionAgeMs?: number;
   /** Server ping period, ms; default 20 000 as on Binance. */
@@ -115,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     instruments, pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes,
     onWritten: (k, id) => written[k].add(id)
   });
-  const injector = new FaultInjector({instruments, hub, now, schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined});
+  const injector = new FaultInjector({instruments, hub, now, histories: historyByIndex, schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined, defaults: options.faultDefaults});
   const server = createServer(restHandler({
     instruments: new Map(instruments.map((i) => [i.symbol, i])), histories, weight: new RequestWeight(), now,
     refuse: (pathname) => injector.refuse(pathname)
@@ -144,7 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   let generated = 0, exhausted = false, lastTick = performance.now();
-  const out = new Outbound();
+  const out = new Outbound(instruments.map((i) => i.symbol));
   const tick = () => {
     const t = now(), real = performance.now();
     injector.randomFaults(real - lastTick);
@@ -162,9 +163,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ++generated;
       if (fate === "gap") continue;
       const eventTime = batch.eventTime[i];
-      const payload = tradePayload(instruments[k].symbol, eventTime === eventTime ? eventTime : t, id, formatUnits(batch.price[i]), formatUnits(batch.qty[i]), batch.time[i], batch.isBuyerMaker[i] === 1);
-      out.push(k, id, payload);
-      injector.streamed(k, id, payload);
+      out.pushTrade(k, eventTime === eventTime ? eventTime : t, id, batch.price[i], batch.qty[i], batch.time[i], batch.isBuyerMaker[i] === 1);
+      injector.streamed(k, id);
     }
     hub.publish(out);
     if (source.exhausted) {

@@ -1,6 +1,6 @@
 import type {Duplex} from "node:stream";
 import type {WebSocket} from "ws";
-import {frameBytes, textFrame} from "./frames.js";
+import {frameHeaderLength, writeTextFrameHeader} from "./frames.js";
 import type {Instrument} from "./instruments.js";
 import type {Outbound} from "./outbound.js";
 import {maxStreamsPerConnection, parseControl} from "./streamRequest.js";
@@ -58,6 +58,8 @@ export class StreamHub {
   private readonly clients = new Set<Client>();
   private readonly tradeStreams: Map<string, number>;
   private readonly streamNames: string[];
+  // `{"stream":"<symbol>@trade","data":` per instrument: the combined-stream envelope's head.
+  private readonly envelopes: Buffer[];
   private readonly pingTimer: NodeJS.Timeout;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Whether any client ever subscribed to a trade stream (replays start then). */
@@ -66,6 +68,7 @@ export class StreamHub {
   constructor(private readonly options: StreamHubOptions) {
     this.streamNames = options.instruments.map((i) => `${i.symbol.toLowerCase()}@trade`);
     this.tradeStreams = new Map(this.streamNames.map((s, k) => [s, k]));
+    this.envelopes = this.streamNames.map((s) => Buffer.from(`{"stream":"${s}","data":`, "latin1"));
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
   }
 
@@ -196,16 +199,34 @@ export class StreamHub {
   /** The frames of `out` this client gets, as one buffer, with the ids they carry. */
   private build(out: Outbound, client: Client) {
     const {wants, combined} = client;
+    const {envelopes} = this;
     const symbol: number[] = [], id: number[] = [];
-    let frames = "";
+    let size = 0;
     for (let i = 0; i < out.length; ++i) {
       const k = out.symbol[i];
       if (wants[k] === 0) continue;
-      const payload = out.payload[i];
-      frames += textFrame(combined ? `{"stream":"${this.streamNames[k]}","data":${payload}}` : payload);
+      const length = out.end[i] - out.start[i] + (combined ? envelopes[k].length + 1 : 0);
+      size += frameHeaderLength(length) + length;
       symbol.push(k), id.push(out.id[i]);
     }
-    return {bytes: frameBytes(frames), symbol, id};
+    const bytes = Buffer.allocUnsafe(size), source = out.bytes;
+    let o = 0;
+    for (let i = 0; i < out.length; ++i) {
+      const k = out.symbol[i];
+      if (wants[k] === 0) continue;
+      const start = out.start[i], end = out.end[i];
+      if (combined) {
+        const envelope = envelopes[k];
+        o = writeTextFrameHeader(bytes, o, end - start + envelope.length + 1);
+        o += envelope.copy(bytes, o);
+        o += source.copy(bytes, o, start, end);
+        bytes[o++] = 0x7d; // "}"
+      } else {
+        o = writeTextFrameHeader(bytes, o, end - start);
+        o += source.copy(bytes, o, start, end);
+      }
+    }
+    return {bytes, symbol, id};
   }
 
   private control(client: Client, text: string): void {

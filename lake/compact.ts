@@ -38,7 +38,8 @@ export async function compactPartition(connection: DuckDBConnection, files: Tick
 
 async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<TickFile> {
   const dir = dirname(inputs[0].path);
-  const first = inputs[0].first, last = inputs[inputs.length - 1].last;
+  // A hole-filling file can sit inside another's range: take the extremes over all inputs.
+  const first = Math.min(...inputs.map((f) => f.first)), last = Math.max(...inputs.map((f) => f.last));
   const name = batchFileName(first, last);
   const path = join(dir, name), temp = join(dir, `.${name}.tmp`), intent = join(dir, compactIntentName(name));
   await writeFile(intent, JSON.stringify({output: name, inputs: inputs.map((f) => basename(f.path))}));

@@ -3,7 +3,7 @@
 // files are compacted (lake/compact.ts). A restart publishes whatever the log still holds.
 import type {DuckDBConnection, DuckDBInstance as Instance} from "@duckdb/node-api";
 import {DuckDBInstance} from "@duckdb/node-api";
-import {mkdir, readdir, rename, rm} from "node:fs/promises";
+import {mkdir, readdir, rename, rm, stat} from "node:fs/promises";
 import {join} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
 import {compactPartition, fsync} from "./compact.js";
@@ -246,7 +246,10 @@ async function storedLastId(lake: string, symbol: string): Promise<number | unde
   return last;
 }
 
-/** Removes hidden `.…tmp` files an interrupted publish or compaction left in a symbol's partitions. */
+/**
+ * Removes hidden `.…tmp` files an interrupted publish or compaction left in a symbol's partitions —
+ * only those older than a minute, so a concurrent `pairbook import` keeps its file in progress.
+ */
 async function removeTempFiles(root: string): Promise<void> {
   let dates: string[];
   try {
@@ -255,7 +258,11 @@ async function removeTempFiles(root: string): Promise<void> {
     return;
   }
   for (const date of dates) {
-    for (const name of await readdir(join(root, date))) if (name.startsWith(".") && name.endsWith(".tmp")) await rm(join(root, date, name), {force: true});
+    for (const name of await readdir(join(root, date))) {
+      if (!name.startsWith(".") || !name.endsWith(".tmp")) continue;
+      const path = join(root, date, name);
+      if (Date.now() - (await stat(path)).mtimeMs > 60_000) await rm(path, {force: true});
+    }
   }
 }
 

@@ -1,16 +1,9 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
-import {adf, autolagOption, type CriticalValues} from "../../src/lib/adf.js";
-import {backtest} from "../../src/lib/backtest.js";
-import {coint} from "../../src/lib/coint.js";
-import {pearson} from "../../src/lib/correlation.js";
-import {halfLife} from "../../src/lib/halfLife.js";
-import {hedgeMethodOption, hedgeRatio, logPrices} from "../../src/lib/hedgeRatio.js";
-import {johansen} from "../../src/lib/johansen.js";
+import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
+import {hedgeMethodOption} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
-import {ols} from "../../src/lib/ols.js";
-import {rollingZScore} from "../../src/lib/rolling.js";
-import {spread as spreadOf} from "../../src/lib/spread.js";
+import {pairReport} from "../../src/lib/pairReport.js";
 
 const usage = `Usage: pairbook analyze --csv FILE [options]
 
@@ -76,53 +69,19 @@ export const analyze: Command = {
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
     for (const [name, x] of [[aName, rawA], [bName, rawB]] as const) if (x.every((v) => v === x[0])) throw new CliError(`${f.csv}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
-    const a = f.log ? option(() => logPrices(rawA, aName)) : rawA, b = f.log ? option(() => logPrices(rawB, bName)) : rawB;
     const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
 
-    const fit = ols(a, b);
-    const hedges = {
-      ols: {alpha: fit.alpha, beta: fit.beta},
-      huber: pick(hedgeRatio(a, b, {method: "huber"})),
-      theilSen: pick(hedgeRatio(a, b, {method: "theil-sen"})),
-      tls: pick(hedgeRatio(a, b, {method: "tls"})),
-      kalman: pick(hedgeRatio(a, b, {method: "kalman"}))
-    };
-    const chosen = method === "ols" ? hedges.ols : method === "theil-sen" ? hedges.theilSen : hedges[method];
-    const s = spreadOf(a, b, chosen);
-    let mean = 0, tss = 0, ssr = 0, ma = 0;
-    for (let i = 0; i < n; ++i) (mean += s[i]), (ma += a[i]);
-    mean /= n, ma /= n;
-    for (let i = 0; i < n; ++i) (ssr += (s[i] - mean) ** 2), (tss += (a[i] - ma) ** 2);
-    const z = rollingZScore(s, window);
-    const adfResult = option(() => adf(s, {regression, autolag, maxlag}));
-    const cointResult = option(() => coint(a, b, {autolag, maxlag}));
-    const jo = option(() => johansen([a, b], {detOrder, kArDiff}));
-    const bt = option(() => backtest(a, b, z, {beta: chosen.beta, entry, exit, stop, lag, feeBps, barMs}));
-    const report = {
-      n,
-      columns: {a: aName, b: bName, log: Boolean(f.log)},
-      hedge: {method, alpha: chosen.alpha, beta: chosen.beta, rSquared: 1 - ssr / tss, betaStdErr: method === "ols" ? fit.betaStdErr : null},
-      hedges,
-      spread: {mean, std: Math.sqrt(ssr / (n - 1)), last: s[n - 1]},
-      zscore: {window, last: z[n - 1]},
-      adf: {statistic: adfResult.statistic, pValue: adfResult.pValue, usedLag: adfResult.usedLag, nobs: adfResult.nobs, criticalValues: adfResult.criticalValues, icBest: adfResult.icBest},
-      coint: {statistic: cointResult.statistic, pValue: cointResult.pValue, criticalValues: cointResult.criticalValues},
-      johansen: {traceStat: [...jo.traceStat], maxEigStat: [...jo.maxEigStat], eigenvalues: [...jo.eigenvalues], traceCritical: jo.traceCritical, maxEigCritical: jo.maxEigCritical},
-      halfLife: halfLife(s),
-      correlation: pearson(a, b),
-      backtest: {
-        trades: bt.trades, totalPnl: bt.totalPnl, maxDrawdown: bt.maxDrawdown, winRate: bt.winRate, sharpe: bt.sharpe, sortino: bt.sortino,
-        calmar: bt.calmar, profitFactor: bt.profitFactor, returnOnGross: bt.returnOnGross, avgHoldingBars: bt.avgHoldingBars, exposure: bt.exposure, feesPaid: bt.feesPaid
-      }
-    };
+    // The same assembly as the notebook's pair pages (src/lib/pairReport.ts), so both show the same numbers.
+    const {report: numbers} = option(() => pairReport(rawA, rawB, {
+      log: Boolean(f.log), method, window, adfRegression: regression, autolag, maxlag, johansenDet: detOrder, johansenLags: kArDiff,
+      entry, exit, stop, lag, feeBps, barMs, names: [aName, bName]
+    }));
+    const {n: _, ...rest} = numbers;
+    const report = {n, columns: {a: aName, b: bName, log: Boolean(f.log)}, ...rest};
     process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
     return 0;
   }
 };
-
-function pick({alpha, beta}: {alpha: number; beta: number}) {
-  return {alpha, beta};
-}
 
 async function readText(path: string): Promise<string> {
   try {

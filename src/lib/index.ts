@@ -26,6 +26,7 @@ export {normalCdf} from "./normalCdf.js";
 export {rollingOls} from "./rollingOls.js";
 export {rsi} from "./rsi.js";
 export {median, selectInPlace} from "./select.js";
+export {type PairAnalysisResult, type PairFit, type PairReport, type PairReportOptions, type PairRule, pairFit, pairReport, pairRule, reportOf} from "./pairReport.js";
 export {type SweepCell, type SweepOptions, sweep} from "./sweep.js";
 export {symmetricEigen} from "./symmetricEigen.js";
 export {type TheilSenFit, theilSen} from "./theilSen.js";

@@ -51,7 +51,8 @@ interface Base<K extends FaultKind> {
 export type FaultRecord =
   | (Base<"disconnect"> & {readonly clients: number})
   | (Base<"stall"> & {readonly ms: number; readonly clients: number})
-  | (Base<"gap" | "hole"> & {readonly symbol: string; readonly count: number; readonly ids: number[]})
+  | (Base<"gap"> & {readonly symbol: string; readonly count: number; readonly ids: number[]})
+  | (Base<"hole"> & {readonly symbol: string; readonly count: number; readonly ids: number[]})
   | (Base<"duplicate"> & {readonly symbol: string; readonly ids: number[]})
   | (Base<"malformed"> & {readonly symbol: string; readonly kinds: readonly MalformedKind[]; readonly messages: ReadonlyArray<string | Uint8Array>; readonly clients: number})
   | (Base<"rotate"> & {readonly olderThanMs: number; readonly clients: number})

@@ -112,7 +112,7 @@ export class FaultInjector {
       case "hole": {
         const k = this.symbolIndex(options.symbol);
         const count = positive(options.count ?? 5, "count");
-        const record = {kind, at, symbol: this.options.instruments[k].symbol, count, ids: []};
+        const record: FaultRecordOf<"gap" | "hole"> = {kind, at, symbol: this.options.instruments[k].symbol, count, ids: []};
         this.pending[k].push({record, left: count});
         return record;
       }

@@ -151,22 +151,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     injector.randomFaults(real - lastTick);
     lastTick = real;
     if (maxConnectionAgeMs < Infinity) hub.rotate(maxConnectionAgeMs);
-    if (exhausted || (source.waitForSubscriber && !hub.hadSubscriber)) return;
-    // A replay at full speed goes no faster than its slowest subscriber reads.
-    const batch = source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk);
-    out.clear();
-    for (let i = 0; i < batch.length; ++i) {
-      const k = batch.symbol[i], id = batch.id[i];
-      const fate = injector.fate(k, id);
-      if (fate === "hole") continue;
-      historyByIndex[k].append(id, batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
-      ++generated;
-      if (fate === "gap") continue;
-      const eventTime = batch.eventTime[i];
-      out.pushTrade(k, eventTime === eventTime ? eventTime : t, id, batch.price[i], batch.qty[i], batch.time[i], batch.isBuyerMaker[i] === 1);
-      injector.streamed(k, id);
+    if (exhausted) return;
+    if (!source.waitForSubscriber || hub.hadSubscriber) {
+      // A replay at full speed goes no faster than its slowest subscriber reads.
+      const batch = source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk);
+      out.clear();
+      for (let i = 0; i < batch.length; ++i) {
+        const k = batch.symbol[i], id = batch.id[i];
+        const fate = injector.fate(k, id);
+        if (fate === "hole") continue;
+        historyByIndex[k].append(id, batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
+        ++generated;
+        if (fate === "gap") continue;
+        const eventTime = batch.eventTime[i];
+        out.pushTrade(k, eventTime === eventTime ? eventTime : t, id, batch.price[i], batch.qty[i], batch.time[i], batch.isBuyerMaker[i] === 1);
+        injector.streamed(k, id);
+      }
+      hub.publish(out);
     }
-    hub.publish(out);
     if (source.exhausted) {
       exhausted = true;
       onExhausted?.();

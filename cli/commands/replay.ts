@@ -98,13 +98,13 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
       throw error;
     }
     const sim = simulator;
-    process.stdout.write(`pairbook replay: listening on ${sim.wsUrl} (REST ${sim.restUrl})\n`);
-    process.stdout.write("pairbook replay: waiting for a client to subscribe to a trade stream\n");
-
     onShutdown(async (reason) => {
       process.stdout.write(`pairbook replay: ${reason}, closing after ${source.position} of ${trades.length} trades\n`);
       await sim.close();
     });
+    // Announced only once a signal would be handled: scripts may stop us as soon as they read this line.
+    process.stdout.write(`pairbook replay: listening on ${sim.wsUrl} (REST ${sim.restUrl})\n`);
+    process.stdout.write("pairbook replay: waiting for a client to subscribe to a trade stream\n");
     await done;
     const sent = Object.values(sim.sent()).reduce((n, s) => n + s.count, 0);
     if (exitWhenDone) {

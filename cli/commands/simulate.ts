@@ -89,8 +89,6 @@ SIGTERM the trade id ranges sent per symbol.`,
     } catch (error) {
       throw listenError(error, host, port);
     }
-    process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
-
     let last = {at: performance.now(), generated: 0};
     let logged = 0;
     const faultLines = setInterval(() => {
@@ -116,6 +114,8 @@ SIGTERM the trade id ranges sent per symbol.`,
         process.stdout.write(range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`);
       }
     });
+    // Announced only once a signal would be handled: scripts may stop us as soon as they read this line.
+    process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
   }
 };

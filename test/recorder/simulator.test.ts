@@ -437,6 +437,27 @@ describe("pairbook simulate", () => {
     expect(stdout).toContain("ETHUSDT no trades sent");
   });
 
+  it("--faults injects random faults and prints one line each; a bad --faults or a --rate above 500 without --fast exits 2", async () => {
+    const proc = run(["--port", "0", "--rate", "100", "--symbols", "BTCUSDT", "--faults", "gap=20", "--fault-size", "2"]);
+    const [, wsUrl] = await proc.line(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);
+    const inbox = await connect(`${wsUrl}/ws/btcusdt@trade`);
+    await proc.line(/^pairbook simulate: fault gap at \S+ \{"symbol":"BTCUSDT","count":2,"ids":\[\d+,\d+\]\}$/m);
+    await inbox.take(50);
+    const ids = inbox.messages.map((m) => m.t);
+    expect(ids.some((id, i) => i > 0 && id !== ids[i - 1] + 1)).toBe(true);
+    proc.child.kill("SIGINT");
+    expect(await proc.exit).toBe(0);
+    for (const args of [["--faults", "gap=x"], ["--faults", "explode"], ["--rate", "1000"]]) {
+      const bad = run(args);
+      expect(await bad.exit).toBe(2);
+      expect(bad.output().stderr).toMatch(args[0] === "--faults" ? /invalid --faults/ : /invalid --rate/);
+    }
+    const fast = run(["--port", "0", "--fast", "--rate", "1000"]);
+    await fast.line(/listening on/);
+    fast.child.kill("SIGINT");
+    expect(await fast.exit).toBe(0);
+  });
+
   it("fails with one clear line and exit code 1 when the port is taken", async () => {
     const {sim} = await simulator();
     const proc = run(["--port", String(sim.port)]);

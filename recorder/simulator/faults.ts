@@ -4,7 +4,8 @@ import {Random} from "./random.js";
  * Faults the simulator can inject, as a recorder meets them on Binance:
  * - disconnect: every connection's TCP socket torn down, no close frame;
  * - stall: connections stay open but get nothing (trades, pings, pongs, replies) for a while;
- *   trades keep being generated and are in historicalTrades, never sent to the stalled sockets;
+ *   trades keep being generated and are in historicalTrades, never sent to the stalled sockets
+ *   (no catch-up when the stall ends); connections opened meanwhile are not stalled;
  * - gap: the next trades of a symbol are not streamed but are in historicalTrades (backfillable);
  * - hole: an exchange-side hole: the next trades of a symbol never exist, neither streamed nor in
  *   historicalTrades (ids simply jump), so no backfill can fill them;
@@ -12,7 +13,9 @@ import {Random} from "./random.js";
  * - malformed: garbage messages (broken JSON, unknown shapes, wrong symbol, zero or negative price
  *   or qty, absurd times, binary frames);
  * - rotate: connections past an age closed with 1000, as Binance does at 24 hours;
- * - shutdown: the serverShutdown event, then a close (1001) after a grace period;
+ * - shutdown: the serverShutdown event `{"e":"serverShutdown","E":ms}`, then a close (1001) after a
+ *   grace period. Binance documents the bare event but not how combined streams carry it, so by
+ *   default combined connections get it both bare and wrapped as `{"stream":"serverShutdown","data":…}`;
  * - throttle: historicalTrades (any REST endpoint) answers 429 (or 418) with Retry-After.
  */
 export const faultKinds = ["disconnect", "stall", "gap", "hole", "duplicate", "malformed", "rotate", "shutdown", "throttle"] as const;

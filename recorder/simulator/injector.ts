@@ -84,6 +84,12 @@ export class FaultInjector {
     return undefined;
   }
 
+  /** Binance's connection age limit: closes connections older than `ageMs`, logged as a rotate when there were any. */
+  rotateAged(ageMs: number): void {
+    const {clients} = this.options.hub.rotate(ageMs);
+    if (clients > 0) this.log.push({kind: "rotate", at: this.options.now(), olderThanMs: ageMs, clients});
+  }
+
   /** Injects the random faults due in the next `dtMs`, with default options and a random symbol. */
   randomFaults(dtMs: number): void {
     const schedule = this.options.schedule;

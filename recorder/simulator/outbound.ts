@@ -47,11 +47,6 @@ export class Outbound {
     this.commit(k, id, o);
   }
 
-  /** Payload i as text. */
-  payload(i: number): string {
-    return this.bytes.toString("latin1", this.start[i], this.end[i]);
-  }
-
   private commit(k: number, id: number, end: number): void {
     const i = this.length++;
     this.symbol[i] = k;

@@ -150,7 +150,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const t = now(), real = performance.now();
     injector.randomFaults(real - lastTick);
     lastTick = real;
-    if (maxConnectionAgeMs < Infinity) hub.rotate(maxConnectionAgeMs);
+    if (maxConnectionAgeMs < Infinity) injector.rotateAged(maxConnectionAgeMs);
     if (exhausted) return;
     if (!source.waitForSubscriber || hub.hadSubscriber) {
       // A replay at full speed goes no faster than its slowest subscriber reads.

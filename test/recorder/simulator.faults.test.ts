@@ -222,6 +222,7 @@ describe("simulator.inject", () => {
     const {code} = await inbox.closedEvent();
     expect(code).toBe(1000);
     expect(performance.now() - opened).toBeGreaterThanOrEqual(145);
+    expect(sim.faultLog()).toMatchObject([{kind: "rotate", olderThanMs: 150, clients: 1}]);
 
     const {sim: other} = await simulator();
     const a = await connect(`${other.wsUrl}${both}`), b = await connect(`${other.wsUrl}/ws/btcusdt@trade`);

@@ -31,6 +31,11 @@ export class WalSegment {
     return new WalSegment(path, await open(path, "a"));
   }
 
+  /** Lines appended but not yet written and fsynced. */
+  get unsynced(): number {
+    return this.pending.length;
+  }
+
   append(line: string): void {
     this.pending.push(line);
     this.rows++;

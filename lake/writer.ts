@@ -43,15 +43,13 @@ interface SymbolState {
 
 export class LakeWriter {
   private readonly symbols = new Map<string, SymbolState>();
-  private io: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   filesPublished = 0;
   tradesPublished = 0;
   compactions = 0;
   gapsRecorded = 0;
-  /** Trades accepted but not yet fsynced to the log / not yet published as Parquet. */
-  unsynced = 0;
+  /** Trades accepted but not yet published as Parquet. */
   unpublished = 0;
   lastSyncAt = 0;
   lastPublishAt = 0;
@@ -81,6 +79,13 @@ export class LakeWriter {
     return writer;
   }
 
+  /** Trades accepted but not yet written and fsynced to the log. */
+  get unsynced(): number {
+    let n = 0;
+    for (const state of this.symbols.values()) n += state.segment?.unsynced ?? 0;
+    return n;
+  }
+
   /** The highest trade id accepted for `symbol` (stored, logged or buffered), if any. */
   lastId(symbol: string): number | undefined {
     return this.symbols.get(symbol)?.lastId;
@@ -100,53 +105,54 @@ export class LakeWriter {
     state.lastId = trade.id;
     if (!state.segment) throw new Error("LakeWriter: no open log segment");
     state.segment.append(walLine(trade));
-    this.unsynced++;
     this.unpublished++;
     return "accepted";
   }
 
-  /** Writes and fsyncs the log. */
+  /** Writes and fsyncs the log. Never waits for a publish: the log and DuckDB have their own queues. */
   sync(): Promise<void> {
-    return this.serial(async () => {
-      const n = this.unsynced;
+    return this.logQueue(async () => {
       for (const state of this.symbols.values()) await state.segment?.sync();
-      this.unsynced -= n;
       this.lastSyncAt = Date.now();
     });
   }
 
-  /** Publishes everything accepted so far as Parquet, then compacts. Runs after pending I/O. */
-  flush(): Promise<FlushResult> {
-    return this.serial(async () => {
+  /** Publishes everything accepted so far as Parquet, then compacts. */
+  async flush(): Promise<FlushResult> {
+    // Close the open segments (after their last lines are fsynced) and start new ones…
+    await this.logQueue(async () => {
+      for (const [symbol, state] of this.symbols) {
+        if (!state.segment || state.segment.rows === 0) continue;
+        const segment = state.segment;
+        state.segment = await WalSegment.create(walDir(this.lake, symbol), state.seq++);
+        await segment.close();
+        state.closed.push(segment.path);
+      }
+    });
+    // …then turn closed segments into Parquet while new trades keep going to the log.
+    return this.publishQueue(async () => {
       const files: string[] = [];
       let trades = 0;
       for (const [symbol, state] of this.symbols) {
-        if (state.segment && state.segment.rows > 0) {
-          const segment = state.segment;
-          state.segment = await WalSegment.create(walDir(this.lake, symbol), state.seq++);
-          await segment.close();
-          state.closed.push(segment.path);
-        }
         while (state.closed.length > 0) {
           const result = await this.publishSegment(symbol, state.closed[0]);
           state.closed.shift();
           files.push(...result.files);
           trades += result.trades;
+          this.unpublished = Math.max(0, this.unpublished - result.trades);
+          this.filesPublished += result.files.length;
+          this.tradesPublished += result.trades;
         }
       }
-      this.unpublished = Math.max(0, this.unpublished - trades);
-      this.unsynced = 0;
-      this.filesPublished += files.length;
-      this.tradesPublished += trades;
       this.lastPublishAt = Date.now();
       return {files, trades};
     });
   }
 
-  /** Stores a gap record in the lake (after the I/O queued before it). */
+  /** Stores a gap record in the lake. */
   recordGap(gap: GapRecord): Promise<string> {
     this.gapsRecorded++;
-    return this.serial(() => writeGap(this.connection, this.lake, gap));
+    return this.publishQueue(() => writeGap(this.connection, this.lake, gap));
   }
 
   /** Publishes what is left and releases DuckDB. */
@@ -154,30 +160,43 @@ export class LakeWriter {
     for (const timer of this.timers) clearInterval(timer);
     const result = await this.flush();
     this.closed = true;
-    await this.serial(async () => {
-      for (const [symbol, state] of this.symbols) {
+    await this.logQueue(async () => {
+      for (const state of this.symbols.values()) {
         await state.segment?.close();
         if (state.segment) await rm(state.segment.path, {force: true}); // empty: everything was published
         state.segment = undefined;
-        void symbol;
       }
     });
+    await this.publishQueue(async () => {}); // gap records still being written
     this.connection.closeSync();
     this.instance.closeSync();
     return result;
   }
 
-  /** Runs I/O one step at a time, in call order; a failure is remembered and rethrown to the caller. */
-  private serial<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.io.then(step, step);
-    this.io = run.then(
+  private logChain: Promise<unknown> = Promise.resolve();
+  private publishChain: Promise<unknown> = Promise.resolve();
+
+  private logQueue<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.logChain.then(step, step);
+    this.logChain = this.settle(run);
+    return run;
+  }
+
+  private publishQueue<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.publishChain.then(step, step);
+    this.publishChain = this.settle(run);
+    return run;
+  }
+
+  /** A failure is remembered (health) and logged once; the caller still gets it, and the next step runs. */
+  private settle(run: Promise<unknown>): Promise<void> {
+    return run.then(
       () => void (this.lastError = undefined),
       (error: Error) => {
         if (!this.lastError) this.options.log(`lake: ${error.message} (will retry; nothing is dropped)`);
         this.lastError = error;
       }
     );
-    return run;
   }
 
   private async recover(symbol: string): Promise<void> {

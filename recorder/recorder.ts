@@ -145,7 +145,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       uptimeSeconds: (now - startedAt) / 1000,
       lake: config.lake,
       connections: connections.map((c) => ({...c, symbols: [...c.symbols]})),
-      symbols: Object.fromEntries(stats),
+      symbols: Object.fromEntries([...stats].map(([symbol, s]) => [symbol, {...s}])),
       rejectedFrames: rejected,
       lastRejected,
       unsyncedTrades: writer.unsynced,

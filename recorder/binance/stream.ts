@@ -165,8 +165,8 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
       const receivedAt = (lastFrameAt = performance.now());
       resolveFirst();
       if (isBinary) return onEvent({type: "rejected", reason: "binary frame", frame: ""});
-      let event = parseFrame(data.toString(), symbols, now());
-      if (event.type === "trade") (receivedData = true), (event = {...event, receivedAt});
+      const event = parseFrame(data.toString(), symbols, now(), receivedAt);
+      if (event.type === "trade") receivedData = true;
       if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);
     });

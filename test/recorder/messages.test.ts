@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from "node:fs";
 import {gunzipSync} from "node:zlib";
 import {describe, expect, it} from "vitest";
-import {parseFrame} from "../../recorder/binance/messages.js";
+import {parseFrame, parseFrameJson} from "../../recorder/binance/messages.js";
 
 const real = "../shared/data/real/hftbacktest-binance-ws";
 const now = Date.UTC(2026, 10, 21);
@@ -62,5 +62,43 @@ describe("parseFrame", () => {
       expect(parsed.length).toBeGreaterThan(1000);
       expect(parsed).toEqual(expected.slice(0, parsed.length));
     }
+  });
+});
+
+describe("parseFrame fast path", () => {
+  const frames = [
+    JSON.stringify({stream: "btcusdt@trade", data: good}),
+    JSON.stringify(good),
+    JSON.stringify({stream: "ethusdt@trade", data: {...good, s: "ETHUSDT", m: false, p: "2650.1", q: "12"}})
+  ];
+  if (existsSync(real)) {
+    const lines = gunzipSync(readFileSync(`${real}/spot/btcusdt_20240808.gz`)).toString().split("\n").filter((l) => l.includes("@trade"));
+    for (const line of lines.slice(0, 300)) frames.push(line.slice(line.indexOf(" ") + 1));
+  }
+
+  it("parseFrame agrees with parseFrameJson on real frames and on every one-character mutation of them", () => {
+    // xorshift32: a fixed, reproducible sequence of mutations
+    let state = 2463534242;
+    const random = () => ((state ^= state << 13), (state ^= state >>> 17), (state ^= state << 5), (state >>> 0) / 4294967296);
+    const alphabet = '0123456789.-"{}:,eEtTsSpPqQmMabx \\';
+    let fast = 0, checked = 0;
+    for (const frame of frames) {
+      const variants = [frame];
+      for (let k = 0; k < 40; ++k) {
+        const at = Math.floor(random() * frame.length);
+        const c = alphabet[Math.floor(random() * alphabet.length)];
+        variants.push(frame.slice(0, at) + c + frame.slice(at + 1)); // replace
+        variants.push(frame.slice(0, at) + frame.slice(at + 1)); // delete
+      }
+      for (const variant of variants) {
+        const a = parseFrame(variant, symbols, now, 1), b = parseFrameJson(variant, symbols, now, 1);
+        if (a.type === "rejected" && b.type === "rejected") expect(a.reason).toBe(b.reason);
+        else expect({variant, a}).toEqual({variant, a: b});
+        checked++;
+        if (a.type === "trade") fast++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(fast).toBeGreaterThan(frames.length); // some mutations still parse (digits changed) and must agree
   });
 });

@@ -15,6 +15,10 @@ export class Outbound {
   bytes = Buffer.allocUnsafe(1 << 16);
   private offset = 0;
   private readonly symbols: Uint8Array[];
+  // Event and trade times repeat from trade to trade (one E per tick, hundreds of trades a ms at full
+  // speed): their digits are written once and copied.
+  private readonly eventTimeDigits = new Digits();
+  private readonly timeDigits = new Digits();
 
   /** `symbols`: the instruments' symbols, by index. */
   constructor(symbols: readonly string[]) {
@@ -32,7 +36,7 @@ export class Outbound {
     this.reserve(symbol.length + 160);
     const b = this.bytes;
     let o = copy(b, this.offset, head);
-    o = writeInteger(b, o, eventTime);
+    o = this.eventTimeDigits.write(b, o, eventTime);
     o = copy(b, o, beforeSymbol);
     o = copy(b, o, symbol);
     o = copy(b, o, beforeId);
@@ -42,7 +46,7 @@ export class Outbound {
     o = copy(b, o, beforeQty);
     o = writeUnits(b, o, qty);
     o = copy(b, o, beforeTime);
-    o = writeInteger(b, o, time);
+    o = this.timeDigits.write(b, o, time);
     o = copy(b, o, isBuyerMaker ? tailMaker : tailTaker);
     this.commit(k, id, o);
   }
@@ -72,6 +76,19 @@ const beforeQty = ascii('","q":"'), beforeTime = ascii('","T":'), tailMaker = as
 function copy(buffer: Buffer, offset: number, bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ++i) buffer[offset + i] = bytes[i];
   return offset + bytes.length;
+}
+
+/** The digits of the last integer written, reused while it repeats. */
+class Digits {
+  private value = NaN;
+  private readonly digits = Buffer.alloc(20);
+  private length = 0;
+  write(buffer: Buffer, offset: number, n: number): number {
+    if (n !== this.value) (this.value = n), (this.length = writeInteger(this.digits, 0, n));
+    const digits = this.digits;
+    for (let i = 0; i < this.length; ++i) buffer[offset + i] = digits[i];
+    return offset + this.length;
+  }
 }
 
 /** Writes the decimal digits of a non-negative safe integer at `offset`; returns the offset after them. */

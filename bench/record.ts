@@ -37,7 +37,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 {
   const lake = await mkdtemp(join(tmpdir(), "pairbook-bench-"));
   const sim = await simulator(rate / symbols.length);
-  const recorder = await startRecorder({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, liveHost: "127.0.0.1", livePort: 0, publishMs: 10_000, log: () => {}});
+  const recorder = await startRecorder({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, liveHost: "127.0.0.1", livePort: 0, publishMs: 10_000, log: (line) => /missing|stream (reconnecting|rotating)|lake:/.test(line) && console.log(`  recorder: ${line.slice(0, 160)}`)});
   console.log(`ingest: simulator offering ${rate.toLocaleString("en-US")} trades/s (${symbols.join(", ")}) for ${seconds} s …`);
   const durable = (h = recorder.health()) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0) - h.unsyncedTrades;
   await sleep(3000); // warm-up: JIT, first connections

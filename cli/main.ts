@@ -8,6 +8,7 @@ const commands: Record<string, {summary: string; load: () => Promise<Command>}> 
   simulate: {summary: "a local Binance-compatible server with synthetic cointegrated trades", load: async () => (await import("./commands/simulate.js")).simulate},
   analyze: {summary: "hedge ratios, cointegration tests and a backtest for two price columns of a CSV", load: async () => (await import("./commands/analyze.js")).analyze},
   import: {summary: "load Binance public-archive trades/aggTrades (CSV or daily zip, local or downloaded) into the lake", load: async () => (await import("./commands/import.js")).importCommand},
+  replay: {summary: "serve recorded trades (lake or raw capture) over Binance's protocol", load: async () => (await import("./commands/replay.js")).replay},
   lake: {summary: "summarize the tick lake: trades, distinct ids, id range and holes per symbol", load: async () => (await import("./commands/lake.js")).lake},
   status: {summary: "print a running recorder's health", load: async () => (await import("./commands/status.js")).status}
 };

@@ -89,6 +89,13 @@ export class Sequencer {
     this.graceTimer = undefined;
   }
 
+  /** Smallest queued id (the queue can hold 100k+ trades during a long backfill: no spread). */
+  private firstQueued(): number {
+    let min = Infinity;
+    for (const id of this.queue.keys()) if (id < min) min = id;
+    return min;
+  }
+
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
@@ -110,7 +117,7 @@ export class Sequencer {
     for (const id of this.queue.keys()) if (id <= this.last!) this.queue.delete(id);
     this.openGap = undefined;
     if (this.queue.size > 0) {
-      const first = Math.min(...this.queue.keys());
+      const first = this.firstQueued();
       const head = this.queue.get(first)!;
       this.queue.delete(first);
       this.push(head);
@@ -126,7 +133,7 @@ export class Sequencer {
     const cause = this.pendingCause ?? "stream";
     this.pendingCause = undefined;
     const detectedAt = this.openGap?.since ?? this.now();
-    const target = Math.min(...this.queue.keys()) - 1; // fill up to the first queued trade
+    const target = this.firstQueued() - 1; // fill up to the first queued trade
     let cursor = this.last + 1;
     let filledFrom: number | undefined, filledFromTime: number | null = null;
     const report = (fromId: number, toId: number, fromTime: number | null, toTime: number | null, filled: boolean, why: string = cause) =>

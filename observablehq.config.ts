@@ -1,5 +1,12 @@
 // Observable Framework configuration. Everything here keeps the site offline-safe: no Google Fonts
 // (globalStylesheets), no observablehq.com footer, our own style sheet that also loads Inputs' CSS.
+// Which pair reports exist comes from loaders/config.ts (PAIRBOOK_* variables; default: every pair of
+// the symbols in the lake), read once when Framework loads this file.
+import {coverage, notebookConfig, pairSlug} from "./loaders/config.js";
+
+const {pairs} = await coverage(notebookConfig(process.env));
+const paths = pairs.map((pair) => `/pairs/${pairSlug(pair)}`);
+
 export default {
   title: "pairbook",
   root: "src",
@@ -10,7 +17,15 @@ export default {
   search: false,
   linkify: false,
   typographer: false,
-  pages: [{name: "Pair", path: "/"}],
+  pages: [
+    {name: "Overview", path: "/"},
+    {name: "Pair reports", collapsible: true, open: true, pages: pairs.map((pair, i) => ({name: `${pair[0]} / ${pair[1]}`, path: paths[i]}))},
+    {name: "Cointegration map", path: "/coint"},
+    {name: "Backtest lab", path: "/lab"},
+    {name: "Data", path: "/data"},
+    {name: "System", path: "/system"}
+  ],
+  dynamicPaths: paths,
   pager: false,
   head: `<link rel="icon" href="data:,">`
 };

@@ -63,7 +63,8 @@ export class LakeWriter {
    * publishes log segments a crash left behind, and learns each symbol's last stored trade id.
    */
   static async open(lake: string, symbols: readonly string[], options: LakeWriterOptions = {}): Promise<LakeWriter> {
-    const instance = await DuckDBInstance.create(":memory:", {threads: "2"});
+    // One thread: publishing competes with the stream for this machine's cores, and it has 10 s per segment.
+    const instance = await DuckDBInstance.create(":memory:", {threads: "1"});
     const connection = await instance.connect();
     const writer = new LakeWriter(lake, instance, connection, {syncMs: 200, publishMs: 10_000, compact: true, log: () => {}, ...options});
     try {

@@ -31,8 +31,11 @@ export interface RecorderConfig {
 export interface Recorder {
   readonly livePort: number;
   health(): RecorderHealth;
-  /** Stops streaming, publishes every received trade, closes the live feed. */
-  stop(): Promise<{trades: number; files: number}>;
+  /**
+   * Stops streaming, fsyncs every received trade to the log, closes the live feed and publishes the
+   * log as Parquet — or, past `publishWithinMs`, leaves the rest of the log for the next start.
+   */
+  stop(options?: {publishWithinMs?: number}): Promise<{trades: number; files: number; published: boolean}>;
 }
 
 export interface SymbolHealth {
@@ -204,14 +207,24 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   return {
     livePort: hub.port,
     health,
-    async stop() {
+    async stop({publishWithinMs = Infinity}: {publishWithinMs?: number} = {}) {
       controller.abort();
       await streaming;
       for (const sequencer of sequencers.values()) sequencer.stop();
-      const before = writer.filesPublished;
-      await writer.close();
       await hub!.close();
-      return {trades: writer.tradesPublished, files: writer.filesPublished - before};
+      const before = writer.filesPublished;
+      // Everything received is in the fsynced log once sync resolves; publishing it as Parquet can
+      // take seconds at high rates, and whatever does not finish in time is published at next start.
+      await writer.sync();
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        writer.close().then(() => true),
+        // (no timer at all when unbounded: setTimeout treats Infinity as 1 ms)
+        new Promise<boolean>((resolve) => void (Number.isFinite(publishWithinMs) && (timer = setTimeout(() => resolve(false), publishWithinMs))))
+      ]);
+      clearTimeout(timer);
+      if (!finished) log(`every received trade is in the write-ahead log; the rest of it is published as Parquet at the next start`);
+      return {trades: writer.tradesPublished, files: writer.filesPublished - before, published: finished};
     }
   };
 }

@@ -1,26 +1,49 @@
-// Writes a deterministic lake for the build and browser tests: `minutes` of simulated trades for the
-// given symbols (same seed, same fixed start time every run), through the real LakeWriter.
-// Usage: tsx scripts/make-test-lake.ts [lake=test/.lake] [minutes=45]
+// Writes a deterministic lake for the build, browser tests and the notebook bench: `minutes` of
+// simulated trades for four symbols (same seed, same fixed start time every run) through the real
+// LakeWriter, with one unfilled gap: ETHUSDT's trades of a 90-second stretch are left out and a gap
+// record for the hole is written, as the recorder does when a backfill fails.
+// Usage: tsx scripts/make-test-lake.ts [lake=test/.lake] [minutes=45] [rate=5]
 import {rm} from "node:fs/promises";
+import {withDuckDB} from "../lake/duckdb.js";
+import {writeGap} from "../lake/gaps.js";
 import {LakeWriter} from "../lake/writer.js";
 import {unitsPerWhole} from "../recorder/simulator/decimal.js";
 import {Market} from "../recorder/simulator/market.js";
 
-const [lake = "test/.lake", minutes = "45"] = process.argv.slice(2);
-const symbols = ["BTCUSDT", "ETHUSDT"];
+const [lake = "test/.lake", minutes = "45", rate = "5"] = process.argv.slice(2);
+const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];
 const startMs = Date.UTC(2026, 10, 20, 12, 0, 0);
+const endMs = startMs + Number(minutes) * 60_000;
+// The hole: two thirds of the way through, 90 seconds of ETHUSDT.
+const gapSymbol = "ETHUSDT", holeFrom = startMs + Math.floor((endMs - startMs) * (2 / 3) / 1000) * 1000, holeTo = holeFrom + 90_000;
 
 await rm(lake, {recursive: true, force: true});
 const writer = await LakeWriter.open(lake, symbols);
-const market = new Market({symbols, startMs, seed: 42, rate: 5});
+const market = new Market({symbols, startMs, seed: 42, rate: Number(rate)});
 let trades = 0;
-for (let t = startMs; t < startMs + Number(minutes) * 60_000; t += 60_000) {
+const hole = {fromId: NaN, toId: NaN, fromTime: NaN, toTime: NaN};
+for (let t = startMs; t < endMs; t += 60_000) {
   const batch = market.advanceTo(t + 60_000);
   for (let i = 0; i < batch.length; ++i) {
     const symbol = market.instruments[batch.symbol[i]].symbol;
-    writer.add(symbol, {id: batch.id[i], time: batch.time[i], price: batch.price[i] / unitsPerWhole, qty: batch.qty[i] / unitsPerWhole, isBuyerMaker: batch.isBuyerMaker[i] === 1});
+    const time = batch.time[i], id = batch.id[i];
+    if (symbol === gapSymbol) {
+      if (time >= holeFrom && time < holeTo) {
+        if (Number.isNaN(hole.fromId)) hole.fromId = id;
+        hole.toId = id;
+        continue;
+      }
+      if (time < holeFrom) hole.fromTime = time; // the last trade before the hole
+      else if (Number.isNaN(hole.toTime)) hole.toTime = time; // the first one after it
+    }
+    writer.add(symbol, {id, time, price: batch.price[i] / unitsPerWhole, qty: batch.qty[i] / unitsPerWhole, isBuyerMaker: batch.isBuyerMaker[i] === 1});
     trades++;
   }
 }
 await writer.close();
-console.log(`make-test-lake: ${trades} trades of ${symbols.join(", ")} over ${minutes} min in ${lake}`);
+if (!Number.isNaN(hole.fromId)) {
+  await withDuckDB((connection) =>
+    writeGap(connection, lake, {symbol: gapSymbol, fromId: hole.fromId, toId: hole.toId, fromTime: hole.fromTime, toTime: hole.toTime, cause: "stream; backfill failed: test lake", filled: false, detectedAt: holeTo + 5_000})
+  );
+}
+console.log(`make-test-lake: ${trades} trades of ${symbols.join(", ")} over ${minutes} min in ${lake}; ${gapSymbol} gap of ids ${hole.fromId}–${hole.toId}`);

@@ -63,7 +63,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
     config.log(`recording ${config.symbols.join(", ")} into ${config.lake}; live feed ws://${config.liveHost}:${recorder.livePort} (health: http://${config.liveHost}:${recorder.livePort}/health)`);
     onShutdown(async (reason) => {
       config.log(`${reason}: publishing buffered trades…`);
-      const {trades, files} = await recorder.stop();
+      const {trades, files} = await recorder.stop({publishWithinMs: 3500}); // exit within 5 s
       config.log(`stopped: ${trades} trades in total this run, last flush wrote ${files} file(s)`);
     });
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process

@@ -1,62 +1,133 @@
-// Plot specs for the pair page, as small typed components: (data, {width}) → Node.
+// Plot specs for the pages, as small typed components: (data, {width, ...}) → Node. Long series are
+// decimated min/max per pixel column (./decimate.ts) so 86,400 bars redraw in milliseconds.
 import * as Plot from "@observablehq/plot";
-import type {PairAnalysis} from "./pairAnalysis.js";
-import type {PairSeries} from "./pairSeries.js";
+import {decimate} from "./decimate.js";
 
-interface ChartOptions {
+export interface ChartOptions {
   width: number;
   height?: number;
 }
 
-/** Both legs' closes, each normalized to 100 at the first bar so they share an axis. */
-export function pricesChart(series: PairSeries, names: [string, string], {width, height = 260}: ChartOptions): Node {
-  const rows: {time: Date; value: number; leg: string; price: number}[] = [];
-  const step = thin(series.time.length, width);
-  for (let i = 0; i < series.time.length; i += step) {
-    const time = new Date(series.time[i]);
-    rows.push({time, value: (100 * series.a[i]) / series.a[0], leg: names[0], price: series.a[i]});
-    rows.push({time, value: (100 * series.b[i]) / series.b[0], leg: names[1], price: series.b[i]});
-  }
+export interface GapSpan {
+  from: number;
+  to: number;
+}
+
+const plotWidth = (width: number) => Math.max(200, width - 70);
+
+/** Rows for Plot from decimated columns: the same arrays, indexed. */
+function line(time: ArrayLike<number>, y: ArrayLike<number>, width: number, options: Plot.LineYOptions & {z?: string} = {}) {
+  const d = decimate(time, y, plotWidth(width));
+  return Plot.lineY({length: d.x.length}, {...options, x: d.x, y: d.y});
+}
+
+function gapMarks(gaps: readonly GapSpan[] | undefined) {
+  return gaps?.length ? [Plot.rectX(gaps, {x1: "from", x2: "to", fill: "#e8590c", fillOpacity: 0.18})] : [];
+}
+
+/** Both legs' closes, each normalized to 100 at the first bar so they share an axis; gaps shaded. */
+export function pricesChart({time, a, b, names, gaps}: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>; names: [string, string]; gaps?: readonly GapSpan[]}, {width, height = 240}: ChartOptions): Node {
+  const na = Float64Array.from(a, (v) => (100 * v) / a[0]), nb = Float64Array.from(b, (v) => (100 * v) / b[0]);
   return Plot.plot({
     width, height, marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label: "price (first bar = 100)", grid: true},
-    color: {legend: true, domain: names},
-    marks: [Plot.lineY(rows, {x: "time", y: "value", stroke: "leg", tip: true, channels: {price: "price"}})]
+    color: {legend: true, domain: names, range: ["#4269d0", "#efb118"]},
+    marks: [...gapMarks(gaps), line(time, na, width, {stroke: () => names[0]} as never), line(time, nb, width, {stroke: () => names[1]} as never)]
   });
 }
 
-export function spreadChart(series: PairSeries, analysis: PairAnalysis, {width, height = 200}: ChartOptions): Node {
-  const step = thin(series.time.length, width);
-  const rows = [];
-  for (let i = 0; i < series.time.length; i += step) rows.push({time: new Date(series.time[i]), spread: analysis.spread[i]});
+/** The spread with its rolling mean and entry bands (mean ± entry·σ). */
+export function spreadChart({time, spread, mean, upper, lower, gaps, label}: {time: ArrayLike<number>; spread: ArrayLike<number>; mean: ArrayLike<number>; upper: ArrayLike<number>; lower: ArrayLike<number>; gaps?: readonly GapSpan[]; label: string}, {width, height = 200}: ChartOptions): Node {
   return Plot.plot({
-    width, height,
+    width, height, marginLeft: 60,
     x: {type: "utc", label: null},
-    marginLeft: 50,
-    y: {label: "OLS spread (residual)", grid: true},
-    marks: [Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.3}), Plot.lineY(rows, {x: "time", y: "spread", stroke: "steelblue", tip: true})]
-  });
-}
-
-export function zscoreChart(series: PairSeries, analysis: PairAnalysis, {width, height = 200}: ChartOptions): Node {
-  const step = thin(series.time.length, width);
-  const rows = [];
-  for (let i = 0; i < series.time.length; i += step) if (Number.isFinite(analysis.zscore[i])) rows.push({time: new Date(series.time[i]), z: analysis.zscore[i]});
-  return Plot.plot({
-    width, height,
-    x: {type: "utc", label: null},
-    marginLeft: 50,
-    y: {label: `z-score (${analysis.window}-bar window)`, grid: true, domain: [-4, 4], clamp: true},
+    y: {label, grid: true},
     marks: [
-      Plot.ruleY([-2, 2], {stroke: "#c44", strokeDasharray: "4,3"}),
-      Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.3}),
-      Plot.lineY(rows, {x: "time", y: "z", stroke: "#7b3fb8", tip: true})
+      ...gapMarks(gaps),
+      line(time, upper, width, {stroke: "#aaa", strokeDasharray: "3,3"}),
+      line(time, lower, width, {stroke: "#aaa", strokeDasharray: "3,3"}),
+      line(time, spread, width, {stroke: "#4269d0"}),
+      line(time, mean, width, {stroke: "#ff725c"})
     ]
   });
 }
 
-/** Plot at most ~4 points per pixel: a stride over long series keeps redraws fast. */
-function thin(n: number, width: number): number {
-  return Math.max(1, Math.floor(n / (4 * width)));
+export interface TradeMark {
+  time: number;
+  z: number;
+  kind: "long" | "short" | "exit";
+}
+
+/** The z-score with the rule's entry, exit and stop lines and the fills the backtest made. */
+export function zscoreChart({time, z, entry, exit, stop, trades, window}: {time: ArrayLike<number>; z: ArrayLike<number>; entry: number; exit: number; stop: number | undefined; trades: readonly TradeMark[]; window: number}, {width, height = 220}: ChartOptions): Node {
+  const lim = Math.max(4, (stop ?? 0) + 0.5);
+  const levels = [entry, -entry].map((y) => ({y, what: "entry"})).concat([exit, -exit].map((y) => ({y, what: "exit"})));
+  if (stop !== undefined) levels.push({y: stop, what: "stop"}, {y: -stop, what: "stop"});
+  return Plot.plot({
+    width, height, marginLeft: 50,
+    x: {type: "utc", label: null},
+    y: {label: `z-score (${window}-bar window)`, grid: true, domain: [-lim, lim], clamp: true},
+    color: {domain: ["long", "short", "exit"], range: ["#22a06b", "#d03050", "#555"], legend: trades.length > 0},
+    marks: [
+      Plot.ruleY(levels, {y: "y", stroke: (d: {what: string}) => (d.what === "entry" ? "#c44" : d.what === "stop" ? "#000" : "#2a9d8f"), strokeDasharray: "4,3"}),
+      line(time, z, width, {stroke: "#7b3fb8"}),
+      Plot.dot(trades.slice(-400), {x: "time", y: "z", fill: "kind", r: 3.5, symbol: (d: TradeMark) => (d.kind === "exit" ? "circle" : d.kind === "long" ? "triangle" : "diamond")})
+    ]
+  });
+}
+
+/** A single series over time (rolling correlation, ingest rate, …). */
+export function seriesChart({time, y, label, domain, color = "#4269d0"}: {time: ArrayLike<number>; y: ArrayLike<number>; label: string; domain?: [number, number]; color?: string}, {width, height = 160}: ChartOptions): Node {
+  return Plot.plot({
+    width, height, marginLeft: 50,
+    x: {type: "utc", label: null},
+    y: {label, grid: true, domain},
+    marks: [line(time, y, width, {stroke: color})]
+  });
+}
+
+/** Backtest equity (cumulative PnL, quote currency per unit of a) above its drawdown. */
+export function equityChart({time, equity, drawdown}: {time: ArrayLike<number>; equity: ArrayLike<number>; drawdown: ArrayLike<number>}, {width, height = 220}: ChartOptions): Node {
+  const dd = decimate(time, drawdown, plotWidth(width));
+  return Plot.plot({
+    width, height, marginLeft: 60,
+    x: {type: "utc", label: null},
+    y: {label: "PnL (equity, drawdown shaded)", grid: true},
+    marks: [
+      Plot.areaY({length: dd.x.length}, {x: dd.x, y: dd.y, fill: "#d03050", fillOpacity: 0.25}),
+      Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.3}),
+      line(time, equity, width, {stroke: "#22a06b"})
+    ]
+  });
+}
+
+export interface HeatCell {
+  x: string;
+  y: string;
+  value: number;
+  label?: string;
+  [key: string]: unknown;
+}
+
+/** A labelled heatmap of cells (pairs × pairs, entry × exit …), optionally with a highlighted cell. */
+export function heatmap(cells: readonly HeatCell[], {width, height, x, y, scheme = "rdylgn", reverse = false, domain, label, selected, xDomain, yDomain}: ChartOptions & {x: string; y: string; scheme?: string; reverse?: boolean; domain?: [number, number]; label: string; selected?: {x: string; y: string} | null; xDomain?: string[]; yDomain?: string[]}): SVGSVGElement | HTMLElement {
+  const nx = xDomain?.length ?? new Set(cells.map((c) => c.x)).size, ny = yDomain?.length ?? new Set(cells.map((c) => c.y)).size;
+  return Plot.plot({
+    width: Math.min(width, 80 + nx * 70), height: height ?? 60 + ny * 34, marginLeft: 80, marginBottom: 40,
+    padding: 0.05,
+    x: {label: x, domain: xDomain, tickRotate: nx > 8 ? -45 : 0},
+    y: {label: y, domain: yDomain},
+    color: {type: "linear", scheme: scheme as never, reverse, domain, legend: true, label},
+    marks: [
+      Plot.cell(cells, {x: "x", y: "y", fill: "value", tip: true, title: (d: HeatCell) => d.label ?? String(d.value)}),
+      Plot.text(cells, {x: "x", y: "y", text: (d: HeatCell) => (Number.isFinite(d.value) ? fmt(d.value) : "—"), fill: "black", fontSize: 10}),
+      ...(selected ? [Plot.cell([selected], {x: "x", y: "y", stroke: "black", strokeWidth: 2.5, fill: "none"})] : [])
+    ]
+  }) as SVGSVGElement | HTMLElement;
+}
+
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 0.01 || a >= 1000) ? v.toExponential(1) : v.toFixed(a < 1 ? 3 : 2);
 }

@@ -9,7 +9,7 @@ export interface LiveStatus {
   detail: string;
 }
 
-export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "volume" | "count">;
+export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "volume" | "count"> & Partial<Pick<Bar, "quoteVolume" | "takerBuyVolume" | "vwap">>;
 
 export interface LiveFeedOptions {
   url: string;

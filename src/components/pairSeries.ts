@@ -1,47 +1,45 @@
-// The pair's close series as the page sees it: the build-time snapshot plus bars from the live feed,
-// aligned on the snapshot's grid with the last close carried forward.
-import type {PairSnapshot} from "./snapshot.js";
-import type {LiveBar} from "./liveFeed.js";
+// What the pair report draws between two refits: the current bars (snapshot + live) under the hedge of
+// the latest fit, and the helpers the pages share (bar length, returns, CSV of the analysed bars).
+import {logPrices} from "../lib/hedgeRatio.js";
+import type {PairView} from "./pairView.js";
 
-export interface PairSeries {
+export interface HedgedSeries {
   time: Float64Array;
+  /** Prices as analysed (logs with `log`). */
   a: Float64Array;
   b: Float64Array;
-  /** Number of bars that came from the live feed. */
-  live: number;
+  spread: Float64Array;
 }
 
-export class LivePair {
-  private readonly closes = [new Map<number, number>(), new Map<number, number>()];
+/** The spread a − β·b − α of the view's (log) prices under a fixed hedge. O(n). */
+export function hedgedSeries(view: Pick<PairView, "time" | "a" | "b">, hedge: {alpha: number; beta: number}, log: boolean): HedgedSeries {
+  const a = log ? logPrices(view.a, "a") : view.a, b = log ? logPrices(view.b, "b") : view.b;
+  const spread = new Float64Array(a.length);
+  for (let i = 0; i < a.length; ++i) spread[i] = a[i] - hedge.beta * b[i] - hedge.alpha;
+  return {time: view.time, a, b, spread};
+}
 
-  constructor(private readonly snapshot: PairSnapshot, private readonly intervalMs: number) {}
+/**
+ * Bar length used to annualise the backtest: the mean spacing of the rows, as `pairbook analyze`
+ * derives it from a CSV's time column (rows left out for gaps make it longer than the interval).
+ */
+export function barMsOf(time: ArrayLike<number>): number {
+  const n = time.length;
+  return n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
+}
 
-  /** Records bars of leg 0 (a) or 1 (b); a later update of the same bucket replaces it. */
-  add(leg: 0 | 1, bars: readonly LiveBar[]): void {
-    for (const bar of bars) if (bar.count > 0) this.closes[leg].set(bar.start, bar.close);
-  }
+/** Simple returns of a price series (first value NaN). O(n). */
+export function returns(x: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length);
+  out[0] = NaN;
+  for (let i = 1; i < x.length; ++i) out[i] = x[i] / x[i - 1] - 1;
+  return out;
+}
 
-  /** Snapshot bars followed by every live bucket after the snapshot's end where both legs have a price. */
-  series(): PairSeries {
-    const {time, a, b} = this.snapshot;
-    const end = time.length ? time[time.length - 1] : -Infinity;
-    const starts = [...new Set([...this.closes[0].keys(), ...this.closes[1].keys()])].filter((t) => t > end).sort((x, y) => x - y);
-    if (starts.length === 0) return {time, a, b, live: 0};
-    let lastA = a.length ? a[a.length - 1] : NaN, lastB = b.length ? b[b.length - 1] : NaN;
-    const t2: number[] = [], a2: number[] = [], b2: number[] = [];
-    // Walk bucket by bucket so quiet buckets in the live feed carry the last close forward, as in the
-    // snapshot — but never across the hole between the snapshot's end and the first live bar.
-    for (let t = Math.max(end + this.intervalMs, starts[0]); t <= starts[starts.length - 1]; t += this.intervalMs) {
-      lastA = this.closes[0].get(t) ?? lastA;
-      lastB = this.closes[1].get(t) ?? lastB;
-      if (Number.isNaN(lastA) || Number.isNaN(lastB)) continue;
-      t2.push(t), a2.push(lastA), b2.push(lastB);
-    }
-    const concat = (x: Float64Array, y: number[]) => {
-      const out = new Float64Array(x.length + y.length);
-      out.set(x), out.set(y, x.length);
-      return out;
-    };
-    return {time: concat(time, t2), a: concat(a, a2), b: concat(b, b2), live: t2.length};
-  }
+/** CSV of aligned closes with a time column in ms: the input `pairbook analyze --csv` takes. */
+export function closesCsv(time: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, names: [string, string]): string {
+  const lines = [`time,${names[0]},${names[1]}`];
+  // String(number) round-trips a double exactly, so analyze reads the very same values.
+  for (let i = 0; i < time.length; ++i) lines.push(`${time[i]},${a[i]},${b[i]}`);
+  return `${lines.join("\n")}\n`;
 }

@@ -147,8 +147,11 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
   };
 }
 
-/** The rolling z-score of a fit's spread and the backtest of the rule (options of the fit ignored). O(n). */
-export function pairRule(fit: PairFit, options: PairReportOptions = {}): PairRule {
+/**
+ * The rolling z-score of a fit's spread and the backtest of the rule (options of the fit ignored). A
+ * page may pass a longer spread built with the fit's hedge (bars that arrived after the fit). O(n).
+ */
+export function pairRule(fit: {readonly a: ArrayLike<number>; readonly b: ArrayLike<number>; readonly spread: ArrayLike<number>; readonly hedge: {readonly beta: number}}, options: PairReportOptions = {}): PairRule {
   const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = options;
   const zscore = rollingZScore(fit.spread, window);
   const bt = backtest(fit.a, fit.b, zscore, {beta: fit.hedge.beta, entry, exit, stop, lag, feeBps, barMs});
@@ -163,7 +166,7 @@ export function reportOf(fit: PairFit, rule: PairRule): PairReport {
     hedge: fit.hedge,
     hedges: fit.hedges,
     spread: fit.spreadStats,
-    zscore: {window: rule.options.window, last: rule.zscore[n - 1]},
+    zscore: {window: rule.options.window, last: rule.zscore[rule.zscore.length - 1]},
     adf: fit.adf,
     coint: fit.coint,
     johansen: fit.johansen,

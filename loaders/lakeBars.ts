@@ -1,0 +1,67 @@
+// Bars of several symbols from the lake on one UTC grid, with gap flags, resampled with src/lib's one
+// bar definition (the recorder's live hub uses the same).
+import type {DuckDBConnection} from "@duckdb/node-api";
+import type {GapRecord} from "../lake/gaps.js";
+import {quotedString, withDuckDB} from "../lake/duckdb.js";
+import {tickFiles} from "../lake/files.js";
+import {lastTradeTime, readTrades} from "../lake/reader.js";
+import {type BarColumns, bucketStart, gapFlags, resample} from "../src/lib/bars.js";
+import {gapRanges, readGaps} from "./gapRecords.js";
+
+export interface SymbolBars {
+  readonly symbol: string;
+  readonly bars: BarColumns;
+  /** 1 where the bucket overlaps an unfilled gap of the symbol. */
+  readonly gap: Uint8Array;
+  readonly trades: number;
+}
+
+export interface LakeBars {
+  readonly interval: number;
+  /** Covered range [from, to), ms since the UTC epoch; null when the lake has no trades for the symbols. */
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly legs: readonly SymbolBars[];
+  /** The symbols' gap records overlapping the range (all of them when the range is empty). */
+  readonly gaps: readonly GapRecord[];
+}
+
+/** Time (ms) of a symbol's earliest trade in the lake, or null when it has none. */
+export async function firstTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+  const files = await tickFiles(lake, symbol);
+  if (files.length === 0) return null;
+  // Files of the first day hold the earliest trades (partitions are by trade date).
+  const day = files.reduce((d, f) => (f.date < d ? f.date : d), files[0].date);
+  const source = `read_parquet([${files.filter((f) => f.date === day).map((f) => quotedString(f.path)).join(", ")}])`;
+  const value = (await connection.runAndReadAll(`SELECT epoch_ms(min(time))::DOUBLE FROM ${source}`)).getColumns()[0][0];
+  return typeof value === "number" ? value : null;
+}
+
+/**
+ * Reads the trades of `symbols` in the `lookbackMs` window (never starting before their first trade) ending at the bucket of the latest trade of
+ * `anchor` symbols (default: the same symbols), resamples them to bars of `interval` ms and flags the
+ * buckets overlapping a recorded, unfilled gap.
+ */
+export async function loadLakeBars(lake: string, symbols: readonly string[], {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]}): Promise<LakeBars> {
+  return withDuckDB(async (connection) => {
+    let last = -Infinity, first = Infinity;
+    for (const s of anchor) last = Math.max(last, (await lastTradeTime(connection, lake, s)) ?? -Infinity);
+    for (const s of anchor) first = Math.min(first, (await firstTradeTime(connection, lake, s)) ?? Infinity);
+    const allGaps = (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol));
+    if (!Number.isFinite(last)) {
+      const legs = symbols.map((symbol) => ({symbol, bars: resample({id: [], time: [], price: [], qty: [], isBuyerMaker: []}, interval, {from: 0, to: 0}), gap: new Uint8Array(0), trades: 0}));
+      return {interval, from: null, to: null, legs, gaps: allGaps};
+    }
+    const to = bucketStart(last, interval) + interval;
+    // At most the lookback, and never before the first trade (a young lake gives a short window).
+    const from = Math.max(to - Math.ceil(lookbackMs / interval) * interval, bucketStart(first, interval));
+    const legs: SymbolBars[] = [];
+    for (const symbol of symbols) {
+      const trades = await readTrades(connection, lake, symbol, {from, to});
+      const bars = resample(trades, interval, {from, to});
+      legs.push({symbol, bars, gap: gapFlags(bars.start, interval, gapRanges(allGaps, symbol)), trades: trades.length});
+    }
+    const gaps = allGaps.filter((g) => (g.toTime ?? g.fromTime ?? 0) >= from && (g.fromTime ?? g.toTime ?? 0) < to);
+    return {interval, from, to, legs, gaps};
+  });
+}

@@ -1,0 +1,95 @@
+// The Overview and System pages' data: what the lake holds per symbol and date, ingest per minute over
+// the lookback, gap records, latest prices, and the list of pair reports.
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {quotedString, withDuckDB} from "../lake/duckdb.js";
+import type {GapRecord} from "../lake/gaps.js";
+import {tickFiles} from "../lake/files.js";
+import {bucketStart, intervalMs} from "../src/lib/bars.js";
+import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
+import {readGaps} from "./gapRecords.js";
+
+export interface Overview {
+  builtAt: number;
+  lake: string;
+  interval: string;
+  lookbackMs: number;
+  /** The lookback window [from, to) every page covers; null with an empty lake. */
+  from: number | null;
+  to: number | null;
+  liveUrl: string;
+  /** The recorder's /health, derived from the live feed's URL. */
+  healthUrl: string;
+  symbols: {symbol: string; trades: number; firstTime: number | null; lastTime: number | null; lastPrice: number | null; windowOpen: number | null}[];
+  pairs: {a: string; b: string; slug: string}[];
+  coverage: {symbol: string; date: string; trades: number; files: number; firstTime: number; lastTime: number; gaps: number; unfilledGaps: number}[];
+  gaps: GapRecord[];
+  /** Trades per minute and symbol over the window: counts[symbol][k] for the minute starting at from + k·60 s. */
+  ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
+}
+
+export function healthUrlOf(liveUrl: string): string {
+  try {
+    const url = new URL(liveUrl);
+    return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/health`;
+  } catch {
+    return "http://127.0.0.1:8787/health";
+  }
+}
+
+async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[][]> {
+  return (await connection.runAndReadAll(sql)).getRows() as unknown[][];
+}
+
+export async function overview(config: NotebookConfig, symbols: readonly string[], pairs: readonly Pair[], now = Date.now()): Promise<Overview> {
+  return withDuckDB(async (connection) => {
+    const gaps = (await readGaps(connection, config.lake)).filter((g) => symbols.includes(g.symbol));
+    const perSymbol: Overview["symbols"] = [], coverage: Overview["coverage"] = [];
+    const sources = new Map<string, string>();
+    let last = -Infinity, firstTrade = Infinity;
+    for (const symbol of symbols) {
+      const files = await tickFiles(config.lake, symbol);
+      if (files.length === 0) {
+        perSymbol.push({symbol, trades: 0, firstTime: null, lastTime: null, lastPrice: null, windowOpen: null});
+        continue;
+      }
+      const source = `read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}], filename = true)`;
+      sources.set(symbol, source);
+      const byDate = await rows(connection, `SELECT strftime(time, '%Y-%m-%d') AS d, count(*)::DOUBLE, count(DISTINCT filename)::DOUBLE, epoch_ms(min(time))::DOUBLE, epoch_ms(max(time))::DOUBLE FROM ${source} GROUP BY d ORDER BY d`);
+      let trades = 0;
+      for (const [date, n, fileCount, first, lastTime] of byDate) {
+        const dayGaps = gaps.filter((g) => g.symbol === symbol && g.fromTime !== null && new Date(g.fromTime).toISOString().slice(0, 10) === date);
+        coverage.push({symbol, date: String(date), trades: Number(n), files: Number(fileCount), firstTime: Number(first), lastTime: Number(lastTime), gaps: dayGaps.length, unfilledGaps: dayGaps.filter((g) => !g.filled).length});
+        trades += Number(n);
+      }
+      const [[lastTime, lastPrice]] = await rows(connection, `SELECT epoch_ms(max(time))::DOUBLE, arg_max(price, (time, trade_id)) FROM ${source}`);
+      last = Math.max(last, Number(lastTime));
+      firstTrade = Math.min(firstTrade, Number(byDate[0][3]));
+      perSymbol.push({symbol, trades, firstTime: Number(byDate[0][3]), lastTime: Number(lastTime), lastPrice: Number(lastPrice), windowOpen: null});
+    }
+    const stepMs = 60_000;
+    // The same window as the bars files (loaders/lakeBars.ts): whole buckets ending after the latest trade.
+    const iv = intervalMs(config.interval);
+    const to = Number.isFinite(last) ? bucketStart(last, iv) + iv : null;
+    const from = to === null ? null : Math.max(to - Math.ceil(config.lookbackMs / iv) * iv, bucketStart(firstTrade, iv));
+    const counts: Record<string, number[]> = {};
+    const minuteFrom = from === null ? null : Math.floor(from / stepMs) * stepMs;
+    if (from !== null && to !== null && minuteFrom !== null) {
+      const m = Math.ceil((to - minuteFrom) / stepMs);
+      for (const s of perSymbol) {
+        const source = sources.get(s.symbol);
+        counts[s.symbol] = new Array(m).fill(0);
+        if (!source) continue;
+        const window = `time >= epoch_ms(${from}::BIGINT) AND time < epoch_ms(${to}::BIGINT)`;
+        for (const [k, n] of await rows(connection, `SELECT floor((epoch_ms(time) - ${minuteFrom}) / ${stepMs})::INTEGER AS k, count(*)::DOUBLE FROM ${source} WHERE ${window} GROUP BY k`)) counts[s.symbol][Number(k)] = Number(n);
+        const [[open]] = await rows(connection, `SELECT arg_min(price, (time, trade_id)) FROM ${source} WHERE ${window}`);
+        s.windowOpen = open === null ? null : Number(open);
+      }
+    }
+    return {
+      builtAt: now, lake: config.lake, interval: config.interval, lookbackMs: config.lookbackMs, from, to,
+      liveUrl: config.liveUrl, healthUrl: healthUrlOf(config.liveUrl),
+      symbols: perSymbol, pairs: pairs.map((p) => ({a: p[0], b: p[1], slug: pairSlug(p)})), coverage, gaps,
+      ingest: {from: minuteFrom, stepMs, counts}
+    };
+  });
+}

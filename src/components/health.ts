@@ -1,0 +1,61 @@
+// The recorder's GET /health, polled while a page is live, and its summary card.
+import {html} from "htl";
+import {fmt} from "./reportTables.js";
+
+/** The parts of recorder/recorder.ts RecorderHealth the pages show. */
+export interface Health {
+  uptimeSeconds: number;
+  lake: string;
+  connections: {symbols: string[]; state: string; detail?: string; since: number}[];
+  symbols: Record<string, {lastTime: number | null; receiveLagMs: number | null; trades: number; tradesPerSecond: number; duplicates: number; backfilled: number; gapsFilled: number; gapsUnfilled: number; openGap: unknown}>;
+  rejectedFrames: number;
+  pendingTrades: number;
+  unsyncedTrades: number;
+  filesPublished: number;
+  tradesPublished: number;
+  gapsRecorded: number;
+  lastPublishAt: number | null;
+  lakeError: string | null;
+  liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
+  liveClients?: number;
+}
+
+export type HealthState = {ok: true; at: number; health: Health} | {ok: false; at: number; error: string};
+
+/** /health of the recorder behind a live-feed URL (ws://host:port → http://host:port/health). */
+export function healthUrlFor(liveUrl: string, fallback: string): string {
+  try {
+    const url = new URL(liveUrl);
+    return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/health`;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Polls /health every `everyMs`, yielding each answer or failure, until the page drops the generator. */
+export async function* pollHealth(liveUrl: string, fallback: string, everyMs = 5000): AsyncGenerator<HealthState> {
+  const url = healthUrlFor(liveUrl, fallback);
+  for (;;) {
+    const at = Date.now();
+    try {
+      const response = await fetch(url, {cache: "no-store"});
+      yield response.ok ? {ok: true, at, health: (await response.json()) as Health} : {ok: false, at, error: `${url} answered ${response.status}`};
+    } catch {
+      yield {ok: false, at, error: `no recorder at ${url}`};
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export function healthSummary(state: HealthState | null, {static: isStatic, url}: {static: boolean; url: string}): HTMLElement {
+  if (isStatic || state === null) return html`<p class="pb-notice" data-state="static">Static snapshot: the recorder's health (<code>${url}</code>) is read only when the page is live.</p>`;
+  if (!state.ok) return html`<p class="pb-notice" data-state="down">${state.error}; retrying every 5 s.</p>`;
+  const h = state.health;
+  const rows = Object.entries(h.symbols);
+  return html`<div data-state="up">
+    <p>Up ${fmt(h.uptimeSeconds / 60, 3)} min · ${h.tradesPublished.toLocaleString("en-US")} trades published in ${h.filesPublished} files · ${h.pendingTrades} pending · ${h.gapsRecorded} gaps recorded · ${h.rejectedFrames} rejected frames${h.liveClients === undefined ? "" : ` · ${h.liveClients} live client(s)`}${h.liveLatencyMs ? ` · feed latency p50 ${fmt(h.liveLatencyMs.p50, 3)} ms, p99 ${fmt(h.liveLatencyMs.p99, 3)} ms` : ""}${h.lakeError ? html` · <b class="pb-down">lake error: ${h.lakeError}</b>` : ""}</p>
+    <table class="pb-table" id="health-table"><thead><tr><th>symbol</th><th>trades/s</th><th>trades</th><th>last trade (UTC)</th><th>receive lag</th><th>backfilled</th><th>gaps filled / unfilled</th></tr></thead>
+    <tbody>${rows.map(([s, v]) => html`<tr><td>${s}</td><td class="pb-num">${fmt(v.tradesPerSecond, 3)}</td><td class="pb-num">${v.trades.toLocaleString("en-US")}</td><td>${v.lastTime ? new Date(v.lastTime).toISOString().slice(0, 19).replace("T", " ") : "—"}</td><td class="pb-num">${v.receiveLagMs === null ? "—" : `${fmt(v.receiveLagMs, 3)} ms`}</td><td class="pb-num">${v.backfilled}</td><td class="pb-num">${v.gapsFilled} / ${v.gapsUnfilled}</td></tr>`)}</tbody></table>
+    <p class="pb-notice">${h.connections.map((c) => `${c.symbols.join(", ")}: ${c.state}${c.detail ? ` (${c.detail})` : ""}`).join(" · ")}</p>
+  </div>`;
+}

@@ -1,0 +1,84 @@
+// The pair report's hedge comparison: for each hedge (OLS, rolling OLS, Kalman, Huber, Theil-Sen, TLS)
+// its β, R² of the spread, ADF p-value, half-life and the backtest Sharpe of the same z-score rule.
+import {adf} from "../lib/adf.js";
+import {backtestOptions, simulate} from "../lib/backtest.js";
+import {halfLife} from "../lib/halfLife.js";
+import {kalmanHedge} from "../lib/kalman.js";
+import type {PairFit, PairReportOptions} from "../lib/pairReport.js";
+import {rollingZScore} from "../lib/rolling.js";
+import {rollingOls} from "../lib/rollingOls.js";
+
+export interface HedgeRow {
+  name: string;
+  /** Static β, or the last β of a dynamic hedge. */
+  beta: number;
+  dynamic: boolean;
+  rSquared: number;
+  adfP: number;
+  halfLife: number;
+  /** Per-method spread and β (number or series), for the rule. */
+  spread: Float64Array;
+  betaSeries: number | Float64Array;
+}
+
+const names = {ols: "OLS", rollingOls: "Rolling OLS", kalman: "Kalman", huber: "Huber", theilSen: "Theil-Sen", tls: "TLS"} as const;
+
+/** The fit-dependent columns (everything but Sharpe). Cost: six ADFs, a rolling OLS and a Kalman filter, O(n·maxlag). */
+export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindow: number): HedgeRow[] {
+  const {a, b} = fit, n = a.length;
+  let ma = 0;
+  for (let i = 0; i < n; ++i) ma += a[i];
+  ma /= n;
+  let tss = 0;
+  for (let i = 0; i < n; ++i) tss += (a[i] - ma) ** 2;
+  const row = (name: string, spread: Float64Array, beta: number | Float64Array): HedgeRow => {
+    const finite = spread.filter((v) => Number.isFinite(v));
+    let m = 0, ssr = 0;
+    for (const v of finite) m += v;
+    m /= finite.length;
+    for (const v of finite) ssr += (v - m) ** 2;
+    let p = NaN;
+    try {
+      p = finite.length > 20 ? adf(finite).pValue : NaN;
+    } catch {
+      p = NaN; // too short for the lag search: shown as —
+    }
+    const last = typeof beta === "number" ? beta : lastFinite(beta);
+    return {name, beta: last, dynamic: typeof beta !== "number", rSquared: 1 - ssr / (tss * (finite.length / n)), adfP: p, halfLife: halfLife(finite), spread, betaSeries: beta};
+  };
+  const staticRow = (key: keyof PairFit["hedges"]) => {
+    const {alpha, beta} = fit.hedges[key];
+    const s = new Float64Array(n);
+    for (let i = 0; i < n; ++i) s[i] = a[i] - beta * b[i] - alpha;
+    return row(names[key], s, beta);
+  };
+  const dynamicRow = (name: string, alpha: Float64Array, beta: Float64Array) => {
+    const s = new Float64Array(n);
+    for (let i = 0; i < n; ++i) s[i] = a[i] - beta[i] * b[i] - alpha[i];
+    return row(name, s, beta);
+  };
+  const rows = [staticRow("ols")];
+  if (n > rollingWindow + 3) {
+    const r = rollingOls(a, b, Math.max(3, rollingWindow));
+    rows.push(dynamicRow(names.rollingOls, r.alpha, r.beta));
+  }
+  const k = kalmanHedge(a, b);
+  rows.push(dynamicRow(names.kalman, k.alpha, k.beta), staticRow("huber"), staticRow("theilSen"), staticRow("tls"));
+  return rows;
+}
+
+/** Backtest Sharpe of the rule on each row's spread (dynamic β frozen at entry). O(rows·n). */
+export function hedgeSharpes(rows: readonly HedgeRow[], fit: Pick<PairFit, "a" | "b">, rule: PairReportOptions): number[] {
+  const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = rule;
+  return rows.map((r) => {
+    const z = rollingZScore(r.spread, window);
+    const o = backtestOptions({beta: r.betaSeries, entry, exit, stop, lag, feeBps, barMs});
+    // NaN β of a rolling fit's first bars: no entry there (z is NaN as well until the window fills).
+    return simulate(fit.a, fit.b, z, o, null, null, null).sharpe;
+  });
+}
+
+function lastFinite(x: ArrayLike<number>): number {
+  for (let i = x.length - 1; i >= 0; --i) if (Number.isFinite(x[i])) return x[i];
+  return NaN;
+}

@@ -1,0 +1,91 @@
+// The live side of a page: the build-time bars plus the recorder's feed, with a status line. Pages
+// observe two streams: `frames` (at most one per animation frame, for charts) and `refits` (throttled,
+// for the expensive statistics), so a live bar redraws charts without redoing every test.
+import type {BarsFile} from "./barsFile.js";
+import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
+import {LiveBars} from "./liveBars.js";
+
+export interface FeedFrame {
+  /** LiveBars.version at the time of the frame. */
+  version: number;
+  liveBuckets: number;
+  status: LiveStatus;
+}
+
+export interface PageFeedOptions {
+  url: string;
+  symbols: readonly string[];
+  /** false: static snapshot, no connection (?static). */
+  enabled: boolean;
+  /** Connection factory, for tests; default connectLiveFeed. */
+  connect?: typeof connectLiveFeed;
+}
+
+/** "static snapshot (built 2026-11-21 15:35:06 UTC)" */
+export function builtLabel(builtAt: number): string {
+  return `static snapshot (built ${new Date(builtAt).toISOString().slice(0, 19).replace("T", " ")} UTC)`;
+}
+
+/** Reads ?static and ?live=URL: the documented switches of every page. */
+export function liveSettings(search: string, defaultUrl: string): {enabled: boolean; url: string} {
+  const params = new URLSearchParams(search);
+  return {enabled: !params.has("static"), url: params.get("live") || defaultUrl};
+}
+
+export class PageFeed {
+  readonly bars: LiveBars;
+  status: LiveStatus;
+  private readonly frameListeners = new Set<(f: FeedFrame) => void>();
+  private frame = 0;
+  private readonly stopFeed: () => void;
+
+  constructor(file: BarsFile, {url, symbols, enabled, connect = connectLiveFeed}: PageFeedOptions) {
+    this.bars = new LiveBars(file);
+    const built = builtLabel(file.meta.builtAt);
+    this.status = enabled ? {state: "connecting", detail: `Connecting to ${url}…`} : {state: "static", detail: `Showing the ${built}; live updates off`};
+    this.stopFeed = enabled
+      ? connect({
+          url, symbols, interval: file.meta.interval,
+          onBars: (symbol, bars) => (this.bars.add(symbol, bars), this.schedule()),
+          onStatus: (s) => ((this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`}), this.schedule())
+        })
+      : () => {};
+  }
+
+  private current(): FeedFrame {
+    return {version: this.bars.version, liveBuckets: this.bars.liveBuckets, status: this.status};
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    const run = () => {
+      this.frame = 0;
+      const f = this.current();
+      for (const listener of this.frameListeners) listener(f);
+    };
+    this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
+  }
+
+  /** For Generators.observe: the current frame now, then one per animation frame with news. */
+  frames = (notify: (f: FeedFrame) => void): (() => void) => {
+    this.frameListeners.add(notify);
+    notify(this.current());
+    return () => void this.frameListeners.delete(notify);
+  };
+
+  /** For Generators.observe: the current version now, then at most one every `everyMs` while bars arrive. */
+  refits = (notify: (version: number) => void, everyMs = 30_000): (() => void) => {
+    let sent = this.bars.version;
+    notify(sent);
+    const timer = setInterval(() => {
+      if (this.bars.version !== sent) notify((sent = this.bars.version));
+    }, everyMs);
+    return () => clearInterval(timer);
+  };
+
+  stop(): void {
+    this.stopFeed();
+    if (this.frame && typeof cancelAnimationFrame === "function") cancelAnimationFrame(this.frame);
+    this.frameListeners.clear();
+  }
+}

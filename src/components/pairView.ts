@@ -1,0 +1,34 @@
+// A pair as the pages analyse it: both legs' bars at the chosen interval over the chosen lookback,
+// closes aligned with gap-flagged buckets left out (src/lib alignBars).
+import {type AlignedBars, alignBars} from "../lib/align.js";
+import {type BarColumns, rebucket} from "../lib/bars.js";
+import type {SymbolBars} from "./barsFile.js";
+
+export interface PairView extends AlignedBars {
+  readonly intervalMs: number;
+  readonly barsA: BarColumns;
+  readonly barsB: BarColumns;
+}
+
+/** Rebuckets both legs to `intervalMs`, keeps the last `lookbackMs` and aligns their closes. O(n). */
+export function pairView(legA: SymbolBars, legB: SymbolBars, {intervalMs, lookbackMs = Infinity}: {intervalMs: number; lookbackMs?: number}): PairView {
+  const ra = rebucket(legA.bars, intervalMs, legA.gap), rb = rebucket(legB.bars, intervalMs, legB.gap);
+  const barsA = tail(ra.bars, lookbackMs), barsB = tail(rb.bars, lookbackMs);
+  const gapA = ra.gap.subarray(ra.gap.length - barsA.start.length), gapB = rb.gap.subarray(rb.gap.length - barsB.start.length);
+  return {...alignBars(barsA, barsB, {gapA, gapB}), intervalMs, barsA, barsB};
+}
+
+/** The buckets of the last `ms` (views on the same buffers). */
+function tail(bars: BarColumns, ms: number): BarColumns {
+  const n = bars.start.length;
+  if (n === 0 || !Number.isFinite(ms)) return bars;
+  const from = bars.start[n - 1] + bars.interval - ms;
+  let k = 0;
+  while (k < n && bars.start[k] < from) ++k;
+  if (k === 0) return bars;
+  const cut = (x: Float64Array) => x.subarray(k);
+  return {
+    interval: bars.interval, start: cut(bars.start), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close),
+    volume: cut(bars.volume), quoteVolume: cut(bars.quoteVolume), count: cut(bars.count), vwap: cut(bars.vwap), takerBuyVolume: cut(bars.takerBuyVolume)
+  };
+}

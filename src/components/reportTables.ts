@@ -1,0 +1,82 @@
+// Tables of the pair report: hedges side by side, cointegration tests with critical values and a
+// verdict, backtest metrics and trades. Every number carries data-value (full precision) for tests.
+import {html} from "htl";
+import type {Trade} from "../lib/backtest.js";
+import type {PairReport} from "../lib/pairReport.js";
+import type {HedgeRow} from "./hedges.js";
+
+/** A number for people: 4 significant digits, "—" for NaN/null. */
+export function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e7)) return v.toExponential(digits - 1);
+  return Number(v.toPrecision(digits)).toLocaleString("en-US", {maximumFractionDigits: 10});
+}
+
+/** A table cell with the exact value in data-value. */
+const num = (v: number | null | undefined, digits = 4, id?: string) => html`<td class="pb-num" data-value=${String(v)} id=${id ?? null}>${fmt(v, digits)}</td>`;
+
+/** Bars → "12.3 bars (≈ 41 s)". */
+export function barsText(bars: number, barMs: number): string {
+  if (!Number.isFinite(bars)) return "—";
+  const s = (bars * barMs) / 1000;
+  const t = s < 120 ? `${fmt(s, 3)} s` : s < 7200 ? `${fmt(s / 60, 3)} min` : `${fmt(s / 3600, 3)} h`;
+  return `${fmt(bars, 3)} bars (≈ ${t})`;
+}
+
+export function hedgeTable(rows: readonly HedgeRow[], sharpes: readonly number[], chosen: string): HTMLElement {
+  return html`<table class="pb-table" id="hedge-table">
+    <thead><tr><th>hedge</th><th>β</th><th>R²</th><th>ADF p</th><th>half-life (bars)</th><th>Sharpe</th></tr></thead>
+    <tbody>${rows.map((r, i) => html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
+      <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}</tr>`)}</tbody>
+  </table>`;
+}
+
+/** ADF of the spread, Engle-Granger and Johansen with critical values. */
+export function testsTable(r: PairReport): HTMLElement {
+  const cv = (c: {"1%": number; "5%": number; "10%": number}) => [num(c["1%"]), num(c["5%"]), num(c["10%"])];
+  return html`<table class="pb-table" id="tests-table">
+    <thead><tr><th>test</th><th>statistic</th><th>p-value</th><th>1%</th><th>5%</th><th>10%</th><th>notes</th></tr></thead>
+    <tbody>
+      <tr><td>ADF (spread)</td>${num(r.adf.statistic, 5, "adf-stat")}${num(r.adf.pValue, 4, "adf-p")}${cv(r.adf.criticalValues)}<td>lag ${r.adf.usedLag}, nobs ${r.adf.nobs}</td></tr>
+      <tr><td>Engle-Granger</td>${num(r.coint.statistic, 5, "eg-stat")}${num(r.coint.pValue, 4, "eg-p")}${cv(r.coint.criticalValues)}<td></td></tr>
+    </tbody>
+    <thead><tr><th>Johansen</th><th>trace</th><th>eigenvalue</th><th>90%</th><th>95%</th><th>99%</th><th>max-eig (95%)</th></tr></thead>
+    <tbody>${r.johansen.traceStat.map((t, i) => html`<tr><td>r ≤ ${i}</td>${num(t, 5, `johansen-trace-${i}`)}${num(r.johansen.eigenvalues[i])}${r.johansen.traceCritical[i].map((c) => num(c))}<td class="pb-num" data-value=${String(r.johansen.maxEigStat[i])}>${fmt(r.johansen.maxEigStat[i], 5)} (${fmt(r.johansen.maxEigCritical[i][1], 5)})</td></tr>`)}</tbody>
+  </table>`;
+}
+
+/** Is this pair tradeable? One paragraph a researcher can read at a glance. */
+export function verdict(r: PairReport, barMs: number): {tradeable: boolean; text: string} {
+  const eg = r.coint.pValue < 0.05, spreadStationary = r.adf.pValue < 0.05, jo = r.johansen.traceStat[0] > r.johansen.traceCritical[0][1];
+  const hl = r.halfLife;
+  const votes = [eg, spreadStationary, jo].filter(Boolean).length;
+  const tradeable = eg && spreadStationary && Number.isFinite(hl);
+  const parts = [
+    eg ? `Engle-Granger rejects no cointegration (p = ${fmt(r.coint.pValue, 3)} < 0.05)` : `Engle-Granger does not reject no cointegration (p = ${fmt(r.coint.pValue, 3)})`,
+    spreadStationary ? `the ${r.hedge.method} spread is stationary by ADF (p = ${fmt(r.adf.pValue, 3)})` : `the ${r.hedge.method} spread is not shown stationary by ADF (p = ${fmt(r.adf.pValue, 3)})`,
+    jo ? "Johansen's trace test finds a cointegrating vector at 95%" : "Johansen's trace test finds none at 95%"
+  ];
+  const head = tradeable ? "Tradeable: the pair looks cointegrated" : votes >= 2 ? "Borderline" : "Not tradeable as is: no evidence of cointegration";
+  const tail = Number.isFinite(hl) ? ` The spread reverts with a half-life of ${barsText(hl, barMs)}.` : " The spread shows no mean reversion (no finite half-life).";
+  return {tradeable, text: `${head}. ${parts.join("; ")}.${tail} The rule as set earned ${fmt(r.backtest.totalPnl, 4)} over ${r.backtest.trades} trades (Sharpe ${fmt(r.backtest.sharpe, 3)}).`};
+}
+
+export function metricsTable(b: PairReport["backtest"]): HTMLElement {
+  const rows: [string, keyof PairReport["backtest"], number][] = [
+    ["trades", "trades", 6], ["total PnL", "totalPnl", 5], ["max drawdown", "maxDrawdown", 5], ["Sharpe (annualised)", "sharpe", 4], ["Sortino", "sortino", 4],
+    ["Calmar", "calmar", 4], ["win rate", "winRate", 3], ["profit factor", "profitFactor", 4], ["return on gross", "returnOnGross", 4],
+    ["avg holding (bars)", "avgHoldingBars", 4], ["exposure", "exposure", 3], ["fees paid", "feesPaid", 4]
+  ];
+  return html`<table class="pb-table" id="metrics-table"><tbody>${rows.map(([label, key, d]) => html`<tr><td>${label}</td>${num(b[key], d, `bt-${key}`)}</tr>`)}</tbody></table>`;
+}
+
+export function tradesTable(trades: readonly Trade[], time: ArrayLike<number>, {max = 200}: {max?: number} = {}): HTMLElement {
+  const t = (i: number | null) => (i === null ? "open" : new Date(time[i]).toISOString().slice(0, 19).replace("T", " "));
+  const shown = trades.slice(-max).reverse();
+  return html`<div class="pb-scroll"><table class="pb-table" id="trades-table">
+    <thead><tr><th>side</th><th>entry (UTC)</th><th>exit (UTC)</th><th>bars</th><th>β</th><th>PnL</th></tr></thead>
+    <tbody>${shown.map((tr) => html`<tr><td>${tr.side > 0 ? "long spread" : "short spread"}</td><td>${t(tr.entryBar)}</td><td>${t(tr.exitBar)}</td>${num(tr.bars, 6)}${num(tr.beta, 5)}${num(tr.pnl, 4)}</tr>`)}</tbody>
+  </table>${trades.length > max ? html`<p class="pb-notice">latest ${max} of ${trades.length} trades</p>` : ""}</div>`;
+}

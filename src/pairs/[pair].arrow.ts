@@ -1,0 +1,15 @@
+// Data loader: one pair report's bars (both legs at the base interval over the lookback, with gap
+// flags), as Arrow IPC. Framework passes the page parameter as --pair=BTCUSDT-ETHUSDT.
+import {parseArgs} from "node:util";
+import {coverage, notebookConfig, parsePairSlug} from "../../loaders/config.js";
+import {encodeBarsFile} from "../../loaders/barsFile.js";
+import {loadLakeBars} from "../../loaders/lakeBars.js";
+import {intervalMs} from "../../src/lib/bars.js";
+
+const {values} = parseArgs({options: {pair: {type: "string"}}});
+const pair = parsePairSlug(values.pair ?? "");
+const config = notebookConfig(process.env);
+const {symbols} = await coverage(config);
+// The window ends at the latest trade of all covered symbols, so every page shows the same hours.
+const loaded = await loadLakeBars(config.lake, pair, {interval: intervalMs(config.interval), lookbackMs: config.lookbackMs, anchor: symbols});
+process.stdout.write(encodeBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));

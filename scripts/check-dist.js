@@ -53,7 +53,18 @@ for (const file of all) {
 for (const file of all) if (relative(dist, file).startsWith("_npm")) problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);
 const pages = all.filter((f) => f.endsWith(".html"));
 if (pages.length === 0) problems.push(`${dist}: no pages`);
-if (!all.some((f) => /_file\/data\/pair\.[0-9a-f]+\.arrow$/.test(f))) problems.push(`${dist}: the pair snapshot (data/pair.arrow) is missing`);
+/** @param {RegExp} re */
+const has = (re) => all.some((f) => re.test(relative(dist, f)));
+for (const page of ["index", "coint", "lab", "data", "system"]) if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
+if (!has(/^_file\/data\/overview\.[0-9a-f]+\.json$/)) problems.push(`${dist}: the overview data (data/overview.json) is missing`);
+if (!has(/^_file\/data\/bars\.[0-9a-f]+\.arrow$/)) problems.push(`${dist}: the bars of all symbols (data/bars.arrow) are missing`);
+// Every pair report needs its bars file next to it (src/pairs/[pair].arrow.ts).
+const reports = all.map((f) => relative(dist, f)).filter((f) => /^pairs\/[A-Z0-9]+-[A-Z0-9]+\.html$/.test(f));
+if (reports.length === 0) problems.push(`${dist}: no pair report (pairs/*.html)`);
+for (const report of reports) {
+  const slug = report.slice("pairs/".length, -".html".length);
+  if (!has(new RegExp(`^_file\\/pairs\\/${slug}\\.[0-9a-f]+\\.arrow$`))) problems.push(`${dist}: ${report} has no bars file (pairs/${slug}.arrow)`);
+}
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);
   process.exit(1);

@@ -22,7 +22,7 @@ export interface Health {
 
 export type HealthState = {ok: true; at: number; health: Health} | {ok: false; at: number; error: string};
 
-/** /health of the recorder behind a live-feed URL (ws://host:port → http://host:port/health). */
+/** /health of the recorder behind a live-feed URL (same host and port, http instead of ws). */
 export function healthUrlFor(liveUrl: string, fallback: string): string {
   try {
     const url = new URL(liveUrl);

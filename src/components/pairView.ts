@@ -8,6 +8,9 @@ export interface PairView extends AlignedBars {
   readonly intervalMs: number;
   readonly barsA: BarColumns;
   readonly barsB: BarColumns;
+  /** Gap flags of barsA and barsB (1 = the bucket overlaps a recorded gap). */
+  readonly gapA: Uint8Array;
+  readonly gapB: Uint8Array;
 }
 
 /** Rebuckets both legs to `intervalMs`, keeps the last `lookbackMs` and aligns their closes. O(n). */
@@ -15,7 +18,7 @@ export function pairView(legA: SymbolBars, legB: SymbolBars, {intervalMs, lookba
   const ra = rebucket(legA.bars, intervalMs, legA.gap), rb = rebucket(legB.bars, intervalMs, legB.gap);
   const barsA = tail(ra.bars, lookbackMs), barsB = tail(rb.bars, lookbackMs);
   const gapA = ra.gap.subarray(ra.gap.length - barsA.start.length), gapB = rb.gap.subarray(rb.gap.length - barsB.start.length);
-  return {...alignBars(barsA, barsB, {gapA, gapB}), intervalMs, barsA, barsB};
+  return {...alignBars(barsA, barsB, {gapA, gapB}), intervalMs, barsA, barsB, gapA, gapB};
 }
 
 /** The buckets of the last `ms` (views on the same buffers). */

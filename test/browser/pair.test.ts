@@ -1,12 +1,12 @@
-// The pair page, built from the deterministic test lake (npm run test:build), in headless Chromium.
-import {mkdtemp, rm} from "node:fs/promises";
+// The pair report, built from the deterministic test lake (npm run test:build), in headless Chromium.
+import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import type {Browser} from "playwright-core";
+import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {startRecorder, type Recorder} from "../../recorder/recorder.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {analyze} from "../../cli/commands/analyze.js";
 import {collectErrors, launchBrowser, serveStatic, setRange} from "./harness.js";
+import {startLiveRig, type LiveRig} from "./live.js";
 
 let browser: Browser, site: {url: string; close: () => Promise<void>};
 beforeAll(async () => {
@@ -18,60 +18,117 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe("pair page (static, no recorder)", () => {
-  it("renders charts without error cells, and the z-score follows the window slider", async () => {
-    const page = await browser.newPage({viewport: {width: 1200, height: 1600}});
+const report = "/pairs/BTCUSDT-ETHUSDT";
+const value = async (page: Page, selector: string) => Number(await page.locator(selector).first().getAttribute("data-value"));
+const text = (page: Page, selector: string) => page.locator(selector).first().textContent();
+
+async function openStatic(page: Page) {
+  await page.goto(`${site.url}${report}?static`);
+  await page.locator("#hedge-table").waitFor({timeout: 30_000});
+}
+
+describe("pair report (static, no recorder)", () => {
+  it("renders every chart and table without error cells or console errors, gaps left out", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
     const errors = collectErrors(page);
-    await page.goto(`${site.url}/?static`);
-    await page.locator("#zscore-last").waitFor();
+    await openStatic(page);
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(await page.locator("#live-status").getAttribute("data-state")).toBe("static");
-    expect(await page.locator("#live-status").textContent()).toContain("static snapshot (built");
-    expect(await page.locator("svg[class^=plot]").count()).toBeGreaterThanOrEqual(3);
-    const bars = Number((await page.locator("#bar-count").textContent())!.replace(/,/g, ""));
+    expect(await text(page, "#live-status")).toContain("static snapshot (built");
+    for (const id of ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"]) expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
+    expect(await page.locator("#hedge-table tbody tr").count()).toBe(6);
+    expect(await page.locator("#tests-table").textContent()).toContain("Engle-Granger");
+    expect(await text(page, "#verdict")).toMatch(/tradeable|Borderline/i);
+    const bars = Number((await text(page, "#bar-count"))!.replace(/,/g, ""));
     expect(bars).toBeGreaterThan(2000); // 45 minutes of 1-second bars
-    const before = await page.locator("#zscore-last").textContent();
-    await setRange(page, "z-score window", 300);
-    await expect.poll(() => page.locator("#zscore-last").textContent()).not.toBe(before);
-    expect(await page.locator("#zscore-chart").textContent()).toContain("300-bar window");
+    // ETHUSDT's 90-second hole in the test lake: its buckets are left out of the statistics.
+    expect(await text(page, "#live-count")).toMatch(/ (9\d) left out \(gaps\)/);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the z window slider changes the z-score and the backtest; the entry slider changes the trades", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
+    const errors = collectErrors(page);
+    await openStatic(page);
+    const z = await value(page, "#zscore-last"), pnl = await value(page, "#pnl"), sharpe = await value(page, "#bt-sharpe");
+    await setRange(page, "z window", 300);
+    await expect.poll(() => value(page, "#zscore-last")).not.toBe(z);
+    expect(await value(page, "#pnl")).not.toBe(pnl);
+    expect(await page.locator("#zscore-chart").textContent()).toContain("300-bar window");
+    await expect.poll(() => value(page, "#bt-sharpe")).not.toBe(sharpe);
+    const trades = await value(page, "#bt-trades");
+    await setRange(page, "entry |z|", 1);
+    await expect.poll(() => value(page, "#bt-trades")).toBeGreaterThan(trades);
+    // The interval select rebuckets in the browser: 1m bars over 45 minutes.
+    await page.locator("form", {hasText: "interval"}).first().locator("select").selectOption("1m");
+    await expect.poll(async () => Number((await text(page, "#bar-count"))!.replace(/,/g, ""))).toBeLessThan(50);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the numbers pairbook analyze prints for the same bars", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1600}, acceptDownloads: true});
+    await openStatic(page);
+    const download = page.waitForEvent("download");
+    await page.locator("#download-closes").click();
+    const dir = await mkdtemp(join(tmpdir(), "pairbook-analyze-"));
+    const csv = join(dir, "bars.csv");
+    await (await download).saveAs(csv);
+    const shown = {
+      beta: await value(page, "#beta"), r2: await value(page, "#r2"), adfP: await value(page, "#adf-p"), adfStat: await value(page, "#adf-stat"),
+      egP: await value(page, "#eg-p"), egStat: await value(page, "#eg-stat"), trace0: await value(page, "#johansen-trace-0"),
+      halfLife: await value(page, "#half-life"), correlation: await value(page, "#correlation"), z: await value(page, "#zscore-last"),
+      pnl: await value(page, "#bt-totalPnl"), sharpe: await value(page, "#bt-sharpe"), trades: await value(page, "#bt-trades"), drawdown: await value(page, "#bt-maxDrawdown")
+    };
+    let out = "";
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+    try {
+      expect(await analyze.run(["--csv", csv, "--json", "--window", "60", "--entry", "2", "--exit", "0", "--lag", "1", "--fee-bps", "0"])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const r = JSON.parse(out);
+    const rows = (await readFile(csv, "utf8")).trim().split("\n").length - 1;
+    expect(r.n).toBe(rows);
+    const same = (a: number, b: number) => expect(a).toBeCloseTo(b, 9);
+    same(shown.beta, r.hedge.beta), same(shown.r2, r.hedge.rSquared), same(shown.adfP, r.adf.pValue), same(shown.adfStat, r.adf.statistic);
+    same(shown.egP, r.coint.pValue), same(shown.egStat, r.coint.statistic), same(shown.trace0, r.johansen.traceStat[0]);
+    same(shown.halfLife, r.halfLife), same(shown.correlation, r.correlation), same(shown.z, r.zscore.last);
+    same(shown.pnl, r.backtest.totalPnl), same(shown.sharpe, r.backtest.sharpe), same(shown.drawdown, r.backtest.maxDrawdown);
+    expect(shown.trades).toBe(r.backtest.trades);
+    await writeFile(join(dir, "done"), "");
+    await rm(dir, {recursive: true, force: true});
     await page.close();
   });
 
   it("falls back to the snapshot with a visible notice when no recorder answers", async () => {
     const page = await browser.newPage();
-    await page.goto(`${site.url}/?live=ws://127.0.0.1:9`);
+    await page.goto(`${site.url}${report}?live=ws://127.0.0.1:9`);
     await expect.poll(() => page.locator("#live-status").getAttribute("data-state")).toBe("reconnecting");
-    expect(await page.locator("#live-status").textContent()).toMatch(/No recorder at ws:\/\/127\.0\.0\.1:9; retrying in \d+ s — showing the static snapshot \(built/);
+    expect(await text(page, "#live-status")).toMatch(/No recorder at ws:\/\/127\.0\.0\.1:9; retrying in \d+ s — showing the static snapshot \(built/);
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     await page.close();
   });
 });
 
-describe("pair page (live)", () => {
-  let simulator: Simulator, recorder: Recorder, lake: string;
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), "pairbook-live-"));
-    simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 20});
-    recorder = await startRecorder({
-      symbols: ["BTCUSDT", "ETHUSDT"], lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
-      liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, log: () => {}
-    });
-  });
-  afterAll(async () => {
-    await simulator?.close();
-    await recorder?.stop();
-    await rm(lake, {recursive: true, force: true});
-  });
+describe("pair report (live)", () => {
+  let rig: LiveRig;
+  beforeAll(async () => void (rig = await startLiveRig()));
+  afterAll(async () => rig?.close());
 
-  it("goes live and appends bars from the recorder's feed", async () => {
+  it("goes live and appends bars from the recorder's feed to the charts", async () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${site.url}/?live=ws://127.0.0.1:${recorder.livePort}`);
+    await page.goto(`${site.url}${report}?live=${rig.liveUrl}`);
     await expect.poll(() => page.locator("#live-status").getAttribute("data-state"), {timeout: 15_000}).toBe("live");
-    const count = async () => Number((await page.locator("#bar-count").textContent())!.replace(/,/g, ""));
+    const live = async () => Number((await text(page, "#live-count"))!.match(/^(\d+) live/)![1]);
+    await expect.poll(live, {timeout: 15_000}).toBeGreaterThan(1);
+    const count = async () => Number((await text(page, "#bar-count"))!.replace(/,/g, ""));
     const first = await count();
-    await expect.poll(count, {timeout: 15_000}).toBeGreaterThan(first + 1);
+    await expect.poll(count, {timeout: 15_000}).toBeGreaterThan(first);
+    expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -122,7 +122,7 @@ export class LiveHub {
   private series(symbol: string, interval: string): Bar[] {
     const key = `${symbol}|${interval}`;
     let list = this.bars.get(key);
-    if (!list) this.bars.set(key, (list = []));
+    if (!list) this.bars.set(key, (list = interval === "1s" ? [] : fromSeconds(this.bars.get(`${symbol}|1s`) ?? [], intervalMs(interval))));
     return list;
   }
 
@@ -229,4 +229,31 @@ function upsert(list: Bar[], trade: Trade, interval: number, maxBars: number): B
   const bar = barOf(trade, interval);
   list.unshift(bar);
   return bar;
+}
+
+/**
+ * Bars of a coarser interval built from the 1-second bars kept so far, so a first subscriber to 1m
+ * also gets a snapshot. Folding bars (first open, last close, extremes, sums) gives exactly the bar
+ * the same trades would give, since every 1 s bucket lies inside one coarser bucket.
+ */
+function fromSeconds(seconds: readonly Bar[], interval: number): Bar[] {
+  const out: Bar[] = [];
+  for (const bar of seconds) {
+    const start = bucketStart(bar.start, interval);
+    const last = out[out.length - 1];
+    if (!last || last.start !== start) {
+      out.push({...bar, start});
+      continue;
+    }
+    if (bar.openTime < last.openTime || (bar.openTime === last.openTime && bar.firstId < last.firstId)) (last.open = bar.open), (last.openTime = bar.openTime), (last.firstId = bar.firstId);
+    if (bar.closeTime > last.closeTime || (bar.closeTime === last.closeTime && bar.lastId > last.lastId)) (last.close = bar.close), (last.closeTime = bar.closeTime), (last.lastId = bar.lastId);
+    last.high = Math.max(last.high, bar.high);
+    last.low = Math.min(last.low, bar.low);
+    last.volume += bar.volume;
+    last.quoteVolume += bar.quoteVolume;
+    last.count += bar.count;
+    last.takerBuyVolume += bar.takerBuyVolume;
+    last.vwap = last.quoteVolume / last.volume;
+  }
+  return out;
 }

@@ -26,10 +26,19 @@ export function builtLabel(builtAt: number): string {
   return `static snapshot (built ${new Date(builtAt).toISOString().slice(0, 19).replace("T", " ")} UTC)`;
 }
 
-/** Reads ?static and ?live=URL: the documented switches of every page. */
-export function liveSettings(search: string, defaultUrl: string): {enabled: boolean; url: string} {
+/**
+ * The documented switches of every page: `?static` turns live updates off (no connection, no request,
+ * no console error) for the rest of the browser tab's visit, so navigating keeps it; `?live=URL` turns
+ * them on again and follows another recorder. A build with PAIRBOOK_LIVE_URL=off is static by default.
+ */
+export function liveSettings(search: string, defaultUrl: string, storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = globalThis.sessionStorage ?? null): {enabled: boolean; url: string} {
   const params = new URLSearchParams(search);
-  return {enabled: !params.has("static"), url: params.get("live") || defaultUrl};
+  const key = "pairbook:static";
+  if (params.has("static")) storage?.setItem(key, "1");
+  else if (params.has("live")) storage?.removeItem(key);
+  const url = params.get("live") || defaultUrl;
+  const off = params.has("static") || (!params.has("live") && storage?.getItem(key) === "1");
+  return {enabled: !off && url !== "" && url !== "off", url};
 }
 
 export class PageFeed {

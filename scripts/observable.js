@@ -4,12 +4,15 @@
 //     it looks up while bundling its own client; without these it asks the npm registry for "latest";
 //  2. for `build`, deletes cached data-loader outputs (keeping _npm and _node) so every build re-reads
 //     the current lake instead of serving stale snapshots;
-//  3. turns Framework's telemetry off.
+//  3. for `preview`, watches the lake and touches the data loaders that read it when it changes (debounced,
+//     at most every PAIRBOOK_WATCH_SECONDS, default 15), so their outputs are never stale: Framework re-runs
+//     a loader only when its own file is newer than its cached output, and hot-updates the open pages;
+//  4. turns Framework's telemetry off.
 // Usage: node scripts/observable.js build|preview [framework options]
 import {spawn} from "node:child_process";
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, watch} from "node:fs";
 import {createRequire} from "node:module";
-import {dirname, join} from "node:path";
+import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 
 const project = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,6 +45,48 @@ export function clearLoaderOutputs() {
   for (const entry of readdirSync(cache)) if (entry !== "_npm" && entry !== "_node") rmSync(join(cache, entry), {recursive: true, force: true});
 }
 
+// The loaders that read the lake: every pair report's, the all-symbols bars and the overview.
+export const lakeLoaders = ["src/pairs/[pair].arrow.ts", "src/data/bars.arrow.ts", "src/data/overview.json.ts"].map((p) => join(project, p));
+
+/**
+ * Watches `lake` (ticks, gaps) and calls `onChange` at most once per `minMs`, `debounceMs` after the last
+ * change; retries every 5 s while the lake does not exist yet. Returns a function that stops watching.
+ * @param {string} lake @param {() => void} onChange @param {{debounceMs?: number, minMs?: number}} [options]
+ */
+export function watchLake(lake, onChange, {debounceMs = 1000, minMs = 15_000} = {}) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  /** @type {import("node:fs").FSWatcher | undefined} */
+  let watcher;
+  let last = 0, stopped = false;
+  const fire = () => {
+    timer = undefined;
+    const wait = last + minMs - Date.now();
+    if (wait > 0) return void (timer = setTimeout(fire, wait));
+    last = Date.now();
+    onChange();
+  };
+  const start = () => {
+    if (stopped) return;
+    if (!existsSync(lake)) return void (timer = setTimeout(start, 5000));
+    watcher = watch(lake, {recursive: true}, (_event, name) => {
+      // Published files only: the write-ahead log and temp files change on every trade.
+      if (!name || !/^(ticks|gaps)[/\\]/.test(String(name)) || /(^|[/\\])\.[^/\\]*$/.test(String(name))) return;
+      clearTimeout(timer);
+      timer = setTimeout(fire, debounceMs);
+    });
+    watcher.on("error", () => {});
+  };
+  start();
+  return () => ((stopped = true), clearTimeout(timer), watcher?.close());
+}
+
+/** Marks the lake's loaders as changed, so Framework re-runs them. */
+export function touchLakeLoaders() {
+  const now = new Date();
+  for (const loader of lakeLoaders) if (existsSync(loader)) utimesSync(loader, now, now);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [command, ...args] = process.argv.slice(2);
   if (command !== "build" && command !== "preview") {
@@ -50,6 +95,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   seedNpmCache();
   if (command === "build") clearLoaderOutputs();
+  if (command === "preview") {
+    // Outputs cached by an earlier preview may predate the lake's latest files: refresh them once now.
+    touchLakeLoaders();
+    const lake = resolve(project, process.env.PAIRBOOK_LAKE ?? "data");
+    const seconds = Number(process.env.PAIRBOOK_WATCH_SECONDS ?? 15);
+    watchLake(lake, touchLakeLoaders, {minMs: (seconds > 0 ? seconds : 15) * 1000});
+  }
   const bin = join(project, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   const child = spawn(process.execPath, [bin, command, ...args], {
     cwd: project,

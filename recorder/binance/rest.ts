@@ -117,6 +117,7 @@ export class TradeHistoryClient {
       this.rateLimited++;
       const retryAfter = Number(response.headers.get("retry-after"));
       this.blockedUntil = now() + (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 60_000);
+      this.usedWeight = 0; // Retry-After is the server's word on when to resume; the next answer's header tells the rest
       throw new RestError(`${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round((this.blockedUntil - now()) / 1000)} s`, url, response.status);
     }
     const text = await response.text();

@@ -5,11 +5,12 @@
 // most 7 × 7 = 49 files. Crash-safe: an intent file lists the inputs before the output is published,
 // and readers skip inputs whose output exists (lake/files.ts) until they are deleted.
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {open, rename, rm, stat, writeFile} from "node:fs/promises";
+import {rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
 import {compactIntentName, type TickFile} from "./files.js";
 import {batchFileName} from "./layout.js";
+import {fsync, publishFile} from "./publish.js";
 
 export const fanIn = 8;
 const baseBytes = 64 * 1024;
@@ -41,24 +42,14 @@ async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<
   // A hole-filling file can sit inside another's range: take the extremes over all inputs.
   const first = Math.min(...inputs.map((f) => f.first)), last = Math.max(...inputs.map((f) => f.last));
   const name = batchFileName(first, last);
-  const path = join(dir, name), temp = join(dir, `.${name}.tmp`), intent = join(dir, compactIntentName(name));
+  const intent = join(dir, compactIntentName(name));
   await writeFile(intent, JSON.stringify({output: name, inputs: inputs.map((f) => basename(f.path))}));
   await fsync(intent);
   const list = `[${inputs.map((f) => quotedString(f.path)).join(", ")}]`;
-  await connection.run(`COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list}) ORDER BY trade_id) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`);
-  await fsync(temp);
-  await rename(temp, path);
-  await fsync(dir);
+  const path = await publishFile(dir, name, (temp) =>
+    connection.run(`COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list}) ORDER BY trade_id) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`).then(() => {})
+  );
   for (const f of inputs) await rm(f.path, {force: true});
   await rm(intent, {force: true});
   return {path, date: inputs[0].date, first, last};
-}
-
-export async function fsync(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

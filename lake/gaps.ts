@@ -2,11 +2,10 @@
 // `<lake>/gaps/date=<YYYY-MM-DD of detection>/<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`,
 // one row, columns symbol, from_id, to_id, from_time, to_time, cause, filled, detected_at.
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {mkdir, rename, rm} from "node:fs/promises";
 import {join} from "node:path";
-import {fsync} from "./compact.js";
 import {quotedString} from "./duckdb.js";
 import {utcDate} from "./layout.js";
+import {publishFile} from "./publish.js";
 
 /** A hole found in a symbol's id sequence and what became of it. */
 export interface GapRecord {
@@ -31,23 +30,12 @@ const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMP" : `epo
 
 /** Writes one gap record atomically (temp file, fsync, rename). */
 export async function writeGap(connection: DuckDBConnection, lake: string, gap: GapRecord): Promise<string> {
-  const dir = join(lake, "gaps", `date=${utcDate(gap.detectedAt)}`);
-  await mkdir(dir, {recursive: true});
-  const name = `${gap.symbol}-${gap.fromId}-${gap.toId}-${gap.detectedAt}.parquet`;
-  const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
-  try {
-    await connection.run(
+  return publishFile(join(lake, "gaps", `date=${utcDate(gap.detectedAt)}`), `${gap.symbol}-${gap.fromId}-${gap.toId}-${gap.detectedAt}.parquet`, (temp) =>
+    connection.run(
       `COPY (SELECT ${quotedString(gap.symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
               ${timestamp(gap.fromTime)} AS from_time, ${timestamp(gap.toTime)} AS to_time, ${quotedString(gap.cause)} AS cause,
               ${gap.filled} AS filled, ${timestamp(gap.detectedAt)} AS detected_at)
        TO ${quotedString(temp)} (FORMAT parquet)`
-    );
-    await fsync(temp);
-    await rename(temp, path);
-    await fsync(dir);
-  } catch (error) {
-    await rm(temp, {force: true});
-    throw error;
-  }
-  return path;
+    ).then(() => {})
+  );
 }

@@ -3,14 +3,16 @@
 // files are compacted (lake/compact.ts). A restart publishes whatever the log still holds.
 import type {DuckDBConnection, DuckDBInstance as Instance} from "@duckdb/node-api";
 import {DuckDBInstance} from "@duckdb/node-api";
-import {mkdir, readdir, rename, rm, stat} from "node:fs/promises";
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from "node:fs";
+import {readdir, rm, stat} from "node:fs/promises";
 import {join} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
-import {compactPartition, fsync} from "./compact.js";
+import {compactPartition} from "./compact.js";
 import {quotedString} from "./duckdb.js";
 import {scanTickFiles, tickFiles} from "./files.js";
 import {type GapRecord, writeGap} from "./gaps.js";
 import {batchFileName, partitionDir} from "./layout.js";
+import {publishFile} from "./publish.js";
 import {leftoverSegments, nextSeq, walColumns, walDir, walLine, WalSegment} from "./wal.js";
 
 /** What the writer did with a trade handed to `add`. */
@@ -103,6 +105,10 @@ export class LakeWriter {
     const state = this.symbols.get(symbol);
     if (!state) throw new RangeError(`LakeWriter: symbol ${symbol} was not opened`);
     if (state.lastId !== undefined && trade.id <= state.lastId) return "duplicate";
+    // The very first trade of a symbol in this lake: make its id durable at once, so a crash before
+    // the first log fsync still leaves an anchor to backfill from (otherwise nothing would say where
+    // recording began).
+    if (state.lastId === undefined) writeAnchor(this.lake, symbol, trade.id);
     state.lastId = trade.id;
     if (!state.segment) throw new Error("LakeWriter: no open log segment");
     state.segment.append(walLine(trade));
@@ -209,6 +215,10 @@ export class LakeWriter {
     let lastId: number | undefined;
     for (const f of files) if (!skip.has(f.path) && (lastId === undefined || f.last > lastId)) lastId = f.last;
     const state: SymbolState = {lastId, storedLast: lastId, segment: undefined, seq: 1, closed: []};
+    if (lastId === undefined) {
+      const anchor = readAnchor(this.lake, symbol);
+      if (anchor !== undefined) state.lastId = anchor - 1; // resume (and backfill) from where recording began
+    }
     this.symbols.set(symbol, state);
     const segments = await leftoverSegments(this.lake, symbol);
     for (const path of segments) {
@@ -232,23 +242,13 @@ export class LakeWriter {
     const files: string[] = [];
     let trades = 0;
     for (const [day, first, last, count] of days) {
-      const dir = partitionDir(this.lake, symbol, day);
-      await mkdir(dir, {recursive: true});
-      const name = batchFileName(first, last);
-      const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
-      try {
-        await this.connection.run(
+      const path = await publishFile(partitionDir(this.lake, symbol, day), batchFileName(first, last), (temp) =>
+        this.connection.run(
           `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
                  WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)} ORDER BY id)
            TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`
-        );
-        await fsync(temp);
-        await rename(temp, path);
-        await fsync(dir);
-      } catch (error) {
-        await rm(temp, {force: true});
-        throw error;
-      }
+        ).then(() => {})
+      );
       files.push(path);
       trades += count;
       state.storedLast = last;
@@ -256,6 +256,7 @@ export class LakeWriter {
       if (this.options.compact) this.compactions += await compactPartition(this.connection, await tickFiles(this.lake, symbol, {date: day}));
     }
     await rm(segment, {force: true});
+    if (files.length > 0) await rm(anchorPath(this.lake, symbol), {force: true}); // file names carry the ids now
     return {files, trades};
   }
 }
@@ -289,4 +290,27 @@ async function removeTempFiles(root: string): Promise<void> {
 /** The last trade id stored for a symbol, read from published file names. */
 export async function lastStoredId(lake: string, symbol: string): Promise<number | undefined> {
   return storedLastId(lake, symbol);
+}
+
+const anchorPath = (lake: string, symbol: string) => join(walDir(lake, symbol), "first-id");
+
+function writeAnchor(lake: string, symbol: string, id: number): void {
+  const dir = walDir(lake, symbol);
+  mkdirSync(dir, {recursive: true});
+  const fd = openSync(anchorPath(lake, symbol), "w");
+  try {
+    writeSync(fd, String(id));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAnchor(lake: string, symbol: string): number | undefined {
+  try {
+    const id = Number(readFileSync(anchorPath(lake, symbol), "utf8"));
+    return Number.isSafeInteger(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import {batchFileName} from "../../lake/layout.js";
 import {idIntervals} from "../../lake/files.js";
 import type {CsvShape} from "./csvShape.js";
 import {datasetFiles, datasetOf, datasetPartition} from "./datasets.js";
-import {publishFile} from "./publish.js";
+import {publishFile} from "../../lake/publish.js";
 
 export interface ImportCounts {
   /** Data rows in the file (header excluded), including rows that could not be parsed. */

@@ -31,7 +31,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function fsync(path: string): Promise<void> {
+/** Flushes a file's (or folder's) contents to disk. */
+export async function fsync(path: string): Promise<void> {
   const handle = await open(path, "r");
   try {
     await handle.sync();

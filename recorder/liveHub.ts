@@ -13,6 +13,8 @@ export interface LiveHubOptions {
   symbols: readonly string[];
   /** JSON for GET /health. */
   health: () => unknown;
+  /** Further HTTP routes (the alerts API): return true when the request was handled. */
+  http?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** Recent bars kept per symbol and interval for snapshots. */
   maxBars?: number;
   /** A client whose unsent bytes stay above this for `stuckMs` is disconnected. */
@@ -56,7 +58,7 @@ export class LiveHub {
     const server = createServer();
     const wss = new WebSocketServer({server, maxPayload: 64 * 1024});
     const hub = new LiveHub(options, server, wss);
-    server.on("request", (req, res) => hub.handleHttp(req, res));
+    server.on("request", (req, res) => void hub.handleHttp(req, res));
     wss.on("connection", (socket) => hub.handleClient(socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
@@ -126,17 +128,31 @@ export class LiveHub {
     return list;
   }
 
-  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    // Pages served from the preview or a static server on another port read /health too.
+  /** Sends a message to every connected page (alert events). */
+  broadcast(message: unknown): void {
+    for (const client of this.clients) this.send(client, message);
+  }
+
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    // Pages served from the preview or a static server on another port use this API too.
     res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+    res.setHeader("Access-Control-Allow-Headers", "content-type");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (this.options.http && (await this.options.http(req, res, url))) return;
     if (path === "/health") {
       res.writeHead(200, {"content-type": "application/json"});
       res.end(JSON.stringify({...(this.options.health() as object), liveClients: this.clients.size}));
       return;
     }
     res.writeHead(404, {"content-type": "application/json"});
-    res.end(JSON.stringify({error: "not found; try GET /health or a WebSocket connection"}));
+    res.end(JSON.stringify({error: "not found; try GET /health, /alerts/rules, /alerts/events or a WebSocket connection"}));
   }
 
   private handleClient(socket: WebSocket): void {

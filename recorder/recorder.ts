@@ -5,6 +5,8 @@ import {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
 import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
+import {handleAlerts} from "./alerts/api.js";
+import {AlertEngine} from "./alerts/engine.js";
 import {LiveHub} from "./liveHub.js";
 import {Sequencer} from "./sequencer.js";
 
@@ -25,11 +27,17 @@ export interface RecorderConfig {
   maxConnectionAgeMs?: number;
   /** Streams per connection (Binance allows 1024). */
   streamsPerConnection?: number;
+  /** Alert rules file (created on the first rule saved through the API). Default: no alerts. */
+  alertsFile?: string;
+  /** POST each alert event here as JSON. */
+  webhookUrl?: string;
+  webhookRetryDelayMs?: (attempt: number) => number;
   log: (line: string) => void;
 }
 
 export interface Recorder {
   readonly livePort: number;
+  readonly alerts: AlertEngine | undefined;
   health(): RecorderHealth;
   /**
    * Stops streaming, fsyncs every received trade to the log, closes the live feed and publishes the
@@ -71,6 +79,7 @@ export interface RecorderHealth {
   rest: {requests: number; rateLimited: number};
   /** Frame arrival → live-feed send, ms. */
   liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
+  alerts: ReturnType<AlertEngine["health"]> | null;
 }
 
 /** Counts events per second over the last 10 s without storing each event. */
@@ -109,6 +118,20 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
 
   let hub: LiveHub | undefined;
   const sequencers = new Map<string, Sequencer>();
+  const receivedAtMs = new Map<string, number>(); // wall-clock arrival of each symbol's last trade
+  let alerts: AlertEngine | undefined;
+  if (config.alertsFile) {
+    try {
+      alerts = await AlertEngine.open({
+        lake: config.lake, rulesFile: config.alertsFile, symbols, log, webhookUrl: config.webhookUrl, webhookRetryDelayMs: config.webhookRetryDelayMs,
+        feedState: () => Object.fromEntries(symbols.map((symbol) => [symbol, {lastReceivedAt: receivedAtMs.get(symbol) ?? null, openGaps: sequencers.get(symbol)?.openGap ? 1 : 0}])),
+        onEvent: (event) => hub?.broadcast({type: "alert", event})
+      });
+    } catch (error) {
+      await writer.close();
+      throw error;
+    }
+  }
   for (const symbol of symbols) {
     const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
     stats.set(symbol, s);
@@ -123,7 +146,9 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         const now = Date.now();
         s.lastId = trade.id, s.lastTime = trade.time, s.receiveLagMs = now - trade.time, s.trades++;
         meter.add(now);
+        receivedAtMs.set(symbol, now);
         hub?.onTrade(symbol, trade, receivedAt ?? performance.now());
+        alerts?.onTrade(symbol, trade);
       },
       onGap: (gap: GapRecord) => {
         if (gap.filled) s.gapsFilled++;
@@ -160,13 +185,15 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       lastPublishAt: writer.lastPublishAt || null,
       lakeError: writer.lastError?.message ?? null,
       rest: {requests: rest.requests, rateLimited: rest.rateLimited},
-      liveLatencyMs: hub?.latency() ?? null
+      liveLatencyMs: hub?.latency() ?? null,
+      alerts: alerts?.health() ?? null
     };
   };
 
   try {
-    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log});
+    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, http: alerts && ((req, res, url) => handleAlerts(alerts!, req, res, url))});
   } catch (error) {
+    await alerts?.close();
     await writer.close();
     throw error;
   }
@@ -206,12 +233,14 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
 
   return {
     livePort: hub.port,
+    alerts,
     health,
     async stop({publishWithinMs = Infinity}: {publishWithinMs?: number} = {}) {
       controller.abort();
       await streaming;
       for (const sequencer of sequencers.values()) sequencer.stop();
       await hub!.close();
+      await alerts?.close();
       const before = writer.filesPublished;
       // Everything received is in the fsynced log once sync resolves; publishing it as Parquet can
       // take seconds at high rates, and whatever does not finish in time is published at next start.

@@ -1,7 +1,7 @@
 import {resolve} from "node:path";
 import {RestError} from "../../recorder/binance/rest.js";
 import {startRecorder} from "../../recorder/recorder.js";
-import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag} from "../command.js";
+import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
 import {onShutdown} from "../shutdown.js";
 
 export const binanceWsUrl = "wss://stream.binance.com:9443";
@@ -20,6 +20,10 @@ Options:
   --rest-url URL       REST base URL (default ${binanceRestUrl})
   --live-host HOST     live feed and /health host (default 127.0.0.1)
   --live-port PORT     live feed and /health port (default 8787)
+  --alerts FILE        alert rules file (default ./alerts.json; created when a rule is saved from
+                       the Alerts page); events go to <lake>/alerts/
+  --webhook URL        also POST each alert event there as JSON (retried; never blocks recording)
+  --no-alerts          evaluate no alert rules
   --publish-interval S seconds between Parquet publishes (default 10; trades are durable in the
                        write-ahead log within 0.2 s of arrival either way)
 
@@ -36,7 +40,10 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       "rest-url": {type: "string"},
       "live-host": {type: "string"},
       "live-port": {type: "string"},
-      "publish-interval": {type: "string"}
+      "publish-interval": {type: "string"},
+      alerts: {type: "string"},
+      webhook: {type: "string"},
+      "no-alerts": {type: "boolean"}
     });
     const config = {
       symbols: symbolsFlag(values.symbols, defaultSymbols),
@@ -46,8 +53,11 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       liveHost: values["live-host"] ?? "127.0.0.1",
       livePort: intFlag(values["live-port"], "live-port", 8787, {min: 0, max: 65535}),
       publishMs: numberFlag(values["publish-interval"], "publish-interval", 10, {min: 0.1, max: 60}) * 1000,
+      alertsFile: values["no-alerts"] ? undefined : resolve(values.alerts ?? "alerts.json"),
+      webhookUrl: values.webhook,
       log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`)
     };
+    if (config.webhookUrl && !/^https?:\/\//.test(config.webhookUrl)) throw new UsageError(`invalid --webhook: ${JSON.stringify(config.webhookUrl)} (expected an http:// or https:// URL)`);
     let recorder;
     try {
       recorder = await startRecorder(config);
@@ -58,6 +68,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
         throw new CliError(`${error.message}${offline}`, 3);
       }
       if (/already in use/.test((error as Error).message)) throw new CliError((error as Error).message, 4);
+      if (/^alert rules file/.test((error as Error).message)) throw new CliError((error as Error).message, 2);
       throw error;
     }
     config.log(`recording ${config.symbols.join(", ")} into ${config.lake}; live feed ws://${config.liveHost}:${recorder.livePort} (health: http://${config.liveHost}:${recorder.livePort}/health)`);

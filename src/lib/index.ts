@@ -32,3 +32,4 @@ export {symmetricEigen} from "./symmetricEigen.js";
 export {type TheilSenFit, theilSen} from "./theilSen.js";
 export {tls} from "./tls.js";
 export {rollingVolatility, type VolatilityRegime} from "./volatility.js";
+export {type BarMetric, type BarMetricOptions, barMetric, pairMetrics, symbolMetrics} from "./alertMetric.js";

@@ -1,0 +1,55 @@
+// The recorder's local HTTP API for alert rules and history, on the live-feed port (127.0.0.1 by
+// default), used by the notebook's Alerts page:
+//   GET    /alerts/rules                     → {rules}
+//   POST   /alerts/rules          {rule}     → 201 {rule} | 400 {error, field}
+//   PATCH  /alerts/rules/<id>     {changes}  → 200 {rule} | 400 {error, field} | 404   (e.g. {"paused": true})
+//   DELETE /alerts/rules/<id>                → 204 | 404
+//   GET    /alerts/events?rule=&severity=&since=<ms>&limit= → {events}
+import type {IncomingMessage, ServerResponse} from "node:http";
+import type {AlertEngine} from "./engine.js";
+import {RuleError} from "./rules.js";
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  res.writeHead(status, body === undefined ? {} : {"content-type": "application/json"});
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = "";
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 64 * 1024) throw new RuleError("body", "request body too large");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RuleError("body", "request body is not valid JSON");
+  }
+}
+
+/** Handles /alerts/… requests; returns false for any other path. */
+export async function handleAlerts(engine: AlertEngine, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const match = /^\/alerts\/(rules|events)(?:\/([A-Za-z0-9_-]+))?$/.exec(url.pathname);
+  if (!match) return false;
+  const [, resource, id] = match;
+  try {
+    if (resource === "events" && !id && req.method === "GET") {
+      const q = url.searchParams;
+      const since = q.get("since"), limit = q.get("limit");
+      send(res, 200, {events: engine.events({rule: q.get("rule") ?? undefined, severity: q.get("severity") ?? undefined, since: since ? Number(since) : undefined, limit: limit ? Number(limit) : undefined})});
+    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list()});
+    else if (resource === "rules" && !id && req.method === "POST") send(res, 201, {rule: await engine.create(await readJson(req))});
+    else if (resource === "rules" && id && req.method === "PATCH") {
+      const rule = await engine.update(id, await readJson(req));
+      if (rule) send(res, 200, {rule});
+      else send(res, 404, {error: `no rule ${id}`});
+    } else if (resource === "rules" && id && req.method === "DELETE") {
+      if (await engine.remove(id)) send(res, 204);
+      else send(res, 404, {error: `no rule ${id}`});
+    } else send(res, 405, {error: `${req.method} is not supported on ${url.pathname}`});
+  } catch (error) {
+    if (error instanceof RuleError) send(res, 400, {error: error.message, field: error.field});
+    else send(res, 500, {error: (error as Error).message});
+  }
+  return true;
+}

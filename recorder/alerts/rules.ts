@@ -1,0 +1,108 @@
+// Alert rules: their shape, and validation that names the field at fault.
+import {hedgeMethodOption, type HedgeMethod} from "../../src/lib/hedgeRatio.js";
+import {type BarMetric, pairMetrics, symbolMetrics} from "../../src/lib/alertMetric.js";
+import {intervals} from "../../src/lib/bars.js";
+
+export type AlertMetric = BarMetric | "staleness" | "openGaps";
+export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
+export type Severity = "info" | "warning" | "critical";
+
+export interface AlertRule {
+  readonly id: string;
+  readonly name: string;
+  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
+  readonly target: string;
+  readonly metric: AlertMetric;
+  readonly comparator: Comparator;
+  readonly threshold: number;
+  /** Bar interval and window (bars) for bar metrics. */
+  readonly interval: string;
+  readonly window: number;
+  readonly hedge: HedgeMethod;
+  readonly severity: Severity;
+  /** No second event for this rule within this many seconds of the last. */
+  readonly cooldownSeconds: number;
+  /** Re-arm only once the metric is back past this level (null: as soon as the condition is false). */
+  readonly hysteresis: number | null;
+  readonly paused: boolean;
+}
+
+export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics, "staleness", "openGaps"];
+const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
+const severities: readonly Severity[] = ["info", "warning", "critical"];
+
+/** A rule that cannot be accepted; `field` names the property at fault. */
+export class RuleError extends Error {
+  override name = "RuleError";
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+function fail(field: string, value: unknown, expected: string): never {
+  throw new RuleError(field, `invalid ${field}: ${JSON.stringify(value)} (expected ${expected})`);
+}
+
+/** Whether the metric's value meets the rule's condition. */
+export function conditionMet(rule: Pick<AlertRule, "comparator" | "threshold">, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  switch (rule.comparator) {
+    case ">": return value > rule.threshold;
+    case ">=": return value >= rule.threshold;
+    case "<": return value < rule.threshold;
+    case "<=": return value <= rule.threshold;
+    case "abs>": return Math.abs(value) > rule.threshold;
+  }
+}
+
+/** Whether a fired rule may fire again: back past its hysteresis level, or simply no longer met. */
+export function rearms(rule: Pick<AlertRule, "comparator" | "threshold" | "hysteresis">, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (rule.hysteresis === null) return !conditionMet(rule, value);
+  switch (rule.comparator) {
+    case ">": case ">=": return value < rule.hysteresis;
+    case "<": case "<=": return value > rule.hysteresis;
+    case "abs>": return Math.abs(value) < rule.hysteresis;
+  }
+}
+
+/**
+ * Checks a rule as sent by a page or written in the rules file, fills defaults, and returns it.
+ * `recorded` lists the symbols the recorder records; `id` is used when the input has none.
+ */
+export function validateRule(input: unknown, recorded: readonly string[], id: string): AlertRule {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new RuleError("rule", "a rule must be a JSON object");
+  const r = input as Record<string, unknown>;
+  const known = new Set(["id", "name", "target", "metric", "comparator", "threshold", "interval", "window", "hedge", "severity", "cooldownSeconds", "hysteresis", "paused"]);
+  for (const key of Object.keys(r)) if (!known.has(key)) throw new RuleError(key, `unknown field ${JSON.stringify(key)} (expected one of ${[...known].join(", ")})`);
+  const ruleId = r.id === undefined ? id : typeof r.id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(r.id) ? r.id : fail("id", r.id, "letters, digits, _ or -");
+  const metric = metrics.includes(r.metric as AlertMetric) ? (r.metric as AlertMetric) : fail("metric", r.metric, metrics.join(", "));
+  if (typeof r.target !== "string") fail("target", r.target, "a symbol such as BTCUSDT or a pair such as BTCUSDT/ETHUSDT");
+  const legs = r.target.toUpperCase().split("/");
+  const isPair = pairMetrics.includes(metric as BarMetric);
+  if (legs.length !== (isPair ? 2 : 1)) fail("target", r.target, isPair ? `a pair such as BTCUSDT/ETHUSDT for ${metric}` : `one symbol for ${metric}`);
+  for (const leg of legs) if (!recorded.includes(leg)) fail("target", r.target, `symbols this recorder records: ${recorded.join(", ")}`);
+  if (isPair && legs[0] === legs[1]) fail("target", r.target, "two different symbols");
+  const comparator = comparators.includes(r.comparator as Comparator) ? (r.comparator as Comparator) : fail("comparator", r.comparator, comparators.join(", "));
+  const threshold = typeof r.threshold === "number" && Number.isFinite(r.threshold) ? r.threshold : fail("threshold", r.threshold, "a number");
+  const interval = r.interval === undefined ? "1m" : typeof r.interval === "string" && Object.hasOwn(intervals, r.interval) ? r.interval : fail("interval", r.interval, Object.keys(intervals).join(", "));
+  const window = r.window === undefined ? 60 : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= 10_000 ? (r.window as number) : fail("window", r.window, "an integer from 3 to 10000 (bars)");
+  let hedge: HedgeMethod = "ols";
+  if (r.hedge !== undefined) {
+    try {
+      hedge = hedgeMethodOption(r.hedge);
+    } catch {
+      fail("hedge", r.hedge, "ols, kalman, huber, theil-sen or tls");
+    }
+  }
+  const severity = r.severity === undefined ? "warning" : severities.includes(r.severity as Severity) ? (r.severity as Severity) : fail("severity", r.severity, severities.join(", "));
+  const cooldownSeconds = r.cooldownSeconds === undefined ? 60 : typeof r.cooldownSeconds === "number" && r.cooldownSeconds >= 0 && Number.isFinite(r.cooldownSeconds) ? r.cooldownSeconds : fail("cooldownSeconds", r.cooldownSeconds, "a number of seconds ≥ 0");
+  const hysteresis = r.hysteresis === undefined || r.hysteresis === null ? null : typeof r.hysteresis === "number" && Number.isFinite(r.hysteresis) ? r.hysteresis : fail("hysteresis", r.hysteresis, "a number or null");
+  if (hysteresis !== null) {
+    const ok = comparator === ">" || comparator === ">=" ? hysteresis < threshold : comparator === "abs>" ? hysteresis >= 0 && hysteresis < threshold : hysteresis > threshold;
+    if (!ok) fail("hysteresis", hysteresis, comparator === "abs>" ? `a level from 0 to below the threshold ${threshold}` : `a re-arm level on the other side of the threshold ${threshold}`);
+  }
+  const paused = r.paused === undefined ? false : typeof r.paused === "boolean" ? r.paused : fail("paused", r.paused, "true or false");
+  const name = r.name === undefined ? `${legs.join("/")} ${metric} ${comparator} ${threshold}` : typeof r.name === "string" && r.name.length <= 200 ? r.name : fail("name", r.name, "text of at most 200 characters");
+  return {id: ruleId, name, target: legs.join("/"), metric, comparator, threshold, interval, window, hedge, severity, cooldownSeconds, hysteresis, paused};
+}

@@ -1,0 +1,118 @@
+// Where alerts live on disk: the rules file (config, edited by hand or through the API), and in the
+// lake the event history (append-only JSON lines, fsynced per event), the per-rule state that keeps a
+// restart from firing again, and webhook delivery outcomes.
+import {mkdir, open, readFile, rename} from "node:fs/promises";
+import {dirname, join} from "node:path";
+import type {AlertRule} from "./rules.js";
+
+export interface AlertEvent {
+  /** `<rule id>@<bar start ms>` (or `@<time>` for clock metrics): unique per rule and bar. */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly target: string;
+  readonly metric: string;
+  readonly comparator: string;
+  readonly threshold: number;
+  readonly value: number;
+  readonly severity: string;
+  /** Start of the bar the value belongs to (ms), or null for clock metrics. */
+  readonly bar: number | null;
+  /** When the rule fired (ms). */
+  readonly time: number;
+}
+
+export interface RuleState {
+  armed: boolean;
+  lastFiredAt: number | null;
+  lastBar: number | null;
+}
+
+export function alertsDir(lake: string): string {
+  return join(lake, "alerts");
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), {recursive: true});
+  const temp = join(dirname(path), `.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`);
+  const handle = await open(temp, "w");
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}
+
+/** Rules from the rules file (`{"rules": [...]}`); none when the file does not exist yet. */
+export async function readRulesFile(path: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return [];
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`alert rules file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const rules = (json as {rules?: unknown}).rules;
+  if (!Array.isArray(rules)) throw new Error(`alert rules file ${path} must hold {"rules": [...]}`);
+  return rules;
+}
+
+export function writeRulesFile(path: string, rules: readonly AlertRule[]): Promise<void> {
+  return writeAtomically(path, JSON.stringify({rules}, null, 2) + "\n");
+}
+
+export async function readState(lake: string): Promise<Record<string, RuleState>> {
+  try {
+    return JSON.parse(await readFile(join(alertsDir(lake), "state.json"), "utf8")) as Record<string, RuleState>;
+  } catch {
+    return {};
+  }
+}
+
+export function writeState(lake: string, state: Record<string, RuleState>): Promise<void> {
+  return writeAtomically(join(alertsDir(lake), "state.json"), JSON.stringify(state));
+}
+
+/** Appends an event and fsyncs it: once this resolves, the event survives a crash. */
+export async function appendEvent(lake: string, event: AlertEvent): Promise<void> {
+  await appendLine(join(alertsDir(lake), "events.jsonl"), event);
+}
+
+export async function appendLine(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), {recursive: true});
+  const handle = await open(path, "a");
+  try {
+    await handle.write(JSON.stringify(value) + "\n");
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The event history, oldest first; a torn last line (crash mid-append) is skipped. */
+export async function readEvents(lake: string): Promise<AlertEvent[]> {
+  let text: string;
+  try {
+    text = await readFile(join(alertsDir(lake), "events.jsonl"), "utf8");
+  } catch {
+    return [];
+  }
+  const events: AlertEvent[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as AlertEvent);
+    } catch {
+      // torn write: the event was never acknowledged
+    }
+  }
+  return events;
+}
+

@@ -1,0 +1,58 @@
+// The value an alert rule watches, from the closes of its last `window` bars: the same analytics
+// the pages use, so a rule fires on the number a researcher sees.
+import {adf} from "./adf.js";
+import {pearson} from "./correlation.js";
+import {type HedgeMethod, hedgeRatio} from "./hedgeRatio.js";
+
+/** Metrics computed from bars. (Staleness and open gaps come from the recorder's own state.) */
+export type BarMetric = "zscore" | "spread" | "price" | "correlation" | "volatility" | "adfPValue";
+export const pairMetrics: readonly BarMetric[] = ["zscore", "spread", "correlation", "adfPValue"];
+export const symbolMetrics: readonly BarMetric[] = ["price", "volatility"];
+
+export interface BarMetricOptions {
+  /** Hedge for pair metrics (default OLS). */
+  hedge?: HedgeMethod;
+  /** Bar length in ms, to annualize volatility. */
+  intervalMs: number;
+}
+
+/**
+ * The metric at the last of the given closes (`a` alone for symbol metrics, `a` on `b` for pairs):
+ * - zscore: (s_last − mean(s)) / std(s) (ddof 1) of the hedged spread s = a − β·b − α over the window
+ *   (the last value of rollingZScore(spread, window));
+ * - spread: the last s; correlation: Pearson of the two close series; adfPValue: ADF (constant,
+ *   AIC) p-value of s; price: the last close; volatility: annualized std of log returns (ddof 1).
+ * NaN when undefined (too few points, constant series). O(window), ADF O(window · lags²).
+ *
+ *   barMetric("zscore", closesA, closesB, {intervalMs: 60_000})
+ */
+export function barMetric(metric: BarMetric, a: ArrayLike<number>, b: ArrayLike<number> | null, {hedge = "ols", intervalMs}: BarMetricOptions): number {
+  const n = a.length;
+  if (metric === "price") return n ? a[n - 1] : NaN;
+  if (metric === "volatility") {
+    if (n < 3) return NaN;
+    let mean = 0, m2 = 0;
+    for (let i = 1; i < n; ++i) {
+      const r = Math.log(a[i] / a[i - 1]), d = r - mean;
+      mean += d / i;
+      m2 += d * (r - mean);
+    }
+    return Math.sqrt(m2 / (n - 2)) * Math.sqrt((365 * 86_400_000) / intervalMs);
+  }
+  if (!b) throw new RangeError(`barMetric: ${metric} needs a pair`);
+  if (b.length !== n) throw new RangeError(`barMetric: a and b differ in length (${n} vs ${b.length})`);
+  if (metric === "correlation") return n < 3 ? NaN : pearson(a, b);
+  if (n < 3) return NaN;
+  const {alpha, beta} = hedgeRatio(a, b, {method: hedge});
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; ++i) s[i] = a[i] - beta * b[i] - alpha;
+  if (metric === "spread") return s[n - 1];
+  if (metric === "adfPValue") return adf(s).pValue;
+  let mean = 0;
+  for (let i = 0; i < n; ++i) mean += s[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; ++i) ss += (s[i] - mean) ** 2;
+  const std = Math.sqrt(ss / (n - 1));
+  return std > 0 ? (s[n - 1] - mean) / std : NaN;
+}

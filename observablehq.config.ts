@@ -10,7 +10,8 @@ const paths = pairs.map((pair) => `/pairs/${pairSlug(pair)}`);
 export default {
   title: "pairbook",
   root: "src",
-  output: "dist",
+  // PAIRBOOK_DIST: another output folder (the notebook bench builds its one-day lake there).
+  output: process.env.PAIRBOOK_DIST ?? "dist",
   style: "style.css",
   globalStylesheets: [],
   footer: "",

@@ -1,0 +1,136 @@
+// npm run bench:notebook [-- --skip-build] [--lake DIR]
+// The notebook at full size in headless Chromium: a one-day lake of 4 symbols (simulator Market, 1-second
+// trading, ~5 trades/s each, written by scripts/make-test-lake.ts), built with `npm run build`'s
+// launcher into bench/.dist (6 pair reports), then on the BTCUSDT/ETHUSDT report (86,400 × 2 bars):
+//  - page interactive: navigation → KPIs and every chart drawn; and → the full report (tests, hedges);
+//  - slider → every chart updated (z window moves; spread, z-score, correlation and equity charts redrawn);
+//  - live bar → chart: a fake live hub sends 20 bars/s (both legs); latency from send to the z-score
+//    chart showing that bar, p50/p99, over 25 s (no refit: the page refits the statistics every 30 s).
+import {execFileSync, spawnSync} from "node:child_process";
+import {existsSync, rmSync} from "node:fs";
+import {join} from "node:path";
+import {WebSocketServer, type WebSocket} from "ws";
+import {launchBrowser, serveStatic} from "../test/browser/harness.js";
+
+const args = process.argv.slice(2);
+const lake = args.includes("--lake") ? args[args.indexOf("--lake") + 1] : "/tmp/pairbook-bench/lake";
+const out = "/tmp/pairbook-bench/dist";
+const startMs = Date.UTC(2026, 10, 20, 12, 0, 0), endMs = startMs + 86_400_000;
+const rows: string[][] = [];
+const add = (what: string, value: string, target: string) => rows.push([what, value, target]);
+
+if (!existsSync(join(lake, "ticks"))) {
+  const t = performance.now();
+  execFileSync("node_modules/.bin/tsx", ["scripts/make-test-lake.ts", lake, "1440", "5"], {stdio: "inherit"});
+  console.log(`bench: lake written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+if (!args.includes("--skip-build") || !existsSync(out)) {
+  rmSync(out, {recursive: true, force: true}); // Framework clears only an output inside the project
+  const t = performance.now();
+  const r = spawnSync("node", ["scripts/observable.js", "build"], {env: {...process.env, PAIRBOOK_LAKE: lake, PAIRBOOK_DIST: out, PAIRBOOK_LIVE_URL: "ws://127.0.0.1:8787"}, stdio: ["ignore", "ignore", "inherit"]});
+  if (r.status !== 0) throw new Error("build failed");
+  add("npm run build: 6 pair reports, 4 symbols × 1 day (~1.7 M trades)", `${((performance.now() - t) / 1000).toFixed(1)} s`, "—");
+  execFileSync("node", ["scripts/check-dist.js", out], {stdio: "inherit"});
+}
+
+const site = await serveStatic(out);
+const browser = await launchBrowser();
+const report = `${site.url}/pairs/BTCUSDT-ETHUSDT`;
+const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
+const pct = (x: number[], p: number) => [...x].sort((a, b) => a - b)[Math.min(x.length - 1, Math.ceil((p / 100) * x.length) - 1)];
+
+// 1. Interactive: three cold loads.
+const ready: number[] = [], full: number[] = [];
+for (let run = 0; run < 3; ++run) {
+  const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
+  await page.goto(`${report}?static`);
+  await page.waitForFunction(() => ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"].every((id) => document.querySelector(`#${id} svg`)) && document.querySelector("#zscore-last")?.getAttribute("data-value") !== "NaN", null, {timeout: 60_000, polling: "raf"});
+  ready.push(await page.evaluate(() => performance.now()));
+  await page.locator("#hedge-table").waitFor({timeout: 60_000});
+  full.push(await page.evaluate(() => performance.now()));
+  const bars = await page.locator("#bar-count").textContent();
+  if (run === 0) console.log(`bench: pair report shows ${bars} bars`);
+  await page.close();
+}
+add("page interactive: KPIs + all charts (86,400 × 2 bars), median of 3", `${median(ready).toFixed(0)} ms`, "< 1500 ms");
+add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${median(full).toFixed(0)} ms`, "—");
+
+// 2. Slider → every chart updated (after the page settled).
+{
+  const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
+  await page.goto(`${report}?static`);
+  await page.locator("#hedge-table").waitFor({timeout: 60_000});
+  await page.waitForTimeout(500);
+  const times: number[] = [];
+  for (const w of [120, 61, 300, 90, 600, 75, 240, 150, 400, 100, 180, 60]) {
+    // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
+    times.push(await page.evaluate(`(async () => {
+      const ids = ["spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
+      const before = ids.map((id) => document.querySelector("#" + id + " svg"));
+      const input = [...document.querySelectorAll("form")].find((f) => f.textContent.includes("z window")).querySelector("input[type=range]");
+      const t0 = performance.now();
+      input.value = "${w}";
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+      await new Promise((resolve) => {
+        const check = () => (ids.every((id, i) => document.querySelector("#" + id + " svg") && document.querySelector("#" + id + " svg") !== before[i]) ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      return performance.now() - t0;
+    })()`) as number);
+  }
+  add("slider (z window) → all 4 dependent charts redrawn, median of 12", `${median(times).toFixed(0)} ms (max ${Math.max(...times).toFixed(0)})`, "< 100 ms (target 50)");
+  await page.close();
+}
+
+// 3. Live bar → chart at 20 bars/s from a fake live hub continuing the lake's last bucket.
+{
+  const wss = new WebSocketServer({host: "127.0.0.1", port: 0});
+  await new Promise<void>((r) => wss.on("listening", () => r()));
+  const port = (wss.address() as {port: number}).port;
+  const sent = new Map<number, number>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  wss.on("connection", (socket: WebSocket) => {
+    socket.on("message", () => {
+      socket.send(JSON.stringify({type: "hello", symbols: ["BTCUSDT", "ETHUSDT"]}));
+      let k = 0, pa = 60_000, pb = 3_000;
+      timer = setInterval(() => {
+        const start = endMs + k * 1000;
+        pa *= 1 + (Math.random() - 0.5) * 1e-4, pb *= 1 + (Math.random() - 0.5) * 1e-4;
+        const bar = (p: number) => ({start, open: p, high: p, low: p, close: p, volume: 1, quoteVolume: p, count: 3, vwap: p, takerBuyVolume: 0.5});
+        socket.send(JSON.stringify({type: "bar", symbol: "BTCUSDT", interval: "1s", bar: bar(pa)}));
+        socket.send(JSON.stringify({type: "bar", symbol: "ETHUSDT", interval: "1s", bar: bar(pb)}));
+        sent.set(++k, Date.now());
+      }, 50);
+    });
+  });
+  const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
+  await page.goto(`${report}?live=ws://127.0.0.1:${port}`);
+  await page.locator("#hedge-table").waitFor({timeout: 60_000});
+  await page.evaluate(`(() => {
+    window.seen = [];
+    new MutationObserver(() => {
+      // The z-score card is redrawn whole; it carries the number of live buckets it shows.
+      const n = Number(document.querySelector("#zscore-chart")?.getAttribute("data-live"));
+      if (n > (window.seen.at(-1)?.[1] ?? -1)) window.seen.push([Date.now(), n]);
+    }).observe(document.body, {childList: true, subtree: true});
+  })()`);
+  await page.waitForTimeout(25_000);
+  clearInterval(timer);
+  const seen = (await page.evaluate("window.seen")) as [number, number][];
+  const latency: number[] = [];
+  for (const [k, t] of sent) {
+    const hit = seen.find(([, n]) => n >= k);
+    if (hit && k > 20) latency.push(hit[0] - t);
+  }
+  add(`live bar → z-score chart, 20 bars/s for 25 s (${latency.length} bars)`, `p50 ${pct(latency, 50).toFixed(0)} ms, p99 ${pct(latency, 99).toFixed(0)} ms`, "p99 < 50 ms");
+  await page.close();
+  for (const c of wss.clients) c.terminate();
+  wss.close();
+}
+
+await browser.close();
+await site.close();
+const widths = [0, 1, 2].map((i) => Math.max(...[["benchmark", "result", "target"], ...rows].map((r) => r[i].length)));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
+console.log([line(["benchmark", "result", "target"]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n"));
+console.log(`\nnode ${process.version}; headless Chromium; lake ${lake}; site ${out}`);

@@ -42,6 +42,7 @@ export function toWire(bar: Bar): WireBar {
 
 export class LiveHub {
   private readonly bars = new Map<string, Bar[]>(); // "SYMBOL|interval" → recent bars, by start
+  private readonly bySymbol = new Map<string, {key: string; list: Bar[]; interval: number}[]>(); // the same, per symbol, for the hot path
   private readonly clients = new Set<Client>();
   private readonly symbols: Set<string>;
   private flushScheduled = false;
@@ -83,11 +84,11 @@ export class LiveHub {
    * `receivedAt` (performance.now() when its frame arrived) feeds the receive → send latency figures.
    */
   onTrade(symbol: string, trade: Trade, receivedAt = performance.now()): void {
-    for (const [key, list] of this.bars) {
-      if (!key.startsWith(`${symbol}|`)) continue;
-      const interval = intervalMs(key.slice(symbol.length + 1));
+    const series = this.bySymbol.get(symbol);
+    if (!series) return;
+    for (const {key, list, interval} of series) {
       const bar = upsert(list, trade, interval, this.options.maxBars ?? 3600);
-      if (!bar) continue;
+      if (!bar || this.clients.size === 0) continue;
       for (const client of this.clients) {
         if (!client.subscriptions.has(key)) continue;
         if (client.dirty.size === 0 || receivedAt < client.oldest) client.oldest = receivedAt;
@@ -124,7 +125,12 @@ export class LiveHub {
   private series(symbol: string, interval: string): Bar[] {
     const key = `${symbol}|${interval}`;
     let list = this.bars.get(key);
-    if (!list) this.bars.set(key, (list = interval === "1s" ? [] : fromSeconds(this.bars.get(`${symbol}|1s`) ?? [], intervalMs(interval))));
+    if (!list) {
+      this.bars.set(key, (list = interval === "1s" ? [] : fromSeconds(this.bars.get(`${symbol}|1s`) ?? [], intervalMs(interval))));
+      let entries = this.bySymbol.get(symbol);
+      if (!entries) this.bySymbol.set(symbol, (entries = []));
+      entries.push({key, list, interval: intervalMs(interval)});
+    }
     return list;
   }
 

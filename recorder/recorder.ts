@@ -48,6 +48,8 @@ export interface Recorder {
 
 export interface SymbolHealth {
   lastId: number | null;
+  /** Wall-clock arrival of the latest trade, ms. */
+  receivedAt: number | null;
   lastTime: number | null;
   /** Receive time minus trade time of the latest trade, ms. */
   receiveLagMs: number | null;
@@ -118,13 +120,12 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
 
   let hub: LiveHub | undefined;
   const sequencers = new Map<string, Sequencer>();
-  const receivedAtMs = new Map<string, number>(); // wall-clock arrival of each symbol's last trade
   let alerts: AlertEngine | undefined;
   if (config.alertsFile) {
     try {
       alerts = await AlertEngine.open({
         lake: config.lake, rulesFile: config.alertsFile, symbols, log, webhookUrl: config.webhookUrl, webhookRetryDelayMs: config.webhookRetryDelayMs,
-        feedState: () => Object.fromEntries(symbols.map((symbol) => [symbol, {lastReceivedAt: receivedAtMs.get(symbol) ?? null, openGaps: sequencers.get(symbol)?.openGap ? 1 : 0}])),
+        feedState: () => Object.fromEntries(symbols.map((symbol) => [symbol, {lastReceivedAt: stats.get(symbol)?.receivedAt ?? null, openGaps: sequencers.get(symbol)?.openGap ? 1 : 0}])),
         onEvent: (event) => hub?.broadcast({type: "alert", event})
       });
     } catch (error) {
@@ -133,7 +134,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     }
   }
   for (const symbol of symbols) {
-    const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
+    const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, receivedAt: null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
     stats.set(symbol, s);
     const meter = new RateMeter();
     meters.set(symbol, meter);
@@ -146,7 +147,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         const now = Date.now();
         s.lastId = trade.id, s.lastTime = trade.time, s.receiveLagMs = now - trade.time, s.trades++;
         meter.add(now);
-        receivedAtMs.set(symbol, now);
+        s.receivedAt = now;
         hub?.onTrade(symbol, trade, receivedAt ?? performance.now());
         alerts?.onTrade(symbol, trade);
       },

@@ -168,11 +168,18 @@ export class AlertEngine {
     for (let n = this.rules.length + 1; ; ++n) if (!this.rules.some((r) => r.id === `rule-${n}`)) return `rule-${n}`;
   }
 
-  private intervalsFor(symbol: string): Set<string> {
-    const out = new Set<string>();
-    for (const r of this.rules) if (!r.paused && isBarRule(r) && r.target.split("/").includes(symbol)) out.add(r.interval);
+  /** Intervals active rules need for `symbol`; cached per rules version (this runs for every trade). */
+  private intervalsFor(symbol: string): readonly string[] {
+    let out = this.intervalCache.get(symbol);
+    if (!out) {
+      const set = new Set<string>();
+      for (const r of this.rules) if (!r.paused && isBarRule(r) && r.target.split("/").includes(symbol)) set.add(r.interval);
+      this.intervalCache.set(symbol, (out = [...set]));
+    }
     return out;
   }
+
+  private readonly intervalCache = new Map<string, readonly string[]>();
 
   private maxWindow(interval: string): number {
     let max = 0;
@@ -271,6 +278,7 @@ export class AlertEngine {
   }
 
   private async saveRules(): Promise<void> {
+    this.intervalCache.clear();
     await writeRulesFile(this.options.rulesFile, this.rules);
     await this.persist;
     await writeState(this.options.lake, this.state);

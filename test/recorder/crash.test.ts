@@ -34,9 +34,11 @@ async function record(trades: number, {publishInterval = 0.3, synced = false} = 
     });
     child.on("exit", (code) => reject(new Error(`record exited with ${code}`)));
   });
+  let publishedAtStart: number | undefined; // publishes of what a previous run left in the log
   for (;;) {
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {symbols: Record<string, {trades: number}>; unsyncedTrades: number; tradesPublished: number};
-    if (Object.values(health.symbols).every((s) => s.trades >= trades) && (!synced || (health.unsyncedTrades === 0 && health.tradesPublished === 0))) return child;
+    publishedAtStart ??= health.tradesPublished;
+    if (Object.values(health.symbols).every((s) => s.trades >= trades) && (!synced || (health.unsyncedTrades === 0 && health.tradesPublished === publishedAtStart))) return child;
     await new Promise((resolve) => setTimeout(resolve, 20)); // polling a server we do not control the timing of
   }
 }

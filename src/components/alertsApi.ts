@@ -1,0 +1,127 @@
+// Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port.
+// Types mirror recorder/alerts/{rules,store}.ts: the parts the Alerts page sends and shows.
+
+export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
+export type Severity = "info" | "warning" | "critical";
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
+  target: string;
+  metric: string;
+  comparator: Comparator;
+  threshold: number;
+  interval: string;
+  window: number;
+  hedge: string;
+  severity: Severity;
+  cooldownSeconds: number;
+  hysteresis: number | null;
+  paused: boolean;
+}
+
+/** A rule as the form sends it: the server validates every field and fills the defaults. */
+export type RuleInput = Partial<Record<keyof AlertRule, unknown>>;
+
+export interface AlertEvent {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  target: string;
+  metric: string;
+  comparator: string;
+  threshold: number;
+  value: number;
+  severity: string;
+  /** Start of the bar the value belongs to (ms), or null for clock metrics (staleness, open gaps). */
+  bar: number | null;
+  /** When the rule fired (ms). */
+  time: number;
+}
+
+export interface EventFilter {
+  rule?: string;
+  severity?: string;
+  since?: number;
+  limit?: number;
+}
+
+export const pairMetrics = ["zscore", "spread", "correlation", "adfPValue"] as const;
+export const symbolMetrics = ["price", "volatility", "staleness", "openGaps"] as const;
+export const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
+export const severities: readonly Severity[] = ["info", "warning", "critical"];
+export const alertIntervals = ["1s", "1m", "5m", "15m", "1h"] as const;
+export const hedges = ["ols", "kalman", "huber", "theil-sen", "tls"] as const;
+
+/** Whether a metric is evaluated on a pair (else on one symbol). */
+export const isPairMetric = (metric: string): boolean => (pairMetrics as readonly string[]).includes(metric);
+
+/** A refusal from the API: `field` names the rule's property at fault on a 400. */
+export class AlertsApiError extends Error {
+  override name = "AlertsApiError";
+  constructor(readonly status: number, message: string, readonly field: string | null = null) {
+    super(message);
+  }
+}
+
+/** http(s)://host:port of the recorder behind a live-feed URL (ws://127.0.0.1:8787 → http://127.0.0.1:8787). */
+export function apiBaseFor(liveUrl: string): string {
+  const url = new URL(liveUrl);
+  return `${url.protocol === "wss:" || url.protocol === "https:" ? "https:" : "http:"}//${url.host}`;
+}
+
+/** The alerts API of the recorder at `base`; `fetch` is passed in for tests. */
+export class AlertsApi {
+  constructor(readonly base: string, private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await this.fetcher(this.base + path, {
+        method, cache: "no-store",
+        headers: body === undefined ? undefined : {"content-type": "application/json"},
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
+    } catch {
+      throw new AlertsApiError(0, `no recorder at ${this.base}`);
+    }
+    if (response.status === 204) return null;
+    const payload = (await response.json().catch(() => ({}))) as {error?: string; field?: string};
+    if (!response.ok) throw new AlertsApiError(response.status, payload.error ?? `${this.base}${path} answered ${response.status}`, payload.field ?? null);
+    return payload;
+  }
+
+  async rules(): Promise<AlertRule[]> {
+    return ((await this.call("GET", "/alerts/rules")) as {rules: AlertRule[]}).rules;
+  }
+
+  async create(rule: RuleInput): Promise<AlertRule> {
+    return ((await this.call("POST", "/alerts/rules", rule)) as {rule: AlertRule}).rule;
+  }
+
+  async update(id: string, changes: RuleInput): Promise<AlertRule> {
+    return ((await this.call("PATCH", `/alerts/rules/${encodeURIComponent(id)}`, changes)) as {rule: AlertRule}).rule;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.call("DELETE", `/alerts/rules/${encodeURIComponent(id)}`);
+  }
+
+  async events(filter: EventFilter = {}): Promise<AlertEvent[]> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") q.set(k, String(v));
+    const query = q.size ? `?${q}` : "";
+    return ((await this.call("GET", `/alerts/events${query}`)) as {events: AlertEvent[]}).events;
+  }
+
+  /** The symbols the recorder records (its /health), or null when /health does not answer. */
+  async symbols(): Promise<string[] | null> {
+    try {
+      const health = (await this.call("GET", "/health")) as {symbols?: Record<string, unknown>; alerts?: unknown};
+      return Object.keys(health.symbols ?? {});
+    } catch {
+      return null;
+    }
+  }
+}

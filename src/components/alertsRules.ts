@@ -1,0 +1,74 @@
+// The rules table of the Alerts page: each rule's condition and settings, its state (active, paused,
+// last fired) and buttons to pause/resume, edit and delete it.
+import {html} from "htl";
+import {type AlertRule, isPairMetric} from "./alertsApi.js";
+import {useAlertsStyle} from "./alertsStyle.js";
+import {alertNumber, conditionText, utcTime} from "./alertsText.js";
+
+export interface RulesTableOptions {
+  lastFired: ReadonlyMap<string, number>;
+  /** Id of the rule loaded in the form, highlighted. */
+  editing?: string | null;
+  onPause: (rule: AlertRule, paused: boolean) => Promise<void>;
+  onDelete: (rule: AlertRule) => Promise<void>;
+  onEdit: (rule: AlertRule) => void;
+  /** Asks before deleting; default window.confirm. */
+  confirm?: (question: string) => boolean;
+}
+
+const clockMetric = (metric: string) => metric === "staleness" || metric === "openGaps";
+
+/** "1s × 60 bars" (· hedge for pairs), or "checked every 0.5 s" for staleness and open gaps. */
+export function evaluationText(rule: Pick<AlertRule, "metric" | "interval" | "window" | "hedge">): string {
+  if (clockMetric(rule.metric)) return "checked every 0.5 s";
+  return `${rule.interval} × ${rule.window} bars${isPairMetric(rule.metric) ? ` · ${rule.hedge}` : ""}`;
+}
+
+export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = null, onPause, onDelete, onEdit, confirm = (q) => globalThis.confirm(q)}: RulesTableOptions): HTMLElement {
+  useAlertsStyle();
+  if (rules.length === 0) return html`<p class="pb-notice" id="rules-empty">No rules yet: create one with the form below.</p>`;
+  const message = html`<p class="pb-form-error" id="rules-error"></p>`;
+  // Buttons act once: the table is redrawn when the recorder confirms the change.
+  const act = (button: HTMLButtonElement, action: () => Promise<void>) => async () => {
+    button.disabled = true;
+    message.textContent = "";
+    try {
+      await action();
+    } catch (error) {
+      message.textContent = (error as Error).message;
+      button.disabled = false;
+    }
+  };
+  const row = (rule: AlertRule) => {
+    const pause = html`<button class="pb-button" type="button" data-action="pause">${rule.paused ? "Resume" : "Pause"}</button>` as HTMLButtonElement;
+    const edit = html`<button class="pb-button" type="button" data-action="edit">Edit</button>` as HTMLButtonElement;
+    const remove = html`<button class="pb-button" type="button" data-action="delete">Delete</button>` as HTMLButtonElement;
+    pause.onclick = act(pause, () => onPause(rule, !rule.paused));
+    edit.onclick = () => onEdit(rule);
+    remove.onclick = act(remove, async () => {
+      if (confirm(`Delete the rule “${rule.name}”? Its past events stay in the history.`)) await onDelete(rule);
+      else remove.disabled = false;
+    });
+    const fired = lastFired.get(rule.id);
+    const state = rule.paused ? "paused" : "active";
+    return html`<tr id=${`rule-${rule.id}`} data-rule=${rule.id} data-paused=${String(rule.paused)} class=${rule.id === editing ? "pb-editing" : ""}>
+      <td><b>${rule.name}</b><br><span class="pb-notice">${rule.id}</span></td>
+      <td>${rule.target}</td>
+      <td>${rule.metric}</td>
+      <td>${conditionText(rule)}</td>
+      <td>${evaluationText(rule)}</td>
+      <td><span class="pb-sev" data-severity=${rule.severity}>${rule.severity}</span></td>
+      <td class="pb-num">${alertNumber(rule.cooldownSeconds)} s</td>
+      <td class="pb-num">${rule.hysteresis === null ? "—" : alertNumber(rule.hysteresis)}</td>
+      <td><span class="pb-rule-state" data-state=${state}>${state}</span>${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
+      <td style="white-space: nowrap">${pause}${edit}${remove}</td>
+    </tr>`;
+  };
+  return html`<div>
+    <div class="pb-scroll"><table class="pb-table" id="rules-table">
+      <thead><tr><th>name</th><th>target</th><th>metric</th><th>condition</th><th>interval / window</th><th>severity</th><th>cooldown</th><th>hysteresis</th><th>state</th><th></th></tr></thead>
+      <tbody>${rules.map(row)}</tbody>
+    </table></div>
+    ${message}
+  </div>`;
+}

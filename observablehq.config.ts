@@ -24,6 +24,7 @@ export default {
     {name: "Cointegration map", path: "/coint"},
     {name: "Backtest lab", path: "/lab"},
     {name: "Data", path: "/data"},
+    {name: "Alerts", path: "/alerts"},
     {name: "System", path: "/system"}
   ],
   dynamicPaths: paths,

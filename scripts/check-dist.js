@@ -55,7 +55,7 @@ const pages = all.filter((f) => f.endsWith(".html"));
 if (pages.length === 0) problems.push(`${dist}: no pages`);
 /** @param {RegExp} re */
 const has = (re) => all.some((f) => re.test(relative(dist, f)));
-for (const page of ["index", "coint", "lab", "data", "system"]) if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
+for (const page of ["index", "coint", "lab", "data", "system", "alerts"]) if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
 if (!has(/^_file\/data\/overview\.[0-9a-f]+\.json$/)) problems.push(`${dist}: the overview data (data/overview.json) is missing`);
 if (!has(/^_file\/data\/bars\.[0-9a-f]+\.arrow$/)) problems.push(`${dist}: the bars of all symbols (data/bars.arrow) are missing`);
 // Every pair report needs its bars file next to it (src/pairs/[pair].arrow.ts).

@@ -1,6 +1,7 @@
 // The Alerts page (dist/alerts.html) in headless Chromium against a real simulator + recorder with an
 // alert rules file: create a rule in the form, see it fire (toast, live list), find it in the history,
-// filter and export it, get a field-specific refusal, pause and delete; and the static page.
+// filter and export it, get a field-specific refusal, pause and delete; toasts on another page; and the
+// static page (no connection from the page or the site-wide toaster).
 import {mkdir, mkdtemp, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -148,6 +149,13 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     await expect.poll(() => page.locator("#rule-rule-2").count()).toBe(0);
     expect((await get<{rules: {id: string}[]}>("/alerts/rules")).rules.map((r) => r.id)).toEqual(["rule-1"]);
     expect(JSON.parse(await readFile(join(dir, "alerts.json"), "utf8")).rules.map((r: {id: string; paused: boolean}) => [r.id, r.paused])).toEqual([["rule-1", true]]);
+
+    // Toasts on every page (the toaster in observablehq.config.ts head): a rule fires while System is open.
+    await page.goto(`${site.url}/system?live=${liveUrl}`);
+    await expect.poll(() => page.locator("#health [data-state]").getAttribute("data-state"), {timeout: 15_000}).toBe("up");
+    await fetch(`${api}/alerts/rules`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({id: "eth-warn", target: "ETHUSDT", metric: "price", comparator: ">", threshold: 1, interval: "1s", window: 3, severity: "warning"})});
+    await page.locator(".pb-toast[data-event-id^='eth-warn@'][data-severity=warning]").waitFor({timeout: 20_000});
+    expect(await page.locator(".pb-toast").count()).toBe(1);
 
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     // Chromium logs the refused POST (400) as a console error; nothing else may fail.

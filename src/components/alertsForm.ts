@@ -34,7 +34,7 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     comparator: Inputs.select(comparators, {label: "comparator", value: start.comparator, format: (c) => (c === "abs>" ? "|value| >" : c)}),
     threshold: Inputs.number({label: "threshold", value: start.threshold, step: "any"}),
     interval: Inputs.select(alertIntervals, {label: "interval", value: start.interval}),
-    window: Inputs.number({label: "window (bars)", value: start.window, step: 1}),
+    window: Inputs.number({label: "window (bars)", value: start.window, step: "any"}),
     hedge: Inputs.select(hedges, {label: "hedge (pairs)", value: start.hedge}),
     severity: Inputs.select(severities, {label: "severity", value: start.severity}),
     cooldownSeconds: Inputs.number({label: "cooldown (s)", value: start.cooldownSeconds, step: "any"}),

@@ -140,6 +140,16 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     expect(await page.locator("#alert-form form[data-field=window]").getAttribute("class")).toContain("pb-field-error");
     expect((await get<{rules: unknown[]}>("/alerts/rules")).rules).toHaveLength(2);
 
+    // Edit: the form loads the rule, saves the change with PATCH and goes back to a new rule.
+    await page.locator("#rule-rule-1 button[data-action=edit]").click();
+    await expect.poll(() => page.locator("#alert-form").getAttribute("data-mode")).toBe("edit");
+    expect(await page.locator("#alert-form [data-field=name] input").inputValue()).toBe("BTC above 1");
+    await type(page, "threshold", "2");
+    await page.locator("#alert-save").click();
+    await expect.poll(() => page.locator("#alert-form").getAttribute("data-mode")).toBe("create");
+    expect((await get<{rules: {id: string; threshold: number; window: number}[]}>("/alerts/rules")).rules.find((r) => r.id === "rule-1")).toMatchObject({threshold: 2, window: 3});
+    await expect.poll(() => page.locator("#rule-rule-1").textContent()).toContain("price > 2");
+
     // Pause, then delete.
     await page.locator("#rule-rule-1 button[data-action=pause]").click();
     await expect.poll(() => page.locator("#rule-rule-1").getAttribute("data-paused")).toBe("true");

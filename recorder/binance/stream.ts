@@ -134,7 +134,9 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
     const closed = new Promise<string>((r) => (resolveClosed = r));
     const retire = new Promise<string>((r) => (resolveRetire = r));
     const firstFrame = new Promise<void>((r) => (resolveFirst = r));
-    const socket = new WebSocket(url, {handshakeTimeout: 10_000});
+    // No compression (Binance does not need it; inflating 200k frames/s costs a core) and no UTF-8 pass: frames
+    // are parsed strictly anyway, and anything not valid is rejected by the parser.
+    const socket = new WebSocket(url, {handshakeTimeout: 10_000, perMessageDeflate: false, skipUTF8Validation: true});
     // Checked on a timer rather than re-armed per frame: at 200k frames/s timers per frame would cost more than parsing.
     let lastFrameAt = performance.now();
     const armWatchdog = () => void (lastFrameAt = performance.now());

@@ -35,3 +35,16 @@ function tail(bars: BarColumns, ms: number): BarColumns {
     volume: cut(bars.volume), quoteVolume: cut(bars.quoteVolume), count: cut(bars.count), vwap: cut(bars.vwap), takerBuyVolume: cut(bars.takerBuyVolume)
   };
 }
+
+/**
+ * `pairView` remembering its last result: the page's charts and its fit ask for the same view of the
+ * same bars version, and it is computed once.
+ */
+export function cachedPairView(): (version: number, legA: SymbolBars, legB: SymbolBars, options: {intervalMs: number; lookbackMs?: number}) => PairView {
+  let key = "", last: PairView | null = null;
+  return (version, legA, legB, options) => {
+    const k = `${version}|${options.intervalMs}|${options.lookbackMs ?? Infinity}`;
+    if (k !== key || !last) (last = pairView(legA, legB, options)), (key = k);
+    return last;
+  };
+}

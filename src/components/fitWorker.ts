@@ -1,0 +1,171 @@
+// The pair report's expensive statistics off the main thread: the hedge of the chosen method, the full
+// fit (five hedges, ADF, Engle-Granger, Johansen), the hedge table's rows, and per rule the report and
+// the hedges' Sharpes. At 86,400 bars the fit takes ~1.5 s; in a Web Worker the charts and sliders stay
+// responsive meanwhile. Framework 1.13 does not bundle workers, so this module is its own worker
+// script: imported by a page it exports `FitClient`, which starts `new Worker(import.meta.url)`; run
+// as a worker it answers requests. Its imports are plain modules of src/lib and ./hedges.js, which
+// resolve in a worker exactly as in the page (same URLs, built or previewed, no network).
+// Where a Worker cannot start (or fails), the same functions run on the main thread after a yield.
+import {hedgeRatio} from "../lib/hedgeRatio.js";
+import {type PairFit, pairFit, type PairReport, type PairReportOptions, pairRule, reportOf} from "../lib/pairReport.js";
+import {type HedgeRow, hedgeRows, hedgeSharpes} from "./hedges.js";
+
+export interface FitRequest {
+  log: boolean;
+  method: string;
+  /** Window of the rolling-OLS row of the hedge table. */
+  rollingWindow: number;
+}
+
+export type Hedge = ReturnType<typeof hedgeRatio>;
+/** A hedge-table row without its series (what the table shows). */
+export type HedgeRowSummary = Omit<HedgeRow, "spread" | "betaSeries">;
+/** The fit as the page needs it: every number of the report, without the long series. */
+export type FitSummary = Omit<PairFit, "a" | "b" | "spread"> & {readonly id: number; readonly rows: readonly HedgeRowSummary[]};
+
+export interface RuleResult {
+  report: PairReport;
+  sharpes: number[];
+}
+
+type Request =
+  | {type: "fit"; id: number; a: Float64Array; b: Float64Array; options: FitRequest}
+  | {type: "rule"; id: number; fitId: number; options: PairReportOptions};
+type Reply = {id: number; part: "hedge" | "fit" | "rule"; value: unknown} | {id: number; error: string};
+
+/** What the worker keeps between requests: the latest fit and its rows (the rule requests use them). */
+interface FitState {
+  id: number;
+  fit: PairFit;
+  rows: HedgeRow[];
+}
+
+/** Computes one request; the worker and the main-thread fallback share it. */
+function handle(request: Request, state: {current: FitState | null}, reply: (r: Reply) => void): void {
+  try {
+    if (request.type === "fit") {
+      const {a, b, options, id} = request;
+      state.current = null;
+      reply({id, part: "hedge", value: hedgeRatio(a, b, {method: options.method as Hedge["method"], log: options.log})});
+      const fit = pairFit(a, b, {log: options.log, method: options.method});
+      const rows = hedgeRows(fit, options.rollingWindow);
+      state.current = {id, fit, rows};
+      const {a: _a, b: _b, spread: _s, ...numbers} = fit;
+      const summary: FitSummary = {...numbers, id, rows: rows.map(({spread: _x, betaSeries: _y, ...row}) => row)};
+      reply({id, part: "fit", value: summary});
+    } else {
+      const current = state.current;
+      if (!current || current.id !== request.fitId) throw new Error(`fit ${request.fitId} is no longer current`);
+      const report = reportOf(current.fit, pairRule(current.fit, request.options));
+      reply({id: request.id, part: "rule", value: {report, sharpes: hedgeSharpes(current.rows, current.fit, request.options)} satisfies RuleResult});
+    }
+  } catch (error) {
+    reply({id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error)});
+  }
+}
+
+const inWorker = typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
+if (inWorker) {
+  const state = {current: null as FitState | null};
+  self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r) => self.postMessage(r));
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The page's handle on the worker. `fit` resolves the chosen method's hedge first (the charts need
+ * only that), then the whole fit; starting a new fit abandons one still running (the worker is
+ * restarted, as a synchronous computation cannot be interrupted). `rule` computes the report and the
+ * hedges' Sharpes of a rule on the current fit.
+ */
+export class FitClient {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readonly fallback = {current: null as FitState | null};
+  private readonly inflight = new Map<number, Request>();
+  private nextId = 1;
+  private fitRunning = false;
+
+  /** `url`: the worker module (this one); null runs everything on the main thread. */
+  constructor(private url: string | URL | null = import.meta.url) {}
+
+  fit(a: Float64Array, b: Float64Array, options: FitRequest): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
+    if (this.fitRunning) this.restart();
+    const id = this.nextId++;
+    const hedge = this.expect<Hedge>(id, "hedge"), fit = this.expect<FitSummary>(id, "fit");
+    this.fitRunning = true;
+    const done = () => void (this.fitRunning = false);
+    fit.then(done, done);
+    hedge.catch(() => {}); // reported through fit as well
+    this.send({type: "fit", id, a, b, options});
+    return {hedge, fit};
+  }
+
+  rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
+    const id = this.nextId++;
+    const result = this.expect<RuleResult>(id, "rule");
+    this.send({type: "rule", id, fitId: fit.id, options});
+    return result;
+  }
+
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error("fit worker stopped"));
+    this.pending.clear();
+  }
+
+  private expect<T>(id: number, part: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.pending.set(`${id}:${part}`, {resolve: resolve as (value: never) => void, reject}));
+  }
+
+  private receive = (r: Reply): void => {
+    if ("error" in r || r.part !== "hedge") this.inflight.delete(r.id);
+    if ("error" in r) {
+      for (const [key, p] of this.pending) if (key.startsWith(`${r.id}:`)) p.reject(new Error(r.error)), this.pending.delete(key);
+      return;
+    }
+    const key = `${r.id}:${r.part}`;
+    this.pending.get(key)?.resolve(r.value as never);
+    this.pending.delete(key);
+  };
+
+  private send(request: Request): void {
+    this.inflight.set(request.id, request);
+    const worker = this.start();
+    if (worker) worker.postMessage(request);
+    else setTimeout(() => handle(request, this.fallback, this.receive), 0);
+  }
+
+  private start(): Worker | null {
+    if (this.worker || this.url === null || typeof Worker !== "function") return this.worker;
+    try {
+      this.worker = new Worker(this.url, {type: "module"});
+    } catch {
+      return null;
+    }
+    this.worker.onmessage = (event: MessageEvent<Reply>) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      // The module could not load: run what is pending, and everything after, on the main thread.
+      event.preventDefault();
+      this.worker?.terminate();
+      this.worker = null;
+      this.url = null;
+      for (const request of [...this.inflight.values()].sort((p, q) => p.id - q.id)) setTimeout(() => handle(request, this.fallback, this.receive), 0);
+    };
+    return this.worker;
+  }
+
+  /** Drops a worker busy with an abandoned fit; its pending replies will never come. */
+  private restart(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error("superseded"));
+    this.pending.clear();
+    this.inflight.clear();
+    this.fitRunning = false;
+  }
+}

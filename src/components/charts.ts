@@ -47,8 +47,10 @@ export function spreadChart({time, spread, mean, upper, lower, gaps, label}: {ti
       ...gapMarks(gaps),
       line(time, upper, width, {stroke: "#aaa", strokeDasharray: "3,3"}),
       line(time, lower, width, {stroke: "#aaa", strokeDasharray: "3,3"}),
-      line(time, spread, width, {stroke: "#4269d0"}),
-      line(time, mean, width, {stroke: "#ff725c"})
+      // The mean under the spread, thin and translucent: at small windows it follows the spread closely
+      // and drawn on top it hid it.
+      line(time, mean, width, {stroke: "#ff725c", strokeWidth: 1, strokeOpacity: 0.8}),
+      line(time, spread, width, {stroke: "#4269d0", strokeWidth: 1.25})
     ]
   });
 }
@@ -72,9 +74,27 @@ export function zscoreChart({time, z, entry, exit, stop, trades, window}: {time:
     marks: [
       Plot.ruleY(levels, {y: "y", stroke: (d: {what: string}) => (d.what === "entry" ? "#c44" : d.what === "stop" ? "#000" : "#2a9d8f"), strokeDasharray: "4,3"}),
       line(time, z, width, {stroke: "#7b3fb8"}),
-      Plot.dot(trades.slice(-400), {x: "time", y: "z", fill: "kind", r: 3.5, symbol: (d: TradeMark) => (d.kind === "exit" ? "circle" : d.kind === "long" ? "triangle" : "diamond")})
+      Plot.dot(thinMarks(trades, plotWidth(width)), {x: "time", y: "z", fill: "kind", r: 3.5, symbol: (d: TradeMark) => (d.kind === "exit" ? "circle" : d.kind === "long" ? "triangle" : "diamond")})
     ]
   });
+}
+
+/**
+ * At most one mark of each kind per pixel column, spread over the whole time range (all trades when
+ * they fit): a day of 1-second bars can hold thousands of trades, and keeping only the latest ones
+ * bunched the marks at the right edge. O(trades).
+ */
+export function thinMarks(trades: readonly TradeMark[], pixels: number): TradeMark[] {
+  if (trades.length <= pixels) return [...trades];
+  let lo = Infinity, hi = -Infinity;
+  for (const t of trades) (lo = Math.min(lo, t.time)), (hi = Math.max(hi, t.time));
+  const span = hi - lo || 1, cols = Math.max(1, Math.floor(pixels));
+  const seen = new Set<string>(), out: TradeMark[] = [];
+  for (const t of trades) {
+    const key = `${t.kind}|${Math.min(cols - 1, Math.floor(((t.time - lo) / span) * cols))}`;
+    if (!seen.has(key)) seen.add(key), out.push(t);
+  }
+  return out;
 }
 
 /** A single series over time (rolling correlation, ingest rate, …). */

@@ -27,13 +27,17 @@ function gapMarks(gaps: readonly GapSpan[] | undefined) {
 
 /** Both legs' closes, each normalized to 100 at the first bar so they share an axis; gaps shaded. */
 export function pricesChart({time, a, b, names, gaps}: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>; names: [string, string]; gaps?: readonly GapSpan[]}, {width, height = 240}: ChartOptions): Node {
-  const na = Float64Array.from(a, (v) => (100 * v) / a[0]), nb = Float64Array.from(b, (v) => (100 * v) / b[0]);
+  // Decimate first, then normalize the few points left (the scaling keeps the min/max picks).
+  const w = plotWidth(width), da = decimate(time, a, w), db = decimate(time, b, w);
+  const a0 = a[0], b0 = b[0];
+  for (let i = 0; i < da.y.length; ++i) da.y[i] = (100 * da.y[i]) / a0;
+  for (let i = 0; i < db.y.length; ++i) db.y[i] = (100 * db.y[i]) / b0;
   return Plot.plot({
     width, height, marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label: "price (first bar = 100)", grid: true},
     color: {legend: true, domain: names, range: ["#4269d0", "#efb118"]},
-    marks: [...gapMarks(gaps), line(time, na, width, {stroke: () => names[0]} as never), line(time, nb, width, {stroke: () => names[1]} as never)]
+    marks: [...gapMarks(gaps), Plot.lineY({length: da.x.length}, {x: da.x, y: da.y, stroke: () => names[0]} as never), Plot.lineY({length: db.x.length}, {x: db.x, y: db.y, stroke: () => names[1]} as never)]
   });
 }
 

@@ -9,6 +9,7 @@ const css = `
 .pb-table tr[data-paused="true"] td { color: var(--theme-foreground-muted); }
 .pb-table tr.pb-editing td { background: var(--theme-background-alt); }
 .pb-table .pb-button { margin: 0 0.3em 0 0; padding: 0.15em 0.6em; }
+#history-filters[hidden] { display: none; }
 .pb-alert-form { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 0.2rem 1.5rem; }
 .pb-alert-form form { --label-width: 110px; width: auto; max-width: none; }
 .pb-alert-form .pb-field-error input, .pb-alert-form .pb-field-error select { outline: 2px solid #d03050; }

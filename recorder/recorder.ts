@@ -192,7 +192,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   };
 
   try {
-    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, http: alerts && ((req, res, url) => handleAlerts(alerts!, req, res, url))});
+    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, http: (req, res, url) => handleAlerts(alerts, req, res, url)});
   } catch (error) {
     await alerts?.close();
     await writer.close();

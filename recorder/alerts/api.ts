@@ -1,6 +1,7 @@
 // The recorder's local HTTP API for alert rules and history, on the live-feed port (127.0.0.1 by
 // default), used by the notebook's Alerts page:
-//   GET    /alerts/rules                     → {rules}
+//   GET    /alerts/rules                     → {rules} (each with state {armed, lastFiredAt})
+//   (503 {error} on every route when the recorder runs with --no-alerts)
 //   POST   /alerts/rules          {rule}     → 201 {rule} | 400 {error, field}
 //   PATCH  /alerts/rules/<id>     {changes}  → 200 {rule} | 400 {error, field} | 404   (e.g. {"paused": true})
 //   DELETE /alerts/rules/<id>                → 204 | 404
@@ -27,17 +28,18 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Handles /alerts/… requests; returns false for any other path. */
-export async function handleAlerts(engine: AlertEngine, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+/** Handles /alerts/… requests (503 when the recorder runs without alerts); false for any other path. */
+export async function handleAlerts(engine: AlertEngine | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const match = /^\/alerts\/(rules|events)(?:\/([A-Za-z0-9_-]+))?$/.exec(url.pathname);
   if (!match) return false;
+  if (!engine) return send(res, 503, {error: "alerts are disabled on this recorder (started with --no-alerts)"}), true;
   const [, resource, id] = match;
   try {
     if (resource === "events" && !id && req.method === "GET") {
       const q = url.searchParams;
       const since = q.get("since"), limit = q.get("limit");
       send(res, 200, {events: engine.events({rule: q.get("rule") ?? undefined, severity: q.get("severity") ?? undefined, since: since ? Number(since) : undefined, limit: limit ? Number(limit) : undefined})});
-    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list()});
+    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list().map((rule) => ({...rule, state: engine.stateOf(rule.id)}))});
     else if (resource === "rules" && !id && req.method === "POST") send(res, 201, {rule: await engine.create(await readJson(req))});
     else if (resource === "rules" && id && req.method === "PATCH") {
       const rule = await engine.update(id, await readJson(req));

@@ -90,6 +90,12 @@ export class AlertEngine {
     return this.rules;
   }
 
+  /** Whether a rule may fire (armed) or waits to re-arm, and when it last fired (market time for bar rules). */
+  stateOf(id: string): {armed: boolean; lastFiredAt: number | null} {
+    const st = this.state[id];
+    return {armed: st?.armed ?? true, lastFiredAt: st?.lastFiredAt ?? null};
+  }
+
   async create(input: unknown): Promise<AlertRule> {
     const rule = validateRule(input, this.options.symbols, this.newId());
     if (this.rules.some((r) => r.id === rule.id)) throw new RuleError("id", `a rule with id ${JSON.stringify(rule.id)} exists already`);

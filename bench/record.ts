@@ -17,7 +17,7 @@ const seconds = Number(values.seconds), rate = Number(values.rate), latencySecon
 const symbols = ["BTCUSDT", "ETHUSDT"];
 
 async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string}> {
-  const child = spawn(process.execPath, ["cli/pairbook.js", "simulate", "--fast", "--port", "0", "--symbols", symbols.join(","), "--rate", String(ratePerSymbol)], {stdio: ["pipe", "pipe", "inherit"]});
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {stdio: ["pipe", "pipe", "inherit"]});
   const lines = createInterface({input: child.stdout!});
   const [ws, rest] = await new Promise<[string, string]>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -50,7 +50,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     minRate = Math.min(minRate, perSecond);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     last = now;
-    if (s % 10 === 0 || s === seconds) console.log(`  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(process.memoryUsage().rss)}`);
+    if (s % 5 === 0 || s === seconds) console.log(`  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(process.memoryUsage().rss)} (heap ${mb(process.memoryUsage().heapUsed)}, external ${mb(process.memoryUsage().external + process.memoryUsage().arrayBuffers)})`);
   }
   const h = recorder.health();
   const total = durable(h) - start.n;

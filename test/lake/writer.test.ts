@@ -61,6 +61,17 @@ describe("LakeWriter", () => {
     expect(read.id).toEqual([2, 3, 4]);
   });
 
+  it("writes each file's rows in trade-id order (the lake contract; published without a sort)", async () => {
+    const writer = await LakeWriter.open(lake, ["BNBUSDT"]);
+    for (let id = 1; id <= 5000; ++id) writer.add("BNBUSDT", trade(id, midnight + id * 7));
+    const {files} = await writer.close();
+    for (const file of files) {
+      const ids = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($f)`, {f: file})).getRows().map((r) => r[0] as number));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
+    }
+  });
+
   it("reads nothing, without error, for a symbol that has no files", async () => {
     const read = await withDuckDB((c) => readTrades(c, lake, "NOPEUSDT"));
     expect(read.length).toBe(0);

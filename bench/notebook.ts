@@ -66,13 +66,15 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
     // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
     times.push(await page.evaluate(`(async () => {
       const ids = ["spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
-      const before = ids.map((id) => document.querySelector("#" + id + " svg"));
+      // Each chart counts its draws (data-drawn: axes and canvas redrawn, src/components/canvasChart.ts).
+      const drawn = (id) => document.querySelector("#" + id + " [data-drawn]")?.getAttribute("data-drawn");
+      const before = ids.map(drawn);
       const input = [...document.querySelectorAll("form")].find((f) => f.textContent.includes("z window")).querySelector("input[type=range]");
       const t0 = performance.now();
       input.value = "${w}";
       input.dispatchEvent(new Event("input", {bubbles: true}));
       await new Promise((resolve) => {
-        const check = () => (ids.every((id, i) => document.querySelector("#" + id + " svg") && document.querySelector("#" + id + " svg") !== before[i]) ? resolve() : requestAnimationFrame(check));
+        const check = () => (ids.every((id, i) => drawn(id) !== before[i]) ? resolve() : requestAnimationFrame(check));
         check();
       });
       return performance.now() - t0;
@@ -109,10 +111,10 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   await page.evaluate(`(() => {
     window.seen = [];
     new MutationObserver(() => {
-      // The z-score card is redrawn whole; it carries the number of live buckets it shows.
+      // The z-score card carries the number of live buckets its canvas shows (set right after drawing).
       const n = Number(document.querySelector("#zscore-chart")?.getAttribute("data-live"));
       if (n > (window.seen.at(-1)?.[1] ?? -1)) window.seen.push([Date.now(), n]);
-    }).observe(document.body, {childList: true, subtree: true});
+    }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-live"]});
   })()`);
   await page.waitForTimeout(25_000);
   clearInterval(timer);

@@ -82,14 +82,21 @@ export class PageFeed {
     return () => void this.frameListeners.delete(notify);
   };
 
-  /** For Generators.observe: the current version now, then at most one every `everyMs` while bars arrive. */
-  refits = (notify: (version: number) => void, everyMs = 30_000): (() => void) => {
+  /**
+   * For Generators.observe: the current version now, then at most one every `everyMs` while bars
+   * arrive; and one with every frame of news while `eager()` (too few bars fitted for a report yet).
+   */
+  refits = (notify: (version: number) => void, everyMs = 30_000, eager: () => boolean = () => false): (() => void) => {
     let sent = this.bars.version;
     notify(sent);
     const timer = setInterval(() => {
       if (this.bars.version !== sent) notify((sent = this.bars.version));
     }, everyMs);
-    return () => clearInterval(timer);
+    const onFrame = (f: FeedFrame) => {
+      if (f.version !== sent && eager()) notify((sent = f.version));
+    };
+    this.frameListeners.add(onFrame);
+    return () => (clearInterval(timer), void this.frameListeners.delete(onFrame));
   };
 
   stop(): void {

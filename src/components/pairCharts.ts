@@ -1,0 +1,125 @@
+// The pair report's five charts as persistent canvas charts (./canvasChart.ts): created once per page,
+// updated in place. A live frame (same sliders, more bars) redraws only the canvases; a slider change
+// refits the axes' domains.
+import type {GapSpan, TradeMark} from "./charts.js";
+import {thinMarks} from "./charts.js";
+import {CanvasChart, type Layer} from "./canvasChart.js";
+
+export interface PairChartsData {
+  time: ArrayLike<number>;
+  a: ArrayLike<number>;
+  b: ArrayLike<number>;
+  gaps: readonly GapSpan[];
+  /** null until a hedge is fitted. */
+  spread: {spread: ArrayLike<number>; mean: ArrayLike<number>; upper: ArrayLike<number>; lower: ArrayLike<number>; title: string} | null;
+  z: {z: ArrayLike<number>; entry: number; exit: number; stop: number | undefined; trades: readonly TradeMark[]; window: number} | null;
+  correlation: {y: ArrayLike<number>; window: number} | null;
+  equity: {equity: ArrayLike<number>; drawdown: ArrayLike<number>} | null;
+  liveBuckets: number;
+}
+
+type CardName = "spread" | "zscore" | "correlation" | "equity";
+const kindColor = {long: "#22a06b", short: "#d03050", exit: "#555"} as const;
+const kindSymbol = {long: "triangle", short: "diamond", exit: "circle"} as const;
+
+function card(id: string, chart: CanvasChart): {card: HTMLDivElement; title: HTMLHeadingElement; note: HTMLParagraphElement} {
+  const el = document.createElement("div"), title = document.createElement("h2"), note = document.createElement("p");
+  el.className = "card";
+  el.id = id;
+  note.className = "pb-notice";
+  note.hidden = true;
+  el.append(title, chart.element, note);
+  return {card: el, title, note};
+}
+
+export class PairCharts {
+  readonly prices: CanvasChart;
+  readonly spread = new CanvasChart({height: 200, marginLeft: 60});
+  readonly zscore: CanvasChart;
+  readonly correlation = new CanvasChart({height: 160});
+  readonly equity = new CanvasChart({height: 220, marginLeft: 60});
+  /** The prices card. */
+  readonly top: HTMLDivElement;
+  /** The four derived charts, two by two. */
+  readonly grid: HTMLDivElement;
+  private readonly cards: Record<CardName, ReturnType<typeof card>>;
+  private key = "";
+  private pricesOf: ArrayLike<number> | null = null;
+
+  constructor(readonly names: [string, string]) {
+    this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
+    this.zscore = new CanvasChart({height: 220, legend: {domain: ["long", "short", "exit"], range: [kindColor.long, kindColor.short, kindColor.exit]}});
+    const prices = card("prices-chart", this.prices);
+    prices.title.textContent = "Prices";
+    this.top = prices.card;
+    this.cards = {spread: card("spread-chart", this.spread), zscore: card("zscore-chart", this.zscore), correlation: card("correlation-chart", this.correlation), equity: card("equity-chart", this.equity)};
+    this.cards.zscore.title.textContent = "z-score, rule lines and trades";
+    this.cards.equity.title.textContent = "Backtest equity and drawdown";
+    this.grid = document.createElement("div");
+    this.grid.className = "grid grid-cols-2";
+    this.grid.append(...Object.values(this.cards).map((c) => c.card));
+  }
+
+  /**
+   * Draws `d`. `key` names everything but the bars (sliders, hedge): when it is unchanged the update
+   * is a live frame and the axes are kept while the data fit them.
+   */
+  update(d: PairChartsData, key: string): void {
+    const live = key === this.key;
+    this.key = key;
+    const {time} = d, gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
+    // The prices depend on the bars only: a slider leaves the same view (same arrays), nothing to redraw.
+    if (time !== this.pricesOf) this.prices.update({
+      yLabel: "price (first bar = 100)",
+      layers: [...gaps, {type: "line", x: time, y: d.a, stroke: "#4269d0", scale: 100 / d.a[0]}, {type: "line", x: time, y: d.b, stroke: "#efb118", scale: 100 / d.b[0]}]
+    }, {live});
+    this.pricesOf = time;
+    const c = this.cards;
+    c.spread.title.textContent = d.spread ? d.spread.title : "Spread";
+    this.note("spread", d.spread ? null : "needs a fitted hedge");
+    this.spread.update({
+      yLabel: "spread",
+      layers: d.spread ? [
+        ...gaps,
+        {type: "line", x: time, y: d.spread.upper, stroke: "#aaa", dash: [3, 3]},
+        {type: "line", x: time, y: d.spread.lower, stroke: "#aaa", dash: [3, 3]},
+        // The mean under the spread, thin and translucent: at small windows it follows the spread closely.
+        {type: "line", x: time, y: d.spread.mean, stroke: "#ff725c", width: 1, opacity: 0.8},
+        {type: "line", x: time, y: d.spread.spread, stroke: "#4269d0", width: 1.25}
+      ] : []
+    }, {live});
+    const z = d.z;
+    this.note("zscore", z ? null : "needs a fitted hedge");
+    const lim = z ? Math.max(4, (z.stop ?? 0) + 0.5) : 4;
+    const rules: Layer[] = z ? [
+      ...[z.exit, -z.exit].map((y): Layer => ({type: "rule", y, stroke: "#2a9d8f", dash: [4, 3]})),
+      ...[z.entry, -z.entry].map((y): Layer => ({type: "rule", y, stroke: "#c44", dash: [4, 3]})),
+      ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : [])
+    ] : [];
+    const pixels = Math.max(50, (this.zscore.element.clientWidth || 600) - 70);
+    this.zscore.update({
+      yLabel: `z-score (${z?.window ?? "—"}-bar window)`,
+      yDomain: [-lim, lim],
+      layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: thinMarks(z.trades, pixels).map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
+    }, {live});
+    c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
+    c.correlation.title.textContent = `Rolling correlation of returns (${d.correlation?.window ?? "—"} bars)`;
+    this.note("correlation", d.correlation ? null : "needs more bars");
+    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], layers: d.correlation ? [{type: "line", x: time, y: d.correlation.y, stroke: "#4269d0"}] : []}, {live});
+    this.note("equity", d.equity ? null : "needs a fitted hedge");
+    this.equity.update({
+      yLabel: "PnL (equity, drawdown shaded)",
+      layers: d.equity ? [{type: "area", x: time, y: d.equity.drawdown, fill: "#d03050"}, {type: "rule", y: 0, stroke: "#ccc"}, {type: "line", x: time, y: d.equity.equity, stroke: "#22a06b"}] : []
+    }, {live});
+  }
+
+  private note(which: CardName, text: string | null): void {
+    const n = this.cards[which].note;
+    n.hidden = text === null;
+    n.textContent = text ?? "";
+  }
+
+  dispose(): void {
+    for (const c of [this.prices, this.spread, this.zscore, this.correlation, this.equity]) c.dispose();
+  }
+}

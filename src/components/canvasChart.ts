@@ -4,7 +4,7 @@
 // it. A live frame costs one canvas redraw (a few ms at 86,400 points); the axes are redrawn when data
 // leave their domains, which keep some headroom while live.
 import * as Plot from "@observablehq/plot";
-import {decimate} from "./decimate.js";
+import {decimateColumns, pixelColumns} from "./decimate.js";
 
 export interface LineLayer {
   type: "line";
@@ -95,7 +95,10 @@ export class CanvasChart {
     this.holder = document.createElement("div");
     this.canvas = document.createElement("canvas");
     this.canvas.style.cssText = "position:absolute;pointer-events:none;";
-    this.element.append(this.holder, this.canvas);
+    // The canvas sits at the SVG's origin inside the holder: no layout read (offsetTop) per redraw.
+    this.holder.style.position = "relative";
+    this.canvas.style.left = this.canvas.style.top = "0";
+    this.element.append(this.holder);
     this.observer = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0].contentRect.width);
       if (w > 0 && w !== this.width) (this.width = w), (this.axes = null), this.render(false);
@@ -122,7 +125,13 @@ export class CanvasChart {
     if (!data) return;
     const pixels = Math.max(50, this.width - this.marginLeft - marginRight);
     // Decimate once; the y extent is taken from the decimated points (min/max picks keep it exact).
-    const series = data.layers.map((l) => (l.type === "line" || l.type === "area" ? decimate(l.x, l.y, pixels) : null));
+    // Pixel columns once per time axis (the layers usually share one), then one pass per series.
+    const columns = new Map<ArrayLike<number>, Int32Array | null>();
+    const series = data.layers.map((l) => {
+      if (l.type !== "line" && l.type !== "area") return null;
+      if (!columns.has(l.x)) columns.set(l.x, pixelColumns(l.x, pixels));
+      return decimateColumns(l.x, l.y, columns.get(l.x)!);
+    });
     let [x0, x1] = xExtent(data.layers);
     if (!(x1 >= x0)) (x0 = Date.now() - 3600e3), (x1 = Date.now());
     if (x1 === x0) x1 = x0 + 1000;
@@ -166,14 +175,12 @@ export class CanvasChart {
       y: {domain: y, label, grid: true},
       marks: [Plot.frame({strokeOpacity: 0})]
     });
-    this.holder.replaceChildren(svg);
+    this.holder.replaceChildren(svg, this.canvas);
     const dpr = globalThis.devicePixelRatio || 1;
     this.canvas.width = Math.round(this.width * dpr);
     this.canvas.height = Math.round(this.height * dpr);
     this.canvas.style.width = `${this.width}px`;
     this.canvas.style.height = `${this.height}px`;
-    this.canvas.style.left = `${this.holder.offsetLeft}px`;
-    this.canvas.style.top = `${this.holder.offsetTop}px`;
   }
 
   private drawCanvas(data: ChartData, series: readonly ({x: Float64Array; y: Float64Array} | null)[]): void {

@@ -49,3 +49,54 @@ export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: num
   flush();
   return {x: Float64Array.from(ox), y: Float64Array.from(oy)};
 }
+
+/**
+ * The pixel columns of `decimate(x, …, pixels)` as index boundaries: column c holds x[starts[c]] …
+ * x[starts[c + 1] − 1] (empty columns are skipped). Computed once per x, shared by every series over it.
+ * null when x is short enough to draw whole. O(n).
+ */
+export function pixelColumns(x: ArrayLike<number>, pixels: number): Int32Array | null {
+  const n = x.length, cols = Math.max(1, Math.floor(pixels));
+  if (n <= 4 * cols) return null;
+  const x0 = x[0], span = x[n - 1] - x0 || 1, starts: number[] = [];
+  let col = -1;
+  for (let i = 0; i < n; ++i) {
+    const c = Math.min(cols - 1, Math.floor(((x[i] - x0) / span) * cols));
+    if (c !== col) starts.push(i), (col = c);
+  }
+  starts.push(n);
+  return Int32Array.from(starts);
+}
+
+/** `decimate(x, y, pixels)` over precomputed `pixelColumns(x, pixels)`: the same points. O(n). */
+export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, starts: Int32Array | null): Decimated {
+  if (starts === null) return decimate(x, y, Infinity);
+  const cap = 5 * (starts.length - 1), ox = new Float64Array(cap), oy = new Float64Array(cap);
+  let m = 0;
+  for (let c = 0; c + 1 < starts.length; ++c) {
+    let iFirst = -1, iMin = -1, iMax = -1, iLast = -1, sawNaN = false;
+    for (let i = starts[c], end = starts[c + 1]; i < end; ++i) {
+      const v = y[i];
+      if (v !== v) {
+        sawNaN = true;
+        continue;
+      }
+      if (iFirst < 0) iFirst = iMin = iMax = i;
+      else {
+        if (v < y[iMin]) iMin = i;
+        if (v > y[iMax]) iMax = i;
+      }
+      iLast = i;
+    }
+    if (iFirst < 0) {
+      if (sawNaN) (ox[m] = m ? ox[m - 1] : x[0]), (oy[m++] = NaN);
+      continue;
+    }
+    // The picks in time order, each once (iFirst ≤ iMin, iMax ≤ iLast).
+    const lo = Math.min(iMin, iMax), hi = Math.max(iMin, iMax);
+    let prev = -1;
+    for (const i of [iFirst, lo, hi, iLast]) if (i !== prev) (ox[m] = x[i]), (oy[m++] = y[i]), (prev = i);
+    if (sawNaN) (ox[m] = x[iLast]), (oy[m++] = NaN);
+  }
+  return {x: ox.subarray(0, m), y: oy.subarray(0, m)};
+}

@@ -115,6 +115,11 @@ export class CanvasChart {
     if (this.width > 0) this.render(live);
   }
 
+  /** The width drawn at (0 before the element is laid out). */
+  get plotWidth(): number {
+    return this.width;
+  }
+
   /** Stops observing the element's size. */
   dispose(): void {
     this.observer.disconnect();

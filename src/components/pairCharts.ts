@@ -96,7 +96,7 @@ export class PairCharts {
       ...[z.entry, -z.entry].map((y): Layer => ({type: "rule", y, stroke: "#c44", dash: [4, 3]})),
       ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : [])
     ] : [];
-    const pixels = Math.max(50, (this.zscore.element.clientWidth || 600) - 70);
+    const pixels = Math.max(50, (this.zscore.plotWidth || 600) - 70); // no layout read (clientWidth) per frame
     this.zscore.update({
       yLabel: `z-score (${z?.window ?? "—"}-bar window)`,
       yDomain: [-lim, lim],

@@ -2,22 +2,12 @@
 // symbol `SYM.open`, `.high`, `.low`, `.close`, `.volume`, `.quoteVolume`, `.takerBuyVolume`
 // (Float64), `.count` (Int32) and `.gap` (Uint8, 1 = overlaps a recorded gap); the context goes in the
 // schema metadata under "pairbook" (decoded by src/components/barsFile.ts).
+import type {BarsMeta} from "../src/components/barsFile.js";
 import {Schema, Table, tableFromArrays, tableToIPC} from "apache-arrow";
-import type {GapRecord} from "../lake/gaps.js";
 import type {LakeBars} from "./lakeBars.js";
 
-/** The metadata of a bars file (mirrored by src/components/barsFile.ts). */
-export interface BarsFileMeta {
-  symbols: string[];
-  interval: string;
-  intervalMs: number;
-  from: number | null;
-  to: number | null;
-  builtAt: number;
-  trades: Record<string, number>;
-  gaps: GapRecord[];
-  liveUrl: string;
-}
+/** The metadata of a bars file: one definition, shared with the page that decodes it. */
+export type BarsFileMeta = BarsMeta;
 
 export const barFields = ["open", "high", "low", "close", "volume", "quoteVolume", "takerBuyVolume"] as const;
 

@@ -1,31 +1,15 @@
 // The Overview and System pages' data: what the lake holds per symbol and date, ingest per minute over
 // the lookback, gap records, latest prices, and the list of pair reports.
+import type {OverviewData} from "../src/components/overview.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
-import type {GapRecord} from "../lake/gaps.js";
 import {tickFiles} from "../lake/files.js";
 import {bucketStart, intervalMs} from "../src/lib/bars.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
 import {readGaps} from "./gapRecords.js";
 
-export interface Overview {
-  builtAt: number;
-  lake: string;
-  interval: string;
-  lookbackMs: number;
-  /** The lookback window [from, to) every page covers; null with an empty lake. */
-  from: number | null;
-  to: number | null;
-  liveUrl: string;
-  /** The recorder's /health, derived from the live feed's URL. */
-  healthUrl: string;
-  symbols: {symbol: string; trades: number; firstTime: number | null; lastTime: number | null; lastPrice: number | null; windowOpen: number | null}[];
-  pairs: {a: string; b: string; slug: string}[];
-  coverage: {symbol: string; date: string; trades: number; files: number; firstTime: number; lastTime: number; gaps: number; unfilledGaps: number}[];
-  gaps: GapRecord[];
-  /** Trades per minute and symbol over the window: counts[symbol][k] for the minute starting at from + k·60 s. */
-  ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
-}
+/** What src/data/overview.json.ts writes: one definition, shared with the pages that read it. */
+export type Overview = OverviewData;
 
 export function healthUrlOf(liveUrl: string): string {
   try {

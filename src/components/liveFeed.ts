@@ -13,33 +13,44 @@ export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "v
 
 export interface LiveFeedOptions {
   url: string;
+  /** Symbols to subscribe bars for; none: listen only (alert events reach every client). */
   symbols: readonly string[];
   interval: string;
-  onBars: (symbol: string, bars: readonly LiveBar[]) => void;
+  onBars?: (symbol: string, bars: readonly LiveBar[]) => void;
+  /** Alert events the recorder pushes to every client ({"type":"alert","event":…}). */
+  onAlert?: (event: unknown) => void;
   onStatus: (status: LiveStatus) => void;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Socket factory, for tests. */
+  socket?: (url: string) => WebSocket;
 }
 
 /** Connects to the live feed until the returned function is called. */
 export function connectLiveFeed(options: LiveFeedOptions): () => void {
-  const {url, symbols, interval, onBars, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000} = options;
+  const {url, symbols, interval, onBars = () => {}, onAlert = () => {}, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000, socket: open = (u) => new WebSocket(u)} = options;
   let socket: WebSocket | undefined, timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0, stopped = false;
 
   const connect = () => {
     onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `Connecting to ${url}…`});
     let opened = false;
-    socket = new WebSocket(url);
+    socket = open(url);
     socket.onopen = () => {
       opened = true;
       failures = 0;
-      socket!.send(JSON.stringify({type: "subscribe", symbols, interval}));
+      if (symbols.length > 0) socket!.send(JSON.stringify({type: "subscribe", symbols, interval}));
       onStatus({state: "live", detail: `Live from the recorder at ${url}`});
     };
     socket.onmessage = (event) => {
-      const message = JSON.parse(String(event.data));
-      if (message.type === "snapshot") onBars(message.symbol, message.bars);
+      let message;
+      try {
+        message = JSON.parse(String(event.data));
+      } catch {
+        return; // not from a recorder we know: ignore rather than break the page
+      }
+      if (message.type === "alert" && message.event) onAlert(message.event);
+      else if (message.type === "snapshot") onBars(message.symbol, message.bars);
       else if (message.type === "bar") onBars(message.symbol, [message.bar]);
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };

@@ -13,7 +13,7 @@ import {scanTickFiles, tickFiles} from "./files.js";
 import {type GapRecord, writeGap} from "./gaps.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {publishFile} from "./publish.js";
-import {leftoverSegments, nextSeq, walColumns, walDir, walLine, WalSegment} from "./wal.js";
+import {leftoverSegments, nextSeq, walDir, walLine, WalSegment, walSource} from "./wal.js";
 
 /** What the writer did with a trade handed to `add`. */
 export type AddResult = "accepted" | "duplicate";
@@ -68,7 +68,13 @@ export class LakeWriter {
     // One thread: publishing competes with the stream for this machine's cores, and it has 10 s per segment.
     // The log is in id order (add() refuses anything else) and DuckDB keeps insertion order, so a
     // publish streams the segment into Parquet without sorting it: memory stays flat at any rate.
-    const instance = await DuckDBInstance.create(":memory:", {threads: "1", memory_limit: "128MB", preserve_insertion_order: "true"});
+    // Memory: the allocator hands memory back after every statement above 8 MB (the default keeps up to
+    // 128 MB), and a sort that must spill (a compaction over overlapping files) spills inside the lake,
+    // not into a `.tmp` folder in whatever directory the recorder was started from.
+    const instance = await DuckDBInstance.create(":memory:", {
+      threads: "1", memory_limit: "128MB", preserve_insertion_order: "true",
+      allocator_flush_threshold: "8MB", temp_directory: join(lake, "wal", ".duckdb-spill")
+    });
     const connection = await instance.connect();
     const writer = new LakeWriter(lake, instance, connection, {syncMs: 200, publishMs: 10_000, compact: true, log: () => {}, ...options});
     try {
@@ -236,7 +242,7 @@ export class LakeWriter {
   private async publishSegment(symbol: string, segment: string): Promise<FlushResult> {
     const state = this.symbols.get(symbol)!;
     const after = state.storedLast ?? -1;
-    const source = `read_csv(${quotedString(segment)}, header = false, auto_detect = false, columns = ${walColumns})`;
+    const source = walSource(quotedString(segment));
     const days = (await (await this.connection.runAndReadAll(
       `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
        FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`

@@ -1,3 +1,5 @@
+import {IncrementalBacktest} from "./incrementalBacktest.js";
+
 export interface BacktestOptions {
   /** Enter short spread when z > entry, long when z < −entry (default 2). */
   readonly entry?: number;
@@ -103,80 +105,16 @@ export function backtestOptions(options: BacktestOptions): NormalizedBacktestOpt
 }
 
 /**
- * The rule and the accounting, shared by `backtest` and `sweep`; `position`, `pnl` and `trades` are
- * filled when given (sweeps pass null and stay allocation-free).
+ * The rule and the accounting, shared by `backtest` and `sweep` (one IncrementalBacktest over all
+ * bars); `position`, `pnl` and `trades` are filled when given (sweeps pass null and keep no trades).
  */
 export function simulate(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, o: NormalizedBacktestOptions, position: Int8Array | null, pnlOut: Float64Array | null, trades: Trade[] | null): BacktestMetrics {
-  const n = a.length, {entry, exit, stop, lag, cost} = o;
-  const betaSeries = typeof o.beta === "number" ? null : o.beta, betaConst = typeof o.beta === "number" ? o.beta : 0;
-  // Orders decided but not yet filled, by fill bar modulo lag + 1.
-  const pending = new Int8Array(lag + 1), pendingBeta = new Float64Array(lag + 1);
-  let target = 0, targetBeta = 0, blockLong = false, blockShort = false;
-  let held = 0, heldBeta = 0, cum = 0, peak = 0, maxDrawdown = 0, fees = 0, gross = 0;
-  let sum = 0, sumSq = 0, downSq = 0, exposed = 0;
-  let count = 0, wins = 0, winSum = 0, lossSum = 0, holding = 0, tradePnl = 0, tradeStart = 0;
-  const book = (exitBar: number | null, end: number) => {
-    if (tradePnl > 0) ++wins, (winSum += tradePnl);
-    else lossSum += tradePnl;
-    holding += end - tradeStart;
-    trades?.push({side: held as 1 | -1, entryBar: tradeStart, exitBar, beta: heldBeta, pnl: tradePnl, bars: end - tradeStart});
-  };
-  for (let t = 0; t < n; ++t) {
-    // Mark to market what was held since the previous close.
-    let p = t > 0 && held !== 0 ? held * (a[t] - a[t - 1] - heldBeta * (b[t] - b[t - 1])) : 0;
-    if (held !== 0) tradePnl += p;
-    // Decide from z_t alone: one change of the target position at most.
-    const zt = z[t];
-    if (zt === zt) {
-      const az = Math.abs(zt);
-      if (az < entry) blockLong = blockShort = false;
-      if (target === 0) {
-        if (az < stop) {
-          if (zt > entry && !blockShort) (target = -1), (targetBeta = betaSeries ? betaSeries[t] : betaConst);
-          else if (zt < -entry && !blockLong) (target = 1), (targetBeta = betaSeries ? betaSeries[t] : betaConst);
-        }
-      } else if (az >= stop) {
-        if (target === 1) blockLong = true;
-        else blockShort = true;
-        target = 0;
-      } else if (target === 1 ? zt >= -exit : zt <= exit) target = 0;
-    }
-    const slot = t % (lag + 1);
-    pending[(t + lag) % (lag + 1)] = target, pendingBeta[(t + lag) % (lag + 1)] = targetBeta;
-    // Fill the order decided at t − lag at this close.
-    if (t >= lag && pending[slot] !== held) {
-      const want = pending[slot], fillBeta = want !== 0 ? pendingBeta[slot] : heldBeta;
-      const notional = Math.abs(a[t]) + Math.abs(fillBeta * b[t]);
-      const fee = cost * notional;
-      p -= fee, fees += fee;
-      if (held !== 0) (tradePnl -= fee), book(t, t);
-      else (tradePnl = -fee), (tradeStart = t), ++count, (gross = Math.max(gross, notional));
-      held = want, heldBeta = fillBeta;
-    }
-    if (position) position[t] = held;
-    if (pnlOut) pnlOut[t] = p;
-    if (held !== 0) ++exposed;
-    cum += p;
-    if (cum > peak) peak = cum;
-    else if (peak - cum > maxDrawdown) maxDrawdown = peak - cum;
-    sum += p, sumSq += p * p;
-    if (p < 0) downSq += p * p;
+  const run = new IncrementalBacktest(o, {keepTrades: trades !== null});
+  for (let t = 0, n = a.length; t < n; ++t) {
+    run.push(a, b, z);
+    if (position) position[t] = run.position;
+    if (pnlOut) pnlOut[t] = run.pnl;
   }
-  if (held !== 0) book(null, n - 1);
-  const mean = sum / n, sd = Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))), down = Math.sqrt(downSq / n);
-  const annual = Math.sqrt(o.barsPerYear);
-  return {
-    totalPnl: cum,
-    returnOnGross: count > 0 ? cum / gross : NaN,
-    maxDrawdown,
-    sharpe: sd > 0 ? (mean / sd) * annual : NaN,
-    sortino: down > 0 ? (mean / down) * annual : NaN,
-    calmar: maxDrawdown > 0 ? (mean * o.barsPerYear) / maxDrawdown : NaN,
-    trades: count,
-    winRate: count > 0 ? wins / count : NaN,
-    profitFactor: lossSum < 0 ? winSum / -lossSum : winSum > 0 ? Infinity : NaN,
-    avgHoldingBars: count > 0 ? holding / count : NaN,
-    exposure: n > 0 ? exposed / n : NaN,
-    feesPaid: fees
-  };
+  if (trades) for (const trade of run.tradeList()) trades.push(trade);
+  return run.metrics();
 }

@@ -1,20 +1,45 @@
 // npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20]
-// Measures, against a local fast simulator in a child process:
+// Measures `pairbook record` as users run it (its own process, started through cli/pairbook.js)
+// against a local fast simulator in another process:
 //  1. sustained durable ingest: trades/s accepted and fsynced to the write-ahead log (and published
-//     to Parquet), with peak RSS of the recorder sampled every second;
+//     to Parquet), read from the recorder's /health every second; memory from /proc/<pid>/status:
+//     RSS every second and the kernel's high-water mark (VmHWM), the true peak;
 //  2. receive → live-hub send latency (p50/p99/max) at 5,000 trades/s with a subscribed client.
 import {type ChildProcess, spawn} from "node:child_process";
+import {readFileSync} from "node:fs";
 import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {parseArgs} from "node:util";
 import WebSocket from "ws";
-import {startRecorder} from "../recorder/recorder.js";
+import type {RecorderHealth} from "../recorder/recorder.js";
 
 const {values} = parseArgs({options: {seconds: {type: "string", default: "60"}, rate: {type: "string", default: "100000"}, "latency-seconds": {type: "string", default: "20"}}});
 const seconds = Number(values.seconds), rate = Number(values.rate), latencySeconds = Number(values["latency-seconds"]);
 const symbols = ["BTCUSDT", "ETHUSDT"];
+
+/** Starts `pairbook record` and resolves once it prints its live feed's port. */
+async function recorder(sim: {ws: string; rest: string}, lake: string): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
+  const child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", sim.ws, "--rest-url", sim.rest, "--live-port", "0", "--no-alerts"], {stdio: ["ignore", "pipe", "inherit"]});
+  const lines = createInterface({input: child.stdout!});
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on("line", (line) => {
+      const m = /live feed ws:\/\/[^:]+:(\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+      else if (/missing|stream (reconnecting|rotating)|lake:/.test(line)) console.log(`  recorder: ${line.slice(25, 185)}`);
+    });
+    child.on("exit", (code) => reject(new Error(`pairbook record exited with ${code}`)));
+  });
+  return {child, port, health: async () => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as RecorderHealth};
+}
+
+/** VmRSS and VmHWM (peak) of a process, in bytes. */
+function memory(pid: number): {rss: number; peak: number} {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
+  return {rss: kb("VmRSS"), peak: kb("VmHWM")};
+}
 
 async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string}> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {stdio: ["pipe", "pipe", "inherit"]});
@@ -37,29 +62,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 {
   const lake = await mkdtemp(join(tmpdir(), "pairbook-bench-"));
   const sim = await simulator(rate / symbols.length);
-  const recorder = await startRecorder({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, liveHost: "127.0.0.1", livePort: 0, publishMs: 10_000, log: (line) => /missing|stream (reconnecting|rotating)|lake:/.test(line) && console.log(`  recorder: ${line.slice(0, 160)}`)});
-  console.log(`ingest: simulator offering ${rate.toLocaleString("en-US")} trades/s (${symbols.join(", ")}) for ${seconds} s …`);
-  const durable = (h = recorder.health()) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0) - h.unsyncedTrades;
+  const rec = await recorder(sim, lake);
+  console.log(`ingest: simulator offering ${rate.toLocaleString("en-US")} trades/s (${symbols.join(", ")}) for ${seconds} s to pairbook record (pid ${rec.child.pid}) …`);
+  const durable = (h: RecorderHealth) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0) - h.unsyncedTrades;
   await sleep(3000); // warm-up: JIT, first connections
-  const start = {t: performance.now(), n: durable()};
-  let peakRss = 0, minRate = Infinity, last = start;
+  const start = {t: performance.now(), n: durable(await rec.health())};
+  let minRate = Infinity, last = start;
   for (let s = 1; s <= seconds; ++s) {
-    await sleep(1000);
-    const now = {t: performance.now(), n: durable()};
+    await sleep(1000 - ((performance.now() - start.t) % 1000));
+    const h = await rec.health(), now = {t: performance.now(), n: durable(h)};
     const perSecond = ((now.n - last.n) * 1000) / (now.t - last.t);
     minRate = Math.min(minRate, perSecond);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
     last = now;
-    if (s % 5 === 0 || s === seconds) console.log(`  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(process.memoryUsage().rss)} (heap ${mb(process.memoryUsage().heapUsed)}, external ${mb(process.memoryUsage().external + process.memoryUsage().arrayBuffers)})`);
+    if (s % 5 === 0 || s === seconds) console.log(`  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(memory(rec.child.pid!).rss)} (V8 heap ${mb(h.memory.heapUsed)}, buffers ${mb(h.memory.external)})`);
   }
-  const h = recorder.health();
+  const h = await rec.health();
   const total = durable(h) - start.n;
+  const peak = memory(rec.child.pid!).peak;
   await stop(sim.child);
   const t0 = performance.now();
-  await recorder.stop();
+  await stop(rec.child);
   const closeMs = performance.now() - t0;
   console.log(`ingest: ${Math.round((total * 1000) / (last.t - start.t)).toLocaleString("en-US")} trades/s sustained durable (worst second ${Math.round(minRate).toLocaleString("en-US")}), ` +
-    `peak RSS ${mb(peakRss)}, ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, final publish ${Math.round(closeMs)} ms`);
+    `peak RSS ${mb(peak)} (VmHWM), ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, SIGTERM → exit ${Math.round(closeMs)} ms`);
   await rm(lake, {recursive: true, force: true});
 }
 
@@ -67,23 +92,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 {
   const lake = await mkdtemp(join(tmpdir(), "pairbook-bench-"));
   const sim = await simulator(2500);
-  const recorder = await startRecorder({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, liveHost: "127.0.0.1", livePort: 0, publishMs: 10_000, log: () => {}});
-  const client = new WebSocket(`ws://127.0.0.1:${recorder.livePort}`);
+  const rec = await recorder(sim, lake);
+  const client = new WebSocket(`ws://127.0.0.1:${rec.port}`);
   await new Promise((resolve) => client.once("open", resolve));
   client.send(JSON.stringify({type: "subscribe", symbols, interval: "1s"}));
   client.on("message", () => {});
   await sleep(3000);
-  recorder.health(); // warm-up done: reset the histogram
-  const hub = (recorder as unknown as {health(): {liveLatencyMs: {count: number}}}).health().liveLatencyMs;
-  void hub;
-  const before = recorder.health();
+  const before = await rec.health(); // the latency histogram counts from the recorder's start, warm-up included
   await sleep(latencySeconds * 1000);
-  const after = recorder.health();
+  const after = await rec.health();
   const received = Object.values(after.symbols).reduce((n, s) => n + s.trades, 0) - Object.values(before.symbols).reduce((n, s) => n + s.trades, 0);
   const l = after.liveLatencyMs!;
   console.log(`live feed: ${Math.round(received / latencySeconds).toLocaleString("en-US")} trades/s, ${l.count.toLocaleString("en-US")} sends; receive → send p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms`);
   client.close();
   await stop(sim.child);
-  await recorder.stop();
+  await stop(rec.child);
   await rm(lake, {recursive: true, force: true});
 }

@@ -82,6 +82,8 @@ export interface RecorderHealth {
   /** Frame arrival → live-feed send, ms. */
   liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
   alerts: ReturnType<AlertEngine["health"]> | null;
+  /** The recorder process's memory, bytes: resident set, V8 heap in use, and memory outside it (buffers). */
+  memory: {rss: number; heapUsed: number; external: number};
 }
 
 /** Counts events per second over the last 10 s without storing each event. */
@@ -187,7 +189,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       lakeError: writer.lastError?.message ?? null,
       rest: {requests: rest.requests, rateLimited: rest.rateLimited},
       liveLatencyMs: hub?.latency() ?? null,
-      alerts: alerts?.health() ?? null
+      alerts: alerts?.health() ?? null,
+      memory: (({rss, heapUsed, external, arrayBuffers}) => ({rss, heapUsed, external: external + arrayBuffers}))(process.memoryUsage())
     };
   };
 

@@ -20,6 +20,7 @@ export const status: Command = {
     }
     const lines = [
       `recorder up ${formatDuration(health.uptimeSeconds)}, lake ${health.lake}${health.lakeError ? `  LAKE ERROR: ${health.lakeError}` : ""}`,
+      ...(health.memory ? [`memory: RSS ${mib(health.memory.rss)}, V8 heap ${mib(health.memory.heapUsed)}, buffers ${mib(health.memory.external)}`] : []),
       ...health.connections.map((c) => `connection ${c.state}${c.detail ? ` (${c.detail})` : ""}: ${c.symbols.length} symbol(s)`),
       `published ${health.tradesPublished} trades in ${health.filesPublished} files (${health.compactions} compactions), ${health.pendingTrades} waiting in the log, ${health.unsyncedTrades} not yet fsynced`,
       `${health.rejectedFrames} rejected frames${health.lastRejected ? ` (last: ${health.lastRejected.slice(0, 80)})` : ""}, ${health.gapsRecorded} gap records, REST ${health.rest.requests} requests (${health.rest.rateLimited} rate-limited), ${health.liveClients} live clients`,
@@ -35,6 +36,8 @@ export const status: Command = {
 };
 
 type Health = RecorderHealth & {liveClients: number};
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function formatDuration(seconds: number): string {
   if (seconds < 120) return `${seconds.toFixed(0)} s`;

@@ -4,13 +4,13 @@
 import type {DuckDBConnection, DuckDBInstance as Instance} from "@duckdb/node-api";
 import {DuckDBInstance} from "@duckdb/node-api";
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from "node:fs";
-import {readdir, rm, stat} from "node:fs/promises";
+import {readdir, rm, stat, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
 import {compactPartition} from "./compact.js";
 import {quotedString} from "./duckdb.js";
 import {scanTickFiles, tickFiles} from "./files.js";
-import {type GapRecord, writeGap} from "./gaps.js";
+import {type GapRecord, gapsGlob, writeGap} from "./gaps.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {publishFile} from "./publish.js";
 import {leftoverSegments, nextSeq, walDir, walLine, WalSegment, walSource} from "./wal.js";
@@ -164,6 +164,41 @@ export class LakeWriter {
     });
   }
 
+  /**
+   * Publishes `trades` (sorted by id, all at or below the symbol's stored ids: a hole being filled) as
+   * their own files, one per UTC day, then compacts. Goes through a hidden file in the log folder,
+   * which a crash leaves behind harmlessly (recovery deletes it; the hole is found again).
+   */
+  publishFill(symbol: string, trades: readonly Trade[]): Promise<readonly string[]> {
+    if (!this.symbols.has(symbol)) throw new RangeError(`LakeWriter: symbol ${symbol} was not opened`);
+    return this.publishQueue(async () => {
+      if (trades.length === 0) return [];
+      const temp = join(walDir(this.lake, symbol), `.fill-${trades[0].id}.csv`);
+      await writeFile(temp, trades.map(walLine).join(""));
+      try {
+        const files = await this.publishCsv(symbol, temp, -1);
+        this.filesPublished += files.files.length;
+        return files.files;
+      } finally {
+        await rm(temp, {force: true});
+      }
+    });
+  }
+
+  /** Unfilled gap records of `symbol` (exchange-side holes and backfills that failed). */
+  unfilledGaps(symbol: string): Promise<{fromId: number; toId: number; cause: string}[]> {
+    return this.publishQueue(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT from_id::DOUBLE, to_id::DOUBLE, cause FROM read_parquet(${quotedString(gapsGlob(this.lake))}, union_by_name = true)
+         WHERE symbol = ${quotedString(symbol)} AND NOT filled ORDER BY from_id`
+      ).catch((error: Error) => {
+        if (/No files found/i.test(error.message)) return null; // no gap recorded yet
+        throw error;
+      });
+      return (reader?.getRows() ?? []).map(([fromId, toId, cause]) => ({fromId: fromId as number, toId: toId as number, cause: cause as string}));
+    });
+  }
+
   /** Stores a gap record in the lake. */
   recordGap(gap: GapRecord): Promise<string> {
     this.gapsRecorded++;
@@ -219,6 +254,7 @@ export class LakeWriter {
     for (const path of leftovers) await rm(path, {force: true});
     for (const path of intents) await rm(path, {force: true});
     await removeTempFiles(join(this.lake, "ticks", `symbol=${symbol}`));
+    await removeFillFiles(walDir(this.lake, symbol));
     const skip = new Set(leftovers);
     let lastId: number | undefined;
     for (const f of files) if (!skip.has(f.path) && (lastId === undefined || f.last > lastId)) lastId = f.last;
@@ -241,14 +277,25 @@ export class LakeWriter {
   /** Publishes the rows of a closed segment with ids above what the lake holds, one file per UTC day. */
   private async publishSegment(symbol: string, segment: string): Promise<FlushResult> {
     const state = this.symbols.get(symbol)!;
-    const after = state.storedLast ?? -1;
-    const source = walSource(quotedString(segment));
+    const result = await this.publishCsv(symbol, segment, state.storedLast ?? -1);
+    if (result.last !== undefined) {
+      state.storedLast = result.last;
+      if (state.lastId === undefined || result.last > state.lastId) state.lastId = result.last;
+    }
+    await rm(segment, {force: true});
+    if (result.files.length > 0) await rm(anchorPath(this.lake, symbol), {force: true}); // file names carry the ids now
+    return result;
+  }
+
+  /** Publishes the rows of a log-format CSV with ids above `after`, one file per UTC day, and compacts. */
+  private async publishCsv(symbol: string, csv: string, after: number): Promise<FlushResult & {last?: number}> {
+    const source = walSource(quotedString(csv));
     const days = (await (await this.connection.runAndReadAll(
       `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
        FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`
     )).getRows()) as [string, number, number, number][];
     const files: string[] = [];
-    let trades = 0;
+    let trades = 0, lastId: number | undefined;
     for (const [day, first, last, count] of days) {
       const path = await publishFile(partitionDir(this.lake, symbol, day), batchFileName(first, last), (temp) =>
         this.connection.run(
@@ -259,13 +306,10 @@ export class LakeWriter {
       );
       files.push(path);
       trades += count;
-      state.storedLast = last;
-      if (state.lastId === undefined || last > state.lastId) state.lastId = last;
+      lastId = last;
       if (this.options.compact) this.compactions += await compactPartition(this.connection, await tickFiles(this.lake, symbol, {date: day}));
     }
-    await rm(segment, {force: true});
-    if (files.length > 0) await rm(anchorPath(this.lake, symbol), {force: true}); // file names carry the ids now
-    return {files, trades};
+    return {files, trades, last: lastId};
   }
 }
 
@@ -293,6 +337,17 @@ async function removeTempFiles(root: string): Promise<void> {
       if (Date.now() - (await stat(path)).mtimeMs > 60_000) await rm(path, {force: true});
     }
   }
+}
+
+/** Removes the hidden `.fill-….csv` files of an interrupted `publishFill` (the hole is simply found again). */
+async function removeFillFiles(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (/^\.fill-\d+\.csv$/.test(name)) await rm(join(dir, name), {force: true});
 }
 
 /** The last trade id stored for a symbol, read from published file names. */

@@ -7,6 +7,7 @@ import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
 import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
 import {handleAlerts} from "./alerts/api.js";
 import {AlertEngine} from "./alerts/engine.js";
+import {repairHoles} from "./lakeHoles.js";
 import {LiveHub} from "./liveHub.js";
 import {Sequencer} from "./sequencer.js";
 
@@ -135,6 +136,13 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       throw error;
     }
   }
+  const onGap = (gap: GapRecord, what: string) => {
+    const s = stats.get(gap.symbol)!;
+    if (gap.filled) s.gapsFilled++;
+    else s.gapsUnfilled++;
+    log(`${gap.symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) ${what} (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
+    writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
+  };
   for (const symbol of symbols) {
     const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, receivedAt: null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
     stats.set(symbol, s);
@@ -153,12 +161,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         hub?.onTrade(symbol, trade, receivedAt ?? performance.now());
         alerts?.onTrade(symbol, trade);
       },
-      onGap: (gap: GapRecord) => {
-        if (gap.filled) s.gapsFilled++;
-        else s.gapsUnfilled++;
-        log(`${symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) missing from the stream (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
-        writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
-      },
+      onGap: (gap) => onGap(gap, "missing from the stream"),
       log
     }));
   }
@@ -235,6 +238,14 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     })
   ));
 
+  // Holes inside the stored ids that no gap record explains (an import past where recording stopped,
+  // a backfill cut short) are backfilled in the background, sharing the REST weight budget.
+  const repairing = Promise.all(symbols.map((symbol) =>
+    repairHoles({lake: config.lake, symbol, writer, log, signal: controller.signal, onGap: (gap) => onGap(gap, "missing inside the lake"),
+      fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal})})
+      .catch((error: Error) => log(`${symbol}: looking for holes in the lake failed: ${error.message}`))
+  ));
+
   return {
     livePort: hub.port,
     alerts,
@@ -242,6 +253,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     async stop({publishWithinMs = Infinity}: {publishWithinMs?: number} = {}) {
       controller.abort();
       await streaming;
+      await repairing;
       for (const sequencer of sequencers.values()) sequencer.stop();
       await hub!.close();
       await alerts?.close();

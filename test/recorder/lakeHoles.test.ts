@@ -87,7 +87,7 @@ describe("holes inside the lake, found at start", () => {
     // exchange hole recorded once (when it happened), not asked for again.
     const btc = gaps.filter((g) => g.symbol === "BTCUSDT");
     expect(btc[0]).toEqual({symbol: "BTCUSDT", from_id: stop + 1, to_id: stop + 149, cause: "lake hole found at start", filled: true});
-    expect(btc.slice(1).every((g) => g.from_id > stop + 250 && g.filled === true && g.cause === "restart")).toBe(true);
+    expect(btc.slice(1).every((g) => (g.from_id as number) > stop + 250 && g.filled === true && g.cause === "restart")).toBe(true);
     expect(gaps.filter((g) => g.symbol === "ETHUSDT" && g.filled === false)).toEqual([
       {symbol: "ETHUSDT", from_id: exchangeHole.ids[0], to_id: exchangeHole.ids[2], cause: "stream", filled: false}
     ]);

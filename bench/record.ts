@@ -21,7 +21,8 @@ const symbols = ["BTCUSDT", "ETHUSDT"];
 
 /** Starts `pairbook record` and resolves once it prints its live feed's port. */
 async function recorder(sim: {ws: string; rest: string}, lake: string): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
-  const child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", sim.ws, "--rest-url", sim.rest, "--live-port", "0", "--no-alerts"], {stdio: ["ignore", "pipe", "inherit"]});
+  // Started as `npx pairbook record` starts it: the executable itself, with its shebang's V8 flags.
+  const child = spawn("cli/pairbook.js", ["record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", sim.ws, "--rest-url", sim.rest, "--live-port", "0", "--no-alerts"], {stdio: ["ignore", "pipe", "inherit"]});
   const lines = createInterface({input: child.stdout!});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {

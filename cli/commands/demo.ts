@@ -81,7 +81,8 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
       const [, ws, rest] = await simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000);
       (wsUrl = ws), (restUrl = rest);
     }
-    const recorder = new Child("record", process.execPath, [cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)]);
+    // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
+    const recorder = new Child("record", process.execPath, ["--max-semi-space-size=4", cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)]);
     children.push(recorder);
     await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
     const pair = `${symbols[0]}/${symbols[1]}`;

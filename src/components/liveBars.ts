@@ -33,6 +33,8 @@ export class LiveBars {
   /** Buckets after the file's end received from the feed (both legs counted once). */
   liveBuckets = 0;
   private readonly liveStarts = new Set<number>();
+  /** Per version, the first bucket start it wrote (a bounded log, for `changedSince`). */
+  private readonly changes: {version: number; start: number}[] = [];
   private last = -Infinity;
   private firstLive = Infinity;
 
@@ -49,7 +51,7 @@ export class LiveBars {
   add(symbol: string, bars: readonly LiveBar[]): void {
     let map = this.live.get(symbol);
     if (!map) this.live.set(symbol, (map = new Map()));
-    let changed = false;
+    let changed = false, first = Infinity;
     for (const bar of bars) {
       if (!(bar.start > this.end) || bar.start % this.interval !== 0) continue;
       map.set(bar.start, bar);
@@ -58,8 +60,24 @@ export class LiveBars {
       if (bar.start < this.firstLive) this.firstLive = bar.start;
       this.legs.get(symbol)?.dirty.add(bar.start);
       changed = true;
+      if (bar.start < first) first = bar.start;
     }
-    if (changed) ++this.version;
+    if (!changed) return;
+    this.changes.push({version: ++this.version, start: first});
+    if (this.changes.length > 4096) this.changes.splice(0, 2048);
+  }
+
+  /**
+   * The first bucket start written by the versions after `version`: Infinity when none, -Infinity
+   * when that is too long ago to tell. Lets a consumer redo only the buckets from there on.
+   */
+  changedSince(version: number): number {
+    if (version >= this.version) return Infinity;
+    const log = this.changes;
+    if (log.length === 0 || log[0].version > version + 1) return -Infinity;
+    let first = Infinity;
+    for (let k = log.length - 1; k >= 0 && log[k].version > version; --k) if (log[k].start < first) first = log[k].start;
+    return first;
   }
 
   /** The symbol's bars: the file's followed by live buckets up to the latest live bar of any symbol. */

@@ -1,17 +1,21 @@
 // A persistent time-series chart for long, often-updated series: Plot draws only the axes, grid and
 // label (an SVG, redrawn only when the domains change), and the series — lines decimated min/max per
-// pixel (./decimate.ts), areas, horizontal rules, trade marks, gap spans — go on a <canvas> laid over
-// it. A live frame costs one canvas redraw (a few ms at 86,400 points); the axes are redrawn when data
-// leave their domains, which keep some headroom while live.
+// pixel column of the axis (./decimate.ts), areas, horizontal rules, trade marks, gap spans — go on a
+// <canvas> laid over it. A live frame that changes only the last rows redraws only the pixel columns
+// from the first changed row on, decimating only their rows: a few hundred points instead of every
+// series over 86,400 bars. The axes are redrawn when data leave their domains, which keep some
+// headroom while live.
 import * as Plot from "@observablehq/plot";
-import {decimateColumns, pixelColumns} from "./decimate.js";
+import {axisColumns, decimateColumns} from "./decimate.js";
 
 export interface LineLayer {
   type: "line";
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   stroke: string;
+  /** Stroke width, at most (and by default) 1 px. */
   width?: number;
+  /** Dashes: a dashed series is always redrawn whole (the dash phase runs along the whole line). */
   dash?: number[];
   opacity?: number;
   /** Drawn as y·scale (e.g. 100 / first price); the decimation picks are unchanged by scaling. */
@@ -34,6 +38,7 @@ export interface RuleLayer {
   dash?: number[];
 }
 
+/** Marks in x order; of each fill and symbol, the first in a pixel column is drawn. */
 export interface DotLayer {
   type: "dots";
   dots: readonly {x: number; y: number; fill: string; symbol: "circle" | "triangle" | "diamond"}[];
@@ -51,6 +56,13 @@ export type Layer = LineLayer | AreaLayer | RuleLayer | DotLayer | SpanLayer;
 export interface ChartData {
   layers: readonly Layer[];
   yLabel: string;
+  /**
+   * The time range to show (default: the series' extent; with no series, the last hour): charts of the
+   * same bars pass it so that one still waiting for data (no layers) shares the others' axis.
+   */
+  xDomain?: [number, number];
+  /** The least time span drawn (a single bar spans one bar of time; default 1 s). */
+  minSpan?: number;
   /** A fixed y domain (values outside are clamped); default: the data's extent. */
   yDomain?: [number, number];
 }
@@ -73,6 +85,59 @@ function xExtent(layers: readonly Layer[]): [number, number] {
   return [lo, hi];
 }
 
+/** Extent of the decimated series (min/max picks keep it exact), with 0 for areas and the rules. */
+function yExtent(layers: readonly Layer[], series: Series): [number, number] {
+  let y0 = Infinity, y1 = -Infinity;
+  layers.forEach((l, i) => {
+    const d = series[i];
+    if (!d) return;
+    const k = l.type === "line" ? (l.scale ?? 1) : 1;
+    for (let j = 0; j < d.y.length; ++j) {
+      const v = d.y[j] * k;
+      if (v < y0) y0 = v;
+      if (v > y1) y1 = v;
+    }
+    if (l.type === "area") (y0 = Math.min(y0, 0)), (y1 = Math.max(y1, 0));
+  });
+  for (const l of layers) if (l.type === "rule") (y0 = Math.min(y0, l.y)), (y1 = Math.max(y1, l.y));
+  if (!(y1 >= y0)) (y0 = 0), (y1 = 1);
+  if (y1 === y0) (y0 -= 0.5), (y1 += 0.5);
+  return [y0, y1];
+}
+
+/** The x of the series layers (they share one in a chart of the same bars), or null. */
+function seriesX(layers: readonly Layer[]): ArrayLike<number> | null {
+  for (const l of layers) if (l.type === "line" || l.type === "area") return l.x;
+  return null;
+}
+
+/** What must be equal between two updates for a partial redraw (layer kinds and styles); "" if none may be partial. */
+function shapeOf(layers: readonly Layer[]): string {
+  const x = seriesX(layers);
+  if (!x || layers.some((l) => l.type === "line" && (l.dash?.length || l.x !== x))) return "";
+  return layers.map((l) => (l.type === "line" ? `l${l.stroke}${l.width}${l.opacity}${l.scale}` : l.type === "area" ? `a${l.fill}` : l.type === "rule" ? `r${l.y}${l.stroke}` : l.type[0])).join("|");
+}
+
+/** First index of sorted x at or after v. */
+function lowerBound(x: ArrayLike<number>, v: number): number {
+  let lo = 0, hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Axes {
+  key: string;
+  x: [number, number];
+  y: [number, number];
+}
+
+/** Decimated points of the line and area layers (null for the others). */
+type Series = ({x: Float64Array; y: Float64Array} | null)[];
+
 export class CanvasChart {
   readonly element: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
@@ -81,8 +146,11 @@ export class CanvasChart {
   private readonly marginLeft: number;
   private width = 0;
   private data: ChartData | null = null;
-  private axes: {key: string; x: [number, number]; y: [number, number]} | null = null;
+  private axes: Axes | null = null;
+  /** What the canvas shows (layers' shape, rows), for a partial redraw; null when unknown. */
+  private shown: {shape: string; rows: number} | null = null;
   private drawn = 0;
+  private partial = 0;
   private readonly observer: ResizeObserver;
 
   constructor({height = 200, marginLeft = 50, legend}: CanvasChartOptions = {}) {
@@ -108,11 +176,14 @@ export class CanvasChart {
 
   /**
    * Shows `data`. `live`: the same view grown by live bars, so the axes stay unless the data leave them
-   * (with headroom); otherwise the domains are fitted afresh.
+   * (with headroom); otherwise the domains are fitted afresh. `from`, with `live`: the first row of
+   * the series that differs from the previous update (earlier rows are as drawn), so only the pixel
+   * columns from that row on are redrawn.
    */
-  update(data: ChartData, {live = false}: {live?: boolean} = {}): void {
+  update(data: ChartData, {live = false, from}: {live?: boolean; from?: number} = {}): void {
     this.data = data;
-    if (this.width > 0) this.render(live);
+    if (this.width > 0) this.render(live, from);
+    else this.shown = null;
   }
 
   /** The width drawn at (0 before the element is laid out). */
@@ -125,52 +196,59 @@ export class CanvasChart {
     this.observer.disconnect();
   }
 
-  private render(live: boolean): void {
+  private render(live: boolean, from?: number): void {
     const data = this.data;
     if (!data) return;
     const pixels = Math.max(50, this.width - this.marginLeft - marginRight);
-    // Decimate once; the y extent is taken from the decimated points (min/max picks keep it exact).
-    // Pixel columns once per time axis (the layers usually share one), then one pass per series.
-    const columns = new Map<ArrayLike<number>, Int32Array | null>();
-    const series = data.layers.map((l) => {
-      if (l.type !== "line" && l.type !== "area") return null;
-      if (!columns.has(l.x)) columns.set(l.x, pixelColumns(l.x, pixels));
-      return decimateColumns(l.x, l.y, columns.get(l.x)!);
-    });
-    let [x0, x1] = xExtent(data.layers);
+    let [x0, x1] = data.xDomain ?? xExtent(data.layers);
     if (!(x1 >= x0)) (x0 = Date.now() - 3600e3), (x1 = Date.now());
-    if (x1 === x0) x1 = x0 + 1000;
-    let y0 = Infinity, y1 = -Infinity;
-    if (data.yDomain) [y0, y1] = data.yDomain;
-    else {
-      data.layers.forEach((l, i) => {
-        const d = series[i];
-        if (!d) return;
-        const k = l.type === "line" ? (l.scale ?? 1) : 1;
-        for (let j = 0; j < d.y.length; ++j) {
-          const v = d.y[j] * k;
-          if (v < y0) y0 = v;
-          if (v > y1) y1 = v;
-        }
-        if (l.type === "area") (y0 = Math.min(y0, 0)), (y1 = Math.max(y1, 0));
-      });
-      for (const l of data.layers) if (l.type === "rule") (y0 = Math.min(y0, l.y)), (y1 = Math.max(y1, l.y));
-      if (!(y1 >= y0)) (y0 = 0), (y1 = 1);
-      if (y1 === y0) (y0 -= 0.5), (y1 += 0.5);
-    }
+    if (x1 - x0 < (data.minSpan ?? 1000)) x1 = x0 + (data.minSpan ?? 1000);
     const key = `${this.width}|${data.yLabel}|${data.yDomain ?? ""}`;
-    const a = this.axes;
-    const fits = a && a.key === key && x0 >= a.x[0] && x1 <= a.x[1] && y0 >= a.y[0] && y1 <= a.y[1];
-    if (!live || !fits) {
-      // Live: headroom of 5% of the span to the right and 10% of the range above and below.
-      const span = x1 - x0, range = y1 - y0;
-      const xd: [number, number] = [x0, live ? x1 + 0.05 * span : x1];
+    const prev = live && this.axes?.key === key ? this.axes : null;
+    const keepX = prev !== null && x0 >= prev.x[0] && x1 <= prev.x[1];
+    // Live: headroom of 5% of the span to the right and 10% of the range above and below.
+    const xd: [number, number] = keepX ? prev.x : [x0, live ? x1 + 0.05 * (x1 - x0) : x1];
+    const k = pixels / (xd[1] - xd[0]);
+    // Partial: clear and redraw from 5 pixel columns before that of row `from` (a new trade mark's
+    // left edge reaches 4 px back), decimating from the rows of two columns before that, so that every
+    // stroke reaching into the cleared columns is redrawn.
+    const shape = shapeOf(data.layers), x = seriesX(data.layers), rows = x?.length ?? 0, shown = this.shown;
+    let clip = -1, start = 0;
+    if (keepX && x && from !== undefined && shape !== "" && shown?.shape === shape && rows >= shown.rows) {
+      if (from >= rows && rows === shown.rows) return; // nothing new
+      clip = Math.max(0, Math.floor((x[Math.min(from, rows - 1)] - xd[0]) * k) - 5);
+      start = lowerBound(x, xd[0] + (clip - 2) / k);
+    }
+    let series = this.decimate(data.layers, xd[0], k, start);
+    let [y0, y1] = data.yDomain ?? yExtent(data.layers, series);
+    const keepY = keepX && (data.yDomain !== undefined || (y0 >= prev.y[0] && y1 <= prev.y[1]));
+    if (clip >= 0 && !keepY) {
+      // The new rows leave the y axis: new axes, everything redrawn.
+      (clip = -1), (series = this.decimate(data.layers, xd[0], k, 0));
+      [y0, y1] = yExtent(data.layers, series);
+    }
+    if (!keepX || !keepY) {
+      const range = y1 - y0;
       const yd: [number, number] = data.yDomain ?? (live ? [y0 - 0.1 * range, y1 + 0.1 * range] : [y0 - 0.03 * range, y1 + 0.03 * range]);
       this.drawAxes(xd, yd, data.yLabel);
       this.axes = {key, x: xd, y: yd};
     }
-    this.drawCanvas(data, series);
+    this.drawCanvas(data, series, clip, k);
+    this.shown = {shape, rows};
+    // data-drawn counts redraws, data-partial those of the last columns only (for tests).
     this.element.setAttribute("data-drawn", String(++this.drawn));
+    if (clip >= 0) this.element.setAttribute("data-partial", String(++this.partial));
+  }
+
+  /** Min/max per pixel column of the axis, of the series' rows from `start` on. */
+  private decimate(layers: readonly Layer[], x0: number, perMs: number, start: number): Series {
+    const columns = new Map<ArrayLike<number>, Int32Array>();
+    return layers.map((l) => {
+      if (l.type !== "line" && l.type !== "area") return null;
+      let c = columns.get(l.x);
+      if (!c) columns.set(l.x, (c = axisColumns(l.x, x0, perMs, start)));
+      return decimateColumns(l.x, l.y, c);
+    });
   }
 
   private drawAxes(x: [number, number], y: [number, number], label: string): void {
@@ -188,19 +266,22 @@ export class CanvasChart {
     this.canvas.style.height = `${this.height}px`;
   }
 
-  private drawCanvas(data: ChartData, series: readonly ({x: Float64Array; y: Float64Array} | null)[]): void {
+  /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */
+  private drawCanvas(data: ChartData, series: Series, clip: number, perMs: number): void {
     const a = this.axes!, ctx = this.canvas.getContext("2d");
     if (!ctx) return;
     const dpr = globalThis.devicePixelRatio || 1;
     const left = this.marginLeft, right = this.width - marginRight, top = marginTop, bottom = this.height - marginBottom;
-    const sx = (right - left) / (a.x[1] - a.x[0]), sy = (bottom - top) / (a.y[1] - a.y[0]);
-    const px = (v: number) => left + (v - a.x[0]) * sx;
+    const sy = (bottom - top) / (a.y[1] - a.y[0]);
+    const px = (v: number) => left + (v - a.x[0]) * perMs;
     const py = (v: number) => bottom - (Math.min(a.y[1], Math.max(a.y[0], v)) - a.y[0]) * sy;
+    const from = clip < 0 ? left : left + clip;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.height);
+    if (clip < 0) ctx.clearRect(0, 0, this.width, this.height);
+    else ctx.clearRect(from, top - 4, right - from, bottom - top + 8);
     ctx.save();
     ctx.beginPath();
-    ctx.rect(left, top - 4, right - left, bottom - top + 8);
+    ctx.rect(from, top - 4, right - from, bottom - top + 8);
     ctx.clip();
     data.layers.forEach((l, i) => {
       ctx.globalAlpha = 1;
@@ -208,7 +289,7 @@ export class CanvasChart {
       if (l.type === "spans") {
         ctx.fillStyle = l.fill;
         ctx.globalAlpha = l.opacity ?? 0.18;
-        for (const s of l.spans) ctx.fillRect(px(s.from), top, Math.max(1, px(s.to) - px(s.from)), bottom - top);
+        for (const s of l.spans) if (px(s.to) >= from) ctx.fillRect(px(s.from), top, Math.max(1, px(s.to) - px(s.from)), bottom - top);
       } else if (l.type === "rule") {
         ctx.strokeStyle = l.stroke;
         ctx.lineWidth = 1;
@@ -220,7 +301,9 @@ export class CanvasChart {
       } else if (l.type === "line") {
         const d = series[i]!, k = l.scale ?? 1;
         ctx.strokeStyle = l.stroke;
-        ctx.lineWidth = l.width ?? 1.5;
+        // At most 1 px: Skia draws such strokes as hairlines. A wider stroke of a min/max zigzag
+        // (thousands of vertical segments) took ~7 ms per chart to rasterize in software, 1 px < 1 ms.
+        ctx.lineWidth = Math.min(1, l.width ?? 1);
         ctx.globalAlpha = l.opacity ?? 1;
         ctx.setLineDash(l.dash ?? []);
         ctx.beginPath();
@@ -257,7 +340,16 @@ export class CanvasChart {
         close(d.x.length - 1);
         ctx.fill();
       } else {
+        // The first mark of each style per pixel column: marks of earlier columns than a partial redraw
+        // reaches are skipped whole, so the choice is the same as in a full redraw.
+        const last: {fill: string; symbol: string; column: number}[] = [], first = clip < 0 ? -Infinity : clip - 6;
         for (const dot of l.dots) {
+          const column = Math.floor((dot.x - a.x[0]) * perMs);
+          if (column < first) continue;
+          let style = last.find((s) => s.fill === dot.fill && s.symbol === dot.symbol);
+          if (!style) last.push((style = {fill: dot.fill, symbol: dot.symbol, column: NaN}));
+          if (style.column === column) continue;
+          style.column = column;
           const x = px(dot.x), y = py(dot.y), r = 3.5;
           ctx.fillStyle = dot.fill;
           ctx.beginPath();

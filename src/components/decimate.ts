@@ -68,6 +68,23 @@ export function pixelColumns(x: ArrayLike<number>, pixels: number): Int32Array |
   return Int32Array.from(starts);
 }
 
+/**
+ * Pixel columns of an axis, as index boundaries like `pixelColumns`: row i is in column
+ * floor((x[i] − x0)·perUnit), for the rows from `from` on. Unlike `pixelColumns` (the data's extent
+ * split evenly) the columns stay put while rows are appended, so a chart can redraw only its last
+ * columns. O(n − from).
+ */
+export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, from = 0): Int32Array {
+  const n = x.length, starts: number[] = [];
+  let col = NaN;
+  for (let i = from; i < n; ++i) {
+    const c = Math.floor((x[i] - x0) * perUnit);
+    if (c !== col) starts.push(i), (col = c);
+  }
+  starts.push(n);
+  return Int32Array.from(starts);
+}
+
 /** `decimate(x, y, pixels)` over precomputed `pixelColumns(x, pixels)`: the same points. O(n). */
 export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, starts: Int32Array | null): Decimated {
   if (starts === null) return decimate(x, y, Infinity);

@@ -1,6 +1,7 @@
 // The live side of a page: the build-time bars plus the recorder's feed, with a status line. Pages
-// observe two streams: `frames` (at most one per animation frame, for charts) and `refits` (throttled,
-// for the expensive statistics), so a live bar redraws charts without redoing every test.
+// observe three streams: `frames` (at most one per animation frame, for charts), `refits` (throttled,
+// for the expensive statistics) and `statuses` (the status line, on change only), so a live bar
+// redraws charts without redoing every test.
 import type {BarsFile} from "./barsFile.js";
 import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
 import {LiveBars} from "./liveBars.js";
@@ -45,6 +46,7 @@ export class PageFeed {
   readonly bars: LiveBars;
   status: LiveStatus;
   private readonly frameListeners = new Set<(f: FeedFrame) => void>();
+  private readonly statusListeners = new Set<(s: LiveStatus) => void>();
   private frame = 0;
   private readonly stopFeed: () => void;
 
@@ -56,7 +58,11 @@ export class PageFeed {
       ? connect({
           url, symbols, interval: file.meta.interval,
           onBars: (symbol, bars) => (this.bars.add(symbol, bars), this.schedule()),
-          onStatus: (s) => ((this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`}), this.schedule())
+          onStatus: (s) => {
+            this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`};
+            for (const listener of this.statusListeners) listener(this.status);
+            this.schedule();
+          }
         })
       : () => {};
   }
@@ -82,6 +88,13 @@ export class PageFeed {
     return () => void this.frameListeners.delete(notify);
   };
 
+  /** For Generators.observe: the current status now, then each new one. */
+  statuses = (notify: (s: LiveStatus) => void): (() => void) => {
+    this.statusListeners.add(notify);
+    notify(this.status);
+    return () => void this.statusListeners.delete(notify);
+  };
+
   /**
    * For Generators.observe: the current version now, then at most one every `everyMs` while bars
    * arrive; and one with every frame of news while `eager()` (too few bars fitted for a report yet).
@@ -103,5 +116,6 @@ export class PageFeed {
     this.stopFeed();
     if (this.frame && typeof cancelAnimationFrame === "function") cancelAnimationFrame(this.frame);
     this.frameListeners.clear();
+    this.statusListeners.clear();
   }
 }

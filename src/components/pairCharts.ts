@@ -2,7 +2,6 @@
 // updated in place. A live frame (same sliders, more bars) redraws only the canvases; a slider change
 // refits the axes' domains.
 import type {GapSpan, TradeMark} from "./charts.js";
-import {thinMarks} from "./charts.js";
 import {CanvasChart, type Layer} from "./canvasChart.js";
 
 export interface PairChartsData {
@@ -16,11 +15,20 @@ export interface PairChartsData {
   correlation: {y: ArrayLike<number>; window: number} | null;
   equity: {equity: ArrayLike<number>; drawdown: ArrayLike<number>} | null;
   liveBuckets: number;
+  /** The first rows that changed since the previous update: of the bars, and of the derived series. */
+  changed: {bars: number; series: number};
+  /** Bar length: the least time span a chart shows. */
+  intervalMs: number;
 }
 
 type CardName = "spread" | "zscore" | "correlation" | "equity";
 const kindColor = {long: "#22a06b", short: "#d03050", exit: "#555"} as const;
 const kindSymbol = {long: "triangle", short: "diamond", exit: "circle"} as const;
+
+/** Sets an element's text only when it differs: a live frame then leaves unchanged titles alone. */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
 
 function card(id: string, chart: CanvasChart): {card: HTMLDivElement; title: HTMLHeadingElement; note: HTMLParagraphElement} {
   const el = document.createElement("div"), title = document.createElement("h2"), note = document.createElement("p");
@@ -44,7 +52,7 @@ export class PairCharts {
   readonly grid: HTMLDivElement;
   private readonly cards: Record<CardName, ReturnType<typeof card>>;
   private key = "";
-  private pricesOf: ArrayLike<number> | null = null;
+  private rows = -1;
 
   constructor(readonly names: [string, string]) {
     this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
@@ -68,26 +76,31 @@ export class PairCharts {
     const live = key === this.key;
     this.key = key;
     const {time} = d, gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
-    // The prices depend on the bars only: a slider leaves the same view (same arrays), nothing to redraw.
-    if (time !== this.pricesOf) this.prices.update({
-      yLabel: "price (first bar = 100)",
+    // Every chart spans the bars' time, also one with nothing to draw yet (a window not yet filled).
+    const n = time.length, x = {xDomain: n ? ([time[0], time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
+    // The prices depend on the bars only: a slider that leaves the view leaves them as they are.
+    if (d.changed.bars < n || n !== this.rows) this.prices.update({
+      yLabel: "price (first bar = 100)", ...x,
       layers: [...gaps, {type: "line", x: time, y: d.a, stroke: "#4269d0", scale: 100 / d.a[0]}, {type: "line", x: time, y: d.b, stroke: "#efb118", scale: 100 / d.b[0]}]
-    }, {live});
-    this.pricesOf = time;
+    }, {live: d.changed.bars > 0, from: d.changed.bars});
+    this.rows = n;
+    // The derived series: redrawn from their first changed row while live.
+    const opts = {live, from: d.changed.series};
     const c = this.cards;
-    c.spread.title.textContent = d.spread ? d.spread.title : "Spread";
+    setText(c.spread.title, d.spread ? d.spread.title : "Spread");
     this.note("spread", d.spread ? null : "needs a fitted hedge");
     this.spread.update({
-      yLabel: "spread",
+      yLabel: "spread", ...x,
       layers: d.spread ? [
         ...gaps,
-        {type: "line", x: time, y: d.spread.upper, stroke: "#aaa", dash: [3, 3]},
-        {type: "line", x: time, y: d.spread.lower, stroke: "#aaa", dash: [3, 3]},
+        // Bands solid and light (a dashed series is redrawn whole on every live frame, see canvasChart.ts).
+        {type: "line", x: time, y: d.spread.upper, stroke: "#bbb"},
+        {type: "line", x: time, y: d.spread.lower, stroke: "#bbb"},
         // The mean under the spread, thin and translucent: at small windows it follows the spread closely.
         {type: "line", x: time, y: d.spread.mean, stroke: "#ff725c", width: 1, opacity: 0.8},
-        {type: "line", x: time, y: d.spread.spread, stroke: "#4269d0", width: 1.25}
+        {type: "line", x: time, y: d.spread.spread, stroke: "#4269d0"}
       ] : []
-    }, {live});
+    }, opts);
     const z = d.z;
     this.note("zscore", z ? null : "needs a fitted hedge");
     const lim = z ? Math.max(4, (z.stop ?? 0) + 0.5) : 4;
@@ -96,27 +109,26 @@ export class PairCharts {
       ...[z.entry, -z.entry].map((y): Layer => ({type: "rule", y, stroke: "#c44", dash: [4, 3]})),
       ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : [])
     ] : [];
-    const pixels = Math.max(50, (this.zscore.plotWidth || 600) - 70); // no layout read (clientWidth) per frame
     this.zscore.update({
-      yLabel: `z-score (${z?.window ?? "—"}-bar window)`,
+      yLabel: `z-score (${z?.window ?? "—"}-bar window)`, ...x,
       yDomain: [-lim, lim],
-      layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: thinMarks(z.trades, pixels).map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
-    }, {live});
+      layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: z.trades.map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
+    }, opts);
     c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
-    c.correlation.title.textContent = `Rolling correlation of returns (${d.correlation?.window ?? "—"} bars)`;
+    setText(c.correlation.title, `Rolling correlation of returns (${d.correlation?.window ?? "—"} bars)`);
     this.note("correlation", d.correlation ? null : "needs more bars");
-    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], layers: d.correlation ? [{type: "line", x: time, y: d.correlation.y, stroke: "#4269d0"}] : []}, {live});
+    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], ...x, layers: d.correlation ? [{type: "line", x: time, y: d.correlation.y, stroke: "#4269d0"}] : []}, opts);
     this.note("equity", d.equity ? null : "needs a fitted hedge");
     this.equity.update({
-      yLabel: "PnL (equity, drawdown shaded)",
+      yLabel: "PnL (equity, drawdown shaded)", ...x,
       layers: d.equity ? [{type: "area", x: time, y: d.equity.drawdown, fill: "#d03050"}, {type: "rule", y: 0, stroke: "#ccc"}, {type: "line", x: time, y: d.equity.equity, stroke: "#22a06b"}] : []
-    }, {live});
+    }, opts);
   }
 
   private note(which: CardName, text: string | null): void {
     const n = this.cards[which].note;
-    n.hidden = text === null;
-    n.textContent = text ?? "";
+    if (n.hidden !== (text === null)) n.hidden = text === null;
+    setText(n, text ?? "");
   }
 
   dispose(): void {

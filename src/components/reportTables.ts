@@ -80,14 +80,55 @@ export function metricsTable(b: PairReport["backtest"]): HTMLElement {
  * escape): 200 rows of htl templates cost ~20 ms, which a live page paid on every bar.
  */
 export function tradesTable(trades: readonly Trade[], time: ArrayLike<number>, {max = 200}: {max?: number} = {}): HTMLElement {
+  const table = new TradesTable(max);
+  table.update(trades, time);
+  return table.element;
+}
+
+/**
+ * The trades table of a live page, updated in place: the closed trades' rows are rebuilt only when a
+ * trade closed (or a replaced bar undid one), the open trade's row on its own. The columns have fixed
+ * widths, so a new PnL in the open row does not lay out 200 rows again (~25 ms a second while live).
+ */
+export class TradesTable {
+  readonly element: HTMLDivElement;
+  private readonly open: HTMLTableSectionElement;
+  private readonly closed: HTMLTableSectionElement;
+  private readonly note: HTMLParagraphElement;
+  private shown = {closed: "", open: ""};
+
+  constructor(private readonly max = 200) {
+    this.element = document.createElement("div");
+    this.element.className = "pb-scroll";
+    this.element.innerHTML = `<table class="pb-table" id="trades-table" style="table-layout: fixed">
+    <colgroup><col style="width: 17%"><col style="width: 22%"><col style="width: 22%"><col style="width: 9%"><col style="width: 14%"><col style="width: 16%"></colgroup>
+    <thead><tr><th>side</th><th>entry (UTC)</th><th>exit (UTC)</th><th>bars</th><th>β</th><th>PnL</th></tr></thead>
+    <tbody></tbody><tbody></tbody>
+  </table><p class="pb-notice" hidden></p>`;
+    [this.open, this.closed] = this.element.querySelectorAll("tbody");
+    this.note = this.element.querySelector("p")!;
+  }
+
+  /** Shows `trades` (oldest first; the last may be open) with bar indices into `time`. */
+  update(trades: readonly Trade[], time: ArrayLike<number>): void {
+    const last = trades[trades.length - 1], open = last && last.exitBar === null ? last : null;
+    const closed = open ? trades.length - 1 : trades.length, latest = trades[closed - 1];
+    const key = latest ? `${closed}|${latest.entryBar}|${latest.exitBar}|${latest.pnl}|${time[latest.entryBar]}` : "0";
+    if (key !== this.shown.closed) {
+      this.shown.closed = key;
+      const rows: string[] = [];
+      for (let k = closed - 1; k >= Math.max(0, closed - this.max); --k) rows.push(tradeRow(trades[k], time));
+      this.closed.innerHTML = rows.join("");
+      this.note.hidden = trades.length <= this.max;
+      this.note.textContent = `latest ${this.max} of ${trades.length} trades`;
+    }
+    const row = open ? tradeRow(open, time) : "";
+    if (row !== this.shown.open) (this.shown.open = row), (this.open.innerHTML = row);
+  }
+}
+
+function tradeRow(tr: Trade, time: ArrayLike<number>): string {
   const t = (i: number | null) => (i === null ? "open" : new Date(time[i]).toISOString().slice(0, 19).replace("T", " "));
   const cell = (v: number, digits: number) => `<td class="pb-num" data-value="${String(v)}">${fmt(v, digits)}</td>`;
-  const rows = trades.slice(-max).reverse().map((tr) => `<tr><td>${tr.side > 0 ? "long spread" : "short spread"}</td><td>${t(tr.entryBar)}</td><td>${t(tr.exitBar)}</td>${cell(tr.bars, 6)}${cell(tr.beta, 5)}${cell(tr.pnl, 4)}</tr>`);
-  const div = document.createElement("div");
-  div.className = "pb-scroll";
-  div.innerHTML = `<table class="pb-table" id="trades-table">
-    <thead><tr><th>side</th><th>entry (UTC)</th><th>exit (UTC)</th><th>bars</th><th>β</th><th>PnL</th></tr></thead>
-    <tbody>${rows.join("")}</tbody>
-  </table>${trades.length > max ? `<p class="pb-notice">latest ${max} of ${trades.length} trades</p>` : ""}`;
-  return div;
+  return `<tr><td>${tr.side > 0 ? "long spread" : "short spread"}</td><td>${t(tr.entryBar)}</td><td>${t(tr.exitBar)}</td>${cell(tr.bars, 6)}${cell(tr.beta, 5)}${cell(tr.pnl, 4)}</tr>`;
 }

@@ -7,6 +7,8 @@ import {startSimulator, type Simulator} from "../../recorder/simulator/index.js"
 
 export interface LiveRig {
   recorder: Recorder;
+  /** Closing it stops the trades (the recorder and its live feed stay up). */
+  simulator: Simulator;
   liveUrl: string;
   close: () => Promise<void>;
 }
@@ -20,6 +22,7 @@ export async function startLiveRig(symbols = ["BTCUSDT", "ETHUSDT"], rate = 20):
   });
   return {
     recorder,
+    simulator,
     liveUrl: `ws://127.0.0.1:${recorder.livePort}`,
     close: async () => {
       await simulator.close();

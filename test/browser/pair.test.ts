@@ -3,8 +3,11 @@ import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Browser, Page} from "playwright-core";
+import {WebSocket} from "ws";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {analyze} from "../../cli/commands/analyze.js";
+import {backtest} from "../../src/lib/backtest.js";
+import {rollingZScore} from "../../src/lib/rolling.js";
 import {collectErrors, launchBrowser, serveStatic, setRange} from "./harness.js";
 import {startLiveRig, type LiveRig} from "./live.js";
 
@@ -131,5 +134,53 @@ describe("pair report (live)", () => {
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("continued bar by bar: the rows are the feed's latest bars, the z-score and PnL the batch functions' on them", async () => {
+    // A rig of its own, whose trades stop once live bars came in, so the page holds still; a client of
+    // our own records what the feed sent (the open bar is sent again with every trade).
+    const own = await startLiveRig();
+    const sent = new Map<string, Map<number, number>>([["BTCUSDT", new Map()], ["ETHUSDT", new Map()]]);
+    const client = new WebSocket(own.liveUrl);
+    client.on("open", () => client.send(JSON.stringify({type: "subscribe", symbols: ["BTCUSDT", "ETHUSDT"], interval: "1s"})));
+    client.on("message", (data) => {
+      const m = JSON.parse(String(data));
+      for (const bar of m.type === "snapshot" ? m.bars : m.type === "bar" ? [m.bar] : []) sent.get(m.symbol)?.set(bar.start, bar.close);
+    });
+    const page = await browser.newPage({acceptDownloads: true});
+    const errors = collectErrors(page);
+    await page.goto(`${site.url}${report}?live=${own.liveUrl}`);
+    await page.locator("#hedge-table").waitFor({timeout: 30_000});
+    const live = async () => Number((await text(page, "#live-count"))!.match(/^(\d+) live/)![1]);
+    await expect.poll(live, {timeout: 20_000}).toBeGreaterThan(8);
+    await own.simulator.close();
+    await page.waitForTimeout(1500);
+    const download = page.waitForEvent("download");
+    await page.locator("#download-closes").click();
+    const dir = await mkdtemp(join(tmpdir(), "pairbook-live-"));
+    const csv = join(dir, "bars.csv");
+    await (await download).saveAs(csv);
+    const rows = (await readFile(csv, "utf8")).trim().split("\n").slice(1).map((line) => line.split(",").map(Number));
+    await rm(dir, {recursive: true, force: true});
+    expect(rows.length).toBe(Number((await text(page, "#bar-count"))!.replace(/,/g, "")));
+    // Every row of a bucket the feed sent carries that bucket's last close.
+    let checked = 0;
+    for (const [t, a, b] of rows) {
+      const sa = sent.get("BTCUSDT")!.get(t), sb = sent.get("ETHUSDT")!.get(t);
+      if (sa !== undefined) expect(a, `BTCUSDT at ${t}`).toBe(sa), ++checked;
+      if (sb !== undefined) expect(b, `ETHUSDT at ${t}`).toBe(sb), ++checked;
+    }
+    expect(checked).toBeGreaterThan(10);
+    // The page's hedge (fitted before the live bars) on the bars shown; α changes neither z nor PnL.
+    const beta = await value(page, "#beta"), a = rows.map((r) => r[1]), b = rows.map((r) => r[2]);
+    const z = rollingZScore(a.map((v, i) => v - beta * b[i]), 60);
+    const bt = backtest(a, b, z, {beta, entry: 2, exit: 0, lag: 1});
+    expect(bt.trades).toBeGreaterThan(0);
+    expect(await value(page, "#zscore-last")).toBeCloseTo(z[z.length - 1], 6);
+    expect(await value(page, "#pnl")).toBeCloseTo(bt.totalPnl, 6);
+    expect(errors).toEqual([]);
+    client.close();
+    await page.close();
+    await own.close();
   });
 });

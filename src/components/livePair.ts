@@ -1,0 +1,95 @@
+// The pair report's charts and KPIs, kept up to date outside the page's cells. The cells call
+// `configure` when a slider or the fit changes (the series are recomputed from the bars); every
+// animation frame with new live bars goes straight from the feed to `PairStream`, which appends or
+// redoes only the buckets that changed, and then to the canvases and the KPIs — no cell reruns, no
+// copy of the day's bars, so a live bar reaches the z-score chart within a frame or two.
+import type {TradeMark} from "./charts.js";
+import type {PageFeed} from "./pageFeed.js";
+import type {PairCharts} from "./pairCharts.js";
+import type {PairKpis} from "./pairKpis.js";
+import {PairStream, type StreamChange, type StreamRule, type StreamView} from "./pairStream.js";
+
+export interface LivePairOptions {
+  view: StreamView;
+  rule: StreamRule;
+  /** Hedge method, for titles. */
+  method: string;
+  /** Bar length for annualising the backtest (the fitted bars' mean spacing). */
+  barMs: number;
+  /** The refit period's number: with a finite lookback a new one moves the view's head (PairStream). */
+  refit: number;
+}
+
+export class LivePair {
+  readonly stream = new PairStream();
+  private options: LivePairOptions | null = null;
+  private version = -1;
+  private refit = NaN;
+  private key = "";
+  private readonly listeners = new Set<(key: string) => void>();
+  private readonly stopFrames: () => void;
+
+  constructor(private readonly feed: PageFeed, private readonly names: readonly [string, string], private readonly charts: PairCharts, private readonly kpis: PairKpis) {
+    this.stopFrames = feed.frames(() => this.options && this.feed.bars.version !== this.version && this.refresh());
+  }
+
+  /**
+   * New options (a slider, a fit): recomputes what they change and redraws. `key` (everything but the
+   * bars) tells the charts whether to keep their axes.
+   */
+  configure(options: LivePairOptions): void {
+    const {view, rule, method} = options, h = rule.hedge, pinned = Number.isFinite(view.lookbackMs);
+    if (pinned && options.refit !== this.refit) this.stream.rebuild();
+    this.refit = options.refit;
+    this.options = options;
+    this.key = [view.intervalMs, view.lookbackMs, pinned ? options.refit : "", method, rule.log, rule.window, rule.entry, rule.exit, rule.stop, rule.lag, rule.feeBps, h?.alpha, h?.beta].join("|");
+    this.refresh();
+  }
+
+  /**
+   * Calls `listener(key)` now and after every update (key: the options', as for the charts), e.g. for
+   * tables redrawn at most once a second. Returns the function that stops it.
+   */
+  subscribe(listener: (key: string) => void): () => void {
+    this.listeners.add(listener);
+    if (this.options) listener(this.key);
+    return () => void this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    this.stopFrames();
+    this.listeners.clear();
+  }
+
+  private refresh(): void {
+    const o = this.options!, bars = this.feed.bars, [A, B] = this.names;
+    const changedFrom = this.version < 0 ? -Infinity : bars.changedSince(this.version);
+    const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule);
+    this.version = bars.version;
+    this.draw(changed);
+    for (const listener of this.listeners) listener(this.key);
+  }
+
+  private draw(changed: StreamChange): void {
+    const o = this.options!, s = this.stream, n = s.length, r = o.rule, time = s.column("time");
+    const metrics = s.metrics(o.barMs), z = s.ruled ? s.column("z") : null;
+    const marks: TradeMark[] = [];
+    if (z) {
+      for (const t of s.tradeList()) {
+        marks.push({time: time[t.entryBar], z: z[t.entryBar], kind: t.side > 0 ? "long" : "short"});
+        if (t.exitBar !== null) marks.push({time: time[t.exitBar], z: z[t.exitBar], kind: "exit"});
+      }
+    }
+    this.charts.update({
+      time, a: s.column("a"), b: s.column("b"), gaps: s.gaps, liveBuckets: this.feed.bars.liveBuckets, changed, intervalMs: o.view.intervalMs,
+      spread: z ? {spread: s.column("spread"), mean: s.column("mean"), upper: s.column("upper"), lower: s.column("lower"), title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`} : null,
+      z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
+      correlation: n > r.window + 2 ? {y: s.column("corr"), window: r.window} : null,
+      equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null
+    }, this.key);
+    this.kpis.update({
+      method: o.method, beta: r.hedge?.beta, zLast: z && n ? z[n - 1] : NaN, window: r.window, pnl: metrics?.totalPnl, trades: metrics?.trades ?? 0, sharpe: metrics?.sharpe,
+      bars: n, liveBuckets: this.feed.bars.liveBuckets, excluded: s.excluded
+    });
+  }
+}

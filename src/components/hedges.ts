@@ -13,6 +13,7 @@ export interface HedgeRow {
   /** Static β, or the last β of a dynamic hedge. */
   beta: number;
   dynamic: boolean;
+  /** 1 − SSR/TSS of the spread; NaN for the Kalman hedge (see `hedgeRows`). */
   rSquared: number;
   adfP: number;
   halfLife: number;
@@ -23,7 +24,12 @@ export interface HedgeRow {
 
 const names = {ols: "OLS", rollingOls: "Rolling OLS", kalman: "Kalman", huber: "Huber", theilSen: "Theil-Sen", tls: "TLS"} as const;
 
-/** The fit-dependent columns (everything but Sharpe). Cost: six ADFs, a rolling OLS and a Kalman filter, O(n·maxlag). */
+/**
+ * The fit-dependent columns (everything but Sharpe). R² is 1 − SSR/TSS of each spread; none for the
+ * Kalman hedge: its α_t, β_t are updated with bar t itself, so its residuals are ~0 by construction and
+ * the number says nothing of the fit (its one-step forecast errors depend mostly on the filter's
+ * arbitrary start). Cost: six ADFs, a rolling OLS and a Kalman filter, O(n·maxlag).
+ */
 export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindow: number): HedgeRow[] {
   const {a, b} = fit, n = a.length;
   let ma = 0;
@@ -31,7 +37,7 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
   ma /= n;
   let tss = 0;
   for (let i = 0; i < n; ++i) tss += (a[i] - ma) ** 2;
-  const row = (name: string, spread: Float64Array, beta: number | Float64Array): HedgeRow => {
+  const row = (name: string, spread: Float64Array, beta: number | Float64Array, {r2 = true} = {}): HedgeRow => {
     const finite = spread.filter((v) => Number.isFinite(v));
     let m = 0, ssr = 0;
     for (const v of finite) m += v;
@@ -44,7 +50,7 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
       p = NaN; // too short for the lag search: shown as —
     }
     const last = typeof beta === "number" ? beta : lastFinite(beta);
-    return {name, beta: last, dynamic: typeof beta !== "number", rSquared: 1 - ssr / (tss * (finite.length / n)), adfP: p, halfLife: halfLife(finite), spread, betaSeries: beta};
+    return {name, beta: last, dynamic: typeof beta !== "number", rSquared: r2 ? 1 - ssr / (tss * (finite.length / n)) : NaN, adfP: p, halfLife: halfLife(finite), spread, betaSeries: beta};
   };
   const staticRow = (key: keyof PairFit["hedges"]) => {
     const {alpha, beta} = fit.hedges[key];
@@ -52,10 +58,10 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
     for (let i = 0; i < n; ++i) s[i] = a[i] - beta * b[i] - alpha;
     return row(names[key], s, beta);
   };
-  const dynamicRow = (name: string, alpha: Float64Array, beta: Float64Array) => {
+  const dynamicRow = (name: string, alpha: Float64Array, beta: Float64Array, options?: {r2: boolean}) => {
     const s = new Float64Array(n);
     for (let i = 0; i < n; ++i) s[i] = a[i] - beta[i] * b[i] - alpha[i];
-    return row(name, s, beta);
+    return row(name, s, beta, options);
   };
   const rows = [staticRow("ols")];
   if (n > rollingWindow + 3) {
@@ -63,7 +69,7 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
     rows.push(dynamicRow(names.rollingOls, r.alpha, r.beta));
   }
   const k = kalmanHedge(a, b);
-  rows.push(dynamicRow(names.kalman, k.alpha, k.beta), staticRow("huber"), staticRow("theilSen"), staticRow("tls"));
+  rows.push(dynamicRow(names.kalman, k.alpha, k.beta, {r2: false}), staticRow("huber"), staticRow("theilSen"), staticRow("tls"));
   return rows;
 }
 

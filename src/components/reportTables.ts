@@ -28,12 +28,14 @@ export function barsText(bars: number, barMs: number): string {
   return `${fmt(bars, 3)} bars (≈ ${t})`;
 }
 
+/** The hedges side by side (#hedge-table), with a note on the R² of the dynamic ones. */
 export function hedgeTable(rows: readonly Pick<HedgeRow, "name" | "beta" | "dynamic" | "rSquared" | "adfP" | "halfLife">[], sharpes: readonly number[], chosen: string): HTMLElement {
-  return html`<table class="pb-table" id="hedge-table">
-    <thead><tr><th>hedge</th><th>β</th><th>R²</th><th>ADF p</th><th>half-life (bars)</th><th>Sharpe</th></tr></thead>
+  const dynamic = rows.some((r) => r.dynamic);
+  return html`<div><table class="pb-table" id="hedge-table">
+    <thead><tr><th>hedge</th><th>β</th><th>R²${dynamic ? html`<sup>*</sup>` : ""}</th><th>ADF p</th><th>half-life (bars)</th><th>Sharpe</th></tr></thead>
     <tbody>${rows.map((r, i) => html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
       <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}</tr>`)}</tbody>
-  </table>`;
+  </table>${dynamic ? html`<p class="pb-notice" id="hedge-r2-note"><sup>*</sup> 1 − SSR/TSS of each spread. None for Kalman: its α and β are updated with every bar's own prices, so its residuals are near zero by construction and an R² would say nothing about the fit. Rolling OLS: each bar's residual is from the fit of the window that ends at that bar (in sample), so its R² is not comparable to the static hedges' either.</p>` : ""}</div>`;
 }
 
 /** ADF of the spread, Engle-Granger and Johansen with critical values. */

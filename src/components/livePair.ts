@@ -84,7 +84,7 @@ export class LivePair {
       time, a: s.column("a"), b: s.column("b"), gaps: s.gaps, liveBuckets: this.feed.bars.liveBuckets, changed, intervalMs: o.view.intervalMs,
       spread: z ? {spread: s.column("spread"), mean: s.column("mean"), upper: s.column("upper"), lower: s.column("lower"), title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`} : null,
       z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
-      correlation: n > r.window + 2 ? {y: s.column("corr"), window: r.window} : null,
+      correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
       equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null
     }, this.key);
     this.kpis.update({

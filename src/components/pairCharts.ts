@@ -12,7 +12,8 @@ export interface PairChartsData {
   /** null until a hedge is fitted. */
   spread: {spread: ArrayLike<number>; mean: ArrayLike<number>; upper: ArrayLike<number>; lower: ArrayLike<number>; title: string} | null;
   z: {z: ArrayLike<number>; entry: number; exit: number; stop: number | undefined; trades: readonly TradeMark[]; window: number} | null;
-  correlation: {y: ArrayLike<number>; window: number} | null;
+  /** y null while there are too few bars for the window. */
+  correlation: {y: ArrayLike<number> | null; window: number};
   equity: {equity: ArrayLike<number>; drawdown: ArrayLike<number>} | null;
   liveBuckets: number;
   /** The first rows that changed since the previous update: of the bars, and of the derived series. */
@@ -115,9 +116,10 @@ export class PairCharts {
       layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: z.trades.map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
     }, opts);
     c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
-    setText(c.correlation.title, `Rolling correlation of returns (${d.correlation?.window ?? "—"} bars)`);
-    this.note("correlation", d.correlation ? null : "needs more bars");
-    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], ...x, layers: d.correlation ? [{type: "line", x: time, y: d.correlation.y, stroke: "#4269d0"}] : []}, opts);
+    const r = d.correlation;
+    setText(c.correlation.title, `Rolling correlation of returns (${r.window} bars)`);
+    this.note("correlation", r.y ? null : `needs more than ${r.window + 2} bars`);
+    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], ...x, layers: r.y ? [{type: "line", x: time, y: r.y, stroke: "#4269d0"}] : []}, opts);
     this.note("equity", d.equity ? null : "needs a fitted hedge");
     this.equity.update({
       yLabel: "PnL (equity, drawdown shaded)", ...x,

@@ -5,7 +5,9 @@
 //  - page interactive: navigation → KPIs and every chart drawn; and → the full report (tests, hedges);
 //  - slider → every chart updated (z window moves; spread, z-score, correlation and equity charts redrawn);
 //  - live bar → chart: a fake live hub sends 20 bars/s (both legs); latency from send to the z-score
-//    chart showing that bar, p50/p99, over 25 s (no refit: the page refits the statistics every 30 s).
+//    chart showing that bar, p50/p99, over 25 s of bars sent once the page is interactive (no refit: the
+//    page refits the statistics every 30 s). The hub starts when the page connects, so bars also arrive
+//    while the page still loads (fit, tables); those wait for the page and are reported on their own.
 import {execFileSync, spawnSync} from "node:child_process";
 import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
@@ -116,15 +118,17 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
       if (n > (window.seen.at(-1)?.[1] ?? -1)) window.seen.push([Date.now(), n]);
     }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-live"]});
   })()`);
+  const readyAt = Date.now();
   await page.waitForTimeout(25_000);
   clearInterval(timer);
   const seen = (await page.evaluate("window.seen")) as [number, number][];
-  const latency: number[] = [];
+  const latency: number[] = [], loading: number[] = [];
   for (const [k, t] of sent) {
     const hit = seen.find(([, n]) => n >= k);
-    if (hit && k > 20) latency.push(hit[0] - t);
+    if (hit && k > 20) (t >= readyAt ? latency : loading).push(hit[0] - t);
   }
   add(`live bar → z-score chart, 20 bars/s for 25 s (${latency.length} bars)`, `p50 ${pct(latency, 50).toFixed(0)} ms, p99 ${pct(latency, 99).toFixed(0)} ms`, "p99 < 50 ms");
+  if (loading.length) add(`  bars sent while the page was still loading (${loading.length}, not counted above)`, `shown after ≤ ${Math.max(...loading).toFixed(0)} ms`, "—");
   await page.close();
   for (const c of wss.clients) c.terminate();
   wss.close();

@@ -230,7 +230,9 @@ export class CanvasChart {
     if (!keepX || !keepY) {
       const range = y1 - y0;
       const yd: [number, number] = data.yDomain ?? (live ? [y0 - 0.1 * range, y1 + 0.1 * range] : [y0 - 0.03 * range, y1 + 0.03 * range]);
-      this.drawAxes(xd, yd, data.yLabel);
+      // The same axes again (a slider that leaves this chart's domains, e.g. the correlation's): keep the SVG.
+      const a = this.axes;
+      if (!(a && a.key === key && a.x[0] === xd[0] && a.x[1] === xd[1] && a.y[0] === yd[0] && a.y[1] === yd[1])) this.drawAxes(xd, yd, data.yLabel);
       this.axes = {key, x: xd, y: yd};
     }
     this.drawCanvas(data, series, clip, k);

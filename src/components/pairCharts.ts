@@ -62,7 +62,6 @@ export class PairCharts {
     prices.title.textContent = "Prices";
     this.top = prices.card;
     this.cards = {spread: card("spread-chart", this.spread), zscore: card("zscore-chart", this.zscore), correlation: card("correlation-chart", this.correlation), equity: card("equity-chart", this.equity)};
-    this.cards.zscore.title.textContent = "z-score, rule lines and trades";
     this.cards.equity.title.textContent = "Backtest equity and drawdown";
     this.grid = document.createElement("div");
     this.grid.className = "grid grid-cols-2";
@@ -111,10 +110,12 @@ export class PairCharts {
       ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : [])
     ] : [];
     this.zscore.update({
-      yLabel: `z-score (${z?.window ?? "—"}-bar window)`, ...x,
+      // The window in the title, not the axis label: a window slider then leaves the axes as they are.
+      yLabel: "z-score", ...x,
       yDomain: [-lim, lim],
       layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: z.trades.map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
     }, opts);
+    setText(c.zscore.title, `z-score (${z ? `${z.window}-bar window` : "—"}), rule lines and trades`);
     c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
     const r = d.correlation;
     setText(c.correlation.title, `Rolling correlation of returns (${r.window} bars)`);

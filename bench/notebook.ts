@@ -5,9 +5,10 @@
 //  - page interactive: navigation → KPIs and every chart drawn; and → the full report (tests, hedges);
 //  - slider → every chart updated (z window moves; spread, z-score, correlation and equity charts redrawn);
 //  - live bar → chart: a fake live hub sends 20 bars/s (both legs); latency from send to the z-score
-//    chart showing that bar, p50/p99, over 25 s of bars sent once the page is interactive (no refit: the
-//    page refits the statistics every 30 s). The hub starts when the page connects, so bars also arrive
-//    while the page still loads (fit, tables); those wait for the page and are reported on their own.
+//    chart showing that bar, p50/p99, over 25 s of bars sent once the full report is there (no refit:
+//    the page refits the statistics every 30 s). The hub starts when the page connects, so bars also
+//    arrive while the page still loads; those after the first 20 are reported on their own. The
+//    observer is installed before the page loads (installed after, it timed those bars by its own start).
 import {execFileSync, spawnSync} from "node:child_process";
 import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
@@ -108,16 +109,17 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
     });
   });
   const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
-  await page.goto(`${report}?live=ws://127.0.0.1:${port}`);
-  await page.locator("#hedge-table").waitFor({timeout: 60_000});
-  await page.evaluate(`(() => {
+  // Watching from the start, so bars that arrive while the page loads are timed when they are shown.
+  await page.addInitScript(`(() => {
     window.seen = [];
     new MutationObserver(() => {
       // The z-score card carries the number of live buckets its canvas shows (set right after drawing).
       const n = Number(document.querySelector("#zscore-chart")?.getAttribute("data-live"));
       if (n > (window.seen.at(-1)?.[1] ?? -1)) window.seen.push([Date.now(), n]);
-    }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-live"]});
+    }).observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-live"]});
   })()`);
+  await page.goto(`${report}?live=ws://127.0.0.1:${port}`);
+  await page.locator("#hedge-table").waitFor({timeout: 60_000});
   const readyAt = Date.now();
   await page.waitForTimeout(25_000);
   clearInterval(timer);
@@ -128,7 +130,7 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
     if (hit && k > 20) (t >= readyAt ? latency : loading).push(hit[0] - t);
   }
   add(`live bar → z-score chart, 20 bars/s for 25 s (${latency.length} bars)`, `p50 ${pct(latency, 50).toFixed(0)} ms, p99 ${pct(latency, 99).toFixed(0)} ms`, "p99 < 50 ms");
-  if (loading.length) add(`  bars sent while the page was still loading (${loading.length}, not counted above)`, `shown after ≤ ${Math.max(...loading).toFixed(0)} ms`, "—");
+  if (loading.length) add(`  bars sent while the page was still loading (${loading.length}, not counted above)`, `p50 ${pct(loading, 50).toFixed(0)} ms, max ${Math.max(...loading).toFixed(0)} ms`, "—");
   await page.close();
   for (const c of wss.clients) c.terminate();
   wss.close();

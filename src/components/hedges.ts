@@ -77,11 +77,24 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
 export function hedgeSharpes(rows: readonly HedgeRow[], fit: Pick<PairFit, "a" | "b">, rule: PairReportOptions): number[] {
   const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = rule;
   return rows.map((r) => {
-    const z = rollingZScore(r.spread, window);
+    const z = zScoreAfterWarmUp(r.spread, window);
     const o = backtestOptions({beta: r.betaSeries, entry, exit, stop, lag, feeBps, barMs});
     // NaN β of a rolling fit's first bars: no entry there (z is NaN as well until the window fills).
     return simulate(fit.a, fit.b, z, o, null, null, null).sharpe;
   });
+}
+
+/**
+ * Rolling z-score of a spread that starts with NaN (a rolling fit's warm-up): computed from the first
+ * finite value on, NaN before. (rollingZScore's running sums would carry the NaN to every later bar,
+ * and the rolling-OLS row had no Sharpe.)
+ */
+function zScoreAfterWarmUp(spread: Float64Array, window: number): Float64Array {
+  let k = 0;
+  while (k < spread.length && !Number.isFinite(spread[k])) ++k;
+  const z = new Float64Array(spread.length).fill(NaN);
+  if (spread.length - k >= window) z.set(rollingZScore(spread.subarray(k), window), k);
+  return z;
 }
 
 function lastFinite(x: ArrayLike<number>): number {

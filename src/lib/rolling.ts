@@ -2,7 +2,12 @@ function checkWindow(name: string, window: number, min = 1): void {
   if (!Number.isInteger(window) || window < min) throw new RangeError(`${name}: invalid window ${window} (expected an integer ≥ ${min})`);
 }
 
-/** Trailing mean over `window` values, NaN for the first window−1 (pandas `rolling(w).mean()`). O(n). */
+/**
+ * Trailing mean over `window` values, NaN for the first window−1 (pandas `rolling(w).mean()`). O(n).
+ * For finite x: the running sums carry a NaN to every later value, where pandas recovers once the
+ * window has passed it — start the series after a NaN prefix (the pages do), as the incremental
+ * forms (incrementalZScore.ts) do the same arithmetic.
+ */
 export function rollingMean(x: ArrayLike<number>, window: number): Float64Array {
   checkWindow("rollingMean", window);
   const n = x.length, out = new Float64Array(n).fill(NaN);

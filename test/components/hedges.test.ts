@@ -1,6 +1,7 @@
 // The hedge table's rows (src/components/hedges.ts): R² where it means something, none for Kalman.
 import {describe, expect, it} from "vitest";
-import {hedgeRows} from "../../src/components/hedges.js";
+import {hedgeRows, hedgeSharpes} from "../../src/components/hedges.js";
+import {backtestOptions, simulate} from "../../src/lib/backtest.js";
 import {pairFit} from "../../src/lib/pairReport.js";
 import {generatePair} from "../lib/series.js";
 
@@ -20,5 +21,23 @@ describe("hedgeRows(fit, rollingWindow)", () => {
     expect(k.rSquared).toBeNaN();
     expect(k.dynamic).toBe(true);
     expect(Number.isFinite(k.beta) && Number.isFinite(k.halfLife)).toBe(true);
+  });
+
+  it("gives the rolling-OLS row a Sharpe: its rule trades once the rolling fit has warmed up", () => {
+    const rule = {window: 30, entry: 1.5, exit: 0, lag: 1, feeBps: 0, barMs: 1000};
+    const sharpes = hedgeSharpes(rows, fit, rule);
+    const rolling = row("Rolling OLS"), i = rows.indexOf(rolling);
+    expect(Number.isFinite(rolling.spread[0])).toBe(false); // the warm-up
+    // z by hand: mean and sample std of each full window of finite spread values.
+    const z = Array.from(rolling.spread, (_, t) => {
+      const w = Array.from(rolling.spread.subarray(Math.max(0, t - rule.window + 1), t + 1));
+      if (w.length < rule.window || !w.every(Number.isFinite)) return NaN;
+      const m = w.reduce((s, v) => s + v, 0) / w.length, sd = Math.sqrt(w.reduce((s, v) => s + (v - m) ** 2, 0) / (w.length - 1));
+      return (rolling.spread[t] - m) / sd;
+    });
+    const byHand = simulate(a, b, z, backtestOptions({...rule, beta: rolling.betaSeries}), null, null, null);
+    expect(byHand.trades).toBeGreaterThan(0);
+    expect(sharpes[i]).toBeCloseTo(byHand.sharpe, 6);
+    for (const [j, sharpe] of sharpes.entries()) expect(Number.isFinite(sharpe), rows[j].name).toBe(true);
   });
 });

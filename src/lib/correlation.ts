@@ -1,3 +1,5 @@
+import {centredMoments} from "./moments.js";
+
 /**
  * Pearson correlation of a and b (numpy `corrcoef`), from centred sums; NaN for fewer than 2
  * points or a constant series. O(n).
@@ -5,16 +7,7 @@
  *   pearson([1, 2, 3], [2, 4, 7]) // ≈ 0.99
  */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  if (b.length !== n) throw new RangeError(`pearson: a and b differ in length (${n} vs ${b.length})`);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; ++i) (ma += a[i]), (mb += b[i]);
-  ma /= n, mb /= n;
-  let saa = 0, sbb = 0, sab = 0;
-  for (let i = 0; i < n; ++i) {
-    const da = a[i] - ma, db = b[i] - mb;
-    saa += da * da, sbb += db * db, sab += da * db;
-  }
+  const {n, saa, sbb, sab} = centredMoments(a, b, "pearson");
   return n > 1 && saa > 0 && sbb > 0 ? Math.max(-1, Math.min(1, sab / Math.sqrt(saa * sbb))) : NaN;
 }
 

@@ -1,3 +1,5 @@
+import {centredMoments} from "./moments.js";
+
 /** Ordinary least squares of a on b with an intercept: a_t = alpha + beta·b_t + e_t. */
 export interface OlsFit {
   readonly n: number;
@@ -18,16 +20,7 @@ export interface OlsFit {
  *   ols([1, 2, 3.1], [1, 2, 3]).beta // ≈ 1.05
  */
 export function ols(a: ArrayLike<number>, b: ArrayLike<number>): OlsFit {
-  const n = a.length;
-  if (b.length !== n) throw new RangeError(`ols: a and b differ in length (${n} vs ${b.length})`);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; ++i) (ma += a[i]), (mb += b[i]);
-  ma /= n, mb /= n;
-  let sbb = 0, sab = 0, saa = 0;
-  for (let i = 0; i < n; ++i) {
-    const da = a[i] - ma, db = b[i] - mb;
-    sbb += db * db, sab += da * db, saa += da * da;
-  }
+  const {n, ma, mb, saa, sbb, sab} = centredMoments(a, b, "ols");
   const beta = sbb > 0 ? sab / sbb : NaN;
   const alpha = ma - beta * mb;
   const residuals = new Float64Array(n);

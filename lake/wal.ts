@@ -69,7 +69,7 @@ export class WalSegment {
   async sync(): Promise<void> {
     if (this.used === 0 && this.writingRows === 0) return;
     const full = this.buffer, bytes = this.used;
-    this.buffer = this.spare.length >= bytes ? this.spare : Buffer.allocUnsafe(full.length);
+    this.buffer = this.spare; // appends during the write go to the other buffer (it grows as needed)
     this.used = 0;
     // Rows of a failed sync stay counted here until a later sync succeeds.
     this.writingRows += this.bufferedRows;

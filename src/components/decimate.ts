@@ -11,53 +11,10 @@ export interface Decimated {
  * Decimates (x, y) sorted by x into at most ~4·pixels points. NaN values of y are kept as a single NaN
  * (so a line breaks there). O(n).
  */
-export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: number, from = 0, to = x.length): Decimated {
-  const n = to - from;
-  const cols = Math.max(1, Math.floor(pixels));
-  if (n <= 4 * cols) return {x: Float64Array.from({length: n}, (_, i) => x[from + i]), y: Float64Array.from({length: n}, (_, i) => y[from + i])};
-  const x0 = x[from], span = x[to - 1] - x0 || 1;
-  const ox: number[] = [], oy: number[] = [];
-  let col = -1, iFirst = -1, iMin = -1, iMax = -1, iLast = -1, sawNaN = false;
-  const flush = () => {
-    if (iFirst < 0) {
-      if (sawNaN) ox.push(ox.length ? ox[ox.length - 1] : x0), oy.push(NaN);
-      return;
-    }
-    const picks = [iFirst, iMin, iMax, iLast].sort((p, q) => p - q);
-    let prev = -1;
-    for (const i of picks) if (i !== prev) ox.push(x[i]), oy.push(y[i]), (prev = i);
-    if (sawNaN) ox.push(x[iLast]), oy.push(NaN);
-  };
-  for (let i = from; i < to; ++i) {
-    const c = Math.min(cols - 1, Math.floor(((x[i] - x0) / span) * cols));
-    if (c !== col) {
-      if (col >= 0) flush();
-      col = c, iFirst = iMin = iMax = iLast = -1, sawNaN = false;
-    }
-    const v = y[i];
-    if (v !== v) {
-      sawNaN = true;
-      continue;
-    }
-    if (iFirst < 0) iFirst = iMin = iMax = i;
-    else {
-      if (v < y[iMin]) iMin = i;
-      if (v > y[iMax]) iMax = i;
-    }
-    iLast = i;
-  }
-  flush();
-  return {x: Float64Array.from(ox), y: Float64Array.from(oy)};
-}
-
-/**
- * The pixel columns of `decimate(x, …, pixels)` as index boundaries: column c holds x[starts[c]] …
- * x[starts[c + 1] − 1] (empty columns are skipped). Computed once per x, shared by every series over it.
- * null when x is short enough to draw whole. O(n).
- */
-export function pixelColumns(x: ArrayLike<number>, pixels: number): Int32Array | null {
+export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: number): Decimated {
   const n = x.length, cols = Math.max(1, Math.floor(pixels));
-  if (n <= 4 * cols) return null;
+  if (n <= 4 * cols) return {x: Float64Array.from(x), y: Float64Array.from(y)};
+  // The data's extent split evenly into `cols` columns, as index boundaries.
   const x0 = x[0], span = x[n - 1] - x0 || 1, starts: number[] = [];
   let col = -1;
   for (let i = 0; i < n; ++i) {
@@ -65,14 +22,13 @@ export function pixelColumns(x: ArrayLike<number>, pixels: number): Int32Array |
     if (c !== col) starts.push(i), (col = c);
   }
   starts.push(n);
-  return Int32Array.from(starts);
+  return decimateColumns(x, y, Int32Array.from(starts));
 }
 
 /**
- * Pixel columns of an axis, as index boundaries like `pixelColumns`: row i is in column
- * floor((x[i] − x0)·perUnit), for the rows from `from` on. Unlike `pixelColumns` (the data's extent
- * split evenly) the columns stay put while rows are appended, so a chart can redraw only its last
- * columns. O(n − from).
+ * Pixel columns of an axis, as index boundaries: row i is in column floor((x[i] − x0)·perUnit), for
+ * the rows from `from` on. Unlike `decimate`'s columns (the data's extent split evenly) they stay put
+ * while rows are appended, so a chart can redraw only its last columns. O(n − from).
  */
 export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, from = 0): Int32Array {
   const n = x.length, starts: number[] = [];
@@ -85,9 +41,11 @@ export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, f
   return Int32Array.from(starts);
 }
 
-/** `decimate(x, y, pixels)` over precomputed `pixelColumns(x, pixels)`: the same points. O(n). */
-export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, starts: Int32Array | null): Decimated {
-  if (starts === null) return decimate(x, y, Infinity);
+/**
+ * Min/max decimation over given pixel columns (index boundaries: column c holds rows starts[c] …
+ * starts[c + 1] − 1, as `axisColumns` makes them). O(n).
+ */
+export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, starts: Int32Array): Decimated {
   const cap = 5 * (starts.length - 1), ox = new Float64Array(cap), oy = new Float64Array(cap);
   let m = 0;
   for (let c = 0; c + 1 < starts.length; ++c) {

@@ -1,8 +1,10 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
-import {hedgeMethodOption} from "../../src/lib/hedgeRatio.js";
+import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
+import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
+import {ols} from "../../src/lib/ols.js";
 import {pairReport} from "../../src/lib/pairReport.js";
 
 const usage = `Usage: pairbook analyze --csv FILE [options]
@@ -22,7 +24,14 @@ const usage = `Usage: pairbook analyze --csv FILE [options]
   --stop Z               stop-loss |z| (default none)
   --lag N                fill lag in bars (default 1)
   --fee-bps F            fees per leg in bps (default 0)
-  --json                 machine-readable output`;
+  --json                 machine-readable output
+
+Exit codes: 0 report printed; 2 bad options or input: an unreadable or malformed CSV, fewer than
+30 rows, or a degenerate series. A price column is degenerate when it is constant or nearly so
+(max − min ≤ 1e-12 × its largest |value|: its variation is rounding noise), and the pair is when
+the OLS spread a − (α + β·b) varies by no more than 1e-12 × a's largest |value| (the two columns
+are exactly collinear, with --log: their logs). No statistic means anything on such series (a
+regression fits anything, Engle-Granger says p = 0), so none is printed.`;
 
 const options = {
   csv: {type: "string"}, a: {type: "string"}, b: {type: "string"}, time: {type: "string"}, log: {type: "boolean"},
@@ -68,7 +77,7 @@ export const analyze: Command = {
     const time = timeName === undefined ? undefined : column(table, timeName, f.csv);
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
-    for (const [name, x] of [[aName, rawA], [bName, rawB]] as const) if (x.every((v) => v === x[0])) throw new CliError(`${f.csv}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
+    degenerate(f.csv, [aName, rawA], [bName, rawB], Boolean(f.log));
     const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
 
     // The same assembly as the notebook's pair pages (src/lib/pairReport.ts), so both show the same numbers.
@@ -82,6 +91,26 @@ export const analyze: Command = {
     return 0;
   }
 };
+
+/** Refuses (exit 2, one line naming the column) a degenerate series: see "Exit codes" in the usage. */
+function degenerate(path: string, [aName, rawA]: readonly [string, Float64Array], [bName, rawB]: readonly [string, Float64Array], log: boolean): void {
+  for (const [name, x] of [[aName, rawA], [bName, rawB]] as const) {
+    if (x.every((v) => v === x[0])) throw new CliError(`${path}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
+    if (nearConstant(x)) {
+      const e = extent(x);
+      throw new CliError(`${path}: column ${JSON.stringify(name)} is near-constant (it varies by ${num(e.range)} at magnitude ${num(e.magnitude)}, a relative ${num(e.range / e.magnitude)} ≤ ${constantRtol}): no statistic is meaningful on it`, 2);
+    }
+  }
+  // Non-positive prices with --log are reported by pairReport, with their row.
+  if (log && (rawA.some((v) => !(v > 0)) || rawB.some((v) => !(v > 0)))) return;
+  const a = log ? logPrices(rawA) : rawA, b = log ? logPrices(rawB) : rawB;
+  const {residuals} = ols(a, b), e = extent(residuals);
+  if (nearConstant(residuals, {magnitude: extent(a).magnitude})) {
+    throw new CliError(`${path}: columns ${JSON.stringify(aName)} and ${JSON.stringify(bName)} are exactly collinear${log ? " in logs" : ""} (their OLS spread varies by ${num(e.range)}, ≤ ${constantRtol} × the largest |${aName}|): the spread has no variance to test`, 2);
+  }
+}
+
+const num = (v: number) => String(Number(v.toPrecision(3)));
 
 async function readText(path: string): Promise<string> {
   try {

@@ -26,6 +26,7 @@ export {type KalmanHedge, type KalmanOptions, kalmanHedge} from "./kalman.js";
 export {type LstsqFit, lstsq} from "./lstsq.js";
 export {mackinnonCrit, mackinnonP, type Regression} from "./mackinnon.js";
 export {macd} from "./macd.js";
+export {constantRtol, type Extent, extent, nearConstant} from "./nearConstant.js";
 export {normalCdf} from "./normalCdf.js";
 export {rollingOls} from "./rollingOls.js";
 export {rsi} from "./rsi.js";

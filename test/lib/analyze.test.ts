@@ -98,11 +98,27 @@ describe("pairbook analyze rejects bad input with one line and exit code 2", () 
     ["a non-numeric cell, with its row", ["--csv", csv("bad.csv", [["time", "x", "y"], ...good.slice(0, 5), [5, "oops", 1], ...good.slice(6)])], /non-numeric value "oops" in column "x" at row 7/],
     ["too few rows", ["--csv", csv("short.csv", [["time", "x", "y"], ...good.slice(0, 10)])], /too few rows \(10; need at least 30\)/],
     ["a constant series", ["--csv", csv("flat.csv", [["time", "x", "y"], ...good.map(([t, x]) => [t, x, 7])])], /column "y" is constant/],
-    ["an unknown method", ["--csv", csv("ok.csv", [["time", "x", "y"], ...good]), "--method", "lasso"], /invalid method: "lasso"/]
+    ["an unknown method", ["--csv", csv("ok.csv", [["time", "x", "y"], ...good]), "--method", "lasso"], /invalid method: "lasso"/],
+    // Degenerate series (see "Exit codes" in analyze --help): before, these printed Engle-Granger p = 0.
+    ["a near-constant column (variation 4e-14 of its value)", ["--csv", csv("near.csv", [["time", "x", "y"], ...good.map(([t, x], i) => [t, x, 50 + 2e-12 * Math.sin(7 * i)])])],
+      /column "y" is near-constant \(it varies by [0-9.e-]+ at magnitude 50, a relative [0-9.e-]+ ≤ 1e-12\)/],
+    ["a near-constant first column", ["--csv", csv("neara.csv", [["time", "x", "y"], ...good.map(([t, , y], i) => [t, 100 + 1e-13 * Math.sin(i), y])])], /column "x" is near-constant/],
+    ["exactly collinear columns (a spread with no variance)", ["--csv", csv("collinear.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, 2 * y + 3, y])])], /columns "x" and "y" are exactly collinear \(their OLS spread varies by/],
+    ["columns collinear in logs, with --log", ["--csv", csv("collinearLog.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, Math.exp(2 * Math.log(y) + 0.1), y])]), "--log"], /columns "x" and "y" are exactly collinear in logs/]
   ] as const)("%s", (_, args, message) => {
     const r = analyze(...args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n")[0]).toMatch(message);
+    if (/near-constant|collinear/.test(String(message))) expect(r.stderr.trim().split("\n")).toHaveLength(1); // one line, not a report
+  });
+
+  it("a small but real variation (1e-8 of the price) is analysed; --help documents exit code 2 for degenerate series", () => {
+    const small = csv("small.csv", [["time", "x", "y"], ...good.map(([t, x], i) => [t, x, 50 * (1 + 1e-8 * Math.sin(7 * i))])]);
+    expect(analyze("--csv", small, "--json").status).toBe(0);
+    const help = analyze("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes: 0 report printed; 2 .* degenerate series/s);
+    expect(help.stdout).toMatch(/max − min ≤ 1e-12 × its largest \|value\|/);
   });
 });

@@ -1,12 +1,20 @@
 // Alert rules evaluated live inside the recorder, on the bars of the stored trades (src/lib's bar and
-// metric definitions), so alerts fire with no browser open. Bar metrics are evaluated when a bar
-// closes, with cooldowns in market time (so a replay gives the same events as live); staleness and
-// open gaps on a 0.5 s clock. State and history are durable: a restart neither re-fires nor forgets.
-import {barMetric, type BarMetric} from "../../src/lib/alertMetric.js";
-import {bucketStart, intervalMs, type Trade} from "../../src/lib/bars.js";
-import {conditionMet, rearms, type AlertRule, validateRule, RuleError} from "./rules.js";
-import {type AlertEvent, appendEvent, readEvents, readRulesFile, readState, type RuleState, writeRulesFile, writeState} from "./store.js";
+// metric definitions), so alerts fire with no browser open. The trade path only appends closes
+// (closeSeries.ts); bar metrics are evaluated off it, in time-budgeted slices (scheduler.ts,
+// evaluator.ts), with cooldowns in market time (so a replay gives the same events as live); a rule
+// over its budget is paused with the reason. Staleness and open gaps run on a 0.5 s clock. State and
+// history are durable: a restart neither re-fires nor forgets.
+import {intervalMs, type Trade} from "../../src/lib/bars.js";
+import {CloseSeries} from "./closeSeries.js";
+import {BarEvaluator, isBarRule} from "./evaluator.js";
+import {defaultBudget, type EvaluationBudget, MAX_ALERT_RULES} from "./limits.js";
+import {type AlertFilter, Firing} from "./firing.js";
+import {type AlertRule, validateRule, RuleError} from "./rules.js";
+import {SliceScheduler} from "./scheduler.js";
+import {type AlertEvent, readRulesFile, writeRulesFile} from "./store.js";
 import {Webhook} from "./webhook.js";
+
+export type {AlertFilter};
 
 export interface AlertEngineOptions {
   lake: string;
@@ -18,47 +26,51 @@ export interface AlertEngineOptions {
   feedState: () => Record<string, {lastReceivedAt: number | null; openGaps: number}>;
   onEvent?: (event: AlertEvent) => void;
   now?: () => number;
+  /** Monotonic clock for the evaluation budget, ms (default performance.now). */
+  monotonic?: () => number;
+  /** Overrides of the evaluation budget (limits.ts). */
+  budget?: Partial<EvaluationBudget>;
   webhookRetryDelayMs?: (attempt: number) => number;
-}
-
-/** Closed-bar closes of one symbol at one interval, carried forward over empty buckets. */
-interface Series {
-  interval: number;
-  /** Start of the bucket of closes[0]. */
-  start: number;
-  closes: number[];
-  /** The bucket still open, and its close so far. */
-  current: number;
-  currentClose: number;
-}
-
-export interface AlertFilter {
-  rule?: string;
-  severity?: string;
-  since?: number;
-  limit?: number;
 }
 
 export class AlertEngine {
   private rules: AlertRule[] = [];
-  private state: Record<string, RuleState> = {};
-  private readonly series = new Map<string, Series>(); // "SYMBOL|interval"
-  private readonly evaluated = new Map<string, number>(); // rule id → last bar evaluated
-  private history: AlertEvent[] = [];
-  private persist: Promise<unknown> = Promise.resolve();
+  private firing!: Firing;
+  private rulesWrite: Promise<unknown> = Promise.resolve();
+  private rulesWriteQueued = false;
   private timer: NodeJS.Timeout | undefined;
   readonly webhook: Webhook | undefined;
   private readonly startedAt: number;
+  private readonly budget: EvaluationBudget;
+  private readonly series: CloseSeries;
+  private readonly evaluator: BarEvaluator;
+  private readonly scheduler: SliceScheduler;
+  private readonly intervalCache = new Map<string, readonly number[]>(); // symbol → intervals (ms) its active rules use
+  private readonly pairCache = new Map<number, readonly (readonly string[])[]>(); // interval → legs of its active pair rules
+  private readonly keepCache = new Map<number, number>();
 
   private constructor(private readonly options: AlertEngineOptions) {
     this.startedAt = this.now();
+    this.budget = {...defaultBudget, ...options.budget};
+    const monotonic = options.monotonic ?? (() => performance.now());
+    this.series = new CloseSeries((interval) => this.keep(interval));
+    this.evaluator = new BarEvaluator(this.series, () => this.rules, this.budget, {
+      decide: (rule, value, bar, at) => this.firing.decide(rule, value, bar, at),
+      pause: (rule, reason) => this.pauseForOverrun(rule, reason),
+      log: options.log
+    }, monotonic);
+    this.scheduler = new SliceScheduler((deadline) => this.evaluator.run(deadline), {
+      sliceMs: this.budget.sliceMs, share: this.budget.share, now: monotonic,
+      onError: (error) => options.log(`alerts: evaluation failed: ${error.message}`)
+    });
     if (options.webhookUrl) this.webhook = new Webhook({url: options.webhookUrl, lake: options.lake, log: options.log, retryDelayMs: options.webhookRetryDelayMs});
   }
 
-  /** Loads the rules file (invalid rules stop the start, naming the rule and field), state and history. */
+  /** Loads the rules file (invalid rules, or more than MAX_ALERT_RULES, stop the start, naming the rule and field), state and history. */
   static async open(options: AlertEngineOptions): Promise<AlertEngine> {
     const engine = new AlertEngine(options);
     const raw = await readRulesFile(options.rulesFile);
+    if (raw.length > MAX_ALERT_RULES) throw new Error(`alert rules file ${options.rulesFile} holds ${raw.length} rules; a recorder evaluates at most ${MAX_ALERT_RULES}: delete some`);
     engine.rules = raw.map((input, i) => {
       try {
         return validateRule(input, options.symbols, `rule-${i + 1}`);
@@ -72,15 +84,8 @@ export class AlertEngine {
       if (ids.has(rule.id)) throw new Error(`alert rules file ${options.rulesFile}: two rules have id ${JSON.stringify(rule.id)}`);
       ids.add(rule.id);
     }
-    engine.state = await readState(options.lake);
-    engine.history = await readEvents(options.lake);
-    // The history is the truth: an event appended just before a crash (state not yet written) still counts.
-    for (const event of engine.history) {
-      const st = engine.state[event.ruleId];
-      if (!st || (st.lastFiredAt ?? -Infinity) < (event.bar !== null ? event.bar + intervalMsOf(engine.rules, event.ruleId) : event.time)) {
-        engine.state[event.ruleId] = {armed: false, lastFiredAt: event.bar !== null ? event.bar + intervalMsOf(engine.rules, event.ruleId) : event.time, lastBar: event.bar};
-      }
-    }
+    for (const rule of engine.rules) if (rule.pauseReason) options.log(`alerts: rule ${rule.id} stays paused: ${rule.pauseReason}`);
+    engine.firing = await Firing.open({lake: options.lake, log: options.log, onEvent: options.onEvent, webhook: engine.webhook, now: () => engine.now()}, engine.rules);
     engine.timer = setInterval(() => engine.tick(), 500);
     engine.timer.unref();
     return engine;
@@ -90,28 +95,34 @@ export class AlertEngine {
     return this.rules;
   }
 
-  /** Whether a rule may fire (armed) or waits to re-arm, and when it last fired (market time for bar rules). */
-  stateOf(id: string): {armed: boolean; lastFiredAt: number | null} {
-    const st = this.state[id];
-    return {armed: st?.armed ?? true, lastFiredAt: st?.lastFiredAt ?? null};
+  /** Whether a rule may fire (armed) or waits to re-arm, when it last fired (market time for bar rules), its cost and queue. */
+  stateOf(id: string): {armed: boolean; lastFiredAt: number | null; evaluationMs: number | null; queuedBars: number; skippedBars: number} {
+    const rule = this.rules.find((r) => r.id === id);
+    return {...this.firing.stateOf(id), ...(rule ? this.evaluator.stateOf(rule) : {evaluationMs: null, queuedBars: 0, skippedBars: 0})};
   }
 
   async create(input: unknown): Promise<AlertRule> {
+    if (this.rules.length >= MAX_ALERT_RULES) throw new RuleError("rules", `too many alert rules: a recorder holds at most ${MAX_ALERT_RULES}; delete one first`);
     const rule = validateRule(input, this.options.symbols, this.newId());
     if (this.rules.some((r) => r.id === rule.id)) throw new RuleError("id", `a rule with id ${JSON.stringify(rule.id)} exists already`);
     this.rules = [...this.rules, rule];
+    this.clearCaches();
+    this.evaluator.startAtNextBar(rule);
     await this.saveRules();
     return rule;
   }
 
-  /** Applies a partial change (e.g. {paused: true}) to a rule and validates the result. */
+  /** Applies a partial change (e.g. {paused: false}, which also clears a pause reason) to a rule and validates the result. */
   async update(id: string, patch: unknown): Promise<AlertRule | undefined> {
     const existing = this.rules.find((r) => r.id === id);
     if (!existing) return undefined;
     if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new RuleError("rule", "a change must be a JSON object");
     const rule = validateRule({...existing, ...patch, id}, this.options.symbols, id);
     this.rules = this.rules.map((r) => (r.id === id ? rule : r));
-    if (rule.metric !== existing.metric || rule.target !== existing.target || rule.threshold !== existing.threshold) delete this.state[id];
+    this.clearCaches();
+    if (rule.metric !== existing.metric || rule.target !== existing.target || rule.threshold !== existing.threshold) this.firing.reset(id);
+    // Resumed (or moved to other bars): start at the next bar, not at the backlog of the pause.
+    if ((existing.paused && !rule.paused) || rule.target !== existing.target || rule.interval !== existing.interval) this.evaluator.startAtNextBar(rule);
     await this.saveRules();
     return rule;
   }
@@ -119,49 +130,66 @@ export class AlertEngine {
   async remove(id: string): Promise<boolean> {
     if (!this.rules.some((r) => r.id === id)) return false;
     this.rules = this.rules.filter((r) => r.id !== id);
-    delete this.state[id];
+    this.clearCaches();
+    this.evaluator.forget(id);
+    this.firing.reset(id);
     await this.saveRules();
     return true;
   }
 
-  events({rule, severity, since, limit = 1000}: AlertFilter = {}): AlertEvent[] {
-    const out = this.history.filter((e) => (!rule || e.ruleId === rule) && (!severity || e.severity === severity) && (since === undefined || e.time >= since));
-    return out.slice(-limit);
+  events(filter: AlertFilter = {}): AlertEvent[] {
+    return this.firing.events(filter);
   }
 
-  /** Folds a stored trade into the bar series the rules use; evaluates rules on bars it closes. */
+  /**
+   * Folds a stored trade into the close series the rules use: this runs on the trade path, so it
+   * only appends (O(1) per interval; O(pair rules) when a bar closes) and queues the evaluation.
+   */
   onTrade(symbol: string, trade: Trade): void {
+    let closed = false;
     for (const interval of this.intervalsFor(symbol)) {
-      const key = `${symbol}|${interval}`;
-      const ms = intervalMs(interval);
-      const b = bucketStart(trade.time, ms);
-      let s = this.series.get(key);
-      if (!s) {
-        this.series.set(key, {interval: ms, start: b, closes: [], current: b, currentClose: trade.price});
-        continue;
-      }
-      if (b < s.current) continue; // late trade for a bar already evaluated
-      if (b === s.current) {
-        s.currentClose = trade.price;
-        continue;
-      }
-      this.advance(s, b, interval);
-      s.currentClose = trade.price;
-      this.evaluateBars(interval);
+      if (!this.series.add(symbol, interval, trade)) continue;
+      this.series.align(this.pairsOn(interval), interval);
+      closed = true;
     }
+    if (closed) this.scheduler.wake();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the clock, gives queued evaluations and webhook deliveries up to `withinMs` (then drops
+   * them, logged: a restart starts at the next bar), and waits for events and state to be written.
+   */
+  async close({withinMs = this.budget.closeMs}: {withinMs?: number} = {}): Promise<void> {
     clearInterval(this.timer);
-    await this.persist;
-    await this.webhook?.idle();
+    const deadline = Date.now() + withinMs;
+    // (No waiting for a queue that would take longer anyway.)
+    if (this.evaluator.backlog().ms * this.budget.share > withinMs || !(await within(this.scheduler.idle(), withinMs))) {
+      const {bars} = this.evaluator.backlog();
+      this.scheduler.stop();
+      this.options.log(`alerts: stopped with ${bars} bar evaluations still queued; they are dropped`);
+    }
+    this.scheduler.stop();
+    await this.firing.idle();
+    await this.rulesWrite.catch(() => {});
+    if (this.webhook && !(await within(this.webhook.idle(), Math.max(0, deadline - Date.now())))) this.options.log(`alerts: stopped with ${this.webhook.pending} webhook deliveries unfinished`);
   }
 
   health() {
+    const backlog = this.evaluator.backlog();
     return {
       rules: this.rules.length,
       active: this.rules.filter((r) => !r.paused).length,
-      events: this.history.length,
+      /** Rules the recorder paused because they overran their evaluation budget, with the reason. */
+      overrun: this.rules.filter((r) => r.pauseReason).map((r) => ({id: r.id, reason: r.pauseReason!})),
+      events: this.firing.count,
+      evaluation: {
+        queuedBars: backlog.bars,
+        skippedBars: this.evaluator.skipped,
+        backlogSeconds: Math.round(backlog.ms / 100) / 10,
+        busyShare: Math.round(this.scheduler.busyShare() * 1000) / 1000,
+        maxSliceMs: Math.round(this.scheduler.maxSliceMs * 100) / 100,
+        slowest: this.evaluator.slowest
+      },
       webhook: this.webhook ? {sent: this.webhook.sent, failed: this.webhook.failed, pending: this.webhook.pending} : null
     };
   }
@@ -174,68 +202,49 @@ export class AlertEngine {
     for (let n = this.rules.length + 1; ; ++n) if (!this.rules.some((r) => r.id === `rule-${n}`)) return `rule-${n}`;
   }
 
+  private clearCaches(): void {
+    this.intervalCache.clear();
+    this.pairCache.clear();
+    this.keepCache.clear();
+  }
+
   /** Intervals active rules need for `symbol`; cached per rules version (this runs for every trade). */
-  private intervalsFor(symbol: string): readonly string[] {
+  private intervalsFor(symbol: string): readonly number[] {
     let out = this.intervalCache.get(symbol);
     if (!out) {
-      const set = new Set<string>();
-      for (const r of this.rules) if (!r.paused && isBarRule(r) && r.target.split("/").includes(symbol)) set.add(r.interval);
+      const set = new Set<number>();
+      for (const r of this.rules) if (!r.paused && isBarRule(r) && r.target.split("/").includes(symbol)) set.add(intervalMs(r.interval));
       this.intervalCache.set(symbol, (out = [...set]));
     }
     return out;
   }
 
-  private readonly intervalCache = new Map<string, readonly string[]>();
-
-  private maxWindow(interval: string): number {
-    let max = 0;
-    for (const r of this.rules) if (isBarRule(r) && r.interval === interval) max = Math.max(max, r.window);
-    return max;
+  /** Legs of the active pair rules on `interval`, in rule order (aligned at each close). */
+  private pairsOn(interval: number): readonly (readonly string[])[] {
+    let out = this.pairCache.get(interval);
+    if (!out) this.pairCache.set(interval, (out = this.rules.filter((r) => !r.paused && isBarRule(r) && intervalMs(r.interval) === interval && r.target.includes("/")).map((r) => r.target.split("/"))));
+    return out;
   }
 
-  /** Closes the open bucket and any quiet ones up to `to` (their close carried forward). */
-  private advance(s: Series, to: number, interval: string): void {
-    for (; s.current < to; s.current += s.interval) s.closes.push(s.currentClose);
-    const keep = this.maxWindow(interval) + 1;
-    if (s.closes.length > keep) {
-      const drop = s.closes.length - keep;
-      s.closes.splice(0, drop);
-      s.start += drop * s.interval;
+  /** Closes a series keeps: the largest window on its interval, plus the backlog a rule may have. */
+  private keep(interval: number): number {
+    let out = this.keepCache.get(interval);
+    if (out === undefined) {
+      let max = 0;
+      for (const r of this.rules) if (isBarRule(r) && intervalMs(r.interval) === interval) max = Math.max(max, r.window);
+      this.keepCache.set(interval, (out = max + this.budget.backlogBars + 1));
     }
+    return out;
   }
 
-  /** Closes of `symbol` for the `window` bars ending with the bar starting at `bar`, or null if not all known. */
-  private window(symbol: string, interval: string, bar: number, window: number): number[] | null {
-    const s = this.series.get(`${symbol}|${interval}`);
-    if (!s) return null;
-    const last = (bar - s.start) / s.interval, first = last - window + 1;
-    if (first < 0 || last >= s.closes.length) return null;
-    return s.closes.slice(first, last + 1);
-  }
-
-  /** Evaluates every bar rule on `interval` for each bar closed on all its legs and not yet evaluated. */
-  private evaluateBars(interval: string): void {
-    for (const rule of this.rules) {
-      if (rule.paused || !isBarRule(rule) || rule.interval !== interval) continue;
-      const legs = rule.target.split("/");
-      const series = legs.map((leg) => this.series.get(`${leg}|${interval}`));
-      if (series.some((s) => !s)) continue;
-      const ms = series[0]!.interval;
-      // Trades arrive in time order, so a leg two buckets behind another had a quiet bucket: carry it.
-      const newest = Math.max(...series.map((s) => s!.current));
-      for (const s of series) if (s!.current < newest - ms) this.advance(s!, newest - ms, interval);
-      const closedThrough = Math.min(...series.map((s) => s!.current - ms));
-      let bar = this.evaluated.get(rule.id);
-      bar = bar === undefined ? closedThrough : bar + ms;
-      for (; bar <= closedThrough; bar += ms) {
-        this.evaluated.set(rule.id, bar);
-        const a = this.window(legs[0], interval, bar, rule.window);
-        const b = legs.length > 1 ? this.window(legs[1], interval, bar, rule.window) : null;
-        if (!a || (legs.length > 1 && !b)) continue; // not enough bars yet
-        const value = barMetric(rule.metric as BarMetric, a, b, {hedge: rule.hedge, intervalMs: ms});
-        this.decide(rule, value, bar, bar + ms);
-      }
-    }
+  /** Pauses a rule that overran its budget: the reason is in the rule (GET /alerts/rules, /health), the rules file and the log. */
+  private pauseForOverrun(rule: AlertRule, reason: string): void {
+    if (!this.rules.some((r) => r.id === rule.id && !r.paused)) return;
+    this.rules = this.rules.map((r) => (r.id === rule.id ? {...r, paused: true, pauseReason: reason} : r));
+    this.clearCaches();
+    this.evaluator.forget(rule.id);
+    this.options.log(`alerts: paused rule ${rule.id} (${rule.name}): ${reason}. Resume it on the Alerts page or with PATCH /alerts/rules/${rule.id} {"paused": false}`);
+    this.writeRules().catch((error: Error) => this.options.log(`alerts: could not save the rules file: ${error.message}`));
   }
 
   /** Clock metrics: staleness (seconds since the last trade) and open gaps. */
@@ -247,57 +256,35 @@ export class AlertEngine {
       const f = feed[rule.target];
       if (!f) continue;
       const value = rule.metric === "staleness" ? (now - (f.lastReceivedAt ?? this.startedAt)) / 1000 : f.openGaps;
-      this.decide(rule, value, null, now);
+      this.firing.decide(rule, value, null, now);
     }
   }
 
-  /** Fires, suppresses or re-arms `rule` for `value` (of `bar`, at market time `at`). */
-  private decide(rule: AlertRule, value: number, bar: number | null, at: number): void {
-    const st = (this.state[rule.id] ??= {armed: true, lastFiredAt: null, lastBar: null});
-    if (!st.armed) {
-      if (rearms(rule, value)) {
-        st.armed = true;
-        this.save(() => writeState(this.options.lake, this.state));
-      }
-      return;
-    }
-    if (!conditionMet(rule, value)) return;
-    if (bar !== null && st.lastBar !== null && bar <= st.lastBar) return; // seen before a restart
-    if (st.lastFiredAt !== null && at - st.lastFiredAt < rule.cooldownSeconds * 1000) return;
-    Object.assign(st, {armed: false, lastFiredAt: at, lastBar: bar});
-    const event: AlertEvent = {
-      id: `${rule.id}@${bar ?? at}`, ruleId: rule.id, ruleName: rule.name, target: rule.target, metric: rule.metric,
-      comparator: rule.comparator, threshold: rule.threshold, value, severity: rule.severity, bar, time: this.now()
-    };
-    this.history.push(event);
-    this.options.log(`ALERT [${rule.severity}] ${rule.name}: ${rule.metric} of ${rule.target} = ${formatValue(value)} ${rule.comparator} ${rule.threshold}${bar !== null ? ` (bar ${new Date(bar).toISOString()})` : ""}`);
-    this.save(async () => {
-      await appendEvent(this.options.lake, event); // durable first, then announced
-      await writeState(this.options.lake, this.state);
-      this.options.onEvent?.(event);
-      void this.webhook?.send(event, rule);
-    });
-  }
-
-  private save(step: () => Promise<void>): void {
-    this.persist = this.persist.then(step).catch((error: Error) => this.options.log(`alerts: could not write to the lake: ${error.message}`));
+  /**
+   * Writes the rules file with the rules as they are when the write starts. Writes never overtake
+   * each other, and changes made while one waits share it (a hundred rules paused at once: one write).
+   */
+  private writeRules(): Promise<unknown> {
+    if (this.rulesWriteQueued) return this.rulesWrite;
+    this.rulesWriteQueued = true;
+    return (this.rulesWrite = this.rulesWrite.catch(() => {}).then(() => {
+      this.rulesWriteQueued = false;
+      return writeRulesFile(this.options.rulesFile, this.rules);
+    }));
   }
 
   private async saveRules(): Promise<void> {
-    this.intervalCache.clear();
-    await writeRulesFile(this.options.rulesFile, this.rules);
-    await this.persist;
-    await writeState(this.options.lake, this.state);
+    await this.writeRules();
+    await this.firing.flush();
   }
 }
 
-const isBarRule = (rule: AlertRule) => rule.metric !== "staleness" && rule.metric !== "openGaps";
-
-function intervalMsOf(rules: readonly AlertRule[], id: string): number {
-  const rule = rules.find((r) => r.id === id);
-  return rule ? intervalMs(rule.interval) : 0;
-}
-
-function formatValue(value: number): string {
-  return Math.abs(value) >= 1000 || value === 0 ? value.toFixed(2) : value.toPrecision(4);
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => void (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -2,6 +2,7 @@
 import {hedgeMethodOption, type HedgeMethod} from "../../src/lib/hedgeRatio.js";
 import {type BarMetric, pairMetrics, symbolMetrics} from "../../src/lib/alertMetric.js";
 import {intervals} from "../../src/lib/bars.js";
+import {MAX_WINDOW, maxWindow} from "./limits.js";
 
 export type AlertMetric = BarMetric | "staleness" | "openGaps";
 export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
@@ -25,6 +26,8 @@ export interface AlertRule {
   /** Re-arm only once the metric is back past this level (null: as soon as the condition is false). */
   readonly hysteresis: number | null;
   readonly paused: boolean;
+  /** Why the recorder paused the rule (it overran its evaluation budget); null when the user paused it or it runs. */
+  readonly pauseReason: string | null;
 }
 
 export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics, "staleness", "openGaps"];
@@ -73,7 +76,7 @@ export function rearms(rule: Pick<AlertRule, "comparator" | "threshold" | "hyste
 export function validateRule(input: unknown, recorded: readonly string[], id: string): AlertRule {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new RuleError("rule", "a rule must be a JSON object");
   const r = input as Record<string, unknown>;
-  const known = new Set(["id", "name", "target", "metric", "comparator", "threshold", "interval", "window", "hedge", "severity", "cooldownSeconds", "hysteresis", "paused"]);
+  const known = new Set(["id", "name", "target", "metric", "comparator", "threshold", "interval", "window", "hedge", "severity", "cooldownSeconds", "hysteresis", "paused", "pauseReason"]);
   for (const key of Object.keys(r)) if (!known.has(key)) throw new RuleError(key, `unknown field ${JSON.stringify(key)} (expected one of ${[...known].join(", ")})`);
   const ruleId = r.id === undefined ? id : typeof r.id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(r.id) ? r.id : fail("id", r.id, "letters, digits, _ or -");
   const metric = metrics.includes(r.metric as AlertMetric) ? (r.metric as AlertMetric) : fail("metric", r.metric, metrics.join(", "));
@@ -86,7 +89,7 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
   const comparator = comparators.includes(r.comparator as Comparator) ? (r.comparator as Comparator) : fail("comparator", r.comparator, comparators.join(", "));
   const threshold = typeof r.threshold === "number" && Number.isFinite(r.threshold) ? r.threshold : fail("threshold", r.threshold, "a number");
   const interval = r.interval === undefined ? "1m" : typeof r.interval === "string" && Object.hasOwn(intervals, r.interval) ? r.interval : fail("interval", r.interval, Object.keys(intervals).join(", "));
-  const window = r.window === undefined ? 60 : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= 10_000 ? (r.window as number) : fail("window", r.window, "an integer from 3 to 10000 (bars)");
+  const window = r.window === undefined ? 60 : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= MAX_WINDOW ? (r.window as number) : fail("window", r.window, `an integer from 3 to ${MAX_WINDOW} (bars)`);
   let hedge: HedgeMethod = "ols";
   if (r.hedge !== undefined) {
     try {
@@ -95,6 +98,8 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
       fail("hedge", r.hedge, "ols, kalman, huber, theil-sen or tls");
     }
   }
+  const limit = maxWindow(metric, hedge);
+  if (window > limit) fail("window", window, `at most ${limit} bars for ${metric} with hedge ${hedge}: its cost grows with window²`);
   const severity = r.severity === undefined ? "warning" : severities.includes(r.severity as Severity) ? (r.severity as Severity) : fail("severity", r.severity, severities.join(", "));
   const cooldownSeconds = r.cooldownSeconds === undefined ? 60 : typeof r.cooldownSeconds === "number" && r.cooldownSeconds >= 0 && Number.isFinite(r.cooldownSeconds) ? r.cooldownSeconds : fail("cooldownSeconds", r.cooldownSeconds, "a number of seconds ≥ 0");
   const hysteresis = r.hysteresis === undefined || r.hysteresis === null ? null : typeof r.hysteresis === "number" && Number.isFinite(r.hysteresis) ? r.hysteresis : fail("hysteresis", r.hysteresis, "a number or null");
@@ -103,6 +108,7 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
     if (!ok) fail("hysteresis", hysteresis, comparator === "abs>" ? `a level from 0 to below the threshold ${threshold}` : `a re-arm level on the other side of the threshold ${threshold}`);
   }
   const paused = r.paused === undefined ? false : typeof r.paused === "boolean" ? r.paused : fail("paused", r.paused, "true or false");
+  const reason = r.pauseReason === undefined || r.pauseReason === null ? null : typeof r.pauseReason === "string" && r.pauseReason.length <= 500 ? r.pauseReason : fail("pauseReason", r.pauseReason, "text of at most 500 characters, or null");
   const name = r.name === undefined ? `${legs.join("/")} ${metric} ${comparator} ${threshold}` : typeof r.name === "string" && r.name.length <= 200 ? r.name : fail("name", r.name, "text of at most 200 characters");
-  return {id: ruleId, name, target: legs.join("/"), metric, comparator, threshold, interval, window, hedge, severity, cooldownSeconds, hysteresis, paused};
+  return {id: ruleId, name, target: legs.join("/"), metric, comparator, threshold, interval, window, hedge, severity, cooldownSeconds, hysteresis, paused, pauseReason: paused ? reason : null};
 }

@@ -80,16 +80,20 @@ export function writeState(lake: string, state: Record<string, RuleState>): Prom
   return writeAtomically(join(alertsDir(lake), "state.json"), JSON.stringify(state));
 }
 
-/** Appends an event and fsyncs it: once this resolves, the event survives a crash. */
-export async function appendEvent(lake: string, event: AlertEvent): Promise<void> {
-  await appendLine(join(alertsDir(lake), "events.jsonl"), event);
+/** Appends events with one write and one fsync: once this resolves, they survive a crash. */
+export async function appendEvents(lake: string, events: readonly AlertEvent[]): Promise<void> {
+  await appendLines(join(alertsDir(lake), "events.jsonl"), events);
 }
 
-export async function appendLine(path: string, value: unknown): Promise<void> {
+export function appendLine(path: string, value: unknown): Promise<void> {
+  return appendLines(path, [value]);
+}
+
+async function appendLines(path: string, values: readonly unknown[]): Promise<void> {
   await mkdir(dirname(path), {recursive: true});
   const handle = await open(path, "a");
   try {
-    await handle.write(JSON.stringify(value) + "\n");
+    await handle.write(values.map((value) => JSON.stringify(value) + "\n").join(""));
     await handle.datasync();
   } finally {
     await handle.close();

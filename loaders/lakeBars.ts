@@ -6,12 +6,12 @@ import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {lastTradeTime, readTrades} from "../lake/reader.js";
 import {type BarColumns, bucketStart, gapFlags, resample} from "../src/lib/bars.js";
-import {gapRanges, readGaps} from "./gapRecords.js";
+import {gapRanges, readGaps, withGapTimes} from "./gapRecords.js";
 
 export interface SymbolBars {
   readonly symbol: string;
   readonly bars: BarColumns;
-  /** 1 where the bucket overlaps an unfilled gap of the symbol. */
+  /** 1 where the bucket overlaps an unfilled gap of the symbol (from the trade before it to the one after). */
   readonly gap: Uint8Array;
   readonly trades: number;
 }
@@ -22,7 +22,10 @@ export interface LakeBars {
   readonly from: number | null;
   readonly to: number | null;
   readonly legs: readonly SymbolBars[];
-  /** The symbols' gap records overlapping the range (all of them when the range is empty). */
+  /**
+   * The symbols' gap records overlapping the range (all of them when the range is empty), unfilled
+   * ones with their unknown times looked up in the lake (`withGapTimes`).
+   */
   readonly gaps: readonly GapRecord[];
 }
 
@@ -40,14 +43,15 @@ export async function firstTradeTime(connection: DuckDBConnection, lake: string,
 /**
  * Reads the trades of `symbols` in the `lookbackMs` window (never starting before their first trade) ending at the bucket of the latest trade of
  * `anchor` symbols (default: the same symbols), resamples them to bars of `interval` ms and flags the
- * buckets overlapping a recorded, unfilled gap.
+ * buckets overlapping a recorded, unfilled gap: every bucket from the one holding the last trade
+ * before the hole to the one holding the first trade after it, so no close is carried across.
  */
 export async function loadLakeBars(lake: string, symbols: readonly string[], {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]}): Promise<LakeBars> {
   return withDuckDB(async (connection) => {
     let last = -Infinity, first = Infinity;
     for (const s of anchor) last = Math.max(last, (await lastTradeTime(connection, lake, s)) ?? -Infinity);
     for (const s of anchor) first = Math.min(first, (await firstTradeTime(connection, lake, s)) ?? Infinity);
-    const allGaps = (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol));
+    const allGaps = await withGapTimes(connection, lake, (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol)));
     if (!Number.isFinite(last)) {
       const legs = symbols.map((symbol) => ({symbol, bars: resample({id: [], time: [], price: [], qty: [], isBuyerMaker: []}, interval, {from: 0, to: 0}), gap: new Uint8Array(0), trades: 0}));
       return {interval, from: null, to: null, legs, gaps: allGaps};
@@ -61,7 +65,8 @@ export async function loadLakeBars(lake: string, symbols: readonly string[], {in
       const bars = resample(trades, interval, {from, to});
       legs.push({symbol, bars, gap: gapFlags(bars.start, interval, gapRanges(allGaps, symbol)), trades: trades.length});
     }
-    const gaps = allGaps.filter((g) => (g.toTime ?? g.fromTime ?? 0) >= from && (g.fromTime ?? g.toTime ?? 0) < to);
+    // A time still unknown leaves that side open, as in gapRanges.
+    const gaps = allGaps.filter((g) => (g.toTime ?? Infinity) >= from && (g.fromTime ?? -Infinity) < to);
     return {interval, from, to, legs, gaps};
   });
 }

@@ -6,7 +6,7 @@ import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {bucketStart, intervalMs} from "../src/lib/bars.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
-import {readGaps} from "./gapRecords.js";
+import {readGaps, withGapTimes} from "./gapRecords.js";
 
 /** What src/data/overview.json.ts writes: one definition, shared with the pages that read it. */
 export type Overview = OverviewData;
@@ -26,7 +26,8 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
 
 export async function overview(config: NotebookConfig, symbols: readonly string[], pairs: readonly Pair[], now = Date.now()): Promise<Overview> {
   return withDuckDB(async (connection) => {
-    const gaps = (await readGaps(connection, config.lake)).filter((g) => symbols.includes(g.symbol));
+    // Unfilled gaps with an unknown time (older recorders) get it from the stored trades either side.
+    const gaps = await withGapTimes(connection, config.lake, (await readGaps(connection, config.lake)).filter((g) => symbols.includes(g.symbol)));
     const perSymbol: Overview["symbols"] = [], coverage: Overview["coverage"] = [];
     const sources = new Map<string, string>();
     let last = -Infinity, firstTrade = Infinity;
@@ -41,7 +42,8 @@ export async function overview(config: NotebookConfig, symbols: readonly string[
       const byDate = await rows(connection, `SELECT strftime(time, '%Y-%m-%d') AS d, count(*)::DOUBLE, count(DISTINCT filename)::DOUBLE, epoch_ms(min(time))::DOUBLE, epoch_ms(max(time))::DOUBLE FROM ${source} GROUP BY d ORDER BY d`);
       let trades = 0;
       for (const [date, n, fileCount, first, lastTime] of byDate) {
-        const dayGaps = gaps.filter((g) => g.symbol === symbol && g.fromTime !== null && new Date(g.fromTime).toISOString().slice(0, 10) === date);
+        // A gap counts on the day it began (or ended, when nothing was stored before it).
+        const dayGaps = gaps.filter((g) => g.symbol === symbol && (g.fromTime ?? g.toTime) !== null && new Date((g.fromTime ?? g.toTime)!).toISOString().slice(0, 10) === date);
         coverage.push({symbol, date: String(date), trades: Number(n), files: Number(fileCount), firstTime: Number(first), lastTime: Number(lastTime), gaps: dayGaps.length, unfilledGaps: dayGaps.filter((g) => !g.filled).length});
         trades += Number(n);
       }

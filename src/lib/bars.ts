@@ -166,15 +166,20 @@ function emptyBars(interval: number, from: number, m: number): BarColumns {
   };
 }
 
-/** A time range [from, to] (ms, inclusive) in which a symbol's trades are known to be incomplete. */
+/**
+ * A time range [from, to] (ms, inclusive) in which a symbol's trades are known to be incomplete: for
+ * a hole in the trade ids, from the last trade before it to the first after it. Either end may be
+ * infinite (no trade known on that side).
+ */
 export interface GapRange {
   readonly from: number;
   readonly to: number;
 }
 
 /**
- * Flags (1) the buckets of a bar grid that overlap any gap range: such bars may be missing trades, so
- * they are excluded from statistics and no close is carried forward across them. O(buckets + gaps).
+ * Flags (1) the buckets of a bar grid that overlap any gap range — every bucket from the one holding
+ * `from` to the one holding `to`: such bars may be missing trades, so they are excluded from
+ * statistics and no close is carried forward across them (`alignBars`). O(buckets + flagged).
  *
  *   gapFlags(bars.start, bars.interval, [{from: t0, to: t1}])
  */

@@ -1,10 +1,23 @@
 // The recorder's local live feed: pages subscribe to symbols and a bar interval over WebSocket, get a
 // snapshot of recent bars, then every bar change. Bars come from src/lib/bars.ts, the same definition
-// the loaders use. A slow client gets coalesced updates and is dropped if it stays stuck; it never
-// slows the recorder down.
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
+// the loaders use. Every request and upgrade passes the access policy (access.ts: Host, Origin,
+// token); every client frame is validated (clientMessages.ts) and every client is bounded
+// (liveLimits.ts). A slow or hostile client is closed with a reason; it never slows the recorder down,
+// and nothing it sends can throw out of here. Unfilled gaps go to the subscribers of their symbol as
+// they are recorded, and with every snapshot (the latest `maxGapsKept` per symbol), so pages flag
+// their buckets as the loaders flag the lake's gap records.
+import {createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES} from "node:http";
+import type {Duplex} from "node:stream";
 import {WebSocketServer, type WebSocket} from "ws";
-import {addTrade, type Bar, barOf, bucketStart, intervalMs, type Trade} from "../src/lib/bars.js";
+import type {GapRecord} from "../lake/gaps.js";
+import type {LiveGap, LiveGapMessage} from "../src/components/liveFeed.js";
+import {type Bar, intervalMs, type Trade} from "../src/lib/bars.js";
+import {type AccessOptions, AccessPolicy} from "./access.js";
+import {fromSeconds, toWire, upsert} from "./barSeries.js";
+import {LiveClient} from "./liveClient.js";
+import {maxClients, maxConnections, maxFrameBytes, requestTimeoutMs, slowClientBytes} from "./liveLimits.js";
+
+export {toWire, type WireBar} from "./barSeries.js";
 
 export interface LiveHubOptions {
   host: string;
@@ -15,57 +28,73 @@ export interface LiveHubOptions {
   health: () => unknown;
   /** Further HTTP routes (the alerts API): return true when the request was handled. */
   http?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** Origins and token beyond the defaults (see access.ts). */
+  access?: Omit<AccessOptions, "host">;
   /** Recent bars kept per symbol and interval for snapshots. */
   maxBars?: number;
-  /** A client whose unsent bytes stay above this for `stuckMs` is disconnected. */
+  /** A client whose unsent bytes stay above this (default `slowClientBytes`) for `stuckMs` (default 10 s) is disconnected. */
   maxBufferedBytes?: number;
   stuckMs?: number;
   log?: (line: string) => void;
 }
 
-interface Client {
-  socket: WebSocket;
-  subscriptions: Set<string>; // "SYMBOL|interval"
-  dirty: Map<string, Bar>; // "SYMBOL|interval|start" → bar, latest state wins
-  /** Receive time (performance.now) of the oldest trade waiting in `dirty`. */
-  oldest: number;
-  stuckSince?: number;
+/** Unfilled gaps kept per symbol for snapshots (the latest; older ones are still in the lake's gap records). */
+export const maxGapsKept = 100;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {"content-type": "application/json"});
+  res.end(JSON.stringify(body));
 }
 
-/** Wire format of a bar: the public fields of src/lib's Bar. */
-export type WireBar = Omit<Bar, "firstId" | "lastId" | "openTime" | "closeTime">;
-
-export function toWire(bar: Bar): WireBar {
-  const {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume} = bar;
-  return {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume};
+function parseUrl(text: string | undefined): URL | null {
+  try {
+    return new URL(text ?? "/", "http://localhost");
+  } catch {
+    return null; // e.g. "//": a request no client of ours sends
+  }
 }
 
 export class LiveHub {
   private readonly bars = new Map<string, Bar[]>(); // "SYMBOL|interval" → recent bars, by start
   private readonly bySymbol = new Map<string, {key: string; list: Bar[]; interval: number}[]>(); // the same, per symbol, for the hot path
-  private readonly clients = new Set<Client>();
+  private readonly clients = new Set<LiveClient>();
   private readonly symbols: Set<string>;
+  private readonly gaps = new Map<string, LiveGap[]>(); // per symbol, unfilled gaps recorded since start, oldest first
+  private readonly access: AccessPolicy;
+  private readonly sweeper: NodeJS.Timeout;
   private flushScheduled = false;
   messagesSent = 0;
+  /** Clients closed for breaking a limit, and requests or upgrades refused by the access policy. */
+  clientsDropped = 0;
+  requestsRefused = 0;
 
   private constructor(private readonly options: LiveHubOptions, private readonly server: Server, private readonly wss: WebSocketServer) {
     this.symbols = new Set(options.symbols);
+    this.access = new AccessPolicy({host: options.host, ...options.access});
     // 1-second bars are always kept, so the first subscriber already gets a snapshot.
     for (const symbol of options.symbols) this.series(symbol, "1s");
+    // Clients that stopped reading are found even when nothing is sent to them.
+    this.sweeper = setInterval(() => this.sweep(), Math.min(1000, (options.stuckMs ?? 10_000) / 2)).unref();
   }
 
-  /** Starts listening; rejects with a clear error when the port is taken. */
+  /** Starts listening; rejects with a clear error when the port is taken or the address is not this machine's. */
   static async start(options: LiveHubOptions): Promise<LiveHub> {
-    const server = createServer();
-    const wss = new WebSocketServer({server, maxPayload: 64 * 1024});
-    const hub = new LiveHub(options, server, wss);
-    server.on("request", (req, res) => void hub.handleHttp(req, res));
-    wss.on("connection", (socket) => hub.handleClient(socket));
+    const server = createServer({requestTimeout: requestTimeoutMs});
+    server.maxConnections = maxConnections;
+    const wss = new WebSocketServer({noServer: true, maxPayload: maxFrameBytes});
+    const hub = new LiveHub(options, server, wss); // (AccessPolicy throws here on a bad origin or token)
+    server.on("request", (req, res) => hub.handleHttp(req, res).catch((error: Error) => hub.failed(res, error)));
+    server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
+    let listening = false;
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(error.code === "EADDRINUSE" ? new Error(`live feed port ${options.host}:${options.port} is already in use (another recorder running? use --live-port)`) : error)
-      );
-      server.listen(options.port, options.host, () => resolve());
+      // One listener for the server's whole life: an 'error' after listen (e.g. EMFILE on accept) is logged, never thrown.
+      server.on("error", (error: NodeJS.ErrnoException) => {
+        if (listening) return options.log?.(`live feed: server error: ${error.message}`);
+        clearInterval(hub.sweeper);
+        const where = `${options.host}:${options.port}`;
+        reject(new Error(error.code === "EADDRINUSE" ? `live feed port ${where} is already in use (another recorder running? use --live-port)` : `live feed cannot listen on ${where}: ${error.message}`));
+      });
+      server.listen(options.port, options.host, () => ((listening = true), resolve()));
     });
     return hub;
   }
@@ -89,13 +118,25 @@ export class LiveHub {
     for (const {key, list, interval} of series) {
       const bar = upsert(list, trade, interval, this.options.maxBars ?? 3600);
       if (!bar || this.clients.size === 0) continue;
-      for (const client of this.clients) {
-        if (!client.subscriptions.has(key)) continue;
-        if (client.dirty.size === 0 || receivedAt < client.oldest) client.oldest = receivedAt;
-        client.dirty.set(`${key}|${bar.start}`, bar);
-      }
+      for (const client of this.clients) client.touch(key, bar, receivedAt);
     }
     this.scheduleFlush();
+  }
+
+  /**
+   * An unfilled gap recorded (a restart's hole, one the exchange cannot fill): sent at once to the
+   * clients subscribed to its symbol, and kept (the latest `maxGapsKept`) for the next snapshots.
+   * Filled gaps change no bar and are not sent.
+   */
+  onGap(gap: Pick<GapRecord, "symbol" | "fromTime" | "toTime" | "filled">): void {
+    if (gap.filled || !this.symbols.has(gap.symbol)) return;
+    const range: LiveGap = {from: gap.fromTime, to: gap.toTime};
+    let list = this.gaps.get(gap.symbol);
+    if (!list) this.gaps.set(gap.symbol, (list = []));
+    list.push(range);
+    if (list.length > maxGapsKept) list.shift();
+    const text = JSON.stringify({type: "gap", symbol: gap.symbol, ...range} satisfies LiveGapMessage);
+    for (const client of this.clients) this.messagesSent += Number(client.sendGap(gap.symbol, text));
   }
 
   /** Receive → send latency of live updates, ms: {count, p50, p99, max} since the last reset. */
@@ -115,13 +156,23 @@ export class LiveHub {
   private readonly latencies = new Float64Array(10_000); // 0.01 ms buckets up to 100 ms (last = overflow)
   private latencyMax = 0;
 
+  /** Closes every client (1001; those that do not answer within 1 s are cut) and the server. */
   async close(): Promise<void> {
-    for (const client of this.clients) client.socket.close(1001, "recorder stopping");
+    clearInterval(this.sweeper);
+    const sockets = [...this.wss.clients];
+    const closed = Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.readyState === socket.CLOSED ? resolve(null) : socket.once("close", resolve)))));
+    for (const socket of sockets) socket.close(1001, "recorder stopping");
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
+    for (const socket of this.wss.clients) socket.terminate(); // a client that stopped reading never answers
+    this.clients.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Recent bars of a symbol and interval, created (from the 1 s bars) on first use. */
   private series(symbol: string, interval: string): Bar[] {
     const key = `${symbol}|${interval}`;
     let list = this.bars.get(key);
@@ -136,67 +187,71 @@ export class LiveHub {
 
   /** Sends a message to every connected page (alert events). */
   broadcast(message: unknown): void {
-    for (const client of this.clients) this.send(client, message);
+    const text = JSON.stringify(message);
+    for (const client of this.clients) this.messagesSent += Number(client.sendText(text));
   }
 
   private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const path = url.pathname;
-    // Pages served from the preview or a static server on another port use this API too.
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-    res.setHeader("Access-Control-Allow-Headers", "content-type");
-    if (req.method === "OPTIONS") {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
+    res.setHeader("vary", "origin");
+    const url = parseUrl(req.url);
+    if (!url) return json(res, 400, {error: "malformed request URL"});
+    const decision = this.access.check(req.method ?? "GET", req.headers, url);
+    if (!decision.ok) return (this.requestsRefused++, json(res, decision.status, {error: decision.error}));
+    for (const [name, value] of Object.entries(AccessPolicy.corsHeaders(decision.origin, req.headers))) res.setHeader(name, value);
+    if (req.method === "OPTIONS") return void (res.writeHead(204), res.end());
     if (this.options.http && (await this.options.http(req, res, url))) return;
-    if (path === "/health") {
-      res.writeHead(200, {"content-type": "application/json"});
-      res.end(JSON.stringify({...(this.options.health() as object), liveClients: this.clients.size}));
-      return;
+    if (url.pathname === "/health") {
+      return json(res, 200, {...(this.options.health() as object), liveClients: this.clients.size, liveClientsDropped: this.clientsDropped, liveRequestsRefused: this.requestsRefused});
     }
-    res.writeHead(404, {"content-type": "application/json"});
-    res.end(JSON.stringify({error: "not found; try GET /health, /alerts/rules, /alerts/events or a WebSocket connection"}));
+    json(res, 404, {error: "not found; try GET /health, /alerts/rules, /alerts/events or a WebSocket connection"});
+  }
+
+  /** A route that threw: 500 with its message (or the connection cut if the answer had started). */
+  private failed(res: ServerResponse, error: Error): void {
+    this.options.log?.(`live feed: ${error.message}`);
+    try {
+      if (res.headersSent) res.destroy();
+      else json(res, 500, {error: error.message});
+    } catch {
+      res.destroy();
+    }
+  }
+
+  /** Checks an upgrade before the handshake: refused ones get a JSON HTTP answer and never become WebSockets. */
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => {}); // a peer that resets mid-handshake is not our error
+    const url = parseUrl(req.url);
+    const decision = url ? this.access.check("GET", req.headers, url) : {ok: false as const, status: 400 as const, error: "malformed request URL"};
+    if (!decision.ok) this.requestsRefused++;
+    const refusal = !decision.ok ? decision : this.clients.size >= maxClients ? {status: 503, error: `too many live clients (limit ${maxClients}); try again later`} : null;
+    if (refusal) {
+      const body = JSON.stringify({error: refusal.error});
+      const head = `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nvary: origin\r\nconnection: close\r\n\r\n`;
+      return void socket.end(head + body, () => socket.destroy());
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.handleClient(ws));
   }
 
   private handleClient(socket: WebSocket): void {
-    const client: Client = {socket, subscriptions: new Set(), dirty: new Map(), oldest: 0};
-    this.clients.add(client);
-    socket.on("close", () => this.clients.delete(client));
-    socket.on("error", () => this.clients.delete(client));
-    socket.on("message", (data) => {
-      let message: {type?: unknown; symbols?: unknown; interval?: unknown};
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        return this.send(client, {type: "error", message: "malformed JSON"});
-      }
-      if (message.type !== "subscribe") return this.send(client, {type: "error", message: `unknown message type ${JSON.stringify(message.type)}`});
-      const interval = typeof message.interval === "string" ? message.interval : "1s";
-      try {
-        intervalMs(interval);
-      } catch (error) {
-        return this.send(client, {type: "error", message: (error as Error).message});
-      }
-      const symbols = Array.isArray(message.symbols) ? message.symbols.map(String) : [];
-      for (const symbol of symbols) {
-        if (!this.symbols.has(symbol)) {
-          this.send(client, {type: "error", message: `not recording ${symbol} (recording ${[...this.symbols].join(", ")})`});
-          continue;
-        }
-        client.subscriptions.add(`${symbol}|${interval}`);
-        this.send(client, {type: "snapshot", symbol, interval, bars: this.series(symbol, interval).map(toWire)});
-      }
+    const {maxBufferedBytes = slowClientBytes, stuckMs = 10_000} = this.options;
+    let client: LiveClient | undefined = undefined;
+    client = new LiveClient(socket, {
+      symbols: this.symbols, series: (symbol, interval) => this.series(symbol, interval).map(toWire), gaps: (symbol) => this.gaps.get(symbol) ?? [], maxBufferedBytes, stuckMs,
+      onSent: () => this.messagesSent++,
+      onClose: (reason) => {
+        if (client) this.clients.delete(client);
+        if (reason === null) return;
+        // Logged, but not every one: a page that reconnects in a loop must not fill the disk with lines.
+        if (++this.clientsDropped <= 20 || this.clientsDropped % 1000 === 0) this.options.log?.(`live feed: closed client #${this.clientsDropped}: ${reason}`);
+      },
+      log: (line) => this.options.log?.(line)
     });
-    this.send(client, {type: "hello", symbols: [...this.symbols]});
+    this.clients.add(client);
   }
 
-  private send(client: Client, message: unknown): void {
-    if (client.socket.readyState !== client.socket.OPEN) return;
-    client.socket.send(JSON.stringify(message));
-    this.messagesSent++;
+  private sweep(): void {
+    const now = Date.now();
+    for (const client of this.clients) client.sweep(now);
   }
 
   private scheduleFlush(): void {
@@ -209,73 +264,13 @@ export class LiveHub {
   }
 
   private flush(): void {
-    const {maxBufferedBytes = 4 << 20, stuckMs = 10_000} = this.options;
     const now = Date.now();
     for (const client of this.clients) {
-      if (client.dirty.size === 0) continue;
-      if (client.socket.bufferedAmount > maxBufferedBytes) {
-        client.stuckSince ??= now;
-        if (now - client.stuckSince > stuckMs) {
-          this.options.log?.("live feed: disconnecting a client that stopped reading");
-          client.socket.close(1008, "client too slow: stopped reading the live feed");
-          this.clients.delete(client);
-        }
-        continue; // keep the dirty bars: they coalesce until the client catches up
-      }
-      client.stuckSince = undefined;
-      for (const [key, bar] of client.dirty) {
-        const [symbol, interval] = key.split("|");
-        this.send(client, {type: "bar", symbol, interval, bar: toWire(bar)});
-      }
-      const latency = performance.now() - client.oldest;
+      const oldest = client.flush(now);
+      if (oldest === null) continue;
+      const latency = performance.now() - oldest;
       this.latencies[Math.min(this.latencies.length - 1, Math.floor(latency * 100))]++;
       if (latency > this.latencyMax) this.latencyMax = latency;
-      client.dirty.clear();
     }
   }
-}
-
-/** Adds a trade to the bar list (sorted by start), creating its bar if needed. Returns the bar touched. */
-function upsert(list: Bar[], trade: Trade, interval: number, maxBars: number): Bar | undefined {
-  const start = bucketStart(trade.time, interval);
-  for (let i = list.length - 1; i >= 0; --i) {
-    if (list[i].start === start) return addTrade(list[i], trade);
-    if (list[i].start < start) {
-      const bar = barOf(trade, interval);
-      list.splice(i + 1, 0, bar);
-      if (list.length > maxBars) list.shift();
-      return bar;
-    }
-  }
-  if (list.length >= maxBars) return undefined; // older than anything kept
-  const bar = barOf(trade, interval);
-  list.unshift(bar);
-  return bar;
-}
-
-/**
- * Bars of a coarser interval built from the 1-second bars kept so far, so a first subscriber to 1m
- * also gets a snapshot. Folding bars (first open, last close, extremes, sums) gives exactly the bar
- * the same trades would give, since every 1 s bucket lies inside one coarser bucket.
- */
-function fromSeconds(seconds: readonly Bar[], interval: number): Bar[] {
-  const out: Bar[] = [];
-  for (const bar of seconds) {
-    const start = bucketStart(bar.start, interval);
-    const last = out[out.length - 1];
-    if (!last || last.start !== start) {
-      out.push({...bar, start});
-      continue;
-    }
-    if (bar.openTime < last.openTime || (bar.openTime === last.openTime && bar.firstId < last.firstId)) (last.open = bar.open), (last.openTime = bar.openTime), (last.firstId = bar.firstId);
-    if (bar.closeTime > last.closeTime || (bar.closeTime === last.closeTime && bar.lastId > last.lastId)) (last.close = bar.close), (last.closeTime = bar.closeTime), (last.lastId = bar.lastId);
-    last.high = Math.max(last.high, bar.high);
-    last.low = Math.min(last.low, bar.low);
-    last.volume += bar.volume;
-    last.quoteVolume += bar.quoteVolume;
-    last.count += bar.count;
-    last.takerBuyVolume += bar.takerBuyVolume;
-    last.vwap = last.quoteVolume / last.volume;
-  }
-  return out;
 }

@@ -18,6 +18,10 @@ export interface RecorderConfig {
   restUrl: string;
   liveHost: string;
   livePort: number;
+  /** Page origins allowed to use the live feed and API besides http pages on localhost (--allow-origin). */
+  allowOrigins?: readonly string[];
+  /** Required on every live-feed request and upgrade when set; needed off loopback (--token). */
+  token?: string;
   /** How often the write-ahead log is published as Parquet (ms). */
   publishMs: number;
   /** How often the write-ahead log is fsynced (ms): the durability delay. Default 200. */
@@ -142,6 +146,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     else s.gapsUnfilled++;
     log(`${gap.symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) ${what} (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
     writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
+    hub?.onGap(gap); // pages flag an unfilled gap's buckets in their live bars
   };
   for (const symbol of symbols) {
     const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, receivedAt: null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
@@ -198,7 +203,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   };
 
   try {
-    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, http: (req, res, url) => handleAlerts(alerts, req, res, url)});
+    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, access: {allowOrigins: config.allowOrigins, token: config.token}, http: (req, res, url) => handleAlerts(alerts, req, res, url)});
   } catch (error) {
     await alerts?.close();
     await writer.close();

@@ -1,5 +1,6 @@
 import {resolve} from "node:path";
 import {RestError} from "../../recorder/binance/rest.js";
+import {checkToken, isLoopbackHost, minTokenLength, normalizeOrigin} from "../../recorder/access.js";
 import {startRecorder} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
 import {onShutdown} from "../shutdown.js";
@@ -20,6 +21,14 @@ Options:
   --rest-url URL       REST base URL (default ${binanceRestUrl})
   --live-host HOST     live feed and /health host (default 127.0.0.1)
   --live-port PORT     live feed and /health port (default 8787)
+  --allow-origin ORIGIN
+                       also let pages from ORIGIN (e.g. https://notebook.example.com) use the live
+                       feed and API; repeatable or comma-separated. Pages served over http from
+                       localhost, 127.0.0.1 or [::1] (any port) are always allowed, others never
+  --token TOKEN        require TOKEN (≥ 16 characters, e.g. \`openssl rand -hex 16\`) on every request
+                       and WebSocket: Authorization: Bearer TOKEN, or ?token=TOKEN (pages:
+                       ?live=ws://host:8787/?token=TOKEN). Required with a --live-host other than
+                       loopback (127.0.0.1, localhost, ::1)
   --alerts FILE        alert rules file (default ./alerts.json; created when a rule is saved from
                        the Alerts page); events go to <lake>/alerts/
   --webhook URL        also POST each alert event there as JSON (retried; never blocks recording)
@@ -40,6 +49,8 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       "rest-url": {type: "string"},
       "live-host": {type: "string"},
       "live-port": {type: "string"},
+      "allow-origin": {type: "string", multiple: true},
+      token: {type: "string"},
       "publish-interval": {type: "string"},
       alerts: {type: "string"},
       webhook: {type: "string"},
@@ -52,6 +63,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       restUrl: values["rest-url"] ?? binanceRestUrl,
       liveHost: values["live-host"] ?? "127.0.0.1",
       livePort: intFlag(values["live-port"], "live-port", 8787, {min: 0, max: 65535}),
+      ...accessFlags(values["live-host"] ?? "127.0.0.1", values["allow-origin"], values.token),
       publishMs: numberFlag(values["publish-interval"], "publish-interval", 10, {min: 0.1, max: 60}) * 1000,
       alertsFile: values["no-alerts"] ? undefined : resolve(values.alerts ?? "alerts.json"),
       webhookUrl: values.webhook,
@@ -68,6 +80,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
         throw new CliError(`${error.message}${offline}`, 3);
       }
       if (/already in use/.test((error as Error).message)) throw new CliError((error as Error).message, 4);
+      if (/^live feed cannot listen/.test((error as Error).message)) throw new CliError((error as Error).message, 2);
       if (/^alert rules file/.test((error as Error).message)) throw new CliError((error as Error).message, 2);
       throw error;
     }
@@ -80,3 +93,25 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
   }
 };
+
+/** --allow-origin and --token, checked: origins normalized, a token required off loopback. */
+function accessFlags(liveHost: string, origins: string[] | undefined, token: string | undefined): {allowOrigins: string[]; token?: string} {
+  const allowOrigins: string[] = [];
+  for (const origin of (origins ?? []).flatMap((list) => list.split(",")).map((o) => o.trim()).filter((o) => o !== "")) {
+    try {
+      allowOrigins.push(normalizeOrigin(origin));
+    } catch (error) {
+      throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+    }
+  }
+  if (token !== undefined) {
+    try {
+      checkToken(token);
+    } catch (error) {
+      throw new UsageError(`--token: ${(error as Error).message}`);
+    }
+  } else if (!isLoopbackHost(liveHost)) {
+    throw new UsageError(`--live-host ${liveHost} is reachable from other machines: pass --token TOKEN (≥ ${minTokenLength} characters, e.g. \`openssl rand -hex 16\`), which every request and WebSocket must then carry`);
+  }
+  return {allowOrigins, ...(token !== undefined && {token})};
+}

@@ -4,16 +4,22 @@ import {CliError, type Command, intFlag, parseFlags} from "../command.js";
 export const status: Command = {
   name: "status",
   summary: "Print a running recorder's health",
-  usage: `Usage: pairbook status [--host 127.0.0.1] [--port 8787] [--json]`,
+  usage: `Usage: pairbook status [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--json]
+
+  --token TOKEN  the recorder's --token, sent as Authorization: Bearer (needed when it has one)`,
   async run(argv) {
-    const {values} = parseFlags(argv, {host: {type: "string"}, port: {type: "string"}, json: {type: "boolean"}});
-    const url = `http://${values.host ?? "127.0.0.1"}:${intFlag(values.port, "port", 8787, {min: 1, max: 65535})}/health`;
-    let health: Health;
+    const {values} = parseFlags(argv, {host: {type: "string"}, port: {type: "string"}, token: {type: "string"}, json: {type: "boolean"}});
+    const host = values.host ?? "127.0.0.1";
+    const url = `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${intFlag(values.port, "port", 8787, {min: 1, max: 65535})}/health`;
+    let response: Response;
     try {
-      health = (await (await fetch(url, {signal: AbortSignal.timeout(3000)})).json()) as Health;
+      response = await fetch(url, {signal: AbortSignal.timeout(3000), headers: values.token === undefined ? {} : {authorization: `Bearer ${values.token}`}});
     } catch {
       throw new CliError(`no recorder answers at ${url} (start one with \`pairbook record\` or \`npm run demo\`)`);
     }
+    const body = (await response.json().catch(() => ({}))) as Health & {error?: string};
+    if (!response.ok) throw new CliError(`the recorder at ${url} answered ${response.status}: ${body.error ?? response.statusText}${response.status === 401 ? " (pass its --token with --token)" : ""}`);
+    const health = body;
     if (values.json) {
       process.stdout.write(JSON.stringify(health, null, 2) + "\n");
       return 0;
@@ -23,7 +29,7 @@ export const status: Command = {
       ...(health.memory ? [`memory: RSS ${mib(health.memory.rss)}, V8 heap ${mib(health.memory.heapUsed)}, buffers ${mib(health.memory.external)}`] : []),
       ...health.connections.map((c) => `connection ${c.state}${c.detail ? ` (${c.detail})` : ""}: ${c.symbols.length} symbol(s)`),
       `published ${health.tradesPublished} trades in ${health.filesPublished} files (${health.compactions} compactions), ${health.pendingTrades} waiting in the log, ${health.unsyncedTrades} not yet fsynced`,
-      `${health.rejectedFrames} rejected frames${health.lastRejected ? ` (last: ${health.lastRejected.slice(0, 80)})` : ""}, ${health.gapsRecorded} gap records, REST ${health.rest.requests} requests (${health.rest.rateLimited} rate-limited), ${health.liveClients} live clients`,
+      `${health.rejectedFrames} rejected frames${health.lastRejected ? ` (last: ${health.lastRejected.slice(0, 80)})` : ""}, ${health.gapsRecorded} gap records, REST ${health.rest.requests} requests (${health.rest.rateLimited} rate-limited), ${health.liveClients} live clients${health.liveClientsDropped ? ` (${health.liveClientsDropped} closed for breaking a limit)` : ""}${health.liveRequestsRefused ? `, ${health.liveRequestsRefused} requests refused (foreign Origin or Host, or no token)` : ""}`,
       "",
       `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"dups".padStart(6)} ${"filled".padStart(6)} ${"holes".padStart(6)}  open gap`
     ];
@@ -35,7 +41,7 @@ export const status: Command = {
   }
 };
 
-type Health = RecorderHealth & {liveClients: number};
+type Health = RecorderHealth & {liveClients: number; liveClientsDropped?: number; liveRequestsRefused?: number};
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 

@@ -1,5 +1,6 @@
 // Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port.
 // Types mirror recorder/alerts/{rules,store}.ts: the parts the Alerts page sends and shows.
+import {authHeaders, type RecorderEndpoint} from "./recorderEndpoint.js";
 
 export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
 export type Severity = "info" | "warning" | "critical";
@@ -19,6 +20,8 @@ export interface AlertRule {
   cooldownSeconds: number;
   hysteresis: number | null;
   paused: boolean;
+  /** Why the recorder paused the rule (it overran its evaluation budget); null otherwise, cleared on resume. */
+  pauseReason?: string | null;
 }
 
 /** A rule as the form sends it: the server validates every field and fills the defaults. */
@@ -65,22 +68,21 @@ export class AlertsApiError extends Error {
   }
 }
 
-/** http(s)://host:port of the recorder behind a live-feed URL (ws://127.0.0.1:8787 → http://127.0.0.1:8787). */
-export function apiBaseFor(liveUrl: string): string {
-  const url = new URL(liveUrl);
-  return `${url.protocol === "wss:" || url.protocol === "https:" ? "https:" : "http:"}//${url.host}`;
-}
-
-/** The alerts API of the recorder at `base`; `fetch` is passed in for tests. */
+/** The alerts API of the recorder at `endpoint` (recorderEndpoint: its token goes as a Bearer header); `fetch` is passed in for tests. */
 export class AlertsApi {
-  constructor(readonly base: string, private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+  constructor(readonly endpoint: RecorderEndpoint, private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+
+  /** http(s)://host:port of the recorder, for messages (never the token). */
+  get base(): string {
+    return this.endpoint.http;
+  }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     let response: Response;
     try {
       response = await this.fetcher(this.base + path, {
         method, cache: "no-store",
-        headers: body === undefined ? undefined : {"content-type": "application/json"},
+        headers: {...authHeaders(this.endpoint), ...(body === undefined ? {} : {"content-type": "application/json"})},
         body: body === undefined ? undefined : JSON.stringify(body)
       });
     } catch {

@@ -1,8 +1,9 @@
 // The Alerts page's view of one recorder: reachable or not, its symbols, the rules, the events pushed
 // live since the page opened, and a version that moves whenever the history may have changed. Cells
 // observe it (Generators.observe(model.observe)); the form and buttons call its actions.
-import {AlertsApi, AlertsApiError, apiBaseFor, type AlertEvent, type AlertRule, type RuleInput} from "./alertsApi.js";
+import {AlertsApi, AlertsApiError, type AlertEvent, type AlertRule, type RuleInput} from "./alertsApi.js";
 import {connectAlertFeed} from "./alertsFeed.js";
+import {recorderEndpoint} from "./recorderEndpoint.js";
 
 export type AlertsState = "static" | "connecting" | "live" | "down" | "no-alerts";
 
@@ -39,11 +40,19 @@ export class AlertsModel {
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   constructor({liveUrl, enabled, onEvent, refreshMs = 10_000, api, connect = connectAlertFeed}: AlertsModelOptions) {
-    this.api = enabled ? api ?? new AlertsApi(apiBaseFor(liveUrl)) : null;
-    this.view = enabled
-      ? {state: "connecting", detail: `Connecting to the recorder at ${this.api!.base}…`, symbols: [], rules: [], live: [], lastFired: new Map(), version: 0}
-      : {state: "static", detail: "Static snapshot: alert rules and events live in the recorder; add ?live to a URL (or drop ?static) to manage them.", symbols: [], rules: [], live: [], lastFired: new Map(), version: 0};
-    if (!enabled) {
+    let invalid: string | null = null;
+    try {
+      this.api = enabled ? api ?? new AlertsApi(recorderEndpoint(liveUrl)) : null;
+    } catch (error) {
+      (this.api = null), (invalid = (error as Error).message); // a ?live= that is not a URL
+    }
+    const empty = {symbols: [], rules: [], live: [], lastFired: new Map(), version: 0};
+    this.view = !enabled
+      ? {state: "static", detail: "Static snapshot: alert rules and events live in the recorder; add ?live to a URL (or drop ?static) to manage them.", ...empty}
+      : this.api
+        ? {state: "connecting", detail: `Connecting to the recorder at ${this.api.base}…`, ...empty}
+        : {state: "down", detail: `${invalid}.`, ...empty};
+    if (!this.api) {
       this.stopFeed = () => {};
       return;
     }

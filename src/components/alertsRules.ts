@@ -50,7 +50,7 @@ export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = nu
       else remove.disabled = false;
     });
     const fired = lastFired.get(rule.id);
-    const state = rule.paused ? "paused" : "active";
+    const state = rule.pauseReason ? "paused by the recorder" : rule.paused ? "paused" : "active";
     return html`<tr id=${`rule-${rule.id}`} data-rule=${rule.id} data-paused=${String(rule.paused)} class=${rule.id === editing ? "pb-editing" : ""}>
       <td><b>${rule.name}</b><br><span class="pb-notice">${rule.id}</span></td>
       <td>${rule.target}</td>
@@ -60,7 +60,7 @@ export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = nu
       <td><span class="pb-sev" data-severity=${rule.severity}>${rule.severity}</span></td>
       <td class="pb-num">${alertNumber(rule.cooldownSeconds)} s</td>
       <td class="pb-num">${rule.hysteresis === null ? "—" : alertNumber(rule.hysteresis)}</td>
-      <td><span class="pb-rule-state" data-state=${state}>${state}</span>${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
+      <td><span class="pb-rule-state" data-state=${rule.paused ? "paused" : "active"} title=${rule.pauseReason ?? ""}>${state}</span>${rule.pauseReason ? html`<br><span class="pb-notice pb-pause-reason">${rule.pauseReason}</span>` : ""}${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
       <td style="white-space: nowrap">${pause}${edit}${remove}</td>
     </tr>`;
   };

@@ -1,5 +1,6 @@
 // The recorder's GET /health, polled while a page is live, and its summary card.
 import {html} from "htl";
+import {authHeaders, type RecorderEndpoint, recorderEndpoint} from "./recorderEndpoint.js";
 import {fmt} from "./reportTables.js";
 
 /** The parts of recorder/recorder.ts RecorderHealth the pages show. */
@@ -20,30 +21,34 @@ export interface Health {
   liveClients?: number;
 }
 
-export type HealthState = {ok: true; at: number; health: Health} | {ok: false; at: number; error: string};
+/** An answer of /health (`url`: where, without the token) or why there is none. */
+export type HealthState = {ok: true; at: number; url: string; health: Health} | {ok: false; at: number; error: string};
 
-/** /health of the recorder behind a live-feed URL (same host and port, http instead of ws). */
-export function healthUrlFor(liveUrl: string, fallback: string): string {
-  try {
-    const url = new URL(liveUrl);
-    return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/health`;
-  } catch {
-    return fallback;
+/** Polls the recorder's /health every `everyMs`, yielding each answer or failure, until the page drops the generator. */
+export async function* pollHealth(liveUrl: string, everyMs = 5000): AsyncGenerator<HealthState> {
+  for (;;) {
+    yield await fetchHealth(liveUrl);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
-/** Polls /health every `everyMs`, yielding each answer or failure, until the page drops the generator. */
-export async function* pollHealth(liveUrl: string, fallback: string, everyMs = 5000): AsyncGenerator<HealthState> {
-  const url = healthUrlFor(liveUrl, fallback);
-  for (;;) {
-    const at = Date.now();
-    try {
-      const response = await fetch(url, {cache: "no-store"});
-      yield response.ok ? {ok: true, at, health: (await response.json()) as Health} : {ok: false, at, error: `${url} answered ${response.status}`};
-    } catch {
-      yield {ok: false, at, error: `no recorder at ${url}`};
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+/** One GET /health of the recorder behind a live-feed URL (recorderEndpoint: its token as a Bearer header). */
+export async function fetchHealth(liveUrl: string, fetcher: typeof fetch = (...args) => fetch(...args)): Promise<HealthState> {
+  const at = Date.now();
+  let endpoint: RecorderEndpoint;
+  try {
+    endpoint = recorderEndpoint(liveUrl);
+  } catch (error) {
+    return {ok: false, at, error: (error as Error).message};
+  }
+  const url = `${endpoint.http}/health`;
+  try {
+    const response = await fetcher(url, {cache: "no-store", headers: authHeaders(endpoint)});
+    if (response.ok) return {ok: true, at, url, health: (await response.json()) as Health};
+    const reason = ((await response.json().catch(() => ({}))) as {error?: unknown}).error;
+    return {ok: false, at, error: `${url} answered ${response.status}${typeof reason === "string" ? `: ${reason}` : ""}`};
+  } catch {
+    return {ok: false, at, error: `no recorder at ${url}`};
   }
 }
 

@@ -1,11 +1,13 @@
 // A page's bars: the build-time file plus the bars the recorder's live feed sends, per symbol, as
 // BarColumns with gap flags. Buckets between the file's end and the first live bar are flagged as a
-// gap (their trades are in neither), so no close is carried across that hole.
+// gap (their trades are in neither), so no close is carried across that hole; so is every bucket of
+// an unfilled gap the feed reports (`addGap`), file rows included, exactly as gapFlags flags the
+// lake's gap records in the file.
 // Columns grow in place (capacity doubles) and a new live bar writes only its own bucket, so a frame
 // costs O(new bars) rather than a copy of the whole day (14 MB per frame at 86,400 bars × 2).
-import type {BarColumns} from "../lib/bars.js";
+import type {BarColumns, GapRange} from "../lib/bars.js";
 import type {BarsFile, SymbolBars} from "./barsFile.js";
-import type {LiveBar} from "./liveFeed.js";
+import type {LiveBar, LiveGap} from "./liveFeed.js";
 
 const fields = ["start", "open", "high", "low", "close", "volume", "quoteVolume", "count", "vwap", "takerBuyVolume"] as const;
 type Field = (typeof fields)[number];
@@ -21,6 +23,8 @@ interface Leg {
   dirty: Set<number>;
   /** firstLive the live rows were laid out for. */
   firstLive: number;
+  /** Gap ranges of the symbol already flagged on every row laid out. */
+  rangesFlagged: number;
   cached: {version: number; bars: SymbolBars} | null;
 }
 
@@ -37,6 +41,9 @@ export class LiveBars {
   private readonly changes: {version: number; start: number}[] = [];
   private last = -Infinity;
   private firstLive = Infinity;
+  /** Per symbol, the gaps the feed reported, as ranges with known ends (in order of arrival), and the ones seen. */
+  private readonly gaps = new Map<string, GapRange[]>();
+  private readonly gapsSeen = new Set<string>();
 
   constructor(readonly file: BarsFile) {
     const {time} = file;
@@ -68,6 +75,39 @@ export class LiveBars {
   }
 
   /**
+   * Flags every bucket of `symbol` from the one holding `gap.from` to the one holding `gap.to`, in
+   * the file's rows and the live ones, now and as they arrive (`gapFlags` on the whole grid). A null
+   * `from` (the recorder could not read the lake at restart) starts at the page's last bucket with a
+   * trade before the one holding `to`; a null `to` ends at the latest bucket so far. The same gap
+   * again changes nothing.
+   */
+  addGap(symbol: string, gap: LiveGap): void {
+    const key = `${symbol}|${gap.from}|${gap.to}`;
+    if (this.gapsSeen.has(key)) return;
+    this.gapsSeen.add(key);
+    const from = gap.from ?? this.lastTradeBefore(symbol, gap.to === null ? Infinity : gap.to - (gap.to % this.interval));
+    const to = gap.to ?? Math.max(from, this.last + this.interval - 1);
+    if (!(to >= from)) return;
+    let list = this.gaps.get(symbol);
+    if (!list) this.gaps.set(symbol, (list = []));
+    list.push({from, to});
+    this.changes.push({version: ++this.version, start: Number.isFinite(from) ? from - (from % this.interval) : -Infinity});
+    if (this.changes.length > 4096) this.changes.splice(0, 2048);
+  }
+
+  /** Start of the symbol's last bucket with a trade that starts before `t` (file or live), or -Infinity. */
+  private lastTradeBefore(symbol: string, t: number): number {
+    let best = -Infinity;
+    for (const [start, bar] of this.live.get(symbol) ?? []) if (start < t && start > best && bar.count > 0) best = start;
+    if (Number.isFinite(best)) return best;
+    const base = this.file.symbols.get(symbol);
+    if (!base) return -Infinity;
+    const {start, count} = base.bars;
+    for (let i = start.length - 1; i >= 0; --i) if (start[i] < t && count[i] > 0) return start[i];
+    return -Infinity;
+  }
+
+  /**
    * The first bucket start written by the versions after `version`: Infinity when none, -Infinity
    * when that is too long ago to tell. Lets a consumer redo only the buckets from there on.
    */
@@ -84,7 +124,8 @@ export class LiveBars {
   bars(symbol: string): SymbolBars {
     const base = this.file.symbols.get(symbol);
     if (!base) throw new Error(`no bars of ${symbol} in this page's file`);
-    if (!Number.isFinite(this.last)) return base;
+    const gaps = this.gaps.get(symbol) ?? [];
+    if (!Number.isFinite(this.last) && gaps.length === 0) return base;
     const leg = this.legFor(symbol, base);
     if (leg.cached?.version === this.version) return leg.cached.bars;
     const n0 = base.bars.start.length, interval = this.interval;
@@ -95,8 +136,9 @@ export class LiveBars {
       leg.length = n0, leg.firstLive = this.firstLive;
       for (const t of map.keys()) leg.dirty.add(t);
     }
-    const total = n0 + Math.round((this.last - start0) / interval) + 1;
+    const total = Number.isFinite(this.last) ? n0 + Math.round((this.last - start0) / interval) + 1 : n0;
     if (total > leg.gap.length) grow(leg, Math.max(total, Math.ceil(leg.gap.length * 1.5)));
+    const fresh = leg.length; // rows from here on are laid out (again) below
     for (let i = leg.length; i < total; ++i) {
       const t = start0 + (i - n0) * interval;
       for (const f of fields) leg.columns[f][i] = empty[f];
@@ -110,6 +152,9 @@ export class LiveBars {
       else for (const f of fields) if (f !== "start") leg.columns[f][i] = empty[f];
     }
     leg.dirty.clear();
+    // Reported gaps: the new ones on every row, the others on the rows just laid out. O(flagged rows).
+    for (let k = 0; k < gaps.length; ++k) flagRange(leg, gaps[k], interval, k < leg.rangesFlagged ? fresh : 0, total);
+    leg.rangesFlagged = gaps.length;
     const view = (x: Float64Array) => x.subarray(0, total);
     const c = leg.columns;
     const bars: SymbolBars = {
@@ -127,7 +172,7 @@ export class LiveBars {
     let leg = this.legs.get(symbol);
     if (!leg) {
       const n0 = base.bars.start.length;
-      leg = {columns: {} as Record<Field, Float64Array>, gap: new Uint8Array(0), length: n0, dirty: new Set(this.live.get(symbol)?.keys() ?? []), firstLive: this.firstLive, cached: null};
+      leg = {columns: {} as Record<Field, Float64Array>, gap: new Uint8Array(0), length: n0, dirty: new Set(this.live.get(symbol)?.keys() ?? []), firstLive: this.firstLive, rangesFlagged: 0, cached: null};
       for (const f of fields) leg.columns[f] = base.bars[f];
       leg.gap = base.gap;
       grow(leg, n0 + 1024);
@@ -135,6 +180,14 @@ export class LiveBars {
     }
     return leg;
   }
+}
+
+/** Flags rows [lo, hi) of a leg whose bucket overlaps `range` (gapFlags' rule, on the leg's regular grid). */
+function flagRange(leg: Leg, {from, to}: GapRange, interval: number, lo: number, hi: number): void {
+  if (hi <= lo) return;
+  const first = leg.columns.start[0];
+  const a = Math.max(lo, Math.floor((from - first) / interval)), b = Math.min(hi - 1, Math.floor((to - first) / interval));
+  for (let i = a; i <= b; ++i) leg.gap[i] = 1;
 }
 
 /** Reallocates a leg's columns to `capacity` rows, keeping its valid rows. */

@@ -1,6 +1,8 @@
 // Browser client of the recorder's live feed: subscribes to symbols, reconnects with capped
-// exponential backoff and jitter, and reports its state for the page's status line.
+// exponential backoff and jitter, and reports its state for the page's status line (the URL's token
+// redacted). Also the wire shape of the feed's gap messages, which recorder/liveHub.ts sends.
 import type {Bar} from "../lib/bars.js";
+import {redactToken} from "./recorderEndpoint.js";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "static";
 
@@ -11,12 +13,41 @@ export interface LiveStatus {
 
 export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "volume" | "count"> & Partial<Pick<Bar, "quoteVolume" | "takerBuyVolume" | "vwap">>;
 
+/**
+ * An unfilled gap of a symbol as the live feed reports it: [from, to] (ms, inclusive) from the time
+ * of the last trade stored before the hole to that of the first after it, as in the lake's gap
+ * records (lake/gaps.ts); null when the recorder knows no trade on that side.
+ */
+export interface LiveGap {
+  from: number | null;
+  to: number | null;
+}
+
+/**
+ * Sent to the subscribers of `symbol` when the recorder records an unfilled gap of it. A snapshot
+ * ({"type":"snapshot", symbol, interval, bars, gaps}) carries the gaps recorded since the recorder
+ * started (the latest 100 per symbol), among them a restart's hole since the last stored trade.
+ */
+export interface LiveGapMessage extends LiveGap {
+  type: "gap";
+  symbol: string;
+}
+
+/** The gap ranges of a message's `gaps` (or of the message itself) that have the wire shape; the rest is ignored. */
+function gapsOf(value: unknown): LiveGap[] {
+  const time = (x: unknown) => x === null || (typeof x === "number" && Number.isFinite(x));
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list.filter((g): g is LiveGap => typeof g === "object" && g !== null && time((g as LiveGap).from) && time((g as LiveGap).to)).map(({from, to}) => ({from, to}));
+}
+
 export interface LiveFeedOptions {
   url: string;
   /** Symbols to subscribe bars for; none: listen only (alert events reach every client). */
   symbols: readonly string[];
   interval: string;
   onBars?: (symbol: string, bars: readonly LiveBar[]) => void;
+  /** Unfilled gaps of a subscribed symbol: those a snapshot lists, then each one recorded (LiveGapMessage). */
+  onGap?: (symbol: string, gap: LiveGap) => void;
   /** Alert events the recorder pushes to every client ({"type":"alert","event":…}). */
   onAlert?: (event: unknown) => void;
   onStatus: (status: LiveStatus) => void;
@@ -28,19 +59,20 @@ export interface LiveFeedOptions {
 
 /** Connects to the live feed until the returned function is called. */
 export function connectLiveFeed(options: LiveFeedOptions): () => void {
-  const {url, symbols, interval, onBars = () => {}, onAlert = () => {}, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000, socket: open = (u) => new WebSocket(u)} = options;
+  const {url, symbols, interval, onBars = () => {}, onGap = () => {}, onAlert = () => {}, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000, socket: open = (u) => new WebSocket(u)} = options;
   let socket: WebSocket | undefined, timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0, stopped = false;
+  const shown = redactToken(url);
 
   const connect = () => {
-    onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `Connecting to ${url}…`});
+    onStatus({state: failures === 0 ? "connecting" : "reconnecting", detail: `Connecting to ${shown}…`});
     let opened = false;
     socket = open(url);
     socket.onopen = () => {
       opened = true;
       failures = 0;
       if (symbols.length > 0) socket!.send(JSON.stringify({type: "subscribe", symbols, interval}));
-      onStatus({state: "live", detail: `Live from the recorder at ${url}`});
+      onStatus({state: "live", detail: `Live from the recorder at ${shown}`});
     };
     socket.onmessage = (event) => {
       let message;
@@ -50,8 +82,11 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
         return; // not from a recorder we know: ignore rather than break the page
       }
       if (message.type === "alert" && message.event) onAlert(message.event);
-      else if (message.type === "snapshot") onBars(message.symbol, message.bars);
-      else if (message.type === "bar") onBars(message.symbol, [message.bar]);
+      else if (message.type === "snapshot") {
+        onBars(message.symbol, message.bars);
+        for (const gap of gapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
+      } else if (message.type === "bar") onBars(message.symbol, [message.bar]);
+      else if (message.type === "gap" && typeof message.symbol === "string") for (const gap of gapsOf(message)) onGap(message.symbol, gap);
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };
     socket.onclose = () => {
@@ -60,7 +95,7 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
       onStatus({
         state: "reconnecting",
-        detail: `${opened ? "The recorder went away" : "No recorder at " + url}; retrying in ${Math.round(delay / 1000)} s`
+        detail: `${opened ? "The recorder went away" : "No recorder at " + shown}; retrying in ${Math.round(delay / 1000)} s`
       });
       timer = setTimeout(connect, delay);
     };

@@ -1,10 +1,11 @@
-// The live side of a page: the build-time bars plus the recorder's feed, with a status line. Pages
-// observe three streams: `frames` (at most one per animation frame, for charts), `refits` (throttled,
-// for the expensive statistics) and `statuses` (the status line, on change only), so a live bar
-// redraws charts without redoing every test.
+// The live side of a page: the build-time bars plus the recorder's feed (bars and unfilled gaps), with
+// a status line (the URL's token redacted). Pages observe three streams: `frames` (at most one per
+// animation frame, for charts), `refits` (throttled, for the expensive statistics) and `statuses`
+// (the status line, on change only), so a live bar redraws charts without redoing every test.
 import type {BarsFile} from "./barsFile.js";
 import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
 import {LiveBars} from "./liveBars.js";
+import {redactToken} from "./recorderEndpoint.js";
 
 export interface FeedFrame {
   /** LiveBars.version at the time of the frame. */
@@ -53,11 +54,13 @@ export class PageFeed {
   constructor(file: BarsFile, {url, symbols, enabled, connect = connectLiveFeed}: PageFeedOptions) {
     this.bars = new LiveBars(file);
     const built = builtLabel(file.meta.builtAt);
-    this.status = enabled ? {state: "connecting", detail: `Connecting to ${url}…`} : {state: "static", detail: `Showing the ${built}; live updates off`};
+    this.status = enabled ? {state: "connecting", detail: `Connecting to ${redactToken(url)}…`} : {state: "static", detail: `Showing the ${built}; live updates off`};
     this.stopFeed = enabled
       ? connect({
           url, symbols, interval: file.meta.interval,
           onBars: (symbol, bars) => (this.bars.add(symbol, bars), this.schedule()),
+          // Unfilled gaps the recorder reports (a restart, an exchange hole): their buckets are flagged, no close carried across.
+          onGap: (symbol, gap) => (this.bars.addGap(symbol, gap), this.schedule()),
           onStatus: (s) => {
             this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`};
             for (const listener of this.statusListeners) listener(this.status);

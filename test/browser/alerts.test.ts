@@ -174,6 +174,60 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
   });
 });
 
+describe("alerts page with a recorder that requires a token (?live=ws://…/?token=…)", () => {
+  const token = "f00dfacecafe0123456789ab";
+  let simulator: Simulator, recorder: Recorder;
+  beforeAll(async () => {
+    simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 20});
+    // On loopback, but the token is checked whenever it is set, exactly as off loopback.
+    recorder = await startRecorder({
+      symbols: ["BTCUSDT", "ETHUSDT"], lake: join(dir, "token-lake"), wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
+      liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, alertsFile: join(dir, "token-alerts.json"), token, log: () => {}
+    });
+  });
+  afterAll(async () => {
+    await simulator?.close();
+    await recorder?.stop();
+  });
+
+  it("lists the rules and creates one through the API with the token as a Bearer header; the page never shows the token", async () => {
+    const api = `http://127.0.0.1:${recorder.livePort}`, auth = {authorization: `Bearer ${token}`};
+    expect((await fetch(`${api}/alerts/rules`)).status).toBe(401); // the recorder does require it
+    await fetch(`${api}/alerts/rules`, {method: "POST", headers: {...auth, "content-type": "application/json"}, body: JSON.stringify({id: "eth-watch", name: "ETH watch", target: "ETHUSDT", metric: "price", comparator: "<", threshold: 1, interval: "1s", window: 3})});
+    const page = await browser.newPage({viewport: {width: 1400, height: 1100}});
+    const errors = collectErrors(page);
+    const sent: {url: string; authorization: string | undefined}[] = [];
+    page.on("request", (r) => void (r.url().startsWith(api) && sent.push({url: r.url(), authorization: r.headers().authorization})));
+    await page.goto(`${site.url}/alerts?live=ws://127.0.0.1:${recorder.livePort}/?token=${token}`);
+    await expect.poll(() => page.locator("#live-status").getAttribute("data-alerts"), {timeout: 15_000}).toBe("live");
+    await page.locator("#rule-eth-watch").waitFor();
+
+    await page.locator("#alert-form").waitFor();
+    await type(page, "name", "BTC above 1");
+    await choose(page, "metric", "price");
+    await choose(page, "target", "BTCUSDT");
+    await choose(page, "comparator", ">");
+    await type(page, "threshold", "1");
+    await type(page, "window", "3");
+    await page.locator("#alert-save").click();
+    await expect.poll(() => page.locator("#alert-form-error").textContent()).toContain("Created rule");
+    const rules = ((await (await fetch(`${api}/alerts/rules`, {headers: auth})).json()) as {rules: {id: string; name: string}[]}).rules;
+    expect(rules.map((r) => r.name)).toEqual(["ETH watch", "BTC above 1"]);
+    await page.locator(`#rule-${rules[1].id}`).waitFor();
+
+    // Every request to the recorder carried the token in its header, none in its URL (preflights carry none).
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.filter((r) => r.url.includes(token))).toEqual([]);
+    expect(sent.filter((r) => r.authorization !== undefined && r.authorization !== `Bearer ${token}`)).toEqual([]);
+    expect(sent.some((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+    expect(await page.locator("#live-status").textContent()).toBe(`Live from the recorder at http://127.0.0.1:${recorder.livePort}`);
+    expect(await page.locator("body").innerText()).not.toContain(token);
+    expect(await page.locator(".observablehq--error").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("alerts page without a recorder", () => {
   it("static (?static): no connection, no request, no console error, a notice instead of the API's parts", async () => {
     const page = await browser.newPage();

@@ -117,6 +117,6 @@ describe("LiveHub", () => {
     hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["BTCUSDT"], health: () => ({uptimeSeconds: 1})});
     const response = await fetch(`http://127.0.0.1:${hub.port}/health`);
     expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toEqual({uptimeSeconds: 1, liveClients: 0});
+    expect(await response.json()).toEqual({uptimeSeconds: 1, liveClients: 0, liveClientsDropped: 0, liveRequestsRefused: 0});
   });
 });

@@ -1,4 +1,5 @@
 import {CliError, UsageError, type Command} from "./command.js";
+import packageJson from "../package.json" with {type: "json"}; // inlined by the bundle: read once, at build
 
 // Each command module is loaded only when called, so `pairbook --help` stays instant.
 const commands: Record<string, {summary: string; load: () => Promise<Command>}> = {
@@ -16,6 +17,7 @@ const commands: Record<string, {summary: string; load: () => Promise<Command>}> 
 const help = `pairbook — a reactive research notebook for crypto pairs trading
 
 Usage: pairbook <command> [options]     (pairbook <command> --help for its options)
+       pairbook --version
 
 Commands:
 ${Object.entries(commands).map(([name, {summary}]) => `  ${name.padEnd(10)} ${summary}`).join("\n")}
@@ -26,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(help);
     return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(`pairbook ${packageJson.version}\n`);
+    return 0;
   }
   const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {

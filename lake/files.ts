@@ -22,15 +22,19 @@ export async function tickFiles(lake: string, symbol: string, {date}: {date?: st
   return files.filter((f) => !skip.has(f.path));
 }
 
-/** All tick files of a symbol, and the paths of compaction inputs superseded by a published output. */
-export async function scanTickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]}> {
+/**
+ * All tick files of a symbol; the paths of compaction inputs superseded by a published output
+ * (`leftovers`); every compaction intent file (`intents`), and those whose output is not published
+ * (`pending`: a compaction in progress, or one a crash interrupted before it published).
+ */
+export async function scanTickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]; pending: string[]}> {
   const root = join(lake, "ticks", `symbol=${symbol}`);
-  const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [];
+  const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [], pending: string[] = [];
   let dates: string[];
   try {
     dates = (await readdir(root)).filter((d) => (date === undefined ? d.startsWith("date=") : d === `date=${date}`));
   } catch {
-    return {files, leftovers, intents};
+    return {files, leftovers, intents, pending};
   }
   for (const dir of dates) {
     const names = await readdir(join(root, dir));
@@ -41,14 +45,28 @@ export async function scanTickFiles(lake: string, symbol: string, {date}: {date?
       const intent = compactIntent.exec(name);
       if (intent) {
         intents.push(join(root, dir, name));
-        if (!present.has(intent[1])) continue; // output never published: the inputs are still the data
-        const {inputs} = JSON.parse(await readFile(join(root, dir, name), "utf8")) as {inputs: string[]};
+        if (!present.has(intent[1])) {
+          pending.push(join(root, dir, name)); // output not published: the inputs are still the data
+          continue;
+        }
+        const inputs = await intentInputs(join(root, dir, name));
         for (const input of inputs) if (present.has(input) && input !== intent[1]) leftovers.push(join(root, dir, input));
       }
     }
   }
   files.sort((a, b) => a.first - b.first || b.last - a.last);
-  return {files, leftovers, intents};
+  return {files, leftovers, intents, pending};
+}
+
+/** The input file names an intent lists; none when it is gone (its compaction just finished and removed it). */
+async function intentInputs(path: string): Promise<string[]> {
+  try {
+    const {inputs} = JSON.parse(await readFile(path, "utf8")) as {inputs: string[]};
+    return inputs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
 }
 
 /** Name of the intent file a compaction writes before publishing `output`. */

@@ -12,6 +12,7 @@
 //   PAIRBOOK_LIVE_URL        the recorder's live feed the pages connect to (default ws://127.0.0.1:8787)
 import {resolve} from "node:path";
 import {intervalMs} from "../src/lib/bars.js";
+import {resolveLeftovers} from "../lake/leftovers.js";
 import {lakeSymbols} from "../lake/reader.js";
 
 export type Pair = readonly [string, string];
@@ -63,8 +64,13 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
   };
 }
 
-/** What a build covers: the symbols (configured, or all in the lake) and the pair reports, featured first. */
+/**
+ * What a build covers: the symbols (configured, or all in the lake) and the pair reports, featured
+ * first. Every loader and the build start here, so this is also where the leftovers of a compaction a
+ * crash interrupted are resolved (lake/leftovers.ts; safe while a recorder runs).
+ */
 export async function coverage(config: NotebookConfig): Promise<{symbols: string[]; pairs: Pair[]}> {
+  await resolveLeftovers(config.lake);
   const symbols = config.symbols ? [...config.symbols] : await lakeSymbols(config.lake);
   // An empty lake (a demo's first seconds): cover the featured pair, whose bars will arrive live.
   if (symbols.length === 0) symbols.push(...config.featured);

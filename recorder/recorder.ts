@@ -2,6 +2,10 @@
 // Parquet, gaps) + live hub, with health. One Sequencer per symbol; one connection per 1024 streams.
 import type {GapRecord} from "../lake/gaps.js";
 import {LakeWriter} from "../lake/writer.js";
+import {lakeAccess} from "../lake/access.js";
+import {resolveLeftovers} from "../lake/leftovers.js";
+import {acquireLakeLock} from "../lake/lock.js";
+import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
 import type {Trade} from "../src/lib/bars.js";
 import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
 import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
@@ -116,8 +120,23 @@ class RateMeter {
 /** Validates the symbols, opens the lake and the live feed, then streams until `stop`. */
 export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const {symbols, log} = config;
-  await validateSymbols(config.restUrl, symbols);
-  const writer = await LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, log});
+  // One writer per lake, and one source: LakeLockedError, LakeSourceError, LakeAccessError (lake/).
+  const source = recordingSource(config.wsUrl, config.restUrl);
+  const lock = await acquireLakeLock(config.lake, {command: "pairbook record"});
+  if (lock.tookOver) log(`lake: took over the lock of ${lock.tookOver.command} (pid ${lock.tookOver.pid}, since ${lock.tookOver.since}), which no longer runs`);
+  let writer: LakeWriter;
+  try {
+    await checkLakeSource(config.lake, source, "record");
+    await validateSymbols(config.restUrl, symbols);
+    await rememberLakeSource(config.lake, source, "pairbook record");
+    await lakeAccess(config.lake, "write", () => resolveLeftovers(config.lake, {owner: true}));
+    writer = await lakeAccess(config.lake, "write", () => LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, log}));
+  } catch (error) {
+    await lock.release().catch(() => {});
+    throw error;
+  }
+  // The lock goes once the writer has published and closed (never while a publish may still run).
+  const closeWriter = () => writer.close().finally(() => lock.release().catch(() => {}));
   const rest = new TradeHistoryClient(config.restUrl);
   const startedAt = Date.now();
   const stats = new Map<string, SymbolHealth>();
@@ -136,7 +155,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         onEvent: (event) => hub?.broadcast({type: "alert", event})
       });
     } catch (error) {
-      await writer.close();
+      await closeWriter();
       throw error;
     }
   }
@@ -206,7 +225,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health, log, access: {allowOrigins: config.allowOrigins, token: config.token}, http: (req, res, url) => handleAlerts(alerts, req, res, url)});
   } catch (error) {
     await alerts?.close();
-    await writer.close();
+    await closeWriter();
     throw error;
   }
 
@@ -268,7 +287,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       await writer.sync();
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
-        writer.close().then(() => true),
+        closeWriter().then(() => true),
         // (no timer at all when unbounded: setTimeout treats Infinity as 1 ms)
         new Promise<boolean>((resolve) => void (Number.isFinite(publishWithinMs) && (timer = setTimeout(() => resolve(false), publishWithinMs))))
       ]);

@@ -1,3 +1,4 @@
+import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
 import {Child} from "../children.js";
@@ -15,11 +16,14 @@ const options = {
   port: {type: "string"}
 } as const;
 
-const usage = (what: string, symbols: string[]) => `Usage: pairbook ${what} [options]
+// Simulated and real trades never share a lake (lake/source.ts): the demo records into a lake of its own.
+const demoLake = "data-demo", liveLake = "data";
+
+const usage = (what: string, symbols: string[], lake: string) => `Usage: pairbook ${what} [options]
 
 Options:
   --symbols LIST    symbols to record (default ${symbols.join(",")})
-  --lake DIR        lake folder (default ./data)
+  --lake DIR        lake folder (default ./${lake}${lake === demoLake ? "; simulated trades never go into a lake of real ones" : ""})
   --live-port PORT  recorder's live feed port (default 8787)
   --port PORT       notebook preview port (default 3000; the next free one if taken)
 
@@ -28,21 +32,25 @@ Ctrl-C stops every process, publishing every received trade to the lake first.`;
 export const demo: Command = {
   name: "demo",
   summary: "Simulator + recorder + notebook preview, all local (no internet needed)",
-  usage: usage("demo", demoSymbols),
+  usage: `${usage("demo", demoSymbols, demoLake)}
+
+The preview reads the demo's lake; to build or preview it later:
+  PAIRBOOK_LAKE=${demoLake} npm run build     PAIRBOOK_LAKE=${demoLake} npm run dev     npx pairbook lake --lake ${demoLake}`,
   run: (argv) => runStack(argv, {simulated: true})
 };
 
 export const start: Command = {
   name: "start",
   summary: "Recorder on live Binance + notebook preview",
-  usage: usage("start", demoSymbols.slice(0, 2)),
+  usage: usage("start", demoSymbols.slice(0, 2), liveLake),
   run: (argv) => runStack(argv, {simulated: false})
 };
 
 async function runStack(argv: string[], {simulated}: {simulated: boolean}): Promise<number> {
   const {values} = parseFlags(argv, options);
   const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2));
-  const lake = values.lake ?? "data";
+  // Absolute: the recorder and the preview (which resolves against the project folder) read the same lake.
+  const lake = resolve(values.lake ?? (simulated ? demoLake : liveLake));
   const livePort = intFlag(values["live-port"], "live-port", 8787, {min: 1, max: 65535});
   const port = intFlag(values.port, "port", 3000, {min: 1, max: 65535});
   const log = (line: string) => process.stdout.write(`[pairbook] ${line}\n`);
@@ -109,7 +117,7 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     return first.code || 1;
   }
   await stopping;
-  log(`stopped; the lake is in ${lake}/ticks`);
+  log(`stopped; the lake is in ${lake}/ticks (\`PAIRBOOK_LAKE=${lake} npm run build\` builds the pages from it)`);
   return 0;
 }
 

@@ -7,11 +7,17 @@ import {
   DownloadError,
   type ImportEvent,
   importFiles,
+  type ImportJob,
   importRange,
   type ImportSummary,
   resolveJob
 } from "../../recorder/archive/index.js";
+import {isLakeAccessCode, lakeAccess, lakeAccessError} from "../../lake/access.js";
+import {resolveLeftovers} from "../../lake/leftovers.js";
+import {acquireLakeLock, type LakeLock} from "../../lake/lock.js";
+import {archiveSource, checkLakeSource, rememberLakeSource} from "../../lake/source.js";
 import {CliError, type Command, parseFlags, UsageError} from "../command.js";
+import {lakeCliError} from "../lakeErrors.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -45,45 +51,76 @@ re-importing adds nothing; rows with zero price/qty or an impossible time are co
 The lake has no spot/futures dimension: do not import futures files under a symbol holding spot data
 (the summary's "conflicts" counts stored ids whose price, qty or time differ from the file).
 
+One writer per lake: import takes the lake's lock (<lake>/.lock) and refuses a lake that a running
+\`pairbook record\` (or another import) holds; stop the recorder, import, start it again (it then
+backfills any hole between the import and what it had recorded). Archives are real Binance trades:
+a lake recorded from the simulator (the demo's ./data-demo) is refused.
+
 Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file (checksum mismatch,
-            damaged zip, not an archive CSV); 1 other failure (download failed after retries, I/O).`,
+            damaged zip, not an archive CSV); 1 other failure (download failed after retries);
+            5 the lake is in use by pairbook record or another import (the message names its pid);
+            6 the lake holds simulated (or another exchange's) trades;
+            7 the lake cannot be created or written.`,
   async run(argv) {
     const {values, positionals} = parseFlagsWithFiles(argv);
     const kind = kindFlag(values.kind);
     const symbol = values.symbol === undefined ? undefined : symbolFlag(values.symbol);
     const lake = resolve(values.lake ?? "data");
     const checksum = !values["no-checksum"];
-    const tempDir = await mkdtemp(join(tmpdir(), "pairbook-import-"));
     const progress = new Progress(process.stderr);
+    let work: (tempDir: string) => Promise<ImportSummary>;
+    if (values["base-url"] !== undefined) {
+      if (positionals.length > 0) throw new UsageError("give either FILEs or --base-url, not both");
+      if (!symbol) throw new UsageError("--base-url needs --symbol");
+      if (!values.from) throw new UsageError("--base-url needs --from YYYY-MM-DD");
+      let url: URL;
+      try {
+        url = new URL(values["base-url"]);
+      } catch {
+        throw new UsageError(`invalid --base-url: ${JSON.stringify(values["base-url"])}`);
+      }
+      const range = {baseUrl: url.href, symbol, kind: kind ?? "trades", from: values.from, to: values.to ?? values.from};
+      work = (tempDir) => importRange(range, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+    } else {
+      if (values.from || values.to) throw new UsageError("--from/--to go with --base-url");
+      if (positionals.length === 0) throw new UsageError("no FILE given (or use --base-url with --from/--to)");
+      let jobs: ImportJob[];
+      try {
+        jobs = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
+      } catch (error) {
+        throw error instanceof RangeError ? new UsageError(error.message) : error;
+      }
+      work = (tempDir) => importFiles(jobs, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+    }
+    // One writer per lake: a running recorder would store the same ids again from its stream, and its
+    // compaction would delete files this import is reading. Archives are real trades: never into a
+    // simulator's lake.
+    let lock: LakeLock;
+    try {
+      lock = await acquireLakeLock(lake, {command: "pairbook import"});
+    } catch (error) {
+      throw lakeCliError(error) ?? error;
+    }
     const started = performance.now();
+    const tempDir = await mkdtemp(join(tmpdir(), "pairbook-import-"));
     let summary: ImportSummary;
     try {
-      if (values["base-url"] !== undefined) {
-        if (positionals.length > 0) throw new UsageError("give either FILEs or --base-url, not both");
-        if (!symbol) throw new UsageError("--base-url needs --symbol");
-        if (!values.from) throw new UsageError("--base-url needs --from YYYY-MM-DD");
-        let url: URL;
-        try {
-          url = new URL(values["base-url"]);
-        } catch {
-          throw new UsageError(`invalid --base-url: ${JSON.stringify(values["base-url"])}`);
-        }
-        const range = {baseUrl: url.href, symbol, kind: kind ?? "trades", from: values.from, to: values.to ?? values.from};
-        summary = await importRange(range, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
-      } else {
-        if (values.from || values.to) throw new UsageError("--from/--to go with --base-url");
-        if (positionals.length === 0) throw new UsageError("no FILE given (or use --base-url with --from/--to)");
-        const jobs = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
-        summary = await importFiles(jobs, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
-      }
+      await checkLakeSource(lake, archiveSource, "import");
+      await rememberLakeSource(lake, archiveSource, "pairbook import");
+      await lakeAccess(lake, "write", () => resolveLeftovers(lake, {owner: true}));
+      summary = await work(tempDir);
     } catch (error) {
       progress.clear();
+      const lakeError = lakeCliError(error);
+      if (lakeError) throw lakeError;
       if (error instanceof RangeError) throw new UsageError(error.message);
       if (error instanceof ArchiveFileError) throw new CliError(error.message, 2);
       if (error instanceof DownloadError) throw new CliError(error.message, 1);
+      if (isLakeAccessCode(error)) throw lakeCliError(lakeAccessError(lake, "write", error))!;
       throw error;
     } finally {
       await rm(tempDir, {recursive: true, force: true});
+      await lock.release().catch(() => {});
     }
     progress.clear();
     const seconds = (performance.now() - started) / 1000;

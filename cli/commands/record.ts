@@ -3,6 +3,7 @@ import {RestError} from "../../recorder/binance/rest.js";
 import {checkToken, isLoopbackHost, minTokenLength, normalizeOrigin} from "../../recorder/access.js";
 import {startRecorder} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
+import {lakeCliError} from "../lakeErrors.js";
 import {onShutdown} from "../shutdown.js";
 
 export const binanceWsUrl = "wss://stream.binance.com:9443";
@@ -39,8 +40,15 @@ Options:
 Symbols are checked against GET /api/v3/exchangeInfo before streaming.
 SIGINT/SIGTERM publish every received trade and exit 0.
 
+One writer per lake: the lake is locked (<lake>/.lock) while recording; a lock left by a process
+that no longer runs (kill -9, a crash) is taken over. A lake keeps the trades of one source
+(<lake>/source.json): the simulator (endpoints on this machine, any port) or an exchange.
+
 Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown symbol;
-            3 exchange endpoint unreachable; 4 live port already in use.`,
+            3 exchange endpoint unreachable; 4 live port already in use;
+            5 the lake is in use by another pairbook record or import (the message names its pid);
+            6 the lake holds trades of another source (simulated vs real);
+            7 the lake cannot be created or written (read-only, not a folder, permission denied).`,
   async run(argv) {
     const {values} = parseFlags(argv, {
       symbols: {type: "string"},
@@ -74,6 +82,8 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
     try {
       recorder = await startRecorder(config);
     } catch (error) {
+      const lakeError = lakeCliError(error);
+      if (lakeError) throw lakeError;
       if (error instanceof RestError) {
         if (error.code === -1121 || /unknown symbol|not trading/.test(error.message)) throw new CliError(error.message, 2);
         const offline = config.restUrl === binanceRestUrl ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead." : "";

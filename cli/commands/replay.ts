@@ -3,6 +3,7 @@ import {onShutdown} from "../shutdown.js";
 import {CliError, intFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
 import {readCaptures, readLake, ReplaySource, type RecordedTrades, type ReplaySpeed} from "../../recorder/replay/index.js";
 import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {resolveLeftovers} from "../../lake/leftovers.js";
 
 export const replay: Command = {
   name: "replay",
@@ -77,6 +78,7 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
       const symbols = symbolsFlag(values.symbols, []);
       const from = timeFlag(values.from, "from"), to = timeFlag(values.to, "to");
       if (from !== undefined && to !== undefined && !(from < to)) throw new UsageError("--from must be before --to");
+      await resolveLeftovers(lake); // a crash mid-compaction: leave other tools' globs nothing to read twice
       trades = await readLake(lake, symbols, {from, to});
       origin = `the lake at ${lake}`;
     }

@@ -12,7 +12,11 @@ export interface GapRecord {
   readonly symbol: string;
   readonly fromId: number;
   readonly toId: number;
-  /** Times of the trades either side of the hole (ms), when known. */
+  /**
+   * Times (ms) of the last trade stored before the hole and of the first one after it: the bars from
+   * the one to the other are flagged. Null when that trade was unknown to the recorder (records of
+   * older versions; a lake it could not read); readers then look it up by id (loaders/gapRecords.ts).
+   */
   readonly fromTime: number | null;
   readonly toTime: number | null;
   /** stream | reconnect | restart, possibly followed by why a backfill failed. */

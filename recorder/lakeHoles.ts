@@ -3,9 +3,12 @@
 // and the ids between were never asked for), or a backfill that failed or was cut short by a shutdown.
 // Each is backfilled from REST like a live gap, published as its own files, and recorded in the gaps
 // table — what REST no longer has stays recorded as unfilled. Exchange-side holes (unfilled gap records
-// whose backfill found nothing) are known and left alone.
+// whose backfill found nothing) are known and left alone. Every record carries the times of the trades
+// either side of it (stored ones, or ones just fetched), so the bars in between are flagged.
+import {withDuckDB} from "../lake/duckdb.js";
 import type {GapRecord} from "../lake/gaps.js";
 import {idIntervals, tickFiles} from "../lake/files.js";
+import {type Neighbours, storedNeighbours} from "../lake/storedNeighbours.js";
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 
@@ -56,12 +59,14 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
   for (const [from, to] of holes) {
     if (signal.aborted) return;
     const detectedAt = Date.now(), count = to - from + 1;
+    // Unreadable neighbours leave the times null: the loaders look them up again (loaders/gapRecords.ts).
+    const around = await withDuckDB((connection) => storedNeighbours(connection, lake, symbol, from, to)).catch((): Neighbours => ({before: null, after: null}));
     if (count > maxIds) {
-      options.onGap({symbol, fromId: from, toId: to, fromTime: null, toTime: null, detectedAt, filled: false,
+      options.onGap({symbol, fromId: from, toId: to, fromTime: around.before?.time ?? null, toTime: around.after?.time ?? null, detectedAt, filled: false,
         cause: `lake hole found at start: ${count} ids, more than REST backfill takes; import the archive days (pairbook import)`});
       continue;
     }
-    await fill(options, from, to, detectedAt);
+    await fill(options, from, to, detectedAt, around);
   }
 }
 
@@ -69,17 +74,19 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
  * Backfills [from, to]: fetched runs are published and recorded filled, ids REST does not have are
  * recorded unfilled. Records are stored after the trades they describe are published.
  */
-async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: HoleRepairOptions, from: number, to: number, detectedAt: number): Promise<void> {
+async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: HoleRepairOptions, from: number, to: number, detectedAt: number, around: Neighbours): Promise<void> {
   const cause = "lake hole found at start";
-  let prev = from - 1, batch: Trade[] = [], records: GapRecord[] = [];
+  // prevTime: time of the trade with id `prev` (the stored one before the hole, then the last fetched).
+  let prev = from - 1, prevTime = around.before?.time ?? null, batch: Trade[] = [], records: GapRecord[] = [];
+  const afterTime = around.after?.time ?? null;
   let run: {from: number; fromTime: number; to: number; toTime: number} | null = null;
   const endRun = () => {
     if (run) records.push({symbol, fromId: run.from, toId: run.to, fromTime: run.fromTime, toTime: run.toTime, cause, filled: true, detectedAt});
     run = null;
   };
-  const missing = (a: number, b: number, why: string) => {
+  const missing = (a: number, b: number, toTime: number | null, why: string) => {
     endRun();
-    records.push({symbol, fromId: a, toId: b, fromTime: null, toTime: null, cause: `${cause}; ${why}`, filled: false, detectedAt});
+    records.push({symbol, fromId: a, toId: b, fromTime: prevTime, toTime, cause: `${cause}; ${why}`, filled: false, detectedAt});
   };
   const publish = async () => {
     await writer.publishFill(symbol, batch);
@@ -92,15 +99,15 @@ async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSiz
       const page = await fetchTrades(symbol, prev + 1, signal);
       const inside = page.filter((t) => t.id > prev && t.id <= to);
       if (inside.length === 0) {
-        missing(prev + 1, to, "not available from REST");
+        missing(prev + 1, to, afterTime, "not available from REST");
         break;
       }
       for (const t of inside) {
-        if (t.id > prev + 1) missing(prev + 1, t.id - 1, "not available from REST"); // the exchange's own hole
+        if (t.id > prev + 1) missing(prev + 1, t.id - 1, t.time, "not available from REST"); // the exchange's own hole
         if (run) (run.to = t.id), (run.toTime = t.time);
         else run = {from: t.id, fromTime: t.time, to: t.id, toTime: t.time};
         batch.push(t);
-        prev = t.id;
+        (prev = t.id), (prevTime = t.time);
       }
       if (batch.length >= batchSize) endRun(), await publish();
     }
@@ -109,7 +116,7 @@ async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSiz
   } catch (error) {
     // Keep what was fetched; the rest is asked for again at the next start.
     endRun();
-    if (prev < to) missing(prev + 1, to, `backfill ${signal.aborted ? "interrupted by shutdown" : `failed: ${(error as Error).message}`}`);
+    if (prev < to) missing(prev + 1, to, afterTime, `backfill ${signal.aborted ? "interrupted by shutdown" : `failed: ${(error as Error).message}`}`);
     await publish().catch(() => {});
   }
 }

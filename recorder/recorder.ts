@@ -6,6 +6,7 @@ import {lakeAccess} from "../lake/access.js";
 import {resolveLeftovers} from "../lake/leftovers.js";
 import {acquireLakeLock} from "../lake/lock.js";
 import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
+import {lastStoredTrades} from "../lake/storedNeighbours.js";
 import type {Trade} from "../src/lib/bars.js";
 import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
 import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
@@ -167,6 +168,12 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
     hub?.onGap(gap); // pages flag an unfilled gap's buckets in their live bars
   };
+  // The time of each symbol's last stored trade: a hole found at restart starts there (its gap record
+  // says so, and the bars in between are flagged). Unknown (null) only when the lake cannot be read.
+  const lastStored = await lastStoredTrades(config.lake, symbols).catch((error: Error) => {
+    log(`lake: could not read the last stored trades (${error.message}); a hole at restart is recorded without its start time`);
+    return new Map<string, {id: number; time: number} | null>();
+  });
   for (const symbol of symbols) {
     const s: SymbolHealth = {lastId: writer.lastId(symbol) ?? null, receivedAt: null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0};
     stats.set(symbol, s);
@@ -175,6 +182,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     sequencers.set(symbol, new Sequencer({
       symbol,
       lastId: writer.lastId(symbol),
+      lastTime: ((t) => (t && t.id === writer.lastId(symbol) ? t.time : null))(lastStored.get(symbol)),
       fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
       emit: (trade: Trade) => {
         if (writer.add(symbol, trade) !== "accepted") return;

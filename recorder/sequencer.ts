@@ -15,6 +15,11 @@ export interface SequencerOptions {
   symbol: string;
   /** Last id already stored, if any: the next trade should be lastId + 1. */
   lastId: number | undefined;
+  /**
+   * Time (ms) of the trade with `lastId`: a hole found at restart is recorded as starting there.
+   * Null or absent when unknown (the gap record's from_time is then null; loaders fall back to the
+   * stored trades either side of its ids, see loaders/gapRecords.ts).
+   */
   lastTime?: number | null;
   fetchTrades: FetchTrades;
   /** Receives every trade, in id order, exactly once. */

@@ -3,14 +3,16 @@
 // they are merged into one, which lands in the next tier — like carrying in a base-`fanIn` counter.
 // So each tier holds at most fanIn − 1 files: with fanIn 8, a symbol-day of up to ~16 GiB keeps at
 // most 7 × 7 = 49 files. Crash-safe: an intent file lists the inputs before the output is published,
-// and readers skip inputs whose output exists (lake/files.ts) until they are deleted.
+// and readers skip inputs whose output exists (lake/files.ts) until they are deleted. A merge that
+// fails (disk full, read-only folder) leaves its inputs as they were; one whose output was published
+// but whose inputs could not be deleted is finished by the next compaction of the partition.
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {rm, stat, writeFile} from "node:fs/promises";
+import {readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
 import {compactIntentName, type TickFile} from "./files.js";
 import {batchFileName} from "./layout.js";
-import {fsync, publishFile} from "./publish.js";
+import {fsync, publishFile, UnsyncedPublishError} from "./publish.js";
 
 export const fanIn = 8;
 const baseBytes = 64 * 1024;
@@ -52,10 +54,42 @@ async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<
   const sort = disjoint(inputs) ? "" : " ORDER BY trade_id";
   const path = await publishFile(dir, name, (temp) =>
     connection.run(`COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`).then(() => {})
-  );
+  ).catch(async (error: Error) => {
+    // Nothing published: the intent would only name inputs that are still the data.
+    if (!(error instanceof UnsyncedPublishError)) await rm(intent, {force: true}).catch(() => {});
+    throw error;
+  });
   for (const f of inputs) await rm(f.path, {force: true});
   await rm(intent, {force: true});
   return {path, date: inputs[0].date, first, last};
+}
+
+/**
+ * Finishes the compactions in partition folder `dir` whose output is published but whose inputs are
+ * still there (a fault or a crash came between): deletes those inputs, then the intent. An intent
+ * without its output is left alone (an import may be merging right now; the next start removes it).
+ */
+export async function finishCompactions(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return; // no partition yet
+  }
+  const present = new Set(names);
+  for (const name of names) {
+    if (!name.startsWith(".compact-") || !name.endsWith(".json")) continue;
+    const output = name.slice(".compact-".length, -".json".length);
+    if (!present.has(output)) continue;
+    let inputs: string[];
+    try {
+      ({inputs} = JSON.parse(await readFile(join(dir, name), "utf8")) as {inputs: string[]});
+    } catch {
+      continue; // gone meanwhile (that compaction just finished), or torn: left to the next start
+    }
+    for (const input of inputs) if (input !== output) await rm(join(dir, input), {force: true});
+    await rm(join(dir, name), {force: true});
+  }
 }
 
 /** Whether the files' id ranges, in the given order, are increasing and do not overlap. */

@@ -3,8 +3,22 @@ import {access, mkdir, open, rename, rm} from "node:fs/promises";
 import {join} from "node:path";
 
 /**
+ * The file was renamed into place (readers see it) but its folder could not be fsynced, so the
+ * rename may not survive a power loss: the caller counts the file as published and fsyncs `dir`
+ * again before trusting it.
+ */
+export class UnsyncedPublishError extends Error {
+  override name = "UnsyncedPublishError";
+  constructor(readonly path: string, readonly dir: string, cause: Error) {
+    super(`${path} was published but its folder could not be fsynced: ${cause.message}`);
+  }
+}
+
+/**
  * Publishes `<dir>/<name>` written by `write(tempPath)`: readers never see a partial file, and a file
  * already published under that name is never replaced (that would be a second writer on the same ids).
+ * On failure the temp file is removed (best effort: a leftover is removed at the next start) and
+ * nothing is published, except for `UnsyncedPublishError`.
  */
 export async function publishFile(dir: string, name: string, write: (tempPath: string) => Promise<void>): Promise<string> {
   await mkdir(dir, {recursive: true});
@@ -14,10 +28,14 @@ export async function publishFile(dir: string, name: string, write: (tempPath: s
     await write(temp);
     await fsync(temp);
     await rename(temp, path);
+  } catch (error) {
+    await rm(temp, {force: true}).catch(() => {});
+    throw error;
+  }
+  try {
     await fsync(dir);
   } catch (error) {
-    await rm(temp, {force: true});
-    throw error;
+    throw new UnsyncedPublishError(path, dir, error as Error);
   }
   return path;
 }

@@ -2,12 +2,25 @@
 // (`<lake>/wal/<SYMBOL>/<seq>.csv`, one `id,time,price,qty,buyerMaker` line per trade) and fsynced
 // within `syncMs`; a publish turns closed segments into Parquet and deletes them. After a crash the
 // segments still on disk are published on the next start, so an accepted trade is never lost.
-import {mkdir, open, readdir, readFile, truncate, type FileHandle} from "node:fs/promises";
-import {join} from "node:path";
+//
+// Storage faults: lines a write could not take (ENOSPC, EROFS, EIO) stay in memory and are written
+// by the next sync. A segment is trusted only after an fsync succeeded AND its path still leads to
+// its file: writes to a file that was deleted (rm -rf of the lake) or moved succeed and are lost
+// with it. Such a segment, or one whose fsync failed, is "broken" and is relocated: its bytes are
+// read back through its still-open handle (an unlinked file stays readable while open) into a new
+// file, recreating the folders. Its lines are kept that way until they are published.
+import {mkdir, open, readdir, readFile, rm, stat, truncate, type FileHandle} from "node:fs/promises";
+import {dirname, join} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
+import {fsync} from "./publish.js";
 
 export function walDir(lake: string, symbol: string): string {
   return join(lake, "wal", symbol);
+}
+
+/** `<dir>/<seq, 12 digits>.csv`. */
+export function segmentPath(dir: string, seq: number): string {
+  return join(dir, `${String(seq).padStart(12, "0")}.csv`);
 }
 
 /** The line a trade takes in a segment; numbers print in their shortest round-trip form. */
@@ -27,7 +40,7 @@ export function walSource(quotedPath: string): string {
 }
 
 /**
- * One symbol's open segment. Lines are copied into a byte buffer as they arrive, then written and
+ * One symbol's segment. Lines are copied into a byte buffer as they arrive, then written and
  * fsynced by `sync`. Bytes, not an array of strings: at 100k trades/s the strings would live past a
  * young-generation collection and pile up in V8's old space until a full GC.
  */
@@ -38,19 +51,43 @@ export class WalSegment {
   private used = 0;
   private bufferedRows = 0;
   private writingRows = 0;
+  /** Bytes in the file (written; fsynced once `unsynced` is 0). */
+  private written = 0;
+  private removed = false;
   rows = 0;
+  /** Why the file cannot be trusted (fsync failed, deleted, moved): `relocate` must copy it first. */
+  broken: string | undefined;
 
-  private constructor(readonly path: string, private readonly handle: FileHandle) {}
+  private constructor(public path: string, private handle: FileHandle, private ino: number, private dev: number) {}
 
+  /** Creates segment number `seq` in `dir` (and the folders up to it). */
   static async create(dir: string, seq: number): Promise<WalSegment> {
-    await mkdir(dir, {recursive: true});
-    const path = join(dir, `${String(seq).padStart(12, "0")}.csv`);
-    return new WalSegment(path, await open(path, "a"));
+    const path = segmentPath(dir, seq);
+    // Readable too (see relocate). The folder is not fsynced: under a heavy write load that forces
+    // a journal commit of every dirty file and stalls the log for seconds at each publish.
+    const handle = await createFile(path, "a+", {syncDir: false});
+    const {ino, dev} = await handle.stat();
+    return new WalSegment(path, handle, ino, dev);
   }
 
-  /** Lines appended but not yet fsynced (a sync in progress counts until it is done). */
+  /** Lines not yet durable: appended but not fsynced, or all of them while the file is broken. */
   get unsynced(): number {
-    return this.bufferedRows + this.writingRows;
+    return this.broken ? this.rows : this.bufferedRows + this.writingRows;
+  }
+
+  /** Bytes of lines held only in memory (not yet written to the file). */
+  get bufferedBytes(): number {
+    return this.used;
+  }
+
+  /** Every line is fsynced in a file that still exists (as of the last sync). */
+  get durable(): boolean {
+    return !this.broken && this.unsynced === 0;
+  }
+
+  /** Closed (published, or shutdown): nothing more is written. */
+  get released(): boolean {
+    return this.removed;
   }
 
   /** Appends one line (ASCII, as `walLine` makes). */
@@ -65,9 +102,14 @@ export class WalSegment {
     this.rows++;
   }
 
-  /** Writes buffered lines and fsyncs them: after this resolves they survive a crash. Callers serialise syncs. */
+  /**
+   * Writes buffered lines, fsyncs them and checks the file is still where it was: after this
+   * resolves they survive a crash. Throws on any failure, keeping every line (a broken segment must
+   * be relocated first). Callers serialise syncs.
+   */
   async sync(): Promise<void> {
-    if (this.used === 0 && this.writingRows === 0) return;
+    if (this.removed) return;
+    if (this.broken) throw new Error(`${this.path}: ${this.broken}`);
     const full = this.buffer, bytes = this.used;
     this.buffer = this.spare; // appends during the write go to the other buffer (it grows as needed)
     this.used = 0;
@@ -76,48 +118,160 @@ export class WalSegment {
     this.bufferedRows = 0;
     let offset = 0;
     try {
-      while (offset < bytes) offset += (await this.handle.write(full, offset, bytes - offset)).bytesWritten;
-      await this.handle.datasync();
+      while (offset < bytes) {
+        const n = (await this.handle.write(full, offset, bytes - offset)).bytesWritten;
+        offset += n;
+        this.written += n;
+      }
     } catch (error) {
       // Keep what was not written, in front of what arrived meanwhile, so the next sync writes it;
-      // what was written is not written twice (the next sync's fsync covers it).
-      const rest = bytes - offset, merged = Buffer.allocUnsafe(Math.max(full.length, rest + this.used));
-      full.copy(merged, 0, offset, bytes);
+      // what was written is not written twice. In place: a backlog of many MB is not copied at every
+      // failed retry, only the lines that arrived during it.
+      const rest = bytes - offset;
+      if (offset > 0) full.copy(full, 0, offset, bytes);
+      let merged = full;
+      if (rest + this.used > full.length) {
+        merged = Buffer.allocUnsafe(Math.max(2 * full.length, rest + this.used));
+        full.copy(merged, 0, 0, rest);
+      }
       this.buffer.copy(merged, rest, 0, this.used);
+      this.spare = this.buffer;
       this.buffer = merged;
       this.used += rest;
       throw error;
     }
-    this.writingRows = 0;
     this.spare = full;
+    if (this.writingRows > 0) {
+      try {
+        await this.handle.datasync();
+      } catch (error) {
+        // After a failed fsync the kernel may report the next one clean without the data being on
+        // disk: never trust this file again.
+        if (!this.removed) this.broken = `fsync failed (${(error as Error).message})`;
+        throw error;
+      }
+    }
+    await this.verify();
+    this.writingRows = 0;
   }
 
+  /**
+   * Copies the file's bytes (read back through the open handle: it works after the file was
+   * deleted) into a new file at `path`, which replaces it; buffered lines are written by the next
+   * `sync`. The old file, if its name still leads to it, is deleted. Throws (keeping this one) on failure.
+   */
+  async relocate(path: string): Promise<void> {
+    const handle = await createFile(path, "wx+", {syncDir: true});
+    try {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, this.written)));
+      for (let pos = 0; pos < this.written; ) {
+        const {bytesRead} = await this.handle.read(chunk, 0, Math.min(chunk.length, this.written - pos), pos);
+        if (bytesRead === 0) throw new Error(`${this.path}: only ${pos} of its ${this.written} bytes could be read back`);
+        for (let off = 0; off < bytesRead; ) off += (await handle.write(chunk, off, bytesRead - off)).bytesWritten;
+        pos += bytesRead;
+      }
+      await handle.datasync();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      await rm(path, {force: true}).catch(() => {});
+      throw error;
+    }
+    const old = this.handle, oldPath = this.path, stillThere = await this.leadsHere().catch(() => false);
+    const {ino, dev} = await handle.stat();
+    Object.assign(this, {handle, path, ino, dev, broken: undefined});
+    await old.close().catch(() => {});
+    if (stillThere) await rm(oldPath, {force: true}).catch(() => {}); // its lines are all in the new file
+  }
+
+  /** Writes and fsyncs what is buffered, then closes the file. */
   async close(): Promise<void> {
     await this.sync();
-    await this.handle.close();
+    await this.release();
+  }
+
+  /** Closes the file without writing anything (a published segment, or shutdown). Idempotent. */
+  async release(): Promise<void> {
+    if (this.removed) return;
+    this.removed = true;
+    await this.handle.close().catch(() => {});
+  }
+
+  /** Closes and deletes the file (its lines are published). */
+  async remove(): Promise<void> {
+    await this.release();
+    await rm(this.path, {force: true});
+  }
+
+  /** Throws, marking the segment broken, when the path no longer leads to this file. */
+  private async verify(): Promise<void> {
+    let here: boolean;
+    try {
+      here = await this.leadsHere();
+    } catch (error) {
+      if (this.removed) return;
+      throw error; // e.g. EACCES on a folder: not known to be gone, just not verified
+    }
+    if (here || this.removed) return;
+    this.broken = "the file was deleted or moved (was the lake folder removed?)";
+    throw new Error(`${this.path}: ${this.broken}`);
+  }
+
+  /** Whether the path names this open file (false once deleted, moved or replaced). */
+  private async leadsHere(): Promise<boolean> {
+    const file = await this.handle.stat();
+    if (file.nlink === 0) return false;
+    try {
+      const entry = await stat(this.path);
+      return entry.ino === this.ino && entry.dev === this.dev;
+    } catch (error) {
+      if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return false;
+      throw error;
+    }
   }
 }
 
-/** Segments left on disk (sorted, oldest first), e.g. by a crash; a torn last line is cut off. */
+/** Creates a file (and its folders), making its name durable with `syncDir`. */
+async function createFile(path: string, flags: "a+" | "wx+", {syncDir}: {syncDir: boolean}): Promise<FileHandle> {
+  await mkdir(dirname(path), {recursive: true});
+  const handle = await open(path, flags);
+  try {
+    if (syncDir) await fsync(dirname(path));
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(path, {force: true}).catch(() => {});
+    throw error;
+  }
+  return handle;
+}
+
+/**
+ * Segments left on disk, e.g. by a crash, in the order to publish them: by first id (a segment
+ * relocated after a fault has a higher number than newer ones), the newest copy first when two start
+ * alike. A torn last line is cut off.
+ */
 export async function leftoverSegments(lake: string, symbol: string): Promise<string[]> {
   const dir = walDir(lake, symbol);
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /^\d{12}\.csv$/.test(n)).sort();
+    names = (await readdir(dir)).filter((n) => /^\d{12}\.csv$/.test(n));
   } catch {
     return [];
   }
-  const paths = names.map((n) => join(dir, n));
-  for (const path of paths) {
+  const segments: {path: string; seq: number; first: number}[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
     const text = await readFile(path, "utf8");
     const end = text.lastIndexOf("\n") + 1;
     if (end < text.length) await truncate(path, Buffer.byteLength(text.slice(0, end)));
+    const first = end > 0 ? Number(text.slice(0, text.indexOf(","))) : -1; // ids are ≥ 0
+    segments.push({path, seq: Number(name.slice(0, 12)), first: Number.isFinite(first) ? first : -1});
   }
-  return paths;
+  return segments.sort((a, b) => a.first - b.first || b.seq - a.seq).map((s) => s.path);
 }
 
 /** Next segment number after the leftovers. */
 export function nextSeq(leftovers: readonly string[]): number {
-  const last = leftovers[leftovers.length - 1];
-  return last ? Number(last.slice(-16, -4)) + 1 : 1;
+  let max = 0;
+  for (const path of leftovers) max = Math.max(max, Number(path.slice(-16, -4)));
+  return max + 1;
 }

@@ -31,6 +31,8 @@ export interface RecorderConfig {
   publishMs: number;
   /** How often the write-ahead log is fsynced (ms): the durability delay. Default 200. */
   syncMs?: number;
+  /** Bytes of accepted trades held in memory while the log cannot take them, past which the exchange is no longer read (the hole is backfilled later). Default 256 MiB. */
+  maxBufferedBytes?: number;
   /** Replace a socket silent for this long (ms). Default 30 s. */
   silenceMs?: number;
   /** Rotate connections older than this (ms). Default 23.5 h. */
@@ -87,7 +89,17 @@ export interface RecorderHealth {
   compactions: number;
   gapsRecorded: number;
   lastPublishAt: number | null;
+  /** Every failing storage stage and its error ("publish: EACCES: …"), until that stage works again. */
   lakeError: string | null;
+  /** Last log fsync (ms); how long the oldest accepted trade not yet durable has waited, and the worst wait since start (ms). */
+  lastSyncAt: number | null;
+  syncLagMs: number;
+  worstSyncLagMs: number;
+  /** Accepted trades held in memory because the log cannot take them (bytes), and the bound past which the exchange is no longer read. */
+  bufferedBytes: number;
+  maxBufferedBytes: number;
+  /** Gap records waiting to be stored (kept and retried while storage fails). */
+  gapsPending: number;
   rest: {requests: number; rateLimited: number};
   /** Frame arrival → live-feed send, ms. */
   liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
@@ -131,7 +143,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     await validateSymbols(config.restUrl, symbols);
     await rememberLakeSource(config.lake, source, "pairbook record");
     await lakeAccess(config.lake, "write", () => resolveLeftovers(config.lake, {owner: true}));
-    writer = await lakeAccess(config.lake, "write", () => LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, log}));
+    writer = await lakeAccess(config.lake, "write", () => LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, maxBufferedBytes: config.maxBufferedBytes, log}));
   } catch (error) {
     await lock.release().catch(() => {});
     throw error;
@@ -165,7 +177,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     if (gap.filled) s.gapsFilled++;
     else s.gapsUnfilled++;
     log(`${gap.symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) ${what} (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
-    writer.recordGap(gap).catch(() => {}); // a failure is logged by the writer and retried with the next I/O
+    void writer.recordGap(gap); // kept and retried by the writer until stored, never dropped
     hub?.onGap(gap); // pages flag an unfilled gap's buckets in their live bars
   };
   // The time of each symbol's last stored trade: a hole found at restart starts there (its gap record
@@ -183,7 +195,9 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       symbol,
       lastId: writer.lastId(symbol),
       lastTime: ((t) => (t && t.id === writer.lastId(symbol) ? t.time : null))(lastStored.get(symbol)),
-      fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+      // A backfill waits while memory holds the writer's bound of trades the log could not take (the
+      // sockets are closed then, so live trades stop queueing in the sequencer too).
+      fetchTrades: async (sym, fromId, signal) => (writer.full && (await writer.whenRoom(signal)), rest.historicalTrades(sym, fromId, {signal})),
       emit: (trade: Trade) => {
         if (writer.add(symbol, trade) !== "accepted") return;
         const now = Date.now();
@@ -221,7 +235,13 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       compactions: writer.compactions,
       gapsRecorded: writer.gapsRecorded,
       lastPublishAt: writer.lastPublishAt || null,
-      lakeError: writer.lastError?.message ?? null,
+      lakeError: writer.lakeError,
+      lastSyncAt: writer.lastSyncAt || null,
+      syncLagMs: writer.syncLagMs,
+      worstSyncLagMs: writer.worstSyncLagMs,
+      bufferedBytes: writer.bufferedBytes,
+      maxBufferedBytes: writer.maxBufferedBytes,
+      gapsPending: writer.gapsPending,
       rest: {requests: rest.requests, rateLimited: rest.rateLimited},
       liveLatencyMs: hub?.latency() ?? null,
       alerts: alerts?.health() ?? null,
@@ -250,6 +270,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       attempts,
       silenceMs: config.silenceMs,
       maxAgeMs: config.maxConnectionAgeMs,
+      backpressure: writer, // past its memory bound, sockets close until the log takes the trades
       onState: (state, detail) => {
         Object.assign(connection, {state, detail, since: Date.now()});
         if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${config.wsUrl}`);
@@ -292,7 +313,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       const before = writer.filesPublished;
       // Everything received is in the fsynced log once sync resolves; publishing it as Parquet can
       // take seconds at high rates, and whatever does not finish in time is published at next start.
-      await writer.sync();
+      await writer.sync().catch(() => {}); // what the log cannot take is named by close()
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
         closeWriter().then(() => true),

@@ -36,6 +36,8 @@ Options:
   --no-alerts          evaluate no alert rules
   --publish-interval S seconds between Parquet publishes (default 10; trades are durable in the
                        write-ahead log within 0.2 s of arrival either way)
+  --max-buffer-mb MB   while storage fails, hold up to MB of accepted trades in memory (default 256);
+                       past it, stop reading the exchange and backfill the hole once storage is back
 
 Symbols are checked against GET /api/v3/exchangeInfo before streaming.
 SIGINT/SIGTERM publish every received trade and exit 0.
@@ -60,6 +62,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       "allow-origin": {type: "string", multiple: true},
       token: {type: "string"},
       "publish-interval": {type: "string"},
+      "max-buffer-mb": {type: "string"},
       alerts: {type: "string"},
       webhook: {type: "string"},
       "no-alerts": {type: "boolean"}
@@ -73,6 +76,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       livePort: intFlag(values["live-port"], "live-port", 8787, {min: 0, max: 65535}),
       ...accessFlags(values["live-host"] ?? "127.0.0.1", values["allow-origin"], values.token),
       publishMs: numberFlag(values["publish-interval"], "publish-interval", 10, {min: 0.1, max: 60}) * 1000,
+      maxBufferedBytes: Math.round(numberFlag(values["max-buffer-mb"], "max-buffer-mb", 256, {min: 0.01, max: 65536}) * 2 ** 20),
       alertsFile: values["no-alerts"] ? undefined : resolve(values.alerts ?? "alerts.json"),
       webhookUrl: values.webhook,
       log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`)

@@ -6,6 +6,16 @@ import {parseFrame, tradeStreamPath, type StreamEvent} from "./messages.js";
 
 export type ConnectionState = "connecting" | "open" | "rotating" | "reconnecting" | "closed";
 
+/**
+ * A consumer that can fall behind (the lake writer while storage fails). While `full`, every socket
+ * is closed at its next frame and no new one opens until `whenRoom` resolves; the reconnect's hole
+ * is then backfilled like any other (onReconnect), so nothing is lost, only delayed.
+ */
+export interface Backpressure {
+  readonly full: boolean;
+  whenRoom(signal: AbortSignal): Promise<void>;
+}
+
 export interface TradeStreamOptions {
   /** Base WebSocket URL, e.g. wss://stream.binance.com:9443. */
   wsUrl: string;
@@ -24,6 +34,7 @@ export interface TradeStreamOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   attempts?: AttemptLimiter;
+  backpressure?: Backpressure;
   random?: () => number;
   now?: () => number;
 }
@@ -79,6 +90,13 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
 
   while (!signal.aborted) {
     if (!current) {
+      // Past the consumer's bound, wait until it is half empty again (not just under it: no flapping).
+      const {backpressure} = options;
+      if (backpressure) {
+        if (backpressure.full) onState("reconnecting", "the lake cannot keep up (storage failing): not reading the exchange until it has room");
+        await backpressure.whenRoom(signal);
+        if (signal.aborted) break;
+      }
       onState(failures === 0 && !everOpened ? "connecting" : "reconnecting");
       const result = await connect();
       if (typeof result === "string") {
@@ -171,6 +189,11 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
       if (event.type === "trade") receivedData = true;
       if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);
+      // The consumer is full: stop reading at once (frames not read are backfilled after the reconnect).
+      if (options.backpressure?.full && socket.readyState === WebSocket.OPEN) {
+        reason = "the lake cannot keep up (storage failing)";
+        socket.terminate();
+      }
     });
     socket.on("error", (error) => void (reason = `${url}: ${error.message}`));
     socket.on("close", (code) => {

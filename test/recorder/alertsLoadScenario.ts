@@ -29,6 +29,8 @@ export interface AlertsLoadFigures {
   receiveLagMaxMs: number;
   /** Longest time between two growths of the write-ahead log (each is a write + fsync) in that phase, ms. */
   walWriteGapMaxMs: number;
+  /** The longest an accepted trade waited to be fsynced in the log over the run (RecorderHealth.worstSyncLagMs), ms. */
+  worstSyncLagMs: number;
   /** Most trades accepted and not yet fsynced seen in /health, over the run and in the real-time phase. */
   unsyncedMax: number;
   unsyncedMaxSteady: number;
@@ -82,8 +84,8 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
     });
     const base = `http://127.0.0.1:${port}`;
 
-    const figures = {healthMaxMs: 0, healthMaxSteadyMs: 0, receiveLagMaxMs: 0, walWriteGapMaxMs: 0, unsyncedMax: 0, unsyncedMaxSteady: 0};
-    let health: {symbols: Record<string, {receiveLagMs: number | null}>; unsyncedTrades: number; alerts: AlertsLoadFigures["alerts"]} | undefined;
+    const figures = {healthMaxMs: 0, healthMaxSteadyMs: 0, receiveLagMaxMs: 0, walWriteGapMaxMs: 0, worstSyncLagMs: 0, unsyncedMax: 0, unsyncedMaxSteady: 0};
+    let health: {symbols: Record<string, {receiveLagMs: number | null}>; unsyncedTrades: number; worstSyncLagMs: number; alerts: AlertsLoadFigures["alerts"]} | undefined;
     let polling = true;
     const slow: {afterOpenMs: number; ms: number}[] = [], healthErrors: string[] = [];
     // /health every 100 ms for the whole run; the write-ahead log's size every 20 ms.
@@ -100,6 +102,7 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
         if (took > 200) slow.push({afterOpenMs: Date.now() - t0, ms: Math.round(took)});
         if (Date.now() > caughtUp + 2000) figures.healthMaxSteadyMs = Math.max(figures.healthMaxSteadyMs, performance.now() - start);
         figures.unsyncedMax = Math.max(figures.unsyncedMax, health?.unsyncedTrades ?? 0);
+        figures.worstSyncLagMs = Math.max(figures.worstSyncLagMs, health?.worstSyncLagMs ?? 0);
         if (health && Date.now() > caughtUp + 2000) {
           for (const s of Object.values(health.symbols)) figures.receiveLagMaxMs = Math.max(figures.receiveLagMaxMs, s.receiveLagMs ?? 0);
           figures.unsyncedMaxSteady = Math.max(figures.unsyncedMaxSteady, health.unsyncedTrades);

@@ -5,11 +5,11 @@ import {join} from "node:path";
 import {tableFromIPC} from "apache-arrow";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
-import {withDuckDB} from "../../lake/duckdb.js";
 import {loadPairBars} from "../../loaders/pairBars.js";
 import {pairSnapshot} from "../../loaders/pairSnapshot.js";
 import {startRecorder, type Recorder} from "../../recorder/recorder.js";
 import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {lakeIdCounts} from "../recorder/lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
 let lake: string, simulator: Simulator, recorder: Recorder;
@@ -43,13 +43,7 @@ afterAll(async () => rm(lake, {recursive: true, force: true}));
 
 describe("simulate → record → lake → loader", () => {
   it("the lake holds every trade id the simulator sent, exactly once", async () => {
-    const rows = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(
-        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
-         FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-        {glob: join(lake, "ticks", "**", "*.parquet")}
-      )).getRowObjectsJS()
-    );
+    const rows = await lakeIdCounts(lake);
     expect(rows.map((r) => r.symbol)).toEqual(symbols);
     for (const row of rows) {
       const s = sent[row.symbol as string];

@@ -9,9 +9,9 @@ import {mkdtemp, readdir, readFile, rm, stat, writeFile} from "node:fs/promises"
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
-import {withDuckDB} from "../../lake/duckdb.js";
 import {MAX_ALERT_RULES, MAX_THEIL_SEN_WINDOW} from "../../recorder/alerts/limits.js";
 import {startSimulator} from "../../recorder/simulator/index.js";
+import {lakeIdCounts} from "./lakeIdCounts.js";
 
 export interface AlertsLoadFigures {
   rules: number;
@@ -145,13 +145,7 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
     const stopMs = performance.now() - stopAt;
 
     const sent = simulator.sent();
-    const rows = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(
-        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
-         FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-        {glob: join(lake, "ticks", "**", "*.parquet")}
-      )).getRowObjectsJS()
-    );
+    const rows = await lakeIdCounts(lake);
     const lakeFigures: AlertsLoadFigures["lake"] = {};
     for (const row of rows) {
       const s = sent[row.symbol as string];

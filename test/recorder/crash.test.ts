@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {gapsGlob} from "../../lake/gaps.js";
 import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {lakeIdCounts} from "./lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
 let lake: string, simulator: Simulator;
@@ -63,13 +64,7 @@ describe("pairbook record under kill -9", () => {
     last.kill("SIGTERM");
     expect(await exited(last)).toBe(0);
     const sent = simulator.sent();
-    const rows = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(
-        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
-         FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-        {glob: join(lake, "ticks", "**", "*.parquet")}
-      )).getRowObjectsJS()
-    );
+    const rows = await lakeIdCounts(lake);
     for (const row of rows) {
       const s = sent[row.symbol as string];
       expect(row.n).toBe(row.ids); // no duplicates

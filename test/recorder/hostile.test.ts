@@ -8,10 +8,10 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import WebSocket from "ws";
-import {withDuckDB} from "../../lake/duckdb.js";
 import {Random} from "../../recorder/simulator/random.js";
 import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
 import {fuzzClient, fuzzTally, hostileHttp} from "./hostileFrames.js";
+import {lakeIdCounts} from "./lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
 const seed = 20_261_121;
@@ -96,13 +96,7 @@ describe("pairbook record under hostile live-feed clients", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    const rows = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(
-        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
-         FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-        {glob: join(lake, "ticks", "**", "*.parquet")}
-      )).getRowObjectsJS()
-    );
+    const rows = await lakeIdCounts(lake);
     expect(rows.map((r) => r.symbol)).toEqual(symbols);
     for (const row of rows) {
       const s = sent[row.symbol as string];

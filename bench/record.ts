@@ -13,7 +13,7 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {parseArgs} from "node:util";
 import WebSocket from "ws";
-import type {RecorderHealth} from "../recorder/recorder.js";
+import type {RecorderHealth} from "../src/protocol/health.js";
 
 const {values} = parseArgs({options: {seconds: {type: "string", default: "60"}, rate: {type: "string", default: "100000"}, "latency-seconds": {type: "string", default: "20"}}});
 const seconds = Number(values.seconds), rate = Number(values.rate), latencySeconds = Number(values["latency-seconds"]);

@@ -2,7 +2,7 @@
 // that a recorder pausing for a publish or a GC is not dropped: the benchmark measures how much the
 // recorder can ingest, not how fast a real exchange would give up on it.
 // Usage: tsx bench/simulatorProcess.ts <rate per symbol> <symbols>
-import {startSimulator} from "../recorder/simulator/index.js";
+import {startSimulator} from "../simulator/index.js";
 
 const [rate = "100000", symbols = "BTCUSDT,ETHUSDT"] = process.argv.slice(2);
 const simulator = await startSimulator({port: 0, symbols: symbols.split(","), rate: Number(rate), fast: true, maxBufferedBytes: 2 ** 31});

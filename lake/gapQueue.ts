@@ -1,7 +1,7 @@
 // Gap records waiting to be stored. A record that cannot be written (disk full, read-only or
 // deleted lake) is kept, in order, and written again at the next attempt: never dropped while the
 // writer runs; at shutdown the ones left are reported.
-import type {GapRecord} from "./gaps.js";
+import type {GapRecord} from "../src/protocol/gaps.js";
 
 export class GapQueue {
   private readonly waiting: {gap: GapRecord; stored: (ok: boolean) => void}[] = [];

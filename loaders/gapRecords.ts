@@ -5,8 +5,8 @@ import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {quotedString} from "../lake/duckdb.js";
 import {type TickFile, tickFiles} from "../lake/files.js";
-import type {GapRecord} from "../lake/gaps.js";
 import {storedNeighbours} from "../lake/storedNeighbours.js";
+import type {GapRecord} from "../src/protocol/gaps.js";
 
 /** Every gap record in the lake, oldest first (empty when there are none). */
 export async function readGaps(connection: DuckDBConnection, lake: string): Promise<GapRecord[]> {

@@ -1,33 +1,12 @@
 // Bars of several symbols from the lake on one UTC grid, with gap flags, resampled with src/lib's one
 // bar definition (the recorder's live hub uses the same).
 import type {DuckDBConnection} from "@duckdb/node-api";
-import type {GapRecord} from "../lake/gaps.js";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {lastTradeTime, readTrades} from "../lake/reader.js";
-import {type BarColumns, bucketStart, gapFlags, resample} from "../src/lib/bars.js";
+import {bucketStart, gapFlags, resample} from "../src/lib/bars.js";
+import type {BarsContent, BarsLeg} from "../src/protocol/barsFile.js";
 import {gapRanges, readGaps, withGapTimes} from "./gapRecords.js";
-
-export interface SymbolBars {
-  readonly symbol: string;
-  readonly bars: BarColumns;
-  /** 1 where the bucket overlaps an unfilled gap of the symbol (from the trade before it to the one after). */
-  readonly gap: Uint8Array;
-  readonly trades: number;
-}
-
-export interface LakeBars {
-  readonly interval: number;
-  /** Covered range [from, to), ms since the UTC epoch; null when the lake has no trades for the symbols. */
-  readonly from: number | null;
-  readonly to: number | null;
-  readonly legs: readonly SymbolBars[];
-  /**
-   * The symbols' gap records overlapping the range (all of them when the range is empty), unfilled
-   * ones with their unknown times looked up in the lake (`withGapTimes`).
-   */
-  readonly gaps: readonly GapRecord[];
-}
 
 /** Time (ms) of a symbol's earliest trade in the lake, or null when it has none. */
 export async function firstTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
@@ -44,9 +23,12 @@ export async function firstTradeTime(connection: DuckDBConnection, lake: string,
  * Reads the trades of `symbols` in the `lookbackMs` window (never starting before their first trade) ending at the bucket of the latest trade of
  * `anchor` symbols (default: the same symbols), resamples them to bars of `interval` ms and flags the
  * buckets overlapping a recorded, unfilled gap: every bucket from the one holding the last trade
- * before the hole to the one holding the first trade after it, so no close is carried across.
+ * before the hole to the one holding the first trade after it, so no close is carried across. The
+ * result's `gaps` are the symbols' gap records overlapping the range (all of them when it is empty),
+ * unfilled ones with their unknown times looked up in the lake (`withGapTimes`); encodeBarsFile
+ * (src/protocol/barsFile.ts) writes it as a bars file.
  */
-export async function loadLakeBars(lake: string, symbols: readonly string[], {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]}): Promise<LakeBars> {
+export async function loadLakeBars(lake: string, symbols: readonly string[], {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]}): Promise<BarsContent> {
   return withDuckDB(async (connection) => {
     let last = -Infinity, first = Infinity;
     for (const s of anchor) last = Math.max(last, (await lastTradeTime(connection, lake, s)) ?? -Infinity);
@@ -59,7 +41,7 @@ export async function loadLakeBars(lake: string, symbols: readonly string[], {in
     const to = bucketStart(last, interval) + interval;
     // At most the lookback, and never before the first trade (a young lake gives a short window).
     const from = Math.max(to - Math.ceil(lookbackMs / interval) * interval, bucketStart(first, interval));
-    const legs: SymbolBars[] = [];
+    const legs: BarsLeg[] = [];
     for (const symbol of symbols) {
       const trades = await readTrades(connection, lake, symbol, {from, to});
       const bars = resample(trades, interval, {from, to});

@@ -1,16 +1,13 @@
 // The Overview and System pages' data: what the lake holds per symbol and date, ingest per minute over
 // the lookback, gap records, latest prices, and the list of pair reports.
-import type {OverviewData} from "../src/components/overview.js";
 import {recorderEndpoint} from "../src/components/recorderEndpoint.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {bucketStart, intervalMs} from "../src/lib/bars.js";
+import type {Overview} from "../src/protocol/overview.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
 import {readGaps, withGapTimes} from "./gapRecords.js";
-
-/** What src/data/overview.json.ts writes: one definition, shared with the pages that read it. */
-export type Overview = OverviewData;
 
 /** /health of the recorder behind the configured live-feed URL (without its token), as the pages derive it. */
 export function healthUrlOf(liveUrl: string): string {

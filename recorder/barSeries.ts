@@ -1,15 +1,7 @@
 // The recent bars the live hub keeps per symbol and interval, built from src/lib/bars.ts (the same
-// definition the loaders use), so a snapshot equals what resample() gives for the same trades.
+// definition the loaders use), so a snapshot equals what resample() gives for the same trades. They go
+// to pages as WireBars (src/protocol/liveWire.ts).
 import {addTrade, type Bar, barOf, bucketStart, type Trade} from "../src/lib/bars.js";
-
-/** Wire format of a bar: the public fields of src/lib's Bar. */
-export type WireBar = Omit<Bar, "firstId" | "lastId" | "openTime" | "closeTime">;
-
-/** The public fields of a bar, as sent to pages. */
-export function toWire(bar: Bar): WireBar {
-  const {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume} = bar;
-  return {start, open, high, low, close, volume, quoteVolume, count, vwap, takerBuyVolume};
-}
 
 /** Adds a trade to the bar list (sorted by start), creating its bar if needed. Returns the bar touched. */
 export function upsert(list: Bar[], trade: Trade, interval: number, maxBars: number): Bar | undefined {

@@ -3,14 +3,8 @@
 // (interval optional, default 1s). Anything else gets a one-line reason; nothing here throws.
 import type {RawData} from "ws";
 import {type Interval, intervals} from "../src/lib/bars.js";
+import type {Subscribe} from "../src/protocol/liveWire.js";
 import {maxSymbolsPerSubscribe} from "./liveLimits.js";
-
-export interface Subscribe {
-  type: "subscribe";
-  /** Distinct, in the order first listed. */
-  symbols: string[];
-  interval: Interval;
-}
 
 /** A valid message, a frame to answer with an error, or one that breaks a limit (the client is closed). */
 export type ClientMessage = {ok: true; message: Subscribe} | {ok: false; error: string; close?: false} | {ok: false; error: string; close: true};

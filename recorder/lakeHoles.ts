@@ -6,11 +6,11 @@
 // whose backfill found nothing) are known and left alone. Every record carries the times of the trades
 // either side of it (stored ones, or ones just fetched), so the bars in between are flagged.
 import {withDuckDB} from "../lake/duckdb.js";
-import type {GapRecord} from "../lake/gaps.js";
 import {idIntervals, tickFiles} from "../lake/files.js";
 import {type Neighbours, storedNeighbours} from "../lake/storedNeighbours.js";
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
+import type {GapRecord} from "../src/protocol/gaps.js";
 
 export interface HoleRepairOptions {
   lake: string;

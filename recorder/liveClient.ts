@@ -2,9 +2,8 @@
 // sent to it, and its limits (liveLimits.ts). Everything it sends is validated (clientMessages.ts);
 // nothing it sends can throw out of here; over a limit it is closed with a code and a reason.
 import type {RawData, WebSocket} from "ws";
-import type {LiveGap} from "../src/components/liveFeed.js";
 import type {Bar} from "../src/lib/bars.js";
-import {toWire, type WireBar} from "./barSeries.js";
+import {type LiveGap, type LiveMessage, toWire, type WireBar} from "../src/protocol/liveWire.js";
 import {parseClientMessage} from "./clientMessages.js";
 import {errorBurst, errorRefillPerSecond, maxQueuedBytes, maxSnapshotsPerClient, maxSubscriptionsPerClient} from "./liveLimits.js";
 
@@ -108,7 +107,7 @@ export class LiveClient {
     return true;
   }
 
-  private send(message: unknown, after?: (error?: Error) => void): boolean {
+  private send(message: LiveMessage, after?: (error?: Error) => void): boolean {
     return this.sendText(JSON.stringify(message), after);
   }
 

@@ -9,22 +9,21 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES} from "node:http";
 import type {Duplex} from "node:stream";
 import {WebSocketServer, type WebSocket} from "ws";
-import type {GapRecord} from "../lake/gaps.js";
-import type {LiveGap, LiveGapMessage} from "../src/components/liveFeed.js";
 import {type Bar, intervalMs, type Trade} from "../src/lib/bars.js";
+import type {GapRecord} from "../src/protocol/gaps.js";
+import type {LiveFeedHealth} from "../src/protocol/health.js";
+import {type LiveGap, type LiveGapMessage, type LiveMessage, toWire} from "../src/protocol/liveWire.js";
 import {type AccessOptions, AccessPolicy} from "./access.js";
-import {fromSeconds, toWire, upsert} from "./barSeries.js";
+import {fromSeconds, upsert} from "./barSeries.js";
 import {LiveClient} from "./liveClient.js";
 import {maxClients, maxConnections, maxFrameBytes, requestTimeoutMs, slowClientBytes} from "./liveLimits.js";
-
-export {toWire, type WireBar} from "./barSeries.js";
 
 export interface LiveHubOptions {
   host: string;
   port: number;
   /** Symbols the recorder records; subscriptions to others are refused. */
   symbols: readonly string[];
-  /** JSON for GET /health. */
+  /** JSON for GET /health (the recorder's part: src/protocol/health.ts); the hub adds its LiveFeedHealth. */
   health: () => unknown;
   /** Further HTTP routes (the alerts API): return true when the request was handled. */
   http?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -186,7 +185,7 @@ export class LiveHub {
   }
 
   /** Sends a message to every connected page (alert events). */
-  broadcast(message: unknown): void {
+  broadcast(message: LiveMessage): void {
     const text = JSON.stringify(message);
     for (const client of this.clients) this.messagesSent += Number(client.sendText(text));
   }
@@ -201,7 +200,8 @@ export class LiveHub {
     if (req.method === "OPTIONS") return void (res.writeHead(204), res.end());
     if (this.options.http && (await this.options.http(req, res, url))) return;
     if (url.pathname === "/health") {
-      return json(res, 200, {...(this.options.health() as object), liveClients: this.clients.size, liveClientsDropped: this.clientsDropped, liveRequestsRefused: this.requestsRefused});
+      const live: LiveFeedHealth = {liveClients: this.clients.size, liveClientsDropped: this.clientsDropped, liveRequestsRefused: this.requestsRefused};
+      return json(res, 200, {...(this.options.health() as object), ...live});
     }
     json(res, 404, {error: "not found; try GET /health, /alerts/rules, /alerts/events or a WebSocket connection"});
   }

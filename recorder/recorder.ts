@@ -1,6 +1,5 @@
 // The recorder daemon: Binance trade streams → id sequencer (REST backfill) → lake writer (log,
 // Parquet, gaps) + live hub, with health. One Sequencer per symbol; one connection per 1024 streams.
-import type {GapRecord} from "../lake/gaps.js";
 import {LakeWriter} from "../lake/writer.js";
 import {lakeAccess} from "../lake/access.js";
 import {resolveLeftovers} from "../lake/leftovers.js";
@@ -8,13 +7,18 @@ import {acquireLakeLock} from "../lake/lock.js";
 import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
 import {lastStoredTrades} from "../lake/storedNeighbours.js";
 import type {Trade} from "../src/lib/bars.js";
+import type {GapRecord} from "../src/protocol/gaps.js";
+import type {ConnectionState, RecorderHealth, SymbolHealth} from "../src/protocol/health.js";
 import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
-import {AttemptLimiter, type ConnectionState, runTradeStream} from "./binance/stream.js";
+import {AttemptLimiter, runTradeStream} from "./binance/stream.js";
 import {handleAlerts} from "./alerts/api.js";
 import {AlertEngine} from "./alerts/engine.js";
 import {repairHoles} from "./lakeHoles.js";
 import {LiveHub} from "./liveHub.js";
 import {Sequencer} from "./sequencer.js";
+
+/** GET /health (src/protocol/health.ts); `pairbook status` imports it from here. */
+export type {RecorderHealth};
 
 export interface RecorderConfig {
   symbols: readonly string[];
@@ -56,56 +60,6 @@ export interface Recorder {
    * log as Parquet — or, past `publishWithinMs`, leaves the rest of the log for the next start.
    */
   stop(options?: {publishWithinMs?: number}): Promise<{trades: number; files: number; published: boolean}>;
-}
-
-export interface SymbolHealth {
-  lastId: number | null;
-  /** Wall-clock arrival of the latest trade, ms. */
-  receivedAt: number | null;
-  lastTime: number | null;
-  /** Receive time minus trade time of the latest trade, ms. */
-  receiveLagMs: number | null;
-  trades: number;
-  tradesPerSecond: number;
-  duplicates: number;
-  backfilled: number;
-  openGap: {fromId: number; toId: number; since: number} | null;
-  gapsFilled: number;
-  gapsUnfilled: number;
-}
-
-export interface RecorderHealth {
-  uptimeSeconds: number;
-  lake: string;
-  connections: {symbols: string[]; state: ConnectionState; detail?: string; since: number}[];
-  symbols: Record<string, SymbolHealth>;
-  rejectedFrames: number;
-  lastRejected: string | null;
-  /** Accepted trades not yet fsynced to the log, and not yet published as Parquet. */
-  unsyncedTrades: number;
-  pendingTrades: number;
-  filesPublished: number;
-  tradesPublished: number;
-  compactions: number;
-  gapsRecorded: number;
-  lastPublishAt: number | null;
-  /** Every failing storage stage and its error ("publish: EACCES: …"), until that stage works again. */
-  lakeError: string | null;
-  /** Last log fsync (ms); how long the oldest accepted trade not yet durable has waited, and the worst wait since start (ms). */
-  lastSyncAt: number | null;
-  syncLagMs: number;
-  worstSyncLagMs: number;
-  /** Accepted trades held in memory because the log cannot take them (bytes), and the bound past which the exchange is no longer read. */
-  bufferedBytes: number;
-  maxBufferedBytes: number;
-  /** Gap records waiting to be stored (kept and retried while storage fails). */
-  gapsPending: number;
-  rest: {requests: number; rateLimited: number};
-  /** Frame arrival → live-feed send, ms. */
-  liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
-  alerts: ReturnType<AlertEngine["health"]> | null;
-  /** The recorder process's memory, bytes: resident set, V8 heap in use, and memory outside it (buffers). */
-  memory: {rss: number; heapUsed: number; external: number};
 }
 
 /** Counts events per second over the last 10 s without storing each event. */

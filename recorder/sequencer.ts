@@ -1,10 +1,8 @@
 // Per-symbol trade-id continuity: trades leave in id order with no id twice; a hole in the live
 // stream is backfilled from REST (historicalTrades) before later trades are released, and whatever
 // REST cannot supply is reported as an unfilled gap. Ids only ever increase on Binance spot.
-import type {GapRecord} from "../lake/gaps.js";
 import type {Trade} from "../src/lib/bars.js";
-
-export type {GapRecord};
+import type {GapRecord} from "../src/protocol/gaps.js";
 
 export type GapCause = "stream" | "reconnect" | "restart";
 

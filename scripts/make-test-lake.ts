@@ -7,8 +7,8 @@ import {rm} from "node:fs/promises";
 import {withDuckDB} from "../lake/duckdb.js";
 import {writeGap} from "../lake/gaps.js";
 import {LakeWriter} from "../lake/writer.js";
-import {unitsPerWhole} from "../recorder/simulator/decimal.js";
-import {Market} from "../recorder/simulator/market.js";
+import {unitsPerWhole} from "../simulator/decimal.js";
+import {Market} from "../simulator/market.js";
 
 const [lake = "test/.lake", minutes = "45", rate = "5"] = process.argv.slice(2);
 const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];

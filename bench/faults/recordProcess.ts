@@ -3,7 +3,7 @@
 import {type ChildProcess, spawn} from "node:child_process";
 import {createInterface} from "node:readline";
 import {fileURLToPath} from "node:url";
-import type {RecorderHealth} from "../../recorder/recorder.js";
+import type {RecorderHealth} from "../../src/protocol/health.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -11,7 +11,7 @@
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {TradeHistoryClient} from "../../recorder/binance/rest.js";
-import {Random} from "../../recorder/simulator/random.js";
+import {Random} from "../../simulator/random.js";
 import {lastStoredId} from "../../lake/writer.js";
 import {fuzzClient, fuzzTally, hostileHttp} from "../../test/recorder/hostileFrames.js";
 import {pairbook} from "../../test/cli/pairbook.js";

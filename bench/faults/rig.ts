@@ -5,8 +5,8 @@
 import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import type {RecorderHealth} from "../../recorder/recorder.js";
-import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
+import type {RecorderHealth} from "../../src/protocol/health.js";
+import {type Simulator, startSimulator} from "../../simulator/index.js";
 import {auditLake, type LakeAudit} from "./lakeAudit.js";
 import {type RecordProcess, recordArgs, startRecordProcess} from "./recordProcess.js";
 

@@ -11,7 +11,7 @@ import {
   importRange,
   type ImportSummary,
   resolveJob
-} from "../../recorder/archive/index.js";
+} from "../../lake/import/index.js";
 import {isLakeAccessCode, lakeAccess, lakeAccessError} from "../../lake/access.js";
 import {resolveLeftovers} from "../../lake/leftovers.js";
 import {acquireLakeLock, type LakeLock} from "../../lake/lock.js";

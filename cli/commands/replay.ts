@@ -1,8 +1,8 @@
 import {existsSync} from "node:fs";
 import {onShutdown} from "../shutdown.js";
 import {CliError, intFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
-import {readCaptures, readLake, ReplaySource, type RecordedTrades, type ReplaySpeed} from "../../recorder/replay/index.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {readCaptures, readLake, ReplaySource, type RecordedTrades, type ReplaySpeed} from "../../simulator/replay/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {resolveLeftovers} from "../../lake/leftovers.js";
 
 export const replay: Command = {

@@ -1,6 +1,6 @@
 import {onShutdown} from "../shutdown.js";
 import {CliError, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
-import {defaultSymbols, parseFaults, startSimulator, type FaultRates, type Simulator} from "../../recorder/simulator/index.js";
+import {defaultSymbols, parseFaults, startSimulator, type FaultRates, type Simulator} from "../../simulator/index.js";
 
 const statusEveryMs = 10_000;
 

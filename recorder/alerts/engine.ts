@@ -5,16 +5,16 @@
 // over its budget is paused with the reason. Staleness and open gaps run on a 0.5 s clock. State and
 // history are durable: a restart neither re-fires nor forgets.
 import {intervalMs, type Trade} from "../../src/lib/bars.js";
+import type {AlertEvent, AlertRule, EventFilter} from "../../src/protocol/alerts.js";
+import type {AlertsHealth} from "../../src/protocol/health.js";
 import {CloseSeries} from "./closeSeries.js";
 import {BarEvaluator, isBarRule} from "./evaluator.js";
 import {defaultBudget, type EvaluationBudget, MAX_ALERT_RULES} from "./limits.js";
-import {type AlertFilter, Firing} from "./firing.js";
-import {type AlertRule, validateRule, RuleError} from "./rules.js";
+import {Firing} from "./firing.js";
+import {validateRule, RuleError} from "./rules.js";
 import {SliceScheduler} from "./scheduler.js";
-import {type AlertEvent, readRulesFile, writeRulesFile} from "./store.js";
+import {readRulesFile, writeRulesFile} from "./store.js";
 import {Webhook} from "./webhook.js";
-
-export type {AlertFilter};
 
 export interface AlertEngineOptions {
   lake: string;
@@ -137,7 +137,7 @@ export class AlertEngine {
     return true;
   }
 
-  events(filter: AlertFilter = {}): AlertEvent[] {
+  events(filter: EventFilter = {}): AlertEvent[] {
     return this.firing.events(filter);
   }
 
@@ -174,7 +174,7 @@ export class AlertEngine {
     if (this.webhook && !(await within(this.webhook.idle(), Math.max(0, deadline - Date.now())))) this.options.log(`alerts: stopped with ${this.webhook.pending} webhook deliveries unfinished`);
   }
 
-  health() {
+  health(): AlertsHealth {
     const backlog = this.evaluator.backlog();
     return {
       rules: this.rules.length,

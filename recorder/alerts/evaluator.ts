@@ -6,7 +6,7 @@ import {barMetric, type BarMetric} from "../../src/lib/alertMetric.js";
 import {intervalMs} from "../../src/lib/bars.js";
 import type {CloseSeries} from "./closeSeries.js";
 import type {EvaluationBudget} from "./limits.js";
-import type {AlertRule} from "./rules.js";
+import type {AlertRule} from "../../src/protocol/alerts.js";
 
 export interface EvaluatorHooks {
   /** The rule's value on `bar` (market time `at` = the bar's end). */

@@ -2,8 +2,9 @@
 // re-arm; and the durable record of it: per-rule state and the event history in the lake, written
 // before an event is announced (live feed, webhook).
 import {intervalMs} from "../../src/lib/bars.js";
-import {conditionMet, rearms, type AlertRule} from "./rules.js";
-import {type AlertEvent, appendEvents, readEvents, readState, type RuleState, writeState} from "./store.js";
+import type {AlertEvent, AlertRule, EventFilter} from "../../src/protocol/alerts.js";
+import {conditionMet, rearms} from "./rules.js";
+import {appendEvents, readEvents, readState, type RuleState, writeState} from "./store.js";
 import type {Webhook} from "./webhook.js";
 
 export interface FiringOptions {
@@ -13,13 +14,6 @@ export interface FiringOptions {
   webhook?: Webhook;
   /** Wall clock, ms (an event's `time`). */
   now: () => number;
-}
-
-export interface AlertFilter {
-  rule?: string;
-  severity?: string;
-  since?: number;
-  limit?: number;
 }
 
 export class Firing {
@@ -60,7 +54,7 @@ export class Firing {
     return this.history.length;
   }
 
-  events({rule, severity, since, limit = 1000}: AlertFilter = {}): AlertEvent[] {
+  events({rule, severity, since, limit = 1000}: EventFilter = {}): AlertEvent[] {
     const out = this.history.filter((e) => (!rule || e.ruleId === rule) && (!severity || e.severity === severity) && (since === undefined || e.time >= since));
     return out.slice(-limit);
   }

@@ -12,7 +12,7 @@
 // rules on 1 s bars): rules that together need more than `share` of each second are paused, costliest
 // first, with the reason.
 import type {HedgeMethod} from "../../src/lib/hedgeRatio.js";
-import type {AlertMetric} from "./rules.js";
+import type {AlertMetric} from "../../src/protocol/alerts.js";
 
 /** Rules a recorder holds at most (rules file and API together, paused ones included). */
 export const MAX_ALERT_RULES = 200;

@@ -1,38 +1,9 @@
-// Alert rules: their shape, and validation that names the field at fault.
+// Alert rules: validation that names the field at fault, and the condition and re-arm tests. Their
+// shape and the lists of choices are the alerts API's (src/protocol/alerts.ts).
 import {hedgeMethodOption, type HedgeMethod} from "../../src/lib/hedgeRatio.js";
-import {type BarMetric, pairMetrics, symbolMetrics} from "../../src/lib/alertMetric.js";
 import {intervals} from "../../src/lib/bars.js";
+import {type AlertMetric, type AlertRule, type Comparator, comparators, isPairMetric, metrics, type Severity, severities} from "../../src/protocol/alerts.js";
 import {MAX_WINDOW, maxWindow} from "./limits.js";
-
-export type AlertMetric = BarMetric | "staleness" | "openGaps";
-export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
-export type Severity = "info" | "warning" | "critical";
-
-export interface AlertRule {
-  readonly id: string;
-  readonly name: string;
-  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
-  readonly target: string;
-  readonly metric: AlertMetric;
-  readonly comparator: Comparator;
-  readonly threshold: number;
-  /** Bar interval and window (bars) for bar metrics. */
-  readonly interval: string;
-  readonly window: number;
-  readonly hedge: HedgeMethod;
-  readonly severity: Severity;
-  /** No second event for this rule within this many seconds of the last. */
-  readonly cooldownSeconds: number;
-  /** Re-arm only once the metric is back past this level (null: as soon as the condition is false). */
-  readonly hysteresis: number | null;
-  readonly paused: boolean;
-  /** Why the recorder paused the rule (it overran its evaluation budget); null when the user paused it or it runs. */
-  readonly pauseReason: string | null;
-}
-
-export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics, "staleness", "openGaps"];
-const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
-const severities: readonly Severity[] = ["info", "warning", "critical"];
 
 /** A rule that cannot be accepted; `field` names the property at fault. */
 export class RuleError extends Error {
@@ -82,7 +53,7 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
   const metric = metrics.includes(r.metric as AlertMetric) ? (r.metric as AlertMetric) : fail("metric", r.metric, metrics.join(", "));
   if (typeof r.target !== "string") fail("target", r.target, "a symbol such as BTCUSDT or a pair such as BTCUSDT/ETHUSDT");
   const legs = r.target.toUpperCase().split("/");
-  const isPair = pairMetrics.includes(metric as BarMetric);
+  const isPair = isPairMetric(metric);
   if (legs.length !== (isPair ? 2 : 1)) fail("target", r.target, isPair ? `a pair such as BTCUSDT/ETHUSDT for ${metric}` : `one symbol for ${metric}`);
   for (const leg of legs) if (!recorded.includes(leg)) fail("target", r.target, `symbols this recorder records: ${recorded.join(", ")}`);
   if (isPair && legs[0] === legs[1]) fail("target", r.target, "two different symbols");

@@ -3,24 +3,7 @@
 // restart from firing again, and webhook delivery outcomes.
 import {mkdir, open, readFile, rename} from "node:fs/promises";
 import {dirname, join} from "node:path";
-import type {AlertRule} from "./rules.js";
-
-export interface AlertEvent {
-  /** `<rule id>@<bar start ms>` (or `@<time>` for clock metrics): unique per rule and bar. */
-  readonly id: string;
-  readonly ruleId: string;
-  readonly ruleName: string;
-  readonly target: string;
-  readonly metric: string;
-  readonly comparator: string;
-  readonly threshold: number;
-  readonly value: number;
-  readonly severity: string;
-  /** Start of the bar the value belongs to (ms), or null for clock metrics. */
-  readonly bar: number | null;
-  /** When the rule fired (ms). */
-  readonly time: number;
-}
+import type {AlertEvent, AlertRule} from "../../src/protocol/alerts.js";
 
 export interface RuleState {
   armed: boolean;

@@ -2,9 +2,8 @@
 // (or on `serverShutdown`) with an overlapping successor, and reconnect with capped exponential
 // backoff and jitter, never faster than Binance's 300 connection attempts per 5 minutes per IP.
 import WebSocket from "ws";
+import type {ConnectionState} from "../../src/protocol/health.js";
 import {parseFrame, tradeStreamPath, type StreamEvent} from "./messages.js";
-
-export type ConnectionState = "connecting" | "open" | "rotating" | "reconnecting" | "closed";
 
 /**
  * A consumer that can fall behind (the lake writer while storage fails). While `full`, every socket

@@ -1,64 +1,7 @@
-// Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port.
-// Types mirror recorder/alerts/{rules,store}.ts: the parts the Alerts page sends and shows.
+// Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port;
+// its shapes are src/protocol/alerts.ts.
+import type {AlertEvent, AlertRule, EventFilter, RuleInput} from "../protocol/alerts.js";
 import {authHeaders, type RecorderEndpoint} from "./recorderEndpoint.js";
-
-export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
-export type Severity = "info" | "warning" | "critical";
-
-export interface AlertRule {
-  id: string;
-  name: string;
-  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
-  target: string;
-  metric: string;
-  comparator: Comparator;
-  threshold: number;
-  interval: string;
-  window: number;
-  hedge: string;
-  severity: Severity;
-  cooldownSeconds: number;
-  hysteresis: number | null;
-  paused: boolean;
-  /** Why the recorder paused the rule (it overran its evaluation budget); null otherwise, cleared on resume. */
-  pauseReason?: string | null;
-}
-
-/** A rule as the form sends it: the server validates every field and fills the defaults. */
-export type RuleInput = Partial<Record<keyof AlertRule, unknown>>;
-
-export interface AlertEvent {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  target: string;
-  metric: string;
-  comparator: string;
-  threshold: number;
-  value: number;
-  severity: string;
-  /** Start of the bar the value belongs to (ms), or null for clock metrics (staleness, open gaps). */
-  bar: number | null;
-  /** When the rule fired (ms). */
-  time: number;
-}
-
-export interface EventFilter {
-  rule?: string;
-  severity?: string;
-  since?: number;
-  limit?: number;
-}
-
-export const pairMetrics = ["zscore", "spread", "correlation", "adfPValue"] as const;
-export const symbolMetrics = ["price", "volatility", "staleness", "openGaps"] as const;
-export const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
-export const severities: readonly Severity[] = ["info", "warning", "critical"];
-export const alertIntervals = ["1s", "1m", "5m", "15m", "1h"] as const;
-export const hedges = ["ols", "kalman", "huber", "theil-sen", "tls"] as const;
-
-/** Whether a metric is evaluated on a pair (else on one symbol). */
-export const isPairMetric = (metric: string): boolean => (pairMetrics as readonly string[]).includes(metric);
 
 /** A refusal from the API: `field` names the rule's property at fault on a 400. */
 export class AlertsApiError extends Error {

@@ -1,7 +1,7 @@
 // Alert events on the Alerts page: the live list (pushed since the page opened), the history table,
 // and its export as CSV or JSON (Blob URLs, built when clicked).
 import {html} from "htl";
-import type {AlertEvent} from "./alertsApi.js";
+import type {AlertEvent} from "../protocol/alerts.js";
 import {useAlertsStyle} from "./alertsStyle.js";
 import {alertNumber, describeAlert, utcTime} from "./alertsText.js";
 import {downloadButton} from "./download.js";

@@ -1,6 +1,6 @@
 // Alert events pushed by the recorder to every client of its live feed ({"type":"alert","event":…}),
 // through the same client as the bars' feed (liveFeed.ts: capped exponential backoff), without subscribing.
-import type {AlertEvent} from "./alertsApi.js";
+import type {AlertEvent} from "../protocol/alerts.js";
 import {connectLiveFeed} from "./liveFeed.js";
 
 export interface AlertFeedStatus {

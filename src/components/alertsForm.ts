@@ -3,7 +3,7 @@
 // buttons and the field at fault is outlined.
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
-import {type AlertRule, alertIntervals, comparators, hedges, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "./alertsApi.js";
+import {type AlertRule, alertIntervals, comparators, hedges, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../protocol/alerts.js";
 import {useAlertsStyle} from "./alertsStyle.js";
 import {metricName} from "./alertsText.js";
 

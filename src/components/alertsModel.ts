@@ -1,7 +1,8 @@
 // The Alerts page's view of one recorder: reachable or not, its symbols, the rules, the events pushed
 // live since the page opened, and a version that moves whenever the history may have changed. Cells
 // observe it (Generators.observe(model.observe)); the form and buttons call its actions.
-import {AlertsApi, AlertsApiError, type AlertEvent, type AlertRule, type RuleInput} from "./alertsApi.js";
+import type {AlertEvent, AlertRule, RuleInput} from "../protocol/alerts.js";
+import {AlertsApi, AlertsApiError} from "./alertsApi.js";
 import {connectAlertFeed} from "./alertsFeed.js";
 import {recorderEndpoint} from "./recorderEndpoint.js";
 

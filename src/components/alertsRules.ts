@@ -1,7 +1,7 @@
 // The rules table of the Alerts page: each rule's condition and settings, its state (active, paused,
 // last fired) and buttons to pause/resume, edit and delete it.
 import {html} from "htl";
-import {type AlertRule, isPairMetric} from "./alertsApi.js";
+import {type AlertRule, isPairMetric} from "../protocol/alerts.js";
 import {useAlertsStyle} from "./alertsStyle.js";
 import {alertNumber, conditionText, utcTime} from "./alertsText.js";
 

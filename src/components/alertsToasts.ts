@@ -1,6 +1,6 @@
 // Toast notifications for alert events, bottom right, one per event id even when several listeners on
 // the page (the Alerts page and the site-wide toaster) receive the same event.
-import type {AlertEvent} from "./alertsApi.js";
+import type {AlertEvent} from "../protocol/alerts.js";
 import {useAlertsStyle} from "./alertsStyle.js";
 import {describeAlert, utcTime} from "./alertsText.js";
 

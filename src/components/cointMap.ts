@@ -5,7 +5,7 @@ import {pearson} from "../lib/correlation.js";
 import {halfLife} from "../lib/halfLife.js";
 import {logPrices} from "../lib/hedgeRatio.js";
 import {ols} from "../lib/ols.js";
-import type {BarsFile} from "./barsFile.js";
+import type {BarsFile} from "../protocol/barsFile.js";
 import {returns} from "./pairSeries.js";
 import {pairView} from "./pairView.js";
 

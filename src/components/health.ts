@@ -1,25 +1,8 @@
-// The recorder's GET /health, polled while a page is live, and its summary card.
+// The recorder's GET /health (src/protocol/health.ts), polled while a page is live, and its summary card.
 import {html} from "htl";
+import type {Health} from "../protocol/health.js";
 import {authHeaders, type RecorderEndpoint, recorderEndpoint} from "./recorderEndpoint.js";
 import {fmt} from "./reportTables.js";
-
-/** The parts of recorder/recorder.ts RecorderHealth the pages show. */
-export interface Health {
-  uptimeSeconds: number;
-  lake: string;
-  connections: {symbols: string[]; state: string; detail?: string; since: number}[];
-  symbols: Record<string, {lastTime: number | null; receiveLagMs: number | null; trades: number; tradesPerSecond: number; duplicates: number; backfilled: number; gapsFilled: number; gapsUnfilled: number; openGap: unknown}>;
-  rejectedFrames: number;
-  pendingTrades: number;
-  unsyncedTrades: number;
-  filesPublished: number;
-  tradesPublished: number;
-  gapsRecorded: number;
-  lastPublishAt: number | null;
-  lakeError: string | null;
-  liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
-  liveClients?: number;
-}
 
 /** An answer of /health (`url`: where, without the token) or why there is none. */
 export type HealthState = {ok: true; at: number; url: string; health: Health} | {ok: false; at: number; error: string};

@@ -6,8 +6,8 @@
 // Columns grow in place (capacity doubles) and a new live bar writes only its own bucket, so a frame
 // costs O(new bars) rather than a copy of the whole day (14 MB per frame at 86,400 bars × 2).
 import type {BarColumns, GapRange} from "../lib/bars.js";
-import type {BarsFile, SymbolBars} from "./barsFile.js";
-import type {LiveBar, LiveGap} from "./liveFeed.js";
+import type {BarsFile, SymbolBars} from "../protocol/barsFile.js";
+import type {LiveBar, LiveGap} from "../protocol/liveWire.js";
 
 const fields = ["start", "open", "high", "low", "close", "volume", "quoteVolume", "count", "vwap", "takerBuyVolume"] as const;
 type Field = (typeof fields)[number];

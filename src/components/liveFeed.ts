@@ -1,7 +1,7 @@
 // Browser client of the recorder's live feed: subscribes to symbols, reconnects with capped
 // exponential backoff and jitter, and reports its state for the page's status line (the URL's token
-// redacted). Also the wire shape of the feed's gap messages, which recorder/liveHub.ts sends.
-import type {Bar} from "../lib/bars.js";
+// redacted). The messages are src/protocol/liveWire.ts.
+import {type LiveBar, type LiveGap, liveGapsOf} from "../protocol/liveWire.js";
 import {redactToken} from "./recorderEndpoint.js";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "static";
@@ -9,35 +9,6 @@ export type LiveState = "connecting" | "live" | "reconnecting" | "static";
 export interface LiveStatus {
   state: LiveState;
   detail: string;
-}
-
-export type LiveBar = Pick<Bar, "start" | "open" | "high" | "low" | "close" | "volume" | "count"> & Partial<Pick<Bar, "quoteVolume" | "takerBuyVolume" | "vwap">>;
-
-/**
- * An unfilled gap of a symbol as the live feed reports it: [from, to] (ms, inclusive) from the time
- * of the last trade stored before the hole to that of the first after it, as in the lake's gap
- * records (lake/gaps.ts); null when the recorder knows no trade on that side.
- */
-export interface LiveGap {
-  from: number | null;
-  to: number | null;
-}
-
-/**
- * Sent to the subscribers of `symbol` when the recorder records an unfilled gap of it. A snapshot
- * ({"type":"snapshot", symbol, interval, bars, gaps}) carries the gaps recorded since the recorder
- * started (the latest 100 per symbol), among them a restart's hole since the last stored trade.
- */
-export interface LiveGapMessage extends LiveGap {
-  type: "gap";
-  symbol: string;
-}
-
-/** The gap ranges of a message's `gaps` (or of the message itself) that have the wire shape; the rest is ignored. */
-function gapsOf(value: unknown): LiveGap[] {
-  const time = (x: unknown) => x === null || (typeof x === "number" && Number.isFinite(x));
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  return list.filter((g): g is LiveGap => typeof g === "object" && g !== null && time((g as LiveGap).from) && time((g as LiveGap).to)).map(({from, to}) => ({from, to}));
 }
 
 export interface LiveFeedOptions {
@@ -84,9 +55,9 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       if (message.type === "alert" && message.event) onAlert(message.event);
       else if (message.type === "snapshot") {
         onBars(message.symbol, message.bars);
-        for (const gap of gapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
+        for (const gap of liveGapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
       } else if (message.type === "bar") onBars(message.symbol, [message.bar]);
-      else if (message.type === "gap" && typeof message.symbol === "string") for (const gap of gapsOf(message)) onGap(message.symbol, gap);
+      else if (message.type === "gap" && typeof message.symbol === "string") for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };
     socket.onclose = () => {

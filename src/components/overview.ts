@@ -1,30 +1,14 @@
 // The Overview page's cards and tables: tickers, lake coverage by symbol × date, gap records.
 import {html} from "htl";
-import type {GapInfo} from "./barsFile.js";
-import type {LiveBar} from "./liveFeed.js";
+import type {GapRecord} from "../protocol/gaps.js";
+import type {LiveBar} from "../protocol/liveWire.js";
+import type {Overview} from "../protocol/overview.js";
 import {fmt} from "./reportTables.js";
-
-/** What src/data/overview.json.ts writes (loaders/overview.ts). */
-export interface OverviewData {
-  builtAt: number;
-  lake: string;
-  interval: string;
-  lookbackMs: number;
-  from: number | null;
-  to: number | null;
-  liveUrl: string;
-  healthUrl: string;
-  symbols: {symbol: string; trades: number; firstTime: number | null; lastTime: number | null; lastPrice: number | null; windowOpen: number | null}[];
-  pairs: {a: string; b: string; slug: string}[];
-  coverage: {symbol: string; date: string; trades: number; files: number; firstTime: number; lastTime: number; gaps: number; unfilledGaps: number}[];
-  gaps: GapInfo[];
-  ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
-}
 
 export const utc = (t: number | null | undefined) => (t === null || t === undefined ? "—" : new Date(t).toISOString().slice(0, 19).replace("T", " "));
 
 /** One card per symbol: latest price (live when the feed runs, else the lake's), change over the window. */
-export function tickerCards(o: OverviewData, live: ReadonlyMap<string, LiveBar>): HTMLElement {
+export function tickerCards(o: Overview, live: ReadonlyMap<string, LiveBar>): HTMLElement {
   return html`<div class="pb-kpis" id="tickers">${o.symbols.map((s) => {
     const bar = live.get(s.symbol);
     const price = bar ? bar.close : s.lastPrice, change = price !== null && s.windowOpen ? price / s.windowOpen - 1 : NaN;
@@ -38,7 +22,7 @@ export function tickerCards(o: OverviewData, live: ReadonlyMap<string, LiveBar>)
 }
 
 /** Symbols × dates: trades, files and gaps per cell. */
-export function coverageTable(o: OverviewData): HTMLElement {
+export function coverageTable(o: Overview): HTMLElement {
   const dates = [...new Set(o.coverage.map((c) => c.date))].sort();
   const cell = (symbol: string, date: string) => o.coverage.find((c) => c.symbol === symbol && c.date === date);
   if (dates.length === 0) return html`<p class="pb-notice">The lake holds no trades yet.</p>`;
@@ -52,7 +36,7 @@ export function coverageTable(o: OverviewData): HTMLElement {
   </table>`;
 }
 
-export function gapsTable(gaps: readonly GapInfo[]): HTMLElement {
+export function gapsTable(gaps: readonly GapRecord[]): HTMLElement {
   if (gaps.length === 0) return html`<p class="pb-notice" id="gaps-table">No gaps recorded.</p>`;
   return html`<div class="pb-scroll"><table class="pb-table" id="gaps-table">
     <thead><tr><th>symbol</th><th>ids</th><th>missing</th><th>from (UTC)</th><th>to (UTC)</th><th>cause</th><th>filled</th><th>detected</th></tr></thead>

@@ -2,7 +2,7 @@
 // a status line (the URL's token redacted). Pages observe three streams: `frames` (at most one per
 // animation frame, for charts), `refits` (throttled, for the expensive statistics) and `statuses`
 // (the status line, on change only), so a live bar redraws charts without redoing every test.
-import type {BarsFile} from "./barsFile.js";
+import type {BarsFile} from "../protocol/barsFile.js";
 import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
 import {LiveBars} from "./liveBars.js";
 import {redactToken} from "./recorderEndpoint.js";

@@ -11,7 +11,7 @@ import {type AlignState, IncrementalAlign} from "../lib/incrementalAlign.js";
 import {type BacktestState, IncrementalBacktest} from "../lib/incrementalBacktest.js";
 import {type CorrelationState, IncrementalCorrelation} from "../lib/incrementalCorrelation.js";
 import {IncrementalZScore, type ZScoreState} from "../lib/incrementalZScore.js";
-import type {SymbolBars} from "./barsFile.js";
+import type {SymbolBars} from "../protocol/barsFile.js";
 
 export interface StreamView {
   intervalMs: number;

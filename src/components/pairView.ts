@@ -2,7 +2,7 @@
 // closes aligned with gap-flagged buckets left out (src/lib alignBars).
 import {type AlignedBars, alignBars} from "../lib/align.js";
 import {type BarColumns, rebucket} from "../lib/bars.js";
-import type {SymbolBars} from "./barsFile.js";
+import type {SymbolBars} from "../protocol/barsFile.js";
 
 export interface PairView extends AlignedBars {
   readonly intervalMs: number;

@@ -1,7 +1,7 @@
 // Data loader: bars of every configured symbol (default: all in the lake) at the base interval over
 // the lookback, with gap flags, as Arrow IPC (see loaders/config.ts for the PAIRBOOK_* variables).
 import {coverage, notebookConfig} from "../../loaders/config.js";
-import {encodeBarsFile} from "../../loaders/barsFile.js";
+import {encodeBarsFile} from "../../src/protocol/barsFile.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {intervalMs} from "../../src/lib/bars.js";
 

@@ -4,10 +4,12 @@ import {adf} from "./adf.js";
 import {pearson} from "./correlation.js";
 import {type HedgeMethod, hedgeRatio} from "./hedgeRatio.js";
 
-/** Metrics computed from bars. (Staleness and open gaps come from the recorder's own state.) */
+/**
+ * Metrics computed from bars: zscore, spread, correlation and adfPValue of a pair, price and volatility
+ * of one symbol (the lists alert rules offer: src/protocol/alerts.ts). Staleness and open gaps come from
+ * the recorder's own state.
+ */
 export type BarMetric = "zscore" | "spread" | "price" | "correlation" | "volatility" | "adfPValue";
-export const pairMetrics: readonly BarMetric[] = ["zscore", "spread", "correlation", "adfPValue"];
-export const symbolMetrics: readonly BarMetric[] = ["price", "volatility"];
 
 export interface BarMetricOptions {
   /** Hedge for pair metrics (default OLS). */

@@ -37,4 +37,4 @@ export {symmetricEigen} from "./symmetricEigen.js";
 export {type TheilSenFit, theilSen} from "./theilSen.js";
 export {tls} from "./tls.js";
 export {rollingVolatility, type VolatilityRegime} from "./volatility.js";
-export {type BarMetric, type BarMetricOptions, barMetric, pairMetrics, symbolMetrics} from "./alertMetric.js";
+export {type BarMetric, type BarMetricOptions, barMetric} from "./alertMetric.js";

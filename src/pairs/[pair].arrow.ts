@@ -5,7 +5,7 @@
 import {parseArgs} from "node:util";
 import {tableFromIPC, tableToIPC} from "apache-arrow";
 import {coverage, notebookConfig, parsePairSlug} from "../../loaders/config.js";
-import {encodeBarsFile} from "../../loaders/barsFile.js";
+import {encodeBarsFile} from "../../src/protocol/barsFile.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {intervalMs} from "../../src/lib/bars.js";
 

@@ -8,7 +8,7 @@ import {join} from "node:path";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {startRecorder, type Recorder} from "../../recorder/recorder.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {collectErrors, launchBrowser, serveStatic} from "./harness.js";
 
 interface Event {

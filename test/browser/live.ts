@@ -3,7 +3,7 @@ import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {startRecorder, type Recorder} from "../../recorder/recorder.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 
 export interface LiveRig {
   recorder: Recorder;

@@ -1,6 +1,6 @@
 // LiveBars.changedSince: which buckets a consumer must redo since the version it last saw.
 import {describe, expect, it} from "vitest";
-import type {BarsFile} from "../../src/components/barsFile.js";
+import type {BarsFile} from "../../src/protocol/barsFile.js";
 import {LiveBars} from "../../src/components/liveBars.js";
 
 const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);

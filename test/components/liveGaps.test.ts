@@ -6,9 +6,10 @@
 import {afterEach, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
 import {LiveHub} from "../../recorder/liveHub.js";
-import type {BarsFile, SymbolBars} from "../../src/components/barsFile.js";
+import type {BarsFile, SymbolBars} from "../../src/protocol/barsFile.js";
 import {LiveBars} from "../../src/components/liveBars.js";
-import {connectLiveFeed, type LiveBar, type LiveGap} from "../../src/components/liveFeed.js";
+import {connectLiveFeed} from "../../src/components/liveFeed.js";
+import type {LiveBar, LiveGap} from "../../src/protocol/liveWire.js";
 import {PageFeed} from "../../src/components/pageFeed.js";
 import {PairStream, type StreamRule} from "../../src/components/pairStream.js";
 import {pairView} from "../../src/components/pairView.js";

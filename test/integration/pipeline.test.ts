@@ -8,7 +8,7 @@ import WebSocket from "ws";
 import {loadPairBars} from "../../loaders/pairBars.js";
 import {pairSnapshot} from "../../loaders/pairSnapshot.js";
 import {startRecorder, type Recorder} from "../../recorder/recorder.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {lakeIdCounts} from "../recorder/lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];

@@ -6,13 +6,14 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
-import {type GapRecord, writeGap} from "../../lake/gaps.js";
+import {writeGap} from "../../lake/gaps.js";
 import {batchFileName, partitionDir, utcDate} from "../../lake/layout.js";
 import {lastStoredTrades, storedNeighbours} from "../../lake/storedNeighbours.js";
 import {gapRanges, readGaps, withGapTimes} from "../../loaders/gapRecords.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {alignBars} from "../../src/lib/align.js";
 import {gapFlags, resample} from "../../src/lib/bars.js";
+import type {GapRecord} from "../../src/protocol/gaps.js";
 
 const t0 = 1_700_000_000_000; // a whole second
 const lakes: string[] = [];

@@ -12,7 +12,7 @@ import WebSocket from "ws";
 import {AccessPolicy} from "../../recorder/access.js";
 import {LiveHub} from "../../recorder/liveHub.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
-import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
+import {type Simulator, startSimulator} from "../../simulator/index.js";
 
 let hub: LiveHub | undefined;
 afterEach(async () => void (await hub?.close(), (hub = undefined)));

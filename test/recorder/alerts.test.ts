@@ -6,9 +6,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {AlertEngine} from "../../recorder/alerts/engine.js";
-import type {AlertEvent} from "../../recorder/alerts/store.js";
+import type {AlertEvent} from "../../src/protocol/alerts.js";
 import {startRecorder} from "../../recorder/recorder.js";
-import {startSimulator} from "../../recorder/simulator/index.js";
+import {startSimulator} from "../../simulator/index.js";
 
 const t0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 const W = 20;

@@ -10,8 +10,8 @@ import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {AlertEngine, type AlertEngineOptions} from "../../recorder/alerts/engine.js";
 import {MAX_ALERT_RULES, MAX_THEIL_SEN_WINDOW, MAX_WINDOW} from "../../recorder/alerts/limits.js";
 import {RuleError, validateRule} from "../../recorder/alerts/rules.js";
-import type {AlertEvent} from "../../recorder/alerts/store.js";
-import {startSimulator} from "../../recorder/simulator/index.js";
+import type {AlertEvent} from "../../src/protocol/alerts.js";
+import {startSimulator} from "../../simulator/index.js";
 import {type AlertsLoadFigures, alertsLoad, heavyRule} from "./alertsLoadScenario.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];

@@ -10,7 +10,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {MAX_ALERT_RULES, MAX_THEIL_SEN_WINDOW} from "../../recorder/alerts/limits.js";
-import {startSimulator} from "../../recorder/simulator/index.js";
+import {startSimulator} from "../../simulator/index.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 
 export interface AlertsLoadFigures {

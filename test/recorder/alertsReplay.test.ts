@@ -6,11 +6,11 @@ import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it, vi} from "vitest";
-import type {AlertEvent} from "../../recorder/alerts/store.js";
+import type {AlertEvent} from "../../src/protocol/alerts.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
-import {emptySymbolTrades, mergeTrades} from "../../recorder/replay/recordedTrades.js";
-import {ReplaySource} from "../../recorder/replay/replaySource.js";
-import {startSimulator} from "../../recorder/simulator/server.js";
+import {emptySymbolTrades, mergeTrades} from "../../simulator/replay/recordedTrades.js";
+import {ReplaySource} from "../../simulator/replay/replaySource.js";
+import {startSimulator} from "../../simulator/server.js";
 
 const t0 = Date.UTC(2026, 10, 21, 9, 0, 0), W = 20, N = 140;
 // a = 2·b + 10 + e on a 0.01 tick; e jumps by +3 for two seconds at 40, 55 and 100.

@@ -7,7 +7,7 @@ import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {gapsGlob} from "../../lake/gaps.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];

@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it, vi} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {gapsGlob} from "../../lake/gaps.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
-import {type Simulator, type SimulatorOptions, startSimulator} from "../../recorder/simulator/index.js";
+import {type Simulator, type SimulatorOptions, startSimulator} from "../../simulator/index.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
 let lake: string | undefined, simulator: Simulator | undefined, recorder: Recorder | undefined;

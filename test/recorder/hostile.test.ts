@@ -8,8 +8,8 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import WebSocket from "ws";
-import {Random} from "../../recorder/simulator/random.js";
-import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
+import {Random} from "../../simulator/random.js";
+import {type Simulator, startSimulator} from "../../simulator/index.js";
 import {fuzzClient, fuzzTally, hostileHttp} from "./hostileFrames.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 

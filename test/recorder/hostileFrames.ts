@@ -4,7 +4,7 @@
 import {connect as netConnect} from "node:net";
 import WebSocket from "ws";
 import {maxFrameBytes} from "../../recorder/liveLimits.js";
-import type {Random} from "../../recorder/simulator/random.js";
+import type {Random} from "../../simulator/random.js";
 
 const hostileKeys = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "type", "symbols", "interval", "length", "then"];
 

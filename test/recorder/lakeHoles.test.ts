@@ -8,10 +8,10 @@ import {afterEach, describe, expect, it, vi} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {gapsGlob} from "../../lake/gaps.js";
 import {lastStoredId} from "../../lake/writer.js";
-import {importFiles, resolveJob} from "../../recorder/archive/importArchives.js";
+import {importFiles, resolveJob} from "../../lake/import/importArchives.js";
 import {TradeHistoryClient} from "../../recorder/binance/rest.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
-import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
+import {type Simulator, startSimulator} from "../../simulator/index.js";
 import type {Trade} from "../../src/lib/bars.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];

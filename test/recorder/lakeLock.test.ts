@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {LakeLockedError} from "../../lake/lock.js";
 import {LakeSourceError, recordingSource} from "../../lake/source.js";
 import {startRecorder} from "../../recorder/recorder.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/index.js";
+import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {pairbook} from "../cli/pairbook.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];

@@ -12,7 +12,7 @@ import {gapsGlob} from "../../lake/gaps.js";
 import {lastStoredTrades} from "../../lake/storedNeighbours.js";
 import {TradeHistoryClient} from "../../recorder/binance/rest.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
-import {type Simulator, startSimulator} from "../../recorder/simulator/index.js";
+import {type Simulator, startSimulator} from "../../simulator/index.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
 let lake: string | undefined, simulator: Simulator | undefined, recorder: Recorder | undefined;

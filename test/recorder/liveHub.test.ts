@@ -1,7 +1,8 @@
 import {afterEach, describe, expect, it} from "vitest";
 import WebSocket from "ws";
-import {LiveHub, type WireBar} from "../../recorder/liveHub.js";
+import {LiveHub} from "../../recorder/liveHub.js";
 import {resample, type Trade} from "../../src/lib/bars.js";
+import type {WireBar} from "../../src/protocol/liveWire.js";
 
 let hub: LiveHub | undefined;
 afterEach(async () => void (await hub?.close(), (hub = undefined)));

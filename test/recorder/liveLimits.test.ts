@@ -123,7 +123,7 @@ describe("LiveHub under hostile frames", () => {
     const reader = await connect(port);
     const stalled = await connect(port);
     pause(stalled.socket);
-    const message = {type: "alert", event: {pad: "x".repeat(1 << 20)}};
+    const message = {type: "error", message: "x".repeat(1 << 20)} as const; // any broadcast: 1 MiB each
     for (let k = 0; k < 64 && hub!.clientCount === 2; ++k) {
       hub!.broadcast(message);
       await new Promise((resolve) => setTimeout(resolve, 10)); // the reader reads

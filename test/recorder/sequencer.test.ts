@@ -1,6 +1,7 @@
 import {describe, expect, it, vi} from "vitest";
-import {type GapRecord, Sequencer} from "../../recorder/sequencer.js";
+import {Sequencer} from "../../recorder/sequencer.js";
 import type {Trade} from "../../src/lib/bars.js";
+import type {GapRecord} from "../../src/protocol/gaps.js";
 
 const trade = (id: number): Trade => ({id, time: 1_700_000_000_000 + id, price: 100, qty: 1, isBuyerMaker: false});
 

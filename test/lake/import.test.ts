@@ -22,7 +22,7 @@ import {
   parseArchiveName,
   parseChecksum,
   resolveJob
-} from "../../recorder/archive/index.js";
+} from "../../lake/import/index.js";
 
 // ---- fixtures built here, independently of the code under test ----------------------------------
 

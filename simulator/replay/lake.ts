@@ -1,6 +1,6 @@
 import {withDuckDB} from "../../lake/duckdb.js";
 import {tickFiles} from "../../lake/files.js";
-import {unitsPerWhole} from "../simulator/decimal.js";
+import {unitsPerWhole} from "../decimal.js";
 import {emptySymbolTrades, mergeTrades, type RecordedTrades} from "./recordedTrades.js";
 
 export interface LakeRange {

@@ -3,11 +3,11 @@ import {once} from "node:events";
 import {fileURLToPath} from "node:url";
 import {afterEach, describe, expect, it} from "vitest";
 import WebSocket from "ws";
-import {firstTradeId, Market} from "../../recorder/simulator/market.js";
-import {IdRanges} from "../../recorder/simulator/idRanges.js";
-import {RequestWeight} from "../../recorder/simulator/requestWeight.js";
-import {startSimulator, type Simulator, type SimulatorOptions} from "../../recorder/simulator/server.js";
-import {TradeHistory} from "../../recorder/simulator/tradeHistory.js";
+import {firstTradeId, Market} from "../../simulator/market.js";
+import {IdRanges} from "../../simulator/idRanges.js";
+import {RequestWeight} from "../../simulator/requestWeight.js";
+import {startSimulator, type Simulator, type SimulatorOptions} from "../../simulator/server.js";
+import {TradeHistory} from "../../simulator/tradeHistory.js";
 import {ols} from "../../src/lib/ols.js";
 
 const start = Date.UTC(2026, 0, 1);

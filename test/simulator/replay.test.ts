@@ -9,10 +9,10 @@ import {gunzipSync} from "node:zlib";
 import {afterEach, describe, expect, it} from "vitest";
 import WebSocket from "ws";
 import {LakeWriter} from "../../lake/writer.js";
-import {readCaptures} from "../../recorder/replay/capture.js";
-import {readLake} from "../../recorder/replay/lake.js";
-import {ReplaySource} from "../../recorder/replay/replaySource.js";
-import {startSimulator, type Simulator} from "../../recorder/simulator/server.js";
+import {readCaptures} from "../../simulator/replay/capture.js";
+import {readLake} from "../../simulator/replay/lake.js";
+import {ReplaySource} from "../../simulator/replay/replaySource.js";
+import {startSimulator, type Simulator} from "../../simulator/server.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const spot = join(repo, "../shared/data/real/hftbacktest-binance-ws/spot");
@@ -58,7 +58,7 @@ async function connect(url: string): Promise<Inbox> {
 }
 
 /**
- * The capture's @trade messages read independently of recorder/replay: [recv_ns, JSON text] in receive
+ * The capture's @trade messages read independently of simulator/replay: [recv_ns, JSON text] in receive
  * order across files (a stable sort, so equal receive times keep file order).
  */
 function captureTradeLines(): Array<{recv: bigint; text: string}> {

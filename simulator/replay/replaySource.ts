@@ -1,6 +1,6 @@
-import {instrument, type Instrument} from "../simulator/instruments.js";
-import {TradeBatch} from "../simulator/market.js";
-import type {TradeSource} from "../simulator/tradeSource.js";
+import {instrument, type Instrument} from "../instruments.js";
+import {TradeBatch} from "../market.js";
+import type {TradeSource} from "../tradeSource.js";
 import type {RecordedTrades} from "./recordedTrades.js";
 
 /** Replay speed: a multiple of real time, or "max" (as fast as the slowest subscriber reads). */

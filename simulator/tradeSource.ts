@@ -3,7 +3,7 @@ import type {TradeBatch} from "./market.js";
 
 /**
  * Where the simulator's trades come from: the synthetic Market, or a replay of recorded trades
- * (recorder/replay). The server polls it every tick with its clock and sends what it returns.
+ * (simulator/replay). The server polls it every tick with its clock and sends what it returns.
  */
 export interface TradeSource {
   /** One per symbol; `TradeBatch.symbol` indexes into it. */

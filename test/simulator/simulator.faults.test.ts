@@ -1,9 +1,9 @@
 import {once} from "node:events";
 import {afterEach, describe, expect, it} from "vitest";
 import WebSocket from "ws";
-import {parseFaults} from "../../recorder/simulator/faults.js";
-import {firstTradeId, Market} from "../../recorder/simulator/market.js";
-import {startSimulator, type Simulator, type SimulatorOptions} from "../../recorder/simulator/server.js";
+import {parseFaults} from "../../simulator/faults.js";
+import {firstTradeId, Market} from "../../simulator/market.js";
+import {startSimulator, type Simulator, type SimulatorOptions} from "../../simulator/server.js";
 
 const start = Date.UTC(2026, 0, 1);
 const symbols = ["BTCUSDT", "ETHUSDT"];

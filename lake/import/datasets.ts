@@ -3,8 +3,8 @@
 // trade, and its id is an aggregate id from another sequence.
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
-import {tickFiles} from "../../lake/files.js";
-import {partitionDir} from "../../lake/layout.js";
+import {tickFiles} from "../files.js";
+import {partitionDir} from "../layout.js";
 import type {ArchiveKind} from "./archiveName.js";
 
 export interface Dataset {

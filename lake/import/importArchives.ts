@@ -2,7 +2,7 @@
 // for progress. Per file: checksum (zips), extraction to a temp CSV, shape sniffing, then importCsv.
 import {open, rm, stat} from "node:fs/promises";
 import {basename, join} from "node:path";
-import {quotedString, withDuckDB} from "../../lake/duckdb.js";
+import {quotedString, withDuckDB} from "../duckdb.js";
 import {type ArchiveKind, dailyArchiveName, dailyArchiveUrl, dateRange, parseArchiveName} from "./archiveName.js";
 import {verifyChecksum} from "./checksum.js";
 import {csvShape, type TimeUnit} from "./csvShape.js";

@@ -9,9 +9,9 @@ import {describe, expect, it, vi} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {parseFrameJson} from "../../recorder/binance/messages.js";
 import {startRecorder} from "../../recorder/recorder.js";
-import {readCaptures} from "../../recorder/replay/capture.js";
-import {ReplaySource} from "../../recorder/replay/replaySource.js";
-import {startSimulator} from "../../recorder/simulator/server.js";
+import {readCaptures} from "../../simulator/replay/capture.js";
+import {ReplaySource} from "../../simulator/replay/replaySource.js";
+import {startSimulator} from "../../simulator/server.js";
 import type {Trade} from "../../src/lib/bars.js";
 
 const spot = "../shared/data/real/hftbacktest-binance-ws/spot";

@@ -1,12 +1,12 @@
 // The bulk path: DuckDB reads one archive CSV, drops invalid rows and ids already in the lake (exact,
 // id-level anti-join), and COPYs what is new to Parquet, one file per symbol-day and id segment.
 import type {DuckDBConnection} from "@duckdb/node-api";
-import {quotedString} from "../../lake/duckdb.js";
-import {batchFileName} from "../../lake/layout.js";
-import {idIntervals} from "../../lake/files.js";
+import {quotedString} from "../duckdb.js";
+import {batchFileName} from "../layout.js";
+import {idIntervals} from "../files.js";
 import type {CsvShape} from "./csvShape.js";
 import {datasetFiles, datasetOf, datasetPartition} from "./datasets.js";
-import {publishFile} from "../../lake/publish.js";
+import {publishFile} from "../publish.js";
 
 export interface ImportCounts {
   /** Data rows in the file (header excluded), including rows that could not be parsed. */

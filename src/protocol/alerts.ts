@@ -1,0 +1,74 @@
+// The alerts API's shapes (recorder/alerts/api.ts serves them, the Alerts page sends and shows them):
+// rules, the events they fire, the events query, and the lists of choices a rule accepts. Validation
+// stays with the recorder (recorder/alerts/rules.ts).
+import type {BarMetric} from "../lib/alertMetric.js";
+import type {Interval} from "../lib/bars.js";
+import type {HedgeMethod} from "../lib/hedgeRatio.js";
+
+/** Bar metrics (src/lib/alertMetric.ts), and two from the recorder's own state: seconds since the last trade, open gaps. */
+export type AlertMetric = BarMetric | "staleness" | "openGaps";
+export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
+export type Severity = "info" | "warning" | "critical";
+
+export interface AlertRule {
+  readonly id: string;
+  readonly name: string;
+  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
+  readonly target: string;
+  readonly metric: AlertMetric;
+  readonly comparator: Comparator;
+  readonly threshold: number;
+  /** Bar interval and window (bars) for bar metrics. */
+  readonly interval: string;
+  readonly window: number;
+  readonly hedge: HedgeMethod;
+  readonly severity: Severity;
+  /** No second event for this rule within this many seconds of the last. */
+  readonly cooldownSeconds: number;
+  /** Re-arm only once the metric is back past this level (null: as soon as the condition is false). */
+  readonly hysteresis: number | null;
+  readonly paused: boolean;
+  /** Why the recorder paused the rule (it overran its evaluation budget); null when the user paused it or it runs (cleared on resume). */
+  readonly pauseReason: string | null;
+}
+
+/** A rule as a page sends it (POST, PATCH): the recorder validates every field and fills the defaults. */
+export type RuleInput = Partial<Record<keyof AlertRule, unknown>>;
+
+export interface AlertEvent {
+  /** `<rule id>@<bar start ms>` (or `@<time>` for clock metrics): unique per rule and bar. */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly target: string;
+  readonly metric: string;
+  readonly comparator: string;
+  readonly threshold: number;
+  readonly value: number;
+  readonly severity: string;
+  /** Start of the bar the value belongs to (ms), or null for clock metrics (staleness, open gaps). */
+  readonly bar: number | null;
+  /** When the rule fired (ms). */
+  readonly time: number;
+}
+
+/** The query of GET /alerts/events: one rule's, one severity's, since a time (ms), the latest `limit` (default 1000). */
+export interface EventFilter {
+  rule?: string;
+  severity?: string;
+  since?: number;
+  limit?: number;
+}
+
+/** Metrics of a pair (a regressed on b). */
+export const pairMetrics = ["zscore", "spread", "correlation", "adfPValue"] as const satisfies readonly BarMetric[];
+/** Metrics of one symbol: from its bars (price, volatility) or from the recorder's state (staleness, open gaps). */
+export const symbolMetrics = ["price", "volatility", "staleness", "openGaps"] as const satisfies readonly AlertMetric[];
+export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics];
+export const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
+export const severities: readonly Severity[] = ["info", "warning", "critical"];
+export const alertIntervals: readonly Interval[] = ["1s", "1m", "5m", "15m", "1h"];
+export const hedges: readonly HedgeMethod[] = ["ols", "kalman", "huber", "theil-sen", "tls"];
+
+/** Whether a metric is evaluated on a pair (else on one symbol). */
+export const isPairMetric = (metric: string): boolean => (pairMetrics as readonly string[]).includes(metric);

@@ -1,0 +1,109 @@
+// The bars file: bars of several symbols as one Arrow IPC stream, written by the data loaders
+// (src/data/bars.arrow.ts, src/pairs/[pair].arrow.ts) and read by the pages. Columns: a shared `time`
+// (bucket starts) and per symbol `SYM.open`, `.high`, `.low`, `.close`, `.volume`, `.quoteVolume`,
+// `.takerBuyVolume` (Float64), `.count` (Int32) and `.gap` (Uint8, 1 = overlaps a recorded gap); the
+// context (BarsMeta) goes in the schema metadata under "pairbook". apache-arrow's table functions run
+// in Node and in the browser alike, so the encoder and the decoder both live here.
+import {Schema, Table, tableFromArrays, tableFromIPC, tableToIPC} from "apache-arrow";
+import type {BarColumns} from "../lib/bars.js";
+import type {GapRecord} from "./gaps.js";
+
+/** The context of a bars file, in its schema metadata. */
+export interface BarsMeta {
+  symbols: string[];
+  interval: string;
+  intervalMs: number;
+  from: number | null;
+  to: number | null;
+  builtAt: number;
+  trades: Record<string, number>;
+  gaps: GapRecord[];
+  liveUrl: string;
+}
+
+/** One symbol's bars to encode, with gap flags and the number of trades they come from. */
+export interface BarsLeg {
+  readonly symbol: string;
+  readonly bars: BarColumns;
+  /** 1 where the bucket overlaps an unfilled gap of the symbol (from the trade before it to the one after). */
+  readonly gap: Uint8Array;
+  readonly trades: number;
+}
+
+/** What a bars file holds before encoding: bars of several symbols on one UTC grid (loaders/lakeBars.ts builds it). */
+export interface BarsContent {
+  readonly interval: number;
+  /** Covered range [from, to), ms since the UTC epoch; null when the lake has no trades for the symbols. */
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly legs: readonly BarsLeg[];
+  /** The symbols' gap records overlapping the range (all of them when the range is empty). */
+  readonly gaps: readonly GapRecord[];
+}
+
+/** One symbol's bars as decoded. */
+export interface SymbolBars {
+  bars: BarColumns;
+  gap: Uint8Array;
+}
+
+export interface BarsFile {
+  meta: BarsMeta;
+  time: Float64Array;
+  symbols: Map<string, SymbolBars>;
+}
+
+/** The Float64 columns written per symbol (besides `.count` and `.gap`). */
+export const barFields = ["open", "high", "low", "close", "volume", "quoteVolume", "takerBuyVolume"] as const;
+
+/** Encodes bars as a bars file (Arrow IPC stream). */
+export function encodeBarsFile(content: BarsContent, {interval, builtAt, liveUrl}: {interval: string; builtAt: number; liveUrl: string}): Uint8Array {
+  const columns: Record<string, Float64Array | Int32Array | Uint8Array> = {time: content.legs[0]?.bars.start ?? new Float64Array(0)};
+  for (const {symbol, bars, gap} of content.legs) {
+    for (const field of barFields) columns[`${symbol}.${field}`] = bars[field];
+    columns[`${symbol}.count`] = Int32Array.from(bars.count);
+    columns[`${symbol}.gap`] = gap;
+  }
+  const meta: BarsMeta = {
+    symbols: content.legs.map((l) => l.symbol), interval, intervalMs: content.interval, from: content.from, to: content.to, builtAt,
+    trades: Object.fromEntries(content.legs.map((l) => [l.symbol, l.trades])), gaps: [...content.gaps], liveUrl
+  };
+  const table = tableFromArrays(columns);
+  return tableToIPC(new Table(new Schema(table.schema.fields, new Map([["pairbook", JSON.stringify(meta)]])), table.batches), "stream");
+}
+
+/**
+ * Decodes a bars file into per-symbol BarColumns with gap flags, without copying the Float64 columns.
+ * Columns a file leaves out (the pair reports' files keep only close, count and gap) read as the close
+ * (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer.
+ */
+export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
+  const table = tableFromIPC(new Uint8Array(bytes));
+  const meta = JSON.parse(table.schema.metadata.get("pairbook") ?? "null") as BarsMeta | null;
+  if (!meta) throw new Error("bars file has no pairbook metadata: rebuild with npm run build");
+  const n = table.numRows;
+  let zeros: Float64Array | null = null;
+  const column = (name: string, missing?: () => Float64Array): Float64Array => {
+    const child = table.getChild(name);
+    if (!child && missing) return missing();
+    const v = child?.toArray();
+    return v instanceof Float64Array ? v : Float64Array.from(v ?? (zeros ??= new Float64Array(n)));
+  };
+  const zero = () => (zeros ??= new Float64Array(n));
+  const time = column("time");
+  const symbols = new Map<string, SymbolBars>();
+  for (const s of meta.symbols) {
+    const close = column(`${s}.close`), volume = column(`${s}.volume`, zero), quoteVolume = column(`${s}.quoteVolume`, zero);
+    const vwap = new Float64Array(n);
+    for (let i = 0; i < n; ++i) vwap[i] = volume[i] > 0 ? quoteVolume[i] / volume[i] : NaN;
+    const bars: BarColumns = {
+      interval: meta.intervalMs, start: time,
+      open: column(`${s}.open`, () => close), high: column(`${s}.high`, () => close), low: column(`${s}.low`, () => close), close,
+      volume, quoteVolume, count: Float64Array.from(table.getChild(`${s}.count`)?.toArray() ?? []), vwap,
+      takerBuyVolume: column(`${s}.takerBuyVolume`, zero)
+    };
+    const gap = table.getChild(`${s}.gap`)?.toArray();
+    symbols.set(s, {bars, gap: gap instanceof Uint8Array ? gap : new Uint8Array(n)});
+  }
+  return {meta, time, symbols};
+}

@@ -1,0 +1,79 @@
+// GET /health of the recorder: recorder/recorder.ts builds it, recorder/liveHub.ts adds its client
+// counts and serves it, and the Overview and System pages (src/components/health.ts) and
+// `pairbook status` read it.
+
+/** State of one exchange connection (recorder/binance/stream.ts). */
+export type ConnectionState = "connecting" | "open" | "rotating" | "reconnecting" | "closed";
+
+export interface SymbolHealth {
+  lastId: number | null;
+  /** Wall-clock arrival of the latest trade, ms. */
+  receivedAt: number | null;
+  lastTime: number | null;
+  /** Receive time minus trade time of the latest trade, ms. */
+  receiveLagMs: number | null;
+  trades: number;
+  tradesPerSecond: number;
+  duplicates: number;
+  backfilled: number;
+  openGap: {fromId: number; toId: number; since: number} | null;
+  gapsFilled: number;
+  gapsUnfilled: number;
+}
+
+/** The alert engine's part (recorder/alerts/engine.ts). */
+export interface AlertsHealth {
+  rules: number;
+  active: number;
+  /** Rules the recorder paused because they overran their evaluation budget, with the reason. */
+  overrun: {id: string; reason: string}[];
+  events: number;
+  evaluation: {queuedBars: number; skippedBars: number; backlogSeconds: number; busyShare: number; maxSliceMs: number; slowest: {rule: string; ms: number} | null};
+  webhook: {sent: number; failed: number; pending: number} | null;
+}
+
+/** The live feed's part, added by recorder/liveHub.ts when it serves /health. */
+export interface LiveFeedHealth {
+  liveClients: number;
+  /** Clients closed for breaking a limit, and requests or upgrades refused by the access policy. */
+  liveClientsDropped: number;
+  liveRequestsRefused: number;
+}
+
+/** The recorder's own part of /health (recorder/recorder.ts). */
+export interface RecorderHealth {
+  uptimeSeconds: number;
+  lake: string;
+  connections: {symbols: string[]; state: ConnectionState; detail?: string; since: number}[];
+  symbols: Record<string, SymbolHealth>;
+  rejectedFrames: number;
+  lastRejected: string | null;
+  /** Accepted trades not yet fsynced to the log, and not yet published as Parquet. */
+  unsyncedTrades: number;
+  pendingTrades: number;
+  filesPublished: number;
+  tradesPublished: number;
+  compactions: number;
+  gapsRecorded: number;
+  lastPublishAt: number | null;
+  /** Every failing storage stage and its error ("publish: EACCES: …"), until that stage works again. */
+  lakeError: string | null;
+  /** Last log fsync (ms); how long the oldest accepted trade not yet durable has waited, and the worst wait since start (ms). */
+  lastSyncAt: number | null;
+  syncLagMs: number;
+  worstSyncLagMs: number;
+  /** Accepted trades held in memory because the log cannot take them (bytes), and the bound past which the exchange is no longer read. */
+  bufferedBytes: number;
+  maxBufferedBytes: number;
+  /** Gap records waiting to be stored (kept and retried while storage fails). */
+  gapsPending: number;
+  rest: {requests: number; rateLimited: number};
+  /** Frame arrival → live-feed send, ms. */
+  liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
+  alerts: AlertsHealth | null;
+  /** The recorder process's memory, bytes: resident set, V8 heap in use, and memory outside it (buffers). */
+  memory: {rss: number; heapUsed: number; external: number};
+}
+
+/** The answer of GET /health. */
+export type Health = RecorderHealth & LiveFeedHealth;

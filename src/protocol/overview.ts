@@ -1,0 +1,21 @@
+// The overview file (data/overview.json): what the lake holds per symbol and date, ingest per minute
+// over the lookback, gap records, latest prices and this build's pair reports. loaders/overview.ts
+// builds it (through src/data/overview.json.ts); the Overview, System, Data, Lab, Cointegration and
+// Alerts pages read it.
+import type {GapRecord} from "./gaps.js";
+
+export interface Overview {
+  builtAt: number;
+  lake: string;
+  interval: string;
+  lookbackMs: number;
+  from: number | null;
+  to: number | null;
+  liveUrl: string;
+  healthUrl: string;
+  symbols: {symbol: string; trades: number; firstTime: number | null; lastTime: number | null; lastPrice: number | null; windowOpen: number | null}[];
+  pairs: {a: string; b: string; slug: string}[];
+  coverage: {symbol: string; date: string; trades: number; files: number; firstTime: number; lastTime: number; gaps: number; unfilledGaps: number}[];
+  gaps: GapRecord[];
+  ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
+}

@@ -1,8 +1,16 @@
 // Child processes for `pairbook demo` / `pairbook start`: each in its own process group (so a
-// terminal's Ctrl-C reaches only the parent, which stops them in order), output prefixed line by line,
-// readiness awaited from a line it prints, and an exit that is always waited for.
+// terminal's Ctrl-C reaches only the parent, which stops them in order), output handed on line by line
+// (by default printed with a `[name] ` prefix), readiness awaited from a line it prints, and an exit that
+// is always waited for.
 import {type ChildProcess, spawn} from "node:child_process";
 import {createInterface} from "node:readline";
+
+export interface ChildOptions {
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** Receives each line the child prints (default: printed as `[name] line`). */
+  echo?: (line: string, stream: "stdout" | "stderr") => void;
+}
 
 export class Child {
   readonly process: ChildProcess;
@@ -10,17 +18,17 @@ export class Child {
   private readonly recent: string[] = [];
   private readonly waiters = new Set<(line: string) => void>();
 
-  constructor(readonly name: string, command: string, args: string[], {env = {}, echo = (line: string) => process.stdout.write(`[${name}] ${line}\n`)} = {}) {
+  constructor(readonly name: string, command: string, args: string[], {env = {}, echo = (line) => void process.stdout.write(`[${name}] ${line}\n`)}: ChildOptions = {}) {
     this.process = spawn(command, args, {
       detached: true, // own process group: Ctrl-C in the terminal goes to the parent only
       stdio: ["pipe", "pipe", "pipe"], // the stdin pipe closes when the parent dies (PAIRBOOK_EXIT_WITH_PARENT)
       env: {...process.env, ...env, PAIRBOOK_EXIT_WITH_PARENT: "1", FORCE_COLOR: "0"}
     });
-    for (const stream of [this.process.stdout!, this.process.stderr!]) {
-      createInterface({input: stream}).on("line", (line) => {
+    for (const [stream, input] of [["stdout", this.process.stdout!], ["stderr", this.process.stderr!]] as const) {
+      createInterface({input}).on("line", (line) => {
         this.recent.push(line);
         if (this.recent.length > 20) this.recent.shift();
-        echo(line);
+        echo(line, stream);
         for (const waiter of this.waiters) waiter(line);
       });
     }

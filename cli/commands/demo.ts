@@ -3,6 +3,7 @@ import {fileURLToPath} from "node:url";
 import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
 import {Child} from "../children.js";
 import {CliError, type Command, intFlag, parseFlags, symbolsFlag} from "../command.js";
+import {openDemoLog, plain, previewFilter, showAll, type TerminalFilter} from "../demoLog.js";
 import {binanceRestUrl, binanceWsUrl} from "./record.js";
 
 const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
@@ -26,6 +27,9 @@ Options:
   --lake DIR        lake folder (default ./${lake}${lake === demoLake ? "; simulated trades never go into a lake of real ones" : ""})
   --live-port PORT  recorder's live feed port (default 8787)
   --port PORT       notebook preview port (default 3000; the next free one if taken)
+
+The terminal shows the URLs, progress, warnings and errors; every line of every process goes to
+DIR/logs/${what}-<time>.log, DIR being the lake (the path is printed at start).
 
 Ctrl-C stops every process, publishing every received trade to the lake first.`;
 
@@ -53,7 +57,6 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   const lake = resolve(values.lake ?? (simulated ? demoLake : liveLake));
   const livePort = intFlag(values["live-port"], "live-port", 8787, {min: 1, max: 65535});
   const port = intFlag(values.port, "port", 3000, {min: 1, max: 65535});
-  const log = (line: string) => process.stdout.write(`[pairbook] ${line}\n`);
 
   let wsUrl = binanceWsUrl, restUrl = binanceRestUrl;
   if (!simulated) {
@@ -67,6 +70,15 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
       throw error;
     }
   }
+
+  const output = openDemoLog(lake, simulated ? "demo" : "start");
+  const log = (line: string) => (output.write("pairbook", line), process.stdout.write(`[pairbook] ${line}\n`));
+  // Every line into the log; those `show` keeps onto the terminal too.
+  const echo = (name: string, show: TerminalFilter) => (line: string, stream: "stdout" | "stderr") => {
+    output.write(name, line);
+    if (show(plain(line), stream)) process.stdout.write(`[${name}] ${plain(line)}\n`);
+  };
+  log(`full output of every process: ${output.path || "(none: neither the lake nor the temp folder is writable)"}`);
 
   const children: Child[] = [];
   let stopping: Promise<void> | undefined;
@@ -84,18 +96,21 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
 
   try {
     if (simulated) {
-      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")]);
+      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")], {echo: echo("simulate", showAll)});
       children.push(simulator);
       const [, ws, rest] = await simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000);
       (wsUrl = ws), (restUrl = rest);
     }
     // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
-    const recorder = new Child("record", process.execPath, ["--max-semi-space-size=4", cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)]);
+    const recorder = new Child("record", process.execPath, ["--max-semi-space-size=4", cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)], {
+      echo: echo("record", showAll)
+    });
     children.push(recorder);
     await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
     const pair = `${symbols[0]}/${symbols[1]}`;
     const preview = new Child("preview", process.execPath, [framework, "preview", "--no-open", "--host", "127.0.0.1", "--port", String(port)], {
-      env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`}
+      env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`},
+      echo: echo("preview", previewFilter())
     });
     children.push(preview);
     const [url] = await preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 60_000);
@@ -105,19 +120,22 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   } catch (error) {
     const failed = children.find((c) => c.process.exitCode !== null);
     await stopAll();
-    if (failed) throw new CliError(`${failed.name} failed to start (exit code ${failed.process.exitCode}):\n${failed.tail}`, failed.process.exitCode || 1);
-    throw new CliError((error as Error).message);
+    await output.close();
+    if (failed) throw new CliError(`${failed.name} failed to start (exit code ${failed.process.exitCode}):\n${plain(failed.tail)}\n(full output: ${output.path})`, failed.process.exitCode || 1);
+    throw new CliError(`${(error as Error).message} (full output: ${output.path})`);
   }
 
   // Run until Ctrl-C, or until a child dies on its own (then stop the rest and report it).
   const first = await Promise.race(children.map((child) => child.exited.then((code) => ({child, code}))));
   if (!stopping) {
-    log(`${first.child.name} exited unexpectedly with code ${first.code}; stopping the rest`);
+    log(`${first.child.name} exited unexpectedly with code ${first.code}; stopping the rest (full output: ${output.path})`);
     await stopAll();
+    await output.close();
     return first.code || 1;
   }
   await stopping;
   log(`stopped; the lake is in ${lake}/ticks (\`PAIRBOOK_LAKE=${lake} npm run build\` builds the pages from it)`);
+  await output.close();
   return 0;
 }
 

@@ -29,5 +29,5 @@ export default {
   ],
   dynamicPaths: paths,
   pager: false,
-  head: `<link rel="icon" href="data:,"><meta name="pairbook-live-url" content="${notebookConfig(process.env).liveUrl.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"><script type="module" src="/components/alertsToaster.js"></script>`
+  head: `<link rel="icon" href="data:,"><meta name="pairbook-live-url" content="${notebookConfig(process.env).liveUrl.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"><script type="module" src="/components/alerts/toaster.js"></script>`
 };

@@ -4,7 +4,7 @@
 // redoes only the buckets that changed, and then to the canvases and the KPIs — no cell reruns, no
 // copy of the day's bars, so a live bar reaches the z-score chart within a frame or two.
 import type {TradeMark} from "./charts.js";
-import type {PageFeed} from "./pageFeed.js";
+import type {PageFeed} from "../client/pageFeed.js";
 import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
 import {PairStream, type StreamChange, type StreamRule, type StreamView} from "./pairStream.js";

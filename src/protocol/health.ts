@@ -1,6 +1,6 @@
 // GET /health of the recorder: recorder/recorder.ts builds it, recorder/liveHub.ts adds its client
-// counts and serves it, and the Overview and System pages (src/components/health.ts) and
-// `pairbook status` read it.
+// counts and serves it, and the Overview and System pages (fetched by src/client/health.ts, shown by
+// src/components/health.ts) and `pairbook status` read it.
 
 /** State of one exchange connection (recorder/binance/stream.ts). */
 export type ConnectionState = "connecting" | "open" | "rotating" | "reconnecting" | "closed";

@@ -1,5 +1,5 @@
 // The live feed's wire messages (JSON over WebSocket): recorder/liveHub.ts and liveClient.ts send them,
-// src/components/liveFeed.ts reads them. A page sends one message, `subscribe` (validated by
+// src/client/liveFeed.ts reads them. A page sends one message, `subscribe` (validated by
 // recorder/clientMessages.ts); the recorder answers with a snapshot per symbol and interval, then every
 // bar change, unfilled gaps as they are recorded, alert events, and errors.
 import type {Bar, Interval} from "../lib/bars.js";

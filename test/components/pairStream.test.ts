@@ -7,7 +7,7 @@ import {rollingCorrelation} from "../../src/lib/correlation.js";
 import {pairRule} from "../../src/lib/pairReport.js";
 import {rollingMean, rollingStd} from "../../src/lib/rolling.js";
 import type {BarsFile, SymbolBars} from "../../src/protocol/barsFile.js";
-import {LiveBars} from "../../src/components/liveBars.js";
+import {LiveBars} from "../../src/client/liveBars.js";
 import type {LiveBar} from "../../src/protocol/liveWire.js";
 import {type StreamRule, type StreamView, PairStream} from "../../src/components/pairStream.js";
 import {hedgedSeries, returns} from "../../src/components/pairSeries.js";

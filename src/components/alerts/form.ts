@@ -3,9 +3,9 @@
 // buttons and the field at fault is outlined.
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
-import {type AlertRule, alertIntervals, comparators, hedges, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../protocol/alerts.js";
-import {useAlertsStyle} from "./alertsStyle.js";
-import {metricName} from "./alertsText.js";
+import {type AlertRule, alertIntervals, comparators, hedges, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../../protocol/alerts.js";
+import {useAlertsStyle} from "./style.js";
+import {metricName} from "./text.js";
 
 export interface AlertFormOptions {
   /** The rule being edited; null or undefined: a new rule. */

@@ -1,5 +1,5 @@
 // How an alert reads everywhere (toasts, live list, history, export): one wording, UTC times.
-import type {AlertEvent, AlertRule} from "../protocol/alerts.js";
+import type {AlertEvent, AlertRule} from "../../protocol/alerts.js";
 
 const metricNames: Record<string, string> = {
   zscore: "z-score", spread: "spread", correlation: "correlation", adfPValue: "ADF p-value",

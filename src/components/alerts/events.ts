@@ -1,10 +1,10 @@
 // Alert events on the Alerts page: the live list (pushed since the page opened), the history table,
 // and its export as CSV or JSON (Blob URLs, built when clicked).
 import {html} from "htl";
-import type {AlertEvent} from "../protocol/alerts.js";
-import {useAlertsStyle} from "./alertsStyle.js";
-import {alertNumber, describeAlert, utcTime} from "./alertsText.js";
-import {downloadButton} from "./download.js";
+import type {AlertEvent} from "../../protocol/alerts.js";
+import {useAlertsStyle} from "./style.js";
+import {alertNumber, describeAlert, utcTime} from "./text.js";
+import {downloadButton} from "../download.js";
 
 const severityBadge = (severity: string) => html`<span class="pb-sev" data-severity=${severity}>${severity}</span>`;
 

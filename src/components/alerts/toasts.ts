@@ -1,8 +1,8 @@
 // Toast notifications for alert events, bottom right, one per event id even when several listeners on
 // the page (the Alerts page and the site-wide toaster) receive the same event.
-import type {AlertEvent} from "../protocol/alerts.js";
-import {useAlertsStyle} from "./alertsStyle.js";
-import {describeAlert, utcTime} from "./alertsText.js";
+import type {AlertEvent} from "../../protocol/alerts.js";
+import {useAlertsStyle} from "./style.js";
+import {describeAlert, utcTime} from "./text.js";
 
 const shown: Set<string> = ((globalThis as {__pairbookAlertToasts?: Set<string>}).__pairbookAlertToasts ??= new Set());
 

@@ -6,10 +6,10 @@ import {request} from "node:http";
 import {afterEach, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
 import {LiveHub} from "../../recorder/liveHub.js";
-import {AlertsApi} from "../../src/components/alertsApi.js";
-import {fetchHealth} from "../../src/components/health.js";
-import {connectLiveFeed, type LiveStatus} from "../../src/components/liveFeed.js";
-import {authHeaders, recorderEndpoint, redactToken} from "../../src/components/recorderEndpoint.js";
+import {AlertsApi} from "../../src/client/alertsApi.js";
+import {fetchHealth} from "../../src/client/health.js";
+import {connectLiveFeed, type LiveStatus} from "../../src/client/liveFeed.js";
+import {authHeaders, recorderEndpoint, redactToken} from "../../src/client/recorderEndpoint.js";
 
 const token = "0123456789abcdef0123";
 

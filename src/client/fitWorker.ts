@@ -8,7 +8,7 @@
 // Where a Worker cannot start (or fails), the same functions run on the main thread after a yield.
 import {hedgeRatio} from "../lib/hedgeRatio.js";
 import {type PairFit, pairFit, type PairReport, type PairReportOptions, pairRule, reportOf} from "../lib/pairReport.js";
-import {type HedgeRow, hedgeRows, hedgeSharpes} from "./hedges.js";
+import {type HedgeRow, hedgeRows, hedgeSharpes} from "../components/hedges.js";
 
 export interface FitRequest {
   log: boolean;

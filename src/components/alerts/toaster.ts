@@ -2,9 +2,9 @@
 // recorder's live feed for alert events and shows a toast for each. It follows the pages' switches
 // (liveSettings: ?static for the rest of the tab's visit, ?live=URL) and the build's PAIRBOOK_LIVE_URL,
 // passed in <meta name="pairbook-live-url">; in static mode it opens no connection at all.
-import {connectAlertFeed} from "./alertsFeed.js";
-import {showAlertToast} from "./alertsToasts.js";
-import {liveSettings} from "./pageFeed.js";
+import {connectAlertFeed} from "../../client/alertsFeed.js";
+import {showAlertToast} from "./toasts.js";
+import {liveSettings} from "../../client/pageFeed.js";
 
 const configured = document.querySelector<HTMLMetaElement>('meta[name="pairbook-live-url"]')?.content ?? "ws://127.0.0.1:8787";
 const settings = liveSettings(location.search, configured);

@@ -1,7 +1,7 @@
 // LiveBars.changedSince: which buckets a consumer must redo since the version it last saw.
 import {describe, expect, it} from "vitest";
 import type {BarsFile} from "../../src/protocol/barsFile.js";
-import {LiveBars} from "../../src/components/liveBars.js";
+import {LiveBars} from "../../src/client/liveBars.js";
 
 const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 const file: BarsFile = {meta: {symbols: ["A"], interval: "1s", intervalMs: 1000, from: t0, to: t0 + 10_000, builtAt: t0, trades: {}, gaps: [], liveUrl: ""}, time: Float64Array.from({length: 10}, (_, i) => t0 + i * 1000), symbols: new Map()};

@@ -1,9 +1,9 @@
 // The rules table of the Alerts page: each rule's condition and settings, its state (active, paused,
 // last fired) and buttons to pause/resume, edit and delete it.
 import {html} from "htl";
-import {type AlertRule, isPairMetric} from "../protocol/alerts.js";
-import {useAlertsStyle} from "./alertsStyle.js";
-import {alertNumber, conditionText, utcTime} from "./alertsText.js";
+import {type AlertRule, isPairMetric} from "../../protocol/alerts.js";
+import {useAlertsStyle} from "./style.js";
+import {alertNumber, conditionText, utcTime} from "./text.js";
 
 export interface RulesTableOptions {
   lastFired: ReadonlyMap<string, number>;

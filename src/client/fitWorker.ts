@@ -3,12 +3,12 @@
 // the hedges' Sharpes. At 86,400 bars the fit takes ~1.5 s; in a Web Worker the charts and sliders stay
 // responsive meanwhile. Framework 1.13 does not bundle workers, so this module is its own worker
 // script: imported by a page it exports `FitClient`, which starts `new Worker(import.meta.url)`; run
-// as a worker it answers requests. Its imports are plain modules of src/lib and ./hedges.js, which
+// as a worker it answers requests. Its imports are plain modules of src/lib (hedges from src/lib/report), which
 // resolve in a worker exactly as in the page (same URLs, built or previewed, no network).
 // Where a Worker cannot start (or fails), the same functions run on the main thread after a yield.
 import {hedgeRatio} from "../lib/hedgeRatio.js";
 import {type PairFit, pairFit, type PairReport, type PairReportOptions, pairRule, reportOf} from "../lib/pairReport.js";
-import {type HedgeRow, hedgeRows, hedgeSharpes} from "../components/hedges.js";
+import {type HedgeRow, hedgeRows, hedgeSharpes} from "../lib/report/hedges.js";
 
 export interface FitRequest {
   log: boolean;

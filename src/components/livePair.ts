@@ -7,7 +7,7 @@ import type {TradeMark} from "./charts.js";
 import type {PageFeed} from "../client/pageFeed.js";
 import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
-import {PairStream, type StreamChange, type StreamRule, type StreamView} from "./pairStream.js";
+import {PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 
 export interface LivePairOptions {
   view: StreamView;

@@ -3,7 +3,7 @@
 import {html} from "htl";
 import type {Trade} from "../lib/backtest.js";
 import type {PairReport} from "../lib/pairReport.js";
-import type {HedgeRow} from "./hedges.js";
+import type {HedgeRow} from "../lib/report/hedges.js";
 
 /** A number for people: 4 significant digits, "—" for NaN/null. */
 export function fmt(v: number | null | undefined, digits = 4): string {

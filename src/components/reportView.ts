@@ -3,7 +3,7 @@
 import {html} from "htl";
 import type {PairAnalysisResult} from "../lib/pairReport.js";
 import {equityChart, pricesChart, spreadChart, zscoreChart} from "./charts.js";
-import {hedgeRows, hedgeSharpes} from "./hedges.js";
+import {hedgeRows, hedgeSharpes} from "../lib/report/hedges.js";
 import {fmt, hedgeTable, metricsTable, testsTable, tradesTable, verdict} from "./reportTables.js";
 import {rollingMean, rollingStd} from "../lib/rolling.js";
 

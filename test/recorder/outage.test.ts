@@ -17,7 +17,7 @@ import {TradeHistoryClient} from "../../recorder/binance/rest.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
 import {type Simulator, startSimulator} from "../../simulator/index.js";
 import {decodeBarsFile} from "../../src/protocol/barsFile.js";
-import {pairView} from "../../src/components/pairView.js";
+import {pairView} from "../../src/lib/stream/pairView.js";
 import {coint} from "../../src/lib/coint.js";
 import {ols} from "../../src/lib/ols.js";
 import {pairFit} from "../../src/lib/pairReport.js";

@@ -1,12 +1,12 @@
 // The pair report's hedge comparison: for each hedge (OLS, rolling OLS, Kalman, Huber, Theil-Sen, TLS)
 // its β, R² of the spread, ADF p-value, half-life and the backtest Sharpe of the same z-score rule.
-import {adf} from "../lib/adf.js";
-import {backtestOptions, simulate} from "../lib/backtest.js";
-import {halfLife} from "../lib/halfLife.js";
-import {kalmanHedge} from "../lib/kalman.js";
-import type {PairFit, PairReportOptions} from "../lib/pairReport.js";
-import {rollingZScore} from "../lib/rolling.js";
-import {rollingOls} from "../lib/rollingOls.js";
+import {adf} from "../adf.js";
+import {backtestOptions, simulate} from "../backtest.js";
+import {halfLife} from "../halfLife.js";
+import {kalmanHedge} from "../kalman.js";
+import type {PairFit, PairReportOptions} from "../pairReport.js";
+import {rollingZScore} from "../rolling.js";
+import {rollingOls} from "../rollingOls.js";
 
 export interface HedgeRow {
   name: string;

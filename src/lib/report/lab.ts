@@ -1,11 +1,11 @@
 // The backtest lab: parameter sweeps on the in-sample part of a pair (hedge fitted there), and the
 // chosen parameters' backtest on the out-of-sample rest with the in-sample hedge.
-import {backtest, type BacktestResult} from "../lib/backtest.js";
-import {logPrices} from "../lib/hedgeRatio.js";
-import {ols} from "../lib/ols.js";
-import {rollingZScore} from "../lib/rolling.js";
-import {spread} from "../lib/spread.js";
-import {type SweepCell, sweep} from "../lib/sweep.js";
+import {backtest, type BacktestResult} from "../backtest.js";
+import {logPrices} from "../hedgeRatio.js";
+import {ols} from "../ols.js";
+import {rollingZScore} from "../rolling.js";
+import {spread} from "../spread.js";
+import {type SweepCell, sweep} from "../sweep.js";
 
 export const entryGrid = [1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3];
 export const exitGrid = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5];

@@ -1,13 +1,13 @@
 // The cointegration map's numbers: for every ordered pair of symbols (a regressed on b), Engle-Granger,
 // the OLS hedge, half-life and volatility of the spread, and the correlation of returns.
-import {coint} from "../lib/coint.js";
-import {pearson} from "../lib/correlation.js";
-import {halfLife} from "../lib/halfLife.js";
-import {logPrices} from "../lib/hedgeRatio.js";
-import {ols} from "../lib/ols.js";
-import type {BarsFile} from "../protocol/barsFile.js";
-import {returns} from "./pairSeries.js";
-import {pairView} from "./pairView.js";
+import {coint} from "../coint.js";
+import {pearson} from "../correlation.js";
+import {halfLife} from "../halfLife.js";
+import {logPrices} from "../hedgeRatio.js";
+import {ols} from "../ols.js";
+import type {BarsFile} from "../../protocol/barsFile.js";
+import {returns} from "../stream/pairSeries.js";
+import {pairView} from "../stream/pairView.js";
 
 export interface CointRow {
   a: string;

@@ -1,9 +1,9 @@
-// The hedge table's rows (src/components/hedges.ts): R² where it means something, none for Kalman.
+// The hedge table's rows (src/lib/report/hedges.ts): R² where it means something, none for Kalman.
 import {describe, expect, it} from "vitest";
-import {hedgeRows, hedgeSharpes} from "../../src/components/hedges.js";
-import {backtestOptions, simulate} from "../../src/lib/backtest.js";
-import {pairFit} from "../../src/lib/pairReport.js";
-import {generatePair} from "../lib/series.js";
+import {hedgeRows, hedgeSharpes} from "../../../src/lib/report/hedges.js";
+import {backtestOptions, simulate} from "../../../src/lib/backtest.js";
+import {pairFit} from "../../../src/lib/pairReport.js";
+import {generatePair} from "../series.js";
 
 describe("hedgeRows(fit, rollingWindow)", () => {
   const {a, b} = generatePair({kind: "cointegrated", seed: 21, n: 2000});

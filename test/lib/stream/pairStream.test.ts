@@ -3,16 +3,16 @@
 // a snapshot plus live bars that arrive one by one, replace the last bucket, come late for one leg,
 // fall into gaps, and are rebucketed to coarser intervals.
 import {describe, expect, it} from "vitest";
-import {rollingCorrelation} from "../../src/lib/correlation.js";
-import {pairRule} from "../../src/lib/pairReport.js";
-import {rollingMean, rollingStd} from "../../src/lib/rolling.js";
-import type {BarsFile, SymbolBars} from "../../src/protocol/barsFile.js";
-import {LiveBars} from "../../src/client/liveBars.js";
-import type {LiveBar} from "../../src/protocol/liveWire.js";
-import {type StreamRule, type StreamView, PairStream} from "../../src/components/pairStream.js";
-import {hedgedSeries, returns} from "../../src/components/pairSeries.js";
-import {pairView} from "../../src/components/pairView.js";
-import {Xorshift128} from "../lib/series.js";
+import {rollingCorrelation} from "../../../src/lib/correlation.js";
+import {pairRule} from "../../../src/lib/pairReport.js";
+import {rollingMean, rollingStd} from "../../../src/lib/rolling.js";
+import type {BarsFile, SymbolBars} from "../../../src/protocol/barsFile.js";
+import {LiveBars} from "../../../src/client/liveBars.js";
+import type {LiveBar} from "../../../src/protocol/liveWire.js";
+import {type StreamRule, type StreamView, PairStream} from "../../../src/lib/stream/pairStream.js";
+import {hedgedSeries, returns} from "../../../src/lib/stream/pairSeries.js";
+import {pairView} from "../../../src/lib/stream/pairView.js";
+import {Xorshift128} from "../series.js";
 
 const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 

@@ -1,8 +1,8 @@
 // A pair as the pages analyse it: both legs' bars at the chosen interval over the chosen lookback,
 // closes aligned with gap-flagged buckets left out (src/lib alignBars).
-import {type AlignedBars, alignBars} from "../lib/align.js";
-import {type BarColumns, rebucket} from "../lib/bars.js";
-import type {SymbolBars} from "../protocol/barsFile.js";
+import {type AlignedBars, alignBars} from "../align.js";
+import {type BarColumns, rebucket} from "../bars.js";
+import type {SymbolBars} from "../../protocol/barsFile.js";
 
 export interface PairView extends AlignedBars {
   readonly intervalMs: number;

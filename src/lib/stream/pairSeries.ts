@@ -1,6 +1,6 @@
 // What the pair report draws between two refits: the current bars (snapshot + live) under the hedge of
 // the latest fit, and the helpers the pages share (bar length, returns, CSV of the analysed bars).
-import {logPrices} from "../lib/hedgeRatio.js";
+import {logPrices} from "../hedgeRatio.js";
 import type {PairView} from "./pairView.js";
 
 export interface HedgedSeries {

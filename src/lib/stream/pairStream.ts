@@ -5,13 +5,13 @@
 // bars redo only the buckets from the first changed one, from checkpoints of every stage's state
 // (src/lib incremental*), so a live frame costs O(new bars) instead of O(all bars).
 // No DOM: the same code runs in Node tests against the batch functions.
-import {type BacktestMetrics, backtestOptions, type Trade} from "../lib/backtest.js";
-import {bucketStart} from "../lib/bars.js";
-import {type AlignState, IncrementalAlign} from "../lib/incrementalAlign.js";
-import {type BacktestState, IncrementalBacktest} from "../lib/incrementalBacktest.js";
-import {type CorrelationState, IncrementalCorrelation} from "../lib/incrementalCorrelation.js";
-import {IncrementalZScore, type ZScoreState} from "../lib/incrementalZScore.js";
-import type {SymbolBars} from "../protocol/barsFile.js";
+import {type BacktestMetrics, backtestOptions, type Trade} from "../backtest.js";
+import {bucketStart} from "../bars.js";
+import {type AlignState, IncrementalAlign} from "../incrementalAlign.js";
+import {type BacktestState, IncrementalBacktest} from "../incrementalBacktest.js";
+import {type CorrelationState, IncrementalCorrelation} from "../incrementalCorrelation.js";
+import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
+import type {SymbolBars} from "../../protocol/barsFile.js";
 
 export interface StreamView {
   intervalMs: number;

@@ -1,4 +1,5 @@
 import {parseArgs, type ParseArgsConfig} from "node:util";
+import {isSymbol} from "../src/protocol/symbol.js";
 
 /** One `pairbook <name>` subcommand. `run` returns the process exit code. */
 export interface Command {
@@ -57,6 +58,6 @@ export function symbolsFlag(value: string | undefined, fallback: readonly string
   if (value === undefined) return [...fallback];
   const symbols = value.split(",").map((s) => s.trim().toUpperCase()).filter((s) => s !== "");
   if (symbols.length === 0) throw new UsageError("invalid --symbols: expected a comma-separated list such as BTCUSDT,ETHUSDT");
-  for (const s of symbols) if (!/^[A-Z0-9]{2,30}$/.test(s)) throw new UsageError(`invalid symbol in --symbols: ${JSON.stringify(s)}`);
+  for (const s of symbols) if (!isSymbol(s)) throw new UsageError(`invalid symbol in --symbols: ${JSON.stringify(s)}`);
   return [...new Set(symbols)];
 }

@@ -12,6 +12,7 @@
 //   PAIRBOOK_LIVE_URL        the recorder's live feed the pages connect to (default ws://127.0.0.1:8787)
 import {resolve} from "node:path";
 import {intervalMs} from "../src/lib/bars.js";
+import {isSymbol} from "../src/protocol/symbol.js";
 import {resolveLeftovers} from "../lake/leftovers.js";
 import {lakeSymbols} from "../lake/reader.js";
 
@@ -29,11 +30,9 @@ export interface NotebookConfig {
   liveUrl: string;
 }
 
-const symbolPattern = /^[A-Z0-9]{2,30}$/;
-
 function parsePair(text: string, name: string): Pair {
   const pair = text.trim().toUpperCase().split("/");
-  if (pair.length !== 2 || pair.some((s) => !symbolPattern.test(s)) || pair[0] === pair[1]) {
+  if (pair.length !== 2 || pair.some((s) => !isSymbol(s)) || pair[0] === pair[1]) {
     throw new Error(`invalid ${name} ${JSON.stringify(text)} (expected two symbols such as BTCUSDT/ETHUSDT)`);
   }
   return [pair[0], pair[1]];
@@ -45,7 +44,7 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
   let symbols: string[] | null = null;
   if (env.PAIRBOOK_SYMBOLS?.trim()) {
     symbols = [...new Set(env.PAIRBOOK_SYMBOLS.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
-    const bad = symbols.find((s) => !symbolPattern.test(s));
+    const bad = symbols.find((s) => !isSymbol(s));
     if (bad !== undefined) throw new Error(`invalid PAIRBOOK_SYMBOLS: ${JSON.stringify(bad)} is not a symbol`);
   }
   const pairs = env.PAIRBOOK_PAIRS?.trim() ? env.PAIRBOOK_PAIRS.split(",").filter((p) => p.trim()).map((p) => parsePair(p, "pair in PAIRBOOK_PAIRS")) : null;

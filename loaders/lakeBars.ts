@@ -4,9 +4,10 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {lastTradeTime, readTrades} from "../lake/reader.js";
-import {bucketStart, gapFlags, resample} from "../src/lib/bars.js";
+import {gapFlags, resample} from "../src/lib/bars.js";
 import type {BarsContent, BarsLeg} from "../src/protocol/barsFile.js";
 import {gapRanges, readGaps, withGapTimes} from "./gapRecords.js";
+import {lookbackWindow} from "./window.js";
 
 /** Time (ms) of a symbol's earliest trade in the lake, or null when it has none. */
 export async function firstTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
@@ -38,9 +39,7 @@ export async function loadLakeBars(lake: string, symbols: readonly string[], {in
       const legs = symbols.map((symbol) => ({symbol, bars: resample({id: [], time: [], price: [], qty: [], isBuyerMaker: []}, interval, {from: 0, to: 0}), gap: new Uint8Array(0), trades: 0}));
       return {interval, from: null, to: null, legs, gaps: allGaps};
     }
-    const to = bucketStart(last, interval) + interval;
-    // At most the lookback, and never before the first trade (a young lake gives a short window).
-    const from = Math.max(to - Math.ceil(lookbackMs / interval) * interval, bucketStart(first, interval));
+    const {from, to} = lookbackWindow(first, last, interval, lookbackMs);
     const legs: BarsLeg[] = [];
     for (const symbol of symbols) {
       const trades = await readTrades(connection, lake, symbol, {from, to});

@@ -4,10 +4,11 @@ import {recorderEndpoint} from "../src/client/recorderEndpoint.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
-import {bucketStart, intervalMs} from "../src/lib/bars.js";
+import {intervalMs} from "../src/lib/bars.js";
 import type {Overview} from "../src/protocol/overview.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
 import {readGaps, withGapTimes} from "./gapRecords.js";
+import {lookbackWindow} from "./window.js";
 
 /** /health of the recorder behind the configured live-feed URL (without its token), as the pages derive it. */
 export function healthUrlOf(liveUrl: string): string {
@@ -51,10 +52,9 @@ export async function overview(config: NotebookConfig, symbols: readonly string[
       perSymbol.push({symbol, trades, firstTime: Number(byDate[0][3]), lastTime: Number(lastTime), lastPrice: Number(lastPrice), windowOpen: null});
     }
     const stepMs = 60_000;
-    // The same window as the bars files (loaders/lakeBars.ts): whole buckets ending after the latest trade.
-    const iv = intervalMs(config.interval);
-    const to = Number.isFinite(last) ? bucketStart(last, iv) + iv : null;
-    const from = to === null ? null : Math.max(to - Math.ceil(config.lookbackMs / iv) * iv, bucketStart(firstTrade, iv));
+    // The same window as the bars files (loaders/lakeBars.ts).
+    const range = Number.isFinite(last) ? lookbackWindow(firstTrade, last, intervalMs(config.interval), config.lookbackMs) : null;
+    const from = range?.from ?? null, to = range?.to ?? null;
     const counts: Record<string, number[]> = {};
     const minuteFrom = from === null ? null : Math.floor(from / stepMs) * stepMs;
     if (from !== null && to !== null && minuteFrom !== null) {

@@ -1,6 +1,7 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
+import {hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
 import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
 import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
@@ -13,7 +14,7 @@ const usage = `Usage: pairbook analyze --csv FILE [options]
   --a COL, --b COL       price columns (default: the first two columns other than --time)
   --time COL             time column in ms, used to annualise the backtest (default "time" if present)
   --log                  work on log prices
-  --method M             hedge: ols, kalman, huber, theil-sen or tls (default ols)
+  --method M             hedge: ${hedgeMethodsText} (default ols)
   --window N             z-score window (default 20)
   --adf-regression R     n, c, ct or ctt (default c)
   --autolag A            aic, bic, t-stat or none (default aic)

@@ -18,6 +18,7 @@ import {acquireLakeLock, type LakeLock} from "../../lake/lock.js";
 import {archiveSource, checkLakeSource, rememberLakeSource} from "../../lake/source.js";
 import {CliError, type Command, parseFlags, UsageError} from "../command.js";
 import {lakeCliError} from "../lakeErrors.js";
+import {isSymbol} from "../../src/protocol/symbol.js";
 
 export const importCommand: Command = {
   name: "import",
@@ -170,7 +171,7 @@ function kindFlag(value: string | undefined): ArchiveKind | undefined {
 
 function symbolFlag(value: string): string {
   const symbol = value.trim().toUpperCase();
-  if (!/^[A-Z0-9]{2,30}$/.test(symbol)) throw new UsageError(`invalid --symbol: ${JSON.stringify(value)}`);
+  if (!isSymbol(symbol)) throw new UsageError(`invalid --symbol: ${JSON.stringify(value)}`);
   return symbol;
 }
 

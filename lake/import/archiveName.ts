@@ -1,5 +1,7 @@
 // Names and URLs of Binance public-archive files (data.binance.vision layout).
 
+import {symbolSource} from "../../src/protocol/symbol.js";
+
 export type ArchiveKind = "trades" | "aggTrades";
 
 export interface ArchiveName {
@@ -10,7 +12,7 @@ export interface ArchiveName {
   readonly extension: "zip" | "csv";
 }
 
-const pattern = /^([A-Z0-9]{2,30})-(trades|aggTrades)-(\d{4}-\d{2}(?:-\d{2})?)\.(zip|csv)$/;
+const pattern = new RegExp(`^(${symbolSource})-(trades|aggTrades)-(\\d{4}-\\d{2}(?:-\\d{2})?)\\.(zip|csv)$`);
 
 /** `BTCUSDT-trades-2024-08-08.zip` → {symbol: "BTCUSDT", kind: "trades", period: "2024-08-08", extension: "zip"}; undefined for other names. */
 export function parseArchiveName(fileName: string): ArchiveName | undefined {

@@ -1,6 +1,7 @@
 // Alert rules: validation that names the field at fault, and the condition and re-arm tests. Their
 // shape and the lists of choices are the alerts API's (src/protocol/alerts.ts).
-import {hedgeMethodOption, type HedgeMethod} from "../../src/lib/hedgeRatio.js";
+import {type HedgeMethod, hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
+import {hedgeMethodOption} from "../../src/lib/hedgeRatio.js";
 import {intervals} from "../../src/lib/bars.js";
 import {type AlertMetric, type AlertRule, type Comparator, comparators, isPairMetric, metrics, type Severity, severities} from "../../src/protocol/alerts.js";
 import {MAX_WINDOW, maxWindow} from "./limits.js";
@@ -66,7 +67,7 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
     try {
       hedge = hedgeMethodOption(r.hedge);
     } catch {
-      fail("hedge", r.hedge, "ols, kalman, huber, theil-sen or tls");
+      fail("hedge", r.hedge, hedgeMethodsText);
     }
   }
   const limit = maxWindow(metric, hedge);

@@ -1,6 +1,7 @@
 import {createReadStream} from "node:fs";
 import {createInterface} from "node:readline";
 import {createGunzip} from "node:zlib";
+import {isSymbol} from "../../src/protocol/symbol.js";
 import {emptySymbolTrades, mergeTrades, type RecordedTrades, type SymbolTrades} from "./recordedTrades.js";
 
 /** How much of a capture was kept. */
@@ -45,7 +46,7 @@ export async function readCaptures(files: readonly string[]): Promise<{trades: R
       }
       const where = `${file}:${lineNumber}`;
       const {s, t, p, q, T, E, m} = data;
-      if (typeof s !== "string" || !/^[A-Z0-9]{2,30}$/.test(s)) throw new Error(`${where}: trade without a valid symbol "s"`);
+      if (!isSymbol(s)) throw new Error(`${where}: trade without a valid symbol "s"`);
       if (!isInteger(t) || !isInteger(T) || !isInteger(E) || typeof m !== "boolean") throw new Error(`${where}: trade with invalid t, T, E or m`);
       let k = symbols.indexOf(s);
       if (k < 0) (k = symbols.push(s) - 1), perSymbol.push(emptySymbolTrades());

@@ -1,15 +1,15 @@
+import {type HedgeMethod, hedgeMethods} from "./hedgeMethods.js";
 import {huber} from "./huber.js";
 import {kalmanHedge} from "./kalman.js";
 import {ols} from "./ols.js";
 import {theilSen} from "./theilSen.js";
 import {tls} from "./tls.js";
 
-export type HedgeMethod = "ols" | "kalman" | "huber" | "theil-sen" | "tls";
-const methods: readonly HedgeMethod[] = ["ols", "kalman", "huber", "theil-sen", "tls"];
+export type {HedgeMethod};
 
 /** Checks a hedge method name, failing with the list of valid ones. */
 export function hedgeMethodOption(value: unknown): HedgeMethod {
-  if (typeof value !== "string" || !(methods as readonly string[]).includes(value)) throw new RangeError(`invalid method: ${JSON.stringify(value)} (expected ${methods.join(", ")})`);
+  if (typeof value !== "string" || !(hedgeMethods as readonly string[]).includes(value)) throw new RangeError(`invalid method: ${JSON.stringify(value)} (expected ${hedgeMethods.join(", ")})`);
   return value as HedgeMethod;
 }
 

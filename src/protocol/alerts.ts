@@ -3,7 +3,7 @@
 // stays with the recorder (recorder/alerts/rules.ts).
 import type {BarMetric} from "../lib/alertMetric.js";
 import type {Interval} from "../lib/bars.js";
-import type {HedgeMethod} from "../lib/hedgeRatio.js";
+import type {HedgeMethod} from "../lib/hedgeMethods.js";
 
 /** Bar metrics (src/lib/alertMetric.ts), and two from the recorder's own state: seconds since the last trade, open gaps. */
 export type AlertMetric = BarMetric | "staleness" | "openGaps";
@@ -68,7 +68,6 @@ export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics
 export const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
 export const severities: readonly Severity[] = ["info", "warning", "critical"];
 export const alertIntervals: readonly Interval[] = ["1s", "1m", "5m", "15m", "1h"];
-export const hedges: readonly HedgeMethod[] = ["ols", "kalman", "huber", "theil-sen", "tls"];
 
 /** Whether a metric is evaluated on a pair (else on one symbol). */
 export const isPairMetric = (metric: string): boolean => (pairMetrics as readonly string[]).includes(metric);

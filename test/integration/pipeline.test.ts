@@ -2,13 +2,12 @@
 import {mkdtemp, readdir, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {tableFromIPC} from "apache-arrow";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
-import {loadPairBars} from "../../loaders/pairBars.js";
-import {pairSnapshot} from "../../loaders/pairSnapshot.js";
+import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {startRecorder, type Recorder} from "../../recorder/recorder.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
+import {decodeBarsFile, encodeBarsFile} from "../../src/protocol/barsFile.js";
 import {lakeIdCounts} from "../recorder/lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
@@ -62,9 +61,9 @@ describe("simulate → record → lake → loader", () => {
   });
 
   it("the loader's bars equal the live feed's bars for the same trades", async () => {
-    const bars = await loadPairBars(lake, "BTCUSDT", "ETHUSDT", {interval: 1000, lookbackMs: 3600_000});
+    const loaded = await loadLakeBars(lake, symbols, {interval: 1000, lookbackMs: 3600_000});
     let compared = 0;
-    for (const [symbol, columns] of [["BTCUSDT", bars.barsA], ["ETHUSDT", bars.barsB]] as const) {
+    for (const {symbol, bars: columns} of loaded.legs) {
       for (let k = 0; k < columns.start.length; ++k) {
         const live = liveBars.get(`${symbol}|${columns.start[k]}`);
         if (columns.count[k] === 0) {
@@ -81,14 +80,12 @@ describe("simulate → record → lake → loader", () => {
     expect(compared).toBeGreaterThan(4);
   });
 
-  it("pairSnapshot writes aligned closes as Arrow IPC with the pair's metadata", async () => {
-    const bytes = await pairSnapshot({lake, pair: ["BTCUSDT", "ETHUSDT"], interval: "1s", lookbackMs: 3600_000, liveUrl: "ws://127.0.0.1:1"}, 1234);
-    const table = tableFromIPC(bytes);
-    const meta = JSON.parse(table.schema.metadata.get("pairbook")!);
-    expect(meta).toMatchObject({a: "BTCUSDT", b: "ETHUSDT", interval: "1s", builtAt: 1234, trades: {a: sent.BTCUSDT.count, b: sent.ETHUSDT.count}});
-    const time = table.getChild("time")!.toArray() as Float64Array;
-    expect(time.length).toBeGreaterThan(4);
-    for (let i = 1; i < time.length; ++i) expect(time[i] - time[i - 1]).toBe(1000);
-    expect([...(table.getChild("a")!.toArray() as Float64Array)].every((p) => p > 0)).toBe(true);
+  it("the pages' bars file (loadLakeBars → encodeBarsFile) holds every trade on one 1 s grid", async () => {
+    const bytes = encodeBarsFile(await loadLakeBars(lake, symbols, {interval: 1000, lookbackMs: 3600_000}), {interval: "1s", builtAt: 1234, liveUrl: "ws://127.0.0.1:1"});
+    const file = decodeBarsFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    expect(file.meta).toMatchObject({symbols, interval: "1s", builtAt: 1234, trades: {BTCUSDT: sent.BTCUSDT.count, ETHUSDT: sent.ETHUSDT.count}});
+    expect(file.time.length).toBeGreaterThan(4);
+    for (let i = 1; i < file.time.length; ++i) expect(file.time[i] - file.time[i - 1]).toBe(1000);
+    for (const symbol of symbols) expect([...file.symbols.get(symbol)!.bars.count].reduce((x, y) => x + y, 0)).toBe(sent[symbol].count);
   });
 });

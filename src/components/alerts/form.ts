@@ -3,7 +3,8 @@
 // buttons and the field at fault is outlined.
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
-import {type AlertRule, alertIntervals, comparators, hedges, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../../protocol/alerts.js";
+import {hedgeMethods} from "../../lib/hedgeMethods.js";
+import {type AlertRule, alertIntervals, comparators, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../../protocol/alerts.js";
 import {useAlertsStyle} from "./style.js";
 import {metricName} from "./text.js";
 
@@ -35,7 +36,7 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     threshold: Inputs.number({label: "threshold", value: start.threshold, step: "any"}),
     interval: Inputs.select(alertIntervals, {label: "interval", value: start.interval}),
     window: Inputs.number({label: "window (bars)", value: start.window, step: "any"}),
-    hedge: Inputs.select(hedges, {label: "hedge (pairs)", value: start.hedge}),
+    hedge: Inputs.select(hedgeMethods, {label: "hedge (pairs)", value: start.hedge}),
     severity: Inputs.select(severities, {label: "severity", value: start.severity}),
     cooldownSeconds: Inputs.number({label: "cooldown (s)", value: start.cooldownSeconds, step: "any"}),
     hysteresis: Inputs.text({label: "re-arm level", value: start.hysteresis === null ? "" : String(start.hysteresis), placeholder: "none: when the condition is false"})

@@ -18,8 +18,9 @@ import type {GapRecord} from "../src/protocol/gaps.js";
 import {anchorPath, readAnchor, writeAnchor} from "./anchor.js";
 import {compactPartition, finishCompactions} from "./compact.js";
 import {quotedString} from "./duckdb.js";
-import {scanTickFiles, tickFiles} from "./files.js";
+import {tickFiles} from "./files.js";
 import {GapQueue} from "./gapQueue.js";
+import {resolveLeftovers} from "./leftovers.js";
 import {gapsGlob, writeGap} from "./gaps.js";
 import {partitionDir} from "./layout.js";
 import {MemoryBound} from "./memoryBound.js";
@@ -104,6 +105,9 @@ export class LakeWriter {
    * publishes log segments a crash left behind, and learns each symbol's last stored trade id.
    */
   static async open(lake: string, symbols: readonly string[], options: LakeWriterOptions = {}): Promise<LakeWriter> {
+    // The writer owns the lake: every interrupted compaction is resolved (lake/leftovers.ts), the same
+    // cleanup readers do, plus intents whose output was never published.
+    await resolveLeftovers(lake, {owner: true});
     // One thread: publishing competes with the stream for this machine's cores, and it has 10 s per segment.
     // The log is in id order (add() refuses anything else) and DuckDB keeps insertion order, so a
     // publish streams the segment into Parquet without sorting it: memory stays flat at any rate.
@@ -497,14 +501,11 @@ export class LakeWriter {
   }
 
   private async recover(symbol: string): Promise<void> {
-    const {files, leftovers, intents} = await scanTickFiles(this.lake, symbol);
-    for (const path of leftovers) await rm(path, {force: true});
-    for (const path of intents) await rm(path, {force: true});
+    const files = await tickFiles(this.lake, symbol); // compaction leftovers were resolved by open()
     await removeTempFiles(join(this.lake, "ticks", `symbol=${symbol}`));
     await removeFillFiles(walDir(this.lake, symbol));
-    const skip = new Set(leftovers);
     let storedLast: number | undefined;
-    for (const f of files) if (!skip.has(f.path) && (storedLast === undefined || f.last > storedLast)) storedLast = f.last;
+    for (const f of files) if (storedLast === undefined || f.last > storedLast) storedLast = f.last;
     let lastId = storedLast;
     if (lastId === undefined) {
       const anchor = readAnchor(this.lake, symbol);

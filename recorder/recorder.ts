@@ -2,7 +2,6 @@
 // Parquet, gaps) + live hub, with health. One Sequencer per symbol; one connection per 1024 streams.
 import {LakeWriter} from "../lake/writer.js";
 import {lakeAccess} from "../lake/access.js";
-import {resolveLeftovers} from "../lake/leftovers.js";
 import {acquireLakeLock} from "../lake/lock.js";
 import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
 import {lastStoredTrades} from "../lake/storedNeighbours.js";
@@ -96,7 +95,6 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     await checkLakeSource(config.lake, source, "record");
     await validateSymbols(config.restUrl, symbols);
     await rememberLakeSource(config.lake, source, "pairbook record");
-    await lakeAccess(config.lake, "write", () => resolveLeftovers(config.lake, {owner: true}));
     writer = await lakeAccess(config.lake, "write", () => LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, maxBufferedBytes: config.maxBufferedBytes, log}));
   } catch (error) {
     await lock.release().catch(() => {});

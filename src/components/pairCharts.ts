@@ -2,7 +2,8 @@
 // updated in place. A live frame (same sliders, more bars) redraws only the canvases; a slider change
 // refits the axes' domains.
 import type {GapSpan, TradeMark} from "./charts.js";
-import {CanvasChart, type Layer} from "./canvasChart.js";
+import {CanvasChart} from "./canvasChart.js";
+import type {Layer} from "./chartLayers.js";
 
 export interface PairChartsData {
   time: ArrayLike<number>;

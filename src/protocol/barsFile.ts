@@ -5,7 +5,7 @@
 // context (BarsMeta) goes in the schema metadata under "pairbook". apache-arrow's table functions run
 // in Node and in the browser alike, so the encoder and the decoder both live here.
 import {Schema, Table, tableFromArrays, tableFromIPC, tableToIPC} from "apache-arrow";
-import type {BarColumns} from "../lib/bars.js";
+import type {BarColumns, SymbolBars} from "../lib/bars.js";
 import type {GapRecord} from "./gaps.js";
 
 /** The context of a bars file, in its schema metadata. */
@@ -41,11 +41,8 @@ export interface BarsContent {
   readonly gaps: readonly GapRecord[];
 }
 
-/** One symbol's bars as decoded. */
-export interface SymbolBars {
-  bars: BarColumns;
-  gap: Uint8Array;
-}
+/** One symbol's bars as decoded (declared with the bars, in src/lib/bars.ts, which the analytics read). */
+export type {SymbolBars} from "../lib/bars.js";
 
 export interface BarsFile {
   meta: BarsMeta;

@@ -4,8 +4,8 @@ import {coint} from "../coint.js";
 import {pearson} from "../correlation.js";
 import {halfLife} from "../halfLife.js";
 import {logPrices} from "../hedgeRatio.js";
+import type {SymbolBars} from "../bars.js";
 import {ols} from "../ols.js";
-import type {BarsFile} from "../../protocol/barsFile.js";
 import {returns} from "../stream/pairSeries.js";
 import {pairView} from "../stream/pairView.js";
 
@@ -23,8 +23,14 @@ export interface CointRow {
   correlation: number;
 }
 
-/** Every ordered pair (a ≠ b). O(pairs · n·maxlag). */
-export function cointMap(file: BarsFile, {intervalMs, lookbackMs, log}: {intervalMs: number; lookbackMs?: number; log: boolean}): CointRow[] {
+/** The symbols and their bars, as a decoded bars file (src/protocol/barsFile.ts) has them. */
+export interface CointInput {
+  meta: {symbols: readonly string[]};
+  symbols: ReadonlyMap<string, SymbolBars>;
+}
+
+/** Every ordered pair (a ≠ b) of a bars file's symbols. O(pairs · n·maxlag). */
+export function cointMap(file: CointInput, {intervalMs, lookbackMs, log}: {intervalMs: number; lookbackMs?: number; log: boolean}): CointRow[] {
   const symbols = file.meta.symbols, out: CointRow[] = [];
   for (const a of symbols) {
     for (const b of symbols) {

@@ -1,8 +1,7 @@
 // A pair as the pages analyse it: both legs' bars at the chosen interval over the chosen lookback,
 // closes aligned with gap-flagged buckets left out (src/lib alignBars).
 import {type AlignedBars, alignBars} from "../align.js";
-import {type BarColumns, rebucket} from "../bars.js";
-import type {SymbolBars} from "../../protocol/barsFile.js";
+import {type BarColumns, rebucket, type SymbolBars} from "../bars.js";
 
 export interface PairView extends AlignedBars {
   readonly intervalMs: number;

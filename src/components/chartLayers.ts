@@ -1,0 +1,121 @@
+// What a canvas chart (./canvasChart.ts) draws: its layers, the data they make, and what is computed
+// from the layers alone — extents, the decimated series, and what must hold for a partial redraw.
+import {axisColumns, decimateColumns} from "./decimate.js";
+
+export interface LineLayer {
+  type: "line";
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  stroke: string;
+  /** Stroke width, at most (and by default) 1 px. */
+  width?: number;
+  /** Dashes: a dashed series is always redrawn whole (the dash phase runs along the whole line). */
+  dash?: number[];
+  opacity?: number;
+  /** Drawn as y·scale (e.g. 100 / first price); the decimation picks are unchanged by scaling. */
+  scale?: number;
+}
+
+/** Filled between y and 0. */
+export interface AreaLayer {
+  type: "area";
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  fill: string;
+  opacity?: number;
+}
+
+export interface RuleLayer {
+  type: "rule";
+  y: number;
+  stroke: string;
+  dash?: number[];
+}
+
+/** Marks in x order; of each fill and symbol, the first in a pixel column is drawn. */
+export interface DotLayer {
+  type: "dots";
+  dots: readonly {x: number; y: number; fill: string; symbol: "circle" | "triangle" | "diamond"}[];
+}
+
+export interface SpanLayer {
+  type: "spans";
+  spans: readonly {from: number; to: number}[];
+  fill: string;
+  opacity?: number;
+}
+
+export type Layer = LineLayer | AreaLayer | RuleLayer | DotLayer | SpanLayer;
+
+export interface ChartData {
+  layers: readonly Layer[];
+  yLabel: string;
+  /**
+   * The time range to show (default: the series' extent; with no series, the last hour): charts of the
+   * same bars pass it so that one still waiting for data (no layers) shares the others' axis.
+   */
+  xDomain?: [number, number];
+  /** The least time span drawn (a single bar spans one bar of time; default 1 s). */
+  minSpan?: number;
+  /** A fixed y domain (values outside are clamped); default: the data's extent. */
+  yDomain?: [number, number];
+}
+
+/** Decimated points of the line and area layers (null for the others). */
+export type Series = ({x: Float64Array; y: Float64Array} | null)[];
+
+/** Extent of x over the layers with series (x sorted ascending in each). */
+export function xExtent(layers: readonly Layer[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const l of layers) {
+    if ((l.type === "line" || l.type === "area") && l.x.length) (lo = Math.min(lo, l.x[0])), (hi = Math.max(hi, l.x[l.x.length - 1]));
+  }
+  return [lo, hi];
+}
+
+/** Extent of the decimated series (min/max picks keep it exact), with 0 for areas and the rules. */
+export function yExtent(layers: readonly Layer[], series: Series): [number, number] {
+  let y0 = Infinity, y1 = -Infinity;
+  layers.forEach((l, i) => {
+    const d = series[i];
+    if (!d) return;
+    const k = l.type === "line" ? (l.scale ?? 1) : 1;
+    for (let j = 0; j < d.y.length; ++j) {
+      const v = d.y[j] * k;
+      if (v < y0) y0 = v;
+      if (v > y1) y1 = v;
+    }
+    if (l.type === "area") (y0 = Math.min(y0, 0)), (y1 = Math.max(y1, 0));
+  });
+  for (const l of layers) if (l.type === "rule") (y0 = Math.min(y0, l.y)), (y1 = Math.max(y1, l.y));
+  if (!(y1 >= y0)) (y0 = 0), (y1 = 1);
+  if (y1 === y0) (y0 -= 0.5), (y1 += 0.5);
+  return [y0, y1];
+}
+
+/** The x of the series layers (they share one in a chart of the same bars), or null. */
+export function seriesX(layers: readonly Layer[]): ArrayLike<number> | null {
+  for (const l of layers) if (l.type === "line" || l.type === "area") return l.x;
+  return null;
+}
+
+/** What must be equal between two updates for a partial redraw (layer kinds and styles); "" if none may be partial. */
+export function shapeOf(layers: readonly Layer[]): string {
+  const x = seriesX(layers);
+  if (!x || layers.some((l) => l.type === "line" && (l.dash?.length || l.x !== x))) return "";
+  return layers.map((l) => (l.type === "line" ? `l${l.stroke}${l.width}${l.opacity}${l.scale}` : l.type === "area" ? `a${l.fill}` : l.type === "rule" ? `r${l.y}${l.stroke}` : l.type[0])).join("|");
+}
+
+/**
+ * Min/max per pixel column of the axis (from x0, `perMs` pixels per ms), of the line and area
+ * layers' rows from `start` on; layers sharing an x share the columns.
+ */
+export function decimateLayers(layers: readonly Layer[], x0: number, perMs: number, start: number): Series {
+  const columns = new Map<ArrayLike<number>, Int32Array>();
+  return layers.map((l) => {
+    if (l.type !== "line" && l.type !== "area") return null;
+    let c = columns.get(l.x);
+    if (!c) columns.set(l.x, (c = axisColumns(l.x, x0, perMs, start)));
+    return decimateColumns(l.x, l.y, c);
+  });
+}

@@ -1,0 +1,40 @@
+// The pair stream's rows: one growable Float64Array per series, all of one length.
+
+export const rowColumns = ["time", "a", "b", "la", "lb", "spread", "mean", "std", "z", "upper", "lower", "retA", "retB", "corr", "pnl", "equity", "drawdown"] as const;
+export type RowColumn = (typeof rowColumns)[number];
+
+/**
+ * The rows of a `PairStream`: the view's columns (time, a, b) and every series derived from them, in
+ * buffers that grow as rows are added. `data` holds the whole buffers (written by the stages); `column`
+ * the rows so far.
+ */
+export class StreamColumns {
+  /** Rows so far. */
+  length = 0;
+  readonly data = {} as Record<RowColumn, Float64Array>;
+  private capacity = 0;
+
+  constructor(capacity = 1024) {
+    this.allocate(capacity);
+  }
+
+  /** A column's rows (a view on the growing buffer, valid until the buffers grow). */
+  column(name: RowColumn): Float64Array {
+    return this.data[name].subarray(0, this.length);
+  }
+
+  /** Makes room for `rows` rows in all, growing the buffers by at least half again as needed. */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.allocate(Math.max(2 * this.capacity, Math.ceil(rows * 1.25)));
+  }
+
+  /** Grows every column to `capacity` rows, keeping the rows so far. */
+  private allocate(capacity: number): void {
+    for (const name of rowColumns) {
+      const x = new Float64Array(capacity);
+      if (this.data[name]) x.set(this.data[name].subarray(0, this.length));
+      this.data[name] = x;
+    }
+    this.capacity = capacity;
+  }
+}

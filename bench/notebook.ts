@@ -13,6 +13,7 @@ import {execFileSync, spawnSync} from "node:child_process";
 import {existsSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {WebSocketServer, type WebSocket} from "ws";
+import {datasetDir} from "../lake/layout.js";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
 
 const args = process.argv.slice(2);
@@ -22,7 +23,7 @@ const startMs = Date.UTC(2026, 10, 20, 12, 0, 0), endMs = startMs + 86_400_000;
 const rows: string[][] = [];
 const add = (what: string, value: string, target: string) => rows.push([what, value, target]);
 
-if (!existsSync(join(lake, "ticks"))) {
+if (!existsSync(datasetDir(lake))) {
   const t = performance.now();
   execFileSync("node_modules/.bin/tsx", ["scripts/make-test-lake.ts", lake, "1440", "5"], {stdio: "inherit"});
   console.log(`bench: lake written in ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -5,6 +5,7 @@
 import {createWriteStream, mkdirSync, type WriteStream} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {logsDir} from "../lake/layout.js";
 
 export type Stream = "stdout" | "stderr";
 
@@ -66,7 +67,7 @@ export interface DemoLog {
 export function openDemoLog(lake: string, command: string, now = new Date()): DemoLog {
   const name = `${command}-${now.toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.log`;
   let path = "", stream: WriteStream | undefined;
-  for (const dir of [join(lake, "logs"), join(tmpdir(), "pairbook-logs")]) {
+  for (const dir of [logsDir(lake), join(tmpdir(), "pairbook-logs")]) {
     try {
       mkdirSync(dir, {recursive: true});
       path = join(dir, name);

@@ -2,10 +2,7 @@
 // a lake, written (fsynced) at once so a crash before the first log fsync still says where recording
 // began; deleted once published files carry the ids.
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from "node:fs";
-import {join} from "node:path";
-import {walDir} from "./wal.js";
-
-export const anchorPath = (lake: string, symbol: string): string => join(walDir(lake, symbol), "first-id");
+import {anchorPath, walDir} from "./layout.js";
 
 /** Writes and fsyncs the anchor (creating the folders); throws on any storage error. */
 export function writeAnchor(lake: string, symbol: string, id: number): void {

@@ -10,8 +10,8 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
-import {compactIntentName, type TickFile} from "./files.js";
-import {batchFileName} from "./layout.js";
+import type {TickFile} from "./files.js";
+import {batchFileName, compactIntentName, compactIntentOutput} from "./layout.js";
 import {fsync, publishFile, UnsyncedPublishError} from "./publish.js";
 
 export const fanIn = 8;
@@ -78,9 +78,8 @@ export async function finishCompactions(dir: string): Promise<void> {
   }
   const present = new Set(names);
   for (const name of names) {
-    if (!name.startsWith(".compact-") || !name.endsWith(".json")) continue;
-    const output = name.slice(".compact-".length, -".json".length);
-    if (!present.has(output)) continue;
+    const output = compactIntentOutput(name);
+    if (output === null || !present.has(output)) continue;
     let inputs: string[];
     try {
       ({inputs} = JSON.parse(await readFile(join(dir, name), "utf8")) as {inputs: string[]});

@@ -1,6 +1,7 @@
 // The published tick files of the lake, known from their names alone (`<first id>-<last id>.parquet`).
 import {readdir, readFile} from "node:fs/promises";
 import {join} from "node:path";
+import {batchFileRange, compactIntentOutput, dateOfFolder, symbolDir} from "./layout.js";
 
 export interface TickFile {
   readonly path: string;
@@ -8,8 +9,6 @@ export interface TickFile {
   readonly first: number;
   readonly last: number;
 }
-
-const fileName = /^(\d+)-(\d+)\.parquet$/;
 
 /**
  * Every published tick file of `symbol`, sorted by first id. Inputs of an interrupted compaction are
@@ -22,17 +21,24 @@ export async function tickFiles(lake: string, symbol: string, {date}: {date?: st
   return files.filter((f) => !skip.has(f.path));
 }
 
+/** The last trade id stored for a symbol, read from published file names (undefined when none). */
+export async function lastStoredId(lake: string, symbol: string): Promise<number | undefined> {
+  let last: number | undefined;
+  for (const f of await tickFiles(lake, symbol)) if (last === undefined || f.last > last) last = f.last;
+  return last;
+}
+
 /**
  * All tick files of a symbol; the paths of compaction inputs superseded by a published output
  * (`leftovers`); every compaction intent file (`intents`), and those whose output is not published
  * (`pending`: a compaction in progress, or one a crash interrupted before it published).
  */
 export async function scanTickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]; pending: string[]}> {
-  const root = join(lake, "ticks", `symbol=${symbol}`);
+  const root = symbolDir(lake, symbol);
   const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [], pending: string[] = [];
   let dates: string[];
   try {
-    dates = (await readdir(root)).filter((d) => (date === undefined ? d.startsWith("date=") : d === `date=${date}`));
+    dates = (await readdir(root)).filter((d) => (date === undefined ? dateOfFolder(d) !== null : dateOfFolder(d) === date));
   } catch {
     return {files, leftovers, intents, pending};
   }
@@ -40,17 +46,17 @@ export async function scanTickFiles(lake: string, symbol: string, {date}: {date?
     const names = await readdir(join(root, dir));
     const present = new Set(names);
     for (const name of names) {
-      const match = fileName.exec(name);
-      if (match) files.push({path: join(root, dir, name), date: dir.slice(5), first: Number(match[1]), last: Number(match[2])});
-      const intent = compactIntent.exec(name);
-      if (intent) {
+      const range = batchFileRange(name);
+      if (range) files.push({path: join(root, dir, name), date: dateOfFolder(dir)!, ...range});
+      const output = compactIntentOutput(name);
+      if (output !== null) {
         intents.push(join(root, dir, name));
-        if (!present.has(intent[1])) {
+        if (!present.has(output)) {
           pending.push(join(root, dir, name)); // output not published: the inputs are still the data
           continue;
         }
         const inputs = await intentInputs(join(root, dir, name));
-        for (const input of inputs) if (present.has(input) && input !== intent[1]) leftovers.push(join(root, dir, input));
+        for (const input of inputs) if (present.has(input) && input !== output) leftovers.push(join(root, dir, input));
       }
     }
   }
@@ -68,13 +74,6 @@ async function intentInputs(path: string): Promise<string[]> {
     throw error;
   }
 }
-
-/** Name of the intent file a compaction writes before publishing `output`. */
-export function compactIntentName(output: string): string {
-  return `.compact-${output}.json`;
-}
-
-const compactIntent = /^\.compact-(.+\.parquet)\.json$/;
 
 /** Sorted, disjoint, closed id intervals covered by the given files. */
 export function idIntervals(files: readonly TickFile[]): [number, number][] {

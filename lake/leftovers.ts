@@ -4,8 +4,8 @@
 // intent. After a crash between the publish and the deletes, the inputs' rows are in the output too:
 // pairbook's own readers skip them (lake/files.ts tickFiles), other tools would read them twice.
 import {readdir, rm, stat} from "node:fs/promises";
-import {join} from "node:path";
 import {scanTickFiles} from "./files.js";
+import {datasetDir, symbolOfFolder} from "./layout.js";
 import {lakeLockHolder} from "./lock.js";
 
 export interface LeftoverResult {
@@ -58,7 +58,7 @@ export async function resolveLeftovers(lake: string, {owner = false, now = Date.
 
 async function symbolsIn(lake: string): Promise<string[]> {
   try {
-    return (await readdir(join(lake, "ticks"))).filter((e) => e.startsWith("symbol=")).map((e) => e.slice("symbol=".length));
+    return (await readdir(datasetDir(lake))).flatMap((e) => symbolOfFolder(e) ?? []);
   } catch {
     return [];
   }

@@ -13,6 +13,7 @@ import {link, open, readdir, readFile, rename, rm, stat, writeFile} from "node:f
 import {hostname} from "node:os";
 import {join} from "node:path";
 import {lakeAccess, makeFolder} from "./access.js";
+import {lockDir, tempName} from "./layout.js";
 import {bootId, processRuns, processStart} from "./process.js";
 
 /** What a lock file says about its writer. */
@@ -48,11 +49,6 @@ export interface LakeLock {
   readonly tookOver: LockHolder | null;
   /** Marks the lock released (only if it is still this one). Idempotent. */
   release(): Promise<void>;
-}
-
-/** `<lake>/.lock`, the folder of lock files. */
-export function lockDir(lake: string): string {
-  return join(lake, ".lock");
 }
 
 const heldHere = new Set<string>(); // tokens of locks this process holds
@@ -103,7 +99,7 @@ async function acquire(lake: string, command: string): Promise<LakeLock> {
         if (!heldHere.delete(me.token)) return;
         const current = await readHolder(path);
         if (typeof current !== "object" || current?.token !== me.token) return; // taken over meanwhile: not ours to touch
-        const temp = join(dir, `.${me.token}.released.tmp`);
+        const temp = join(dir, tempName(`${me.token}.released`));
         await writeFile(temp, JSON.stringify({...me, released: true}));
         await rename(temp, path);
       }
@@ -144,7 +140,7 @@ export function holderAlive(holder: LockHolder): boolean {
 
 /** Creates `path` with `content`, complete from the moment it exists; false if it already exists. */
 async function createComplete(dir: string, path: string, content: string): Promise<boolean> {
-  const temp = join(dir, `.${randomUUID()}.tmp`);
+  const temp = join(dir, tempName(randomUUID()));
   await writeFile(temp, content, {flush: true});
   try {
     await link(temp, path);

@@ -1,6 +1,7 @@
 // Atomic publish of one lake file: hidden temp file in the partition, fsync, rename, fsync the folder.
 import {access, mkdir, open, rename, rm} from "node:fs/promises";
 import {join} from "node:path";
+import {tempName} from "./layout.js";
 
 /**
  * The file was renamed into place (readers see it) but its folder could not be fsynced, so the
@@ -22,7 +23,7 @@ export class UnsyncedPublishError extends Error {
  */
 export async function publishFile(dir: string, name: string, write: (tempPath: string) => Promise<void>): Promise<string> {
   await mkdir(dir, {recursive: true});
-  const path = join(dir, name), temp = join(dir, `.${name}.tmp`);
+  const path = join(dir, name), temp = join(dir, tempName(name));
   if (await exists(path)) throw new Error(`${path} already exists; is another import or recorder writing these ids?`);
   try {
     await write(temp);

@@ -1,16 +1,15 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir} from "node:fs/promises";
-import {join} from "node:path";
 import type {TradeColumns} from "../src/lib/bars.js";
 import {quotedString} from "./duckdb.js";
 import {tickFiles} from "./files.js";
-import {utcDate} from "./layout.js";
+import {datasetDir, symbolOfFolder, utcDate} from "./layout.js";
 
 /** Symbols with at least one partition folder in the lake, sorted. */
 export async function lakeSymbols(lake: string): Promise<string[]> {
   try {
-    const entries = await readdir(join(lake, "ticks"));
-    return entries.filter((e) => e.startsWith("symbol=")).map((e) => e.slice("symbol=".length)).sort();
+    const entries = await readdir(datasetDir(lake));
+    return entries.flatMap((e) => symbolOfFolder(e) ?? []).sort();
   } catch {
     return [];
   }

@@ -6,6 +6,7 @@
 import {readFile, rename, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {lakeAccess} from "./access.js";
+import {sourcePath, tempName} from "./layout.js";
 
 export interface LakeSource {
   /** What is compared: "simulator", "binance-spot" or an exchange's REST host. */
@@ -29,11 +30,6 @@ const binanceSpotHosts = new Set([
 
 /** Public archives of data.binance.vision, as `pairbook import` reads them. */
 export const archiveSource: LakeSource = {source: "binance-spot", by: "pairbook import"};
-
-/** `<lake>/source.json`. */
-export function sourcePath(lake: string): string {
-  return join(lake, "source.json");
-}
 
 /**
  * The source of a recording from `wsUrl` and `restUrl`; throws LakeSourceError when one is on this
@@ -89,7 +85,7 @@ export async function checkLakeSource(lake: string, source: LakeSource, what: st
 /** Writes `<lake>/source.json` (atomically) unless the lake already names a source. Call with the lock held. */
 export async function rememberLakeSource(lake: string, source: LakeSource, by: string): Promise<void> {
   if (await lakeAccess(lake, "read", () => readLakeSource(lake))) return;
-  const temp = join(lake, `.source.json.${process.pid}.tmp`);
+  const temp = join(lake, tempName(`source.json.${process.pid}`));
   await lakeAccess(lake, "write", async () => {
     await writeFile(temp, JSON.stringify({...source, by, since: new Date().toISOString()}, null, 2) + "\n", {flush: true});
     await rename(temp, sourcePath(lake));

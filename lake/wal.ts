@@ -1,7 +1,7 @@
 // The write-ahead log: every accepted trade is appended to its symbol's open segment
 // (`<lake>/wal/<SYMBOL>/<seq>.csv`, one `id,time,price,qty,buyerMaker` line per trade) and fsynced
 // within `syncMs`; a publish turns closed segments into Parquet and deletes them. After a crash the
-// segments still on disk are published on the next start, so an accepted trade is never lost.
+// segments still on disk are published on the next start (lake/recover.ts), so an accepted trade is never lost.
 //
 // Storage faults: lines a write could not take (ENOSPC, EROFS, EIO) stay in memory and are written
 // by the next sync. A segment is trusted only after an fsync succeeded AND its path still leads to
@@ -9,19 +9,11 @@
 // with it. Such a segment, or one whose fsync failed, is "broken" and is relocated: its bytes are
 // read back through its still-open handle (an unlinked file stays readable while open) into a new
 // file, recreating the folders. Its lines are kept that way until they are published.
-import {mkdir, open, readdir, readFile, rm, stat, truncate, type FileHandle} from "node:fs/promises";
-import {dirname, join} from "node:path";
+import {mkdir, open, rm, stat, type FileHandle} from "node:fs/promises";
+import {dirname} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
+import {segmentPath} from "./layout.js";
 import {fsync} from "./publish.js";
-
-export function walDir(lake: string, symbol: string): string {
-  return join(lake, "wal", symbol);
-}
-
-/** `<dir>/<seq, 12 digits>.csv`. */
-export function segmentPath(dir: string, seq: number): string {
-  return join(dir, `${String(seq).padStart(12, "0")}.csv`);
-}
 
 /** The line a trade takes in a segment; numbers print in their shortest round-trip form. */
 export function walLine(t: Trade): string {
@@ -242,36 +234,4 @@ async function createFile(path: string, flags: "a+" | "wx+", {syncDir}: {syncDir
     throw error;
   }
   return handle;
-}
-
-/**
- * Segments left on disk, e.g. by a crash, in the order to publish them: by first id (a segment
- * relocated after a fault has a higher number than newer ones), the newest copy first when two start
- * alike. A torn last line is cut off.
- */
-export async function leftoverSegments(lake: string, symbol: string): Promise<string[]> {
-  const dir = walDir(lake, symbol);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => /^\d{12}\.csv$/.test(n));
-  } catch {
-    return [];
-  }
-  const segments: {path: string; seq: number; first: number}[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    const text = await readFile(path, "utf8");
-    const end = text.lastIndexOf("\n") + 1;
-    if (end < text.length) await truncate(path, Buffer.byteLength(text.slice(0, end)));
-    const first = end > 0 ? Number(text.slice(0, text.indexOf(","))) : -1; // ids are ≥ 0
-    segments.push({path, seq: Number(name.slice(0, 12)), first: Number.isFinite(first) ? first : -1});
-  }
-  return segments.sort((a, b) => a.first - b.first || b.seq - a.seq).map((s) => s.path);
-}
-
-/** Next segment number after the leftovers. */
-export function nextSeq(leftovers: readonly string[]): number {
-  let max = 0;
-  for (const path of leftovers) max = Math.max(max, Number(path.slice(-16, -4)));
-  return max + 1;
 }

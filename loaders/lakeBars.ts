@@ -3,10 +3,11 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
+import {readGaps, withGapTimes} from "../lake/gaps.js";
 import {lastTradeTime, readTrades} from "../lake/reader.js";
 import {gapFlags, resample} from "../src/lib/bars.js";
 import type {BarsContent, BarsLeg} from "../src/protocol/barsFile.js";
-import {gapRanges, readGaps, withGapTimes} from "./gapRecords.js";
+import {gapRanges} from "./gapRanges.js";
 import {lookbackWindow} from "./window.js";
 
 /** Time (ms) of a symbol's earliest trade in the lake, or null when it has none. */

@@ -4,10 +4,10 @@ import {recorderEndpoint} from "../src/client/recorderEndpoint.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
+import {readGaps, withGapTimes} from "../lake/gaps.js";
 import {intervalMs} from "../src/lib/bars.js";
 import type {Overview} from "../src/protocol/overview.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
-import {readGaps, withGapTimes} from "./gapRecords.js";
 import {lookbackWindow} from "./window.js";
 
 /** /health of the recorder behind the configured live-feed URL (without its token), as the pages derive it. */

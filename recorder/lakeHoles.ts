@@ -59,7 +59,7 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
   for (const [from, to] of holes) {
     if (signal.aborted) return;
     const detectedAt = Date.now(), count = to - from + 1;
-    // Unreadable neighbours leave the times null: the loaders look them up again (loaders/gapRecords.ts).
+    // Unreadable neighbours leave the times null: the loaders look them up again (lake/gaps.ts withGapTimes).
     const around = await withDuckDB((connection) => storedNeighbours(connection, lake, symbol, from, to)).catch((): Neighbours => ({before: null, after: null}));
     if (count > maxIds) {
       options.onGap({symbol, fromId: from, toId: to, fromTime: around.before?.time ?? null, toTime: around.after?.time ?? null, detectedAt, filled: false,

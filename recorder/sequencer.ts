@@ -16,7 +16,7 @@ export interface SequencerOptions {
   /**
    * Time (ms) of the trade with `lastId`: a hole found at restart is recorded as starting there.
    * Null or absent when unknown (the gap record's from_time is then null; loaders fall back to the
-   * stored trades either side of its ids, see loaders/gapRecords.ts).
+   * stored trades either side of its ids, see lake/gaps.ts withGapTimes).
    */
   lastTime?: number | null;
   fetchTrades: FetchTrades;

@@ -1,9 +1,9 @@
 import type {Duplex} from "node:stream";
 import type {WebSocket} from "ws";
-import {frameHeaderLength, writeTextFrameHeader} from "./frames.js";
 import type {Instrument} from "./instruments.js";
 import type {Outbound} from "./outbound.js";
-import {maxStreamsPerConnection, parseControl} from "./streamRequest.js";
+import {StreamClient} from "./streamClient.js";
+import {streamEnvelopes, type TradeFrames, tradeFrames} from "./tradeFrames.js";
 
 export interface StreamHubOptions {
   readonly instruments: readonly Instrument[];
@@ -19,46 +19,23 @@ export interface StreamHubOptions {
   readonly onWritten: (symbolIndex: number, id: number) => void;
 }
 
-class Client {
-  readonly streams = new Set<string>();
-  /** 1 for each instrument whose trade stream the client is subscribed to. */
-  readonly wants: Uint8Array;
-  /** Clients with the same key receive the same bytes for a tick. */
-  key = "";
-  tradeStreams = 0;
-  readonly openedAt = performance.now();
-  lastPong = performance.now();
-  /** Stall fault: nothing is sent (trades, pings, pongs, replies) before this time. */
-  silentUntil = 0;
-  windowStart = 0;
-  windowCount = 0;
-  constructor(readonly socket: WebSocket, readonly raw: Duplex, public combined: boolean, instruments: number) {
-    this.wants = new Uint8Array(instruments);
-  }
-  get open(): boolean {
-    return this.socket.readyState === this.socket.OPEN;
-  }
-  silent(now: number): boolean {
-    return now < this.silentUntil;
-  }
-}
-
 /** What a fault did to the connected clients: how many it touched. */
 export interface ClientCount {
   readonly clients: number;
 }
 
 /**
- * The WebSocket half of the simulator: tracks each client's subscriptions, answers control
- * messages, pings, enforces Binance's connection rules, and fans trades out one message per trade.
- * Each tick's frames are built once per distinct (combined?, subscriptions) shape and written with
- * one socket write per client. Also the fault surface for connections (drop, stall, rotate, garbage).
+ * The WebSocket half of the simulator: holds the clients (each keeps its subscriptions and answers
+ * its control messages, simulator/streamClient.ts), pings, enforces Binance's connection rules, and
+ * fans trades out one message per trade. Each tick's frames are built once per distinct (combined?,
+ * subscriptions) shape (simulator/tradeFrames.ts) and written with one socket write per client. Also
+ * the fault surface for connections (drop, stall, rotate, garbage).
  */
 export class StreamHub {
-  private readonly clients = new Set<Client>();
+  private readonly clients = new Set<StreamClient>();
   private readonly tradeStreams: Map<string, number>;
   private readonly streamNames: string[];
-  // `{"stream":"<symbol>@trade","data":` per instrument: the combined-stream envelope's head.
+  /** The combined-stream envelope's head per instrument (streamEnvelopes). */
   private readonly envelopes: Buffer[];
   private readonly pingTimer: NodeJS.Timeout;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -68,7 +45,7 @@ export class StreamHub {
   constructor(private readonly options: StreamHubOptions) {
     this.streamNames = options.instruments.map((i) => `${i.symbol.toLowerCase()}@trade`);
     this.tradeStreams = new Map(this.streamNames.map((s, k) => [s, k]));
-    this.envelopes = this.streamNames.map((s) => Buffer.from(`{"stream":"${s}","data":`, "latin1"));
+    this.envelopes = streamEnvelopes(this.streamNames);
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
   }
 
@@ -78,13 +55,15 @@ export class StreamHub {
 
   /** Takes over an upgraded socket (`raw` is its TCP socket), subscribed to the streams named in its URL. */
   accept(socket: WebSocket, raw: Duplex, combined: boolean, streams: readonly string[]): void {
-    const client = new Client(socket, raw, combined, this.options.instruments.length);
+    const client = new StreamClient(socket, raw, combined, this.tradeStreams);
     this.clients.add(client);
-    this.subscribe(client, streams);
+    client.subscribe(streams);
+    this.noteSubscriber(client);
     socket.on("message", (data, isBinary) => {
       if (this.overLimit(client)) return;
       // Binance answers anything but a JSON text frame with an error too.
-      this.control(client, isBinary ? "" : data.toString());
+      client.control(isBinary ? "" : data.toString());
+      this.noteSubscriber(client);
     });
     // The server is made with autoPong off, so that a stalled connection does not pong either.
     socket.on("ping", (data) => {
@@ -106,7 +85,7 @@ export class StreamHub {
     if (out.length === 0) return;
     const {maxBufferedBytes, onWritten} = this.options;
     const now = performance.now();
-    const built = new Map<string, {bytes: Buffer; symbol: number[]; id: number[]}>();
+    const built = new Map<string, TradeFrames>();
     for (const client of this.clients) {
       if (client.tradeStreams === 0 || !client.open || client.silent(now)) continue;
       if (client.socket.bufferedAmount > maxBufferedBytes) {
@@ -114,7 +93,7 @@ export class StreamHub {
         continue;
       }
       let frames = built.get(client.key);
-      if (!frames) built.set(client.key, (frames = this.build(out, client)));
+      if (!frames) built.set(client.key, (frames = tradeFrames(out, client.wants, client.combined, this.envelopes)));
       if (frames.id.length === 0) continue;
       const {symbol, id} = frames;
       client.raw.write(frames.bytes, (error) => {
@@ -196,99 +175,18 @@ export class StreamHub {
     })));
   }
 
-  /** The frames of `out` this client gets, as one buffer, with the ids they carry. */
-  private build(out: Outbound, client: Client) {
-    const {wants, combined} = client;
-    const {envelopes} = this;
-    const symbol: number[] = [], id: number[] = [];
-    let size = 0;
-    for (let i = 0; i < out.length; ++i) {
-      const k = out.symbol[i];
-      if (wants[k] === 0) continue;
-      const length = out.end[i] - out.start[i] + (combined ? envelopes[k].length + 1 : 0);
-      size += frameHeaderLength(length) + length;
-      symbol.push(k), id.push(out.id[i]);
-    }
-    const bytes = Buffer.allocUnsafe(size), source = out.bytes;
-    let o = 0;
-    for (let i = 0; i < out.length; ++i) {
-      const k = out.symbol[i];
-      if (wants[k] === 0) continue;
-      const start = out.start[i], end = out.end[i];
-      if (combined) {
-        const envelope = envelopes[k];
-        o = writeTextFrameHeader(bytes, o, end - start + envelope.length + 1);
-        o += envelope.copy(bytes, o);
-        o += source.copy(bytes, o, start, end);
-        bytes[o++] = 0x7d; // "}"
-      } else {
-        o = writeTextFrameHeader(bytes, o, end - start);
-        o += source.copy(bytes, o, start, end);
-      }
-    }
-    return {bytes, symbol, id};
-  }
-
-  private control(client: Client, text: string): void {
-    const request = parseControl(text);
-    const reply = (body: unknown) => {
-      if (!client.silent(performance.now())) client.socket.send(JSON.stringify(body));
-    };
-    if (!("method" in request)) return reply(request);
-    const {id} = request;
-    switch (request.method) {
-      case "SUBSCRIBE": {
-        const added = request.params.filter((s) => !client.streams.has(s)).length;
-        if (client.streams.size + added > maxStreamsPerConnection) return reply({code: 2, msg: `Invalid request: too many streams (at most ${maxStreamsPerConnection} per connection)`, id});
-        this.subscribe(client, request.params);
-        return reply({result: null, id});
-      }
-      case "UNSUBSCRIBE":
-        this.unsubscribe(client, request.params);
-        return reply({result: null, id});
-      case "LIST_SUBSCRIPTIONS":
-        return reply({result: [...client.streams], id});
-      case "SET_PROPERTY":
-        client.combined = request.value;
-        this.rekey(client);
-        return reply({result: null, id});
-      case "GET_PROPERTY":
-        return reply({result: client.combined, id});
-      default:
-        return unreachable(request);
-    }
-  }
-
-  private subscribe(client: Client, streams: readonly string[]): void {
-    for (const stream of streams) client.streams.add(stream);
-    this.rekey(client);
-  }
-
-  private unsubscribe(client: Client, streams: readonly string[]): void {
-    for (const stream of streams) client.streams.delete(stream);
-    this.rekey(client);
-  }
-
-  private rekey(client: Client): void {
-    client.wants.fill(0);
-    for (const stream of client.streams) {
-      const k = this.tradeStreams.get(stream);
-      if (k !== undefined) client.wants[k] = 1;
-    }
-    client.tradeStreams = client.wants.reduce((n, w) => n + w, 0);
+  /** Replays start once any client subscribed to a trade stream. */
+  private noteSubscriber(client: StreamClient): void {
     if (client.tradeStreams > 0) this.hadSubscriber = true;
-    client.key = `${client.combined ? "c" : "r"}${client.wants.join("")}`;
   }
 
-  private drop(client: Client): void {
+  private drop(client: StreamClient): void {
     this.clients.delete(client);
   }
 
   /** Counts one incoming frame; past the per-second limit the client is disconnected, as Binance does. */
-  private overLimit(client: Client): boolean {
-    const now = performance.now();
-    if (now - client.windowStart >= 1000) (client.windowStart = now), (client.windowCount = 0);
-    if (++client.windowCount <= this.options.maxIncomingPerSecond) return false;
+  private overLimit(client: StreamClient): boolean {
+    if (!client.overLimit(this.options.maxIncomingPerSecond)) return false;
     client.socket.close(1008, "Too many requests");
     this.drop(client);
     return true;
@@ -306,8 +204,4 @@ export class StreamHub {
       }
     }
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unhandled control request ${JSON.stringify(value)}`);
 }

@@ -5,7 +5,7 @@
 import {existsSync, watch} from "node:fs";
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
-import {compactIntentName} from "../../lake/files.js";
+import {compactIntentName, compactIntentOutput} from "../../lake/layout.js";
 import type {RecordProcess} from "./recordProcess.js";
 
 /** "intent": as soon as an intent file appears; "output": as soon as that intent's output is published. */
@@ -23,8 +23,6 @@ export interface CompactionKill {
   readonly inputsLeft: number | null;
 }
 
-const intentName = /^\.compact-(.+\.parquet)\.json$/;
-
 /**
  * Watches partition folder `dir` (it must exist) and SIGKILLs `recorder` the moment a compaction
  * reaches `moment`; resolves once the process has exited, with what the folder then holds. Rejects
@@ -40,10 +38,10 @@ export async function killDuringCompaction(recorder: RecordProcess, dir: string,
     const target = await new Promise<{intent: string; output: string}>((resolve, reject) => {
       watcher.on("change", (_event, name) => {
         const file = String(name ?? "");
-        const intent = intentName.exec(file);
+        const output = compactIntentOutput(file);
         // An intent appearing (not one being deleted), or an output appearing while its intent is still there.
         const hit = moment === "intent"
-          ? intent && existsSync(join(dir, file)) && {intent: file, output: intent[1]}
+          ? output !== null && existsSync(join(dir, file)) && {intent: file, output}
           : file.endsWith(".parquet") && !file.startsWith(".") && existsSync(join(dir, compactIntentName(file))) && existsSync(join(dir, file)) && {intent: compactIntentName(file), output: file};
         if (hit) (recorder.child.kill("SIGKILL"), resolve(hit));
       });

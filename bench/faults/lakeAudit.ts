@@ -1,9 +1,8 @@
 // What a lake holds against what the simulator sent: the ids stored more than once, and the ids sent
 // that are neither stored nor covered by an unfilled gap record (lost). Reads every Parquet file under
 // ticks/ (not only those readers use), so a leftover of an interrupted compaction counts as a duplicate.
-import {join} from "node:path";
 import {withDuckDB} from "../../lake/duckdb.js";
-import {gapsGlob} from "../../lake/gaps.js";
+import {gapsGlob, ticksGlob} from "../../lake/layout.js";
 
 export interface GapRow {
   symbol: string;
@@ -38,7 +37,7 @@ export async function auditLake(lake: string, sent: Record<string, {first: numbe
     for (const [symbol, {first, last}] of Object.entries(sent)) {
       let ids: number[] = [];
       try {
-        ids = (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) WHERE trade_id BETWEEN $first AND $last ORDER BY trade_id`, {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet"), first, last}))
+        ids = (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) WHERE trade_id BETWEEN $first AND $last ORDER BY trade_id`, {glob: ticksGlob(lake, symbol), first, last}))
           .getRows().map((r) => r[0] as number);
       } catch (error) {
         if (!/No files found/i.test((error as Error).message)) throw error;

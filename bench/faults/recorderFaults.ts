@@ -12,7 +12,8 @@ import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {TradeHistoryClient} from "../../recorder/binance/rest.js";
 import {Random} from "../../simulator/random.js";
-import {lastStoredId} from "../../lake/writer.js";
+import {lastStoredId} from "../../lake/files.js";
+import {symbolDir} from "../../lake/layout.js";
 import {fuzzClient, fuzzTally, hostileHttp} from "../../test/recorder/hostileFrames.js";
 import {pairbook} from "../../test/cli/pairbook.js";
 import {killDuringCompaction, type KillMoment} from "./compactionKill.js";
@@ -98,7 +99,7 @@ async function compactionKills(rig: Rig, progress: Progress): Promise<number> {
   let worst = 0, hits = 0;
   for (const moment of moments) {
     await rig.until("a first publish", (h) => h.filesPublished > 0);
-    const root = join(rig.lake, "ticks", `symbol=${rig.symbols[0]}`);
+    const root = symbolDir(rig.lake, rig.symbols[0]);
     const kill = await killDuringCompaction(rig.recorder, join(root, (await readdir(root)).sort().pop()!), moment);
     hits += Number(kill.intentLeft);
     worst = Math.max(worst, await rig.restart());

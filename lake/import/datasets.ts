@@ -4,7 +4,7 @@
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {tickFiles} from "../files.js";
-import {partitionDir} from "../layout.js";
+import {batchFileRange, dateOfFolder, partitionDir, symbolDir} from "../layout.js";
 import type {ArchiveKind} from "./archiveName.js";
 
 export interface Dataset {
@@ -39,7 +39,7 @@ export function datasetOf(kind: ArchiveKind): Dataset {
 
 /** Folder of one symbol-day of a dataset. */
 export function datasetPartition(dataset: Dataset, lake: string, symbol: string, date: string): string {
-  return dataset === ticks ? partitionDir(lake, symbol, date) : join(lake, dataset.folder, `symbol=${symbol}`, `date=${date}`);
+  return partitionDir(lake, symbol, date, dataset.folder);
 }
 
 export interface DataFile {
@@ -51,17 +51,17 @@ export interface DataFile {
 /** Published files of one symbol in a dataset with their id ranges from the names, sorted by first id. */
 export async function datasetFiles(dataset: Dataset, lake: string, symbol: string): Promise<DataFile[]> {
   if (dataset === ticks) return tickFiles(lake, symbol);
-  const root = join(lake, dataset.folder, `symbol=${symbol}`), files: DataFile[] = [];
+  const root = symbolDir(lake, symbol, dataset.folder), files: DataFile[] = [];
   let dates: string[];
   try {
-    dates = (await readdir(root)).filter((d) => d.startsWith("date="));
+    dates = (await readdir(root)).filter((d) => dateOfFolder(d) !== null);
   } catch {
     return files;
   }
   for (const dir of dates) {
     for (const name of await readdir(join(root, dir))) {
-      const match = /^(\d+)-(\d+)\.parquet$/.exec(name);
-      if (match) files.push({path: join(root, dir, name), first: Number(match[1]), last: Number(match[2])});
+      const range = batchFileRange(name);
+      if (range) files.push({path: join(root, dir, name), ...range});
     }
   }
   return files.sort((a, b) => a.first - b.first);

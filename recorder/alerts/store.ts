@@ -3,16 +3,13 @@
 // restart from firing again, and webhook delivery outcomes.
 import {mkdir, open, readFile, rename} from "node:fs/promises";
 import {dirname, join} from "node:path";
+import {alertsDir} from "../../lake/layout.js";
 import type {AlertEvent, AlertRule} from "../../src/protocol/alerts.js";
 
 export interface RuleState {
   armed: boolean;
   lastFiredAt: number | null;
   lastBar: number | null;
-}
-
-export function alertsDir(lake: string): string {
-  return join(lake, "alerts");
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

@@ -1,8 +1,9 @@
 // Webhook notifications: POST the event as JSON, retried with backoff; outcomes are recorded in the
 // lake; never awaited by the recorder, so a slow or dead endpoint cannot hold recording up.
 import {join} from "node:path";
+import {alertsDir} from "../../lake/layout.js";
 import type {AlertEvent, AlertRule} from "../../src/protocol/alerts.js";
-import {alertsDir, appendLine} from "./store.js";
+import {appendLine} from "./store.js";
 
 export interface WebhookOptions {
   url: string;

@@ -1,5 +1,5 @@
 // A gap record: one hole found in a symbol's trade ids and what became of it. The recorder writes them
-// to the lake (lake/gaps.ts), the loaders read them (loaders/gapRecords.ts) and the pages list them
+// to the lake (lake/gaps.ts), the loaders read them (lake/gaps.ts readGaps) and the pages list them
 // (bars files, overview.json).
 
 /** A hole found in a symbol's id sequence and what became of it. */
@@ -10,7 +10,7 @@ export interface GapRecord {
   /**
    * Times (ms) of the last trade stored before the hole and of the first one after it: the bars from
    * the one to the other are flagged. Null when that trade was unknown to the recorder (records of
-   * older versions; a lake it could not read); readers then look it up by id (loaders/gapRecords.ts).
+   * older versions; a lake it could not read); readers then look it up by id (lake/gaps.ts withGapTimes).
    */
   readonly fromTime: number | null;
   readonly toTime: number | null;

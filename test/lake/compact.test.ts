@@ -4,8 +4,8 @@ import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {compactPartition, disjoint, fanIn} from "../../lake/compact.js";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
-import {compactIntentName, tickFiles} from "../../lake/files.js";
-import {batchFileName, partitionDir} from "../../lake/layout.js";
+import {tickFiles} from "../../lake/files.js";
+import {batchFileName, compactIntentName, partitionDir} from "../../lake/layout.js";
 import {readTrades} from "../../lake/reader.js";
 import {LakeWriter} from "../../lake/writer.js";
 

@@ -3,8 +3,7 @@
 import {mkdir, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
-import {compactIntentName} from "../../lake/files.js";
-import {batchFileName, partitionDir} from "../../lake/layout.js";
+import {batchFileName, compactIntentName, partitionDir} from "../../lake/layout.js";
 
 export const day = "2026-11-21";
 const midnight = Date.UTC(2026, 10, 21);

@@ -7,9 +7,9 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
-import {compactIntentName, tickFiles} from "../../lake/files.js";
+import {tickFiles} from "../../lake/files.js";
 import {crashedCompaction as crashed, day, tickFile as writeTickFile} from "./crashedCompaction.js";
-import {batchFileName, partitionDir, ticksGlob} from "../../lake/layout.js";
+import {batchFileName, compactIntentName, partitionDir, ticksGlob} from "../../lake/layout.js";
 import {resolveLeftovers} from "../../lake/leftovers.js";
 import {acquireLakeLock} from "../../lake/lock.js";
 

@@ -7,7 +7,8 @@ import {hostname, tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {acquireLakeLock, LakeLockedError, lakeLockHolder, lockDir} from "../../lake/lock.js";
+import {lockDir} from "../../lake/layout.js";
+import {acquireLakeLock, LakeLockedError, lakeLockHolder} from "../../lake/lock.js";
 
 let lake: string;
 beforeEach(async () => void (lake = await mkdtemp(join(tmpdir(), "pairbook-lock-"))));

@@ -6,8 +6,7 @@ import {join} from "node:path";
 import {afterAll, afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {mountTmpfs} from "../../bench/faults/tmpfs.js";
 import {withDuckDB} from "../../lake/duckdb.js";
-import {gapsGlob} from "../../lake/gaps.js";
-import {walDir} from "../../lake/wal.js";
+import {gapsGlob, walDir} from "../../lake/layout.js";
 import {LakeWriter, type LakeWriterOptions} from "../../lake/writer.js";
 
 const tmpfs = await mountTmpfs(8 << 20);

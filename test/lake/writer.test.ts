@@ -4,7 +4,8 @@ import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {readTrades} from "../../lake/reader.js";
-import {LakeWriter, lastStoredId} from "../../lake/writer.js";
+import {lastStoredId} from "../../lake/files.js";
+import {LakeWriter} from "../../lake/writer.js";
 
 let lake: string;
 beforeEach(async () => void (lake = await mkdtemp(join(tmpdir(), "pairbook-lake-"))));

@@ -6,7 +6,7 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
-import {gapsGlob} from "../../lake/gaps.js";
+import {gapsGlob} from "../../lake/layout.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 

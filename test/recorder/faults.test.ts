@@ -5,7 +5,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, describe, expect, it, vi} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
-import {gapsGlob} from "../../lake/gaps.js";
+import {gapsGlob} from "../../lake/layout.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
 import {type Simulator, type SimulatorOptions, startSimulator} from "../../simulator/index.js";
 

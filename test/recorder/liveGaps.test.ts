@@ -8,7 +8,7 @@ import {join} from "node:path";
 import {afterEach, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
-import {gapsGlob} from "../../lake/gaps.js";
+import {gapsGlob} from "../../lake/layout.js";
 import {lastStoredTrades} from "../../lake/storedNeighbours.js";
 import {TradeHistoryClient} from "../../recorder/binance/rest.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";

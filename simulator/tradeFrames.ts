@@ -1,0 +1,51 @@
+// The bytes a stream client gets for one tick: each trade message of its subscribed symbols as a
+// WebSocket text frame, bare or wrapped in the combined-stream envelope, all in one buffer (one
+// socket write per client), built once per distinct subscription shape.
+import {frameHeaderLength, writeTextFrameHeader} from "./frames.js";
+import type {Outbound} from "./outbound.js";
+
+/** A client's frames for one tick, with the instrument index and trade id of each message. */
+export interface TradeFrames {
+  readonly bytes: Buffer;
+  readonly symbol: number[];
+  readonly id: number[];
+}
+
+/** `{"stream":"<stream>","data":` for each trade stream name: the head of a combined-stream message. */
+export function streamEnvelopes(streamNames: readonly string[]): Buffer[] {
+  return streamNames.map((s) => Buffer.from(`{"stream":"${s}","data":`, "latin1"));
+}
+
+/**
+ * The frames of `out` for a client that `wants` (1 per instrument index) those instruments, wrapped
+ * in `envelopes` when `combined`.
+ */
+export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean, envelopes: readonly Buffer[]): TradeFrames {
+  const symbol: number[] = [], id: number[] = [];
+  let size = 0;
+  for (let i = 0; i < out.length; ++i) {
+    const k = out.symbol[i];
+    if (wants[k] === 0) continue;
+    const length = out.end[i] - out.start[i] + (combined ? envelopes[k].length + 1 : 0);
+    size += frameHeaderLength(length) + length;
+    symbol.push(k), id.push(out.id[i]);
+  }
+  const bytes = Buffer.allocUnsafe(size), source = out.bytes;
+  let o = 0;
+  for (let i = 0; i < out.length; ++i) {
+    const k = out.symbol[i];
+    if (wants[k] === 0) continue;
+    const start = out.start[i], end = out.end[i];
+    if (combined) {
+      const envelope = envelopes[k];
+      o = writeTextFrameHeader(bytes, o, end - start + envelope.length + 1);
+      o += envelope.copy(bytes, o);
+      o += source.copy(bytes, o, start, end);
+      bytes[o++] = 0x7d; // "}"
+    } else {
+      o = writeTextFrameHeader(bytes, o, end - start);
+      o += source.copy(bytes, o, start, end);
+    }
+  }
+  return {bytes, symbol, id};
+}

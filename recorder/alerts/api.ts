@@ -1,7 +1,7 @@
 // The recorder's local HTTP API for alert rules and history, on the live-feed port (127.0.0.1 by
 // default), used by the notebook's Alerts page. Host, Origin, token and a JSON content-type are checked
 // before any route (recorder/access.ts: 403, 401, 415); bodies are at most 64 KiB (else 413):
-//   GET    /alerts/rules                     → {rules} (each with pauseReason, and state {armed, lastFiredAt, evaluationMs, queuedBars, skippedBars})
+//   GET    /alerts/rules                     → {rules} (each with pauseReason, and state {armed, lastFiredAt, evaluationMs, queuedBars, skippedBars, gapBars, gapReason})
 //   (503 {error} on every route when the recorder runs with --no-alerts)
 //   POST   /alerts/rules          {rule}     → 201 {rule} | 400 {error, field} (field "rules": MAX_ALERT_RULES reached)
 //   PATCH  /alerts/rules/<id>     {changes}  → 200 {rule} | 400 {error, field} | 404   (e.g. {"paused": false}: resumes, clears pauseReason)

@@ -1,14 +1,15 @@
 // Alert rules evaluated live inside the recorder, on the bars of the stored trades (src/lib's bar and
-// metric definitions), so alerts fire with no browser open. The trade path only appends closes
-// (closeSeries.ts); bar metrics are evaluated off it, in time-budgeted slices (scheduler.ts,
+// metric definitions: the pages' bars, gap flags included), so alerts fire with no browser open. The
+// trade path only folds trades into bars (alertBars.ts); bar metrics are evaluated off it, in time-budgeted slices (scheduler.ts,
 // evaluator.ts), with cooldowns in market time (so a replay gives the same events as live); a rule
 // over its budget is paused with the reason. Staleness and open gaps run on a 0.5 s clock. State and
 // history are durable: a restart neither re-fires nor forgets.
 import {intervalMs, type Trade} from "../../src/lib/bars.js";
 import type {AlertEvent, AlertRule, EventFilter} from "../../src/protocol/alerts.js";
 import type {AlertsHealth} from "../../src/protocol/health.js";
-import {CloseSeries} from "./closeSeries.js";
-import {BarEvaluator, isBarRule} from "./evaluator.js";
+import type {GapRecord} from "../../src/protocol/gaps.js";
+import {AlertBars} from "./alertBars.js";
+import {BarEvaluator, type EvaluationState, isBarRule} from "./evaluator.js";
 import {defaultBudget, type EvaluationBudget, MAX_ALERT_RULES} from "./limits.js";
 import {Firing} from "./firing.js";
 import {validateRule, RuleError} from "./rules.js";
@@ -42,7 +43,7 @@ export class AlertEngine {
   readonly webhook: Webhook | undefined;
   private readonly startedAt: number;
   private readonly budget: EvaluationBudget;
-  private readonly series: CloseSeries;
+  private readonly series: AlertBars;
   private readonly evaluator: BarEvaluator;
   private readonly scheduler: SliceScheduler;
   private readonly intervalCache = new Map<string, readonly number[]>(); // symbol → intervals (ms) its active rules use
@@ -53,7 +54,7 @@ export class AlertEngine {
     this.startedAt = this.now();
     this.budget = {...defaultBudget, ...options.budget};
     const monotonic = options.monotonic ?? (() => performance.now());
-    this.series = new CloseSeries((interval) => this.keep(interval));
+    this.series = new AlertBars((interval) => this.keep(interval));
     this.evaluator = new BarEvaluator(this.series, () => this.rules, this.budget, {
       decide: (rule, value, bar, at) => this.firing.decide(rule, value, bar, at),
       pause: (rule, reason) => this.pauseForOverrun(rule, reason),
@@ -95,10 +96,10 @@ export class AlertEngine {
     return this.rules;
   }
 
-  /** Whether a rule may fire (armed) or waits to re-arm, when it last fired (market time for bar rules), its cost and queue. */
-  stateOf(id: string): {armed: boolean; lastFiredAt: number | null; evaluationMs: number | null; queuedBars: number; skippedBars: number} {
+  /** Whether a rule may fire (armed) or waits to re-arm, when it last fired (market time for bar rules), its cost, queue and a gap it waits out. */
+  stateOf(id: string): {armed: boolean; lastFiredAt: number | null} & EvaluationState {
     const rule = this.rules.find((r) => r.id === id);
-    return {...this.firing.stateOf(id), ...(rule ? this.evaluator.stateOf(rule) : {evaluationMs: null, queuedBars: 0, skippedBars: 0})};
+    return {...this.firing.stateOf(id), ...(rule ? this.evaluator.stateOf(rule) : {evaluationMs: null, queuedBars: 0, skippedBars: 0, gapBars: 0, gapReason: null})};
   }
 
   async create(input: unknown): Promise<AlertRule> {
@@ -142,8 +143,8 @@ export class AlertEngine {
   }
 
   /**
-   * Folds a stored trade into the close series the rules use: this runs on the trade path, so it
-   * only appends (O(1) per interval; O(pair rules) when a bar closes) and queues the evaluation.
+   * Folds a stored trade into the bars the rules use: this runs on the trade path, so it only
+   * appends (O(1) per interval; O(pair rules) when a bar closes) and queues the evaluation.
    */
   onTrade(symbol: string, trade: Trade): void {
     let closed = false;
@@ -153,6 +154,11 @@ export class AlertEngine {
       closed = true;
     }
     if (closed) this.scheduler.wake();
+  }
+
+  /** An unfilled gap recorded: windows holding its bars are not evaluated (filled gaps change no bar). */
+  onGap(gap: GapRecord): void {
+    this.series.addGap(gap);
   }
 
   /**

@@ -1,10 +1,12 @@
-// Evaluates bar rules on the closes the trade path stored, a bar at a time and a rule at a time
-// (round robin, so no rule waits behind another's backlog), inside the slices the scheduler gives it.
-// Each rule walks its bars in order and reads only closes that no later trade changes, so when the
-// evaluation runs does not change what it finds: the events equal those of an evaluation at each close.
+// Evaluates bar rules on the bars the trade path built (alertBars.ts), a bar at a time and a rule at a
+// time (round robin, so no rule waits behind another's backlog), inside the slices the scheduler gives
+// it. Each rule walks its bars in order and reads only closed bars, so when the evaluation runs does not
+// change what it finds (but for a trade arriving after its bucket closed, rare): the events equal those
+// of an evaluation at each close. A window holding bars of a recorded gap is not evaluated: the bar is
+// passed over and the rule's state says why (`gapReason`).
 import {barMetric, type BarMetric} from "../../src/lib/alertMetric.js";
-import {intervalMs} from "../../src/lib/bars.js";
-import type {CloseSeries} from "./closeSeries.js";
+import {type GapRange, intervalMs} from "../../src/lib/bars.js";
+import type {AlertBars} from "./alertBars.js";
 import type {EvaluationBudget} from "./limits.js";
 import type {AlertRule} from "../../src/protocol/alerts.js";
 
@@ -26,6 +28,22 @@ interface Progress {
   overruns: number;
   /** Bars skipped, not evaluated, because the queue fell too far behind. */
   skipped: number;
+  /** Bars not evaluated because their window held bars of a recorded gap, and the gap in the latest window (null once a window is clean). */
+  gapBars: number;
+  gap: {symbol: string; range: GapRange} | null;
+}
+
+/** The state of a rule's evaluation, for GET /alerts/rules. */
+export interface EvaluationState {
+  /** Moving average of one evaluation, ms (null until measured). */
+  evaluationMs: number | null;
+  queuedBars: number;
+  /** Bars skipped because the queue fell too far behind. */
+  skippedBars: number;
+  /** Bars not evaluated because their window held bars of a recorded gap. */
+  gapBars: number;
+  /** Why the rule is not evaluated now: its latest window holds bars of a recorded gap (null when it is evaluated). */
+  gapReason: string | null;
 }
 
 const warmUp = 3;
@@ -43,7 +61,7 @@ export class BarEvaluator {
 
   /** `rules()` is read afresh at every step (rules change between and within slices). `now`: monotonic ms. */
   constructor(
-    private readonly series: CloseSeries,
+    private readonly series: AlertBars,
     private readonly rules: () => readonly AlertRule[],
     private readonly budget: EvaluationBudget,
     private readonly hooks: EvaluatorHooks,
@@ -53,17 +71,18 @@ export class BarEvaluator {
   /** Starts `rule` at the next bar to close (a rule created or resumed while recording). */
   startAtNextBar(rule: AlertRule): void {
     const ms = intervalMs(rule.interval);
-    this.progress.set(rule.id, {next: this.series.closedThrough(rule.target.split("/"), ms) + ms, costMs: NaN, evaluations: 0, overruns: 0, skipped: 0});
+    this.progress.set(rule.id, {...fresh(), next: this.series.closedThrough(rule.target.split("/"), ms) + ms});
   }
 
   forget(id: string): void {
     this.progress.delete(id);
   }
 
-  /** Moving average of one evaluation of `rule`, ms, the bars it has queued, and those it skipped. */
-  stateOf(rule: AlertRule): {evaluationMs: number | null; queuedBars: number; skippedBars: number} {
+  /** Moving average of one evaluation of `rule`, ms, the bars it has queued, those it skipped, and a gap it waits out. */
+  stateOf(rule: AlertRule): EvaluationState {
     const p = this.progress.get(rule.id);
-    return {evaluationMs: p && Number.isFinite(p.costMs) ? round(p.costMs) : null, queuedBars: this.queued(rule), skippedBars: p?.skipped ?? 0};
+    const gap = p?.gap && !rule.paused ? `not evaluated while its window of ${rule.window} bars holds bars of a recorded gap in ${p.gap.symbol}'s trades (${span(p.gap.range)}); evaluation resumes with the first window after it` : null;
+    return {evaluationMs: p && Number.isFinite(p.costMs) ? round(p.costMs) : null, queuedBars: this.queued(rule), skippedBars: p?.skipped ?? 0, gapBars: p?.gapBars ?? 0, gapReason: gap};
   }
 
   /** Bars queued over all active rules, and the time they would take at the budget's share. */
@@ -103,7 +122,7 @@ export class BarEvaluator {
     const through = this.series.closedThrough(legs, ms);
     if (Number.isNaN(through)) return false;
     let p = this.progress.get(rule.id);
-    if (!p) this.progress.set(rule.id, (p = {next: NaN, costMs: NaN, evaluations: 0, overruns: 0, skipped: 0}));
+    if (!p) this.progress.set(rule.id, (p = fresh()));
     const first = this.series.firstFull(legs, ms, rule.window);
     if (Number.isNaN(p.next)) p.next = first;
     else if (p.next < first) {
@@ -118,6 +137,12 @@ export class BarEvaluator {
     if (p.next > through) return false;
     const bar = p.next;
     p.next += ms;
+    // The pages exclude a gap's bars and carry no close across them: a window holding one is not evaluated.
+    for (const leg of legs) {
+      const range = this.series.gapIn(leg, ms, bar, rule.window);
+      if (range) return (p.gapBars++, (p.gap = {symbol: leg, range}), true);
+    }
+    p.gap = null;
     const a = this.series.window(legs[0], ms, bar, rule.window)!;
     const b = legs.length > 1 ? this.series.window(legs[1], ms, bar, rule.window) : null;
     const start = this.now();
@@ -185,6 +210,15 @@ export class BarEvaluator {
     this.skipped += skipped;
     this.hooks.log(`alerts: evaluation was ≈ ${Math.round(backlog.ms / 1000)} s behind (the limit is ${this.budget.backlogMs / 1000} s): ${rulesSkipping} rules skip their oldest ${skipped} queued bars in all, which are not evaluated`);
   }
+}
+
+function fresh(): Progress {
+  return {next: NaN, costMs: NaN, evaluations: 0, overruns: 0, skipped: 0, gapBars: 0, gap: null};
+}
+
+function span({from, to}: GapRange): string {
+  const at = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : "unknown");
+  return `${at(from)} to ${at(to)}`;
 }
 
 function round(ms: number): number {

@@ -1,13 +1,14 @@
 // Builds the `pairbook` executable's JavaScript: esbuild bundles cli/main.ts (TypeScript) into
 // cli/.bundle-<hash>/, one chunk per command (code splitting, so `pairbook analyze` does not load DuckDB
-// or ws), and writes cli/.bundle.json naming that folder and the source files it was built from.
+// or ws), writes cli/.bundle.json naming that folder and the source files it was built from, and
+// removes older bundle folders (all but the new one and the one it replaced).
 // `npm ci` / `npm install` run it (the `prepare` script), so an installed checkout needs no build at run
 // time and may be read-only; cli/pairbook.js calls it again only when a source is newer than the
 // bundle and the folder is writable (someone is editing the code).
 // Usage: node cli/bundle.js
 import {build, stop} from "esbuild";
 import {createHash} from "node:crypto";
-import {mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {dirname, join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 
@@ -48,15 +49,54 @@ export async function bundle() {
     }
   }
   const inputs = Object.keys(result.metafile.inputs).map((input) => relative(root, join(process.cwd(), input)));
+  const replaced = readManifest()?.bundle;
   const temp = `${manifestPath}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify({bundle: name, builtAt, inputs}, null, 1)}\n`);
   renameSync(temp, manifestPath);
-  // Bundles of older sources, a day old (a running process may still be loading a recent one).
-  for (const entry of readdirSync(here)) {
-    const old = join(here, entry);
-    if (/^\.bundle-/.test(entry) && entry !== name && Date.now() - statSync(old).mtimeMs > 86_400_000) rmSync(old, {recursive: true, force: true});
-  }
+  removeOldBundles(here, [name, ...(replaced === undefined ? [] : [replaced])]);
   return join(dir, "main.js");
+}
+
+/** The manifest cli/bundle.js last wrote, or undefined. @returns {{bundle: string} | undefined} */
+function readManifest() {
+  try {
+    return JSON.parse(readFileSync(manifestPath, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes from `dir` the bundle folders other than `keep` (the new one and the one it replaced: a
+ * process started from that one may still import its chunks lazily), and the temp folders and
+ * manifests of builds whose process is gone. A folder written in the last minute stays: another
+ * process may be publishing it and about to point the manifest at it (two builds of different sources
+ * at once). Without this, every rebuild left its folder behind.
+ * @param {string} dir @param {readonly string[]} keep @param {number} [now]
+ */
+export function removeOldBundles(dir, keep, now = Date.now()) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const temp = /^\.bundle(?:-[0-9a-f]{16}|\.json)\.(\d+)\.tmp$/.exec(entry);
+    const old = /^\.bundle-[0-9a-f]{16}$/.test(entry) && !keep.includes(entry);
+    if (!(old || (temp && !alive(Number(temp[1]))))) continue;
+    try {
+      if (now - statSync(path).mtimeMs < 60_000) continue;
+      rmSync(path, {recursive: true, force: true});
+    } catch {
+      // gone already (another build cleaned up), or not ours to remove: it can wait for the next build
+    }
+  }
+}
+
+/** Whether a process with this id runs (EPERM: it does, as another user). @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === "EPERM";
+  }
 }
 
 /** @param {string} path */

@@ -1,6 +1,6 @@
 // The Overview and System pages' data: what the lake holds per symbol and date, ingest per minute over
 // the lookback, gap records, latest prices, and the list of pair reports.
-import {recorderEndpoint} from "../src/client/recorderEndpoint.js";
+import {recorderEndpoint} from "../src/protocol/recorderEndpoint.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";

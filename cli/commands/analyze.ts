@@ -7,12 +7,14 @@ import {regressionOption} from "../../src/lib/mackinnon.js";
 import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
 import {ols} from "../../src/lib/ols.js";
 import {pairReport} from "../../src/lib/pairReport.js";
+import {CsvError, numericColumn, readCsv} from "../../src/protocol/csv.js";
 
 const usage = `Usage: pairbook analyze --csv FILE [options]
 
   --csv FILE             CSV with a header row
   --a COL, --b COL       price columns (default: the first two columns other than --time)
-  --time COL             time column in ms, used to annualise the backtest (default "time" if present)
+  --time COL             time column in ms or ISO dates, used to annualise the backtest (default
+                         "time" if present)
   --log                  work on log prices
   --method M             hedge: ${hedgeMethodsText} (default ols)
   --window N             z-score window (default 20)
@@ -69,13 +71,14 @@ export const analyze: Command = {
     const lag = intFlag(f.lag, "lag", 1, {min: 0});
     const feeBps = numberFlag(f["fee-bps"], "fee-bps", 0, {min: 0});
 
-    const table = parseCsv(await readText(f.csv), f.csv);
+    const text = await readText(f.csv), path = f.csv;
+    const table = csv(path, () => readCsv(text));
     const timeName = f.time ?? (table.header.includes("time") ? "time" : undefined);
     const others = table.header.filter((h) => h !== timeName);
     const aName = f.a ?? others[0], bName = f.b ?? others.find((h) => h !== aName);
     if (aName === undefined || bName === undefined) throw new CliError(`${f.csv}: need two price columns, found ${JSON.stringify(table.header)}`, 2);
-    const rawA = column(table, aName, f.csv), rawB = column(table, bName, f.csv);
-    const time = timeName === undefined ? undefined : column(table, timeName, f.csv);
+    const rawA = csv(path, () => numericColumn(table, aName)), rawB = csv(path, () => numericColumn(table, bName));
+    const time = timeName === undefined ? undefined : csv(path, () => numericColumn(table, timeName, {time: true}));
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
     degenerate(f.csv, [aName, rawA], [bName, rawB], Boolean(f.log));
@@ -121,42 +124,14 @@ async function readText(path: string): Promise<string> {
   }
 }
 
-interface Table {
-  readonly header: string[];
-  readonly rows: string[][];
-  /** File line number (1-based) of each data row. */
-  readonly lines: number[];
-}
-
-function parseCsv(text: string, path: string): Table {
-  const all = text.split(/\r?\n/);
-  const unquote = (cell: string) => {
-    const t = cell.trim();
-    return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
-  };
-  const headerLine = all.findIndex((l) => l.trim() !== "");
-  if (headerLine < 0) throw new CliError(`${path}: empty file`, 2);
-  const header = all[headerLine].split(",").map(unquote);
-  const rows: string[][] = [], lines: number[] = [];
-  for (let i = headerLine + 1; i < all.length; ++i) {
-    if (all[i].trim() === "") continue;
-    const cells = all[i].split(",").map(unquote);
-    if (cells.length !== header.length) throw new CliError(`${path}: row ${i + 1} has ${cells.length} cells, the header has ${header.length}`, 2);
-    rows.push(cells), lines.push(i + 1);
+/** The CSV's table or column; a file it cannot read is a one-line error, exit 2. */
+function csv<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof CsvError) throw new CliError(`${path}: ${error.message}`, 2);
+    throw error;
   }
-  return {header, rows, lines};
-}
-
-function column(table: Table, name: string, path: string): Float64Array {
-  const k = table.header.indexOf(name);
-  if (k < 0) throw new CliError(`${path}: no column ${JSON.stringify(name)} (columns: ${table.header.join(", ")})`, 2);
-  const out = new Float64Array(table.rows.length);
-  for (let r = 0; r < table.rows.length; ++r) {
-    const cell = table.rows[r][k], v = Number(cell);
-    if (cell === "" || !Number.isFinite(v)) throw new CliError(`${path}: non-numeric value ${JSON.stringify(cell)} in column ${JSON.stringify(name)} at row ${table.lines[r]}`, 2);
-    out[r] = v;
-  }
-  return out;
 }
 
 const fmt = (v: number | null, digits = 6) => (v === null || !Number.isFinite(v) ? String(v === null ? "n/a" : v) : Number(v.toPrecision(digits)).toString());

@@ -1,7 +1,7 @@
 // Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port;
 // its shapes are src/protocol/alerts.ts.
 import type {AlertEvent, AlertRule, EventFilter, RuleInput} from "../protocol/alerts.js";
-import {authHeaders, type RecorderEndpoint} from "./recorderEndpoint.js";
+import {authHeaders, type RecorderEndpoint} from "../protocol/recorderEndpoint.js";
 
 /** A refusal from the API: `field` names the rule's property at fault on a 400. */
 export class AlertsApiError extends Error {

@@ -4,7 +4,7 @@
 import type {AlertEvent, AlertRule, RuleInput} from "../protocol/alerts.js";
 import {AlertsApi, AlertsApiError} from "./alertsApi.js";
 import {connectAlertFeed} from "./alertsFeed.js";
-import {recorderEndpoint} from "./recorderEndpoint.js";
+import {recorderEndpoint} from "../protocol/recorderEndpoint.js";
 
 export type AlertsState = "static" | "connecting" | "live" | "down" | "no-alerts";
 

@@ -1,7 +1,7 @@
 // The recorder's GET /health (src/protocol/health.ts), fetched and polled while a page is live; its summary
 // card is src/components/health.ts.
 import type {Health} from "../protocol/health.js";
-import {authHeaders, type RecorderEndpoint, recorderEndpoint} from "./recorderEndpoint.js";
+import {authHeaders, type RecorderEndpoint, recorderEndpoint} from "../protocol/recorderEndpoint.js";
 
 /** An answer of /health (`url`: where, without the token) or why there is none. */
 export type HealthState = {ok: true; at: number; url: string; health: Health} | {ok: false; at: number; error: string};

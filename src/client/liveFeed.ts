@@ -2,7 +2,7 @@
 // exponential backoff and jitter, and reports its state for the page's status line (the URL's token
 // redacted). The messages are src/protocol/liveWire.ts.
 import {type LiveBar, type LiveGap, liveGapsOf} from "../protocol/liveWire.js";
-import {redactToken} from "./recorderEndpoint.js";
+import {redactToken} from "../protocol/recorderEndpoint.js";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "static";
 

@@ -5,7 +5,7 @@
 import type {BarsFile} from "../protocol/barsFile.js";
 import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
 import {LiveBars} from "./liveBars.js";
-import {redactToken} from "./recorderEndpoint.js";
+import {redactToken} from "../protocol/recorderEndpoint.js";
 
 export interface FeedFrame {
   /** LiveBars.version at the time of the frame. */

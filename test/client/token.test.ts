@@ -1,7 +1,7 @@
-// recorderEndpoint: every browser client derives the recorder's addresses and token from the one
-// live-feed URL, and no page text shows the token. Then the clients (health, alerts API, live feed)
-// against a real LiveHub that requires a token: the token goes as a Bearer header on fetches (never
-// in their URL), the CORS preflight that header causes is answered, and no status shows the token.
+// The browser clients (health, alerts API, live feed) against a real LiveHub that requires a token
+// (the URL rules: test/protocol/recorderEndpoint.test.ts): the token goes as a Bearer header on
+// fetches (never in their URL), the CORS preflight that header causes is answered, and no status
+// shows the token.
 import {request} from "node:http";
 import {afterEach, describe, expect, it, vi} from "vitest";
 import WebSocket from "ws";
@@ -9,33 +9,9 @@ import {LiveHub} from "../../recorder/liveHub.js";
 import {AlertsApi} from "../../src/client/alertsApi.js";
 import {fetchHealth} from "../../src/client/health.js";
 import {connectLiveFeed, type LiveStatus} from "../../src/client/liveFeed.js";
-import {authHeaders, recorderEndpoint, redactToken} from "../../src/client/recorderEndpoint.js";
+import {recorderEndpoint} from "../../src/protocol/recorderEndpoint.js";
 
 const token = "0123456789abcdef0123";
-
-describe("recorderEndpoint(liveUrl)", () => {
-  it("derives the HTTP base and the token from the live URL, and shows it with the token redacted", () => {
-    expect(recorderEndpoint("ws://127.0.0.1:8787")).toEqual({ws: "ws://127.0.0.1:8787", http: "http://127.0.0.1:8787", token: null, shown: "ws://127.0.0.1:8787"});
-    expect(recorderEndpoint(`ws://10.0.0.5:8787/?token=${token}`)).toEqual({ws: `ws://10.0.0.5:8787/?token=${token}`, http: "http://10.0.0.5:8787", token, shown: "ws://10.0.0.5:8787/?token=…"});
-    expect(recorderEndpoint("wss://box.example:9000/?x=1&token=s3cr3t&y=2")).toMatchObject({http: "https://box.example:9000", token: "s3cr3t", shown: "wss://box.example:9000/?x=1&token=…&y=2"});
-    expect(recorderEndpoint("ws://[::1]:8787/?token=")).toMatchObject({http: "http://[::1]:8787", token: null});
-    expect(recorderEndpoint("ws://localhost:8787/?token=a%2Bb")).toMatchObject({token: "a+b"});
-    expect(authHeaders({token: null})).toEqual({});
-    expect(authHeaders({token})).toEqual({authorization: `Bearer ${token}`});
-  });
-
-  it("refuses what is not a ws(s) or http(s) URL, without echoing the token", () => {
-    expect(() => recorderEndpoint("not a url?token=s3cr3t")).toThrow(RangeError);
-    expect(() => recorderEndpoint("not a url?token=s3cr3t")).toThrow('invalid live-feed URL: "not a url?token=…" (expected a ws: URL such as ws://127.0.0.1:8787, optionally with ?token=…)');
-    expect(() => recorderEndpoint("file:///etc/passwd")).toThrow(/invalid live-feed URL/);
-  });
-
-  it("redactToken hides every token= value in any text, case-insensitively, and leaves the rest", () => {
-    expect(redactToken(`Connecting to ws://h:1/?token=${token} now`)).toBe("Connecting to ws://h:1/?token=… now");
-    expect(redactToken("a ws://h/?TOKEN=x&token=y#z and ws://h/?a=1")).toBe("a ws://h/?TOKEN=…&token=…#z and ws://h/?a=1");
-    expect(redactToken("no token here: tokens=1")).toBe("no token here: tokens=1");
-  });
-});
 
 describe("the browser clients against a recorder that requires a token", () => {
   let hub: LiveHub | undefined, stop: (() => void) | undefined;

@@ -3,7 +3,7 @@ import {mkdtempSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {expectAllClose, expectClose, fixture, pairOf, type SeriesFixture} from "./reference.js";
+import {expectAllClose, expectClose, fixture, pairOf, type SeriesFixture} from "../lib/reference.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "pairbook-analyze-"));
@@ -82,6 +82,20 @@ describe("pairbook analyze --csv FILE --json", () => {
     expectClose(out.backtest.sharpe, e.backtest.sharpe, 1e-6, 1e-9, "sharpe");
   });
 
+  it("reads the same pair from a quoted CSV (BOM, CRLF, quoted names and cells, ISO times) with the same result", () => {
+    const iso = (i: number) => new Date(1_700_000_000_000 + 1000 * i).toISOString();
+    const rows = Array.from(a, (v, i) => `"${iso(i)}","${v}",${b[i]},"note, with ""quotes"""`);
+    const path = join(dir, "quoted.csv");
+    writeFileSync(path, `\uFEFF"time","eth, spot","btc",note\r\n${rows.join("\r\n")}\r\n`);
+    const quoted = analyze("--csv", path, "--a", "eth, spot", "--b", "btc", "--json");
+    expect(quoted.stderr).toBe("");
+    expect(quoted.status).toBe(0);
+    const q = JSON.parse(quoted.stdout);
+    expect(q.columns).toEqual({a: "eth, spot", b: "btc", log: false});
+    const {columns: _q, ...qRest} = q, {columns: _o, ...oRest} = out;
+    expect(qRest).toEqual(oRest); // the ISO times give the same 1 s bars, so the backtest's annualisation matches too
+  });
+
   it("prints a human-readable report without --json", () => {
     const r = analyze("--csv", file);
     expect(r.status).toBe(0);
@@ -96,6 +110,9 @@ describe("pairbook analyze rejects bad input with one line and exit code 2", () 
     ["a missing file", ["--csv", join(dir, "missing.csv")], /cannot read .*missing\.csv: ENOENT/],
     ["a missing column", ["--csv", csv("cols.csv", [["time", "x", "y"], ...good]), "--a", "eth"], /no column "eth"/],
     ["a non-numeric cell, with its row", ["--csv", csv("bad.csv", [["time", "x", "y"], ...good.slice(0, 5), [5, "oops", 1], ...good.slice(6)])], /non-numeric value "oops" in column "x" at row 7/],
+    ["an empty cell, with its file line (blank lines counted)", ["--csv", csv("empty.csv", [["time", "x", "y"], [], ...good.slice(0, 5), [5, "", 1], ...good.slice(6)])], /empty\.csv: non-numeric value "" in column "x" at row 8/],
+    ["a row with a cell too many (a comma outside quotes)", ["--csv", csv("extra.csv", [["time", "x", "y"], ...good.slice(0, 3), [3, "1,5", 2], ...good.slice(4)])], /extra\.csv: row 5 has 4 cells, the header has 3/],
+    ["an empty file", ["--csv", csv("blank.csv", [[]])], /blank\.csv: empty file/],
     ["too few rows", ["--csv", csv("short.csv", [["time", "x", "y"], ...good.slice(0, 10)])], /too few rows \(10; need at least 30\)/],
     ["a constant series", ["--csv", csv("flat.csv", [["time", "x", "y"], ...good.map(([t, x]) => [t, x, 7])])], /column "y" is constant/],
     ["an unknown method", ["--csv", csv("ok.csv", [["time", "x", "y"], ...good]), "--method", "lasso"], /invalid method: "lasso"/],

@@ -1,8 +1,8 @@
 // Where a page reaches the recorder. A page is given one live-feed URL (the build's PAIRBOOK_LIVE_URL
-// or ?live=ws://host:port/?token=…); every browser client derives what it needs from it here: the
-// WebSocket URL (the token stays in its query: a browser cannot set headers on a WebSocket), the
-// HTTP API's base (/health, /alerts) with the token sent as `Authorization: Bearer`, never in the
-// URL, and the URL as a page may show it, with the token redacted.
+// or ?live=ws://host:port/?token=…); every browser client (and the overview loader, for the health
+// URL) derives what it needs from it here: the WebSocket URL (the token stays in its query: a browser
+// cannot set headers on a WebSocket), the HTTP API's base (/health, /alerts) with the token sent as
+// `Authorization: Bearer`, never in the URL, and the URL as a page may show it, the token redacted.
 
 export interface RecorderEndpoint {
   /** The live-feed URL as given (ws: or wss:, with its ?token= if any). */

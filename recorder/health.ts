@@ -1,6 +1,6 @@
 // The recorder's part of GET /health (src/protocol/health.ts): per-symbol counters kept as trades are
 // accepted, and the document assembled on request from them, the writer, the REST client, the
-// connections, the live hub and the alert engine. recorder/liveHub.ts adds its client counts and serves it.
+// connections, the live hub and the alert engine. recorder/liveHub.ts adds its client counts, liveServer.ts serves it.
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";

@@ -5,7 +5,8 @@
 // them, and a window that holds one (or carries a close across one) is not evaluated. Built on the trade
 // path, so every call here is cheap (amortized O(1) per trade; alignment O(pair rules) per closed
 // bucket); rules read them later, off it.
-import {addTrade, type Bar, barOf, bucketStart, type GapRange, type Trade} from "../../src/lib/bars.js";
+import {addTrade, type Bar, barOf, bucketStart, type Trade} from "../../src/lib/bars.js";
+import type {GapRange} from "../../src/lib/gapFlags.js";
 import type {GapRecord} from "../../src/protocol/gaps.js";
 
 /** Closed bars of one symbol at one interval. */

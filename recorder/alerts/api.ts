@@ -1,13 +1,14 @@
 // The recorder's local HTTP API for alert rules and history, on the live-feed port (127.0.0.1 by
 // default), used by the notebook's Alerts page. Host, Origin, token and a JSON content-type are checked
 // before any route (recorder/access.ts: 403, 401, 415); bodies are at most 64 KiB (else 413):
-//   GET    /alerts/rules                     → {rules} (each with pauseReason, and state {armed, lastFiredAt, evaluationMs, queuedBars, skippedBars, gapBars, gapReason})
+//   GET    /alerts/rules                     → {rules} (ListedRule: each with pauseReason, and its AlertRuleState)
 //   (503 {error} on every route when the recorder runs with --no-alerts)
 //   POST   /alerts/rules          {rule}     → 201 {rule} | 400 {error, field} (field "rules": MAX_ALERT_RULES reached)
 //   PATCH  /alerts/rules/<id>     {changes}  → 200 {rule} | 400 {error, field} | 404   (e.g. {"paused": false}: resumes, clears pauseReason)
 //   DELETE /alerts/rules/<id>                → 204 | 404
 //   GET    /alerts/events?rule=&severity=&since=<ms>&limit= → {events}
 import type {IncomingMessage, ServerResponse} from "node:http";
+import type {ListedRule} from "../../src/protocol/alerts.js";
 import {maxBodyBytes} from "../liveLimits.js";
 import type {AlertEngine} from "./engine.js";
 import {RuleError} from "./rules.js";
@@ -52,7 +53,7 @@ export async function handleAlerts(engine: AlertEngine | undefined, req: Incomin
       const q = url.searchParams;
       const since = q.get("since"), limit = q.get("limit");
       send(res, 200, {events: engine.events({rule: q.get("rule") ?? undefined, severity: q.get("severity") ?? undefined, since: since ? Number(since) : undefined, limit: limit ? Number(limit) : undefined})});
-    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list().map((rule) => ({...rule, state: engine.stateOf(rule.id)}))});
+    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list().map((rule): ListedRule => ({...rule, state: engine.stateOf(rule.id)}))});
     else if (resource === "rules" && !id && req.method === "POST") send(res, 201, {rule: await engine.create(await readJson(req))});
     else if (resource === "rules" && id && req.method === "PATCH") {
       const rule = await engine.update(id, await readJson(req));

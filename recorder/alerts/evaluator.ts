@@ -5,10 +5,11 @@
 // of an evaluation at each close. A window holding bars of a recorded gap is not evaluated: the bar is
 // passed over and the rule's state says why (`gapReason`).
 import {barMetric, type BarMetric} from "../../src/lib/alertMetric.js";
-import {type GapRange, intervalMs} from "../../src/lib/bars.js";
+import {intervalMs} from "../../src/lib/bars.js";
+import type {GapRange} from "../../src/lib/gapFlags.js";
 import type {AlertBars} from "./alertBars.js";
 import type {EvaluationBudget} from "./limits.js";
-import type {AlertRule} from "../../src/protocol/alerts.js";
+import type {AlertRule, AlertRuleState} from "../../src/protocol/alerts.js";
 
 export interface EvaluatorHooks {
   /** The rule's value on `bar` (market time `at` = the bar's end). */
@@ -33,18 +34,8 @@ interface Progress {
   gap: {symbol: string; range: GapRange} | null;
 }
 
-/** The state of a rule's evaluation, for GET /alerts/rules. */
-export interface EvaluationState {
-  /** Moving average of one evaluation, ms (null until measured). */
-  evaluationMs: number | null;
-  queuedBars: number;
-  /** Bars skipped because the queue fell too far behind. */
-  skippedBars: number;
-  /** Bars not evaluated because their window held bars of a recorded gap. */
-  gapBars: number;
-  /** Why the rule is not evaluated now: its latest window holds bars of a recorded gap (null when it is evaluated). */
-  gapReason: string | null;
-}
+/** The evaluation's part of a rule's state (GET /alerts/rules); firing.ts gives the rest. */
+export type EvaluationState = Omit<AlertRuleState, "armed" | "lastFiredAt">;
 
 const warmUp = 3;
 

@@ -2,7 +2,7 @@
 // re-arm; and the durable record of it: per-rule state and the event history in the lake, written
 // before an event is announced (live feed, webhook).
 import {intervalMs} from "../../src/lib/bars.js";
-import type {AlertEvent, AlertRule, EventFilter} from "../../src/protocol/alerts.js";
+import type {AlertEvent, AlertRule, AlertRuleState, EventFilter} from "../../src/protocol/alerts.js";
 import {conditionMet, rearms} from "./rules.js";
 import {appendEvents, readEvents, readState, type RuleState, writeState} from "./store.js";
 import type {Webhook} from "./webhook.js";
@@ -40,7 +40,7 @@ export class Firing {
   }
 
   /** Whether a rule may fire (armed) or waits to re-arm, and when it last fired (market time for bar rules). */
-  stateOf(id: string): {armed: boolean; lastFiredAt: number | null} {
+  stateOf(id: string): Pick<AlertRuleState, "armed" | "lastFiredAt"> {
     const st = this.state[id];
     return {armed: st?.armed ?? true, lastFiredAt: st?.lastFiredAt ?? null};
   }

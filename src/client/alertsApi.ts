@@ -1,6 +1,6 @@
 // Browser client of the recorder's alerts API (recorder/alerts/api.ts), on the live feed's host and port;
 // its shapes are src/protocol/alerts.ts.
-import type {AlertEvent, AlertRule, EventFilter, RuleInput} from "../protocol/alerts.js";
+import type {AlertEvent, AlertRule, EventFilter, ListedRule, RuleInput} from "../protocol/alerts.js";
 import {authHeaders, type RecorderEndpoint} from "../protocol/recorderEndpoint.js";
 
 /** A refusal from the API: `field` names the rule's property at fault on a 400. */
@@ -37,8 +37,8 @@ export class AlertsApi {
     return payload;
   }
 
-  async rules(): Promise<AlertRule[]> {
-    return ((await this.call("GET", "/alerts/rules")) as {rules: AlertRule[]}).rules;
+  async rules(): Promise<ListedRule[]> {
+    return ((await this.call("GET", "/alerts/rules")) as {rules: ListedRule[]}).rules;
   }
 
   async create(rule: RuleInput): Promise<AlertRule> {

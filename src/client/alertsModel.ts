@@ -1,7 +1,7 @@
 // The Alerts page's view of one recorder: reachable or not, its symbols, the rules, the events pushed
 // live since the page opened, and a version that moves whenever the history may have changed. Cells
 // observe it (Generators.observe(model.observe)); the form and buttons call its actions.
-import type {AlertEvent, AlertRule, RuleInput} from "../protocol/alerts.js";
+import type {AlertEvent, AlertRule, ListedRule, RuleInput} from "../protocol/alerts.js";
 import {AlertsApi, AlertsApiError} from "./alertsApi.js";
 import {connectAlertFeed} from "./alertsFeed.js";
 import {recorderEndpoint} from "../protocol/recorderEndpoint.js";
@@ -13,7 +13,8 @@ export interface AlertsView {
   detail: string;
   /** Symbols the recorder records (from /health), [] until known. */
   symbols: readonly string[];
-  rules: readonly AlertRule[];
+  /** The rules with their state. */
+  rules: readonly ListedRule[];
   /** Events pushed since the page opened, newest first (at most 100). */
   live: readonly AlertEvent[];
   /** Latest event time per rule id (history and live). */

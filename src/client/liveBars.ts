@@ -5,7 +5,8 @@
 // lake's gap records in the file.
 // Columns grow in place (capacity doubles) and a new live bar writes only its own bucket, so a frame
 // costs O(new bars) rather than a copy of the whole day (14 MB per frame at 86,400 bars × 2).
-import type {BarColumns, GapRange} from "../lib/bars.js";
+import type {BarColumns} from "../lib/bars.js";
+import type {GapRange} from "../lib/gapFlags.js";
 import type {BarsFile, SymbolBars} from "../protocol/barsFile.js";
 import type {LiveBar, LiveGap} from "../protocol/liveWire.js";
 

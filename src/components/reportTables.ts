@@ -1,7 +1,7 @@
 // Tables of the pair report: hedges side by side, cointegration tests with critical values and a
 // verdict, backtest metrics and trades. Every number carries data-value (full precision) for tests.
 import {html} from "htl";
-import type {Trade} from "../lib/backtest.js";
+import type {BacktestTrade} from "../lib/backtest.js";
 import type {PairReport} from "../lib/pairReport.js";
 import type {HedgeRow} from "../lib/report/hedges.js";
 
@@ -81,7 +81,7 @@ export function metricsTable(b: PairReport["backtest"]): HTMLElement {
  * The latest `max` trades, newest first. Built as one HTML string (numbers and dates only, nothing to
  * escape): 200 rows of htl templates cost ~20 ms, which a live page paid on every bar.
  */
-export function tradesTable(trades: readonly Trade[], time: ArrayLike<number>, {max = 200}: {max?: number} = {}): HTMLElement {
+export function tradesTable(trades: readonly BacktestTrade[], time: ArrayLike<number>, {max = 200}: {max?: number} = {}): HTMLElement {
   const table = new TradesTable(max);
   table.update(trades, time);
   return table.element;
@@ -112,7 +112,7 @@ export class TradesTable {
   }
 
   /** Shows `trades` (oldest first; the last may be open) with bar indices into `time`. */
-  update(trades: readonly Trade[], time: ArrayLike<number>): void {
+  update(trades: readonly BacktestTrade[], time: ArrayLike<number>): void {
     const last = trades[trades.length - 1], open = last && last.exitBar === null ? last : null;
     const closed = open ? trades.length - 1 : trades.length, latest = trades[closed - 1];
     const key = latest ? `${closed}|${latest.entryBar}|${latest.exitBar}|${latest.pnl}|${time[latest.entryBar]}` : "0";
@@ -129,7 +129,7 @@ export class TradesTable {
   }
 }
 
-function tradeRow(tr: Trade, time: ArrayLike<number>): string {
+function tradeRow(tr: BacktestTrade, time: ArrayLike<number>): string {
   const t = (i: number | null) => (i === null ? "open" : new Date(time[i]).toISOString().slice(0, 19).replace("T", " "));
   const cell = (v: number, digits: number) => `<td class="pb-num" data-value="${String(v)}">${fmt(v, digits)}</td>`;
   return `<tr><td>${tr.side > 0 ? "long spread" : "short spread"}</td><td>${t(tr.entryBar)}</td><td>${t(tr.exitBar)}</td>${cell(tr.bars, 6)}${cell(tr.beta, 5)}${cell(tr.pnl, 4)}</tr>`;

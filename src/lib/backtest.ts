@@ -18,7 +18,7 @@ export interface BacktestOptions {
   readonly barMs?: number;
 }
 
-export interface Trade {
+export interface BacktestTrade {
   readonly side: 1 | -1;
   /** Bars at which the entry and exit filled; exit null while still open at the end. */
   readonly entryBar: number;
@@ -53,7 +53,7 @@ export interface BacktestResult extends BacktestMetrics {
   readonly equity: Float64Array;
   /** equity − running peak (≤ 0). */
   readonly drawdown: Float64Array;
-  readonly tradeList: readonly Trade[];
+  readonly tradeList: readonly BacktestTrade[];
 }
 
 /**
@@ -70,7 +70,7 @@ export function backtest(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLik
   if (b.length !== n || z.length !== n) throw new RangeError(`backtest: a, b and z differ in length (${n}, ${b.length}, ${z.length})`);
   if (typeof options.beta !== "number" && options.beta.length !== n) throw new RangeError(`backtest: beta has ${options.beta.length} values, expected ${n}`);
   const position = new Int8Array(n), pnl = new Float64Array(n);
-  const tradeList: Trade[] = [];
+  const tradeList: BacktestTrade[] = [];
   const m = simulate(a, b, z, o, position, pnl, tradeList);
   const equity = new Float64Array(n), drawdown = new Float64Array(n);
   let cum = 0, peak = 0;
@@ -108,7 +108,7 @@ export function backtestOptions(options: BacktestOptions): NormalizedBacktestOpt
  * The rule and the accounting, shared by `backtest` and `sweep` (one IncrementalBacktest over all
  * bars); `position`, `pnl` and `trades` are filled when given (sweeps pass null and keep no trades).
  */
-export function simulate(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, o: NormalizedBacktestOptions, position: Int8Array | null, pnlOut: Float64Array | null, trades: Trade[] | null): BacktestMetrics {
+export function simulate(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, o: NormalizedBacktestOptions, position: Int8Array | null, pnlOut: Float64Array | null, trades: BacktestTrade[] | null): BacktestMetrics {
   const run = new IncrementalBacktest(o, {keepTrades: trades !== null});
   for (let t = 0, n = a.length; t < n; ++t) {
     run.push(a, b, z);

@@ -1,4 +1,4 @@
-import type {BacktestMetrics, NormalizedBacktestOptions, Trade} from "./backtest.js";
+import type {BacktestMetrics, BacktestTrade, NormalizedBacktestOptions} from "./backtest.js";
 
 /** Everything an IncrementalBacktest carries from one bar to the next, for `restore`. */
 export interface BacktestState {
@@ -28,7 +28,7 @@ export class IncrementalBacktest {
   equity = 0;
   drawdown = 0;
   /** Closed trades, oldest first (with `keepTrades`; the open one is in `tradeList()`). */
-  readonly trades: Trade[] = [];
+  readonly trades: BacktestTrade[] = [];
   private readonly keepTrades: boolean;
   private readonly betaSeries: ArrayLike<number> | null;
   private readonly betaConst: number;
@@ -116,17 +116,17 @@ export class IncrementalBacktest {
     if (this.keepTrades) this.trades.push(this.trade(exitBar, exitBar));
   }
 
-  private trade(exitBar: number | null, end: number): Trade {
+  private trade(exitBar: number | null, end: number): BacktestTrade {
     return {side: this.position as 1 | -1, entryBar: this.tradeStart, exitBar, beta: this.heldBeta, pnl: this.tradePnl, bars: end - this.tradeStart};
   }
 
   /** The position still open after the last bar, as a trade with exit null (PnL so far), or null. */
-  openTrade(): Trade | null {
+  openTrade(): BacktestTrade | null {
     return this.position !== 0 ? this.trade(null, this.length - 1) : null;
   }
 
   /** Closed trades and the open one, as `backtest`'s tradeList (needs `keepTrades`). */
-  tradeList(): Trade[] {
+  tradeList(): BacktestTrade[] {
     const open = this.openTrade();
     return open ? [...this.trades, open] : [...this.trades];
   }

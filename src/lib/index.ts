@@ -1,12 +1,14 @@
 // The public surface of pairbook's analytics library: pure TypeScript, the same in Node and the browser.
 export {type AlignedBars, type AlignedPair, alignBars, alignCloses} from "./align.js";
-export {addTrade, type Bar, type BarColumns, barColumnNames, barOf, bucketStart, gapFlags, type GapRange, type Interval, intervalMs, intervals, rebucket, resample, type Trade, type TradeColumns} from "./bars.js";
+export {addTrade, type Bar, type BarColumns, barColumnNames, barOf, bucketStart, type Interval, intervalMs, intervals, resample, type Trade, type TradeColumns} from "./bars.js";
+export {gapFlags, type GapRange} from "./gapFlags.js";
+export {rebucket} from "./rebucket.js";
 export {ols, type OlsFit} from "./ols.js";
 export {rollingMean, rollingStd, rollingZScore} from "./rolling.js";
 export {spread} from "./spread.js";
 export {type AdfOptions, type AdfResult, type Autolag, adf, adfMaxlag, autolagOption, type CriticalValues} from "./adf.js";
 export {argsort} from "./argsort.js";
-export {type BacktestMetrics, type BacktestOptions, type BacktestResult, backtest, type Trade as BacktestTrade} from "./backtest.js";
+export {type BacktestMetrics, type BacktestOptions, type BacktestResult, backtest, type BacktestTrade} from "./backtest.js";
 export {takerImbalance, vwap} from "./barFlow.js";
 export {bollinger} from "./bollinger.js";
 export {cholesky} from "./cholesky.js";

@@ -1,6 +1,6 @@
 // The alerts API's shapes (recorder/alerts/api.ts serves them, the Alerts page sends and shows them):
-// rules, the events they fire, the events query, and the lists of choices a rule accepts. Validation
-// stays with the recorder (recorder/alerts/rules.ts).
+// rules and their state, the events they fire, the events query, and the lists of choices a rule
+// accepts. Validation stays with the recorder (recorder/alerts/rules.ts).
 import type {BarMetric} from "../lib/alertMetric.js";
 import type {Interval} from "../lib/bars.js";
 import type {HedgeMethod} from "../lib/hedgeMethods.js";
@@ -30,6 +30,29 @@ export interface AlertRule {
   readonly paused: boolean;
   /** Why the recorder paused the rule (it overran its evaluation budget); null when the user paused it or it runs (cleared on resume). */
   readonly pauseReason: string | null;
+}
+
+/** A rule's state, listed with it by GET /alerts/rules. */
+export interface AlertRuleState {
+  /** Whether the rule may fire (else it waits to re-arm). */
+  readonly armed: boolean;
+  /** When it last fired (ms; market time, the bar's end, for bar rules), null if never. */
+  readonly lastFiredAt: number | null;
+  /** Moving average of one evaluation, ms (null until measured). */
+  readonly evaluationMs: number | null;
+  /** Closed bars waiting for their evaluation. */
+  readonly queuedBars: number;
+  /** Bars skipped because the queue fell too far behind. */
+  readonly skippedBars: number;
+  /** Bars not evaluated because their window held bars of a recorded gap. */
+  readonly gapBars: number;
+  /** Why the rule is not evaluated now: its latest window holds bars of a recorded gap (null when it is evaluated). */
+  readonly gapReason: string | null;
+}
+
+/** A rule as GET /alerts/rules lists it: with its state. */
+export interface ListedRule extends AlertRule {
+  readonly state: AlertRuleState;
 }
 
 /** A rule as a page sends it (POST, PATCH): the recorder validates every field and fills the defaults. */

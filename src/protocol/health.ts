@@ -21,7 +21,7 @@ export interface SymbolHealth {
   gapsUnfilled: number;
 }
 
-/** The alert engine's part (recorder/alerts/engine.ts). */
+/** The alert engine's part (recorder/alerts/alertsHealth.ts). */
 export interface AlertsHealth {
   rules: number;
   active: number;
@@ -32,7 +32,7 @@ export interface AlertsHealth {
   webhook: {sent: number; failed: number; pending: number} | null;
 }
 
-/** The live feed's part, added by recorder/liveHub.ts when it serves /health. */
+/** The live feed's part, added by recorder/liveHub.ts when recorder/liveServer.ts serves /health. */
 export interface LiveFeedHealth {
   liveClients: number;
   /** Clients closed for breaking a limit, and requests or upgrades refused by the access policy. */

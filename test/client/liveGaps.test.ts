@@ -14,7 +14,7 @@ import {PageFeed} from "../../src/client/pageFeed.js";
 import {PairStream, type StreamRule} from "../../src/lib/stream/pairStream.js";
 import {pairView} from "../../src/lib/stream/pairView.js";
 import {alignBars} from "../../src/lib/align.js";
-import {gapFlags} from "../../src/lib/bars.js";
+import {gapFlags} from "../../src/lib/gapFlags.js";
 import {Xorshift128} from "../lib/series.js";
 
 const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);

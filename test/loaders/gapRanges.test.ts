@@ -10,7 +10,8 @@ import {writeGap} from "../../lake/gaps.js";
 import {gapRanges} from "../../loaders/gapRanges.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {alignBars} from "../../src/lib/align.js";
-import {gapFlags, resample} from "../../src/lib/bars.js";
+import {resample} from "../../src/lib/bars.js";
+import {gapFlags} from "../../src/lib/gapFlags.js";
 import {after, before, hole, legA, legB, t0, writeTicks} from "../lake/gapFixtures.js";
 
 const lakes: string[] = [];

@@ -1,4 +1,4 @@
-// Alert rules evaluate on the pages' bars: the expected events come from src/lib/bars.ts (resample,
+// Alert rules evaluate on the pages' bars: the expected events come from src/lib (resample,
 // gapFlags) over the same trades, closes carried over quiet buckets as the pages' alignment carries
 // them, and no window evaluated that holds a gap's bars or carries a close across them.
 import {mkdtemp, rm, writeFile} from "node:fs/promises";
@@ -6,7 +6,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {AlertEngine} from "../../recorder/alerts/engine.js";
-import {gapFlags, type GapRange, resample, type Trade} from "../../src/lib/bars.js";
+import {resample, type Trade} from "../../src/lib/bars.js";
+import {gapFlags, type GapRange} from "../../src/lib/gapFlags.js";
 import type {AlertEvent} from "../../src/protocol/alerts.js";
 import type {GapRecord} from "../../src/protocol/gaps.js";
 

@@ -1,7 +1,7 @@
-// The rules table of the Alerts page: each rule's condition and settings, its state (active, paused,
-// last fired) and buttons to pause/resume, edit and delete it.
+// The rules table of the Alerts page: each rule's condition and settings, its state (active, paused
+// and why, a recorded gap it waits out, last fired) and buttons to pause/resume, edit and delete it.
 import {html} from "htl";
-import {type AlertRule, isPairMetric} from "../../protocol/alerts.js";
+import {type AlertRule, isPairMetric, type ListedRule} from "../../protocol/alerts.js";
 import {useAlertsStyle} from "./style.js";
 import {alertNumber, conditionText, utcTime} from "./text.js";
 
@@ -24,7 +24,7 @@ export function evaluationText(rule: Pick<AlertRule, "metric" | "interval" | "wi
   return `${rule.interval} × ${rule.window} bars${isPairMetric(rule.metric) ? ` · ${rule.hedge}` : ""}`;
 }
 
-export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = null, onPause, onDelete, onEdit, confirm = (q) => globalThis.confirm(q)}: RulesTableOptions): HTMLElement {
+export function rulesTable(rules: readonly ListedRule[], {lastFired, editing = null, onPause, onDelete, onEdit, confirm = (q) => globalThis.confirm(q)}: RulesTableOptions): HTMLElement {
   useAlertsStyle();
   if (rules.length === 0) return html`<p class="pb-notice" id="rules-empty">No rules yet: create one with the form below.</p>`;
   const message = html`<p class="pb-form-error" id="rules-error"></p>`;
@@ -39,7 +39,7 @@ export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = nu
       button.disabled = false;
     }
   };
-  const row = (rule: AlertRule) => {
+  const row = (rule: ListedRule) => {
     const pause = html`<button class="pb-button" type="button" data-action="pause">${rule.paused ? "Resume" : "Pause"}</button>` as HTMLButtonElement;
     const edit = html`<button class="pb-button" type="button" data-action="edit">Edit</button>` as HTMLButtonElement;
     const remove = html`<button class="pb-button" type="button" data-action="delete">Delete</button>` as HTMLButtonElement;
@@ -60,7 +60,7 @@ export function rulesTable(rules: readonly AlertRule[], {lastFired, editing = nu
       <td><span class="pb-sev" data-severity=${rule.severity}>${rule.severity}</span></td>
       <td class="pb-num">${alertNumber(rule.cooldownSeconds)} s</td>
       <td class="pb-num">${rule.hysteresis === null ? "—" : alertNumber(rule.hysteresis)}</td>
-      <td><span class="pb-rule-state" data-state=${rule.paused ? "paused" : "active"} title=${rule.pauseReason ?? ""}>${state}</span>${rule.pauseReason ? html`<br><span class="pb-notice pb-pause-reason">${rule.pauseReason}</span>` : ""}${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
+      <td><span class="pb-rule-state" data-state=${rule.paused ? "paused" : "active"} title=${rule.pauseReason ?? ""}>${state}</span>${rule.pauseReason ? html`<br><span class="pb-notice pb-pause-reason">${rule.pauseReason}</span>` : ""}${rule.state.gapReason ? html`<br><span class="pb-notice pb-gap-reason">${rule.state.gapReason}</span>` : ""}${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
       <td style="white-space: nowrap">${pause}${edit}${remove}</td>
     </tr>`;
   };

@@ -6,7 +6,7 @@
 // (src/lib incremental*), so a live frame costs O(new bars) instead of O(all bars).
 // Two stages share the columns: the view (./streamView.ts) and the rule's series (./streamRule.ts).
 // No DOM: the same code runs in Node tests against the batch functions.
-import type {BacktestMetrics, Trade} from "../backtest.js";
+import type {BacktestMetrics, BacktestTrade} from "../backtest.js";
 import type {SymbolBars} from "../bars.js";
 import {type RowColumn, StreamColumns} from "./streamColumns.js";
 import {type StreamRule, StreamRuleStage} from "./streamRule.js";
@@ -63,7 +63,7 @@ export class PairStream {
   }
 
   /** Closed trades and the open one (bars index the rows). */
-  tradeList(): Trade[] {
+  tradeList(): BacktestTrade[] {
     return this.series.tradeList();
   }
 

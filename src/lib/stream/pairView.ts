@@ -1,7 +1,8 @@
 // A pair as the pages analyse it: both legs' bars at the chosen interval over the chosen lookback,
 // closes aligned with gap-flagged buckets left out (src/lib alignBars).
 import {type AlignedBars, alignBars} from "../align.js";
-import {type BarColumns, rebucket, type SymbolBars} from "../bars.js";
+import type {BarColumns, SymbolBars} from "../bars.js";
+import {rebucket} from "../rebucket.js";
 
 export interface PairView extends AlignedBars {
   readonly intervalMs: number;

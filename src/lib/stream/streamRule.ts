@@ -1,6 +1,6 @@
 // The pair stream's row stages: returns and their rolling correlation, and under a hedge the spread,
 // its rolling mean, std, bands and z-score and the backtest of the rule (pairRule), row by row.
-import {type BacktestMetrics, backtestOptions, type Trade} from "../backtest.js";
+import {type BacktestMetrics, backtestOptions, type BacktestTrade} from "../backtest.js";
 import {type BacktestState, IncrementalBacktest} from "../incrementalBacktest.js";
 import {type CorrelationState, IncrementalCorrelation} from "../incrementalCorrelation.js";
 import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
@@ -45,7 +45,7 @@ export class StreamRuleStage {
   }
 
   /** Closed trades and the open one (bars index the rows). */
-  tradeList(): Trade[] {
+  tradeList(): BacktestTrade[] {
     return this.backtest?.tradeList() ?? [];
   }
 

@@ -1,7 +1,8 @@
 // The pair stream's first stage: both legs rebucketed to the view's grid and aligned bucket by bucket
 // (pairView's rebucket → tail → alignBars), kept up to date as live bars arrive or are replaced. A
-// leg's close in a bucket is read from its finer bars as rebucket reads them (foldBars, src/lib/bars.ts).
-import {bucketFold, bucketStart, foldBars, type SymbolBars} from "../bars.js";
+// leg's close in a bucket is read from its finer bars as rebucket reads them (foldBars, src/lib/rebucket.ts).
+import {bucketStart, type SymbolBars} from "../bars.js";
+import {bucketFold, foldBars} from "../rebucket.js";
 import {type AlignState, IncrementalAlign} from "../incrementalAlign.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
 import type {StreamColumns} from "./streamColumns.js";

@@ -20,14 +20,19 @@ export default {
   typographer: false,
   pages: [
     {name: "Overview", path: "/"},
-    {name: "Pair reports", collapsible: true, open: true, pages: pairs.map((pair, i) => ({name: `${pair[0]} / ${pair[1]}`, path: paths[i]}))},
+    {
+      name: "Pair reports",
+      collapsible: true,
+      open: true,
+      pages: pairs.map((pair, i) => ({name: `${pair[0]} / ${pair[1]}`, path: paths[i]})),
+    },
     {name: "Cointegration map", path: "/coint"},
     {name: "Backtest lab", path: "/lab"},
     {name: "Data", path: "/data"},
     {name: "Alerts", path: "/alerts"},
-    {name: "System", path: "/system"}
+    {name: "System", path: "/system"},
   ],
   dynamicPaths: paths,
   pager: false,
-  head: `<link rel="icon" href="data:,"><meta name="pairbook-live-url" content="${notebookConfig(process.env).liveUrl.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"><script type="module" src="/components/alerts/toaster.js"></script>`
+  head: `<link rel="icon" href="data:,"><meta name="pairbook-live-url" content="${notebookConfig(process.env).liveUrl.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"><script type="module" src="/components/alerts/toaster.js"></script>`,
 };

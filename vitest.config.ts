@@ -7,6 +7,6 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    env: {TZ: "UTC"}
-  }
+    env: {TZ: "UTC"},
+  },
 });

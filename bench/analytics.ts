@@ -32,7 +32,7 @@ function time(f: () => unknown, runs = 3): {first: number; median: number} {
 /** Seconds statsmodels/scipy take for `code` on arrays a, b (float64 files), or a reason it was not run. */
 function reference(a: Float64Array, b: Float64Array, code: string): string {
   if (!usePython) return "n/a (no statsmodels)";
-  writeFileSync(join(dir, "a.f64"), a), writeFileSync(join(dir, "b.f64"), b);
+  (writeFileSync(join(dir, "a.f64"), a), writeFileSync(join(dir, "b.f64"), b));
   const script = `import time, numpy as np
 from statsmodels.tsa.stattools import adfuller, coint
 a = np.fromfile(${JSON.stringify(join(dir, "a.f64"))}); b = np.fromfile(${JSON.stringify(join(dir, "b.f64"))})
@@ -42,27 +42,64 @@ t = time.perf_counter(); ${code}; print(time.perf_counter() - t)`;
 
 const rows: [string, string, string, string, string][] = [];
 const add = (what: string, t: {first: number; median: number}, target: number, ref: string) =>
-  rows.push([what, `${(t.median * 1000).toFixed(0)} ms`, `${(t.first * 1000).toFixed(0)} ms`, `< ${target < 1 ? `${target * 1000} ms` : `${target} s`} ${t.median < target ? "ok" : "SLOW"}`, ref]);
+  rows.push([
+    what,
+    `${(t.median * 1000).toFixed(0)} ms`,
+    `${(t.first * 1000).toFixed(0)} ms`,
+    `< ${target < 1 ? `${target * 1000} ms` : `${target} s`} ${t.median < target ? "ok" : "SLOW"}`,
+    ref,
+  ]);
 
 const {a, b} = generatePair({kind: "prices", seed: 2024, n: 100_000});
 const s = spread(a, b, {alpha: -30, beta: 0.045});
-add("adf(spread) autolag AIC, n = 100,000", time(() => adf(s)), 0.3, reference(s, b, "adfuller(a, autolag='AIC')"));
-add("coint(a, b) Engle-Granger, n = 100,000", time(() => coint(a, b)), 0.5, reference(a, b, "coint(a, b)"));
-add("theilSen(a, b) exact, n = 100,000", time(() => theilSen(a, b)), 1, "not run (scipy builds two n×n float64 matrices: 160 GB)");
+add(
+  "adf(spread) autolag AIC, n = 100,000",
+  time(() => adf(s)),
+  0.3,
+  reference(s, b, "adfuller(a, autolag='AIC')"),
+);
+add(
+  "coint(a, b) Engle-Granger, n = 100,000",
+  time(() => coint(a, b)),
+  0.5,
+  reference(a, b, "coint(a, b)"),
+);
+add(
+  "theilSen(a, b) exact, n = 100,000",
+  time(() => theilSen(a, b)),
+  1,
+  "not run (scipy builds two n×n float64 matrices: 160 GB)",
+);
 
 // The whole command, end to end in a fresh process, on a CSV of the same pair.
 const csv = join(dir, "pair.csv");
 writeFileSync(csv, `time,eth,btc\n${Array.from(a, (v, i) => `${1_700_000_000_000 + i * 1000},${v},${b[i]}`).join("\n")}\n`);
-add("pairbook analyze --csv (100,000 rows, process)", time(() => execFileSync("node", ["cli/pairbook.js", "analyze", "--csv", csv, "--json"]), 3), 2, "n/a");
+add(
+  "pairbook analyze --csv (100,000 rows, process)",
+  time(() => execFileSync("node", ["cli/pairbook.js", "analyze", "--csv", csv, "--json"]), 3),
+  2,
+  "n/a",
+);
 
 const big = generatePair({kind: "prices", seed: 7, n: 1_000_000});
 const zBig = rollingZScore(spread(big.a, big.b, {alpha: -30, beta: 0.045}), 60);
-add("backtest, 1,000,000 bars", time(() => backtest(big.a, big.b, zBig, {beta: 0.045, entry: 2, exit: 0.5, feeBps: 1}), 5), 0.1, "n/a");
+add(
+  "backtest, 1,000,000 bars",
+  time(() => backtest(big.a, big.b, zBig, {beta: 0.045, entry: 2, exit: 0.5, feeBps: 1}), 5),
+  0.1,
+  "n/a",
+);
 
 const day = generatePair({kind: "prices", seed: 8, n: 86_400});
-const entries = Array.from({length: 20}, (_, i) => 1 + 0.1 * i), exits = Array.from({length: 20}, (_, i) => -0.9 + 0.1 * i);
+const entries = Array.from({length: 20}, (_, i) => 1 + 0.1 * i),
+  exits = Array.from({length: 20}, (_, i) => -0.9 + 0.1 * i);
 let cells = 0;
-add("sweep 20 × 20 (entry × exit), 86,400 bars", time(() => (cells = sweep(day.a, day.b, {alpha: -30, beta: 0.045, entries, exits, windows: [60]}).length)), 1, "n/a");
+add(
+  "sweep 20 × 20 (entry × exit), 86,400 bars",
+  time(() => (cells = sweep(day.a, day.b, {alpha: -30, beta: 0.045, entries, exits, windows: [60]}).length)),
+  1,
+  "n/a",
+);
 
 rmSync(dir, {recursive: true, force: true});
 const header: [string, string, string, string, string] = ["benchmark", "pairbook (median)", "first call", "target", "statsmodels / scipy"];

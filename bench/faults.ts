@@ -21,7 +21,7 @@ const scenarios: {fault: string; skip?: string | null; run: () => Promise<FaultM
   {fault: "no fault", run: () => runRigFault("no fault", noFault, progress)},
   ...storageFaults.map((fault) => ({fault, skip: storageSkip, run: () => runStorageFault(fault, {progress})})),
   ...Object.entries(onRig).map(([fault, scenario]) => ({fault, run: () => runRigFault(fault, scenario, progress)})),
-  {fault: "heavy alert rules", run: () => heavyRules({progress})}
+  {fault: "heavy alert rules", run: () => heavyRules({progress})},
 ];
 if (values.only && !scenarios.some((s) => s.fault === values.only)) {
   console.error(`bench:faults: no scenario "${values.only}" (expected one of: ${scenarios.map((s) => s.fault).join(", ")})`);

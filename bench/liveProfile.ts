@@ -10,7 +10,15 @@ import {parseArgs} from "node:util";
 import {WebSocketServer, type WebSocket} from "ws";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
 
-const {values} = parseArgs({options: {seconds: {type: "string", default: "8"}, after: {type: "string", default: "3"}, out: {type: "string", default: "/tmp/pairbook-live.cpuprofile"}, interval: {type: "string", default: "1s"}, dist: {type: "string", default: "/tmp/pairbook-bench/dist"}}});
+const {values} = parseArgs({
+  options: {
+    seconds: {type: "string", default: "8"},
+    after: {type: "string", default: "3"},
+    out: {type: "string", default: "/tmp/pairbook-live.cpuprofile"},
+    interval: {type: "string", default: "1s"},
+    dist: {type: "string", default: "/tmp/pairbook-bench/dist"},
+  },
+});
 const endMs = Date.UTC(2026, 10, 20, 12, 0, 0) + 86_400_000;
 
 const wss = new WebSocketServer({host: "127.0.0.1", port: 0});
@@ -20,11 +28,24 @@ let timer: ReturnType<typeof setInterval> | undefined;
 wss.on("connection", (socket: WebSocket) => {
   socket.on("message", () => {
     socket.send(JSON.stringify({type: "hello", symbols: ["BTCUSDT", "ETHUSDT"]}));
-    let k = 0, pa = 60_000, pb = 3_000;
+    let k = 0,
+      pa = 60_000,
+      pb = 3_000;
     timer = setInterval(() => {
       const start = endMs + k++ * 1000;
-      pa *= 1 + (Math.random() - 0.5) * 1e-4, pb *= 1 + (Math.random() - 0.5) * 1e-4;
-      const bar = (p: number) => ({start, open: p, high: p, low: p, close: p, volume: 1, quoteVolume: p, count: 3, vwap: p, takerBuyVolume: 0.5});
+      ((pa *= 1 + (Math.random() - 0.5) * 1e-4), (pb *= 1 + (Math.random() - 0.5) * 1e-4));
+      const bar = (p: number) => ({
+        start,
+        open: p,
+        high: p,
+        low: p,
+        close: p,
+        volume: 1,
+        quoteVolume: p,
+        count: 3,
+        vwap: p,
+        takerBuyVolume: 0.5,
+      });
       socket.send(JSON.stringify({type: "bar", symbol: "BTCUSDT", interval: "1s", bar: bar(pa)}));
       socket.send(JSON.stringify({type: "bar", symbol: "ETHUSDT", interval: "1s", bar: bar(pb)}));
     }, 50);
@@ -76,7 +97,8 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = (profile.endTime - profile.startTime) / 1000;
-const byFunction = new Map<string, number>(), byScript = new Map<string, number>();
+const byFunction = new Map<string, number>(),
+  byScript = new Map<string, number>();
 for (const [id, us] of self) {
   const f = byId.get(id)!.callFrame;
   const script = f.url.replace(/^.*\/(_[^/]+\/)?/, "") || "(native)";
@@ -84,8 +106,15 @@ for (const [id, us] of self) {
   byFunction.set(key, (byFunction.get(key) ?? 0) + us / 1000);
   byScript.set(script, (byScript.get(script) ?? 0) + us / 1000);
 }
-const top = (m: Map<string, number>, k: number) => [...m].sort((p, q) => q[1] - p[1]).slice(0, k).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`).join("\n");
-console.log(`profile of ${total.toFixed(0)} ms live at 20 bars/s (${values.interval} bars), written to ${values.out}\n\nself time by function:\n${top(byFunction, 30)}\n\nby script:\n${top(byScript, 12)}`);
+const top = (m: Map<string, number>, k: number) =>
+  [...m]
+    .sort((p, q) => q[1] - p[1])
+    .slice(0, k)
+    .map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`)
+    .join("\n");
+console.log(
+  `profile of ${total.toFixed(0)} ms live at 20 bars/s (${values.interval} bars), written to ${values.out}\n\nself time by function:\n${top(byFunction, 30)}\n\nby script:\n${top(byScript, 12)}`,
+);
 
 // Renderer main thread: time by top-level task kind (what "(program)" above hides: layout, paint, GC, …).
 const main = trace.traceEvents.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");

@@ -19,7 +19,8 @@ import {launchBrowser, serveStatic} from "../test/browser/harness.js";
 const args = process.argv.slice(2);
 const lake = args.includes("--lake") ? args[args.indexOf("--lake") + 1] : "/tmp/pairbook-bench/lake";
 const out = "/tmp/pairbook-bench/dist";
-const startMs = Date.UTC(2026, 10, 20, 12, 0, 0), endMs = startMs + 86_400_000;
+const startMs = Date.UTC(2026, 10, 20, 12, 0, 0),
+  endMs = startMs + 86_400_000;
 const rows: string[][] = [];
 const add = (what: string, value: string, target: string) => rows.push([what, value, target]);
 
@@ -31,7 +32,10 @@ if (!existsSync(datasetDir(lake))) {
 if (!args.includes("--skip-build") || !existsSync(out)) {
   rmSync(out, {recursive: true, force: true}); // Framework clears only an output inside the project
   const t = performance.now();
-  const r = spawnSync("node", ["scripts/observable.js", "build"], {env: {...process.env, PAIRBOOK_LAKE: lake, PAIRBOOK_DIST: out, PAIRBOOK_LIVE_URL: "ws://127.0.0.1:8787"}, stdio: ["ignore", "ignore", "inherit"]});
+  const r = spawnSync("node", ["scripts/observable.js", "build"], {
+    env: {...process.env, PAIRBOOK_LAKE: lake, PAIRBOOK_DIST: out, PAIRBOOK_LIVE_URL: "ws://127.0.0.1:8787"},
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (r.status !== 0) throw new Error("build failed");
   add("npm run build: 6 pair reports, 4 symbols × 1 day (~1.7 M trades)", `${((performance.now() - t) / 1000).toFixed(1)} s`, "—");
   execFileSync("node", ["scripts/check-dist.js", out], {stdio: "inherit"});
@@ -44,11 +48,19 @@ const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length
 const pct = (x: number[], p: number) => [...x].sort((a, b) => a - b)[Math.min(x.length - 1, Math.ceil((p / 100) * x.length) - 1)];
 
 // 1. Interactive: three cold loads.
-const ready: number[] = [], full: number[] = [];
+const ready: number[] = [],
+  full: number[] = [];
 for (let run = 0; run < 3; ++run) {
   const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
   await page.goto(`${report}?static`);
-  await page.waitForFunction(() => ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"].every((id) => document.querySelector(`#${id} svg`)) && document.querySelector("#zscore-last")?.getAttribute("data-value") !== "NaN", null, {timeout: 60_000, polling: "raf"});
+  await page.waitForFunction(
+    () =>
+      ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"].every((id) =>
+        document.querySelector(`#${id} svg`),
+      ) && document.querySelector("#zscore-last")?.getAttribute("data-value") !== "NaN",
+    null,
+    {timeout: 60_000, polling: "raf"},
+  );
   ready.push(await page.evaluate(() => performance.now()));
   await page.locator("#hedge-table").waitFor({timeout: 60_000});
   full.push(await page.evaluate(() => performance.now()));
@@ -68,7 +80,8 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   const times: number[] = [];
   for (const w of [120, 61, 300, 90, 600, 75, 240, 150, 400, 100, 180, 60]) {
     // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
-    times.push(await page.evaluate(`(async () => {
+    times.push(
+      (await page.evaluate(`(async () => {
       const ids = ["spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
       // Each chart counts its draws (data-drawn: axes and canvas redrawn, src/components/canvasChart.ts).
       const drawn = (id) => document.querySelector("#" + id + " [data-drawn]")?.getAttribute("data-drawn");
@@ -82,9 +95,14 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
         check();
       });
       return performance.now() - t0;
-    })()`) as number);
+    })()`)) as number,
+    );
   }
-  add("slider (z window) → all 4 dependent charts redrawn, median of 12", `${median(times).toFixed(0)} ms (max ${Math.max(...times).toFixed(0)})`, "< 100 ms (target 50)");
+  add(
+    "slider (z window) → all 4 dependent charts redrawn, median of 12",
+    `${median(times).toFixed(0)} ms (max ${Math.max(...times).toFixed(0)})`,
+    "< 100 ms (target 50)",
+  );
   await page.close();
 }
 
@@ -98,11 +116,24 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   wss.on("connection", (socket: WebSocket) => {
     socket.on("message", () => {
       socket.send(JSON.stringify({type: "hello", symbols: ["BTCUSDT", "ETHUSDT"]}));
-      let k = 0, pa = 60_000, pb = 3_000;
+      let k = 0,
+        pa = 60_000,
+        pb = 3_000;
       timer = setInterval(() => {
         const start = endMs + k * 1000;
-        pa *= 1 + (Math.random() - 0.5) * 1e-4, pb *= 1 + (Math.random() - 0.5) * 1e-4;
-        const bar = (p: number) => ({start, open: p, high: p, low: p, close: p, volume: 1, quoteVolume: p, count: 3, vwap: p, takerBuyVolume: 0.5});
+        ((pa *= 1 + (Math.random() - 0.5) * 1e-4), (pb *= 1 + (Math.random() - 0.5) * 1e-4));
+        const bar = (p: number) => ({
+          start,
+          open: p,
+          high: p,
+          low: p,
+          close: p,
+          volume: 1,
+          quoteVolume: p,
+          count: 3,
+          vwap: p,
+          takerBuyVolume: 0.5,
+        });
         socket.send(JSON.stringify({type: "bar", symbol: "BTCUSDT", interval: "1s", bar: bar(pa)}));
         socket.send(JSON.stringify({type: "bar", symbol: "ETHUSDT", interval: "1s", bar: bar(pb)}));
         sent.set(++k, Date.now());
@@ -125,13 +156,23 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   await page.waitForTimeout(25_000);
   clearInterval(timer);
   const seen = (await page.evaluate("window.seen")) as [number, number][];
-  const latency: number[] = [], loading: number[] = [];
+  const latency: number[] = [],
+    loading: number[] = [];
   for (const [k, t] of sent) {
     const hit = seen.find(([, n]) => n >= k);
     if (hit && k > 20) (t >= readyAt ? latency : loading).push(hit[0] - t);
   }
-  add(`live bar → z-score chart, 20 bars/s for 25 s (${latency.length} bars)`, `p50 ${pct(latency, 50).toFixed(0)} ms, p99 ${pct(latency, 99).toFixed(0)} ms`, "p99 < 50 ms");
-  if (loading.length) add(`  bars sent while the page was still loading (${loading.length}, not counted above)`, `p50 ${pct(loading, 50).toFixed(0)} ms, max ${Math.max(...loading).toFixed(0)} ms`, "—");
+  add(
+    `live bar → z-score chart, 20 bars/s for 25 s (${latency.length} bars)`,
+    `p50 ${pct(latency, 50).toFixed(0)} ms, p99 ${pct(latency, 99).toFixed(0)} ms`,
+    "p99 < 50 ms",
+  );
+  if (loading.length)
+    add(
+      `  bars sent while the page was still loading (${loading.length}, not counted above)`,
+      `p50 ${pct(loading, 50).toFixed(0)} ms, max ${Math.max(...loading).toFixed(0)} ms`,
+      "—",
+    );
   await page.close();
   for (const c of wss.clients) c.terminate();
   wss.close();

@@ -15,14 +15,42 @@ import {parseArgs} from "node:util";
 import WebSocket from "ws";
 import type {RecorderHealth} from "../src/protocol/health.js";
 
-const {values} = parseArgs({options: {seconds: {type: "string", default: "60"}, rate: {type: "string", default: "100000"}, "latency-seconds": {type: "string", default: "20"}}});
-const seconds = Number(values.seconds), rate = Number(values.rate), latencySeconds = Number(values["latency-seconds"]);
+const {values} = parseArgs({
+  options: {
+    seconds: {type: "string", default: "60"},
+    rate: {type: "string", default: "100000"},
+    "latency-seconds": {type: "string", default: "20"},
+  },
+});
+const seconds = Number(values.seconds),
+  rate = Number(values.rate),
+  latencySeconds = Number(values["latency-seconds"]);
 const symbols = ["BTCUSDT", "ETHUSDT"];
 
 /** Starts `pairbook record` and resolves once it prints its live feed's port. */
-async function recorder(sim: {ws: string; rest: string}, lake: string): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
+async function recorder(
+  sim: {ws: string; rest: string},
+  lake: string,
+): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
   // Started as `npx pairbook record` starts it: the executable itself, with its shebang's V8 flags.
-  const child = spawn("cli/pairbook.js", ["record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", sim.ws, "--rest-url", sim.rest, "--live-port", "0", "--no-alerts"], {stdio: ["ignore", "pipe", "inherit"]});
+  const child = spawn(
+    "cli/pairbook.js",
+    [
+      "record",
+      "--symbols",
+      symbols.join(","),
+      "--lake",
+      lake,
+      "--ws-url",
+      sim.ws,
+      "--rest-url",
+      sim.rest,
+      "--live-port",
+      "0",
+      "--no-alerts",
+    ],
+    {stdio: ["ignore", "pipe", "inherit"]},
+  );
   const lines = createInterface({input: child.stdout!});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -43,7 +71,9 @@ function memory(pid: number): {rss: number; peak: number} {
 }
 
 async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string}> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {stdio: ["pipe", "pipe", "inherit"]});
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({input: child.stdout!});
   const [ws, rest] = await new Promise<[string, string]>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -64,18 +94,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const lake = await mkdtemp(join(tmpdir(), "pairbook-bench-"));
   const sim = await simulator(rate / symbols.length);
   const rec = await recorder(sim, lake);
-  console.log(`ingest: simulator offering ${rate.toLocaleString("en-US")} trades/s (${symbols.join(", ")}) for ${seconds} s to pairbook record (pid ${rec.child.pid}) …`);
+  console.log(
+    `ingest: simulator offering ${rate.toLocaleString("en-US")} trades/s (${symbols.join(", ")}) for ${seconds} s to pairbook record (pid ${rec.child.pid}) …`,
+  );
   const durable = (h: RecorderHealth) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0) - h.unsyncedTrades;
   await sleep(3000); // warm-up: JIT, first connections
   const start = {t: performance.now(), n: durable(await rec.health())};
-  let minRate = Infinity, last = start;
+  let minRate = Infinity,
+    last = start;
   for (let s = 1; s <= seconds; ++s) {
     await sleep(1000 - ((performance.now() - start.t) % 1000));
-    const h = await rec.health(), now = {t: performance.now(), n: durable(h)};
+    const h = await rec.health(),
+      now = {t: performance.now(), n: durable(h)};
     const perSecond = ((now.n - last.n) * 1000) / (now.t - last.t);
     minRate = Math.min(minRate, perSecond);
     last = now;
-    if (s % 5 === 0 || s === seconds) console.log(`  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(memory(rec.child.pid!).rss)} (V8 heap ${mb(h.memory.heapUsed)}, buffers ${mb(h.memory.external)})`);
+    if (s % 5 === 0 || s === seconds)
+      console.log(
+        `  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(memory(rec.child.pid!).rss)} (V8 heap ${mb(h.memory.heapUsed)}, buffers ${mb(h.memory.external)})`,
+      );
   }
   const h = await rec.health();
   const total = durable(h) - start.n;
@@ -84,8 +121,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const t0 = performance.now();
   await stop(rec.child);
   const closeMs = performance.now() - t0;
-  console.log(`ingest: ${Math.round((total * 1000) / (last.t - start.t)).toLocaleString("en-US")} trades/s sustained durable (worst second ${Math.round(minRate).toLocaleString("en-US")}), ` +
-    `peak RSS ${mb(peak)} (VmHWM), ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, SIGTERM → exit ${Math.round(closeMs)} ms`);
+  console.log(
+    `ingest: ${Math.round((total * 1000) / (last.t - start.t)).toLocaleString("en-US")} trades/s sustained durable (worst second ${Math.round(minRate).toLocaleString("en-US")}), ` +
+      `peak RSS ${mb(peak)} (VmHWM), ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, SIGTERM → exit ${Math.round(closeMs)} ms`,
+  );
   await rm(lake, {recursive: true, force: true});
 }
 
@@ -102,9 +141,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const before = await rec.health(); // the latency histogram counts from the recorder's start, warm-up included
   await sleep(latencySeconds * 1000);
   const after = await rec.health();
-  const received = Object.values(after.symbols).reduce((n, s) => n + s.trades, 0) - Object.values(before.symbols).reduce((n, s) => n + s.trades, 0);
+  const received =
+    Object.values(after.symbols).reduce((n, s) => n + s.trades, 0) - Object.values(before.symbols).reduce((n, s) => n + s.trades, 0);
   const l = after.liveLatencyMs!;
-  console.log(`live feed: ${Math.round(received / latencySeconds).toLocaleString("en-US")} trades/s, ${l.count.toLocaleString("en-US")} sends; receive → send p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms`);
+  console.log(
+    `live feed: ${Math.round(received / latencySeconds).toLocaleString("en-US")} trades/s, ${l.count.toLocaleString("en-US")} sends; receive → send p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(2)} ms`,
+  );
   client.close();
   await stop(sim.child);
   await stop(rec.child);

@@ -12,12 +12,21 @@ import {fileURLToPath} from "node:url";
 import {parseArgs} from "node:util";
 import WebSocket from "ws";
 
-const {values} = parseArgs({options: {rate: {type: "string", default: "100000"}, symbols: {type: "string", default: "BTCUSDT,ETHUSDT"}, seconds: {type: "string", default: "10"}}});
+const {values} = parseArgs({
+  options: {
+    rate: {type: "string", default: "100000"},
+    symbols: {type: "string", default: "BTCUSDT,ETHUSDT"},
+    seconds: {type: "string", default: "10"},
+  },
+});
 const symbols = values.symbols.split(",");
-const seconds = Number(values.seconds), warmupMs = 1000;
+const seconds = Number(values.seconds),
+  warmupMs = 1000;
 
 const cli = fileURLToPath(new URL("../cli/pairbook.js", import.meta.url));
-const child = spawn(process.execPath, [cli, "simulate", "--fast", "--port", "0", "--rate", values.rate, "--symbols", symbols.join(",")], {stdio: ["ignore", "pipe", "inherit"]});
+const child = spawn(process.execPath, [cli, "simulate", "--fast", "--port", "0", "--rate", values.rate, "--symbols", symbols.join(",")], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let stdout = "";
 child.stdout.setEncoding("utf8");
 const wsUrl = await new Promise<string>((resolve, reject) => {
@@ -32,14 +41,17 @@ const wsUrl = await new Promise<string>((resolve, reject) => {
 const ws = new WebSocket(`${wsUrl}/stream?streams=${symbols.map((s) => `${s.toLowerCase()}@trade`).join("/")}`);
 ws.on("error", (error) => console.error(`client error: ${error.message}`));
 await once(ws, "open");
-let messages = 0, bytes = 0, outOfOrder = 0;
+let messages = 0,
+  bytes = 0,
+  outOfOrder = 0;
 const lastId = new Map<string, number>();
 ws.on("message", (data: Buffer) => {
   ++messages;
   bytes += data.length;
   // Cheap field extraction instead of JSON.parse, so the client is not what is measured.
   const text = data.toString("latin1");
-  const s = text.indexOf('"s":"'), t = text.indexOf('"t":');
+  const s = text.indexOf('"s":"'),
+    t = text.indexOf('"t":');
   const symbol = text.slice(s + 5, text.indexOf('"', s + 5));
   const id = parseInt(text.slice(t + 4, text.indexOf(",", t)), 10);
   const last = lastId.get(symbol);
@@ -73,9 +85,15 @@ child.kill("SIGINT");
 await once(child, "exit");
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-console.log(`simulator → one ws client, ${symbols.length} symbols × ${fmt(Number(values.rate))} trades/s offered, ${seconds} s after ${warmupMs / 1000} s warm-up`);
-console.log(`  received ${fmt(received / elapsed)} trades/s (${((messages - start.messages) ? (bytes - start.bytes) / elapsed / 1e6 : 0).toFixed(1)} MB/s); per second: ${perSecond.map(fmt).join(", ")}`);
-console.log(`  id continuity: ${outOfOrder === 0 ? "every id +1" : `${outOfOrder} jumps`}; CPU: client ${((cpu.user + cpu.system) / 1e4 / elapsed).toFixed(0)}%, simulator ${Number.isNaN(serverCpu) ? "?" : ((serverCpu * 100) / elapsed).toFixed(0)}% of a core`);
+console.log(
+  `simulator → one ws client, ${symbols.length} symbols × ${fmt(Number(values.rate))} trades/s offered, ${seconds} s after ${warmupMs / 1000} s warm-up`,
+);
+console.log(
+  `  received ${fmt(received / elapsed)} trades/s (${(messages - start.messages ? (bytes - start.bytes) / elapsed / 1e6 : 0).toFixed(1)} MB/s); per second: ${perSecond.map(fmt).join(", ")}`,
+);
+console.log(
+  `  id continuity: ${outOfOrder === 0 ? "every id +1" : `${outOfOrder} jumps`}; CPU: client ${((cpu.user + cpu.system) / 1e4 / elapsed).toFixed(0)}%, simulator ${Number.isNaN(serverCpu) ? "?" : ((serverCpu * 100) / elapsed).toFixed(0)}% of a core`,
+);
 
 /** The simulator process's user + system CPU time, from /proc (Linux); NaN elsewhere. */
 function serverCpuSeconds(): number {

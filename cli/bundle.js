@@ -24,9 +24,19 @@ export async function bundle() {
   const builtAt = Date.now(); // before reading any source: an edit during the build makes the next start rebuild
   const staging = join(here, ".bundle");
   const result = await build({
-    entryPoints: [join(here, "main.ts")], bundle: true, splitting: true, outdir: staging, platform: "node", format: "esm",
-    target: "node20", packages: "external", sourcemap: "inline", sourcesContent: false, write: false, logLevel: "silent",
-    metafile: true
+    entryPoints: [join(here, "main.ts")],
+    bundle: true,
+    splitting: true,
+    outdir: staging,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "inline",
+    sourcesContent: false,
+    write: false,
+    logLevel: "silent",
+    metafile: true,
   });
   await stop(); // esbuild's service process would otherwise live as long as the recorder
   const files = result.outputFiles.map((f) => ({name: relative(staging, f.path), contents: f.contents}));

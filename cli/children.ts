@@ -18,13 +18,21 @@ export class Child {
   private readonly recent: string[] = [];
   private readonly waiters = new Set<(line: string) => void>();
 
-  constructor(readonly name: string, command: string, args: string[], {env = {}, echo = (line) => void process.stdout.write(`[${name}] ${line}\n`)}: ChildOptions = {}) {
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    {env = {}, echo = (line) => void process.stdout.write(`[${name}] ${line}\n`)}: ChildOptions = {},
+  ) {
     this.process = spawn(command, args, {
       detached: true, // own process group: Ctrl-C in the terminal goes to the parent only
       stdio: ["pipe", "pipe", "pipe"], // the stdin pipe closes when the parent dies (PAIRBOOK_EXIT_WITH_PARENT)
-      env: {...process.env, ...env, PAIRBOOK_EXIT_WITH_PARENT: "1", FORCE_COLOR: "0"}
+      env: {...process.env, ...env, PAIRBOOK_EXIT_WITH_PARENT: "1", FORCE_COLOR: "0"},
     });
-    for (const [stream, input] of [["stdout", this.process.stdout!], ["stderr", this.process.stderr!]] as const) {
+    for (const [stream, input] of [
+      ["stdout", this.process.stdout!],
+      ["stderr", this.process.stderr!],
+    ] as const) {
       createInterface({input}).on("line", (line) => {
         this.recent.push(line);
         if (this.recent.length > 20) this.recent.shift();
@@ -43,7 +51,10 @@ export class Child {
   /** Resolves with the first line matching `pattern`; rejects if the child exits or `timeoutMs` passes first. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(new Error(`${this.name} did not become ready within ${timeoutMs / 1000} s`))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`${this.name} did not become ready within ${timeoutMs / 1000} s`))),
+        timeoutMs,
+      );
       const waiter = (line: string) => {
         const match = pattern.exec(line);
         if (match) finish(() => resolve(match));

@@ -17,7 +17,10 @@ export class UsageError extends Error {
 /** A failure the user can act on (unreachable endpoint, unknown symbol…): one line, exit code 1. */
 export class CliError extends Error {
   override name = "CliError";
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -36,14 +39,16 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
 export function intFlag(value: string | undefined, name: string, fallback: number, {min = -Infinity, max = Infinity} = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected an integer${range(min, max)})`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected an integer${range(min, max)})`);
   return n;
 }
 
 export function numberFlag(value: string | undefined, name: string, fallback: number, {min = -Infinity, max = Infinity} = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected a number${range(min, max)})`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected a number${range(min, max)})`);
   return n;
 }
 
@@ -56,7 +61,10 @@ function range(min: number, max: number): string {
 /** "btcusdt, ETHUSDT" → ["BTCUSDT", "ETHUSDT"], rejecting anything that is not a Binance symbol. */
 export function symbolsFlag(value: string | undefined, fallback: readonly string[]): string[] {
   if (value === undefined) return [...fallback];
-  const symbols = value.split(",").map((s) => s.trim().toUpperCase()).filter((s) => s !== "");
+  const symbols = value
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== "");
   if (symbols.length === 0) throw new UsageError("invalid --symbols: expected a comma-separated list such as BTCUSDT,ETHUSDT");
   for (const s of symbols) if (!isSymbol(s)) throw new UsageError(`invalid symbol in --symbols: ${JSON.stringify(s)}`);
   return [...new Set(symbols)];

@@ -65,8 +65,12 @@ export interface DemoLog {
  * or the same name in the system's temp folder if the lake's cannot be created.
  */
 export function openDemoLog(lake: string, command: string, now = new Date()): DemoLog {
-  const name = `${command}-${now.toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.log`;
-  let path = "", stream: WriteStream | undefined;
+  const name = `${command}-${now
+    .toISOString()
+    .replace(/:/g, "-")
+    .replace(/\.\d+Z$/, "Z")}.log`;
+  let path = "",
+    stream: WriteStream | undefined;
   for (const dir of [logsDir(lake), join(tmpdir(), "pairbook-logs")]) {
     try {
       mkdirSync(dir, {recursive: true});
@@ -84,6 +88,6 @@ export function openDemoLog(lake: string, command: string, now = new Date()): De
     write(child, line) {
       if (stream && !failed) stream.write(`${new Date().toISOString()} [${child}] ${plain(line)}\n`);
     },
-    close: () => new Promise((resolve) => (stream && !failed ? stream.end(resolve) : resolve()))
+    close: () => new Promise((resolve) => (stream && !failed ? stream.end(resolve) : resolve())),
   };
 }

@@ -56,7 +56,9 @@ async function entry() {
     process.stderr.write(`pairbook: warning: ${here} is read-only and its sources are newer than the build; running the build as it is\n`);
     return join(here, m.bundle, "main.js");
   }
-  process.stderr.write(`pairbook: ${here} has no build of the CLI and is read-only: run \`npm run prepare\` (or \`npm ci\`) as its owner\n`);
+  process.stderr.write(
+    `pairbook: ${here} has no build of the CLI and is read-only: run \`npm run prepare\` (or \`npm ci\`) as its owner\n`,
+  );
   process.exit(1);
 }
 

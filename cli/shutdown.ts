@@ -17,7 +17,7 @@ export function onShutdown(stop: (reason: string) => Promise<void>, {graceMs = 5
       (error) => {
         process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
         process.exit(1);
-      }
+      },
     );
   };
   process.on("SIGINT", () => run("SIGINT"));

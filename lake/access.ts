@@ -5,7 +5,11 @@ import {dirname} from "node:path";
 /** The lake cannot be read or written; `message` is one line naming the lake and the cause. */
 export class LakeAccessError extends Error {
   override name = "LakeAccessError";
-  constructor(readonly lake: string, readonly code: string, message: string) {
+  constructor(
+    readonly lake: string,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -20,7 +24,7 @@ const causes: Record<string, string> = {
   ENOSPC: "no space left on device",
   EDQUOT: "disk quota exceeded",
   EIO: "I/O error",
-  ELOOP: "too many symbolic links"
+  ELOOP: "too many symbolic links",
 };
 
 /** Whether `error` is a filesystem error this module turns into a LakeAccessError. */

@@ -14,11 +14,13 @@ export class BackgroundSteps<Kind extends string> {
     if (this.stopped()) return;
     if (this.running.has(kind)) return void this.again.set(kind, step);
     this.running.add(kind);
-    void step().catch(() => {}).finally(() => {
-      this.running.delete(kind);
-      const next = this.again.get(kind);
-      this.again.delete(kind);
-      if (next) this.run(kind, next);
-    });
+    void step()
+      .catch(() => {})
+      .finally(() => {
+        this.running.delete(kind);
+        const next = this.again.get(kind);
+        this.again.delete(kind);
+        if (next) this.run(kind, next);
+      });
   }
 }

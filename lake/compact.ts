@@ -42,7 +42,8 @@ export async function compactPartition(connection: DuckDBConnection, files: Tick
 async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<TickFile> {
   const dir = dirname(inputs[0].path);
   // A hole-filling file can sit inside another's range: take the extremes over all inputs.
-  const first = Math.min(...inputs.map((f) => f.first)), last = Math.max(...inputs.map((f) => f.last));
+  const first = Math.min(...inputs.map((f) => f.first)),
+    last = Math.max(...inputs.map((f) => f.last));
   const name = batchFileName(first, last);
   const intent = join(dir, compactIntentName(name));
   await writeFile(intent, JSON.stringify({output: name, inputs: inputs.map((f) => basename(f.path))}));
@@ -53,7 +54,11 @@ async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<
   // costs ~350 MB of RSS; only a hole-filling file inside another's range needs it.
   const sort = disjoint(inputs) ? "" : " ORDER BY trade_id";
   const path = await publishFile(dir, name, (temp) =>
-    connection.run(`COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`).then(() => {})
+    connection
+      .run(
+        `COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+      )
+      .then(() => {}),
   ).catch(async (error: Error) => {
     // Nothing published: the intent would only name inputs that are still the data.
     if (!(error instanceof UnsyncedPublishError)) await rm(intent, {force: true}).catch(() => {});

@@ -33,9 +33,16 @@ export async function lastStoredId(lake: string, symbol: string): Promise<number
  * (`leftovers`); every compaction intent file (`intents`), and those whose output is not published
  * (`pending`: a compaction in progress, or one a crash interrupted before it published).
  */
-export async function scanTickFiles(lake: string, symbol: string, {date}: {date?: string} = {}): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]; pending: string[]}> {
+export async function scanTickFiles(
+  lake: string,
+  symbol: string,
+  {date}: {date?: string} = {},
+): Promise<{files: TickFile[]; leftovers: string[]; intents: string[]; pending: string[]}> {
   const root = symbolDir(lake, symbol);
-  const files: TickFile[] = [], leftovers: string[] = [], intents: string[] = [], pending: string[] = [];
+  const files: TickFile[] = [],
+    leftovers: string[] = [],
+    intents: string[] = [],
+    pending: string[] = [];
   let dates: string[];
   try {
     dates = (await readdir(root)).filter((d) => (date === undefined ? dateOfFolder(d) !== null : dateOfFolder(d) === date));

@@ -17,12 +17,14 @@ const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMP" : `epo
 /** Writes one gap record atomically (temp file, fsync, rename). */
 export async function writeGap(connection: DuckDBConnection, lake: string, gap: GapRecord): Promise<string> {
   return publishFile(gapDayDir(lake, utcDate(gap.detectedAt)), gapFileName(gap), (temp) =>
-    connection.run(
-      `COPY (SELECT ${quotedString(gap.symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
+    connection
+      .run(
+        `COPY (SELECT ${quotedString(gap.symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
               ${timestamp(gap.fromTime)} AS from_time, ${timestamp(gap.toTime)} AS to_time, ${quotedString(gap.cause)} AS cause,
               ${gap.filled} AS filled, ${timestamp(gap.detectedAt)} AS detected_at)
-       TO ${quotedString(temp)} (FORMAT parquet)`
-    ).then(() => {})
+       TO ${quotedString(temp)} (FORMAT parquet)`,
+      )
+      .then(() => {}),
   );
 }
 
@@ -32,7 +34,8 @@ export async function readGaps(connection: DuckDBConnection, lake: string): Prom
   try {
     for (const day of await readdir(gapsDir(lake))) {
       if (dateOfFolder(day) === null) continue;
-      for (const name of await readdir(join(gapsDir(lake), day))) if (name.endsWith(".parquet") && !name.startsWith(".")) files.push(join(gapsDir(lake), day, name));
+      for (const name of await readdir(join(gapsDir(lake), day)))
+        if (name.endsWith(".parquet") && !name.startsWith(".")) files.push(join(gapsDir(lake), day, name));
     }
   } catch {
     return [];
@@ -40,12 +43,17 @@ export async function readGaps(connection: DuckDBConnection, lake: string): Prom
   if (files.length === 0) return [];
   const reader = await connection.runAndReadAll(
     `SELECT symbol, from_id::DOUBLE, to_id::DOUBLE, epoch_ms(from_time)::DOUBLE, epoch_ms(to_time)::DOUBLE, cause, filled, epoch_ms(detected_at)::DOUBLE
-     FROM read_parquet([${files.map((f) => quotedString(f)).join(", ")}]) ORDER BY detected_at, symbol, from_id`
+     FROM read_parquet([${files.map((f) => quotedString(f)).join(", ")}]) ORDER BY detected_at, symbol, from_id`,
   );
   return reader.getRows().map((r) => ({
-    symbol: String(r[0]), fromId: Number(r[1]), toId: Number(r[2]),
-    fromTime: r[3] === null ? null : Number(r[3]), toTime: r[4] === null ? null : Number(r[4]),
-    cause: String(r[5]), filled: Boolean(r[6]), detectedAt: Number(r[7])
+    symbol: String(r[0]),
+    fromId: Number(r[1]),
+    toId: Number(r[2]),
+    fromTime: r[3] === null ? null : Number(r[3]),
+    toTime: r[4] === null ? null : Number(r[4]),
+    cause: String(r[5]),
+    filled: Boolean(r[6]),
+    detectedAt: Number(r[7]),
   }));
 }
 
@@ -80,12 +88,18 @@ export interface UnfilledGap {
 
 /** Unfilled gap records of `symbol` (exchange-side holes and backfills that failed), by first id. */
 export async function unfilledGaps(connection: DuckDBConnection, lake: string, symbol: string): Promise<UnfilledGap[]> {
-  const reader = await connection.runAndReadAll(
-    `SELECT from_id::DOUBLE, to_id::DOUBLE, cause FROM read_parquet(${quotedString(gapsGlob(lake))}, union_by_name = true)
-     WHERE symbol = ${quotedString(symbol)} AND NOT filled ORDER BY from_id`
-  ).catch((error: Error) => {
-    if (/No files found/i.test(error.message)) return null; // no gap recorded yet
-    throw error;
-  });
-  return (reader?.getRows() ?? []).map(([fromId, toId, cause]) => ({fromId: fromId as number, toId: toId as number, cause: cause as string}));
+  const reader = await connection
+    .runAndReadAll(
+      `SELECT from_id::DOUBLE, to_id::DOUBLE, cause FROM read_parquet(${quotedString(gapsGlob(lake))}, union_by_name = true)
+     WHERE symbol = ${quotedString(symbol)} AND NOT filled ORDER BY from_id`,
+    )
+    .catch((error: Error) => {
+      if (/No files found/i.test(error.message)) return null; // no gap recorded yet
+      throw error;
+    });
+  return (reader?.getRows() ?? []).map(([fromId, toId, cause]) => ({
+    fromId: fromId as number,
+    toId: toId as number,
+    cause: cause as string,
+  }));
 }

@@ -36,9 +36,20 @@ export class LakePublisher {
   private readonly queue = new SerialQueue();
 
   /** `published(count)` is told of every `count` trades of the log published. */
-  private constructor(readonly lake: string, private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection, private readonly errors: StageErrors, private readonly compacting: boolean, private readonly published: (count: number) => void) {}
+  private constructor(
+    readonly lake: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly errors: StageErrors,
+    private readonly compacting: boolean,
+    private readonly published: (count: number) => void,
+  ) {}
 
-  static async open(lake: string, errors: StageErrors, {compact, published}: {compact: boolean; published: (count: number) => void}): Promise<LakePublisher> {
+  static async open(
+    lake: string,
+    errors: StageErrors,
+    {compact, published}: {compact: boolean; published: (count: number) => void},
+  ): Promise<LakePublisher> {
     // One thread: publishing competes with the stream for this machine's cores, and it has 10 s per segment.
     // The log is in id order (add() refuses anything else) and DuckDB keeps insertion order, so a
     // publish streams the segment into Parquet without sorting it: memory stays flat at any rate.
@@ -46,8 +57,11 @@ export class LakePublisher {
     // 128 MB), and a sort that must spill (a compaction over overlapping files) spills inside the lake,
     // not into a `.tmp` folder in whatever directory the recorder was started from.
     const instance = await DuckDBInstance.create(":memory:", {
-      threads: "1", memory_limit: "128MB", preserve_insertion_order: "true",
-      allocator_flush_threshold: "8MB", temp_directory: spillDir(lake)
+      threads: "1",
+      memory_limit: "128MB",
+      preserve_insertion_order: "true",
+      allocator_flush_threshold: "8MB",
+      temp_directory: spillDir(lake),
     });
     return new LakePublisher(lake, instance, await instance.connect(), errors, compact, published);
   }
@@ -129,10 +143,15 @@ export class LakePublisher {
   storeGaps(gaps: GapQueue): Promise<void> {
     return this.run(async () => {
       try {
-        await gaps.drain((gap) => writeGap(this.connection, this.lake, gap).then(() => {}, (error: Error) => {
-          if (!(error instanceof UnsyncedPublishError)) throw error;
-          this.dirsToSync.add(error.dir); // in place; its folder is fsynced with the next publish
-        }));
+        await gaps.drain((gap) =>
+          writeGap(this.connection, this.lake, gap).then(
+            () => {},
+            (error: Error) => {
+              if (!(error instanceof UnsyncedPublishError)) throw error;
+              this.dirsToSync.add(error.dir); // in place; its folder is fsynced with the next publish
+            },
+          ),
+        );
         this.errors.succeeded("gaps");
       } catch (error) {
         this.errors.failed("gaps", error as Error);

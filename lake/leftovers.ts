@@ -29,8 +29,12 @@ export const abandonedIntentMs = 60_000;
  *
  *   await resolveLeftovers("./data"); // then a DuckDB glob over data/ticks counts each row once
  */
-export async function resolveLeftovers(lake: string, {owner = false, now = Date.now}: {owner?: boolean; now?: () => number} = {}): Promise<LeftoverResult> {
-  const removed: string[] = [], failed: string[] = [];
+export async function resolveLeftovers(
+  lake: string,
+  {owner = false, now = Date.now}: {owner?: boolean; now?: () => number} = {},
+): Promise<LeftoverResult> {
+  const removed: string[] = [],
+    failed: string[] = [];
   const remove = async (path: string) => {
     try {
       await rm(path, {force: true});
@@ -41,7 +45,12 @@ export async function resolveLeftovers(lake: string, {owner = false, now = Date.
     }
   };
   // Asked before the scan: an intent a writer starting after this question writes is younger than a minute.
-  const writerMayRun = !owner && (await lakeLockHolder(lake).then((holder) => holder !== null, () => true));
+  const writerMayRun =
+    !owner &&
+    (await lakeLockHolder(lake).then(
+      (holder) => holder !== null,
+      () => true,
+    ));
   for (const symbol of await symbolsIn(lake)) {
     const {leftovers, intents, pending} = await scanTickFiles(lake, symbol);
     const failedBefore = failed.length;
@@ -50,7 +59,8 @@ export async function resolveLeftovers(lake: string, {owner = false, now = Date.
     for (const path of intents) {
       // A published compaction's intent goes once its inputs are gone (it is what tells readers to skip them).
       const published = !unpublished.has(path);
-      if (published ? failed.length === failedBefore : owner || (!writerMayRun && (await ageMs(path, now)) > abandonedIntentMs)) await remove(path);
+      if (published ? failed.length === failedBefore : owner || (!writerMayRun && (await ageMs(path, now)) > abandonedIntentMs))
+        await remove(path);
     }
   }
   return {removed, failed};

@@ -35,10 +35,15 @@ export interface LockHolder {
 /** The lake is held by another live writer. */
 export class LakeLockedError extends Error {
   override name = "LakeLockedError";
-  constructor(readonly lake: string, readonly holder: LockHolder) {
+  constructor(
+    readonly lake: string,
+    readonly holder: LockHolder,
+  ) {
     const where = holder.host === hostname() ? "" : ` on host ${holder.host}`;
     const remote = holder.host === hostname() ? "" : ` (if it no longer runs there, delete ${lockDir(lake)})`;
-    super(`the lake at ${lake} is in use by ${holder.command} (pid ${holder.pid}${where}, since ${holder.since}): one writer per lake${remote}`);
+    super(
+      `the lake at ${lake} is in use by ${holder.command} (pid ${holder.pid}${where}, since ${holder.since}): one writer per lake${remote}`,
+    );
   }
 }
 
@@ -68,7 +73,15 @@ export function acquireLakeLock(lake: string, {command}: {command: string}): Pro
 async function acquire(lake: string, command: string): Promise<LakeLock> {
   const dir = lockDir(lake);
   await makeFolder(dir);
-  const me: LockHolder = {pid: process.pid, host: hostname(), command, since: new Date().toISOString(), bootId: bootId(), processStart: processStart(process.pid), token: randomUUID()};
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    command,
+    since: new Date().toISOString(),
+    bootId: bootId(),
+    processStart: processStart(process.pid),
+    token: randomUUID(),
+  };
   for (let attempt = 0; attempt < 100; ++attempt) {
     const top = await topGeneration(dir);
     let stale: LockHolder | null = null;
@@ -82,7 +95,8 @@ async function acquire(lake: string, command: string): Promise<LakeLock> {
       if (holder && holderAlive(holder)) throw new LakeLockedError(lake, holder);
       stale = holder && !holder.released ? holder : null;
     }
-    const generation = top + 1, path = join(dir, fileName(generation));
+    const generation = top + 1,
+      path = join(dir, fileName(generation));
     if (!(await createComplete(dir, path, JSON.stringify(me)))) continue; // another process took this number first
     // A process that read an older number long ago may have created a higher one meanwhile: the highest wins.
     if ((await topGeneration(dir)) !== generation) {
@@ -102,7 +116,7 @@ async function acquire(lake: string, command: string): Promise<LakeLock> {
         const temp = join(dir, tempName(`${me.token}.released`));
         await writeFile(temp, JSON.stringify({...me, released: true}));
         await rename(temp, path);
-      }
+      },
     };
   }
   throw new Error(`could not take the lock of the lake at ${lake}: other processes keep taking it`);
@@ -208,7 +222,10 @@ async function generations(dir: string): Promise<number[]> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  return names.map((n) => lockName.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
+  return names
+    .map((n) => lockName.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
 }
 
 async function topGeneration(dir: string): Promise<number> {

@@ -10,7 +10,11 @@ import {tempName} from "./layout.js";
  */
 export class UnsyncedPublishError extends Error {
   override name = "UnsyncedPublishError";
-  constructor(readonly path: string, readonly dir: string, cause: Error) {
+  constructor(
+    readonly path: string,
+    readonly dir: string,
+    cause: Error,
+  ) {
     super(`${path} was published but its folder could not be fsynced: ${cause.message}`);
   }
 }
@@ -23,7 +27,8 @@ export class UnsyncedPublishError extends Error {
  */
 export async function publishFile(dir: string, name: string, write: (tempPath: string) => Promise<void>): Promise<string> {
   await mkdir(dir, {recursive: true});
-  const path = join(dir, name), temp = join(dir, tempName(name));
+  const path = join(dir, name),
+    temp = join(dir, tempName(name));
   if (await exists(path)) throw new Error(`${path} already exists; is another import or recorder writing these ids?`);
   try {
     await write(temp);

@@ -20,21 +20,32 @@ export interface PublishedFile {
  * does not publish the earlier ones again. Throws on the first failure; an `UnsyncedPublishError`
  * (in place, its folder not fsynced) is reported to `published` before it is thrown.
  */
-export async function publishLog(connection: DuckDBConnection, lake: string, symbol: string, csv: string, after: number, published: (file: PublishedFile) => void): Promise<void> {
+export async function publishLog(
+  connection: DuckDBConnection,
+  lake: string,
+  symbol: string,
+  csv: string,
+  after: number,
+  published: (file: PublishedFile) => void,
+): Promise<void> {
   const source = walSource(quotedString(csv));
-  const days = (await (await connection.runAndReadAll(
-    `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
-     FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`
-  )).getRows()) as [string, number, number, number][];
+  const days = (await (
+    await connection.runAndReadAll(
+      `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
+     FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`,
+    )
+  ).getRows()) as [string, number, number, number][];
   for (const [day, first, last, count] of days) {
     let path: string;
     try {
       path = await publishFile(partitionDir(lake, symbol, day), batchFileName(first, last), (temp) =>
-        connection.run(
-          `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
+        connection
+          .run(
+            `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
                  WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)})
-           TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`
-        ).then(() => {})
+           TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+          )
+          .then(() => {}),
       );
     } catch (error) {
       if (error instanceof UnsyncedPublishError) published({path: error.path, day, last, count});

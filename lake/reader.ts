@@ -21,7 +21,8 @@ export async function lakeSymbols(lake: string): Promise<string[]> {
  */
 async function tickSource(lake: string, symbol: string, from = -Infinity, to = Infinity): Promise<string | null> {
   const year10000 = 253_402_300_800_000; // dates past 9999 do not print as YYYY-MM-DD
-  const lo = from > 0 && from < year10000 ? utcDate(from) : "", hi = to > 0 && to <= year10000 ? utcDate(to - 1) : "9999-12-31";
+  const lo = from > 0 && from < year10000 ? utcDate(from) : "",
+    hi = to > 0 && to <= year10000 ? utcDate(to - 1) : "9999-12-31";
   const files = (await tickFiles(lake, symbol)).filter((f) => f.date >= lo && f.date <= hi);
   if (files.length === 0) return null;
   return `read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}])`;
@@ -35,8 +36,20 @@ export interface TradeRange {
 }
 
 /** Reads one symbol's trades from the lake as columns ordered by trade id (empty when there are none). */
-export async function readTrades(connection: DuckDBConnection, lake: string, symbol: string, {from = 0, to = 8.64e15}: TradeRange = {}): Promise<TradeColumns & {length: number}> {
-  const columns = {id: [] as number[], time: [] as number[], price: [] as number[], qty: [] as number[], isBuyerMaker: [] as boolean[], length: 0};
+export async function readTrades(
+  connection: DuckDBConnection,
+  lake: string,
+  symbol: string,
+  {from = 0, to = 8.64e15}: TradeRange = {},
+): Promise<TradeColumns & {length: number}> {
+  const columns = {
+    id: [] as number[],
+    time: [] as number[],
+    price: [] as number[],
+    qty: [] as number[],
+    isBuyerMaker: [] as boolean[],
+    length: 0,
+  };
   const source = await tickSource(lake, symbol, from, to);
   if (!source) return columns;
   const result = await connection.run(
@@ -44,7 +57,7 @@ export async function readTrades(connection: DuckDBConnection, lake: string, sym
      FROM ${source}
      WHERE time >= epoch_ms($from::BIGINT) AND time < epoch_ms($to::BIGINT)
      ORDER BY trade_id`,
-    {from: String(from), to: String(to)}
+    {from: String(from), to: String(to)},
   );
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [id, time, price, qty, maker] = [0, 1, 2, 3, 4].map((i) => chunk.getColumnVector(i));

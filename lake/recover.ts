@@ -12,7 +12,12 @@ import {SymbolLog} from "./symbolLog.js";
 import {removeFillFiles, removeTempFiles} from "./tempFiles.js";
 
 /** Recovers `symbol`'s log in `lake`, publishing leftovers with `publisher`; returns the log, ready for new trades. */
-export async function recoverSymbol(lake: string, symbol: string, publisher: LakePublisher, log: (line: string) => void): Promise<SymbolLog> {
+export async function recoverSymbol(
+  lake: string,
+  symbol: string,
+  publisher: LakePublisher,
+  log: (line: string) => void,
+): Promise<SymbolLog> {
   const storedLast = await lastStoredId(lake, symbol);
   await removeTempFiles(lake, symbol);
   await removeFillFiles(lake, symbol);

@@ -24,8 +24,15 @@ export class LakeSourceError extends Error {
 }
 
 const binanceSpotHosts = new Set([
-  "stream.binance.com", "data-stream.binance.vision", "api.binance.com", "api1.binance.com", "api2.binance.com",
-  "api3.binance.com", "api4.binance.com", "api-gcp.binance.com", "data-api.binance.vision"
+  "stream.binance.com",
+  "data-stream.binance.vision",
+  "api.binance.com",
+  "api1.binance.com",
+  "api2.binance.com",
+  "api3.binance.com",
+  "api4.binance.com",
+  "api-gcp.binance.com",
+  "data-api.binance.vision",
 ]);
 
 /** Public archives of data.binance.vision, as `pairbook import` reads them. */
@@ -40,7 +47,9 @@ export const archiveSource: LakeSource = {source: "binance-spot", by: "pairbook 
 export function recordingSource(wsUrl: string, restUrl: string): LakeSource {
   const [ws, rest] = [wsUrl, restUrl].map(hostOf);
   if (isLoopback(ws) !== isLoopback(rest)) {
-    throw new LakeSourceError(`--ws-url ${wsUrl} and --rest-url ${restUrl} are not the same source (one is on this machine, the other is not)`);
+    throw new LakeSourceError(
+      `--ws-url ${wsUrl} and --rest-url ${restUrl} are not the same source (one is on this machine, the other is not)`,
+    );
   }
   const source = isLoopback(rest) ? "simulator" : binanceSpotHosts.has(rest) ? "binance-spot" : rest;
   return {source, wsUrl, restUrl};
@@ -76,7 +85,7 @@ export async function checkLakeSource(lake: string, source: LakeSource, what: st
   if (stored && stored.source !== source.source) {
     throw new LakeSourceError(
       `the lake at ${lake} holds ${describeSource(stored.source)} trades; refusing to ${what} ${describeSource(source.source)} trades into it ` +
-        `(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo)`
+        `(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo)`,
     );
   }
   return stored;
@@ -107,5 +116,11 @@ function hostOf(url: string): string {
 
 /** localhost, *.localhost, 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x). */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:7f/.test(host);
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "::1" ||
+    /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host) ||
+    /^::ffff:7f/.test(host)
+  );
 }

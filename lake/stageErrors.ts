@@ -12,7 +12,7 @@ const stages: Record<Stage, {doing: string; meanwhile: string}> = {
   log: {doing: "writing the write-ahead log", meanwhile: "accepted trades are kept in memory until the log takes them"},
   publish: {doing: "publishing the log as Parquet", meanwhile: "the trades stay in the write-ahead log"},
   compaction: {doing: "compacting published files", meanwhile: "the published files stay as they are and readable"},
-  gaps: {doing: "storing gap records", meanwhile: "the records are kept in memory until stored"}
+  gaps: {doing: "storing gap records", meanwhile: "the records are kept in memory until stored"},
 };
 
 export interface Backoff {
@@ -35,12 +35,13 @@ export class StageErrors {
   constructor(
     private readonly log: (line: string) => void,
     private readonly backoff: Backoff = {initialMs: 200, maxMs: 5000},
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Records a failure of `stage`: logs it if the stage was working, and schedules the next retry. */
   failed(stage: Stage, error: Error): void {
-    const now = this.now(), f = this.failing.get(stage);
+    const now = this.now(),
+      f = this.failing.get(stage);
     const {doing, meanwhile} = stages[stage];
     if (!f) {
       this.log(`lake: ${doing} failed: ${error.message} (retrying with backoff; ${meanwhile})`);

@@ -24,8 +24,16 @@ export interface Neighbours {
  *
  *   const {before, after} = await storedNeighbours(connection, lake, "BTCUSDT", 1001, 1999);
  */
-export async function storedNeighbours(connection: DuckDBConnection, lake: string, symbol: string, fromId: number, toId: number, files?: readonly TickFile[]): Promise<Neighbours> {
-  if (!Number.isSafeInteger(fromId) || !Number.isSafeInteger(toId) || toId < fromId) throw new RangeError(`storedNeighbours: invalid id range ${fromId}..${toId}`);
+export async function storedNeighbours(
+  connection: DuckDBConnection,
+  lake: string,
+  symbol: string,
+  fromId: number,
+  toId: number,
+  files?: readonly TickFile[],
+): Promise<Neighbours> {
+  if (!Number.isSafeInteger(fromId) || !Number.isSafeInteger(toId) || toId < fromId)
+    throw new RangeError(`storedNeighbours: invalid id range ${fromId}..${toId}`);
   const all = files ?? (await tickFiles(lake, symbol));
   // The answer before lies in [the largest first id below fromId, fromId − 1]: that first id is stored.
   const below = all.filter((f) => f.first < fromId);
@@ -33,8 +41,20 @@ export async function storedNeighbours(connection: DuckDBConnection, lake: strin
   const above = all.filter((f) => f.last > toId);
   const hi = above.reduce((m, f) => Math.min(m, f.last), Infinity);
   return {
-    before: await pick(connection, below.filter((f) => f.last >= lo), lo, fromId - 1, "max"),
-    after: await pick(connection, above.filter((f) => f.first <= hi), toId + 1, hi, "min")
+    before: await pick(
+      connection,
+      below.filter((f) => f.last >= lo),
+      lo,
+      fromId - 1,
+      "max",
+    ),
+    after: await pick(
+      connection,
+      above.filter((f) => f.first <= hi),
+      toId + 1,
+      hi,
+      "min",
+    ),
   };
 }
 
@@ -45,19 +65,34 @@ export async function lastStoredTrades(lake: string, symbols: readonly string[])
     for (const symbol of symbols) {
       const files = await tickFiles(lake, symbol);
       const last = files.reduce((m, f) => Math.max(m, f.last), -Infinity);
-      out.set(symbol, await pick(connection, files.filter((f) => f.last === last), last, last, "max"));
+      out.set(
+        symbol,
+        await pick(
+          connection,
+          files.filter((f) => f.last === last),
+          last,
+          last,
+          "max",
+        ),
+      );
     }
     return out;
   });
 }
 
 /** The trade with the largest (max) or smallest (min) id in [lo, hi] among `files`, or null. */
-async function pick(connection: DuckDBConnection, files: readonly TickFile[], lo: number, hi: number, which: "max" | "min"): Promise<StoredTrade | null> {
+async function pick(
+  connection: DuckDBConnection,
+  files: readonly TickFile[],
+  lo: number,
+  hi: number,
+  which: "max" | "min",
+): Promise<StoredTrade | null> {
   if (files.length === 0 || !(lo <= hi)) return null;
   const reader = await connection.runAndReadAll(
     `SELECT trade_id::DOUBLE, epoch_ms("time")::DOUBLE FROM read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}])
      WHERE trade_id BETWEEN $lo::BIGINT AND $hi::BIGINT ORDER BY trade_id ${which === "max" ? "DESC" : "ASC"} LIMIT 1`,
-    {lo: String(lo), hi: String(hi)}
+    {lo: String(lo), hi: String(hi)},
   );
   const [row] = reader.getRows();
   return row ? {id: Number(row[0]), time: Number(row[1])} : null;

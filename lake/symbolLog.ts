@@ -15,10 +15,23 @@ export class SymbolLog {
    * `segment` (number `seq − 1`) takes new trades; `lastId` is the highest id accepted (stored,
    * logged or buffered), `storedLast` the highest published as Parquet.
    */
-  constructor(readonly lake: string, readonly symbol: string, public segment: WalSegment, private seq: number, public lastId: number | undefined, public storedLast: number | undefined) {}
+  constructor(
+    readonly lake: string,
+    readonly symbol: string,
+    public segment: WalSegment,
+    private seq: number,
+    public lastId: number | undefined,
+    public storedLast: number | undefined,
+  ) {}
 
   /** Creates segment number `seq` in the symbol's log folder and a SymbolLog whose open segment it is. */
-  static async create(lake: string, symbol: string, seq: number, lastId: number | undefined, storedLast: number | undefined): Promise<SymbolLog> {
+  static async create(
+    lake: string,
+    symbol: string,
+    seq: number,
+    lastId: number | undefined,
+    storedLast: number | undefined,
+  ): Promise<SymbolLog> {
     const segment = await WalSegment.create(walDir(lake, symbol), seq);
     return new SymbolLog(lake, symbol, segment, seq + 1, lastId, storedLast);
   }

@@ -50,7 +50,12 @@ export class WalSegment {
   /** Why the file cannot be trusted (fsync failed, deleted, moved): `relocate` must copy it first. */
   broken: string | undefined;
 
-  private constructor(public path: string, private handle: FileHandle, private ino: number, private dev: number) {}
+  private constructor(
+    public path: string,
+    private handle: FileHandle,
+    private ino: number,
+    private dev: number,
+  ) {}
 
   /** Creates segment number `seq` in `dir` (and the folders up to it). */
   static async create(dir: string, seq: number): Promise<WalSegment> {
@@ -102,7 +107,8 @@ export class WalSegment {
   async sync(): Promise<void> {
     if (this.removed) return;
     if (this.broken) throw new Error(`${this.path}: ${this.broken}`);
-    const full = this.buffer, bytes = this.used;
+    const full = this.buffer,
+      bytes = this.used;
     this.buffer = this.spare; // appends during the write go to the other buffer (it grows as needed)
     this.used = 0;
     // Rows of a failed sync stay counted here until a later sync succeeds.
@@ -156,10 +162,10 @@ export class WalSegment {
     const handle = await createFile(path, "wx+", {syncDir: true});
     try {
       const chunk = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, this.written)));
-      for (let pos = 0; pos < this.written; ) {
+      for (let pos = 0; pos < this.written;) {
         const {bytesRead} = await this.handle.read(chunk, 0, Math.min(chunk.length, this.written - pos), pos);
         if (bytesRead === 0) throw new Error(`${this.path}: only ${pos} of its ${this.written} bytes could be read back`);
-        for (let off = 0; off < bytesRead; ) off += (await handle.write(chunk, off, bytesRead - off)).bytesWritten;
+        for (let off = 0; off < bytesRead;) off += (await handle.write(chunk, off, bytesRead - off)).bytesWritten;
         pos += bytesRead;
       }
       await handle.datasync();
@@ -168,7 +174,9 @@ export class WalSegment {
       await rm(path, {force: true}).catch(() => {});
       throw error;
     }
-    const old = this.handle, oldPath = this.path, stillThere = await this.leadsHere().catch(() => false);
+    const old = this.handle,
+      oldPath = this.path,
+      stillThere = await this.leadsHere().catch(() => false);
     const {ino, dev} = await handle.stat();
     Object.assign(this, {handle, path, ino, dev, broken: undefined});
     await old.close().catch(() => {});

@@ -24,7 +24,11 @@ export class WriteAheadLog {
   private unsyncedSince: number | undefined;
   private readonly queue = new SerialQueue();
 
-  constructor(private readonly lake: string, private readonly errors: StageErrors, maxBufferedBytes: number) {
+  constructor(
+    private readonly lake: string,
+    private readonly errors: StageErrors,
+    maxBufferedBytes: number,
+  ) {
     this.memory = new MemoryBound(maxBufferedBytes);
   }
 

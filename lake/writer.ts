@@ -50,7 +50,12 @@ export class LakeWriter {
   private readonly gaps = new GapQueue();
   private readonly steps = new BackgroundSteps<"sync" | "flush" | "gaps">(() => this.closed);
 
-  private constructor(readonly lake: string, private readonly errors: StageErrors, private readonly publisher: LakePublisher, private readonly options: Required<LakeWriterOptions>) {
+  private constructor(
+    readonly lake: string,
+    private readonly errors: StageErrors,
+    private readonly publisher: LakePublisher,
+    private readonly options: Required<LakeWriterOptions>,
+  ) {
     this.log = new WriteAheadLog(lake, errors, options.maxBufferedBytes);
   }
 
@@ -63,8 +68,12 @@ export class LakeWriter {
     // cleanup readers do, plus intents whose output was never published.
     await resolveLeftovers(lake, {owner: true});
     const o: Required<LakeWriterOptions> = {
-      syncMs: options.syncMs ?? 200, publishMs: options.publishMs ?? 10_000, compact: options.compact ?? true,
-      maxBufferedBytes: options.maxBufferedBytes ?? 256 * 2 ** 20, retry: options.retry ?? {initialMs: 200, maxMs: 5000}, log: options.log ?? (() => {})
+      syncMs: options.syncMs ?? 200,
+      publishMs: options.publishMs ?? 10_000,
+      compact: options.compact ?? true,
+      maxBufferedBytes: options.maxBufferedBytes ?? 256 * 2 ** 20,
+      retry: options.retry ?? {initialMs: 200, maxMs: 5000},
+      log: options.log ?? (() => {}),
     };
     const errors = new StageErrors(o.log, o.retry);
     // Called once the writer exists (by recovery and publishes).
@@ -79,7 +88,10 @@ export class LakeWriter {
       throw error;
     }
     writer.timers.push(setInterval(() => writer.tick(), o.syncMs));
-    if (o.publishMs > 0) writer.timers.push(setInterval(() => writer.errors.isFailing("publish") || writer.steps.run("flush", () => writer.flush()), o.publishMs));
+    if (o.publishMs > 0)
+      writer.timers.push(
+        setInterval(() => writer.errors.isFailing("publish") || writer.steps.run("flush", () => writer.flush()), o.publishMs),
+      );
     return writer;
   }
 
@@ -224,10 +236,19 @@ export class LakeWriter {
     const notDurable = await this.log.release();
     await this.publisher.run(async () => {}); // gap records still being written
     const why = this.errors.message();
-    if (notDurable > 0) this.options.log(`lake: stopping with ${notDurable} accepted trades the log could not take (${why}): the next start backfills them from REST (it resumes after the last stored id)`);
-    if (this.unpublished > notDurable) this.options.log(`lake: stopping with ${this.unpublished - notDurable} trades in the write-ahead log not yet published (${why}): the next start publishes them`);
+    if (notDurable > 0)
+      this.options.log(
+        `lake: stopping with ${notDurable} accepted trades the log could not take (${why}): the next start backfills them from REST (it resumes after the last stored id)`,
+      );
+    if (this.unpublished > notDurable)
+      this.options.log(
+        `lake: stopping with ${this.unpublished - notDurable} trades in the write-ahead log not yet published (${why}): the next start publishes them`,
+      );
     const gapsLeft = this.gaps.abandon();
-    if (gapsLeft > 0) this.options.log(`lake: stopping with ${gapsLeft} gap record(s) not stored (${why}): holes they describe that remain in the lake are found and recorded again at the next start`);
+    if (gapsLeft > 0)
+      this.options.log(
+        `lake: stopping with ${gapsLeft} gap record(s) not stored (${why}): holes they describe that remain in the lake are found and recorded again at the next start`,
+      );
     this.publisher.close();
     return result;
   }
@@ -235,7 +256,12 @@ export class LakeWriter {
   /** Runs what is due every `syncMs`: the log sync, and retries of failing stages once their backoff is over. */
   private tick(): void {
     if (this.errors.due("log")) this.steps.run("sync", () => this.sync());
-    if ((this.errors.isFailing("publish") || this.errors.isFailing("compaction")) && this.errors.due("publish") && this.errors.due("compaction")) this.steps.run("flush", () => this.flush());
+    if (
+      (this.errors.isFailing("publish") || this.errors.isFailing("compaction")) &&
+      this.errors.due("publish") &&
+      this.errors.due("compaction")
+    )
+      this.steps.run("flush", () => this.flush());
     if (this.gaps.size > 0 && this.errors.due("gaps")) this.steps.run("gaps", () => this.publisher.storeGaps(this.gaps));
   }
 }

@@ -43,15 +43,26 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
   const featured = parsePair(env.PAIRBOOK_PAIR ?? "BTCUSDT/ETHUSDT", "PAIRBOOK_PAIR");
   let symbols: string[] | null = null;
   if (env.PAIRBOOK_SYMBOLS?.trim()) {
-    symbols = [...new Set(env.PAIRBOOK_SYMBOLS.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))];
+    symbols = [
+      ...new Set(
+        env.PAIRBOOK_SYMBOLS.split(",")
+          .map((s) => s.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ];
     const bad = symbols.find((s) => !isSymbol(s));
     if (bad !== undefined) throw new Error(`invalid PAIRBOOK_SYMBOLS: ${JSON.stringify(bad)} is not a symbol`);
   }
-  const pairs = env.PAIRBOOK_PAIRS?.trim() ? env.PAIRBOOK_PAIRS.split(",").filter((p) => p.trim()).map((p) => parsePair(p, "pair in PAIRBOOK_PAIRS")) : null;
+  const pairs = env.PAIRBOOK_PAIRS?.trim()
+    ? env.PAIRBOOK_PAIRS.split(",")
+        .filter((p) => p.trim())
+        .map((p) => parsePair(p, "pair in PAIRBOOK_PAIRS"))
+    : null;
   const interval = env.PAIRBOOK_INTERVAL ?? "1s";
   intervalMs(interval);
   const hours = Number(env.PAIRBOOK_LOOKBACK_HOURS ?? 24);
-  if (!(hours > 0)) throw new Error(`invalid PAIRBOOK_LOOKBACK_HOURS ${JSON.stringify(env.PAIRBOOK_LOOKBACK_HOURS)} (expected a positive number)`);
+  if (!(hours > 0))
+    throw new Error(`invalid PAIRBOOK_LOOKBACK_HOURS ${JSON.stringify(env.PAIRBOOK_LOOKBACK_HOURS)} (expected a positive number)`);
   return {
     lake: resolve(env.PAIRBOOK_LAKE ?? "data"),
     symbols,
@@ -59,7 +70,7 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
     featured,
     interval,
     lookbackMs: hours * 3600_000,
-    liveUrl: env.PAIRBOOK_LIVE_URL ?? "ws://127.0.0.1:8787"
+    liveUrl: env.PAIRBOOK_LIVE_URL ?? "ws://127.0.0.1:8787",
   };
 }
 
@@ -74,8 +85,10 @@ export async function coverage(config: NotebookConfig): Promise<{symbols: string
   // An empty lake (a demo's first seconds): cover the featured pair, whose bars will arrive live.
   if (symbols.length === 0) symbols.push(...config.featured);
   let pairs: Pair[] = config.pairs ? [...config.pairs] : [];
-  if (!config.pairs) for (let i = 0; i < symbols.length; ++i) for (let j = i + 1; j < symbols.length; ++j) pairs.push([symbols[i], symbols[j]]);
-  const [fa, fb] = config.featured, k = pairs.findIndex(([a, b]) => (a === fa && b === fb) || (a === fb && b === fa));
+  if (!config.pairs)
+    for (let i = 0; i < symbols.length; ++i) for (let j = i + 1; j < symbols.length; ++j) pairs.push([symbols[i], symbols[j]]);
+  const [fa, fb] = config.featured,
+    k = pairs.findIndex(([a, b]) => (a === fa && b === fb) || (a === fb && b === fa));
   if (k > 0) pairs = [pairs[k], ...pairs.slice(0, k), ...pairs.slice(k + 1)];
   if (k >= 0) pairs[0] = config.featured;
   for (const [a, b] of pairs) if (!symbols.includes(a) || !symbols.includes(b)) symbols.push(...[a, b].filter((s) => !symbols.includes(s)));

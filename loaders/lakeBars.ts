@@ -17,7 +17,10 @@ export async function firstTradeTime(connection: DuckDBConnection, lake: string,
   if (files.length === 0) return null;
   // Files of the first day hold the earliest trades (partitions are by trade date).
   const day = files.reduce((d, f) => (f.date < d ? f.date : d), files[0].date);
-  const source = `read_parquet([${files.filter((f) => f.date === day).map((f) => quotedString(f.path)).join(", ")}])`;
+  const source = `read_parquet([${files
+    .filter((f) => f.date === day)
+    .map((f) => quotedString(f.path))
+    .join(", ")}])`;
   const value = (await connection.runAndReadAll(`SELECT epoch_ms(min(time))::DOUBLE FROM ${source}`)).getColumns()[0][0];
   return typeof value === "number" ? value : null;
 }
@@ -31,14 +34,28 @@ export async function firstTradeTime(connection: DuckDBConnection, lake: string,
  * unfilled ones with their unknown times looked up in the lake (`withGapTimes`); encodeBarsFile
  * (src/protocol/barsFile.ts) writes it as a bars file.
  */
-export async function loadLakeBars(lake: string, symbols: readonly string[], {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]}): Promise<BarsContent> {
+export async function loadLakeBars(
+  lake: string,
+  symbols: readonly string[],
+  {interval, lookbackMs, anchor = symbols}: {interval: number; lookbackMs: number; anchor?: readonly string[]},
+): Promise<BarsContent> {
   return withDuckDB(async (connection) => {
-    let last = -Infinity, first = Infinity;
+    let last = -Infinity,
+      first = Infinity;
     for (const s of anchor) last = Math.max(last, (await lastTradeTime(connection, lake, s)) ?? -Infinity);
     for (const s of anchor) first = Math.min(first, (await firstTradeTime(connection, lake, s)) ?? Infinity);
-    const allGaps = await withGapTimes(connection, lake, (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol)));
+    const allGaps = await withGapTimes(
+      connection,
+      lake,
+      (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol)),
+    );
     if (!Number.isFinite(last)) {
-      const legs = symbols.map((symbol) => ({symbol, bars: resample({id: [], time: [], price: [], qty: [], isBuyerMaker: []}, interval, {from: 0, to: 0}), gap: new Uint8Array(0), trades: 0}));
+      const legs = symbols.map((symbol) => ({
+        symbol,
+        bars: resample({id: [], time: [], price: [], qty: [], isBuyerMaker: []}, interval, {from: 0, to: 0}),
+        gap: new Uint8Array(0),
+        trades: 0,
+      }));
       return {interval, from: null, to: null, legs, gaps: allGaps};
     }
     const {from, to} = lookbackWindow(first, last, interval, lookbackMs);

@@ -23,13 +23,24 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
   return (await connection.runAndReadAll(sql)).getRows() as unknown[][];
 }
 
-export async function overview(config: NotebookConfig, symbols: readonly string[], pairs: readonly Pair[], now = Date.now()): Promise<Overview> {
+export async function overview(
+  config: NotebookConfig,
+  symbols: readonly string[],
+  pairs: readonly Pair[],
+  now = Date.now(),
+): Promise<Overview> {
   return withDuckDB(async (connection) => {
     // Unfilled gaps with an unknown time (older recorders) get it from the stored trades either side.
-    const gaps = await withGapTimes(connection, config.lake, (await readGaps(connection, config.lake)).filter((g) => symbols.includes(g.symbol)));
-    const perSymbol: Overview["symbols"] = [], coverage: Overview["coverage"] = [];
+    const gaps = await withGapTimes(
+      connection,
+      config.lake,
+      (await readGaps(connection, config.lake)).filter((g) => symbols.includes(g.symbol)),
+    );
+    const perSymbol: Overview["symbols"] = [],
+      coverage: Overview["coverage"] = [];
     const sources = new Map<string, string>();
-    let last = -Infinity, firstTrade = Infinity;
+    let last = -Infinity,
+      firstTrade = Infinity;
     for (const symbol of symbols) {
       const files = await tickFiles(config.lake, symbol);
       if (files.length === 0) {
@@ -38,23 +49,51 @@ export async function overview(config: NotebookConfig, symbols: readonly string[
       }
       const source = `read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}], filename = true)`;
       sources.set(symbol, source);
-      const byDate = await rows(connection, `SELECT strftime(time, '%Y-%m-%d') AS d, count(*)::DOUBLE, count(DISTINCT filename)::DOUBLE, epoch_ms(min(time))::DOUBLE, epoch_ms(max(time))::DOUBLE FROM ${source} GROUP BY d ORDER BY d`);
+      const byDate = await rows(
+        connection,
+        `SELECT strftime(time, '%Y-%m-%d') AS d, count(*)::DOUBLE, count(DISTINCT filename)::DOUBLE, epoch_ms(min(time))::DOUBLE, epoch_ms(max(time))::DOUBLE FROM ${source} GROUP BY d ORDER BY d`,
+      );
       let trades = 0;
       for (const [date, n, fileCount, first, lastTime] of byDate) {
         // A gap counts on the day it began (or ended, when nothing was stored before it).
-        const dayGaps = gaps.filter((g) => g.symbol === symbol && (g.fromTime ?? g.toTime) !== null && new Date((g.fromTime ?? g.toTime)!).toISOString().slice(0, 10) === date);
-        coverage.push({symbol, date: String(date), trades: Number(n), files: Number(fileCount), firstTime: Number(first), lastTime: Number(lastTime), gaps: dayGaps.length, unfilledGaps: dayGaps.filter((g) => !g.filled).length});
+        const dayGaps = gaps.filter(
+          (g) =>
+            g.symbol === symbol &&
+            (g.fromTime ?? g.toTime) !== null &&
+            new Date((g.fromTime ?? g.toTime)!).toISOString().slice(0, 10) === date,
+        );
+        coverage.push({
+          symbol,
+          date: String(date),
+          trades: Number(n),
+          files: Number(fileCount),
+          firstTime: Number(first),
+          lastTime: Number(lastTime),
+          gaps: dayGaps.length,
+          unfilledGaps: dayGaps.filter((g) => !g.filled).length,
+        });
         trades += Number(n);
       }
-      const [[lastTime, lastPrice]] = await rows(connection, `SELECT epoch_ms(max(time))::DOUBLE, arg_max(price, (time, trade_id)) FROM ${source}`);
+      const [[lastTime, lastPrice]] = await rows(
+        connection,
+        `SELECT epoch_ms(max(time))::DOUBLE, arg_max(price, (time, trade_id)) FROM ${source}`,
+      );
       last = Math.max(last, Number(lastTime));
       firstTrade = Math.min(firstTrade, Number(byDate[0][3]));
-      perSymbol.push({symbol, trades, firstTime: Number(byDate[0][3]), lastTime: Number(lastTime), lastPrice: Number(lastPrice), windowOpen: null});
+      perSymbol.push({
+        symbol,
+        trades,
+        firstTime: Number(byDate[0][3]),
+        lastTime: Number(lastTime),
+        lastPrice: Number(lastPrice),
+        windowOpen: null,
+      });
     }
     const stepMs = 60_000;
     // The same window as the bars files (loaders/lakeBars.ts).
     const range = Number.isFinite(last) ? lookbackWindow(firstTrade, last, intervalMs(config.interval), config.lookbackMs) : null;
-    const from = range?.from ?? null, to = range?.to ?? null;
+    const from = range?.from ?? null,
+      to = range?.to ?? null;
     const counts: Record<string, number[]> = {};
     const minuteFrom = from === null ? null : Math.floor(from / stepMs) * stepMs;
     if (from !== null && to !== null && minuteFrom !== null) {
@@ -64,16 +103,29 @@ export async function overview(config: NotebookConfig, symbols: readonly string[
         counts[s.symbol] = new Array(m).fill(0);
         if (!source) continue;
         const window = `time >= epoch_ms(${from}::BIGINT) AND time < epoch_ms(${to}::BIGINT)`;
-        for (const [k, n] of await rows(connection, `SELECT floor((epoch_ms(time) - ${minuteFrom}) / ${stepMs})::INTEGER AS k, count(*)::DOUBLE FROM ${source} WHERE ${window} GROUP BY k`)) counts[s.symbol][Number(k)] = Number(n);
+        for (const [k, n] of await rows(
+          connection,
+          `SELECT floor((epoch_ms(time) - ${minuteFrom}) / ${stepMs})::INTEGER AS k, count(*)::DOUBLE FROM ${source} WHERE ${window} GROUP BY k`,
+        ))
+          counts[s.symbol][Number(k)] = Number(n);
         const [[open]] = await rows(connection, `SELECT arg_min(price, (time, trade_id)) FROM ${source} WHERE ${window}`);
         s.windowOpen = open === null ? null : Number(open);
       }
     }
     return {
-      builtAt: now, lake: config.lake, interval: config.interval, lookbackMs: config.lookbackMs, from, to,
-      liveUrl: config.liveUrl, healthUrl: healthUrlOf(config.liveUrl),
-      symbols: perSymbol, pairs: pairs.map((p) => ({a: p[0], b: p[1], slug: pairSlug(p)})), coverage, gaps,
-      ingest: {from: minuteFrom, stepMs, counts}
+      builtAt: now,
+      lake: config.lake,
+      interval: config.interval,
+      lookbackMs: config.lookbackMs,
+      from,
+      to,
+      liveUrl: config.liveUrl,
+      healthUrl: healthUrlOf(config.liveUrl),
+      symbols: perSymbol,
+      pairs: pairs.map((p) => ({a: p[0], b: p[1], slug: pairSlug(p)})),
+      coverage,
+      gaps,
+      ingest: {from: minuteFrom, stepMs, counts},
     };
   });
 }

@@ -35,7 +35,9 @@ const wildcards = new Set(["0.0.0.0", "::", "[::]", ""]);
 /** True for names that only ever reach this machine: localhost, 127.0.0.0/8, ::1. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return (
+    h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  );
 }
 
 /** "https://Notebook.example.com:443/" → "https://notebook.example.com"; RangeError for anything but an http(s) origin. */
@@ -46,7 +48,15 @@ export function normalizeOrigin(text: string): string {
   } catch {
     // reported below
   }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+  if (
+    !url ||
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
     throw new RangeError(`invalid origin: ${JSON.stringify(text)} (expected scheme://host[:port], e.g. https://notebook.example.com)`);
   }
   return url.origin;
@@ -54,14 +64,18 @@ export function normalizeOrigin(text: string): string {
 
 /** RangeError unless `token` is at least `minTokenLength` printable characters without spaces. */
 export function checkToken(token: string): string {
-  if (!new RegExp(`^[\\x21-\\x7e]{${minTokenLength},}$`).test(token)) throw new RangeError(`invalid token: expected at least ${minTokenLength} printable characters without spaces (e.g. \`openssl rand -hex 16\`)`);
+  if (!new RegExp(`^[\\x21-\\x7e]{${minTokenLength},}$`).test(token))
+    throw new RangeError(
+      `invalid token: expected at least ${minTokenLength} printable characters without spaces (e.g. \`openssl rand -hex 16\`)`,
+    );
   return token;
 }
 
 /** This machine's interface addresses and hostname, as they appear in a Host header. */
 export function machineNames(): string[] {
   const names = [hostname().toLowerCase()];
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(a.family === "IPv6" ? `[${a.address.replace(/%.*$/, "")}]` : a.address);
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) names.push(a.family === "IPv6" ? `[${a.address.replace(/%.*$/, "")}]` : a.address);
   return names;
 }
 
@@ -93,21 +107,35 @@ export class AccessPolicy {
     const preflight = method === "OPTIONS";
     const host = hostName(headers.host);
     if (host === null || !(this.hosts.has(host) || isLoopbackHost(host))) {
-      return {ok: false, status: 403, error: `host ${JSON.stringify(String(headers.host ?? "").slice(0, 80))} does not name this recorder (use localhost, 127.0.0.1 or the --live-host)`};
+      return {
+        ok: false,
+        status: 403,
+        error: `host ${JSON.stringify(String(headers.host ?? "").slice(0, 80))} does not name this recorder (use localhost, 127.0.0.1 or the --live-host)`,
+      };
     }
     const origin = headers.origin ?? null;
     if (origin !== null && !this.allowsOrigin(origin)) {
-      return {ok: false, status: 403, error: `origin ${JSON.stringify(origin.slice(0, 80))} is not allowed (pages on localhost are; start the recorder with --allow-origin ${origin.slice(0, 80)} to allow it)`};
+      return {
+        ok: false,
+        status: 403,
+        error: `origin ${JSON.stringify(origin.slice(0, 80))} is not allowed (pages on localhost are; start the recorder with --allow-origin ${origin.slice(0, 80)} to allow it)`,
+      };
     }
     if (this.tokenDigest && !preflight) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? "")?.[1];
       const given = bearer ?? url.searchParams.get("token");
-      if (given === null) return {ok: false, status: 401, error: "this recorder requires its token: send Authorization: Bearer <token> or ?token=<token>"};
+      if (given === null)
+        return {ok: false, status: 401, error: "this recorder requires its token: send Authorization: Bearer <token> or ?token=<token>"};
       if (!timingSafeEqual(digest(given), this.tokenDigest)) return {ok: false, status: 401, error: "wrong token"};
     }
     if (method === "POST" || method === "PUT" || method === "PATCH") {
       const type = (headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-      if (type !== "application/json") return {ok: false, status: 415, error: `send JSON with content-type: application/json (got ${JSON.stringify(type.slice(0, 60) || "none")})`};
+      if (type !== "application/json")
+        return {
+          ok: false,
+          status: 415,
+          error: `send JSON with content-type: application/json (got ${JSON.stringify(type.slice(0, 60) || "none")})`,
+        };
     }
     return {ok: true, origin};
   }
@@ -128,7 +156,7 @@ export class AccessPolicy {
       "access-control-allow-headers": "content-type, authorization",
       "access-control-max-age": "600",
       // Chrome's Private Network Access: a page allowed with --allow-origin on a public address asks first.
-      ...(headers["access-control-request-private-network"] === "true" && {"access-control-allow-private-network": "true"})
+      ...(headers["access-control-request-private-network"] === "true" && {"access-control-allow-private-network": "true"}),
     };
   }
 }

@@ -35,8 +35,10 @@ export function fromSeconds(seconds: readonly Bar[], interval: number): Bar[] {
       out.push({...bar, start});
       continue;
     }
-    if (bar.openTime < last.openTime || (bar.openTime === last.openTime && bar.firstId < last.firstId)) (last.open = bar.open), (last.openTime = bar.openTime), (last.firstId = bar.firstId);
-    if (bar.closeTime > last.closeTime || (bar.closeTime === last.closeTime && bar.lastId > last.lastId)) (last.close = bar.close), (last.closeTime = bar.closeTime), (last.lastId = bar.lastId);
+    if (bar.openTime < last.openTime || (bar.openTime === last.openTime && bar.firstId < last.firstId))
+      ((last.open = bar.open), (last.openTime = bar.openTime), (last.firstId = bar.firstId));
+    if (bar.closeTime > last.closeTime || (bar.closeTime === last.closeTime && bar.lastId > last.lastId))
+      ((last.close = bar.close), (last.closeTime = bar.closeTime), (last.lastId = bar.lastId));
     last.high = Math.max(last.high, bar.high);
     last.low = Math.min(last.low, bar.low);
     last.volume += bar.volume;

@@ -7,7 +7,8 @@ import type {Subscribe} from "../src/protocol/liveWire.js";
 import {maxSymbolsPerSubscribe} from "./liveLimits.js";
 
 /** A valid message, a frame to answer with an error, or one that breaks a limit (the client is closed). */
-export type ClientMessage = {ok: true; message: Subscribe} | {ok: false; error: string; close?: false} | {ok: false; error: string; close: true};
+export type ClientMessage =
+  {ok: true; message: Subscribe} | {ok: false; error: string; close?: false} | {ok: false; error: string; close: true};
 
 const symbolPattern = /^[A-Z0-9]{1,30}$/;
 
@@ -15,7 +16,16 @@ const symbolPattern = /^[A-Z0-9]{1,30}$/;
 export function excerpt(value: unknown, max = 40): string {
   let text: string;
   try {
-    text = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : value === null ? "null" : typeof value === "object" ? "an object" : String(value);
+    text =
+      typeof value === "string"
+        ? JSON.stringify(value)
+        : Array.isArray(value)
+          ? "an array"
+          : value === null
+            ? "null"
+            : typeof value === "object"
+              ? "an object"
+              : String(value);
   } catch {
     text = typeof value;
   }
@@ -32,18 +42,23 @@ export function parseClientMessage(data: RawData, isBinary: boolean): ClientMess
   } catch {
     return {ok: false, error: "malformed JSON"};
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return {ok: false, error: `expected a JSON object such as {"type":"subscribe","symbols":["BTCUSDT"]}, got ${excerpt(value)}`};
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return {ok: false, error: `expected a JSON object such as {"type":"subscribe","symbols":["BTCUSDT"]}, got ${excerpt(value)}`};
   const type: unknown = Object.hasOwn(value, "type") ? (value as Record<string, unknown>).type : undefined;
   if (type !== "subscribe") return {ok: false, error: `unknown message type ${excerpt(type)}`};
   const rawInterval: unknown = Object.hasOwn(value, "interval") ? (value as Record<string, unknown>).interval : "1s";
-  if (typeof rawInterval !== "string" || !Object.hasOwn(intervals, rawInterval)) return {ok: false, error: `invalid interval: ${excerpt(rawInterval)} (expected one of ${Object.keys(intervals).join(", ")})`};
+  if (typeof rawInterval !== "string" || !Object.hasOwn(intervals, rawInterval))
+    return {ok: false, error: `invalid interval: ${excerpt(rawInterval)} (expected one of ${Object.keys(intervals).join(", ")})`};
   const raw: unknown = Object.hasOwn(value, "symbols") ? (value as Record<string, unknown>).symbols : undefined;
-  if (!Array.isArray(raw) || raw.length === 0) return {ok: false, error: `symbols must be a non-empty array of symbols such as ["BTCUSDT"], got ${excerpt(raw)}`};
+  if (!Array.isArray(raw) || raw.length === 0)
+    return {ok: false, error: `symbols must be a non-empty array of symbols such as ["BTCUSDT"], got ${excerpt(raw)}`};
   const symbols = new Set<string>();
   for (const symbol of raw as unknown[]) {
-    if (typeof symbol !== "string" || !symbolPattern.test(symbol)) return {ok: false, error: `invalid symbol ${excerpt(symbol)} (expected upper-case letters and digits, e.g. BTCUSDT)`};
+    if (typeof symbol !== "string" || !symbolPattern.test(symbol))
+      return {ok: false, error: `invalid symbol ${excerpt(symbol)} (expected upper-case letters and digits, e.g. BTCUSDT)`};
     symbols.add(symbol);
   }
-  if (symbols.size > maxSymbolsPerSubscribe) return {ok: false, close: true, error: `subscribe lists ${symbols.size} symbols (limit ${maxSymbolsPerSubscribe})`};
+  if (symbols.size > maxSymbolsPerSubscribe)
+    return {ok: false, close: true, error: `subscribe lists ${symbols.size} symbols (limit ${maxSymbolsPerSubscribe})`};
   return {ok: true, message: {type: "subscribe", symbols: [...symbols], interval: rawInterval as Interval}};
 }

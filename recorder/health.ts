@@ -31,18 +31,34 @@ export class HealthMonitor {
   private rejected = 0;
   private lastRejected: string | null = null;
 
-  constructor(symbols: readonly string[], private readonly sources: HealthSources) {
+  constructor(
+    symbols: readonly string[],
+    private readonly sources: HealthSources,
+  ) {
     for (const symbol of symbols) {
       const lastId = sources.writer.lastId(symbol) ?? null;
-      this.stats.set(symbol, {lastId, receivedAt: null, lastTime: null, receiveLagMs: null, trades: 0, tradesPerSecond: 0, duplicates: 0, backfilled: 0, openGap: null, gapsFilled: 0, gapsUnfilled: 0});
+      this.stats.set(symbol, {
+        lastId,
+        receivedAt: null,
+        lastTime: null,
+        receiveLagMs: null,
+        trades: 0,
+        tradesPerSecond: 0,
+        duplicates: 0,
+        backfilled: 0,
+        openGap: null,
+        gapsFilled: 0,
+        gapsUnfilled: 0,
+      });
       this.meters.set(symbol, new RateMeter());
     }
   }
 
   /** Counts a trade the writer accepted (on the trade path: O(1)). */
   accepted(symbol: string, trade: Trade): void {
-    const s = this.stats.get(symbol)!, now = Date.now();
-    (s.lastId = trade.id), (s.lastTime = trade.time), (s.receiveLagMs = now - trade.time), s.trades++;
+    const s = this.stats.get(symbol)!,
+      now = Date.now();
+    ((s.lastId = trade.id), (s.lastTime = trade.time), (s.receiveLagMs = now - trade.time), s.trades++);
     this.meters.get(symbol)!.add(now);
     s.receivedAt = now;
   }
@@ -66,11 +82,13 @@ export class HealthMonitor {
 
   /** The recorder's part of GET /health, as it is now. */
   report(): RecorderHealth {
-    const now = Date.now(), {writer, rest, connections} = this.sources;
+    const now = Date.now(),
+      {writer, rest, connections} = this.sources;
     for (const [symbol, s] of this.stats) {
       const sequencer = this.sources.sequencer(symbol);
       s.tradesPerSecond = this.meters.get(symbol)!.perSecond(now);
-      if (sequencer) (s.duplicates = sequencer.duplicates), (s.backfilled = sequencer.backfilled), (s.openGap = sequencer.openGap ?? null);
+      if (sequencer)
+        ((s.duplicates = sequencer.duplicates), (s.backfilled = sequencer.backfilled), (s.openGap = sequencer.openGap ?? null));
     }
     return {
       uptimeSeconds: (now - this.startedAt) / 1000,
@@ -96,7 +114,7 @@ export class HealthMonitor {
       rest: {requests: rest.requests, rateLimited: rest.rateLimited},
       liveLatencyMs: this.sources.hub()?.latency() ?? null,
       alerts: this.sources.alerts()?.health() ?? null,
-      memory: (({rss, heapUsed, external, arrayBuffers}) => ({rss, heapUsed, external: external + arrayBuffers}))(process.memoryUsage())
+      memory: (({rss, heapUsed, external, arrayBuffers}) => ({rss, heapUsed, external: external + arrayBuffers}))(process.memoryUsage()),
     };
   }
 }
@@ -118,7 +136,7 @@ class RateMeter {
   private roll(now: number): void {
     const s = Math.floor(now / 1000);
     if (this.second === 0) this.second = s;
-    for (; this.second < s && s - this.second <= 10; ) this.counts[++this.second % 10] = 0;
+    for (; this.second < s && s - this.second <= 10;) this.counts[++this.second % 10] = 0;
     if (s - this.second > 10) (this.counts.fill(0), (this.second = s));
   }
 }

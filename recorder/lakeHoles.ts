@@ -55,15 +55,33 @@ function subtract([from, to]: [number, number], cover: readonly {fromId: number;
 export async function repairHoles(options: HoleRepairOptions): Promise<void> {
   const {lake, symbol, writer, log, signal, maxIds = 1_000_000} = options;
   const holes = await unexplainedHoles(lake, symbol, writer);
-  if (holes.length > 0) log(`${symbol}: ${holes.length} hole(s) in the stored ids that no gap record explains (${holes.map(([a, b]) => `${a}..${b}`).slice(0, 5).join(", ")}${holes.length > 5 ? ", …" : ""}); backfilling from REST`);
+  if (holes.length > 0)
+    log(
+      `${symbol}: ${holes.length} hole(s) in the stored ids that no gap record explains (${holes
+        .map(([a, b]) => `${a}..${b}`)
+        .slice(0, 5)
+        .join(", ")}${holes.length > 5 ? ", …" : ""}); backfilling from REST`,
+    );
   for (const [from, to] of holes) {
     if (signal.aborted) return;
-    const detectedAt = Date.now(), count = to - from + 1;
+    const detectedAt = Date.now(),
+      count = to - from + 1;
     // Unreadable neighbours leave the times null: the loaders look them up again (lake/gaps.ts withGapTimes).
-    const around = await withDuckDB((connection) => storedNeighbours(connection, lake, symbol, from, to)).catch((): Neighbours => ({before: null, after: null}));
+    const around = await withDuckDB((connection) => storedNeighbours(connection, lake, symbol, from, to)).catch((): Neighbours => ({
+      before: null,
+      after: null,
+    }));
     if (count > maxIds) {
-      options.onGap({symbol, fromId: from, toId: to, fromTime: around.before?.time ?? null, toTime: around.after?.time ?? null, detectedAt, filled: false,
-        cause: `lake hole found at start: ${count} ids, more than REST backfill takes; import the archive days (pairbook import)`});
+      options.onGap({
+        symbol,
+        fromId: from,
+        toId: to,
+        fromTime: around.before?.time ?? null,
+        toTime: around.after?.time ?? null,
+        detectedAt,
+        filled: false,
+        cause: `lake hole found at start: ${count} ids, more than REST backfill takes; import the archive days (pairbook import)`,
+      });
       continue;
     }
     await fill(options, from, to, detectedAt, around);
@@ -74,14 +92,24 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
  * Backfills [from, to]: fetched runs are published and recorded filled, ids REST does not have are
  * recorded unfilled. Records are stored after the trades they describe are published.
  */
-async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: HoleRepairOptions, from: number, to: number, detectedAt: number, around: Neighbours): Promise<void> {
+async function fill(
+  {symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: HoleRepairOptions,
+  from: number,
+  to: number,
+  detectedAt: number,
+  around: Neighbours,
+): Promise<void> {
   const cause = "lake hole found at start";
   // prevTime: time of the trade with id `prev` (the stored one before the hole, then the last fetched).
-  let prev = from - 1, prevTime = around.before?.time ?? null, batch: Trade[] = [], records: GapRecord[] = [];
+  let prev = from - 1,
+    prevTime = around.before?.time ?? null,
+    batch: Trade[] = [],
+    records: GapRecord[] = [];
   const afterTime = around.after?.time ?? null;
   let run: {from: number; fromTime: number; to: number; toTime: number} | null = null;
   const endRun = () => {
-    if (run) records.push({symbol, fromId: run.from, toId: run.to, fromTime: run.fromTime, toTime: run.toTime, cause, filled: true, detectedAt});
+    if (run)
+      records.push({symbol, fromId: run.from, toId: run.to, fromTime: run.fromTime, toTime: run.toTime, cause, filled: true, detectedAt});
     run = null;
   };
   const missing = (a: number, b: number, toTime: number | null, why: string) => {
@@ -104,19 +132,20 @@ async function fill({symbol, writer, fetchTrades, onGap, signal, batch: batchSiz
       }
       for (const t of inside) {
         if (t.id > prev + 1) missing(prev + 1, t.id - 1, t.time, "not available from REST"); // the exchange's own hole
-        if (run) (run.to = t.id), (run.toTime = t.time);
+        if (run) ((run.to = t.id), (run.toTime = t.time));
         else run = {from: t.id, fromTime: t.time, to: t.id, toTime: t.time};
         batch.push(t);
-        (prev = t.id), (prevTime = t.time);
+        ((prev = t.id), (prevTime = t.time));
       }
-      if (batch.length >= batchSize) endRun(), await publish();
+      if (batch.length >= batchSize) (endRun(), await publish());
     }
     endRun();
     await publish();
   } catch (error) {
     // Keep what was fetched; the rest is asked for again at the next start.
     endRun();
-    if (prev < to) missing(prev + 1, to, afterTime, `backfill ${signal.aborted ? "interrupted by shutdown" : `failed: ${(error as Error).message}`}`);
+    if (prev < to)
+      missing(prev + 1, to, afterTime, `backfill ${signal.aborted ? "interrupted by shutdown" : `failed: ${(error as Error).message}`}`);
     await publish().catch(() => {});
   }
 }

@@ -46,10 +46,15 @@ export class LiveClient {
   private errorsAt = Date.now();
   private closed = false;
 
-  constructor(private readonly socket: WebSocket, private readonly options: LiveClientOptions) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: LiveClientOptions,
+  ) {
     socket.on("close", () => this.end(null));
     // ws closes the socket itself after a protocol error (1009 frame too big, 1007 invalid UTF-8…).
-    socket.on("error", (error: Error & {code?: string}) => this.end(error.code?.startsWith("WS_ERR_") ? `protocol error: ${error.message}` : null));
+    socket.on("error", (error: Error & {code?: string}) =>
+      this.end(error.code?.startsWith("WS_ERR_") ? `protocol error: ${error.message}` : null),
+    );
     socket.on("ping", () => this.queueOk()); // ws answers each ping with a pong, which must be read too
     socket.on("message", (data, isBinary) => {
       try {
@@ -133,7 +138,8 @@ export class LiveClient {
     const keys = symbols.filter((symbol) => this.options.symbols.has(symbol)).map((symbol) => `${symbol}|${interval}`);
     if (this.closed || keys.length === 0) return;
     const added = keys.filter((key) => !this.subscriptions.has(key)).length;
-    if (this.subscriptions.size + added > maxSubscriptionsPerClient) return this.drop(1008, `over ${maxSubscriptionsPerClient} subscriptions`);
+    if (this.subscriptions.size + added > maxSubscriptionsPerClient)
+      return this.drop(1008, `over ${maxSubscriptionsPerClient} subscriptions`);
     const snapshots = keys.filter((key) => !this.pending.has(key)).length;
     if (this.snapshots + snapshots > maxSnapshotsPerClient) return this.drop(1008, `over ${maxSnapshotsPerClient} snapshots asked for`);
     for (const key of keys) {
@@ -149,7 +155,9 @@ export class LiveClient {
       if (this.closed || this.socket.bufferedAmount > this.options.maxBufferedBytes) return;
       this.pending.delete(key);
       const [symbol, interval] = key.split("|");
-      this.send({type: "snapshot", symbol, interval, bars: this.options.series(symbol, interval), gaps: this.options.gaps(symbol)}, () => this.pump());
+      this.send({type: "snapshot", symbol, interval, bars: this.options.series(symbol, interval), gaps: this.options.gaps(symbol)}, () =>
+        this.pump(),
+      );
     }
   }
 
@@ -177,7 +185,7 @@ export class LiveClient {
   private end(reason: string | null): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending.clear(), this.dirty.clear(), this.subscriptions.clear();
+    (this.pending.clear(), this.dirty.clear(), this.subscriptions.clear());
     this.options.onClose(reason);
   }
 }

@@ -46,7 +46,11 @@ export class LiveHub {
     this.server = new LiveServer(options, {
       clientCount: () => this.clients.size,
       accept: (socket) => this.handleClient(socket),
-      live: (): LiveFeedHealth => ({liveClients: this.clients.size, liveClientsDropped: this.clientsDropped, liveRequestsRefused: this.server.requestsRefused})
+      live: (): LiveFeedHealth => ({
+        liveClients: this.clients.size,
+        liveClientsDropped: this.clientsDropped,
+        liveRequestsRefused: this.server.requestsRefused,
+      }),
     });
     // Clients that stopped reading are found even when nothing is sent to them.
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, (options.stuckMs ?? 10_000) / 2)).unref();
@@ -133,9 +137,10 @@ export class LiveHub {
         if (client) this.clients.delete(client);
         if (reason === null) return;
         // Logged, but not every one: a page that reconnects in a loop must not fill the disk with lines.
-        if (++this.clientsDropped <= 20 || this.clientsDropped % 1000 === 0) this.options.log?.(`live feed: closed client #${this.clientsDropped}: ${reason}`);
+        if (++this.clientsDropped <= 20 || this.clientsDropped % 1000 === 0)
+          this.options.log?.(`live feed: closed client #${this.clientsDropped}: ${reason}`);
       },
-      log: (line) => this.options.log?.(line)
+      log: (line) => this.options.log?.(line),
     });
     this.clients.add(client);
   }

@@ -50,7 +50,10 @@ export class LiveServer {
   private readonly access: AccessPolicy;
 
   /** Throws (AccessPolicy) on a bad origin or token; listens only on `listen()`. */
-  constructor(private readonly options: LiveServerOptions, private readonly hooks: LiveServerHooks) {
+  constructor(
+    private readonly options: LiveServerOptions,
+    private readonly hooks: LiveServerHooks,
+  ) {
     this.access = new AccessPolicy({host: options.host, ...options.access});
     this.server = createServer({requestTimeout: requestTimeoutMs});
     this.server.maxConnections = maxConnections;
@@ -68,7 +71,13 @@ export class LiveServer {
       this.server.on("error", (error: NodeJS.ErrnoException) => {
         if (listening) return log?.(`live feed: server error: ${error.message}`);
         const where = `${host}:${port}`;
-        reject(new Error(error.code === "EADDRINUSE" ? `live feed port ${where} is already in use (another recorder running? use --live-port)` : `live feed cannot listen on ${where}: ${error.message}`));
+        reject(
+          new Error(
+            error.code === "EADDRINUSE"
+              ? `live feed port ${where} is already in use (another recorder running? use --live-port)`
+              : `live feed cannot listen on ${where}: ${error.message}`,
+          ),
+        );
       });
       this.server.listen(port, host, () => ((listening = true), resolve()));
     });
@@ -82,7 +91,11 @@ export class LiveServer {
   /** Closes every WebSocket (1001; those that do not answer within 1 s are cut), then the server. */
   async close(): Promise<void> {
     const sockets = [...this.wss.clients];
-    const closed = Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.readyState === socket.CLOSED ? resolve(null) : socket.once("close", resolve)))));
+    const closed = Promise.all(
+      sockets.map(
+        (socket) => new Promise((resolve) => (socket.readyState === socket.CLOSED ? resolve(null) : socket.once("close", resolve))),
+      ),
+    );
     for (const socket of sockets) socket.close(1001, "recorder stopping");
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
@@ -121,9 +134,15 @@ export class LiveServer {
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on("error", () => {}); // a peer that resets mid-handshake is not our error
     const url = parseUrl(req.url);
-    const decision = url ? this.access.check("GET", req.headers, url) : {ok: false as const, status: 400 as const, error: "malformed request URL"};
+    const decision = url
+      ? this.access.check("GET", req.headers, url)
+      : {ok: false as const, status: 400 as const, error: "malformed request URL"};
     if (!decision.ok) this.requestsRefused++;
-    const refusal = !decision.ok ? decision : this.hooks.clientCount() >= maxClients ? {status: 503, error: `too many live clients (limit ${maxClients}); try again later`} : null;
+    const refusal = !decision.ok
+      ? decision
+      : this.hooks.clientCount() >= maxClients
+        ? {status: 503, error: `too many live clients (limit ${maxClients}); try again later`}
+        : null;
     if (refusal) {
       const body = JSON.stringify({error: refusal.error});
       const head = `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nvary: origin\r\nconnection: close\r\n\r\n`;

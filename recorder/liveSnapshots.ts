@@ -14,7 +14,10 @@ export class LiveSnapshots {
   private readonly gaps = new Map<string, LiveGap[]>(); // per symbol, unfilled gaps recorded since start, oldest first
 
   /** `maxBars`: recent bars kept per symbol and interval. 1-second bars are always kept, so the first subscriber already gets a snapshot. */
-  constructor(symbols: readonly string[], private readonly maxBars: number) {
+  constructor(
+    symbols: readonly string[],
+    private readonly maxBars: number,
+  ) {
     for (const symbol of symbols) this.series(symbol, "1s");
   }
 

@@ -32,17 +32,20 @@ export class TradePipeline {
     const {writer, fetchTrades, lastStored, log} = options;
     for (const symbol of options.symbols) {
       const last = lastStored.get(symbol);
-      this.sequencers.set(symbol, new Sequencer({
+      this.sequencers.set(
         symbol,
-        lastId: writer.lastId(symbol),
-        lastTime: last && last.id === writer.lastId(symbol) ? last.time : null,
-        // A backfill waits while memory holds the writer's bound of trades the log could not take (the
-        // sockets are closed then, so live trades stop queueing in the sequencer too).
-        fetchTrades: async (sym, fromId, signal) => (writer.full && (await writer.whenRoom(signal)), fetchTrades(sym, fromId, signal)),
-        emit: (trade) => this.accept(symbol, trade),
-        onGap: (gap) => this.gap(gap, "missing from the stream"),
-        log
-      }));
+        new Sequencer({
+          symbol,
+          lastId: writer.lastId(symbol),
+          lastTime: last && last.id === writer.lastId(symbol) ? last.time : null,
+          // A backfill waits while memory holds the writer's bound of trades the log could not take (the
+          // sockets are closed then, so live trades stop queueing in the sequencer too).
+          fetchTrades: async (sym, fromId, signal) => (writer.full && (await writer.whenRoom(signal)), fetchTrades(sym, fromId, signal)),
+          emit: (trade) => this.accept(symbol, trade),
+          onGap: (gap) => this.gap(gap, "missing from the stream"),
+          log,
+        }),
+      );
     }
   }
 
@@ -64,7 +67,9 @@ export class TradePipeline {
   /** A gap found (`what`: where), recorded in the lake and shown wherever bars are. */
   gap(gap: GapRecord, what: string): void {
     this.options.health.gap(gap);
-    this.options.log(`${gap.symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) ${what} (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`);
+    this.options.log(
+      `${gap.symbol}: ids ${gap.fromId}..${gap.toId} (${gap.toId - gap.fromId + 1}) ${what} (${gap.cause}): ${gap.filled ? "backfilled from REST" : "not available from REST either; recorded as an unfilled gap"}`,
+    );
     void this.options.writer.recordGap(gap); // kept and retried by the writer until stored, never dropped
     this.hub?.onGap(gap); // pages flag an unfilled gap's buckets in their live bars
     this.options.alerts?.onGap(gap); // and rules do not evaluate windows holding them

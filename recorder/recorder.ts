@@ -67,13 +67,23 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   // One writer per lake, and one source: LakeLockedError, LakeSourceError, LakeAccessError (lake/).
   const source = recordingSource(config.wsUrl, config.restUrl);
   const lock = await acquireLakeLock(config.lake, {command: "pairbook record"});
-  if (lock.tookOver) log(`lake: took over the lock of ${lock.tookOver.command} (pid ${lock.tookOver.pid}, since ${lock.tookOver.since}), which no longer runs`);
+  if (lock.tookOver)
+    log(
+      `lake: took over the lock of ${lock.tookOver.command} (pid ${lock.tookOver.pid}, since ${lock.tookOver.since}), which no longer runs`,
+    );
   let writer: LakeWriter;
   try {
     await checkLakeSource(config.lake, source, "record");
     await validateSymbols(config.restUrl, symbols);
     await rememberLakeSource(config.lake, source, "pairbook record");
-    writer = await lakeAccess(config.lake, "write", () => LakeWriter.open(config.lake, symbols, {publishMs: config.publishMs, syncMs: config.syncMs ?? 200, maxBufferedBytes: config.maxBufferedBytes, log}));
+    writer = await lakeAccess(config.lake, "write", () =>
+      LakeWriter.open(config.lake, symbols, {
+        publishMs: config.publishMs,
+        syncMs: config.syncMs ?? 200,
+        maxBufferedBytes: config.maxBufferedBytes,
+        log,
+      }),
+    );
   } catch (error) {
     await lock.release().catch(() => {});
     throw error;
@@ -83,17 +93,37 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const rest = new TradeHistoryClient(config.restUrl);
   const perConnection = config.streamsPerConnection ?? 1024;
   const connections: StreamConnection[] = [];
-  for (let i = 0; i < symbols.length; i += perConnection) connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
+  for (let i = 0; i < symbols.length; i += perConnection)
+    connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
   // Started below; until then, /health and the alert engine's clock see none of them.
   let pipeline: TradePipeline | undefined, hub: LiveHub | undefined, alerts: AlertEngine | undefined;
-  const health = new HealthMonitor(symbols, {lake: config.lake, writer, rest, connections, sequencer: (symbol) => pipeline?.sequencers.get(symbol), hub: () => hub, alerts: () => alerts});
+  const health = new HealthMonitor(symbols, {
+    lake: config.lake,
+    writer,
+    rest,
+    connections,
+    sequencer: (symbol) => pipeline?.sequencers.get(symbol),
+    hub: () => hub,
+    alerts: () => alerts,
+  });
 
   if (config.alertsFile) {
     try {
       alerts = await AlertEngine.open({
-        lake: config.lake, rulesFile: config.alertsFile, symbols, log, webhookUrl: config.webhookUrl, webhookRetryDelayMs: config.webhookRetryDelayMs,
-        feedState: () => Object.fromEntries(symbols.map((symbol) => [symbol, {lastReceivedAt: health.receivedAt(symbol), openGaps: pipeline?.sequencers.get(symbol)?.openGap ? 1 : 0}])),
-        onEvent: (event) => hub?.broadcast({type: "alert", event})
+        lake: config.lake,
+        rulesFile: config.alertsFile,
+        symbols,
+        log,
+        webhookUrl: config.webhookUrl,
+        webhookRetryDelayMs: config.webhookRetryDelayMs,
+        feedState: () =>
+          Object.fromEntries(
+            symbols.map((symbol) => [
+              symbol,
+              {lastReceivedAt: health.receivedAt(symbol), openGaps: pipeline?.sequencers.get(symbol)?.openGap ? 1 : 0},
+            ]),
+          ),
+        onEvent: (event) => hub?.broadcast({type: "alert", event}),
       });
     } catch (error) {
       await closeWriter();
@@ -106,11 +136,27 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     log(`lake: could not read the last stored trades (${error.message}); a hole at restart is recorded without its start time`);
     return new Map<string, {id: number; time: number} | null>();
   });
-  const trades = new TradePipeline({symbols, writer, health, alerts, lastStored, log, fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal})});
+  const trades = new TradePipeline({
+    symbols,
+    writer,
+    health,
+    alerts,
+    lastStored,
+    log,
+    fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+  });
   pipeline = trades;
 
   try {
-    hub = await LiveHub.start({host: config.liveHost, port: config.livePort, symbols, health: () => health.report(), log, access: {allowOrigins: config.allowOrigins, token: config.token}, http: (req, res, url) => handleAlerts(alerts, req, res, url)});
+    hub = await LiveHub.start({
+      host: config.liveHost,
+      port: config.livePort,
+      symbols,
+      health: () => health.report(),
+      log,
+      access: {allowOrigins: config.allowOrigins, token: config.token},
+      http: (req, res, url) => handleAlerts(alerts, req, res, url),
+    });
   } catch (error) {
     await alerts?.close();
     await closeWriter();
@@ -120,38 +166,48 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
 
   const controller = new AbortController();
   const attempts = new AttemptLimiter();
-  const streaming = Promise.all(connections.map((connection) =>
-    runTradeStream({
-      wsUrl: config.wsUrl,
-      symbols: connection.symbols,
-      signal: controller.signal,
-      attempts,
-      silenceMs: config.silenceMs,
-      maxAgeMs: config.maxConnectionAgeMs,
-      backpressure: writer, // past its memory bound, sockets close until the log takes the trades
-      onState: (state, detail) => {
-        Object.assign(connection, {state, detail, since: Date.now()});
-        if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${config.wsUrl}`);
-        else if (state !== "connecting") log(`stream ${state}${detail ? `: ${detail}` : ""}`);
-      },
-      onReconnect: () => trades.reconnected(connection.symbols),
-      onEvent: (event) => {
-        if (event.type === "trade") trades.received(event.symbol, event.trade, event.receivedAt);
-        else if (event.type === "rejected") {
-          const rejected = health.rejectedFrame(event.reason, event.frame);
-          if (rejected <= 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
-        }
-      }
-    })
-  ));
+  const streaming = Promise.all(
+    connections.map((connection) =>
+      runTradeStream({
+        wsUrl: config.wsUrl,
+        symbols: connection.symbols,
+        signal: controller.signal,
+        attempts,
+        silenceMs: config.silenceMs,
+        maxAgeMs: config.maxConnectionAgeMs,
+        backpressure: writer, // past its memory bound, sockets close until the log takes the trades
+        onState: (state, detail) => {
+          Object.assign(connection, {state, detail, since: Date.now()});
+          if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${config.wsUrl}`);
+          else if (state !== "connecting") log(`stream ${state}${detail ? `: ${detail}` : ""}`);
+        },
+        onReconnect: () => trades.reconnected(connection.symbols),
+        onEvent: (event) => {
+          if (event.type === "trade") trades.received(event.symbol, event.trade, event.receivedAt);
+          else if (event.type === "rejected") {
+            const rejected = health.rejectedFrame(event.reason, event.frame);
+            if (rejected <= 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
+          }
+        },
+      }),
+    ),
+  );
 
   // Holes inside the stored ids that no gap record explains (an import past where recording stopped,
   // a backfill cut short) are backfilled in the background, sharing the REST weight budget.
-  const repairing = Promise.all(symbols.map((symbol) =>
-    repairHoles({lake: config.lake, symbol, writer, log, signal: controller.signal, onGap: (gap) => trades.gap(gap, "missing inside the lake"),
-      fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal})})
-      .catch((error: Error) => log(`${symbol}: looking for holes in the lake failed: ${error.message}`))
-  ));
+  const repairing = Promise.all(
+    symbols.map((symbol) =>
+      repairHoles({
+        lake: config.lake,
+        symbol,
+        writer,
+        log,
+        signal: controller.signal,
+        onGap: (gap) => trades.gap(gap, "missing inside the lake"),
+        fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+      }).catch((error: Error) => log(`${symbol}: looking for holes in the lake failed: ${error.message}`)),
+    ),
+  );
 
   return {
     livePort: hub.port,
@@ -172,11 +228,13 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       const finished = await Promise.race([
         closeWriter().then(() => true),
         // (no timer at all when unbounded: setTimeout treats Infinity as 1 ms)
-        new Promise<boolean>((resolve) => void (Number.isFinite(publishWithinMs) && (timer = setTimeout(() => resolve(false), publishWithinMs))))
+        new Promise<boolean>(
+          (resolve) => void (Number.isFinite(publishWithinMs) && (timer = setTimeout(() => resolve(false), publishWithinMs))),
+        ),
       ]);
       clearTimeout(timer);
       if (!finished) log(`every received trade is in the write-ahead log; the rest of it is published as Parquet at the next start`);
       return {trades: writer.tradesPublished, files: writer.filesPublished - before, published: finished};
-    }
+    },
   };
 }

@@ -138,7 +138,8 @@ export class Sequencer {
     const detectedAt = this.openGap?.since ?? this.now();
     const target = this.firstQueued() - 1; // fill up to the first queued trade
     let cursor = this.last + 1;
-    let filledFrom: number | undefined, filledFromTime: number | null = null;
+    let filledFrom: number | undefined,
+      filledFromTime: number | null = null;
     const report = (fromId: number, toId: number, fromTime: number | null, toTime: number | null, filled: boolean, why: string = cause) =>
       this.options.onGap({symbol, fromId, toId, fromTime, toTime, cause: why, filled, detectedAt});
     let failures = 0;
@@ -151,8 +152,17 @@ export class Sequencer {
         } catch (error) {
           if (this.abort.signal.aborted) break;
           if (++failures >= maxAttempts) {
-            this.options.log?.(`${symbol}: backfill of ids ${cursor}..${target} failed ${failures} times (${(error as Error).message}); recording the hole as unfilled`);
-            report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, `${cause}; backfill failed: ${(error as Error).message}`);
+            this.options.log?.(
+              `${symbol}: backfill of ids ${cursor}..${target} failed ${failures} times (${(error as Error).message}); recording the hole as unfilled`,
+            );
+            report(
+              cursor,
+              target,
+              this.lastTime,
+              this.queue.get(target + 1)?.time ?? null,
+              false,
+              `${cause}; backfill failed: ${(error as Error).message}`,
+            );
             cursor = target + 1;
             break;
           }
@@ -168,17 +178,17 @@ export class Sequencer {
         }
         for (const trade of useful) {
           if (trade.id !== cursor) {
-            if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined);
+            if (filledFrom !== undefined) (report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined));
             report(cursor, trade.id - 1, this.lastTime, trade.time, false); // missing on the exchange too
           }
-          if (filledFrom === undefined) (filledFrom = trade.id), (filledFromTime = trade.time);
+          if (filledFrom === undefined) ((filledFrom = trade.id), (filledFromTime = trade.time));
           this.accept(trade);
           this.backfilled++;
           cursor = trade.id + 1;
         }
         if (page.length === 0 || page[page.length - 1].id >= target) {
           if (cursor <= target) {
-            if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined);
+            if (filledFrom !== undefined) (report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined));
             report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false);
             cursor = target + 1;
           }
@@ -189,7 +199,15 @@ export class Sequencer {
       if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true);
       // Stopped mid-backfill: the rest of the hole is recorded, never invented, and the trades
       // received after it are still stored.
-      if (cursor <= target) report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, `${cause}; backfill interrupted by shutdown`);
+      if (cursor <= target)
+        report(
+          cursor,
+          target,
+          this.lastTime,
+          this.queue.get(target + 1)?.time ?? null,
+          false,
+          `${cause}; backfill interrupted by shutdown`,
+        );
       // Every id up to target is now stored or recorded as a hole: move past it.
       this.last = Math.max(this.last!, target);
       this.busy = false;

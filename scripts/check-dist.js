@@ -14,8 +14,11 @@ import {join, relative} from "node:path";
 
 const dist = process.argv[2] ?? "dist";
 const namespaces = new Set([
-  "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml", "http://www.w3.org/1999/xlink",
-  "http://www.w3.org/XML/1998/namespace", "http://www.w3.org/2000/xmlns/"
+  "http://www.w3.org/2000/svg",
+  "http://www.w3.org/1999/xhtml",
+  "http://www.w3.org/1999/xlink",
+  "http://www.w3.org/XML/1998/namespace",
+  "http://www.w3.org/2000/xmlns/",
 ]);
 const local = /^(https?|wss?):\/\/(127\.0\.0\.1|localhost|\[::1\])([:/]|$)/;
 
@@ -47,15 +50,19 @@ for (const file of all) {
     for (const [spec] of text.matchAll(/["'`][^"'`\s]*\/_npm\/[^"'`\s]*["'`]/g)) problems.push(`${where}: CDN-backed npm import ${spec}`);
   }
   // A bare specifier left in a page (import("htl")) cannot load in a browser: Framework could not resolve it.
-  for (const [, spec] of text.matchAll(/\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g)) problems.push(`${where}: unresolved import ${JSON.stringify(spec)}`);
+  for (const [, spec] of text.matchAll(/\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g))
+    problems.push(`${where}: unresolved import ${JSON.stringify(spec)}`);
   for (const [cell] of text.matchAll(/observablehq--error">([^<]*)/g)) problems.push(`${where}: error cell ${cell}`);
 }
-for (const file of all) if (relative(dist, file).startsWith("_npm")) problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);
+for (const file of all)
+  if (relative(dist, file).startsWith("_npm"))
+    problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);
 const pages = all.filter((f) => f.endsWith(".html"));
 if (pages.length === 0) problems.push(`${dist}: no pages`);
 /** @param {RegExp} re */
 const has = (re) => all.some((f) => re.test(relative(dist, f)));
-for (const page of ["index", "coint", "lab", "data", "system", "alerts"]) if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
+for (const page of ["index", "coint", "lab", "data", "system", "alerts"])
+  if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
 if (!has(/^_file\/data\/overview\.[0-9a-f]+\.json$/)) problems.push(`${dist}: the overview data (data/overview.json) is missing`);
 if (!has(/^_file\/data\/bars\.[0-9a-f]+\.arrow$/)) problems.push(`${dist}: the bars of all symbols (data/bars.arrow) are missing`);
 // Every pair report needs its bars file next to it (src/pairs/[pair].arrow.ts).
@@ -63,7 +70,8 @@ const reports = all.map((f) => relative(dist, f)).filter((f) => /^pairs\/[A-Z0-9
 if (reports.length === 0) problems.push(`${dist}: no pair report (pairs/*.html)`);
 for (const report of reports) {
   const slug = report.slice("pairs/".length, -".html".length);
-  if (!has(new RegExp(`^_file\\/pairs\\/${slug}\\.[0-9a-f]+\\.arrow$`))) problems.push(`${dist}: ${report} has no bars file (pairs/${slug}.arrow)`);
+  if (!has(new RegExp(`^_file\\/pairs\\/${slug}\\.[0-9a-f]+\\.arrow$`)))
+    problems.push(`${dist}: ${report} has no bars file (pairs/${slug}.arrow)`);
 }
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);

@@ -12,7 +12,19 @@ const lock = JSON.parse(readFileSync(file, "utf8"));
 const packages = lock.packages;
 const oses = ["darwin", "linux", "win32", "android", "freebsd", "openbsd", "openharmony", "sunos", "aix", "netbsd"];
 /** @type {Record<string, string>} */
-const cpus = {"arm-eabi": "arm", arm: "arm", arm64: "arm64", x64: "x64", ia32: "ia32", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x", gnueabihf: "arm", musleabihf: "arm"};
+const cpus = {
+  "arm-eabi": "arm",
+  arm: "arm",
+  arm64: "arm64",
+  x64: "x64",
+  ia32: "ia32",
+  loong64: "loong64",
+  ppc64: "ppc64",
+  riscv64: "riscv64",
+  s390x: "s390x",
+  gnueabihf: "arm",
+  musleabihf: "arm",
+};
 
 let added = 0;
 for (const [path, entry] of Object.entries(packages)) {
@@ -29,6 +41,8 @@ for (const [path, entry] of Object.entries(packages)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
 console.log(`lockfile-platforms: added ${added} platform package entr${added === 1 ? "y" : "ies"}`);

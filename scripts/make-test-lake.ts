@@ -15,7 +15,9 @@ const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];
 const startMs = Date.UTC(2026, 10, 20, 12, 0, 0);
 const endMs = startMs + Number(minutes) * 60_000;
 // The hole: two thirds of the way through, 90 seconds of ETHUSDT.
-const gapSymbol = "ETHUSDT", holeFrom = startMs + Math.floor((endMs - startMs) * (2 / 3) / 1000) * 1000, holeTo = holeFrom + 90_000;
+const gapSymbol = "ETHUSDT",
+  holeFrom = startMs + Math.floor(((endMs - startMs) * (2 / 3)) / 1000) * 1000,
+  holeTo = holeFrom + 90_000;
 
 await rm(lake, {recursive: true, force: true});
 const writer = await LakeWriter.open(lake, symbols);
@@ -26,24 +28,43 @@ for (let t = startMs; t < endMs; t += 60_000) {
   const batch = market.advanceTo(t + 60_000);
   for (let i = 0; i < batch.length; ++i) {
     const symbol = market.instruments[batch.symbol[i]].symbol;
-    const time = batch.time[i], id = batch.id[i];
+    const time = batch.time[i],
+      id = batch.id[i];
     if (symbol === gapSymbol) {
       if (time >= holeFrom && time < holeTo) {
         if (Number.isNaN(hole.fromId)) hole.fromId = id;
         hole.toId = id;
         continue;
       }
-      if (time < holeFrom) hole.fromTime = time; // the last trade before the hole
+      if (time < holeFrom)
+        hole.fromTime = time; // the last trade before the hole
       else if (Number.isNaN(hole.toTime)) hole.toTime = time; // the first one after it
     }
-    writer.add(symbol, {id, time, price: batch.price[i] / unitsPerWhole, qty: batch.qty[i] / unitsPerWhole, isBuyerMaker: batch.isBuyerMaker[i] === 1});
+    writer.add(symbol, {
+      id,
+      time,
+      price: batch.price[i] / unitsPerWhole,
+      qty: batch.qty[i] / unitsPerWhole,
+      isBuyerMaker: batch.isBuyerMaker[i] === 1,
+    });
     trades++;
   }
 }
 await writer.close();
 if (!Number.isNaN(hole.fromId)) {
   await withDuckDB((connection) =>
-    writeGap(connection, lake, {symbol: gapSymbol, fromId: hole.fromId, toId: hole.toId, fromTime: hole.fromTime, toTime: hole.toTime, cause: "stream; backfill failed: test lake", filled: false, detectedAt: holeTo + 5_000})
+    writeGap(connection, lake, {
+      symbol: gapSymbol,
+      fromId: hole.fromId,
+      toId: hole.toId,
+      fromTime: hole.fromTime,
+      toTime: hole.toTime,
+      cause: "stream; backfill failed: test lake",
+      filled: false,
+      detectedAt: holeTo + 5_000,
+    }),
   );
 }
-console.log(`make-test-lake: ${trades} trades of ${symbols.join(", ")} over ${minutes} min in ${lake}; ${gapSymbol} gap of ids ${hole.fromId}–${hole.toId}`);
+console.log(
+  `make-test-lake: ${trades} trades of ${symbols.join(", ")} over ${minutes} min in ${lake}; ${gapSymbol} gap of ids ${hole.fromId}–${hole.toId}`,
+);

@@ -21,10 +21,32 @@ const require = createRequire(join(project, "package.json"));
 
 // The libraries Framework resolves while bundling its client and standard library (see its libraries.js).
 const libraries = [
-  "@observablehq/plot", "@observablehq/inputs", "@observablehq/sample-datasets", "@observablehq/duckdb",
-  "@observablehq/sqlite", "@observablehq/dot", "@observablehq/mermaid", "@observablehq/tex", "@duckdb/duckdb-wasm",
-  "apache-arrow", "arquero", "d3", "d3-dsv", "echarts", "htl", "leaflet", "lodash", "mapbox-gl", "parquet-wasm",
-  "react", "react-dom", "topojson-client", "katex", "vega", "vega-lite", "vega-lite-api"
+  "@observablehq/plot",
+  "@observablehq/inputs",
+  "@observablehq/sample-datasets",
+  "@observablehq/duckdb",
+  "@observablehq/sqlite",
+  "@observablehq/dot",
+  "@observablehq/mermaid",
+  "@observablehq/tex",
+  "@duckdb/duckdb-wasm",
+  "apache-arrow",
+  "arquero",
+  "d3",
+  "d3-dsv",
+  "echarts",
+  "htl",
+  "leaflet",
+  "lodash",
+  "mapbox-gl",
+  "parquet-wasm",
+  "react",
+  "react-dom",
+  "topojson-client",
+  "katex",
+  "vega",
+  "vega-lite",
+  "vega-lite-api",
 ];
 
 /** @param {string} name */
@@ -42,11 +64,14 @@ export function seedNpmCache() {
 
 export function clearLoaderOutputs() {
   if (!existsSync(cache)) return;
-  for (const entry of readdirSync(cache)) if (entry !== "_npm" && entry !== "_node") rmSync(join(cache, entry), {recursive: true, force: true});
+  for (const entry of readdirSync(cache))
+    if (entry !== "_npm" && entry !== "_node") rmSync(join(cache, entry), {recursive: true, force: true});
 }
 
 // The loaders that read the lake: every pair report's, the all-symbols bars and the overview.
-export const lakeLoaders = ["src/pairs/[pair].arrow.ts", "src/data/bars.arrow.ts", "src/data/overview.json.ts"].map((p) => join(project, p));
+export const lakeLoaders = ["src/pairs/[pair].arrow.ts", "src/data/bars.arrow.ts", "src/data/overview.json.ts"].map((p) =>
+  join(project, p),
+);
 
 /**
  * Watches `lake` (ticks, gaps) and calls `onChange` at most once per `minMs`, `debounceMs` after the last
@@ -58,7 +83,8 @@ export function watchLake(lake, onChange, {debounceMs = 1000, minMs = 15_000} = 
   let timer;
   /** @type {import("node:fs").FSWatcher | undefined} */
   let watcher;
-  let last = 0, stopped = false;
+  let last = 0,
+    stopped = false;
   const fire = () => {
     timer = undefined;
     const wait = last + minMs - Date.now();
@@ -106,11 +132,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const child = spawn(process.execPath, [bin, command, ...args], {
     cwd: project,
     stdio: "inherit",
-    env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${join(project, "node_modules", ".bin")}:${process.env.PATH}`}
+    env: {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${join(project, "node_modules", ".bin")}:${process.env.PATH}`},
   });
   // Started by `pairbook demo`: go when the parent goes (its stdin pipe closes), taking Framework along.
   if (process.env.PAIRBOOK_EXIT_WITH_PARENT === "1") {
-    process.stdin.on("end", () => child.kill("SIGTERM")).on("error", () => child.kill("SIGTERM")).resume();
+    process.stdin
+      .on("end", () => child.kill("SIGTERM"))
+      .on("error", () => child.kill("SIGTERM"))
+      .resume();
   }
   for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

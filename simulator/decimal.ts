@@ -7,7 +7,8 @@ export const unitsPerWhole = 100_000_000;
 
 /** 4300012000000 → "43000.12000000". Throws RangeError for a negative or non-integer count. O(digits). */
 export function formatUnits(units: number): string {
-  if (!Number.isSafeInteger(units) || units < 0) throw new RangeError(`formatUnits: invalid units ${units} (expected a non-negative safe integer)`);
+  if (!Number.isSafeInteger(units) || units < 0)
+    throw new RangeError(`formatUnits: invalid units ${units} (expected a non-negative safe integer)`);
   const digits = String(units).padStart(9, "0");
   return `${digits.slice(0, -8)}.${digits.slice(-8)}`;
 }

@@ -21,7 +21,17 @@ import {Random} from "./random.js";
 export const faultKinds = ["disconnect", "stall", "gap", "hole", "duplicate", "malformed", "rotate", "shutdown", "throttle"] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
-export const malformedKinds = ["json", "unknown", "symbol", "zeroPrice", "negativePrice", "zeroQty", "negativeQty", "time", "binary"] as const;
+export const malformedKinds = [
+  "json",
+  "unknown",
+  "symbol",
+  "zeroPrice",
+  "negativePrice",
+  "zeroQty",
+  "negativeQty",
+  "time",
+  "binary",
+] as const;
 export type MalformedKind = (typeof malformedKinds)[number];
 
 /** Options of `Simulator.inject`, per fault. `symbol` defaults to the first symbol. */
@@ -57,10 +67,21 @@ export type FaultRecord =
   | (Base<"gap"> & {readonly symbol: string; readonly count: number; readonly ids: number[]})
   | (Base<"hole"> & {readonly symbol: string; readonly count: number; readonly ids: number[]})
   | (Base<"duplicate"> & {readonly symbol: string; readonly ids: number[]})
-  | (Base<"malformed"> & {readonly symbol: string; readonly kinds: readonly MalformedKind[]; readonly messages: ReadonlyArray<string | Uint8Array>; readonly clients: number})
+  | (Base<"malformed"> & {
+      readonly symbol: string;
+      readonly kinds: readonly MalformedKind[];
+      readonly messages: ReadonlyArray<string | Uint8Array>;
+      readonly clients: number;
+    })
   | (Base<"rotate"> & {readonly olderThanMs: number; readonly clients: number})
   | (Base<"shutdown"> & {readonly graceMs: number; readonly format: "bare" | "wrapped" | "both"; readonly clients: number})
-  | (Base<"throttle"> & {readonly count: number; readonly status: 429 | 418; readonly retryAfterSeconds: number; readonly path: string; refused: number});
+  | (Base<"throttle"> & {
+      readonly count: number;
+      readonly status: 429 | 418;
+      readonly retryAfterSeconds: number;
+      readonly path: string;
+      refused: number;
+    });
 
 export type FaultRecordOf<K extends FaultKind> = Extract<FaultRecord, {kind: K}>;
 
@@ -79,13 +100,19 @@ export type FaultRates = Partial<Record<FaultKind, number>>;
  */
 export function parseFaults(text: string): FaultRates {
   const rates: FaultRates = {};
-  for (const entry of text.split(",").map((e) => e.trim()).filter((e) => e !== "")) {
+  for (const entry of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "")) {
     const [name, value, ...rest] = entry.split("=");
-    if (!(faultKinds as readonly string[]).includes(name) || rest.length > 0) throw new RangeError(`invalid fault ${JSON.stringify(entry)} (expected kind[=rate] with kind one of ${faultKinds.join(", ")})`);
+    if (!(faultKinds as readonly string[]).includes(name) || rest.length > 0)
+      throw new RangeError(`invalid fault ${JSON.stringify(entry)} (expected kind[=rate] with kind one of ${faultKinds.join(", ")})`);
     const kind = name as FaultKind;
     const rate = value === undefined ? (kind === "throttle" ? 0.01 : 1 / 60) : Number(value);
     if (value?.trim() === "" || !Number.isFinite(rate) || rate < 0 || (kind === "throttle" && rate > 1)) {
-      throw new RangeError(`invalid rate in ${JSON.stringify(entry)} (expected a number ≥ 0${kind === "throttle" ? " and ≤ 1, the share of REST requests refused" : ", events per second"})`);
+      throw new RangeError(
+        `invalid rate in ${JSON.stringify(entry)} (expected a number ≥ 0${kind === "throttle" ? " and ≤ 1, the share of REST requests refused" : ", events per second"})`,
+      );
     }
     rates[kind] = rate;
   }
@@ -101,7 +128,10 @@ export class FaultSchedule {
   private readonly random: Random;
   private readonly kinds: Array<[FaultKind, number]>;
 
-  constructor(private readonly rates: FaultRates, seed: number) {
+  constructor(
+    private readonly rates: FaultRates,
+    seed: number,
+  ) {
     this.random = new Random(seed ^ 0x5eed_fa17);
     this.kinds = Object.entries(rates).filter(([kind, rate]) => kind !== "throttle" && rate! > 0) as Array<[FaultKind, number]>;
   }

@@ -18,10 +18,11 @@ export class IdRanges {
   add(id: number): void {
     const {starts, ends} = this;
     const k = ends.length;
-    if (k > 0 && id === ends[k - 1] + 1) return void (ends[k - 1] = id, ++this.total);
+    if (k > 0 && id === ends[k - 1] + 1) return void ((ends[k - 1] = id), ++this.total);
     if (k > 0 && id >= starts[k - 1] && id <= ends[k - 1]) return;
     // Index of the first interval whose end is ≥ id - 1 (the one id may touch or fall in).
-    let lo = 0, hi = k;
+    let lo = 0,
+      hi = k;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (ends[mid] < id - 1) lo = mid + 1;
@@ -33,10 +34,10 @@ export class IdRanges {
     const touchesRight = touchesLeft ? lo + 1 < k && starts[lo + 1] === id + 1 : lo < k && starts[lo] === id + 1;
     if (touchesLeft && touchesRight) {
       ends[lo] = ends[lo + 1];
-      starts.splice(lo + 1, 1), ends.splice(lo + 1, 1);
+      (starts.splice(lo + 1, 1), ends.splice(lo + 1, 1));
     } else if (touchesLeft) ends[lo] = id;
     else if (touchesRight) starts[lo] = id;
-    else starts.splice(lo, 0, id), ends.splice(lo, 0, id);
+    else (starts.splice(lo, 0, id), ends.splice(lo, 0, id));
   }
 
   get count(): number {

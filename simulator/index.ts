@@ -2,6 +2,16 @@
 export {defaultSymbols, instrument, type Instrument} from "./instruments.js";
 export {firstTradeId, Market, type MarketOptions, TradeBatch} from "./market.js";
 export {type Simulator, type SimulatorOptions, startSimulator} from "./server.js";
-export {faultKinds, malformedKinds, parseFaults, type FaultKind, type FaultOptions, type FaultRates, type FaultRecord, type FaultRecordOf, type MalformedKind} from "./faults.js";
+export {
+  faultKinds,
+  malformedKinds,
+  parseFaults,
+  type FaultKind,
+  type FaultOptions,
+  type FaultRates,
+  type FaultRecord,
+  type FaultRecordOf,
+  type MalformedKind,
+} from "./faults.js";
 export {type TradeSource} from "./tradeSource.js";
 export {TradeHistory} from "./tradeHistory.js";

@@ -1,4 +1,12 @@
-import {type FaultKind, type FaultOptions, type FaultRecord, type FaultRecordOf, type FaultSchedule, malformedKinds, type MalformedKind} from "./faults.js";
+import {
+  type FaultKind,
+  type FaultOptions,
+  type FaultRecord,
+  type FaultRecordOf,
+  type FaultSchedule,
+  malformedKinds,
+  type MalformedKind,
+} from "./faults.js";
 import type {Instrument} from "./instruments.js";
 import {Outbound} from "./outbound.js";
 import type {Refusal} from "./rest.js";
@@ -129,7 +137,14 @@ export class FaultInjector {
         const kinds = (options.kinds as readonly MalformedKind[] | undefined) ?? malformedKinds;
         const bare = kinds.map((g) => this.garbage(g, k, at, false));
         const wrapped = kinds.map((g) => this.garbage(g, k, at, true));
-        return {kind, at, symbol: this.options.instruments[k].symbol, kinds, messages: bare, ...hub.sendRaw((combined) => (combined ? wrapped : bare))};
+        return {
+          kind,
+          at,
+          symbol: this.options.instruments[k].symbol,
+          kinds,
+          messages: bare,
+          ...hub.sendRaw((combined) => (combined ? wrapped : bare)),
+        };
       }
       case "rotate": {
         const olderThanMs = (options.olderThanMs as number | undefined) ?? 0;
@@ -142,11 +157,13 @@ export class FaultInjector {
       }
       case "throttle": {
         const record = {
-          kind, at, refused: 0,
+          kind,
+          at,
+          refused: 0,
           count: (options.count as number | undefined) ?? 1,
           status: (options.status as 429 | 418 | undefined) ?? 429,
           retryAfterSeconds: (options.retryAfterSeconds as number | undefined) ?? 1,
-          path: (options.path as string | undefined) ?? "/api/v3/historicalTrades"
+          path: (options.path as string | undefined) ?? "/api/v3/historicalTrades",
         } as const;
         if (record.count > 0) this.throttles.push(record);
         else Object.assign(record, {refused: 1}); // a random refusal, already happening
@@ -157,7 +174,8 @@ export class FaultInjector {
 
   /** Sends the last `count` streamed trades of symbol k again (same ids and fields, event time now). */
   private duplicate(at: number, k: number, count: number): FaultRecord {
-    const total = this.recentCount[k], n = Math.min(count, total, recentCapacity);
+    const total = this.recentCount[k],
+      n = Math.min(count, total, recentCapacity);
     const out = new Outbound(this.options.instruments.map((i) => i.symbol));
     for (let j = total - n; j < total; ++j) {
       const rows = this.options.histories[k].read(this.recentIds[k][j % recentCapacity], 1);
@@ -177,14 +195,30 @@ export class FaultInjector {
       `{"e":"trade","E":${at},"s":"${fields.s ?? symbol}","t":${last + 1},"p":"${fields.p ?? "1.00000000"}","q":"${fields.q ?? "1.00000000"}","T":${fields.T ?? at},"m":true,"M":true}`;
     let payload: string;
     switch (kind) {
-      case "json": payload = `{"e":"trade","E":${at},"s":"${symbol}","t":${last + 1},"p":"1.0`; break;
-      case "unknown": payload = `{"e":"mysteryEvent","E":${at},"x":[1,2,3]}`; break;
-      case "symbol": payload = trade({s: symbol === "ZZZUSDT" ? "YYYUSDT" : "ZZZUSDT"}); break;
-      case "zeroPrice": payload = trade({p: "0.00000000"}); break;
-      case "negativePrice": payload = trade({p: "-1.00000000"}); break;
-      case "zeroQty": payload = trade({q: "0.00000000"}); break;
-      case "negativeQty": payload = trade({q: "-1.00000000"}); break;
-      case "time": payload = trade({T: 32_503_680_000_000}); break; // year 3000
+      case "json":
+        payload = `{"e":"trade","E":${at},"s":"${symbol}","t":${last + 1},"p":"1.0`;
+        break;
+      case "unknown":
+        payload = `{"e":"mysteryEvent","E":${at},"x":[1,2,3]}`;
+        break;
+      case "symbol":
+        payload = trade({s: symbol === "ZZZUSDT" ? "YYYUSDT" : "ZZZUSDT"});
+        break;
+      case "zeroPrice":
+        payload = trade({p: "0.00000000"});
+        break;
+      case "negativePrice":
+        payload = trade({p: "-1.00000000"});
+        break;
+      case "zeroQty":
+        payload = trade({q: "0.00000000"});
+        break;
+      case "negativeQty":
+        payload = trade({q: "-1.00000000"});
+        break;
+      case "time":
+        payload = trade({T: 32_503_680_000_000});
+        break; // year 3000
     }
     return combined && kind !== "json" ? `{"stream":"${symbol.toLowerCase()}@trade","data":${payload}}` : payload;
   }
@@ -192,12 +226,14 @@ export class FaultInjector {
   private symbolIndex(symbol: unknown): number {
     if (symbol === undefined) return 0;
     const k = this.bySymbol.get(symbol as string);
-    if (k === undefined) throw new RangeError(`inject: unknown symbol ${JSON.stringify(symbol)} (serving ${[...this.bySymbol.keys()].join(", ")})`);
+    if (k === undefined)
+      throw new RangeError(`inject: unknown symbol ${JSON.stringify(symbol)} (serving ${[...this.bySymbol.keys()].join(", ")})`);
     return k;
   }
 }
 
 function positive(value: unknown, name: string): number {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) throw new RangeError(`inject: invalid ${name} ${String(value)} (expected a positive number)`);
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`inject: invalid ${name} ${String(value)} (expected a positive number)`);
   return value;
 }

@@ -25,7 +25,7 @@ const known: Record<string, {price: number; tick: number; step: number; beta: nu
   BTCUSDT: {price: 60_000, tick: 0.01, step: 0.00001, beta: 1.0, halfLife: 150},
   ETHUSDT: {price: 3_000, tick: 0.01, step: 0.0001, beta: 1.2, halfLife: 180},
   SOLUSDT: {price: 150, tick: 0.01, step: 0.001, beta: 1.5, halfLife: 240},
-  BNBUSDT: {price: 600, tick: 0.01, step: 0.001, beta: 0.8, halfLife: 200}
+  BNBUSDT: {price: 600, tick: 0.01, step: 0.001, beta: 0.8, halfLife: 200},
 };
 
 const symbolPattern = /^([A-Z0-9]+)(USDT)$/;
@@ -43,19 +43,22 @@ export function instrument(symbol: string): Instrument {
   const [, baseAsset, quoteAsset] = match;
   const spec = known[symbol] ?? madeUp(symbol);
   return {
-    symbol, baseAsset, quoteAsset,
+    symbol,
+    baseAsset,
+    quoteAsset,
     tickUnits: toUnits(spec.tick),
     stepUnits: toUnits(spec.step),
     startPrice: spec.price,
     beta: spec.beta,
     halfLifeSeconds: spec.halfLife,
-    idiosyncraticStd: 0.001
+    idiosyncraticStd: 0.001,
   };
 }
 
 function madeUp(symbol: string) {
   const h = hash(symbol);
-  const u1 = (h & 0xffff) / 0x10000, u2 = (h >>> 16) / 0x10000;
+  const u1 = (h & 0xffff) / 0x10000,
+    u2 = (h >>> 16) / 0x10000;
   // Three significant digits between 0.1 and 1000 quote units.
   const magnitude = Math.floor(-1 + 4 * u1);
   const price = Math.round((1 + 9 * u2) * 100) * 10 ** (magnitude - 2);

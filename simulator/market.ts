@@ -62,7 +62,8 @@ function grow<T extends Float64Array | Uint8Array>(from: T, to: T): T {
 // Common-factor volatility: 1.2e-4 per √second is about 67% a year, typical of BTC.
 const factorVolPerSqrtSecond = 1.2e-4;
 // Trade sizes: log-normal notional with a median of 200 quote units.
-const logMedianNotional = Math.log(200), notionalLogStd = 1.3;
+const logMedianNotional = Math.log(200),
+  notionalLogStd = 1.3;
 // Binance launched in July 2017, close to 1.5e12 ms; ids grow by one per millisecond since then.
 const idEpochMs = 1_500_000_000_000;
 
@@ -132,7 +133,9 @@ export class Market {
 
   /** Generates every trade with a trade time up to `nowMs` (inclusive) not yet returned. */
   advanceTo(nowMs: number): TradeBatch {
-    const batch = this.batch, random = this.random, instruments = this.instruments;
+    const batch = this.batch,
+      random = this.random,
+      instruments = this.instruments;
     batch.length = 0;
     while (this.nextTime <= nowMs) {
       const t = this.nextTime;
@@ -148,7 +151,7 @@ export class Market {
       const bidTicks = Math.max(1, Math.floor((mid * 1e8) / tickUnits));
       const buyerMaker = random.uniform() < 0.5 ? 1 : 0;
       const notional = Math.exp(logMedianNotional + notionalLogStd * random.normal());
-      const steps = Math.max(1, Math.round((notional / mid) * 1e8 / stepUnits));
+      const steps = Math.max(1, Math.round(((notional / mid) * 1e8) / stepUnits));
       const i = batch.reserve();
       batch.symbol[i] = k;
       batch.id[i] = this.nextId[k]++;

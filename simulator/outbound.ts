@@ -69,8 +69,14 @@ export class Outbound {
 }
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const head = ascii('{"e":"trade","E":'), beforeSymbol = ascii(',"s":"'), beforeId = ascii('","t":'), beforePrice = ascii(',"p":"');
-const beforeQty = ascii('","q":"'), beforeTime = ascii('","T":'), tailMaker = ascii(',"m":true,"M":true}'), tailTaker = ascii(',"m":false,"M":true}');
+const head = ascii('{"e":"trade","E":'),
+  beforeSymbol = ascii(',"s":"'),
+  beforeId = ascii('","t":'),
+  beforePrice = ascii(',"p":"');
+const beforeQty = ascii('","q":"'),
+  beforeTime = ascii('","T":'),
+  tailMaker = ascii(',"m":true,"M":true}'),
+  tailTaker = ascii(',"m":false,"M":true}');
 
 // A plain loop beats TypedArray.set's call overhead for these few bytes.
 function copy(buffer: Buffer, offset: number, bytes: Uint8Array): number {
@@ -84,7 +90,7 @@ class Digits {
   private readonly digits = Buffer.alloc(20);
   private length = 0;
   write(buffer: Buffer, offset: number, n: number): number {
-    if (n !== this.value) (this.value = n), (this.length = writeInteger(this.digits, 0, n));
+    if (n !== this.value) ((this.value = n), (this.length = writeInteger(this.digits, 0, n)));
     const digits = this.digits;
     for (let i = 0; i < this.length; ++i) buffer[offset + i] = digits[i];
     return offset + this.length;

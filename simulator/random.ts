@@ -21,7 +21,7 @@ export class Random {
       z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
       return (z ^ (z >>> 15)) >>> 0;
     };
-    this.a = next(), this.b = next(), this.c = next(), this.d = next();
+    ((this.a = next()), (this.b = next()), (this.c = next()), (this.d = next()));
     for (let i = 0; i < 12; ++i) this.uint32();
   }
 

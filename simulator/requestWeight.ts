@@ -30,6 +30,6 @@ export class RequestWeight {
 
   private roll(nowMs: number): void {
     const window = Math.floor(nowMs / 60_000);
-    if (window !== this.window) (this.window = window), (this.used = 0);
+    if (window !== this.window) ((this.window = window), (this.used = 0));
   }
 }

@@ -20,7 +20,11 @@ export interface Refusal {
 
 /** A Binance error: HTTP status plus the `{code, msg}` body. */
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -31,7 +35,7 @@ const endpoints: Record<string, Endpoint> = {
   "/api/v3/ping": {weight: 1, handle: () => ({})},
   "/api/v3/time": {weight: 1, handle: (_, {now}) => ({serverTime: now()})},
   "/api/v3/exchangeInfo": {weight: 20, handle: exchangeInfo},
-  "/api/v3/historicalTrades": {weight: 25, handle: historicalTrades}
+  "/api/v3/historicalTrades": {weight: 25, handle: historicalTrades},
 };
 
 /**
@@ -48,20 +52,28 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
       response.writeHead(status, {
         "Content-Type": "application/json;charset=UTF-8",
         "X-MBX-USED-WEIGHT-1M": String(context.weight.usedAt(now)),
-        ...headers
+        ...headers,
       });
       response.end(JSON.stringify(body));
     };
     if (!endpoint) return reply(404, {code: -1, msg: `Unknown endpoint ${url.pathname}.`});
-    if (request.method !== "GET" && request.method !== "HEAD") return reply(405, {code: -1, msg: `Method ${request.method} not allowed.`}, {Allow: "GET"});
+    if (request.method !== "GET" && request.method !== "HEAD")
+      return reply(405, {code: -1, msg: `Method ${request.method} not allowed.`}, {Allow: "GET"});
     const refusal = context.refuse?.(url.pathname);
     if (refusal) {
-      const msg = refusal.status === 418 ? `Way too much request weight used; IP banned until ${now + refusal.retryAfterSeconds * 1000}.` : "Too many requests; please use the websocket for live updates to avoid polling the API.";
+      const msg =
+        refusal.status === 418
+          ? `Way too much request weight used; IP banned until ${now + refusal.retryAfterSeconds * 1000}.`
+          : "Too many requests; please use the websocket for live updates to avoid polling the API.";
       return reply(refusal.status, {code: -1003, msg}, {"Retry-After": String(refusal.retryAfterSeconds)});
     }
     if (!context.weight.charge(endpoint.weight, now)) {
       const retryAfter = context.weight.retryAfterSeconds(now);
-      return reply(429, {code: -1003, msg: `Too much request weight used; current limit is ${context.weight.limitPerMinute} request weight per 1 MINUTE.`}, {"Retry-After": String(retryAfter)});
+      return reply(
+        429,
+        {code: -1003, msg: `Too much request weight used; current limit is ${context.weight.limitPerMinute} request weight per 1 MINUTE.`},
+        {"Retry-After": String(retryAfter)},
+      );
     }
     try {
       reply(200, endpoint.handle(url.searchParams, context));
@@ -74,7 +86,8 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
 }
 
 function exchangeInfo(query: URLSearchParams, {instruments, now}: RestContext) {
-  const symbol = query.get("symbol"), symbols = query.get("symbols");
+  const symbol = query.get("symbol"),
+    symbols = query.get("symbols");
   if (symbol !== null && symbols !== null) throw new ApiError(400, -1128, "Combination of optional parameters invalid.");
   let selected: Instrument[];
   if (symbol !== null) selected = [lookup(symbol, instruments)];
@@ -85,10 +98,10 @@ function exchangeInfo(query: URLSearchParams, {instruments, now}: RestContext) {
     serverTime: now(),
     rateLimits: [
       {rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000},
-      {rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: 61000}
+      {rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: 61000},
     ],
     exchangeFilters: [],
-    symbols: selected.map(symbolInfo)
+    symbols: selected.map(symbolInfo),
   };
 }
 
@@ -106,18 +119,20 @@ function symbolInfo(i: Instrument) {
     isMarginTradingAllowed: false,
     filters: [
       {filterType: "PRICE_FILTER", minPrice: formatUnits(i.tickUnits), maxPrice: "1000000.00000000", tickSize: formatUnits(i.tickUnits)},
-      {filterType: "LOT_SIZE", minQty: formatUnits(i.stepUnits), maxQty: "9000000.00000000", stepSize: formatUnits(i.stepUnits)}
+      {filterType: "LOT_SIZE", minQty: formatUnits(i.stepUnits), maxQty: "9000000.00000000", stepSize: formatUnits(i.stepUnits)},
     ],
     permissions: [],
-    permissionSets: [["SPOT"]]
+    permissionSets: [["SPOT"]],
   };
 }
 
 function historicalTrades(query: URLSearchParams, {instruments, histories}: RestContext) {
   const symbol = query.get("symbol");
-  if (symbol === null || symbol === "") throw new ApiError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+  if (symbol === null || symbol === "")
+    throw new ApiError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   const history = histories.get(lookup(symbol, instruments).symbol)!;
-  const limitParam = query.get("limit"), fromIdParam = query.get("fromId");
+  const limitParam = query.get("limit"),
+    fromIdParam = query.get("fromId");
   if (limitParam !== null && !/^[0-9]{1,20}$/.test(limitParam)) throw illegal("limit");
   if (fromIdParam !== null && !/^[0-9]{1,20}$/.test(fromIdParam)) throw illegal("fromId");
   // Like spot Binance: limits above the maximum are capped rather than refused.
@@ -133,7 +148,7 @@ function historicalTrades(query: URLSearchParams, {instruments, histories}: Rest
       quoteQty: formatBigUnits(multiplyUnits(rows.price[i], rows.qty[i])),
       time: rows.time[i],
       isBuyerMaker: rows.isBuyerMaker[i] === 1,
-      isBestMatch: true
+      isBestMatch: true,
     };
   }
   return out;

@@ -15,7 +15,8 @@ import {TradeHistory} from "./tradeHistory.js";
 import type {TradeSource} from "./tradeSource.js";
 
 // Full-speed replays hand out at most this many trades a tick, and none while a subscriber has this much unsent.
-const replayChunk = 20_000, replayBacklogBytes = 4 * 1024 * 1024;
+const replayChunk = 20_000,
+  replayBacklogBytes = 4 * 1024 * 1024;
 
 export interface SimulatorOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -97,13 +98,32 @@ export interface Simulator {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const {
-    host = "127.0.0.1", port = 0, symbols = [...defaultSymbols], seed = 1, rate = 15,
-    pingIntervalMs = 20_000, pongTimeoutMs = 60_000, now = Date.now, tickMs = 25,
-    historyCapacity = 1_000_000, maxIncomingPerSecond = 5, maxBufferedBytes = 64 * 1024 * 1024,
-    fast = false, maxConnectionAgeMs = Infinity, onExhausted
+    host = "127.0.0.1",
+    port = 0,
+    symbols = [...defaultSymbols],
+    seed = 1,
+    rate = 15,
+    pingIntervalMs = 20_000,
+    pongTimeoutMs = 60_000,
+    now = Date.now,
+    tickMs = 25,
+    historyCapacity = 1_000_000,
+    maxIncomingPerSecond = 5,
+    maxBufferedBytes = 64 * 1024 * 1024,
+    fast = false,
+    maxConnectionAgeMs = Infinity,
+    onExhausted,
   } = options;
-  for (const [name, value] of Object.entries({pingIntervalMs, pongTimeoutMs, tickMs, maxIncomingPerSecond, maxBufferedBytes, maxConnectionAgeMs})) {
-    if (!(value > 0 && (Number.isFinite(value) || name === "maxConnectionAgeMs"))) throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
+  for (const [name, value] of Object.entries({
+    pingIntervalMs,
+    pongTimeoutMs,
+    tickMs,
+    maxIncomingPerSecond,
+    maxBufferedBytes,
+    maxConnectionAgeMs,
+  })) {
+    if (!(value > 0 && (Number.isFinite(value) || name === "maxConnectionAgeMs")))
+      throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startSimulator: invalid port ${port}`);
   const source: TradeSource = options.source ?? new Market({symbols, startMs: now(), seed, rate, idsPerMs: fast ? 1000 : 1});
@@ -113,22 +133,46 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const written = instruments.map(() => new IdRanges());
 
   const hub = new StreamHub({
-    instruments, pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes,
-    onWritten: (k, id) => written[k].add(id)
+    instruments,
+    pingIntervalMs,
+    pongTimeoutMs,
+    maxIncomingPerSecond,
+    maxBufferedBytes,
+    onWritten: (k, id) => written[k].add(id),
   });
-  const injector = new FaultInjector({instruments, hub, now, histories: historyByIndex, schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined, defaults: options.faultDefaults});
-  const server = createServer(restHandler({
-    instruments: new Map(instruments.map((i) => [i.symbol, i])), histories, weight: new RequestWeight(), now,
-    refuse: (pathname) => injector.refuse(pathname)
-  }));
+  const injector = new FaultInjector({
+    instruments,
+    hub,
+    now,
+    histories: historyByIndex,
+    schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined,
+    defaults: options.faultDefaults,
+  });
+  const server = createServer(
+    restHandler({
+      instruments: new Map(instruments.map((i) => [i.symbol, i])),
+      histories,
+      weight: new RequestWeight(),
+      now,
+      refuse: (pathname) => injector.refuse(pathname),
+    }),
+  );
   // Compression off (as on Binance's trade streams) so the hub may write frames to the TCP socket itself;
   // autoPong off so that a stalled connection does not answer pings either.
-  const wss = new WebSocketServer({noServer: true, clientTracking: false, maxPayload: 64 * 1024, perMessageDeflate: false, autoPong: false});
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: false,
+    autoPong: false,
+  });
   server.on("upgrade", (request, socket, head) => {
     const path = parseStreamPath(request.url ?? "/");
     if ("error" in path) {
       const body = JSON.stringify({code: -1, msg: path.error});
-      socket.end(`HTTP/1.1 ${path.status} ${path.status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${path.status} ${path.status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, socket, path.combined, path.streams));
@@ -144,10 +188,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw error;
   }
 
-  let generated = 0, exhausted = false, lastTick = performance.now();
+  let generated = 0,
+    exhausted = false,
+    lastTick = performance.now();
   const out = new Outbound(instruments.map((i) => i.symbol));
   const tick = () => {
-    const t = now(), real = performance.now();
+    const t = now(),
+      real = performance.now();
     injector.randomFaults(real - lastTick);
     lastTick = real;
     if (maxConnectionAgeMs < Infinity) injector.rotateAged(maxConnectionAgeMs);
@@ -157,14 +204,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const batch = source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk);
       out.clear();
       for (let i = 0; i < batch.length; ++i) {
-        const k = batch.symbol[i], id = batch.id[i];
+        const k = batch.symbol[i],
+          id = batch.id[i];
         const fate = injector.fate(k, id);
         if (fate === "hole") continue;
         historyByIndex[k].append(id, batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
         ++generated;
         if (fate === "gap") continue;
         const eventTime = batch.eventTime[i];
-        out.pushTrade(k, eventTime === eventTime ? eventTime : t, id, batch.price[i], batch.qty[i], batch.time[i], batch.isBuyerMaker[i] === 1);
+        out.pushTrade(
+          k,
+          eventTime === eventTime ? eventTime : t,
+          id,
+          batch.price[i],
+          batch.qty[i],
+          batch.time[i],
+          batch.isBuyerMaker[i] === 1,
+        );
         injector.streamed(k, id);
       }
       hub.publish(out);
@@ -204,6 +260,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           server.closeIdleConnections();
         });
       })());
-    }
+    },
   };
 }

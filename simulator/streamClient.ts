@@ -20,7 +20,12 @@ export class StreamClient {
   private windowCount = 0;
 
   /** `tradeStreamIndex` maps each instrument's trade stream name (`btcusdt@trade`) to its index. */
-  constructor(readonly socket: WebSocket, readonly raw: Duplex, public combined: boolean, private readonly tradeStreamIndex: ReadonlyMap<string, number>) {
+  constructor(
+    readonly socket: WebSocket,
+    readonly raw: Duplex,
+    public combined: boolean,
+    private readonly tradeStreamIndex: ReadonlyMap<string, number>,
+  ) {
     this.wants = new Uint8Array(tradeStreamIndex.size);
   }
 
@@ -45,7 +50,7 @@ export class StreamClient {
   /** Counts one incoming frame; true past `maxPerSecond` in the current one-second window. */
   overLimit(maxPerSecond: number): boolean {
     const now = performance.now();
-    if (now - this.windowStart >= 1000) (this.windowStart = now), (this.windowCount = 0);
+    if (now - this.windowStart >= 1000) ((this.windowStart = now), (this.windowCount = 0));
     return ++this.windowCount > maxPerSecond;
   }
 
@@ -60,7 +65,8 @@ export class StreamClient {
     switch (request.method) {
       case "SUBSCRIBE": {
         const added = request.params.filter((s) => !this.streams.has(s)).length;
-        if (this.streams.size + added > maxStreamsPerConnection) return reply({code: 2, msg: `Invalid request: too many streams (at most ${maxStreamsPerConnection} per connection)`, id});
+        if (this.streams.size + added > maxStreamsPerConnection)
+          return reply({code: 2, msg: `Invalid request: too many streams (at most ${maxStreamsPerConnection} per connection)`, id});
         this.subscribe(request.params);
         return reply({result: null, id});
       }

@@ -167,12 +167,17 @@ export class StreamHub {
   async close(timeoutMs = 5000): Promise<void> {
     clearInterval(this.pingTimer);
     for (const timer of this.timers) clearTimeout(timer);
-    await Promise.all([...this.clients].map(({socket}) => new Promise<void>((resolve) => {
-      if (socket.readyState === socket.CLOSED) return resolve();
-      const timer = setTimeout(() => socket.terminate(), timeoutMs);
-      socket.once("close", () => (clearTimeout(timer), resolve()));
-      socket.close(1000, "simulator closing");
-    })));
+    await Promise.all(
+      [...this.clients].map(
+        ({socket}) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === socket.CLOSED) return resolve();
+            const timer = setTimeout(() => socket.terminate(), timeoutMs);
+            socket.once("close", () => (clearTimeout(timer), resolve()));
+            socket.close(1000, "simulator closing");
+          }),
+      ),
+    );
   }
 
   /** Replays start once any client subscribed to a trade stream. */

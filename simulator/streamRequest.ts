@@ -9,7 +9,8 @@ export function isStreamName(name: string): boolean {
 }
 
 /** How a client connected: raw (`/ws/<stream>`, bare payloads) or combined (`/stream?streams=`, wrapped). */
-export type StreamPath = {readonly combined: boolean; readonly streams: readonly string[]} | {readonly status: 400 | 404; readonly error: string};
+export type StreamPath =
+  {readonly combined: boolean; readonly streams: readonly string[]} | {readonly status: 400 | 404; readonly error: string};
 
 /**
  * Parses an upgrade request's path: `/ws`, `/ws/<s1>[/<s2>…]`, `/stream`, `/stream?streams=<s1>/<s2>`.
@@ -18,7 +19,8 @@ export type StreamPath = {readonly combined: boolean; readonly streams: readonly
 export function parseStreamPath(url: string): StreamPath {
   const {pathname, searchParams} = new URL(url, "ws://localhost");
   const unit = searchParams.get("timeUnit");
-  if (unit !== null && unit.toUpperCase() !== "MILLISECOND") return {status: 400, error: `timeUnit ${unit} is not supported by the simulator (milliseconds only)`};
+  if (unit !== null && unit.toUpperCase() !== "MILLISECOND")
+    return {status: 400, error: `timeUnit ${unit} is not supported by the simulator (milliseconds only)`};
   let combined: boolean, streams: string[];
   if (pathname === "/ws" || pathname.startsWith("/ws/")) {
     combined = false;
@@ -31,8 +33,10 @@ export function parseStreamPath(url: string): StreamPath {
   }
   streams = [...new Set(streams.filter((s) => s !== ""))];
   const invalid = streams.find((s) => !isStreamName(s));
-  if (invalid !== undefined) return {status: 400, error: `invalid stream name ${JSON.stringify(invalid)} (expected e.g. btcusdt@trade, lowercase symbol)`};
-  if (streams.length > maxStreamsPerConnection) return {status: 400, error: `too many streams (at most ${maxStreamsPerConnection} per connection)`};
+  if (invalid !== undefined)
+    return {status: 400, error: `invalid stream name ${JSON.stringify(invalid)} (expected e.g. btcusdt@trade, lowercase symbol)`};
+  if (streams.length > maxStreamsPerConnection)
+    return {status: 400, error: `too many streams (at most ${maxStreamsPerConnection} per connection)`};
   return {combined, streams};
 }
 
@@ -63,16 +67,22 @@ export function parseControl(text: string): ControlRequest | ControlError {
   } catch (error) {
     return {code: 3, msg: `Invalid JSON: ${(error as Error).message}`, id: null};
   }
-  if (typeof message !== "object" || message === null || Array.isArray(message)) return {code: 3, msg: "Invalid JSON: expected an object", id: null};
+  if (typeof message !== "object" || message === null || Array.isArray(message))
+    return {code: 3, msg: "Invalid JSON: expected an object", id: null};
   const {method, params, id: rawId} = message as Record<string, unknown>;
   const id: RequestId = typeof rawId === "number" || typeof rawId === "string" ? rawId : null;
-  if (rawId !== undefined && rawId !== null && (typeof rawId === "number" ? !Number.isSafeInteger(rawId) : typeof rawId !== "string" || rawId.length > 36)) {
+  if (
+    rawId !== undefined &&
+    rawId !== null &&
+    (typeof rawId === "number" ? !Number.isSafeInteger(rawId) : typeof rawId !== "string" || rawId.length > 36)
+  ) {
     return {code: 1, msg: "Invalid value type: expected an integer or a string of at most 36 characters for 'id'", id: null};
   }
   switch (method) {
     case "SUBSCRIBE":
     case "UNSUBSCRIBE": {
-      if (!Array.isArray(params) || !params.every((p): p is string => typeof p === "string")) return {code: 1, msg: "Invalid value type: expected Array of strings for 'params'", id};
+      if (!Array.isArray(params) || !params.every((p): p is string => typeof p === "string"))
+        return {code: 1, msg: "Invalid value type: expected Array of strings for 'params'", id};
       const invalid = params.find((p) => !isStreamName(p));
       if (invalid !== undefined) return {code: 2, msg: `Invalid request: invalid stream name '${invalid}'`, id};
       return {method, params, id};

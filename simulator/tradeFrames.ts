@@ -21,21 +21,24 @@ export function streamEnvelopes(streamNames: readonly string[]): Buffer[] {
  * in `envelopes` when `combined`.
  */
 export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean, envelopes: readonly Buffer[]): TradeFrames {
-  const symbol: number[] = [], id: number[] = [];
+  const symbol: number[] = [],
+    id: number[] = [];
   let size = 0;
   for (let i = 0; i < out.length; ++i) {
     const k = out.symbol[i];
     if (wants[k] === 0) continue;
     const length = out.end[i] - out.start[i] + (combined ? envelopes[k].length + 1 : 0);
     size += frameHeaderLength(length) + length;
-    symbol.push(k), id.push(out.id[i]);
+    (symbol.push(k), id.push(out.id[i]));
   }
-  const bytes = Buffer.allocUnsafe(size), source = out.bytes;
+  const bytes = Buffer.allocUnsafe(size),
+    source = out.bytes;
   let o = 0;
   for (let i = 0; i < out.length; ++i) {
     const k = out.symbol[i];
     if (wants[k] === 0) continue;
-    const start = out.start[i], end = out.end[i];
+    const start = out.start[i],
+      end = out.end[i];
     if (combined) {
       const envelope = envelopes[k];
       o = writeTextFrameHeader(bytes, o, end - start + envelope.length + 1);

@@ -24,7 +24,8 @@ export class TradeHistory {
   private size = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`TradeHistory: invalid capacity ${capacity} (expected an integer ≥ 1)`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`TradeHistory: invalid capacity ${capacity} (expected an integer ≥ 1)`);
     const n = Math.min(capacity, 1 << 16);
     this.id = new Float64Array(n);
     this.time = new Float64Array(n);
@@ -79,7 +80,7 @@ export class TradeHistory {
       time: new Float64Array(length),
       price: new Float64Array(length),
       qty: new Float64Array(length),
-      isBuyerMaker: new Uint8Array(length)
+      isBuyerMaker: new Uint8Array(length),
     };
     for (let i = 0; i < length; ++i) {
       const slot = (this.head + first + i) % this.time.length;
@@ -94,7 +95,8 @@ export class TradeHistory {
 
   /** Number of kept trades with an id below `id` (binary search over the ring). */
   private rank(id: number): number {
-    let lo = 0, hi = this.size;
+    let lo = 0,
+      hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.id[(this.head + mid) % this.id.length] < id) lo = mid + 1;
@@ -107,9 +109,12 @@ export class TradeHistory {
   private grow(): void {
     const n = Math.min(this.capacity, this.time.length * 2);
     const ids = new Float64Array(n);
-    ids.set(this.id), (this.id = ids);
-    const time = new Float64Array(n), price = new Float64Array(n), qty = new Float64Array(n), isBuyerMaker = new Uint8Array(n);
-    time.set(this.time), price.set(this.price), qty.set(this.qty), isBuyerMaker.set(this.isBuyerMaker);
-    this.time = time, this.price = price, this.qty = qty, this.isBuyerMaker = isBuyerMaker;
+    (ids.set(this.id), (this.id = ids));
+    const time = new Float64Array(n),
+      price = new Float64Array(n),
+      qty = new Float64Array(n),
+      isBuyerMaker = new Uint8Array(n);
+    (time.set(this.time), price.set(this.price), qty.set(this.qty), isBuyerMaker.set(this.isBuyerMaker));
+    ((this.time = time), (this.price = price), (this.qty = qty), (this.isBuyerMaker = isBuyerMaker));
   }
 }

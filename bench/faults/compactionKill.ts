@@ -31,7 +31,12 @@ export interface CompactionKill {
  *   const kill = await killDuringCompaction(recorder, partitionDir(lake, "BTCUSDT", day), "intent");
  *   kill.intentLeft; // true: the process died with the compaction unfinished
  */
-export async function killDuringCompaction(recorder: RecordProcess, dir: string, moment: KillMoment, timeoutMs = 60_000): Promise<CompactionKill> {
+export async function killDuringCompaction(
+  recorder: RecordProcess,
+  dir: string,
+  moment: KillMoment,
+  timeoutMs = 60_000,
+): Promise<CompactionKill> {
   const watcher = watch(dir);
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -40,14 +45,22 @@ export async function killDuringCompaction(recorder: RecordProcess, dir: string,
         const file = String(name ?? "");
         const output = compactIntentOutput(file);
         // An intent appearing (not one being deleted), or an output appearing while its intent is still there.
-        const hit = moment === "intent"
-          ? output !== null && existsSync(join(dir, file)) && {intent: file, output}
-          : file.endsWith(".parquet") && !file.startsWith(".") && existsSync(join(dir, compactIntentName(file))) && existsSync(join(dir, file)) && {intent: compactIntentName(file), output: file};
+        const hit =
+          moment === "intent"
+            ? output !== null && existsSync(join(dir, file)) && {intent: file, output}
+            : file.endsWith(".parquet") &&
+              !file.startsWith(".") &&
+              existsSync(join(dir, compactIntentName(file))) &&
+              existsSync(join(dir, file)) && {intent: compactIntentName(file), output: file};
         if (hit) (recorder.child.kill("SIGKILL"), resolve(hit));
       });
       watcher.on("error", reject);
       timer = setTimeout(() => reject(new Error(`no compaction reached "${moment}" in ${dir} within ${timeoutMs / 1000} s`)), timeoutMs);
-      void recorder.exited.then((code) => reject(new Error(`pairbook record exited (${code}) before a compaction reached "${moment}": ${recorder.output.slice(-3).join(" | ")}`)));
+      void recorder.exited.then((code) =>
+        reject(
+          new Error(`pairbook record exited (${code}) before a compaction reached "${moment}": ${recorder.output.slice(-3).join(" | ")}`),
+        ),
+      );
     });
     await recorder.exited;
     const intentLeft = existsSync(join(dir, target.intent));

@@ -16,9 +16,12 @@ export async function heavyRules({steadyMs = 8000, progress = (_line: string) =>
   const fault = "heavy alert rules";
   const f = await alertsLoad({rules: MAX_ALERT_RULES, steadyMs});
   const overrun = f.alerts?.overrun.length ?? 0;
-  progress(`${fault}: ${f.rules + f.attempted} rules attempted, ${f.rules} accepted, ${f.refused} refused by the API; ${overrun} paused for overrunning their budget; ` +
-    `/health slowest ${Math.round(f.healthMaxSteadyMs)} ms in the real-time phase (${f.healthErrors.length} failed); SIGTERM → exit ${f.exitCode} in ${Math.round(f.stopMs)} ms`);
-  if (f.refused !== f.attempted) throw new Error(`${fault}: ${f.attempted - f.refused} of ${f.attempted} rules past the limit of ${MAX_ALERT_RULES} were not refused`);
+  progress(
+    `${fault}: ${f.rules + f.attempted} rules attempted, ${f.rules} accepted, ${f.refused} refused by the API; ${overrun} paused for overrunning their budget; ` +
+      `/health slowest ${Math.round(f.healthMaxSteadyMs)} ms in the real-time phase (${f.healthErrors.length} failed); SIGTERM → exit ${f.exitCode} in ${Math.round(f.stopMs)} ms`,
+  );
+  if (f.refused !== f.attempted)
+    throw new Error(`${fault}: ${f.attempted - f.refused} of ${f.attempted} rules past the limit of ${MAX_ALERT_RULES} were not refused`);
   if (f.exitCode !== 0) throw new Error(`${fault}: pairbook record exited ${f.exitCode} on SIGTERM`);
   let lost = 0;
   for (const [symbol, s] of Object.entries(f.lake)) {

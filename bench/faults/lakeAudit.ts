@@ -27,18 +27,37 @@ export async function auditLake(lake: string, sent: Record<string, {first: numbe
   return withDuckDB(async (c) => {
     let gaps: GapRow[] = [];
     try {
-      gaps = (await c.runAndReadAll(`SELECT symbol, from_id::DOUBLE, to_id::DOUBLE, cause, filled FROM read_parquet($glob, union_by_name = true) ORDER BY symbol, from_id`, {glob: gapsGlob(lake)}))
-        .getRows().map(([symbol, fromId, toId, cause, filled]) => ({symbol: symbol as string, fromId: fromId as number, toId: toId as number, cause: cause as string, filled: filled as boolean}));
+      gaps = (
+        await c.runAndReadAll(
+          `SELECT symbol, from_id::DOUBLE, to_id::DOUBLE, cause, filled FROM read_parquet($glob, union_by_name = true) ORDER BY symbol, from_id`,
+          {glob: gapsGlob(lake)},
+        )
+      )
+        .getRows()
+        .map(([symbol, fromId, toId, cause, filled]) => ({
+          symbol: symbol as string,
+          fromId: fromId as number,
+          toId: toId as number,
+          cause: cause as string,
+          filled: filled as boolean,
+        }));
     } catch (error) {
       if (!/No files found/i.test((error as Error).message)) throw error;
     }
-    let lost = 0, duplicates = 0;
+    let lost = 0,
+      duplicates = 0;
     const lostRanges: Record<string, [number, number][]> = {};
     for (const [symbol, {first, last}] of Object.entries(sent)) {
       let ids: number[] = [];
       try {
-        ids = (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) WHERE trade_id BETWEEN $first AND $last ORDER BY trade_id`, {glob: ticksGlob(lake, symbol), first, last}))
-          .getRows().map((r) => r[0] as number);
+        ids = (
+          await c.runAndReadAll(
+            `SELECT trade_id::DOUBLE FROM read_parquet($glob) WHERE trade_id BETWEEN $first AND $last ORDER BY trade_id`,
+            {glob: ticksGlob(lake, symbol), first, last},
+          )
+        )
+          .getRows()
+          .map((r) => r[0] as number);
       } catch (error) {
         if (!/No files found/i.test((error as Error).message)) throw error;
       }

@@ -19,10 +19,15 @@ export type FaultRow = FaultMeasure | {readonly fault: string; readonly error: s
 /** Formats the rows as a plain-text table. */
 export function faultTable(rows: readonly FaultRow[]): string {
   const width = Math.max(5, ...rows.map((r) => r.fault.length));
-  const lines = [`${"fault".padEnd(width)}  ${"lost".padStart(5)}  ${"worst receive lag".padStart(17)}  ${"worst fsync lag".padStart(15)}  ${"recovery".padStart(8)}`];
+  const lines = [
+    `${"fault".padEnd(width)}  ${"lost".padStart(5)}  ${"worst receive lag".padStart(17)}  ${"worst fsync lag".padStart(15)}  ${"recovery".padStart(8)}`,
+  ];
   for (const row of rows) {
     if ("error" in row) lines.push(`${row.fault.padEnd(width)}  ${row.error}`);
-    else lines.push(`${row.fault.padEnd(width)}  ${String(row.lost).padStart(5)}  ${ms(row.worstReceiveLagMs).padStart(17)}  ${ms(row.worstFsyncLagMs).padStart(15)}  ${(row.recoverySeconds === null ? "—" : `${row.recoverySeconds.toFixed(1)} s`).padStart(8)}`);
+    else
+      lines.push(
+        `${row.fault.padEnd(width)}  ${String(row.lost).padStart(5)}  ${ms(row.worstReceiveLagMs).padStart(17)}  ${ms(row.worstFsyncLagMs).padStart(15)}  ${(row.recoverySeconds === null ? "—" : `${row.recoverySeconds.toFixed(1)} s`).padStart(8)}`,
+      );
   }
   return lines.join("\n");
 }

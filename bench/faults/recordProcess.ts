@@ -34,7 +34,21 @@ export interface RecordProcessOptions {
 
 /** The `pairbook record` arguments for these options, on a free live port (`--live-port 0`). */
 export function recordArgs({lake, wsUrl, restUrl, symbols, args = [], alerts}: Omit<RecordProcessOptions, "wrapper">): string[] {
-  return ["record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", "0", ...(alerts ? ["--alerts", alerts] : ["--no-alerts"]), ...args];
+  return [
+    "record",
+    "--symbols",
+    symbols.join(","),
+    "--lake",
+    lake,
+    "--ws-url",
+    wsUrl,
+    "--rest-url",
+    restUrl,
+    "--live-port",
+    "0",
+    ...(alerts ? ["--alerts", alerts] : ["--no-alerts"]),
+    ...args,
+  ];
 }
 
 /** Starts `pairbook record` on a free live port; resolves once it serves /health. */
@@ -51,11 +65,17 @@ export async function startRecordProcess(options: RecordProcessOptions): Promise
       const match = output.map((line) => /live feed ws:\/\/[^:]+:(\d+)/.exec(line)).find(Boolean);
       if (match) (clearInterval(timer), resolve(Number(match[1])));
     }, 20);
-    void exited.then((code) => (clearInterval(timer), reject(new Error(`pairbook record exited with ${code}: ${output.slice(-5).join(" | ")}`))));
+    void exited.then(
+      (code) => (clearInterval(timer), reject(new Error(`pairbook record exited with ${code}: ${output.slice(-5).join(" | ")}`))),
+    );
   });
   return {
-    child, port, output, exited,
-    health: async () => (await (await fetch(`http://127.0.0.1:${port}/health`, {signal: AbortSignal.timeout(5000)})).json()) as RecorderHealth,
-    stop: () => (child.exitCode === null && child.signalCode === null && child.kill("SIGTERM"), exited)
+    child,
+    port,
+    output,
+    exited,
+    health: async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/health`, {signal: AbortSignal.timeout(5000)})).json()) as RecorderHealth,
+    stop: () => (child.exitCode === null && child.signalCode === null && child.kill("SIGTERM"), exited),
   };
 }

@@ -67,24 +67,49 @@ export const recording = (symbols: readonly string[]) => (h: RecorderHealth) =>
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const {symbols = ["BTCUSDT", "ETHUSDT"], rate = 400, seed = 7, historyCapacity, args = ["--publish-interval", "1"], rules} = options;
   const root = await mkdtemp(join(tmpdir(), "pairbook-fault-"));
-  const lake = join(root, "lake"), alertsFile = rules ? join(root, "alerts.json") : undefined;
+  const lake = join(root, "lake"),
+    alertsFile = rules ? join(root, "alerts.json") : undefined;
   if (alertsFile) await writeFile(alertsFile, JSON.stringify({rules}));
   const simulator = await startSimulator({port: 0, symbols: [...symbols], rate, seed, historyCapacity});
   const processOptions = {lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, symbols, args, alerts: alertsFile};
-  let recorder: RecordProcess | undefined, latest: RecorderHealth | undefined, polling = true, closed = false;
-  let worstReceiveLagMs = 0, worstFsyncLagMs = 0;
+  let recorder: RecordProcess | undefined,
+    latest: RecorderHealth | undefined,
+    polling = true,
+    closed = false;
+  let worstReceiveLagMs = 0,
+    worstFsyncLagMs = 0;
   const rig = {
-    root, lake, alertsFile, symbols, simulator, measuring: false,
-    get recorder() { return recorder!; },
-    get latest() { return latest; },
-    get worstReceiveLagMs() { return worstReceiveLagMs; },
-    get worstFsyncLagMs() { return worstFsyncLagMs; },
+    root,
+    lake,
+    alertsFile,
+    symbols,
+    simulator,
+    measuring: false,
+    get recorder() {
+      return recorder!;
+    },
+    get latest() {
+      return latest;
+    },
+    get worstReceiveLagMs() {
+      return worstReceiveLagMs;
+    },
+    get worstFsyncLagMs() {
+      return worstFsyncLagMs;
+    },
     args: recordArgs(processOptions),
     async until(what: string, ok: (h: RecorderHealth) => boolean, timeoutMs = 30_000) {
-      const rec = recorder!, deadline = Date.now() + timeoutMs;
+      const rec = recorder!,
+        deadline = Date.now() + timeoutMs;
       while (!latest || !ok(latest)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (lakeError ${latest?.lakeError ?? null}; last lines: ${rec.output.slice(-3).join(" | ")})`);
-        if (rec.child.exitCode !== null || rec.child.signalCode !== null) throw new Error(`the recorder exited (${rec.child.exitCode ?? rec.child.signalCode}) while waiting for ${what}: ${rec.output.slice(-5).join(" | ")}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what} (lakeError ${latest?.lakeError ?? null}; last lines: ${rec.output.slice(-3).join(" | ")})`,
+          );
+        if (rec.child.exitCode !== null || rec.child.signalCode !== null)
+          throw new Error(
+            `the recorder exited (${rec.child.exitCode ?? rec.child.signalCode}) while waiting for ${what}: ${rec.output.slice(-5).join(" | ")}`,
+          );
         await sleep(50); // /health is polled every 100 ms
       }
       return latest;
@@ -92,7 +117,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     async recorded(n: number) {
       const now = await rig.until("a first /health", () => true);
       const target = Object.fromEntries(symbols.map((s) => [s, (now.symbols[s]?.trades ?? 0) + n]));
-      return rig.until(`${n} more trades per symbol, no hole being backfilled`, (h) => symbols.every((s) => (h.symbols[s]?.trades ?? 0) >= target[s] && !h.symbols[s].openGap), 60_000);
+      return rig.until(
+        `${n} more trades per symbol, no hole being backfilled`,
+        (h) => symbols.every((s) => (h.symbols[s]?.trades ?? 0) >= target[s] && !h.symbols[s].openGap),
+        60_000,
+      );
     },
     async restart() {
       latest = undefined;
@@ -104,7 +133,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     async finish() {
       await simulator.close();
       const sent = simulator.sent();
-      await rig.until("every trade sent", (h) => Object.entries(sent).every(([k, s]) => !h.symbols[k]?.openGap && (h.symbols[k]?.lastId ?? -1) >= s.last), 60_000);
+      await rig.until(
+        "every trade sent",
+        (h) => Object.entries(sent).every(([k, s]) => !h.symbols[k]?.openGap && (h.symbols[k]?.lastId ?? -1) >= s.last),
+        60_000,
+      );
       polling = false;
       await poller;
       const exitCode = await recorder!.stop();
@@ -122,7 +155,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       }
       await simulator.close();
       await rm(root, {recursive: true, force: true});
-    }
+    },
   };
   const poller = (async () => {
     while (polling) {

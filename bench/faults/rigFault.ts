@@ -31,7 +31,9 @@ export async function runRigFault(fault: string, scenario: RigFault, progress: (
     await rig.recorded(200);
     rig.measuring = false;
     const audit = await rig.finish();
-    progress(`${fault}: ${audit.lost} lost, ${audit.duplicates} stored twice, ${audit.gaps.filter((g) => !g.filled).length} unfilled gap records`);
+    progress(
+      `${fault}: ${audit.lost} lost, ${audit.duplicates} stored twice, ${audit.gaps.filter((g) => !g.filled).length} unfilled gap records`,
+    );
     if (audit.duplicates > 0) throw new Error(`${fault}: ${audit.duplicates} ids stored more than once`);
     return {fault, lost: audit.lost, worstReceiveLagMs: rig.worstReceiveLagMs, worstFsyncLagMs: rig.worstFsyncLagMs, recoverySeconds};
   } finally {

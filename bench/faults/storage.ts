@@ -70,22 +70,36 @@ interface Scenario {
 }
 
 const scenarios: Record<StorageFault, Scenario> = {
-  "disk full": {rate: 400, args: ["--publish-interval", "1"], published: true, inject: async (t) => void (await t.fill()), remove: (t) => t.unfill()},
+  "disk full": {
+    rate: 400,
+    args: ["--publish-interval", "1"],
+    published: true,
+    inject: async (t) => void (await t.fill()),
+    remove: (t) => t.unfill(),
+  },
   "read-only lake": {
-    rate: 400, args: ["--publish-interval", "1"], published: true, wrapper: ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"],
+    rate: 400,
+    args: ["--publish-interval", "1"],
+    published: true,
+    wrapper: ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"],
     inject: async (_, lake) => void (await run("chmod", ["-R", "a-w", lake])),
-    remove: async (_, lake) => void (await run("chmod", ["-R", "u+w", lake]))
+    remove: async (_, lake) => void (await run("chmod", ["-R", "u+w", lake])),
   },
   "lake deleted": {
-    rate: 400, args: ["--publish-interval", "60"], published: false,
+    rate: 400,
+    args: ["--publish-interval", "60"],
+    published: false,
     inject: async (_, lake) => (await rm(lake, {recursive: true, force: true}), await writeFile(lake, "in the way of the lake folder\n")),
-    remove: (_, lake) => rm(lake, {force: true})
+    remove: (_, lake) => rm(lake, {force: true}),
   },
   "disk full past the memory bound": {
-    rate: 2000, args: ["--publish-interval", "1", "--max-buffer-mb", "0.25"], published: true,
-    inject: async (t) => void (await t.fill()), remove: (t) => t.unfill(),
-    hit: (h) => h.connections.some((c) => c.state === "reconnecting")
-  }
+    rate: 2000,
+    args: ["--publish-interval", "1", "--max-buffer-mb", "0.25"],
+    published: true,
+    inject: async (t) => void (await t.fill()),
+    remove: (t) => t.unfill(),
+    hit: (h) => h.connections.some((c) => c.state === "reconnecting"),
+  },
 };
 
 /** Why storage faults cannot run here (not root, no tmpfs, no setpriv), or null. */
@@ -113,9 +127,20 @@ export async function runStorageFault(fault: StorageFault, options: StorageFault
   await mkdir(lake);
   const simulator = await startSimulator({port: 0, symbols: [...symbols], rate, seed: 7});
   let recorder: RecordProcess | undefined;
-  let polling = true, latest: RecorderHealth | undefined, watching = false, worstReceiveLagMs = 0, pausedReading = false;
+  let polling = true,
+    latest: RecorderHealth | undefined,
+    watching = false,
+    worstReceiveLagMs = 0,
+    pausedReading = false;
   try {
-    recorder = await startRecordProcess({lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, symbols, args: scenario.args, wrapper: scenario.wrapper});
+    recorder = await startRecordProcess({
+      lake,
+      wsUrl: simulator.wsUrl,
+      restUrl: simulator.restUrl,
+      symbols,
+      args: scenario.args,
+      wrapper: scenario.wrapper,
+    });
     const rec = recorder;
     const polled = (async () => {
       while (polling) {
@@ -131,16 +156,29 @@ export async function runStorageFault(fault: StorageFault, options: StorageFault
     const until = async (what: string, ok: (h: RecorderHealth) => boolean, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!latest || !ok(latest)) {
-        if (Date.now() > deadline) throw new Error(`${fault}: timed out waiting for ${what} (lakeError ${latest?.lakeError ?? null}; last lines: ${rec.output.slice(-3).join(" | ")})`);
-        if (rec.child.exitCode !== null) throw new Error(`${fault}: the recorder exited (${rec.child.exitCode}) while waiting for ${what}: ${rec.output.slice(-5).join(" | ")}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `${fault}: timed out waiting for ${what} (lakeError ${latest?.lakeError ?? null}; last lines: ${rec.output.slice(-3).join(" | ")})`,
+          );
+        if (rec.child.exitCode !== null)
+          throw new Error(
+            `${fault}: the recorder exited (${rec.child.exitCode}) while waiting for ${what}: ${rec.output.slice(-5).join(" | ")}`,
+          );
         await sleep(50);
       }
       return latest;
     };
     const trades = (h: RecorderHealth) => Object.fromEntries(Object.entries(h.symbols).map(([k, s]) => [k, s.trades]));
-    const settled = (h: RecorderHealth) => Object.values(h.symbols).every((s) => !s.openGap) && h.connections.every((c) => c.state === "open");
+    const settled = (h: RecorderHealth) =>
+      Object.values(h.symbols).every((s) => !s.openGap) && h.connections.every((c) => c.state === "open");
 
-    const started = await until("trades and a first publish", (h) => Object.keys(h.symbols).length === symbols.length && Object.values(h.symbols).every((s) => s.trades >= 200) && (!scenario.published || h.lastPublishAt !== null));
+    const started = await until(
+      "trades and a first publish",
+      (h) =>
+        Object.keys(h.symbols).length === symbols.length &&
+        Object.values(h.symbols).every((s) => s.trades >= 200) &&
+        (!scenario.published || h.lastPublishAt !== null),
+    );
     progress(`${fault}: recording (${Object.values(trades(started)).join(" + ")} trades); injecting the fault for ${faultSeconds} s`);
     watching = true;
     await scenario.inject(tmpfs, lake);
@@ -156,22 +194,41 @@ export async function runStorageFault(fault: StorageFault, options: StorageFault
     const recoverySeconds = (Date.now() - removedAt) / 1000;
     const atRecovery = trades(recovered);
     progress(`${fault}: recovered in ${recoverySeconds.toFixed(1)} s; recording on`);
-    const after = await until("200 more trades per symbol, every hole backfilled", (h) => settled(h) && Object.entries(h.symbols).every(([k, s]) => s.trades >= atRecovery[k] + 200));
+    const after = await until(
+      "200 more trades per symbol, every hole backfilled",
+      (h) => settled(h) && Object.entries(h.symbols).every(([k, s]) => s.trades >= atRecovery[k] + 200),
+    );
     watching = false;
     const tradesAfterRecovery = Math.min(...Object.entries(after.symbols).map(([k, s]) => s.trades - atRecovery[k]));
     const lakeErrorAfter = after.lakeError;
     await simulator.close();
     const sent = simulator.sent();
-    const last = await until("every trade sent", (h) => Object.values(h.symbols).every((s) => !s.openGap) && Object.entries(sent).every(([k, s]) => (h.symbols[k]?.lastId ?? -1) >= s.last));
+    const last = await until(
+      "every trade sent",
+      (h) =>
+        Object.values(h.symbols).every((s) => !s.openGap) && Object.entries(sent).every(([k, s]) => (h.symbols[k]?.lastId ?? -1) >= s.last),
+    );
     polling = false;
     await polled;
     const exitCode = await rec.stop();
     const audit = await auditLake(lake, sent);
     progress(`${fault}: ${audit.lost} lost, ${audit.duplicates} duplicates, exit ${exitCode}`);
     return {
-      fault, lost: audit.lost, worstReceiveLagMs, worstFsyncLagMs: last.worstSyncLagMs, recoverySeconds,
-      duplicates: audit.duplicates, lostRanges: audit.lostRanges, lakeErrorDuringFault, lakeErrorBeforeRemoval, lakeErrorAfter,
-      pausedReading, tradesAfterRecovery, exitCode, output: rec.output, gaps: audit.gaps
+      fault,
+      lost: audit.lost,
+      worstReceiveLagMs,
+      worstFsyncLagMs: last.worstSyncLagMs,
+      recoverySeconds,
+      duplicates: audit.duplicates,
+      lostRanges: audit.lostRanges,
+      lakeErrorDuringFault,
+      lakeErrorBeforeRemoval,
+      lakeErrorAfter,
+      pausedReading,
+      tradesAfterRecovery,
+      exitCode,
+      output: rec.output,
+      gaps: audit.gaps,
     };
   } finally {
     polling = false;

@@ -29,7 +29,8 @@ export async function mountTmpfs(bytes: number): Promise<Tmpfs | string> {
     await rmdir(dir).catch(() => {});
     return `mount -t tmpfs failed: ${(error as Error).message.split("\n")[0]}`;
   }
-  const ballast = join(dir, ".ballast"), spare = join(dir, ".ballast-spare");
+  const ballast = join(dir, ".ballast"),
+    spare = join(dir, ".ballast-spare");
   let mounted = true;
   return {
     dir,
@@ -62,6 +63,6 @@ export async function mountTmpfs(bytes: number): Promise<Tmpfs | string> {
       mounted = false;
       await run("umount", [dir]).catch(() => run("umount", ["-l", dir]));
       await rmdir(dir).catch(() => {});
-    }
+    },
   };
 }

@@ -37,10 +37,24 @@ are exactly collinear, with --log: their logs). No statistic means anything on s
 regression fits anything, Engle-Granger says p = 0), so none is printed.`;
 
 const options = {
-  csv: {type: "string"}, a: {type: "string"}, b: {type: "string"}, time: {type: "string"}, log: {type: "boolean"},
-  method: {type: "string"}, window: {type: "string"}, "adf-regression": {type: "string"}, autolag: {type: "string"},
-  maxlag: {type: "string"}, "johansen-det": {type: "string"}, "johansen-lags": {type: "string"}, entry: {type: "string"},
-  exit: {type: "string"}, stop: {type: "string"}, lag: {type: "string"}, "fee-bps": {type: "string"}, json: {type: "boolean"}
+  csv: {type: "string"},
+  a: {type: "string"},
+  b: {type: "string"},
+  time: {type: "string"},
+  log: {type: "boolean"},
+  method: {type: "string"},
+  window: {type: "string"},
+  "adf-regression": {type: "string"},
+  autolag: {type: "string"},
+  maxlag: {type: "string"},
+  "johansen-det": {type: "string"},
+  "johansen-lags": {type: "string"},
+  entry: {type: "string"},
+  exit: {type: "string"},
+  stop: {type: "string"},
+  lag: {type: "string"},
+  "fee-bps": {type: "string"},
+  json: {type: "boolean"},
 } as const;
 
 export const analyze: Command = {
@@ -71,13 +85,17 @@ export const analyze: Command = {
     const lag = intFlag(f.lag, "lag", 1, {min: 0});
     const feeBps = numberFlag(f["fee-bps"], "fee-bps", 0, {min: 0});
 
-    const text = await readText(f.csv), path = f.csv;
+    const text = await readText(f.csv),
+      path = f.csv;
     const table = csv(path, () => readCsv(text));
     const timeName = f.time ?? (table.header.includes("time") ? "time" : undefined);
     const others = table.header.filter((h) => h !== timeName);
-    const aName = f.a ?? others[0], bName = f.b ?? others.find((h) => h !== aName);
-    if (aName === undefined || bName === undefined) throw new CliError(`${f.csv}: need two price columns, found ${JSON.stringify(table.header)}`, 2);
-    const rawA = csv(path, () => numericColumn(table, aName)), rawB = csv(path, () => numericColumn(table, bName));
+    const aName = f.a ?? others[0],
+      bName = f.b ?? others.find((h) => h !== aName);
+    if (aName === undefined || bName === undefined)
+      throw new CliError(`${f.csv}: need two price columns, found ${JSON.stringify(table.header)}`, 2);
+    const rawA = csv(path, () => numericColumn(table, aName)),
+      rawB = csv(path, () => numericColumn(table, bName));
     const time = timeName === undefined ? undefined : csv(path, () => numericColumn(table, timeName, {time: true}));
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
@@ -85,32 +103,63 @@ export const analyze: Command = {
     const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
 
     // The same assembly as the notebook's pair pages (src/lib/pairReport.ts), so both show the same numbers.
-    const {report: numbers} = option(() => pairReport(rawA, rawB, {
-      log: Boolean(f.log), method, window, adfRegression: regression, autolag, maxlag, johansenDet: detOrder, johansenLags: kArDiff,
-      entry, exit, stop, lag, feeBps, barMs, names: [aName, bName]
-    }));
+    const {report: numbers} = option(() =>
+      pairReport(rawA, rawB, {
+        log: Boolean(f.log),
+        method,
+        window,
+        adfRegression: regression,
+        autolag,
+        maxlag,
+        johansenDet: detOrder,
+        johansenLags: kArDiff,
+        entry,
+        exit,
+        stop,
+        lag,
+        feeBps,
+        barMs,
+        names: [aName, bName],
+      }),
+    );
     const {n: _, ...rest} = numbers;
     const report = {n, columns: {a: aName, b: bName, log: Boolean(f.log)}, ...rest};
     process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
     return 0;
-  }
+  },
 };
 
 /** Refuses (exit 2, one line naming the column) a degenerate series: see "Exit codes" in the usage. */
-function degenerate(path: string, [aName, rawA]: readonly [string, Float64Array], [bName, rawB]: readonly [string, Float64Array], log: boolean): void {
-  for (const [name, x] of [[aName, rawA], [bName, rawB]] as const) {
+function degenerate(
+  path: string,
+  [aName, rawA]: readonly [string, Float64Array],
+  [bName, rawB]: readonly [string, Float64Array],
+  log: boolean,
+): void {
+  for (const [name, x] of [
+    [aName, rawA],
+    [bName, rawB],
+  ] as const) {
     if (x.every((v) => v === x[0])) throw new CliError(`${path}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
     if (nearConstant(x)) {
       const e = extent(x);
-      throw new CliError(`${path}: column ${JSON.stringify(name)} is near-constant (it varies by ${num(e.range)} at magnitude ${num(e.magnitude)}, a relative ${num(e.range / e.magnitude)} ≤ ${constantRtol}): no statistic is meaningful on it`, 2);
+      throw new CliError(
+        `${path}: column ${JSON.stringify(name)} is near-constant (it varies by ${num(e.range)} at magnitude ${num(e.magnitude)}, a relative ${num(e.range / e.magnitude)} ≤ ${constantRtol}): no statistic is meaningful on it`,
+        2,
+      );
     }
   }
   // Non-positive prices with --log are reported by pairReport, with their row.
   if (log && (rawA.some((v) => !(v > 0)) || rawB.some((v) => !(v > 0)))) return;
-  const a = log ? logPrices(rawA) : rawA, b = log ? logPrices(rawB) : rawB;
-  const {residuals} = ols(a, b), e = extent(residuals);
+  const a = log ? logPrices(rawA) : rawA,
+    b = log ? logPrices(rawB) : rawB;
+  const {residuals} = ols(a, b),
+    e = extent(residuals);
   if (nearConstant(residuals, {magnitude: extent(a).magnitude})) {
-    throw new CliError(`${path}: columns ${JSON.stringify(aName)} and ${JSON.stringify(bName)} are exactly collinear${log ? " in logs" : ""} (their OLS spread varies by ${num(e.range)}, ≤ ${constantRtol} × the largest |${aName}|): the spread has no variance to test`, 2);
+    throw new CliError(
+      `${path}: columns ${JSON.stringify(aName)} and ${JSON.stringify(bName)} are exactly collinear${log ? " in logs" : ""} (their OLS spread varies by ${num(e.range)}, ≤ ${constantRtol} × the largest |${aName}|): the spread has no variance to test`,
+      2,
+    );
   }
 }
 
@@ -134,15 +183,28 @@ function csv<T>(path: string, read: () => T): T {
   }
 }
 
-const fmt = (v: number | null, digits = 6) => (v === null || !Number.isFinite(v) ? String(v === null ? "n/a" : v) : Number(v.toPrecision(digits)).toString());
+const fmt = (v: number | null, digits = 6) =>
+  v === null || !Number.isFinite(v) ? String(v === null ? "n/a" : v) : Number(v.toPrecision(digits)).toString();
 
 function human(r: {
-  n: number; columns: {a: string; b: string; log: boolean}; hedge: {method: string; alpha: number; beta: number; rSquared: number; betaStdErr: number | null};
-  hedges: Record<string, {alpha: number; beta: number}>; spread: {mean: number; std: number; last: number}; zscore: {window: number; last: number};
+  n: number;
+  columns: {a: string; b: string; log: boolean};
+  hedge: {method: string; alpha: number; beta: number; rSquared: number; betaStdErr: number | null};
+  hedges: Record<string, {alpha: number; beta: number}>;
+  spread: {mean: number; std: number; last: number};
+  zscore: {window: number; last: number};
   adf: {statistic: number; pValue: number; usedLag: number; nobs: number; criticalValues: CriticalValues};
   coint: {statistic: number; pValue: number; criticalValues: CriticalValues};
-  johansen: {traceStat: number[]; maxEigStat: number[]; eigenvalues: number[]; traceCritical: readonly (readonly number[])[]; maxEigCritical: readonly (readonly number[])[]};
-  halfLife: number; correlation: number; backtest: Record<string, number>;
+  johansen: {
+    traceStat: number[];
+    maxEigStat: number[];
+    eigenvalues: number[];
+    traceCritical: readonly (readonly number[])[];
+    maxEigCritical: readonly (readonly number[])[];
+  };
+  halfLife: number;
+  correlation: number;
+  backtest: Record<string, number>;
 }): string {
   const cv = (c: CriticalValues) => `1% ${fmt(c["1%"], 4)}, 5% ${fmt(c["5%"], 4)}, 10% ${fmt(c["10%"], 4)}`;
   const lines = [
@@ -156,9 +218,12 @@ function human(r: {
     `ADF of spread   stat ${fmt(r.adf.statistic, 5)}  p ${fmt(r.adf.pValue, 4)}  lag ${r.adf.usedLag}  nobs ${r.adf.nobs}  (${cv(r.adf.criticalValues)})`,
     `Engle-Granger   stat ${fmt(r.coint.statistic, 5)}  p ${fmt(r.coint.pValue, 4)}  (${cv(r.coint.criticalValues)})`,
     `Johansen        eigenvalues ${r.johansen.eigenvalues.map((v) => fmt(v, 4)).join(", ")}`,
-    ...r.johansen.traceStat.map((t, i) => `  r ≤ ${i}: trace ${fmt(t, 5)} (95% ${fmt(r.johansen.traceCritical[i][1], 5)})   max-eig ${fmt(r.johansen.maxEigStat[i], 5)} (95% ${fmt(r.johansen.maxEigCritical[i][1], 5)})`),
+    ...r.johansen.traceStat.map(
+      (t, i) =>
+        `  r ≤ ${i}: trace ${fmt(t, 5)} (95% ${fmt(r.johansen.traceCritical[i][1], 5)})   max-eig ${fmt(r.johansen.maxEigStat[i], 5)} (95% ${fmt(r.johansen.maxEigCritical[i][1], 5)})`,
+    ),
     "",
-    `backtest        ${r.backtest.trades} trades, PnL ${fmt(r.backtest.totalPnl)}, max drawdown ${fmt(r.backtest.maxDrawdown)}, win rate ${fmt(r.backtest.winRate, 3)}, Sharpe ${fmt(r.backtest.sharpe, 3)}, fees ${fmt(r.backtest.feesPaid)}`
+    `backtest        ${r.backtest.trades} trades, PnL ${fmt(r.backtest.totalPnl)}, max drawdown ${fmt(r.backtest.maxDrawdown)}, win rate ${fmt(r.backtest.winRate, 3)}, Sharpe ${fmt(r.backtest.sharpe, 3)}, fees ${fmt(r.backtest.feesPaid)}`,
   ];
   return `${lines.join("\n")}\n`;
 }

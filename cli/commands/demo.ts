@@ -14,11 +14,12 @@ const options = {
   symbols: {type: "string"},
   lake: {type: "string"},
   "live-port": {type: "string"},
-  port: {type: "string"}
+  port: {type: "string"},
 } as const;
 
 // Simulated and real trades never share a lake (lake/source.ts): the demo records into a lake of its own.
-const demoLake = "data-demo", liveLake = "data";
+const demoLake = "data-demo",
+  liveLake = "data";
 
 const usage = (what: string, symbols: string[], lake: string) => `Usage: pairbook ${what} [options]
 
@@ -40,14 +41,14 @@ export const demo: Command = {
 
 The preview reads the demo's lake; to build or preview it later:
   PAIRBOOK_LAKE=${demoLake} npm run build     PAIRBOOK_LAKE=${demoLake} npm run dev     npx pairbook lake --lake ${demoLake}`,
-  run: (argv) => runStack(argv, {simulated: true})
+  run: (argv) => runStack(argv, {simulated: true}),
 };
 
 export const start: Command = {
   name: "start",
   summary: "Recorder on live Binance + notebook preview",
   usage: usage("start", demoSymbols.slice(0, 2), liveLake),
-  run: (argv) => runStack(argv, {simulated: false})
+  run: (argv) => runStack(argv, {simulated: false}),
 };
 
 async function runStack(argv: string[], {simulated}: {simulated: boolean}): Promise<number> {
@@ -58,14 +59,18 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   const livePort = intFlag(values["live-port"], "live-port", 8787, {min: 1, max: 65535});
   const port = intFlag(values.port, "port", 3000, {min: 1, max: 65535});
 
-  let wsUrl = binanceWsUrl, restUrl = binanceRestUrl;
+  let wsUrl = binanceWsUrl,
+    restUrl = binanceRestUrl;
   if (!simulated) {
     // Fail fast, before starting anything, when the exchange is out of reach.
     try {
       await validateSymbols(restUrl, symbols);
     } catch (error) {
       if (error instanceof RestError) {
-        throw new CliError(`${error.message}\nThis machine cannot reach Binance. \`npm run demo\` runs the same notebook against a local simulator, no internet needed.`, 3);
+        throw new CliError(
+          `${error.message}\nThis machine cannot reach Binance. \`npm run demo\` runs the same notebook against a local simulator, no internet needed.`,
+          3,
+        );
       }
       throw error;
     }
@@ -96,22 +101,48 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
 
   try {
     if (simulated) {
-      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")], {echo: echo("simulate", showAll)});
+      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")], {
+        echo: echo("simulate", showAll),
+      });
       children.push(simulator);
       const [, ws, rest] = await simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000);
-      (wsUrl = ws), (restUrl = rest);
+      ((wsUrl = ws), (restUrl = rest));
     }
     // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
-    const recorder = new Child("record", process.execPath, ["--max-semi-space-size=4", cli, "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", String(livePort)], {
-      echo: echo("record", showAll)
-    });
+    const recorder = new Child(
+      "record",
+      process.execPath,
+      [
+        "--max-semi-space-size=4",
+        cli,
+        "record",
+        "--symbols",
+        symbols.join(","),
+        "--lake",
+        lake,
+        "--ws-url",
+        wsUrl,
+        "--rest-url",
+        restUrl,
+        "--live-port",
+        String(livePort),
+      ],
+      {
+        echo: echo("record", showAll),
+      },
+    );
     children.push(recorder);
     await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
     const pair = `${symbols[0]}/${symbols[1]}`;
-    const preview = new Child("preview", process.execPath, [framework, "preview", "--no-open", "--host", "127.0.0.1", "--port", String(port)], {
-      env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`},
-      echo: echo("preview", previewFilter())
-    });
+    const preview = new Child(
+      "preview",
+      process.execPath,
+      [framework, "preview", "--no-open", "--host", "127.0.0.1", "--port", String(port)],
+      {
+        env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`},
+        echo: echo("preview", previewFilter()),
+      },
+    );
     children.push(preview);
     const [url] = await preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 60_000);
     log("preparing the page (first run bundles the chart libraries)…");
@@ -121,7 +152,11 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     const failed = children.find((c) => c.process.exitCode !== null);
     await stopAll();
     await output.close();
-    if (failed) throw new CliError(`${failed.name} failed to start (exit code ${failed.process.exitCode}):\n${plain(failed.tail)}\n(full output: ${output.path})`, failed.process.exitCode || 1);
+    if (failed)
+      throw new CliError(
+        `${failed.name} failed to start (exit code ${failed.process.exitCode}):\n${plain(failed.tail)}\n(full output: ${output.path})`,
+        failed.process.exitCode || 1,
+      );
     throw new CliError(`${(error as Error).message} (full output: ${output.path})`);
   }
 
@@ -146,7 +181,9 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
 async function warmUp(url: string): Promise<void> {
   try {
     const html = await (await fetch(url, {signal: AbortSignal.timeout(60_000)})).text();
-    const assets = new Set([...html.matchAll(/(?:href|src)="(\/_[^"]+)"|import\("(\.?\/_[^"]+)"\)/g)].map((m) => new URL(m[1] ?? m[2], url).href));
+    const assets = new Set(
+      [...html.matchAll(/(?:href|src)="(\/_[^"]+)"|import\("(\.?\/_[^"]+)"\)/g)].map((m) => new URL(m[1] ?? m[2], url).href),
+    );
     await Promise.all([...assets].map((asset) => fetch(asset, {signal: AbortSignal.timeout(60_000)}).then((r) => r.arrayBuffer())));
   } catch {
     // Only an optimization: the page still works, it is just slower on its first view.

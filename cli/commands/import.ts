@@ -10,7 +10,7 @@ import {
   type ImportJob,
   importRange,
   type ImportSummary,
-  resolveJob
+  resolveJob,
 } from "../../lake/import/index.js";
 import {isLakeAccessCode, lakeAccess, lakeAccessError} from "../../lake/access.js";
 import {resolveLeftovers} from "../../lake/leftovers.js";
@@ -126,24 +126,27 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
     progress.clear();
     const seconds = (performance.now() - started) / 1000;
     const {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten, missing} = summary;
-    if (invalid > 0) process.stderr.write(`warning: skipped ${invalid} invalid row(s) (unparseable, zero/negative price or qty, impossible time)\n`);
-    if (conflicts > 0) process.stderr.write(`warning: ${conflicts} id(s) already stored with a different price, qty or time (kept the stored rows)\n`);
+    if (invalid > 0)
+      process.stderr.write(`warning: skipped ${invalid} invalid row(s) (unparseable, zero/negative price or qty, impossible time)\n`);
+    if (conflicts > 0)
+      process.stderr.write(`warning: ${conflicts} id(s) already stored with a different price, qty or time (kept the stored rows)\n`);
     if (missing.length > 0) process.stderr.write(`missing on the server (skipped): ${missing.join(", ")}\n`);
     process.stdout.write(
       `imported ${filesRead} file(s) into ${lake} in ${seconds.toFixed(1)} s: ${rows} rows read, ${added} added, ` +
-        `${duplicates} skipped as duplicates, ${invalid} invalid; ${filesWritten} Parquet file(s) written\n`
+        `${duplicates} skipped as duplicates, ${invalid} invalid; ${filesWritten} Parquet file(s) written\n`,
     );
     return 0;
-  }
+  },
 };
 
 function parseFlagsWithFiles(argv: string[]) {
   // parseFlags does not take positionals; split them off first (flags all take a value but these two).
-  const flags: string[] = [], files: string[] = [];
+  const flags: string[] = [],
+    files: string[] = [];
   const booleans = new Set(["--no-checksum", "--help", "-h"]);
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i];
-    if (arg === "--") files.push(...argv.slice(i + 1)), (i = argv.length);
+    if (arg === "--") (files.push(...argv.slice(i + 1)), (i = argv.length));
     else if (!arg.startsWith("-")) files.push(arg);
     else {
       flags.push(arg);
@@ -157,7 +160,7 @@ function parseFlagsWithFiles(argv: string[]) {
     "base-url": {type: "string"},
     from: {type: "string"},
     to: {type: "string"},
-    "no-checksum": {type: "boolean"}
+    "no-checksum": {type: "boolean"},
   });
   return {values, positionals: files};
 }
@@ -192,7 +195,7 @@ class Progress {
     const {rows, added, duplicates, invalid} = e.counts;
     this.line(
       `${files} ${e.name}: ${rows} rows (${e.timeUnit === "us" ? "µs" : "ms"} times${e.header ? ", header" : ""}), ${added} added, ` +
-        `${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(rate)} rows/s`
+        `${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(rate)} rows/s`,
     );
   }
 

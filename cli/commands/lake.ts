@@ -49,13 +49,15 @@ Exit codes: 0 done; 1 the lake holds no trades; 2 bad option;
       for (const symbol of await lakeSymbols(dir)) {
         const files = await tickFiles(dir, symbol);
         if (files.length === 0) continue;
-        const [row] = (await connection.runAndReadAll(
-          `SELECT $symbol AS symbol, count(*) AS trades, count(DISTINCT trade_id) AS ids, min(trade_id) AS first_id, max(trade_id) AS last_id,
+        const [row] = (
+          await connection.runAndReadAll(
+            `SELECT $symbol AS symbol, count(*) AS trades, count(DISTINCT trade_id) AS ids, min(trade_id) AS first_id, max(trade_id) AS last_id,
                   max(trade_id) - min(trade_id) + 1 - count(DISTINCT trade_id) AS missing_ids, count(DISTINCT filename) AS files,
                   strftime(min(time), '%Y-%m-%d %H:%M:%S') AS first_time, strftime(max(time), '%Y-%m-%d %H:%M:%S') AS last_time
            FROM read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}], filename = true)`,
-          {symbol}
-        )).getRowObjectsJson();
+            {symbol},
+          )
+        ).getRowObjectsJson();
         out.push(row);
       }
       return out;
@@ -69,7 +71,13 @@ Exit codes: 0 done; 1 the lake holds no trades; 2 bad option;
     const table = [header, ...rows.map((r) => header.map((h) => String(r[h])))];
     const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
     const from = source ? `${describeSource(source)} trades; ` : "";
-    process.stdout.write(`lake ${dir} (${from}times UTC)\n` + table.map((row) => row.map((cell, i) => (i === 0 || i >= 7 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n") + "\n");
+    process.stdout.write(
+      `lake ${dir} (${from}times UTC)\n` +
+        table
+          .map((row) => row.map((cell, i) => (i === 0 || i >= 7 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "))
+          .join("\n") +
+        "\n",
+    );
     return 0;
-  }
+  },
 };

@@ -65,7 +65,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       "max-buffer-mb": {type: "string"},
       alerts: {type: "string"},
       webhook: {type: "string"},
-      "no-alerts": {type: "boolean"}
+      "no-alerts": {type: "boolean"},
     });
     const config = {
       symbols: symbolsFlag(values.symbols, defaultSymbols),
@@ -79,9 +79,10 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       maxBufferedBytes: Math.round(numberFlag(values["max-buffer-mb"], "max-buffer-mb", 256, {min: 0.01, max: 65536}) * 2 ** 20),
       alertsFile: values["no-alerts"] ? undefined : resolve(values.alerts ?? "alerts.json"),
       webhookUrl: values.webhook,
-      log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`)
+      log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     };
-    if (config.webhookUrl && !/^https?:\/\//.test(config.webhookUrl)) throw new UsageError(`invalid --webhook: ${JSON.stringify(config.webhookUrl)} (expected an http:// or https:// URL)`);
+    if (config.webhookUrl && !/^https?:\/\//.test(config.webhookUrl))
+      throw new UsageError(`invalid --webhook: ${JSON.stringify(config.webhookUrl)} (expected an http:// or https:// URL)`);
     let recorder;
     try {
       recorder = await startRecorder(config);
@@ -90,7 +91,8 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       if (lakeError) throw lakeError;
       if (error instanceof RestError) {
         if (error.code === -1121 || /unknown symbol|not trading/.test(error.message)) throw new CliError(error.message, 2);
-        const offline = config.restUrl === binanceRestUrl ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead." : "";
+        const offline =
+          config.restUrl === binanceRestUrl ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead." : "";
         throw new CliError(`${error.message}${offline}`, 3);
       }
       if (/already in use/.test((error as Error).message)) throw new CliError((error as Error).message, 4);
@@ -98,20 +100,25 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       if (/^alert rules file/.test((error as Error).message)) throw new CliError((error as Error).message, 2);
       throw error;
     }
-    config.log(`recording ${config.symbols.join(", ")} into ${config.lake}; live feed ws://${config.liveHost}:${recorder.livePort} (health: http://${config.liveHost}:${recorder.livePort}/health)`);
+    config.log(
+      `recording ${config.symbols.join(", ")} into ${config.lake}; live feed ws://${config.liveHost}:${recorder.livePort} (health: http://${config.liveHost}:${recorder.livePort}/health)`,
+    );
     onShutdown(async (reason) => {
       config.log(`${reason}: publishing buffered trades…`);
       const {trades, files} = await recorder.stop({publishWithinMs: 3500}); // exit within 5 s
       config.log(`stopped: ${trades} trades in total this run, last flush wrote ${files} file(s)`);
     });
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
-  }
+  },
 };
 
 /** --allow-origin and --token, checked: origins normalized, a token required off loopback. */
 function accessFlags(liveHost: string, origins: string[] | undefined, token: string | undefined): {allowOrigins: string[]; token?: string} {
   const allowOrigins: string[] = [];
-  for (const origin of (origins ?? []).flatMap((list) => list.split(",")).map((o) => o.trim()).filter((o) => o !== "")) {
+  for (const origin of (origins ?? [])
+    .flatMap((list) => list.split(","))
+    .map((o) => o.trim())
+    .filter((o) => o !== "")) {
     try {
       allowOrigins.push(normalizeOrigin(origin));
     } catch (error) {
@@ -125,7 +132,9 @@ function accessFlags(liveHost: string, origins: string[] | undefined, token: str
       throw new UsageError(`--token: ${(error as Error).message}`);
     }
   } else if (!isLoopbackHost(liveHost)) {
-    throw new UsageError(`--live-host ${liveHost} is reachable from other machines: pass --token TOKEN (≥ ${minTokenLength} characters, e.g. \`openssl rand -hex 16\`), which every request and WebSocket must then carry`);
+    throw new UsageError(
+      `--live-host ${liveHost} is reachable from other machines: pass --token TOKEN (≥ ${minTokenLength} characters, e.g. \`openssl rand -hex 16\`), which every request and WebSocket must then carry`,
+    );
   }
   return {allowOrigins, ...(token !== undefined && {token})};
 }

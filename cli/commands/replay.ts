@@ -50,11 +50,14 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
       speed: {type: "string"},
       host: {type: "string"},
       port: {type: "string"},
-      "exit-when-done": {type: "boolean"}
+      "exit-when-done": {type: "boolean"},
     });
-    if ((values.lake === undefined) === (values.capture === undefined)) throw new UsageError("give exactly one source: --lake DIR --symbols A,B or --capture FILE[,FILE]");
-    if (values.capture !== undefined && (values.symbols ?? values.from ?? values.to) !== undefined) throw new UsageError("--symbols, --from and --to go with --lake, not --capture");
-    if (values.lake !== undefined && values.symbols === undefined) throw new UsageError("--lake needs --symbols, e.g. --symbols BTCUSDT,ETHUSDT");
+    if ((values.lake === undefined) === (values.capture === undefined))
+      throw new UsageError("give exactly one source: --lake DIR --symbols A,B or --capture FILE[,FILE]");
+    if (values.capture !== undefined && (values.symbols ?? values.from ?? values.to) !== undefined)
+      throw new UsageError("--symbols, --from and --to go with --lake, not --capture");
+    if (values.lake !== undefined && values.symbols === undefined)
+      throw new UsageError("--lake needs --symbols, e.g. --symbols BTCUSDT,ETHUSDT");
     const speed = speedFlag(values.speed);
     const host = values.host ?? "127.0.0.1";
     const port = intFlag(values.port, "port", 9443, {min: 0, max: 65535});
@@ -62,7 +65,10 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
 
     let trades: RecordedTrades, origin: string;
     if (values.capture !== undefined) {
-      const files = values.capture.split(",").map((f) => f.trim()).filter((f) => f !== "");
+      const files = values.capture
+        .split(",")
+        .map((f) => f.trim())
+        .filter((f) => f !== "");
       const missing = files.find((f) => !existsSync(f));
       if (missing !== undefined) throw new CliError(`no such capture file: ${missing}`);
       try {
@@ -76,7 +82,8 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
       const lake = values.lake!;
       if (!existsSync(lake)) throw new CliError(`no lake at ${lake}`);
       const symbols = symbolsFlag(values.symbols, []);
-      const from = timeFlag(values.from, "from"), to = timeFlag(values.to, "to");
+      const from = timeFlag(values.from, "from"),
+        to = timeFlag(values.to, "to");
       if (from !== undefined && to !== undefined && !(from < to)) throw new UsageError("--from must be before --to");
       await resolveLeftovers(lake); // a crash mid-compaction: leave other tools' globs nothing to read twice
       trades = await readLake(lake, symbols, {from, to});
@@ -86,17 +93,26 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
     const invalid = trades.symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
     if (invalid !== undefined) throw new CliError(`cannot replay ${invalid}: the server knows [A-Z0-9]+USDT symbols only`);
     for (const line of describe(trades)) process.stdout.write(`pairbook replay: ${line}\n`);
-    process.stdout.write(`pairbook replay: ${trades.length} trades from ${origin}, at ${speed === "max" ? "full speed" : `${speed}× speed`}\n`);
+    process.stdout.write(
+      `pairbook replay: ${trades.length} trades from ${origin}, at ${speed === "max" ? "full speed" : `${speed}× speed`}\n`,
+    );
 
     const source = new ReplaySource(trades, {speed});
     let simulator: Simulator | undefined;
     let finished: () => void = () => {};
     const done = new Promise<void>((resolve) => (finished = resolve));
     try {
-      simulator = await startSimulator({host, port, source, historyCapacity: Math.max(1_000_000, trades.length), onExhausted: () => finished()});
+      simulator = await startSimulator({
+        host,
+        port,
+        source,
+        historyCapacity: Math.max(1_000_000, trades.length),
+        onExhausted: () => finished(),
+      });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EADDRINUSE") throw new CliError(`port ${port} on ${host} is already in use (pick another with --port, or --port 0 for any free port)`);
+      if (code === "EADDRINUSE")
+        throw new CliError(`port ${port} on ${host} is already in use (pick another with --port, or --port 0 for any free port)`);
       throw error;
     }
     const sim = simulator;
@@ -110,20 +126,23 @@ stopped by Ctrl-C/SIGTERM, 1 unreadable source or port in use, 2 bad arguments.`
     await done;
     const sent = Object.values(sim.sent()).reduce((n, s) => n + s.count, 0);
     if (exitWhenDone) {
-      process.stdout.write(`pairbook replay: done, ${trades.length} trades replayed (${sent} written so far); closing once the connections have drained\n`);
+      process.stdout.write(
+        `pairbook replay: done, ${trades.length} trades replayed (${sent} written so far); closing once the connections have drained\n`,
+      );
       await sim.close();
       return 0;
     }
     process.stdout.write(`pairbook replay: done, ${trades.length} trades replayed; connections stay open, idle (Ctrl-C to stop)\n`);
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
-  }
+  },
 };
 
 function speedFlag(value: string | undefined): ReplaySpeed {
   if (value === undefined) return 1;
   if (value === "max") return "max";
   const n = Number(value.replace(/x$/, ""));
-  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n)) throw new UsageError(`invalid --speed: ${JSON.stringify(value)} (expected a positive number such as 1 or 10, or max)`);
+  if (value.trim() === "" || !(n > 0) || !Number.isFinite(n))
+    throw new UsageError(`invalid --speed: ${JSON.stringify(value)} (expected a positive number such as 1 or 10, or max)`);
   return n;
 }
 
@@ -132,19 +151,28 @@ function timeFlag(value: string | undefined, name: string): number | undefined {
   // A bare date or a time without a zone is UTC, as everywhere in the lake.
   const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /T[\d:.]+$/.test(value) ? `${value}Z` : value;
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms)) throw new UsageError(`invalid --${name}: ${JSON.stringify(value)} (expected an ISO date or time such as 2026-01-05 or 2026-01-05T12:00:00Z)`);
+  if (!Number.isFinite(ms))
+    throw new UsageError(
+      `invalid --${name}: ${JSON.stringify(value)} (expected an ISO date or time such as 2026-01-05 or 2026-01-05T12:00:00Z)`,
+    );
   return ms;
 }
 
 /** Per symbol: how many trades, which ids, which times. */
 function describe(trades: RecordedTrades): string[] {
   return trades.symbols.map((symbol, k) => {
-    let n = 0, first = NaN, last = NaN, firstTime = NaN, lastTime = NaN;
+    let n = 0,
+      first = NaN,
+      last = NaN,
+      firstTime = NaN,
+      lastTime = NaN;
     for (let i = 0; i < trades.length; ++i) {
       if (trades.symbol[i] !== k) continue;
-      if (n++ === 0) (first = trades.id[i]), (firstTime = trades.time[i]);
-      (last = trades.id[i]), (lastTime = trades.time[i]);
+      if (n++ === 0) ((first = trades.id[i]), (firstTime = trades.time[i]));
+      ((last = trades.id[i]), (lastTime = trades.time[i]));
     }
-    return n === 0 ? `${symbol}: no trades` : `${symbol}: ${n} trades, ids ${first}..${last}, ${new Date(firstTime).toISOString()} → ${new Date(lastTime).toISOString()}`;
+    return n === 0
+      ? `${symbol}: no trades`
+      : `${symbol}: ${n} trades, ids ${first}..${last}, ${new Date(firstTime).toISOString()} → ${new Date(lastTime).toISOString()}`;
   });
 }

@@ -58,7 +58,7 @@ SIGTERM the trade id ranges sent per symbol.`,
       "stall-ms": {type: "string"},
       "fault-size": {type: "string"},
       "shutdown-grace-ms": {type: "string"},
-      "max-connection-age-ms": {type: "string"}
+      "max-connection-age-ms": {type: "string"},
     });
     const host = values.host ?? "127.0.0.1";
     const port = intFlag(values.port, "port", 9443, {min: 0, max: 65535});
@@ -78,13 +78,27 @@ SIGTERM the trade id ranges sent per symbol.`,
     const shutdownGraceMs = intFlag(values["shutdown-grace-ms"], "shutdown-grace-ms", 1000, {min: 0});
     const maxConnectionAgeMs = intFlag(values["max-connection-age-ms"], "max-connection-age-ms", 0, {min: 1}) || Infinity;
     const invalid = symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
-    if (invalid !== undefined) throw new UsageError(`unsupported symbol ${invalid} in --symbols (the simulator makes up [A-Z0-9]+USDT symbols only)`);
+    if (invalid !== undefined)
+      throw new UsageError(`unsupported symbol ${invalid} in --symbols (the simulator makes up [A-Z0-9]+USDT symbols only)`);
 
     let simulator: Simulator;
     try {
       simulator = await startSimulator({
-        host, port, symbols, rate, seed, fast, faults, maxConnectionAgeMs,
-        faultDefaults: {stall: {ms: stallMs}, gap: {count: faultSize}, hole: {count: faultSize}, duplicate: {count: faultSize}, shutdown: {graceMs: shutdownGraceMs}}
+        host,
+        port,
+        symbols,
+        rate,
+        seed,
+        fast,
+        faults,
+        maxConnectionAgeMs,
+        faultDefaults: {
+          stall: {ms: stallMs},
+          gap: {count: faultSize},
+          hole: {count: faultSize},
+          duplicate: {count: faultSize},
+          shutdown: {graceMs: shutdownGraceMs},
+        },
       });
     } catch (error) {
       throw listenError(error, host, port);
@@ -100,7 +114,9 @@ SIGTERM the trade id ranges sent per symbol.`,
       const at = performance.now();
       const perSecond = ((generated - last.generated) * 1000) / (at - last.at);
       last = {at, generated};
-      process.stdout.write(`pairbook simulate: ${perSecond.toFixed(1)} trades/s, ${clients} client${clients === 1 ? "" : "s"}, ${generated} trades generated, ${simulator.faultLog().length} faults\n`);
+      process.stdout.write(
+        `pairbook simulate: ${perSecond.toFixed(1)} trades/s, ${clients} client${clients === 1 ? "" : "s"}, ${generated} trades generated, ${simulator.faultLog().length} faults\n`,
+      );
     }, statusEveryMs);
 
     onShutdown(async (reason) => {
@@ -111,13 +127,15 @@ SIGTERM the trade id ranges sent per symbol.`,
       const sent = simulator.sent();
       for (const symbol of symbols) {
         const range = sent[symbol];
-        process.stdout.write(range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`);
+        process.stdout.write(
+          range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`,
+        );
       }
     });
     // Announced only once a signal would be handled: scripts may stop us as soon as they read this line.
     process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
-  }
+  },
 };
 
 /** One line per fault: its kind and what it touched (ids of gaps and holes as known when printed). */
@@ -128,7 +146,8 @@ function describeFault(record: ReturnType<Simulator["faultLog"]>[number]): strin
 
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE") return new CliError(`port ${port} on ${host} is already in use (pick another with --port, or --port 0 for any free port)`);
+  if (code === "EADDRINUSE")
+    return new CliError(`port ${port} on ${host} is already in use (pick another with --port, or --port 0 for any free port)`);
   if (code === "EACCES") return new CliError(`not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`);
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return new CliError(`cannot listen on ${host}: no such local address`);
   return error;

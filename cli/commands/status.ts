@@ -13,12 +13,18 @@ export const status: Command = {
     const url = `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${intFlag(values.port, "port", 8787, {min: 1, max: 65535})}/health`;
     let response: Response;
     try {
-      response = await fetch(url, {signal: AbortSignal.timeout(3000), headers: values.token === undefined ? {} : {authorization: `Bearer ${values.token}`}});
+      response = await fetch(url, {
+        signal: AbortSignal.timeout(3000),
+        headers: values.token === undefined ? {} : {authorization: `Bearer ${values.token}`},
+      });
     } catch {
       throw new CliError(`no recorder answers at ${url} (start one with \`pairbook record\` or \`npm run demo\`)`);
     }
     const body = (await response.json().catch(() => ({}))) as Health & {error?: string};
-    if (!response.ok) throw new CliError(`the recorder at ${url} answered ${response.status}: ${body.error ?? response.statusText}${response.status === 401 ? " (pass its --token with --token)" : ""}`);
+    if (!response.ok)
+      throw new CliError(
+        `the recorder at ${url} answered ${response.status}: ${body.error ?? response.statusText}${response.status === 401 ? " (pass its --token with --token)" : ""}`,
+      );
     const health = body;
     if (values.json) {
       process.stdout.write(JSON.stringify(health, null, 2) + "\n");
@@ -26,19 +32,23 @@ export const status: Command = {
     }
     const lines = [
       `recorder up ${formatDuration(health.uptimeSeconds)}, lake ${health.lake}${health.lakeError ? `  LAKE ERROR: ${health.lakeError}` : ""}`,
-      ...(health.memory ? [`memory: RSS ${mib(health.memory.rss)}, V8 heap ${mib(health.memory.heapUsed)}, buffers ${mib(health.memory.external)}`] : []),
+      ...(health.memory
+        ? [`memory: RSS ${mib(health.memory.rss)}, V8 heap ${mib(health.memory.heapUsed)}, buffers ${mib(health.memory.external)}`]
+        : []),
       ...health.connections.map((c) => `connection ${c.state}${c.detail ? ` (${c.detail})` : ""}: ${c.symbols.length} symbol(s)`),
       `published ${health.tradesPublished} trades in ${health.filesPublished} files (${health.compactions} compactions), ${health.pendingTrades} waiting in the log, ${health.unsyncedTrades} not yet fsynced`,
       `${health.rejectedFrames} rejected frames${health.lastRejected ? ` (last: ${health.lastRejected.slice(0, 80)})` : ""}, ${health.gapsRecorded} gap records, REST ${health.rest.requests} requests (${health.rest.rateLimited} rate-limited), ${health.liveClients} live clients${health.liveClientsDropped ? ` (${health.liveClientsDropped} closed for breaking a limit)` : ""}${health.liveRequestsRefused ? `, ${health.liveRequestsRefused} requests refused (foreign Origin or Host, or no token)` : ""}`,
       "",
-      `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"dups".padStart(6)} ${"filled".padStart(6)} ${"holes".padStart(6)}  open gap`
+      `${"symbol".padEnd(10)} ${"last id".padStart(14)} ${"last trade (UTC)".padEnd(24)} ${"lag ms".padStart(7)} ${"trades/s".padStart(9)} ${"dups".padStart(6)} ${"filled".padStart(6)} ${"holes".padStart(6)}  open gap`,
     ];
     for (const [symbol, s] of Object.entries(health.symbols)) {
-      lines.push(`${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.duplicates).padStart(6)} ${String(s.gapsFilled).padStart(6)} ${String(s.gapsUnfilled).padStart(6)}  ${s.openGap ? `${s.openGap.fromId}..${s.openGap.toId}` : "–"}`);
+      lines.push(
+        `${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.duplicates).padStart(6)} ${String(s.gapsFilled).padStart(6)} ${String(s.gapsUnfilled).padStart(6)}  ${s.openGap ? `${s.openGap.fromId}..${s.openGap.toId}` : "–"}`,
+      );
     }
     process.stdout.write(lines.join("\n") + "\n");
     return 0;
-  }
+  },
 };
 
 type Health = RecorderHealth & {liveClients: number; liveClientsDropped?: number; liveRequestsRefused?: number};

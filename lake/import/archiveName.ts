@@ -33,7 +33,8 @@ export function dailyArchiveUrl(base: string, symbol: string, kind: ArchiveKind,
 
 /** Every UTC date from `from` to `to` inclusive (`YYYY-MM-DD`); RangeError for an invalid or reversed range. */
 export function dateRange(from: string, to: string): string[] {
-  const start = parseDate(from), end = parseDate(to);
+  const start = parseDate(from),
+    end = parseDate(to);
   if (end < start) throw new RangeError(`date range ends before it starts: ${from} to ${to}`);
   const dates: string[] = [];
   for (let t = start; t <= end; t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
@@ -42,6 +43,7 @@ export function dateRange(from: string, to: string): string[] {
 
 function parseDate(date: string): number {
   const t = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date) throw new RangeError(`invalid date ${JSON.stringify(date)} (expected YYYY-MM-DD)`);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== date)
+    throw new RangeError(`invalid date ${JSON.stringify(date)} (expected YYYY-MM-DD)`);
   return t;
 }

@@ -28,7 +28,8 @@ export async function verifyChecksum(zipPath: string, checksumPath = `${zipPath}
   try {
     text = await readFile(checksumPath, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ArchiveFileError(`${zipPath}: no checksum file ${basename(checksumPath)} next to it (--no-checksum imports without)`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new ArchiveFileError(`${zipPath}: no checksum file ${basename(checksumPath)} next to it (--no-checksum imports without)`);
     throw error;
   }
   let expected;
@@ -37,8 +38,12 @@ export async function verifyChecksum(zipPath: string, checksumPath = `${zipPath}
   } catch (error) {
     throw new ArchiveFileError(`${checksumPath}: ${(error as Error).message}`);
   }
-  if (expected.fileName !== basename(zipPath)) throw new ArchiveFileError(`${checksumPath} is for ${expected.fileName}, not ${basename(zipPath)}`);
+  if (expected.fileName !== basename(zipPath))
+    throw new ArchiveFileError(`${checksumPath} is for ${expected.fileName}, not ${basename(zipPath)}`);
   const actual = await sha256File(zipPath);
-  if (actual !== expected.sha256) throw new ArchiveFileError(`${zipPath}: SHA-256 mismatch (file ${actual}, ${basename(checksumPath)} says ${expected.sha256}); nothing imported`);
+  if (actual !== expected.sha256)
+    throw new ArchiveFileError(
+      `${zipPath}: SHA-256 mismatch (file ${actual}, ${basename(checksumPath)} says ${expected.sha256}); nothing imported`,
+    );
   return actual;
 }

@@ -15,11 +15,30 @@ export interface CsvShape {
 
 // Canonical names by position. Spot files end with is_best_match; USD-M futures files lack it.
 const layouts: Record<ArchiveKind, readonly (readonly [string, string])[]> = {
-  trades: [["id", "BIGINT"], ["price", "DOUBLE"], ["qty", "DOUBLE"], ["quote_qty", "DOUBLE"], ["time", "BIGINT"], ["is_buyer_maker", "BOOLEAN"], ["is_best_match", "BOOLEAN"]],
-  aggTrades: [["agg_id", "BIGINT"], ["price", "DOUBLE"], ["qty", "DOUBLE"], ["first_trade_id", "BIGINT"], ["last_trade_id", "BIGINT"], ["time", "BIGINT"], ["is_buyer_maker", "BOOLEAN"], ["is_best_match", "BOOLEAN"]]
+  trades: [
+    ["id", "BIGINT"],
+    ["price", "DOUBLE"],
+    ["qty", "DOUBLE"],
+    ["quote_qty", "DOUBLE"],
+    ["time", "BIGINT"],
+    ["is_buyer_maker", "BOOLEAN"],
+    ["is_best_match", "BOOLEAN"],
+  ],
+  aggTrades: [
+    ["agg_id", "BIGINT"],
+    ["price", "DOUBLE"],
+    ["qty", "DOUBLE"],
+    ["first_trade_id", "BIGINT"],
+    ["last_trade_id", "BIGINT"],
+    ["time", "BIGINT"],
+    ["is_buyer_maker", "BOOLEAN"],
+    ["is_best_match", "BOOLEAN"],
+  ],
 };
 
-const integer = /^-?\d+$/, decimal = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, bool = /^(true|false)$/i;
+const integer = /^-?\d+$/,
+  decimal = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/,
+  bool = /^(true|false)$/i;
 
 /**
  * Sniffs the shape of a `kind` archive CSV from its first bytes (`head`, at least two lines when the file
@@ -27,7 +46,10 @@ const integer = /^-?\d+$/, decimal = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, bool = /^
  * Example: `csvShape("1,2.5,1,2.5,1723161255342,True,True\n", "trades").timeUnit === "ms"`.
  */
 export function csvShape(head: string, kind: ArchiveKind, source = "file"): CsvShape {
-  const lines = head.split(/\r?\n/).filter((line, i, all) => line !== "" || i < all.length - 1).slice(0, 2);
+  const lines = head
+    .split(/\r?\n/)
+    .filter((line, i, all) => line !== "" || i < all.length - 1)
+    .slice(0, 2);
   if (lines.length === 0 || lines[0] === "") throw new ArchiveFileError(`${source} is empty`);
   const first = lines[0].split(",");
   const header = !integer.test(first[0].trim());
@@ -35,14 +57,21 @@ export function csvShape(head: string, kind: ArchiveKind, source = "file"): CsvS
   if (!row) throw new ArchiveFileError(`${source} has a header but no rows`);
   const layout = layouts[kind];
   if (row.length !== layout.length && row.length !== layout.length - 1) {
-    throw new ArchiveFileError(`${source} does not look like a Binance ${kind} file: ${row.length} columns, expected ${layout.length - 1} or ${layout.length} (${layout.map(([n]) => n).join(",")})`);
+    throw new ArchiveFileError(
+      `${source} does not look like a Binance ${kind} file: ${row.length} columns, expected ${layout.length - 1} or ${layout.length} (${layout.map(([n]) => n).join(",")})`,
+    );
   }
-  if (header && first.length !== row.length) throw new ArchiveFileError(`${source}: header has ${first.length} columns but rows have ${row.length}`);
+  if (header && first.length !== row.length)
+    throw new ArchiveFileError(`${source}: header has ${first.length} columns but rows have ${row.length}`);
   const columns = layout.slice(0, row.length);
   for (let i = 0; i < row.length; ++i) {
-    const [name, type] = columns[i], cell = row[i].trim();
+    const [name, type] = columns[i],
+      cell = row[i].trim();
     const ok = type === "BIGINT" ? integer.test(cell) : type === "DOUBLE" ? decimal.test(cell) : bool.test(cell);
-    if (!ok) throw new ArchiveFileError(`${source} does not look like a Binance ${kind} file: column ${i + 1} (${name}) of the first row is ${JSON.stringify(cell)}`);
+    if (!ok)
+      throw new ArchiveFileError(
+        `${source} does not look like a Binance ${kind} file: column ${i + 1} (${name}) of the first row is ${JSON.stringify(cell)}`,
+      );
   }
   const time = row[columns.findIndex(([name]) => name === "time")].trim();
   const timeUnit = time.length === 13 ? "ms" : time.length === 16 ? "us" : undefined;

@@ -22,7 +22,7 @@ export const ticks: Dataset = {
   folder: "ticks",
   idColumn: "trade_id",
   columns: "trade_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN",
-  extra: []
+  extra: [],
 };
 
 /** `<lake>/aggtrades/symbol=<S>/date=<D>/<first agg id>-<last agg id>.parquet`, same rules as ticks. */
@@ -30,7 +30,7 @@ export const aggTrades: Dataset = {
   folder: "aggtrades",
   idColumn: "agg_id",
   columns: "agg_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN",
-  extra: ["first_trade_id", "last_trade_id"]
+  extra: ["first_trade_id", "last_trade_id"],
 };
 
 export function datasetOf(kind: ArchiveKind): Dataset {
@@ -51,7 +51,8 @@ export interface DataFile {
 /** Published files of one symbol in a dataset with their id ranges from the names, sorted by first id. */
 export async function datasetFiles(dataset: Dataset, lake: string, symbol: string): Promise<DataFile[]> {
   if (dataset === ticks) return tickFiles(lake, symbol);
-  const root = symbolDir(lake, symbol, dataset.folder), files: DataFile[] = [];
+  const root = symbolDir(lake, symbol, dataset.folder),
+    files: DataFile[] = [];
   let dates: string[];
   try {
     dates = (await readdir(root)).filter((d) => dateOfFolder(d) !== null);

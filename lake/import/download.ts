@@ -9,7 +9,11 @@ import type {ReadableStream as WebReadableStream} from "node:stream/web";
 /** A download that failed for good (after retries, or with a status that retrying cannot fix). */
 export class DownloadError extends Error {
   override name = "DownloadError";
-  constructor(message: string, readonly url: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -32,7 +36,14 @@ export interface DownloadOptions {
  * "ok" when the file is in place; throws DownloadError after the last attempt.
  */
 export async function download(url: string, dest: string, options: DownloadOptions = {}): Promise<"ok" | "missing"> {
-  const {fetch: fetchImpl = fetch, attempts = 5, backoffMs = 500, silenceMs = 30_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)), onRetry} = options;
+  const {
+    fetch: fetchImpl = fetch,
+    attempts = 5,
+    backoffMs = 500,
+    silenceMs = 30_000,
+    sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
+    onRetry,
+  } = options;
   for (let attempt = 1; ; ++attempt) {
     let retryAfterMs: number | undefined, reason: string;
     try {
@@ -51,7 +62,12 @@ export async function download(url: string, dest: string, options: DownloadOptio
   }
 }
 
-async function attemptDownload(fetchImpl: typeof fetch, url: string, dest: string, silenceMs: number): Promise<"ok" | "missing" | {reason: string; retryAfterMs?: number}> {
+async function attemptDownload(
+  fetchImpl: typeof fetch,
+  url: string,
+  dest: string,
+  silenceMs: number,
+): Promise<"ok" | "missing" | {reason: string; retryAfterMs?: number}> {
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(new Error(`no data for ${silenceMs / 1000} s`)), silenceMs);
   const temp = `${dest}.part`;
@@ -75,14 +91,15 @@ async function attemptDownload(fetchImpl: typeof fetch, url: string, dest: strin
         clearTimeout(timer);
         timer = setTimeout(() => controller.abort(new Error(`no data for ${silenceMs / 1000} s`)), silenceMs);
         done(null, chunk);
-      }
+      },
     });
     await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), watchdog, createWriteStream(temp));
     await rename(temp, dest);
     return "ok";
   } catch (error) {
     await rm(temp, {force: true});
-    if (controller.signal.aborted && !(error instanceof DownloadError)) return {reason: String((controller.signal.reason as Error)?.message ?? "aborted")};
+    if (controller.signal.aborted && !(error instanceof DownloadError))
+      return {reason: String((controller.signal.reason as Error)?.message ?? "aborted")};
     throw error;
   } finally {
     clearTimeout(timer);

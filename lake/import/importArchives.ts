@@ -75,14 +75,18 @@ export async function importFiles(jobs: readonly ImportJob[], options: ImportOpt
  */
 export async function importRange(
   {baseUrl, symbol, kind, from, to}: {baseUrl: string; symbol: string; kind: ArchiveKind; from: string; to: string},
-  options: ImportOptions & {download?: DownloadOptions}
+  options: ImportOptions & {download?: DownloadOptions},
 ): Promise<ImportSummary> {
-  const dates = dateRange(from, to), totals = new Totals(), missing: string[] = [];
-  const onRetry = (url: string) => (reason: string, attempt: number, delayMs: number) => options.onEvent?.({type: "retry", url, reason, attempt, delayMs});
+  const dates = dateRange(from, to),
+    totals = new Totals(),
+    missing: string[] = [];
+  const onRetry = (url: string) => (reason: string, attempt: number, delayMs: number) =>
+    options.onEvent?.({type: "retry", url, reason, attempt, delayMs});
   await withDuckDB(async (connection) => {
     await prepare(connection, options.tempDir);
     for (const [i, date] of dates.entries()) {
-      const name = dailyArchiveName(symbol, kind, date), url = dailyArchiveUrl(baseUrl, symbol, kind, date);
+      const name = dailyArchiveName(symbol, kind, date),
+        url = dailyArchiveUrl(baseUrl, symbol, kind, date);
       const path = join(options.tempDir, name);
       options.onEvent?.({type: "file", index: i, total: dates.length, name, stage: "download"});
       try {
@@ -91,7 +95,10 @@ export async function importRange(
           options.onEvent?.({type: "missing", name, url});
           continue;
         }
-        if (options.checksum !== false && (await download(`${url}.CHECKSUM`, `${path}.CHECKSUM`, {...options.download, onRetry: onRetry(`${url}.CHECKSUM`)})) === "missing") {
+        if (
+          options.checksum !== false &&
+          (await download(`${url}.CHECKSUM`, `${path}.CHECKSUM`, {...options.download, onRetry: onRetry(`${url}.CHECKSUM`)})) === "missing"
+        ) {
           throw new ArchiveFileError(`${url} has no .CHECKSUM on the server (--no-checksum imports without)`);
         }
         totals.add(await importOne(connection, {path, symbol, kind, zip: true}, i, dates.length, options));
@@ -104,8 +111,15 @@ export async function importRange(
   return totals.summary(missing);
 }
 
-async function importOne(connection: Parameters<typeof importCsv>[0], job: ImportJob, index: number, total: number, options: ImportOptions) {
-  const name = basename(job.path), event = options.onEvent ?? (() => {});
+async function importOne(
+  connection: Parameters<typeof importCsv>[0],
+  job: ImportJob,
+  index: number,
+  total: number,
+  options: ImportOptions,
+) {
+  const name = basename(job.path),
+    event = options.onEvent ?? (() => {});
   try {
     await stat(job.path);
   } catch {
@@ -149,7 +163,13 @@ async function readHead(path: string, bytes = 65_536): Promise<string> {
 }
 
 class Totals {
-  rows = 0; added = 0; duplicates = 0; invalid = 0; conflicts = 0; filesRead = 0; filesWritten = 0;
+  rows = 0;
+  added = 0;
+  duplicates = 0;
+  invalid = 0;
+  conflicts = 0;
+  filesRead = 0;
+  filesWritten = 0;
   add(c: ImportCounts): void {
     this.rows += c.rows;
     this.added += c.added;

@@ -6,5 +6,13 @@ export {aggTrades, type Dataset, datasetFiles, datasetOf, ticks} from "./dataset
 export {download, DownloadError, type DownloadOptions} from "./download.js";
 export {ArchiveFileError} from "./errors.js";
 export {type ImportCounts, importCsv} from "./importCsv.js";
-export {type ImportEvent, importFiles, type ImportJob, type ImportOptions, importRange, type ImportSummary, resolveJob} from "./importArchives.js";
+export {
+  type ImportEvent,
+  importFiles,
+  type ImportJob,
+  type ImportOptions,
+  importRange,
+  type ImportSummary,
+  resolveJob,
+} from "./importArchives.js";
 export {extractCsv, zipEntries} from "./zip.js";

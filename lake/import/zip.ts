@@ -16,18 +16,25 @@ export interface ZipEntry {
   readonly localHeaderOffset: number;
 }
 
-const EOCD = 0x06054b50, ZIP64_LOCATOR = 0x07064b50, ZIP64_EOCD = 0x06064b50, CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
+const EOCD = 0x06054b50,
+  ZIP64_LOCATOR = 0x07064b50,
+  ZIP64_EOCD = 0x06064b50,
+  CENTRAL = 0x02014b50,
+  LOCAL = 0x04034b50;
 
 /** Offset and size of the central directory, from the end of the file (`tail` = its last bytes, starting at `tailOffset`). */
 export function findCentralDirectory(tail: Buffer, tailOffset: number): {offset: number; size: number; entries: number} {
   for (let i = tail.length - 22; i >= 0; --i) {
     if (tail.readUInt32LE(i) !== EOCD) continue;
-    let entries = tail.readUInt16LE(i + 10), size = tail.readUInt32LE(i + 12), offset = tail.readUInt32LE(i + 16);
+    let entries = tail.readUInt16LE(i + 10),
+      size = tail.readUInt32LE(i + 12),
+      offset = tail.readUInt32LE(i + 16);
     if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
       const at = i - 20;
       if (at < 0 || tail.readUInt32LE(at) !== ZIP64_LOCATOR) throw new ArchiveFileError("zip64 end of central directory locator missing");
       const zip64Offset = Number(tail.readBigUInt64LE(at + 8));
-      const record = zip64Offset >= tailOffset && zip64Offset + 56 <= tailOffset + tail.length ? tail.subarray(zip64Offset - tailOffset) : undefined;
+      const record =
+        zip64Offset >= tailOffset && zip64Offset + 56 <= tailOffset + tail.length ? tail.subarray(zip64Offset - tailOffset) : undefined;
       if (!record || record.readUInt32LE(0) !== ZIP64_EOCD) throw new ArchiveFileError("zip64 end of central directory record missing");
       entries = Number(record.readBigUInt64LE(32));
       size = Number(record.readBigUInt64LE(40));
@@ -44,18 +51,23 @@ export function parseCentralDirectory(block: Buffer, count: number): ZipEntry[] 
   let p = 0;
   for (let n = 0; n < count; ++n) {
     if (p + 46 > block.length || block.readUInt32LE(p) !== CENTRAL) throw new ArchiveFileError("damaged zip central directory");
-    const method = block.readUInt16LE(p + 10), crc = block.readUInt32LE(p + 16);
-    let compressedSize = block.readUInt32LE(p + 20), size = block.readUInt32LE(p + 24);
-    const nameLength = block.readUInt16LE(p + 28), extraLength = block.readUInt16LE(p + 30), commentLength = block.readUInt16LE(p + 32);
+    const method = block.readUInt16LE(p + 10),
+      crc = block.readUInt32LE(p + 16);
+    let compressedSize = block.readUInt32LE(p + 20),
+      size = block.readUInt32LE(p + 24);
+    const nameLength = block.readUInt16LE(p + 28),
+      extraLength = block.readUInt16LE(p + 30),
+      commentLength = block.readUInt16LE(p + 32);
     let localHeaderOffset = block.readUInt32LE(p + 42);
     const name = block.toString("utf8", p + 46, p + 46 + nameLength);
     // zip64 extra field (id 1): the 8-byte values of whichever 32-bit fields are saturated, in this order.
-    for (let e = p + 46 + nameLength, end = e + extraLength; e + 4 <= end; ) {
-      const id = block.readUInt16LE(e), length = block.readUInt16LE(e + 2);
+    for (let e = p + 46 + nameLength, end = e + extraLength; e + 4 <= end;) {
+      const id = block.readUInt16LE(e),
+        length = block.readUInt16LE(e + 2);
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) (size = Number(block.readBigUInt64LE(q))), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = Number(block.readBigUInt64LE(q))), (q += 8);
+        if (size === 0xffffffff) ((size = Number(block.readBigUInt64LE(q))), (q += 8));
+        if (compressedSize === 0xffffffff) ((compressedSize = Number(block.readBigUInt64LE(q))), (q += 8));
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(block.readBigUInt64LE(q));
       }
       e += 4 + length;
@@ -96,7 +108,8 @@ export async function extractCsv(zipPath: string, outPath: string): Promise<ZipE
   const csvs = (await zipEntries(zipPath)).filter((e) => /\.csv$/i.test(e.name));
   if (csvs.length !== 1) throw new ArchiveFileError(`${zipPath}: expected one .csv entry in the zip, found ${csvs.length}`);
   const entry = csvs[0];
-  if (entry.method !== 0 && entry.method !== 8) throw new ArchiveFileError(`${zipPath}: unsupported zip compression method ${entry.method}`);
+  if (entry.method !== 0 && entry.method !== 8)
+    throw new ArchiveFileError(`${zipPath}: unsupported zip compression method ${entry.method}`);
   const file = await open(zipPath, "r");
   let dataStart: number;
   try {
@@ -107,22 +120,25 @@ export async function extractCsv(zipPath: string, outPath: string): Promise<ZipE
   } finally {
     await file.close();
   }
-  let crc = 0, size = 0;
+  let crc = 0,
+    size = 0;
   const check = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       crc = crc32(chunk, crc);
       size += chunk.length;
       done(null, chunk);
-    }
+    },
   });
   const source = createReadStream(zipPath, {start: dataStart, end: dataStart + entry.compressedSize - 1});
   try {
     if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(outPath));
     else await pipeline(source, check, createWriteStream(outPath));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code?.startsWith("Z_")) throw new ArchiveFileError(`${zipPath}: damaged zip data (${(error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code?.startsWith("Z_"))
+      throw new ArchiveFileError(`${zipPath}: damaged zip data (${(error as Error).message})`);
     throw error;
   }
-  if (size !== entry.size || crc >>> 0 !== entry.crc) throw new ArchiveFileError(`${zipPath}: damaged zip data (size or CRC-32 of ${entry.name} does not match)`);
+  if (size !== entry.size || crc >>> 0 !== entry.crc)
+    throw new ArchiveFileError(`${zipPath}: damaged zip data (size or CRC-32 of ${entry.name} does not match)`);
   return entry;
 }

@@ -116,7 +116,8 @@ export class AlertBars {
   window(symbol: string, interval: number, bar: number, window: number): Float64Array | null {
     const s = this.get(symbol, interval);
     if (!s) return null;
-    const last = (bar - s.start) / interval, first = last - window + 1;
+    const last = (bar - s.start) / interval,
+      first = last - window + 1;
     if (first < 0 || last >= s.bars.length) return null;
     const out = new Float64Array(window);
     let close = this.carryInto(s, first).close;
@@ -129,7 +130,8 @@ export class AlertBars {
    * or the stretch its first close is carried across; null when there is none (or the bars are not kept).
    */
   gapIn(symbol: string, interval: number, bar: number, window: number): GapRange | null {
-    const s = this.get(symbol, interval), gaps = this.gaps.get(symbol);
+    const s = this.get(symbol, interval),
+      gaps = this.gaps.get(symbol);
     if (!s || !gaps) return null;
     const first = (bar - s.start) / interval - window + 1;
     if (first < 0) return null;
@@ -172,7 +174,7 @@ export class AlertBars {
     for (let k = drop - 1; k >= 0; --k) {
       const bar = s.bars[k];
       if (bar) {
-        (s.carry = bar.close), (s.carryAt = s.start + k * s.interval);
+        ((s.carry = bar.close), (s.carryAt = s.start + k * s.interval));
         break;
       }
     }

@@ -29,8 +29,8 @@ export function alertsHealth({rules, firing, evaluator, scheduler, webhook}: Ale
       backlogSeconds: Math.round(backlog.ms / 100) / 10,
       busyShare: Math.round(scheduler.busyShare() * 1000) / 1000,
       maxSliceMs: Math.round(scheduler.maxSliceMs * 100) / 100,
-      slowest: evaluator.slowest
+      slowest: evaluator.slowest,
     },
-    webhook: webhook ? {sent: webhook.sent, failed: webhook.failed, pending: webhook.pending} : null
+    webhook: webhook ? {sent: webhook.sent, failed: webhook.failed, pending: webhook.pending} : null,
   };
 }

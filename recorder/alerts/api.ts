@@ -20,7 +20,10 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 
 /** A body refused before it is read as a rule: 413 too large. */
 class BodyError extends Error {
-  constructor(readonly status: 413, message: string) {
+  constructor(
+    readonly status: 413,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -46,14 +49,23 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function handleAlerts(engine: AlertEngine | undefined, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const match = /^\/alerts\/(rules|events)(?:\/([A-Za-z0-9_-]+))?$/.exec(url.pathname);
   if (!match) return false;
-  if (!engine) return send(res, 503, {error: "alerts are disabled on this recorder (started with --no-alerts)"}), true;
+  if (!engine) return (send(res, 503, {error: "alerts are disabled on this recorder (started with --no-alerts)"}), true);
   const [, resource, id] = match;
   try {
     if (resource === "events" && !id && req.method === "GET") {
       const q = url.searchParams;
-      const since = q.get("since"), limit = q.get("limit");
-      send(res, 200, {events: engine.events({rule: q.get("rule") ?? undefined, severity: q.get("severity") ?? undefined, since: since ? Number(since) : undefined, limit: limit ? Number(limit) : undefined})});
-    } else if (resource === "rules" && !id && req.method === "GET") send(res, 200, {rules: engine.list().map((rule): ListedRule => ({...rule, state: engine.stateOf(rule.id)}))});
+      const since = q.get("since"),
+        limit = q.get("limit");
+      send(res, 200, {
+        events: engine.events({
+          rule: q.get("rule") ?? undefined,
+          severity: q.get("severity") ?? undefined,
+          since: since ? Number(since) : undefined,
+          limit: limit ? Number(limit) : undefined,
+        }),
+      });
+    } else if (resource === "rules" && !id && req.method === "GET")
+      send(res, 200, {rules: engine.list().map((rule): ListedRule => ({...rule, state: engine.stateOf(rule.id)}))});
     else if (resource === "rules" && !id && req.method === "POST") send(res, 201, {rule: await engine.create(await readJson(req))});
     else if (resource === "rules" && id && req.method === "PATCH") {
       const rule = await engine.update(id, await readJson(req));

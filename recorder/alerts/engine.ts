@@ -52,16 +52,30 @@ export class AlertEngine {
     this.rules = new RuleSet(options.rulesFile, options.symbols, this.budget.backlogBars);
     const monotonic = options.monotonic ?? (() => performance.now());
     this.series = new AlertBars((interval) => this.rules.keep(interval));
-    this.evaluator = new BarEvaluator(this.series, () => this.rules.all, this.budget, {
-      decide: (rule, value, bar, at) => this.firing.decide(rule, value, bar, at),
-      pause: (rule, reason) => this.pauseForOverrun(rule, reason),
-      log: options.log
-    }, monotonic);
+    this.evaluator = new BarEvaluator(
+      this.series,
+      () => this.rules.all,
+      this.budget,
+      {
+        decide: (rule, value, bar, at) => this.firing.decide(rule, value, bar, at),
+        pause: (rule, reason) => this.pauseForOverrun(rule, reason),
+        log: options.log,
+      },
+      monotonic,
+    );
     this.scheduler = new SliceScheduler((deadline) => this.evaluator.run(deadline), {
-      sliceMs: this.budget.sliceMs, share: this.budget.share, now: monotonic,
-      onError: (error) => options.log(`alerts: evaluation failed: ${error.message}`)
+      sliceMs: this.budget.sliceMs,
+      share: this.budget.share,
+      now: monotonic,
+      onError: (error) => options.log(`alerts: evaluation failed: ${error.message}`),
     });
-    if (options.webhookUrl) this.webhook = new Webhook({url: options.webhookUrl, lake: options.lake, log: options.log, retryDelayMs: options.webhookRetryDelayMs});
+    if (options.webhookUrl)
+      this.webhook = new Webhook({
+        url: options.webhookUrl,
+        lake: options.lake,
+        log: options.log,
+        retryDelayMs: options.webhookRetryDelayMs,
+      });
   }
 
   /** Loads the rules file (invalid rules, or more than MAX_ALERT_RULES, stop the start, naming the rule and field), state and history. */
@@ -69,7 +83,10 @@ export class AlertEngine {
     const engine = new AlertEngine(options);
     await engine.rules.load();
     for (const rule of engine.rules.all) if (rule.pauseReason) options.log(`alerts: rule ${rule.id} stays paused: ${rule.pauseReason}`);
-    engine.firing = await Firing.open({lake: options.lake, log: options.log, onEvent: options.onEvent, webhook: engine.webhook, now: () => engine.now()}, engine.rules.all);
+    engine.firing = await Firing.open(
+      {lake: options.lake, log: options.log, onEvent: options.onEvent, webhook: engine.webhook, now: () => engine.now()},
+      engine.rules.all,
+    );
     engine.timer = setInterval(() => engine.tick(), 500);
     engine.timer.unref();
     return engine;
@@ -82,7 +99,10 @@ export class AlertEngine {
   /** Whether a rule may fire (armed) or waits to re-arm, when it last fired (market time for bar rules), its cost, queue and a gap it waits out. */
   stateOf(id: string): AlertRuleState {
     const rule = this.rules.find(id);
-    return {...this.firing.stateOf(id), ...(rule ? this.evaluator.stateOf(rule) : {evaluationMs: null, queuedBars: 0, skippedBars: 0, gapBars: 0, gapReason: null})};
+    return {
+      ...this.firing.stateOf(id),
+      ...(rule ? this.evaluator.stateOf(rule) : {evaluationMs: null, queuedBars: 0, skippedBars: 0, gapBars: 0, gapReason: null}),
+    };
   }
 
   async create(input: unknown): Promise<AlertRule> {
@@ -99,7 +119,8 @@ export class AlertEngine {
     const {before, after: rule} = changed;
     if (rule.metric !== before.metric || rule.target !== before.target || rule.threshold !== before.threshold) this.firing.reset(id);
     // Resumed (or moved to other bars): start at the next bar, not at the backlog of the pause.
-    if ((before.paused && !rule.paused) || rule.target !== before.target || rule.interval !== before.interval) this.evaluator.startAtNextBar(rule);
+    if ((before.paused && !rule.paused) || rule.target !== before.target || rule.interval !== before.interval)
+      this.evaluator.startAtNextBar(rule);
     await this.saveRules();
     return rule;
   }
@@ -151,11 +172,18 @@ export class AlertEngine {
     this.scheduler.stop();
     await this.firing.idle();
     await this.rules.idle();
-    if (this.webhook && !(await within(this.webhook.idle(), Math.max(0, deadline - Date.now())))) this.options.log(`alerts: stopped with ${this.webhook.pending} webhook deliveries unfinished`);
+    if (this.webhook && !(await within(this.webhook.idle(), Math.max(0, deadline - Date.now()))))
+      this.options.log(`alerts: stopped with ${this.webhook.pending} webhook deliveries unfinished`);
   }
 
   health(): AlertsHealth {
-    return alertsHealth({rules: this.rules.all, firing: this.firing, evaluator: this.evaluator, scheduler: this.scheduler, webhook: this.webhook});
+    return alertsHealth({
+      rules: this.rules.all,
+      firing: this.firing,
+      evaluator: this.evaluator,
+      scheduler: this.scheduler,
+      webhook: this.webhook,
+    });
   }
 
   private now(): number {
@@ -166,7 +194,9 @@ export class AlertEngine {
   private pauseForOverrun(rule: AlertRule, reason: string): void {
     if (!this.rules.pause(rule.id, reason)) return;
     this.evaluator.forget(rule.id);
-    this.options.log(`alerts: paused rule ${rule.id} (${rule.name}): ${reason}. Resume it on the Alerts page or with PATCH /alerts/rules/${rule.id} {"paused": false}`);
+    this.options.log(
+      `alerts: paused rule ${rule.id} (${rule.name}): ${reason}. Resume it on the Alerts page or with PATCH /alerts/rules/${rule.id} {"paused": false}`,
+    );
     this.rules.write().catch((error: Error) => this.options.log(`alerts: could not save the rules file: ${error.message}`));
   }
 
@@ -193,7 +223,10 @@ export class AlertEngine {
 async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => void (timer = setTimeout(() => resolve(false), ms)))]);
+    return await Promise.race([
+      promise.then(() => true),
+      new Promise<boolean>((resolve) => void (timer = setTimeout(() => resolve(false), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -56,7 +56,7 @@ export class BarEvaluator {
     private readonly rules: () => readonly AlertRule[],
     private readonly budget: EvaluationBudget,
     private readonly hooks: EvaluatorHooks,
-    private readonly now: () => number
+    private readonly now: () => number,
   ) {}
 
   /** Starts `rule` at the next bar to close (a rule created or resumed while recording). */
@@ -72,13 +72,23 @@ export class BarEvaluator {
   /** Moving average of one evaluation of `rule`, ms, the bars it has queued, those it skipped, and a gap it waits out. */
   stateOf(rule: AlertRule): EvaluationState {
     const p = this.progress.get(rule.id);
-    const gap = p?.gap && !rule.paused ? `not evaluated while its window of ${rule.window} bars holds bars of a recorded gap in ${p.gap.symbol}'s trades (${span(p.gap.range)}); evaluation resumes with the first window after it` : null;
-    return {evaluationMs: p && Number.isFinite(p.costMs) ? round(p.costMs) : null, queuedBars: this.queued(rule), skippedBars: p?.skipped ?? 0, gapBars: p?.gapBars ?? 0, gapReason: gap};
+    const gap =
+      p?.gap && !rule.paused
+        ? `not evaluated while its window of ${rule.window} bars holds bars of a recorded gap in ${p.gap.symbol}'s trades (${span(p.gap.range)}); evaluation resumes with the first window after it`
+        : null;
+    return {
+      evaluationMs: p && Number.isFinite(p.costMs) ? round(p.costMs) : null,
+      queuedBars: this.queued(rule),
+      skippedBars: p?.skipped ?? 0,
+      gapBars: p?.gapBars ?? 0,
+      gapReason: gap,
+    };
   }
 
   /** Bars queued over all active rules, and the time they would take at the budget's share. */
   backlog(): {bars: number; ms: number} {
-    let bars = 0, ms = 0;
+    let bars = 0,
+      ms = 0;
     for (const rule of this.rules()) {
       const queued = this.queued(rule);
       bars += queued;
@@ -89,7 +99,7 @@ export class BarEvaluator {
 
   /** Evaluates queued bars until `deadline` (of `now`); returns whether some are left. */
   run(deadline: number): boolean {
-    for (let quiet = 0; ; ) {
+    for (let quiet = 0; ;) {
       const rules = this.rules();
       if (quiet >= rules.length) return false; // a full round without work
       const rule = rules[this.cursor++ % rules.length];
@@ -100,7 +110,7 @@ export class BarEvaluator {
       quiet = 0;
       const now = this.now();
       if (now >= deadline) {
-        if (now - this.lastShedCheck >= 250) (this.lastShedCheck = now), this.shed();
+        if (now - this.lastShedCheck >= 250) ((this.lastShedCheck = now), this.shed());
         return true;
       }
     }
@@ -109,7 +119,8 @@ export class BarEvaluator {
   /** Evaluates the next bar of `rule`, if one is closed; false if there was nothing to do. */
   private step(rule: AlertRule): boolean {
     if (rule.paused || !isBarRule(rule)) return false;
-    const legs = rule.target.split("/"), ms = intervalMs(rule.interval);
+    const legs = rule.target.split("/"),
+      ms = intervalMs(rule.interval);
     const through = this.series.closedThrough(legs, ms);
     if (Number.isNaN(through)) return false;
     let p = this.progress.get(rule.id);
@@ -120,7 +131,7 @@ export class BarEvaluator {
       // Not enough history yet, or (after a long backlog) the oldest closes are no longer kept.
       if (p.evaluations > 0) {
         const skip = (first - p.next) / ms;
-        (p.skipped += skip), (this.skipped += skip);
+        ((p.skipped += skip), (this.skipped += skip));
         this.hooks.log(`alerts: rule ${rule.id} skipped ${skip} bars: it fell more than ${this.budget.backlogBars} bars behind`);
       }
       p.next = first;
@@ -159,8 +170,10 @@ export class BarEvaluator {
   /** Bars of `rule` closed and not yet evaluated. */
   private queued(rule: AlertRule): number {
     if (rule.paused || !isBarRule(rule)) return 0;
-    const legs = rule.target.split("/"), ms = intervalMs(rule.interval);
-    const through = this.series.closedThrough(legs, ms), next = this.progress.get(rule.id)?.next ?? NaN;
+    const legs = rule.target.split("/"),
+      ms = intervalMs(rule.interval);
+    const through = this.series.closedThrough(legs, ms),
+      next = this.progress.get(rule.id)?.next ?? NaN;
     const from = Number.isNaN(next) ? this.series.firstFull(legs, ms, rule.window) : next;
     return Number.isNaN(through) || Number.isNaN(from) || from > through ? 0 : (through - from) / ms + 1;
   }
@@ -182,24 +195,31 @@ export class BarEvaluator {
       for (const rule of rules.sort((x, y) => need(y) - need(x))) {
         if (total <= 0.8 * capacity) break;
         total -= need(rule);
-        this.hooks.pause(rule, `alert evaluation fell behind: the active rules needed ≈ ${Math.round(all)} ms of every second, more than the ${Math.round(capacity)} ms (${Math.round(this.budget.share * 100)}% of the recorder's time) they may use, and this rule was among the costliest (≈ ${round(this.progress.get(rule.id)?.costMs ?? 0)} ms per bar, ${round(1000 / intervalMs(rule.interval))} bars a second)`);
+        this.hooks.pause(
+          rule,
+          `alert evaluation fell behind: the active rules needed ≈ ${Math.round(all)} ms of every second, more than the ${Math.round(capacity)} ms (${Math.round(this.budget.share * 100)}% of the recorder's time) they may use, and this rule was among the costliest (≈ ${round(this.progress.get(rule.id)?.costMs ?? 0)} ms per bar, ${round(1000 / intervalMs(rule.interval))} bars a second)`,
+        );
       }
     }
     const backlog = this.backlog();
     if (backlog.ms <= this.budget.backlogMs) return;
     const keep = this.budget.backlogMs / 2 / backlog.ms;
-    let skipped = 0, rulesSkipping = 0;
+    let skipped = 0,
+      rulesSkipping = 0;
     for (const rule of this.rules()) {
-      const p = this.progress.get(rule.id), queued = this.queued(rule);
+      const p = this.progress.get(rule.id),
+        queued = this.queued(rule);
       if (!p || Number.isNaN(p.next) || queued === 0) continue;
       const skip = queued - Math.ceil(queued * keep);
       if (skip <= 0) continue;
       p.next += skip * intervalMs(rule.interval);
       p.skipped += skip;
-      (skipped += skip), rulesSkipping++;
+      ((skipped += skip), rulesSkipping++);
     }
     this.skipped += skipped;
-    this.hooks.log(`alerts: evaluation was ≈ ${Math.round(backlog.ms / 1000)} s behind (the limit is ${this.budget.backlogMs / 1000} s): ${rulesSkipping} rules skip their oldest ${skipped} queued bars in all, which are not evaluated`);
+    this.hooks.log(
+      `alerts: evaluation was ≈ ${Math.round(backlog.ms / 1000)} s behind (the limit is ${this.budget.backlogMs / 1000} s): ${rulesSkipping} rules skip their oldest ${skipped} queued bars in all, which are not evaluated`,
+    );
   }
 }
 

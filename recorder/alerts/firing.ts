@@ -33,7 +33,8 @@ export class Firing {
     const intervalOf = (id: string) => ((rule) => (rule ? intervalMs(rule.interval) : 0))(rules.find((r) => r.id === id));
     // An event appended just before a crash (state not yet written) still counts.
     for (const event of firing.history) {
-      const st = firing.state[event.ruleId], at = event.bar !== null ? event.bar + intervalOf(event.ruleId) : event.time;
+      const st = firing.state[event.ruleId],
+        at = event.bar !== null ? event.bar + intervalOf(event.ruleId) : event.time;
       if (!st || (st.lastFiredAt ?? -Infinity) < at) firing.state[event.ruleId] = {armed: false, lastFiredAt: at, lastBar: event.bar};
     }
     return firing;
@@ -55,7 +56,9 @@ export class Firing {
   }
 
   events({rule, severity, since, limit = 1000}: EventFilter = {}): AlertEvent[] {
-    const out = this.history.filter((e) => (!rule || e.ruleId === rule) && (!severity || e.severity === severity) && (since === undefined || e.time >= since));
+    const out = this.history.filter(
+      (e) => (!rule || e.ruleId === rule) && (!severity || e.severity === severity) && (since === undefined || e.time >= since),
+    );
     return out.slice(-limit);
   }
 
@@ -74,11 +77,22 @@ export class Firing {
     if (st.lastFiredAt !== null && at - st.lastFiredAt < rule.cooldownSeconds * 1000) return;
     Object.assign(st, {armed: false, lastFiredAt: at, lastBar: bar});
     const event: AlertEvent = {
-      id: `${rule.id}@${bar ?? at}`, ruleId: rule.id, ruleName: rule.name, target: rule.target, metric: rule.metric,
-      comparator: rule.comparator, threshold: rule.threshold, value, severity: rule.severity, bar, time: this.options.now()
+      id: `${rule.id}@${bar ?? at}`,
+      ruleId: rule.id,
+      ruleName: rule.name,
+      target: rule.target,
+      metric: rule.metric,
+      comparator: rule.comparator,
+      threshold: rule.threshold,
+      value,
+      severity: rule.severity,
+      bar,
+      time: this.options.now(),
     };
     this.history.push(event);
-    this.options.log(`ALERT [${rule.severity}] ${rule.name}: ${rule.metric} of ${rule.target} = ${formatValue(value)} ${rule.comparator} ${rule.threshold}${bar !== null ? ` (bar ${new Date(bar).toISOString()})` : ""}`);
+    this.options.log(
+      `ALERT [${rule.severity}] ${rule.name}: ${rule.metric} of ${rule.target} = ${formatValue(value)} ${rule.comparator} ${rule.threshold}${bar !== null ? ` (bar ${new Date(bar).toISOString()})` : ""}`,
+    );
     this.unsaved.push({event, rule});
     this.save();
   }
@@ -101,16 +115,22 @@ export class Firing {
   private save(): void {
     if (this.saveQueued) return;
     this.saveQueued = true;
-    this.persist = this.persist.then(async () => {
-      this.saveQueued = false;
-      const batch = this.unsaved.splice(0);
-      if (batch.length) await appendEvents(this.options.lake, batch.map((b) => b.event));
-      await writeState(this.options.lake, this.state);
-      for (const {event, rule} of batch) {
-        this.options.onEvent?.(event);
-        void this.options.webhook?.send(event, rule);
-      }
-    }).catch((error: Error) => this.options.log(`alerts: could not write to the lake: ${error.message}`));
+    this.persist = this.persist
+      .then(async () => {
+        this.saveQueued = false;
+        const batch = this.unsaved.splice(0);
+        if (batch.length)
+          await appendEvents(
+            this.options.lake,
+            batch.map((b) => b.event),
+          );
+        await writeState(this.options.lake, this.state);
+        for (const {event, rule} of batch) {
+          this.options.onEvent?.(event);
+          void this.options.webhook?.send(event, rule);
+        }
+      })
+      .catch((error: Error) => this.options.log(`alerts: could not write to the lake: ${error.message}`));
   }
 }
 

@@ -25,7 +25,9 @@ export const MAX_THEIL_SEN_WINDOW = 250;
 
 /** Largest window allowed for `metric` with `hedge`. */
 export function maxWindow(metric: AlertMetric, hedge: HedgeMethod): number {
-  return hedge === "theil-sen" && (metric === "zscore" || metric === "spread" || metric === "adfPValue") ? MAX_THEIL_SEN_WINDOW : MAX_WINDOW;
+  return hedge === "theil-sen" && (metric === "zscore" || metric === "spread" || metric === "adfPValue")
+    ? MAX_THEIL_SEN_WINDOW
+    : MAX_WINDOW;
 }
 
 /** The budget alert evaluation runs in (all durations ms). */
@@ -44,4 +46,11 @@ export interface EvaluationBudget {
   readonly closeMs: number;
 }
 
-export const defaultBudget: EvaluationBudget = {sliceMs: 5, share: 0.5, evaluationMs: 100, backlogMs: 30_000, backlogBars: 10_000, closeMs: 1000};
+export const defaultBudget: EvaluationBudget = {
+  sliceMs: 5,
+  share: 0.5,
+  evaluationMs: 100,
+  backlogMs: 30_000,
+  backlogBars: 10_000,
+  closeMs: 1000,
+};

@@ -19,12 +19,19 @@ export class RuleSet {
   private readonly keepCache = new Map<number, number>();
 
   /** `backlogBars`: bars a rule may fall behind, kept beyond its window. */
-  constructor(private readonly file: string, private readonly symbols: readonly string[], private readonly backlogBars: number) {}
+  constructor(
+    private readonly file: string,
+    private readonly symbols: readonly string[],
+    private readonly backlogBars: number,
+  ) {}
 
   /** Reads the rules file: invalid rules, more than MAX_ALERT_RULES or two rules with one id stop the start, naming the rule and field. */
   async load(): Promise<void> {
     const raw = await readRulesFile(this.file);
-    if (raw.length > MAX_ALERT_RULES) throw new Error(`alert rules file ${this.file} holds ${raw.length} rules; a recorder evaluates at most ${MAX_ALERT_RULES}: delete some`);
+    if (raw.length > MAX_ALERT_RULES)
+      throw new Error(
+        `alert rules file ${this.file} holds ${raw.length} rules; a recorder evaluates at most ${MAX_ALERT_RULES}: delete some`,
+      );
     const rules = raw.map((input, i) => {
       try {
         return validateRule(input, this.symbols, `rule-${i + 1}`);
@@ -51,7 +58,8 @@ export class RuleSet {
 
   /** Validates a new rule and adds it (not yet written); throws RuleError naming the field at fault. */
   add(input: unknown): AlertRule {
-    if (this.rules.length >= MAX_ALERT_RULES) throw new RuleError("rules", `too many alert rules: a recorder holds at most ${MAX_ALERT_RULES}; delete one first`);
+    if (this.rules.length >= MAX_ALERT_RULES)
+      throw new RuleError("rules", `too many alert rules: a recorder holds at most ${MAX_ALERT_RULES}; delete one first`);
     const rule = validateRule(input, this.symbols, this.newId());
     if (this.rules.some((r) => r.id === rule.id)) throw new RuleError("id", `a rule with id ${JSON.stringify(rule.id)} exists already`);
     this.set([...this.rules, rule]);
@@ -89,10 +97,12 @@ export class RuleSet {
   write(): Promise<unknown> {
     if (this.writeQueued) return this.writing;
     this.writeQueued = true;
-    return (this.writing = this.writing.catch(() => {}).then(() => {
-      this.writeQueued = false;
-      return writeRulesFile(this.file, this.rules);
-    }));
+    return (this.writing = this.writing
+      .catch(() => {})
+      .then(() => {
+        this.writeQueued = false;
+        return writeRulesFile(this.file, this.rules);
+      }));
   }
 
   /** Settles when the writes started so far have (failed ones included). */
@@ -114,7 +124,13 @@ export class RuleSet {
   /** Legs of the active pair rules on `interval`, in rule order (aligned at each close). */
   pairsOn(interval: number): readonly (readonly string[])[] {
     let out = this.pairCache.get(interval);
-    if (!out) this.pairCache.set(interval, (out = this.rules.filter((r) => !r.paused && isBarRule(r) && intervalMs(r.interval) === interval && r.target.includes("/")).map((r) => r.target.split("/"))));
+    if (!out)
+      this.pairCache.set(
+        interval,
+        (out = this.rules
+          .filter((r) => !r.paused && isBarRule(r) && intervalMs(r.interval) === interval && r.target.includes("/"))
+          .map((r) => r.target.split("/"))),
+      );
     return out;
   }
 

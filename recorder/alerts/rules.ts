@@ -3,13 +3,25 @@
 import {type HedgeMethod, hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
 import {hedgeMethodOption} from "../../src/lib/hedgeRatio.js";
 import {intervals} from "../../src/lib/bars.js";
-import {type AlertMetric, type AlertRule, type Comparator, comparators, isPairMetric, metrics, type Severity, severities} from "../../src/protocol/alerts.js";
+import {
+  type AlertMetric,
+  type AlertRule,
+  type Comparator,
+  comparators,
+  isPairMetric,
+  metrics,
+  type Severity,
+  severities,
+} from "../../src/protocol/alerts.js";
 import {MAX_WINDOW, maxWindow} from "./limits.js";
 
 /** A rule that cannot be accepted; `field` names the property at fault. */
 export class RuleError extends Error {
   override name = "RuleError";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -22,11 +34,16 @@ function fail(field: string, value: unknown, expected: string): never {
 export function conditionMet(rule: Pick<AlertRule, "comparator" | "threshold">, value: number): boolean {
   if (!Number.isFinite(value)) return false;
   switch (rule.comparator) {
-    case ">": return value > rule.threshold;
-    case ">=": return value >= rule.threshold;
-    case "<": return value < rule.threshold;
-    case "<=": return value <= rule.threshold;
-    case "abs>": return Math.abs(value) > rule.threshold;
+    case ">":
+      return value > rule.threshold;
+    case ">=":
+      return value >= rule.threshold;
+    case "<":
+      return value < rule.threshold;
+    case "<=":
+      return value <= rule.threshold;
+    case "abs>":
+      return Math.abs(value) > rule.threshold;
   }
 }
 
@@ -35,9 +52,14 @@ export function rearms(rule: Pick<AlertRule, "comparator" | "threshold" | "hyste
   if (!Number.isFinite(value)) return false;
   if (rule.hysteresis === null) return !conditionMet(rule, value);
   switch (rule.comparator) {
-    case ">": case ">=": return value < rule.hysteresis;
-    case "<": case "<=": return value > rule.hysteresis;
-    case "abs>": return Math.abs(value) < rule.hysteresis;
+    case ">":
+    case ">=":
+      return value < rule.hysteresis;
+    case "<":
+    case "<=":
+      return value > rule.hysteresis;
+    case "abs>":
+      return Math.abs(value) < rule.hysteresis;
   }
 }
 
@@ -48,20 +70,55 @@ export function rearms(rule: Pick<AlertRule, "comparator" | "threshold" | "hyste
 export function validateRule(input: unknown, recorded: readonly string[], id: string): AlertRule {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new RuleError("rule", "a rule must be a JSON object");
   const r = input as Record<string, unknown>;
-  const known = new Set(["id", "name", "target", "metric", "comparator", "threshold", "interval", "window", "hedge", "severity", "cooldownSeconds", "hysteresis", "paused", "pauseReason"]);
-  for (const key of Object.keys(r)) if (!known.has(key)) throw new RuleError(key, `unknown field ${JSON.stringify(key)} (expected one of ${[...known].join(", ")})`);
-  const ruleId = r.id === undefined ? id : typeof r.id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(r.id) ? r.id : fail("id", r.id, "letters, digits, _ or -");
+  const known = new Set([
+    "id",
+    "name",
+    "target",
+    "metric",
+    "comparator",
+    "threshold",
+    "interval",
+    "window",
+    "hedge",
+    "severity",
+    "cooldownSeconds",
+    "hysteresis",
+    "paused",
+    "pauseReason",
+  ]);
+  for (const key of Object.keys(r))
+    if (!known.has(key)) throw new RuleError(key, `unknown field ${JSON.stringify(key)} (expected one of ${[...known].join(", ")})`);
+  const ruleId =
+    r.id === undefined
+      ? id
+      : typeof r.id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(r.id)
+        ? r.id
+        : fail("id", r.id, "letters, digits, _ or -");
   const metric = metrics.includes(r.metric as AlertMetric) ? (r.metric as AlertMetric) : fail("metric", r.metric, metrics.join(", "));
   if (typeof r.target !== "string") fail("target", r.target, "a symbol such as BTCUSDT or a pair such as BTCUSDT/ETHUSDT");
   const legs = r.target.toUpperCase().split("/");
   const isPair = isPairMetric(metric);
-  if (legs.length !== (isPair ? 2 : 1)) fail("target", r.target, isPair ? `a pair such as BTCUSDT/ETHUSDT for ${metric}` : `one symbol for ${metric}`);
+  if (legs.length !== (isPair ? 2 : 1))
+    fail("target", r.target, isPair ? `a pair such as BTCUSDT/ETHUSDT for ${metric}` : `one symbol for ${metric}`);
   for (const leg of legs) if (!recorded.includes(leg)) fail("target", r.target, `symbols this recorder records: ${recorded.join(", ")}`);
   if (isPair && legs[0] === legs[1]) fail("target", r.target, "two different symbols");
-  const comparator = comparators.includes(r.comparator as Comparator) ? (r.comparator as Comparator) : fail("comparator", r.comparator, comparators.join(", "));
-  const threshold = typeof r.threshold === "number" && Number.isFinite(r.threshold) ? r.threshold : fail("threshold", r.threshold, "a number");
-  const interval = r.interval === undefined ? "1m" : typeof r.interval === "string" && Object.hasOwn(intervals, r.interval) ? r.interval : fail("interval", r.interval, Object.keys(intervals).join(", "));
-  const window = r.window === undefined ? 60 : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= MAX_WINDOW ? (r.window as number) : fail("window", r.window, `an integer from 3 to ${MAX_WINDOW} (bars)`);
+  const comparator = comparators.includes(r.comparator as Comparator)
+    ? (r.comparator as Comparator)
+    : fail("comparator", r.comparator, comparators.join(", "));
+  const threshold =
+    typeof r.threshold === "number" && Number.isFinite(r.threshold) ? r.threshold : fail("threshold", r.threshold, "a number");
+  const interval =
+    r.interval === undefined
+      ? "1m"
+      : typeof r.interval === "string" && Object.hasOwn(intervals, r.interval)
+        ? r.interval
+        : fail("interval", r.interval, Object.keys(intervals).join(", "));
+  const window =
+    r.window === undefined
+      ? 60
+      : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= MAX_WINDOW
+        ? (r.window as number)
+        : fail("window", r.window, `an integer from 3 to ${MAX_WINDOW} (bars)`);
   let hedge: HedgeMethod = "ols";
   if (r.hedge !== undefined) {
     try {
@@ -72,15 +129,67 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
   }
   const limit = maxWindow(metric, hedge);
   if (window > limit) fail("window", window, `at most ${limit} bars for ${metric} with hedge ${hedge}: its cost grows with window²`);
-  const severity = r.severity === undefined ? "warning" : severities.includes(r.severity as Severity) ? (r.severity as Severity) : fail("severity", r.severity, severities.join(", "));
-  const cooldownSeconds = r.cooldownSeconds === undefined ? 60 : typeof r.cooldownSeconds === "number" && r.cooldownSeconds >= 0 && Number.isFinite(r.cooldownSeconds) ? r.cooldownSeconds : fail("cooldownSeconds", r.cooldownSeconds, "a number of seconds ≥ 0");
-  const hysteresis = r.hysteresis === undefined || r.hysteresis === null ? null : typeof r.hysteresis === "number" && Number.isFinite(r.hysteresis) ? r.hysteresis : fail("hysteresis", r.hysteresis, "a number or null");
+  const severity =
+    r.severity === undefined
+      ? "warning"
+      : severities.includes(r.severity as Severity)
+        ? (r.severity as Severity)
+        : fail("severity", r.severity, severities.join(", "));
+  const cooldownSeconds =
+    r.cooldownSeconds === undefined
+      ? 60
+      : typeof r.cooldownSeconds === "number" && r.cooldownSeconds >= 0 && Number.isFinite(r.cooldownSeconds)
+        ? r.cooldownSeconds
+        : fail("cooldownSeconds", r.cooldownSeconds, "a number of seconds ≥ 0");
+  const hysteresis =
+    r.hysteresis === undefined || r.hysteresis === null
+      ? null
+      : typeof r.hysteresis === "number" && Number.isFinite(r.hysteresis)
+        ? r.hysteresis
+        : fail("hysteresis", r.hysteresis, "a number or null");
   if (hysteresis !== null) {
-    const ok = comparator === ">" || comparator === ">=" ? hysteresis < threshold : comparator === "abs>" ? hysteresis >= 0 && hysteresis < threshold : hysteresis > threshold;
-    if (!ok) fail("hysteresis", hysteresis, comparator === "abs>" ? `a level from 0 to below the threshold ${threshold}` : `a re-arm level on the other side of the threshold ${threshold}`);
+    const ok =
+      comparator === ">" || comparator === ">="
+        ? hysteresis < threshold
+        : comparator === "abs>"
+          ? hysteresis >= 0 && hysteresis < threshold
+          : hysteresis > threshold;
+    if (!ok)
+      fail(
+        "hysteresis",
+        hysteresis,
+        comparator === "abs>"
+          ? `a level from 0 to below the threshold ${threshold}`
+          : `a re-arm level on the other side of the threshold ${threshold}`,
+      );
   }
   const paused = r.paused === undefined ? false : typeof r.paused === "boolean" ? r.paused : fail("paused", r.paused, "true or false");
-  const reason = r.pauseReason === undefined || r.pauseReason === null ? null : typeof r.pauseReason === "string" && r.pauseReason.length <= 500 ? r.pauseReason : fail("pauseReason", r.pauseReason, "text of at most 500 characters, or null");
-  const name = r.name === undefined ? `${legs.join("/")} ${metric} ${comparator} ${threshold}` : typeof r.name === "string" && r.name.length <= 200 ? r.name : fail("name", r.name, "text of at most 200 characters");
-  return {id: ruleId, name, target: legs.join("/"), metric, comparator, threshold, interval, window, hedge, severity, cooldownSeconds, hysteresis, paused, pauseReason: paused ? reason : null};
+  const reason =
+    r.pauseReason === undefined || r.pauseReason === null
+      ? null
+      : typeof r.pauseReason === "string" && r.pauseReason.length <= 500
+        ? r.pauseReason
+        : fail("pauseReason", r.pauseReason, "text of at most 500 characters, or null");
+  const name =
+    r.name === undefined
+      ? `${legs.join("/")} ${metric} ${comparator} ${threshold}`
+      : typeof r.name === "string" && r.name.length <= 200
+        ? r.name
+        : fail("name", r.name, "text of at most 200 characters");
+  return {
+    id: ruleId,
+    name,
+    target: legs.join("/"),
+    metric,
+    comparator,
+    threshold,
+    interval,
+    window,
+    hedge,
+    severity,
+    cooldownSeconds,
+    hysteresis,
+    paused,
+    pauseReason: paused ? reason : null,
+  };
 }

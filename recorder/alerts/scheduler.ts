@@ -29,7 +29,10 @@ export class SliceScheduler {
    * `run(deadline)` does work until `now() ≥ deadline` or there is none left, and returns whether
    * some is left. Call `wake()` whenever work is queued.
    */
-  constructor(private readonly run: (deadline: number) => boolean, private readonly options: SliceSchedulerOptions) {
+  constructor(
+    private readonly run: (deadline: number) => boolean,
+    private readonly options: SliceSchedulerOptions,
+  ) {
     if (!(options.share > 0 && options.share <= 1)) throw new RangeError(`invalid share: ${options.share} (expected 0 < share ≤ 1)`);
     this.now = options.now ?? (() => performance.now());
     this.windowStart = this.now();

@@ -99,4 +99,3 @@ export async function readEvents(lake: string): Promise<AlertEvent[]> {
   }
   return events;
 }
-

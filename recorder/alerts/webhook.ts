@@ -38,15 +38,35 @@ export class Webhook {
   }
 
   private async deliver(event: AlertEvent, rule: AlertRule): Promise<void> {
-    const {url, lake, maxAttempts = 5, retryDelayMs = (n) => Math.min(30_000, 500 * 2 ** (n - 1)) * (0.5 + Math.random() / 2), timeoutMs = 5000, fetch: fetchImpl = fetch, log = () => {}} = this.options;
+    const {
+      url,
+      lake,
+      maxAttempts = 5,
+      retryDelayMs = (n) => Math.min(30_000, 500 * 2 ** (n - 1)) * (0.5 + Math.random() / 2),
+      timeoutMs = 5000,
+      fetch: fetchImpl = fetch,
+      log = () => {},
+    } = this.options;
     const body = JSON.stringify({type: "pairbook.alert", event, rule});
     let lastError = "";
     for (let attempt = 1; attempt <= maxAttempts; ++attempt) {
       try {
-        const response = await fetchImpl(url, {method: "POST", headers: {"content-type": "application/json"}, body, signal: AbortSignal.timeout(timeoutMs)});
+        const response = await fetchImpl(url, {
+          method: "POST",
+          headers: {"content-type": "application/json"},
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         if (response.ok) {
           this.sent++;
-          await appendLine(join(alertsDir(lake), "deliveries.jsonl"), {eventId: event.id, url, ok: true, attempts: attempt, status: response.status, at: Date.now()});
+          await appendLine(join(alertsDir(lake), "deliveries.jsonl"), {
+            eventId: event.id,
+            url,
+            ok: true,
+            attempts: attempt,
+            status: response.status,
+            at: Date.now(),
+          });
           return;
         }
         lastError = `HTTP ${response.status}`;
@@ -56,7 +76,16 @@ export class Webhook {
       if (attempt < maxAttempts) await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
     }
     this.failed++;
-    log(`alert webhook ${url} failed for ${event.id} after ${maxAttempts} attempts (${lastError}); recorded in ${join(alertsDir(lake), "deliveries.jsonl")}`);
-    await appendLine(join(alertsDir(lake), "deliveries.jsonl"), {eventId: event.id, url, ok: false, attempts: maxAttempts, error: lastError, at: Date.now()});
+    log(
+      `alert webhook ${url} failed for ${event.id} after ${maxAttempts} attempts (${lastError}); recorded in ${join(alertsDir(lake), "deliveries.jsonl")}`,
+    );
+    await appendLine(join(alertsDir(lake), "deliveries.jsonl"), {
+      eventId: event.id,
+      url,
+      ok: false,
+      attempts: maxAttempts,
+      error: lastError,
+      at: Date.now(),
+    });
   }
 }

@@ -43,15 +43,26 @@ export function parseFrameJson(frame: string, symbols: ReadonlySet<string>, now:
   if (typeof symbol !== "string" || !symbols.has(symbol)) return reject(`unexpected symbol ${JSON.stringify(symbol)}`, frame);
   const {t: id, T: time, E: eventTime, m: isBuyerMaker} = data;
   if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) return reject("invalid trade id", frame);
-  if (typeof time !== "number" || !Number.isFinite(time) || time < minTime || time > now + maxFutureMs) return reject("absurd trade time", frame);
+  if (typeof time !== "number" || !Number.isFinite(time) || time < minTime || time > now + maxFutureMs)
+    return reject("absurd trade time", frame);
   if (typeof isBuyerMaker !== "boolean") return reject("invalid buyer-maker flag", frame);
-  const price = positiveDecimal(data.p), qty = positiveDecimal(data.q);
+  const price = positiveDecimal(data.p),
+    qty = positiveDecimal(data.q);
   if (!(price > 0)) return reject("non-positive or invalid price", frame);
   if (!(qty > 0)) return reject("non-positive or invalid quantity", frame);
-  return {type: "trade", symbol, trade: {id, time, price, qty, isBuyerMaker}, eventTime: typeof eventTime === "number" ? eventTime : time, receivedAt};
+  return {
+    type: "trade",
+    symbol,
+    trade: {id, time, price, qty, isBuyerMaker},
+    eventTime: typeof eventTime === "number" ? eventTime : time,
+    receivedAt,
+  };
 }
 
-const zero = 48, nine = 57, dot = 46, quote = 34;
+const zero = 48,
+  nine = 57,
+  dot = 46,
+  quote = 34;
 
 /**
  * Fast path for the exact shape Binance sends today (keys in Binance's order, nothing else):
@@ -67,8 +78,8 @@ function parseTradeFast(frame: string, symbols: ReadonlySet<string>, now: number
   if (frame.startsWith('{"stream":"')) {
     const j = frame.indexOf('","data":{', 11);
     if (j < 0 || frame.indexOf('"', 11) !== j || frame.lastIndexOf("\\", j) > 10) return null;
-    (c.i = j + 10), (end = "}}");
-  } else if (frame.startsWith('{"e":"trade"')) (c.i = 1), (end = "}");
+    ((c.i = j + 10), (end = "}}"));
+  } else if (frame.startsWith('{"e":"trade"')) ((c.i = 1), (end = "}"));
   else return null;
   if (!c.literal('"e":"trade","E":')) return null;
   const eventTime = c.integer();
@@ -110,7 +121,8 @@ class Cursor {
 
   /** Digits without a leading zero (JSON), at most 16 of them; NaN otherwise. */
   integer(): number {
-    const {s} = this, start = this.i;
+    const {s} = this,
+      start = this.i;
     let i = start;
     while (i < s.length && s.charCodeAt(i) >= zero && s.charCodeAt(i) <= nine) i++;
     this.i = i;
@@ -119,13 +131,15 @@ class Cursor {
 
   /** digits(.digits)? up to the closing quote, as /^\d+(\.\d+)?$/; NaN otherwise. */
   decimal(): number {
-    const {s} = this, start = this.i;
-    let i = start, dots = 0;
+    const {s} = this,
+      start = this.i;
+    let i = start,
+      dots = 0;
     for (; i < s.length; i++) {
       const ch = s.charCodeAt(i);
       if (ch === quote) break;
       if (ch === dot) dots++;
-      else if (ch < zero || ch > nine) return (this.i = i), NaN;
+      else if (ch < zero || ch > nine) return ((this.i = i), NaN);
     }
     this.i = i;
     if (i === start || dots > 1 || s.charCodeAt(start) === dot || s.charCodeAt(i - 1) === dot) return NaN;

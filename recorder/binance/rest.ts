@@ -4,14 +4,22 @@ import type {Trade} from "../../src/lib/bars.js";
 /** An endpoint that could not be reached or answered with an error, naming the URL. */
 export class RestError extends Error {
   override name = "RestError";
-  constructor(message: string, readonly url: string, readonly status?: number, readonly code?: number) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+    readonly code?: number,
+  ) {
     super(message);
   }
 }
 
 type Fetch = typeof fetch;
 
-async function getJson(url: string, {fetch: fetchImpl = fetch, timeoutMs = 10_000}: {fetch?: Fetch; timeoutMs?: number} = {}): Promise<unknown> {
+async function getJson(
+  url: string,
+  {fetch: fetchImpl = fetch, timeoutMs = 10_000}: {fetch?: Fetch; timeoutMs?: number} = {},
+): Promise<unknown> {
   let response: Response;
   try {
     response = await fetchImpl(url, {signal: AbortSignal.timeout(timeoutMs)});
@@ -57,7 +65,8 @@ export async function validateSymbols(restUrl: string, symbols: readonly string[
         try {
           await getJson(`${base}?symbol=${encodeURIComponent(symbol)}`, options);
         } catch (inner) {
-          if (inner instanceof RestError && inner.code === -1121) throw new RestError(`unknown symbol ${symbol} (Binance says "Invalid symbol.")`, inner.url, inner.status, inner.code);
+          if (inner instanceof RestError && inner.code === -1121)
+            throw new RestError(`unknown symbol ${symbol} (Binance says "Invalid symbol.")`, inner.url, inner.status, inner.code);
           throw inner;
         }
       }
@@ -87,23 +96,38 @@ export class TradeHistoryClient {
   requests = 0;
   rateLimited = 0;
 
-  constructor(private readonly restUrl: string, private readonly options: {fetch?: Fetch; weightBudget?: number; now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>} = {}) {}
+  constructor(
+    private readonly restUrl: string,
+    private readonly options: {
+      fetch?: Fetch;
+      weightBudget?: number;
+      now?: () => number;
+      sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    } = {},
+  ) {}
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on (GET /api/v3/historicalTrades, weight 25). */
-  async historicalTrades(symbol: string, fromId: number, {limit = 1000, signal}: {limit?: number; signal?: AbortSignal} = {}): Promise<Trade[]> {
+  async historicalTrades(
+    symbol: string,
+    fromId: number,
+    {limit = 1000, signal}: {limit?: number; signal?: AbortSignal} = {},
+  ): Promise<Trade[]> {
     const {fetch: fetchImpl = fetch, weightBudget = 4800, now = Date.now, sleep = defaultSleep} = this.options;
     const weight = 25;
     for (;;) {
       const t = now();
       if (t < this.blockedUntil) await sleep(this.blockedUntil - t, signal);
-      else if (Math.floor(t / 60_000) === this.windowStart && this.usedWeight + weight > weightBudget) await sleep(60_000 - (t % 60_000) + 50, signal);
+      else if (Math.floor(t / 60_000) === this.windowStart && this.usedWeight + weight > weightBudget)
+        await sleep(60_000 - (t % 60_000) + 50, signal);
       else break;
       if (signal?.aborted) throw new RestError("aborted", this.restUrl);
     }
     const url = `${this.restUrl.replace(/\/$/, "")}/api/v3/historicalTrades?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
     let response: Response;
     try {
-      response = await fetchImpl(url, {signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000)});
+      response = await fetchImpl(url, {
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
+      });
     } catch (error) {
       const cause = (error as {cause?: {code?: string}}).cause;
       throw new RestError(`could not reach ${new URL(url).origin} (${cause?.code ?? (error as Error).message})`, url);
@@ -111,14 +135,18 @@ export class TradeHistoryClient {
     this.requests++;
     const minute = Math.floor(now() / 60_000);
     const used = Number(response.headers.get("x-mbx-used-weight-1m"));
-    if (minute !== this.windowStart) (this.windowStart = minute), (this.usedWeight = 0);
+    if (minute !== this.windowStart) ((this.windowStart = minute), (this.usedWeight = 0));
     this.usedWeight = Number.isFinite(used) && used > 0 ? used : this.usedWeight + weight;
     if (response.status === 429 || response.status === 418) {
       this.rateLimited++;
       const retryAfter = Number(response.headers.get("retry-after"));
       this.blockedUntil = now() + (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 60_000);
       this.usedWeight = 0; // Retry-After is the server's word on when to resume; the next answer's header tells the rest
-      throw new RestError(`${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round((this.blockedUntil - now()) / 1000)} s`, url, response.status);
+      throw new RestError(
+        `${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round((this.blockedUntil - now()) / 1000)} s`,
+        url,
+        response.status,
+      );
     }
     const text = await response.text();
     if (!response.ok) throw new RestError(`${url} answered HTTP ${response.status}: ${text.slice(0, 200)}`, url, response.status);
@@ -129,7 +157,7 @@ export class TradeHistoryClient {
       time: Number(row.time),
       price: Number(row.price),
       qty: Number(row.qty),
-      isBuyerMaker: row.isBuyerMaker === true
+      isBuyerMaker: row.isBuyerMaker === true,
     }));
   }
 }

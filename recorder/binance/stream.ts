@@ -41,7 +41,10 @@ export interface TradeStreamOptions {
 /** At most `limit` connection attempts per sliding `windowMs` (Binance: 300 per 5 minutes per IP). */
 export class AttemptLimiter {
   private readonly times: number[] = [];
-  constructor(private readonly limit = 300, private readonly windowMs = 300_000) {}
+  constructor(
+    private readonly limit = 300,
+    private readonly windowMs = 300_000,
+  ) {}
 
   /** Waits until an attempt is allowed, then counts it. */
   async take(signal: AbortSignal): Promise<void> {
@@ -75,7 +78,9 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
   const {initialBackoffMs = 250, maxBackoffMs = 30_000, attempts = new AttemptLimiter()} = options;
   const url = options.wsUrl.replace(/\/$/, "") + tradeStreamPath(options.symbols);
   const open = new Set<Connection>();
-  let failures = 0, current: Connection | undefined, everOpened = false;
+  let failures = 0,
+    current: Connection | undefined,
+    everOpened = false;
 
   const connect = async (): Promise<Connection | string> => {
     await attempts.take(signal);
@@ -92,7 +97,8 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
       // Past the consumer's bound, wait until it is half empty again (not just under it: no flapping).
       const {backpressure} = options;
       if (backpressure) {
-        if (backpressure.full) onState("reconnecting", "the lake cannot keep up (storage failing): not reading the exchange until it has room");
+        if (backpressure.full)
+          onState("reconnecting", "the lake cannot keep up (storage failing): not reading the exchange until it has room");
         await backpressure.whenRoom(signal);
         if (signal.aborted) break;
       }
@@ -112,13 +118,19 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
       onState("open");
     }
     const connection = current;
-    const outcome = await Promise.race([connection.closed.then((why) => ({closed: why})), connection.retire.then((why) => ({retire: why})), abortPromise(signal)]);
+    const outcome = await Promise.race([
+      connection.closed.then((why) => ({closed: why})),
+      connection.retire.then((why) => ({retire: why})),
+      abortPromise(signal),
+    ]);
     if (signal.aborted || "aborted" in outcome) break;
     if ("closed" in outcome) {
       current = undefined;
       if (connection.receivedData()) failures = 0;
       else failures++;
-      const wait = connection.receivedData() ? initialBackoffMs * random() : Math.min(maxBackoffMs, initialBackoffMs * 2 ** failures) * (0.5 + random() / 2);
+      const wait = connection.receivedData()
+        ? initialBackoffMs * random()
+        : Math.min(maxBackoffMs, initialBackoffMs * 2 ** failures) * (0.5 + random() / 2);
       onState("reconnecting", `${outcome.closed}; retrying in ${(wait / 1000).toFixed(1)} s`);
       await abortableDelay(wait, signal);
       continue;
@@ -146,7 +158,10 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
   const {signal, onEvent, silenceMs = 30_000, maxAgeMs = 23.5 * 3600_000, now = Date.now} = options;
   const symbols = new Set(options.symbols);
   return new Promise((resolveOpen) => {
-    let receivedData = false, reason = "connection closed", watchdog: NodeJS.Timeout | undefined, ageTimer: NodeJS.Timeout | undefined;
+    let receivedData = false,
+      reason = "connection closed",
+      watchdog: NodeJS.Timeout | undefined,
+      ageTimer: NodeJS.Timeout | undefined;
     let resolveClosed!: (why: string) => void, resolveRetire!: (why: string) => void, resolveFirst!: () => void;
     const closed = new Promise<string>((r) => (resolveClosed = r));
     const retire = new Promise<string>((r) => (resolveRetire = r));
@@ -158,11 +173,14 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
     let lastFrameAt = performance.now();
     const armWatchdog = () => void (lastFrameAt = performance.now());
     const startWatchdog = () => {
-      watchdog = setInterval(() => {
-        if (performance.now() - lastFrameAt < silenceMs) return;
-        reason = `no data for ${silenceMs / 1000} s`;
-        socket.terminate();
-      }, Math.min(1000, silenceMs / 4));
+      watchdog = setInterval(
+        () => {
+          if (performance.now() - lastFrameAt < silenceMs) return;
+          reason = `no data for ${silenceMs / 1000} s`;
+          socket.terminate();
+        },
+        Math.min(1000, silenceMs / 4),
+      );
     };
     const close = () => {
       if (socket.readyState === WebSocket.CLOSED) return;

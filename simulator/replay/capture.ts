@@ -23,15 +23,18 @@ export interface CaptureSummary {
  *   const {trades} = await readCaptures(["spot/btcusdt_20240808.gz", "spot/btcusdt_20240809.gz"]);
  */
 export async function readCaptures(files: readonly string[]): Promise<{trades: RecordedTrades; summary: CaptureSummary}> {
-  const symbols: string[] = [], perSymbol: SymbolTrades[] = [];
-  let lines = 0, trades = 0, skipped = 0;
+  const symbols: string[] = [],
+    perSymbol: SymbolTrades[] = [];
+  let lines = 0,
+    trades = 0,
+    skipped = 0;
   for (const file of files) {
     const input = createReadStream(file);
     const reader = createInterface({input: file.endsWith(".gz") ? input.pipe(createGunzip()) : input, crlfDelay: Infinity});
     input.on("error", (error) => reader.emit("error", error));
     let lineNumber = 0;
     for await (const line of reader) {
-      ++lineNumber, ++lines;
+      (++lineNumber, ++lines);
       const space = line.indexOf(" ");
       // Only lines that can be trades are parsed: most of a capture is order book data.
       if (space < 0 || !line.includes('"trade"')) {
@@ -39,7 +42,8 @@ export async function readCaptures(files: readonly string[]): Promise<{trades: R
         continue;
       }
       const message = JSON.parse(line.slice(space + 1)) as unknown;
-      const data = isObject(message) && typeof message.stream === "string" ? (message.stream.endsWith("@trade") ? message.data : undefined) : message;
+      const data =
+        isObject(message) && typeof message.stream === "string" ? (message.stream.endsWith("@trade") ? message.data : undefined) : message;
       if (!isObject(data) || data.e !== "trade") {
         ++skipped;
         continue;
@@ -47,9 +51,10 @@ export async function readCaptures(files: readonly string[]): Promise<{trades: R
       const where = `${file}:${lineNumber}`;
       const {s, t, p, q, T, E, m} = data;
       if (!isSymbol(s)) throw new Error(`${where}: trade without a valid symbol "s"`);
-      if (!isInteger(t) || !isInteger(T) || !isInteger(E) || typeof m !== "boolean") throw new Error(`${where}: trade with invalid t, T, E or m`);
+      if (!isInteger(t) || !isInteger(T) || !isInteger(E) || typeof m !== "boolean")
+        throw new Error(`${where}: trade with invalid t, T, E or m`);
       let k = symbols.indexOf(s);
-      if (k < 0) (k = symbols.push(s) - 1), perSymbol.push(emptySymbolTrades());
+      if (k < 0) ((k = symbols.push(s) - 1), perSymbol.push(emptySymbolTrades()));
       const into = perSymbol[k];
       into.id.push(t);
       into.time.push(T);

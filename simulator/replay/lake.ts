@@ -19,7 +19,11 @@ export interface LakeRange {
  *
  *   const trades = await readLake("./data", ["BTCUSDT", "ETHUSDT"], {from: Date.parse("2026-01-01")});
  */
-export async function readLake(lake: string, symbols: readonly string[], {from = 0, to = 8.64e15}: LakeRange = {}): Promise<RecordedTrades> {
+export async function readLake(
+  lake: string,
+  symbols: readonly string[],
+  {from = 0, to = 8.64e15}: LakeRange = {},
+): Promise<RecordedTrades> {
   const perSymbol = symbols.map(emptySymbolTrades);
   await withDuckDB(async (connection) => {
     for (const [k, symbol] of symbols.entries()) {
@@ -30,7 +34,7 @@ export async function readLake(lake: string, symbols: readonly string[], {from =
            FROM read_parquet($path)
            WHERE time >= epoch_ms($from::BIGINT) AND time < epoch_ms($to::BIGINT)
            ORDER BY trade_id`,
-          {path: file.path, from: String(from), to: String(to)}
+          {path: file.path, from: String(from), to: String(to)},
         );
         for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
           const [id, time, price, qty, maker] = [0, 1, 2, 3, 4].map((i) => chunk.getColumnVector(i));

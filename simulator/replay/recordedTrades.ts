@@ -41,18 +41,27 @@ export function mergeTrades(symbols: readonly string[], perSymbol: readonly Symb
   if (symbols.length > 255) throw new RangeError(`mergeTrades: at most 255 symbols, got ${symbols.length}`);
   const total = perSymbol.reduce((n, s) => n + s.id.length, 0);
   const out = {
-    symbols, length: 0,
-    symbol: new Uint8Array(total), id: new Float64Array(total), time: new Float64Array(total), eventTime: new Float64Array(total),
-    price: new Float64Array(total), qty: new Float64Array(total), isBuyerMaker: new Uint8Array(total), pace: new Float64Array(total)
+    symbols,
+    length: 0,
+    symbol: new Uint8Array(total),
+    id: new Float64Array(total),
+    time: new Float64Array(total),
+    eventTime: new Float64Array(total),
+    price: new Float64Array(total),
+    qty: new Float64Array(total),
+    isBuyerMaker: new Uint8Array(total),
+    pace: new Float64Array(total),
   };
-  const heads = perSymbol.map(() => 0), last = perSymbol.map(() => -Infinity);
+  const heads = perSymbol.map(() => 0),
+    last = perSymbol.map(() => -Infinity);
   for (;;) {
     let k = -1;
     for (let s = 0; s < perSymbol.length; ++s) {
       if (heads[s] < perSymbol[s].id.length && (k < 0 || perSymbol[s].pace[heads[s]] < perSymbol[k].pace[heads[k]])) k = s;
     }
     if (k < 0) break;
-    const from = perSymbol[k], j = heads[k]++;
+    const from = perSymbol[k],
+      j = heads[k]++;
     if (!(from.id[j] > last[k])) continue;
     last[k] = from.id[j];
     const i = out.length++;

@@ -22,8 +22,12 @@ export class ReplaySource implements TradeSource {
   private cursor = 0;
   private origin: {now: number; pace: number} | undefined;
 
-  constructor(private readonly trades: RecordedTrades, {speed = 1}: {speed?: ReplaySpeed} = {}) {
-    if (speed !== "max" && !(speed > 0 && Number.isFinite(speed))) throw new RangeError(`ReplaySource: invalid speed ${speed} (expected a positive number or "max")`);
+  constructor(
+    private readonly trades: RecordedTrades,
+    {speed = 1}: {speed?: ReplaySpeed} = {},
+  ) {
+    if (speed !== "max" && !(speed > 0 && Number.isFinite(speed)))
+      throw new RangeError(`ReplaySource: invalid speed ${speed} (expected a positive number or "max")`);
     this.speed = speed;
     this.instruments = trades.symbols.map(instrument);
   }
@@ -44,7 +48,8 @@ export class ReplaySource implements TradeSource {
     const origin = (this.origin ??= {now: nowMs, pace: trades.pace[this.cursor]});
     const due = this.speed === "max" ? Infinity : origin.pace + (nowMs - origin.now) * this.speed;
     while (this.cursor < trades.length && batch.length < limit && trades.pace[this.cursor] <= due) {
-      const j = this.cursor++, i = batch.reserve();
+      const j = this.cursor++,
+        i = batch.reserve();
       batch.symbol[i] = trades.symbol[j];
       batch.id[i] = trades.id[j];
       batch.time[i] = trades.time[j];

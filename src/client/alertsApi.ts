@@ -6,14 +6,21 @@ import {authHeaders, type RecorderEndpoint} from "../protocol/recorderEndpoint.j
 /** A refusal from the API: `field` names the rule's property at fault on a 400. */
 export class AlertsApiError extends Error {
   override name = "AlertsApiError";
-  constructor(readonly status: number, message: string, readonly field: string | null = null) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field: string | null = null,
+  ) {
     super(message);
   }
 }
 
 /** The alerts API of the recorder at `endpoint` (recorderEndpoint: its token goes as a Bearer header); `fetch` is passed in for tests. */
 export class AlertsApi {
-  constructor(readonly endpoint: RecorderEndpoint, private readonly fetcher: typeof fetch = (...args) => fetch(...args)) {}
+  constructor(
+    readonly endpoint: RecorderEndpoint,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
 
   /** http(s)://host:port of the recorder, for messages (never the token). */
   get base(): string {
@@ -24,16 +31,18 @@ export class AlertsApi {
     let response: Response;
     try {
       response = await this.fetcher(this.base + path, {
-        method, cache: "no-store",
+        method,
+        cache: "no-store",
         headers: {...authHeaders(this.endpoint), ...(body === undefined ? {} : {"content-type": "application/json"})},
-        body: body === undefined ? undefined : JSON.stringify(body)
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
       throw new AlertsApiError(0, `no recorder at ${this.base}`);
     }
     if (response.status === 204) return null;
     const payload = (await response.json().catch(() => ({}))) as {error?: string; field?: string};
-    if (!response.ok) throw new AlertsApiError(response.status, payload.error ?? `${this.base}${path} answered ${response.status}`, payload.field ?? null);
+    if (!response.ok)
+      throw new AlertsApiError(response.status, payload.error ?? `${this.base}${path} answered ${response.status}`, payload.field ?? null);
     return payload;
   }
 

@@ -22,8 +22,13 @@ export interface AlertFeedOptions {
 export function connectAlertFeed(options: AlertFeedOptions): () => void {
   const {url, onEvent, onStatus = () => {}, initialBackoffMs, maxBackoffMs, socket} = options;
   return connectLiveFeed({
-    url, symbols: [], interval: "1s", initialBackoffMs, maxBackoffMs, socket,
+    url,
+    symbols: [],
+    interval: "1s",
+    initialBackoffMs,
+    maxBackoffMs,
+    socket,
     onAlert: (event) => onEvent(event as AlertEvent),
-    onStatus: (status) => onStatus(status as AlertFeedStatus)
+    onStatus: (status) => onStatus(status as AlertFeedStatus),
   });
 }

@@ -44,13 +44,17 @@ export class AlertsModel {
   constructor({liveUrl, enabled, onEvent, refreshMs = 10_000, api, connect = connectAlertFeed}: AlertsModelOptions) {
     let invalid: string | null = null;
     try {
-      this.api = enabled ? api ?? new AlertsApi(recorderEndpoint(liveUrl)) : null;
+      this.api = enabled ? (api ?? new AlertsApi(recorderEndpoint(liveUrl))) : null;
     } catch (error) {
-      (this.api = null), (invalid = (error as Error).message); // a ?live= that is not a URL
+      ((this.api = null), (invalid = (error as Error).message)); // a ?live= that is not a URL
     }
     const empty = {symbols: [], rules: [], live: [], lastFired: new Map(), version: 0};
     this.view = !enabled
-      ? {state: "static", detail: "Static snapshot: alert rules and events live in the recorder; add ?live to a URL (or drop ?static) to manage them.", ...empty}
+      ? {
+          state: "static",
+          detail: "Static snapshot: alert rules and events live in the recorder; add ?live to a URL (or drop ?static) to manage them.",
+          ...empty,
+        }
       : this.api
         ? {state: "connecting", detail: `Connecting to the recorder at ${this.api.base}…`, ...empty}
         : {state: "down", detail: `${invalid}.`, ...empty};
@@ -61,14 +65,21 @@ export class AlertsModel {
     this.stopFeed = connect({
       url: liveUrl,
       onEvent: (event) => {
-        const lastFired = new Map(this.view.lastFired).set(event.ruleId, Math.max(event.time, this.view.lastFired.get(event.ruleId) ?? -Infinity));
+        const lastFired = new Map(this.view.lastFired).set(
+          event.ruleId,
+          Math.max(event.time, this.view.lastFired.get(event.ruleId) ?? -Infinity),
+        );
         this.set({live: [event, ...this.view.live].slice(0, 100), lastFired, version: this.view.version + 1});
         onEvent?.(event);
       },
       onStatus: (s) => {
         if (s.state === "live") void this.refresh();
-        else if (this.view.state !== "live" || s.state === "reconnecting") this.set({state: s.state === "reconnecting" ? "down" : "connecting", detail: `${s.detail}. The alerts API needs a running recorder: pairbook record (or npm run demo).`});
-      }
+        else if (this.view.state !== "live" || s.state === "reconnecting")
+          this.set({
+            state: s.state === "reconnecting" ? "down" : "connecting",
+            detail: `${s.detail}. The alerts API needs a running recorder: pairbook record (or npm run demo).`,
+          });
+      },
     });
     this.timer = setInterval(() => void (this.view.state !== "down" && this.refresh()), refreshMs);
   }
@@ -81,11 +92,23 @@ export class AlertsModel {
       const lastFired = new Map(this.view.lastFired);
       for (const e of events) if (e.time > (lastFired.get(e.ruleId) ?? -Infinity)) lastFired.set(e.ruleId, e.time);
       const same = symbols !== null && symbols.join() === this.view.symbols.join();
-      this.set({state: "live", detail: `Live from the recorder at ${api.base}`, symbols: same || symbols === null ? this.view.symbols : symbols, rules, lastFired, version: this.view.version + 1});
+      this.set({
+        state: "live",
+        detail: `Live from the recorder at ${api.base}`,
+        symbols: same || symbols === null ? this.view.symbols : symbols,
+        rules,
+        lastFired,
+        version: this.view.version + 1,
+      });
     } catch (error) {
       const e = error as AlertsApiError;
-      if (e.status === 404) this.set({state: "no-alerts", detail: `The recorder at ${api.base} evaluates no alert rules (it was started with --no-alerts); restart it without that flag, or with --alerts FILE.`});
-      else if (e.status === 0) this.set({state: "down", detail: `${e.message}. The alerts API needs a running recorder: pairbook record (or npm run demo).`});
+      if (e.status === 404)
+        this.set({
+          state: "no-alerts",
+          detail: `The recorder at ${api.base} evaluates no alert rules (it was started with --no-alerts); restart it without that flag, or with --alerts FILE.`,
+        });
+      else if (e.status === 0)
+        this.set({state: "down", detail: `${e.message}. The alerts API needs a running recorder: pairbook record (or npm run demo).`});
       else this.set({state: "down", detail: e.message});
     }
   }

@@ -57,14 +57,19 @@ function handle(request: Request, state: {current: FitState | null}, reply: (r: 
       const current = state.current;
       if (!current || current.id !== request.fitId) throw new Error(`fit ${request.fitId} is no longer current`);
       const report = reportOf(current.fit, pairRule(current.fit, request.options));
-      reply({id: request.id, part: "rule", value: {report, sharpes: hedgeSharpes(current.rows, current.fit, request.options)} satisfies RuleResult});
+      reply({
+        id: request.id,
+        part: "rule",
+        value: {report, sharpes: hedgeSharpes(current.rows, current.fit, request.options)} satisfies RuleResult,
+      });
     }
   } catch (error) {
     reply({id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error)});
   }
 }
 
-const inWorker = typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
+const inWorker =
+  typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
 if (inWorker) {
   const state = {current: null as FitState | null};
   self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r) => self.postMessage(r));
@@ -95,7 +100,8 @@ export class FitClient {
   fit(a: Float64Array, b: Float64Array, options: FitRequest): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
     if (this.fitRunning) this.restart();
     const id = this.nextId++;
-    const hedge = this.expect<Hedge>(id, "hedge"), fit = this.expect<FitSummary>(id, "fit");
+    const hedge = this.expect<Hedge>(id, "hedge"),
+      fit = this.expect<FitSummary>(id, "fit");
     this.fitRunning = true;
     const done = () => void (this.fitRunning = false);
     fit.then(done, done);
@@ -125,7 +131,7 @@ export class FitClient {
   private receive = (r: Reply): void => {
     if ("error" in r || r.part !== "hedge") this.inflight.delete(r.id);
     if ("error" in r) {
-      for (const [key, p] of this.pending) if (key.startsWith(`${r.id}:`)) p.reject(new Error(r.error)), this.pending.delete(key);
+      for (const [key, p] of this.pending) if (key.startsWith(`${r.id}:`)) (p.reject(new Error(r.error)), this.pending.delete(key));
       return;
     }
     const key = `${r.id}:${r.part}`;
@@ -154,7 +160,8 @@ export class FitClient {
       this.worker?.terminate();
       this.worker = null;
       this.url = null;
-      for (const request of [...this.inflight.values()].sort((p, q) => p.id - q.id)) setTimeout(() => handle(request, this.fallback, this.receive), 0);
+      for (const request of [...this.inflight.values()].sort((p, q) => p.id - q.id))
+        setTimeout(() => handle(request, this.fallback, this.receive), 0);
     };
     return this.worker;
   }

@@ -13,7 +13,18 @@ import type {LiveBar, LiveGap} from "../protocol/liveWire.js";
 const fields = ["start", "open", "high", "low", "close", "volume", "quoteVolume", "count", "vwap", "takerBuyVolume"] as const;
 type Field = (typeof fields)[number];
 /** Value of an empty bucket, per column. */
-const empty: Record<Field, number> = {start: 0, open: NaN, high: NaN, low: NaN, close: NaN, volume: 0, quoteVolume: 0, count: 0, vwap: NaN, takerBuyVolume: 0};
+const empty: Record<Field, number> = {
+  start: 0,
+  open: NaN,
+  high: NaN,
+  low: NaN,
+  close: NaN,
+  volume: 0,
+  quoteVolume: 0,
+  count: 0,
+  vwap: NaN,
+  takerBuyVolume: 0,
+};
 
 /** One symbol's columns with spare capacity: rows [0, length) are valid. */
 interface Leg {
@@ -59,11 +70,12 @@ export class LiveBars {
   add(symbol: string, bars: readonly LiveBar[]): void {
     let map = this.live.get(symbol);
     if (!map) this.live.set(symbol, (map = new Map()));
-    let changed = false, first = Infinity;
+    let changed = false,
+      first = Infinity;
     for (const bar of bars) {
       if (!(bar.start > this.end) || bar.start % this.interval !== 0) continue;
       map.set(bar.start, bar);
-      if (!this.liveStarts.has(bar.start)) this.liveStarts.add(bar.start), ++this.liveBuckets;
+      if (!this.liveStarts.has(bar.start)) (this.liveStarts.add(bar.start), ++this.liveBuckets);
       if (bar.start > this.last) this.last = bar.start;
       if (bar.start < this.firstLive) this.firstLive = bar.start;
       this.legs.get(symbol)?.dirty.add(bar.start);
@@ -129,12 +141,13 @@ export class LiveBars {
     if (!Number.isFinite(this.last) && gaps.length === 0) return base;
     const leg = this.legFor(symbol, base);
     if (leg.cached?.version === this.version) return leg.cached.bars;
-    const n0 = base.bars.start.length, interval = this.interval;
+    const n0 = base.bars.start.length,
+      interval = this.interval;
     const start0 = Number.isFinite(this.end) ? this.end + interval : this.firstLive;
     const map = this.live.get(symbol) ?? new Map<number, LiveBar>();
     if (leg.firstLive !== this.firstLive) {
       // The first live bucket moved (a snapshot with older bars): lay the live rows out again.
-      leg.length = n0, leg.firstLive = this.firstLive;
+      ((leg.length = n0), (leg.firstLive = this.firstLive));
       for (const t of map.keys()) leg.dirty.add(t);
     }
     const total = Number.isFinite(this.last) ? n0 + Math.round((this.last - start0) / interval) + 1 : n0;
@@ -148,7 +161,8 @@ export class LiveBars {
     }
     leg.length = total;
     for (const t of leg.dirty) {
-      const bar = map.get(t), i = n0 + Math.round((t - start0) / interval);
+      const bar = map.get(t),
+        i = n0 + Math.round((t - start0) / interval);
       if (bar && bar.count > 0) write(leg.columns, i, bar);
       else for (const f of fields) if (f !== "start") leg.columns[f][i] = empty[f];
     }
@@ -160,10 +174,19 @@ export class LiveBars {
     const c = leg.columns;
     const bars: SymbolBars = {
       bars: {
-        interval, start: view(c.start), open: view(c.open), high: view(c.high), low: view(c.low), close: view(c.close),
-        volume: view(c.volume), quoteVolume: view(c.quoteVolume), count: view(c.count), vwap: view(c.vwap), takerBuyVolume: view(c.takerBuyVolume)
+        interval,
+        start: view(c.start),
+        open: view(c.open),
+        high: view(c.high),
+        low: view(c.low),
+        close: view(c.close),
+        volume: view(c.volume),
+        quoteVolume: view(c.quoteVolume),
+        count: view(c.count),
+        vwap: view(c.vwap),
+        takerBuyVolume: view(c.takerBuyVolume),
       },
-      gap: leg.gap.subarray(0, total)
+      gap: leg.gap.subarray(0, total),
     };
     leg.cached = {version: this.version, bars};
     return bars;
@@ -173,7 +196,15 @@ export class LiveBars {
     let leg = this.legs.get(symbol);
     if (!leg) {
       const n0 = base.bars.start.length;
-      leg = {columns: {} as Record<Field, Float64Array>, gap: new Uint8Array(0), length: n0, dirty: new Set(this.live.get(symbol)?.keys() ?? []), firstLive: this.firstLive, rangesFlagged: 0, cached: null};
+      leg = {
+        columns: {} as Record<Field, Float64Array>,
+        gap: new Uint8Array(0),
+        length: n0,
+        dirty: new Set(this.live.get(symbol)?.keys() ?? []),
+        firstLive: this.firstLive,
+        rangesFlagged: 0,
+        cached: null,
+      };
       for (const f of fields) leg.columns[f] = base.bars[f];
       leg.gap = base.gap;
       grow(leg, n0 + 1024);
@@ -187,7 +218,8 @@ export class LiveBars {
 function flagRange(leg: Leg, {from, to}: GapRange, interval: number, lo: number, hi: number): void {
   if (hi <= lo) return;
   const first = leg.columns.start[0];
-  const a = Math.max(lo, Math.floor((from - first) / interval)), b = Math.min(hi - 1, Math.floor((to - first) / interval));
+  const a = Math.max(lo, Math.floor((from - first) / interval)),
+    b = Math.min(hi - 1, Math.floor((to - first) / interval));
   for (let i = a; i <= b; ++i) leg.gap[i] = 1;
 }
 
@@ -204,8 +236,8 @@ function grow(leg: Leg, capacity: number): void {
 }
 
 function write(c: Record<Field, Float64Array>, i: number, bar: LiveBar): void {
-  c.open[i] = bar.open, c.high[i] = bar.high, c.low[i] = bar.low, c.close[i] = bar.close;
-  c.volume[i] = bar.volume, c.count[i] = bar.count;
+  ((c.open[i] = bar.open), (c.high[i] = bar.high), (c.low[i] = bar.low), (c.close[i] = bar.close));
+  ((c.volume[i] = bar.volume), (c.count[i] = bar.count));
   c.quoteVolume[i] = bar.quoteVolume ?? bar.close * bar.volume;
   c.vwap[i] = c.quoteVolume[i] / bar.volume;
   c.takerBuyVolume[i] = bar.takerBuyVolume ?? 0;

@@ -30,9 +30,21 @@ export interface LiveFeedOptions {
 
 /** Connects to the live feed until the returned function is called. */
 export function connectLiveFeed(options: LiveFeedOptions): () => void {
-  const {url, symbols, interval, onBars = () => {}, onGap = () => {}, onAlert = () => {}, onStatus, initialBackoffMs = 1000, maxBackoffMs = 30_000, socket: open = (u) => new WebSocket(u)} = options;
+  const {
+    url,
+    symbols,
+    interval,
+    onBars = () => {},
+    onGap = () => {},
+    onAlert = () => {},
+    onStatus,
+    initialBackoffMs = 1000,
+    maxBackoffMs = 30_000,
+    socket: open = (u) => new WebSocket(u),
+  } = options;
   let socket: WebSocket | undefined, timer: ReturnType<typeof setTimeout> | undefined;
-  let failures = 0, stopped = false;
+  let failures = 0,
+    stopped = false;
   const shown = redactToken(url);
 
   const connect = () => {
@@ -57,7 +69,8 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
         onBars(message.symbol, message.bars);
         for (const gap of liveGapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
       } else if (message.type === "bar") onBars(message.symbol, [message.bar]);
-      else if (message.type === "gap" && typeof message.symbol === "string") for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
+      else if (message.type === "gap" && typeof message.symbol === "string")
+        for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };
     socket.onclose = () => {
@@ -66,7 +79,7 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
       onStatus({
         state: "reconnecting",
-        detail: `${opened ? "The recorder went away" : "No recorder at " + shown}; retrying in ${Math.round(delay / 1000)} s`
+        detail: `${opened ? "The recorder went away" : "No recorder at " + shown}; retrying in ${Math.round(delay / 1000)} s`,
       });
       timer = setTimeout(connect, delay);
     };

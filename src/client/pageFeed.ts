@@ -33,7 +33,11 @@ export function builtLabel(builtAt: number): string {
  * no console error) for the rest of the browser tab's visit, so navigating keeps it; `?live=URL` turns
  * them on again and follows another recorder. A build with PAIRBOOK_LIVE_URL=off is static by default.
  */
-export function liveSettings(search: string, defaultUrl: string, storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = globalThis.sessionStorage ?? null): {enabled: boolean; url: string} {
+export function liveSettings(
+  search: string,
+  defaultUrl: string,
+  storage: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null = globalThis.sessionStorage ?? null,
+): {enabled: boolean; url: string} {
   const params = new URLSearchParams(search);
   const key = "pairbook:static";
   if (params.has("static")) storage?.setItem(key, "1");
@@ -54,10 +58,14 @@ export class PageFeed {
   constructor(file: BarsFile, {url, symbols, enabled, connect = connectLiveFeed}: PageFeedOptions) {
     this.bars = new LiveBars(file);
     const built = builtLabel(file.meta.builtAt);
-    this.status = enabled ? {state: "connecting", detail: `Connecting to ${redactToken(url)}…`} : {state: "static", detail: `Showing the ${built}; live updates off`};
+    this.status = enabled
+      ? {state: "connecting", detail: `Connecting to ${redactToken(url)}…`}
+      : {state: "static", detail: `Showing the ${built}; live updates off`};
     this.stopFeed = enabled
       ? connect({
-          url, symbols, interval: file.meta.interval,
+          url,
+          symbols,
+          interval: file.meta.interval,
           onBars: (symbol, bars) => (this.bars.add(symbol, bars), this.schedule()),
           // Unfilled gaps the recorder reports (a restart, an exchange hole): their buckets are flagged, no close carried across.
           onGap: (symbol, gap) => (this.bars.addGap(symbol, gap), this.schedule()),
@@ -65,7 +73,7 @@ export class PageFeed {
             this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`};
             for (const listener of this.statusListeners) listener(this.status);
             this.schedule();
-          }
+          },
         })
       : () => {};
   }

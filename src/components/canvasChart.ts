@@ -49,7 +49,7 @@ export class CanvasChart {
     this.element.append(this.holder);
     this.observer = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && w !== this.width) (this.width = w), (this.axes = null), this.render(false);
+      if (w > 0 && w !== this.width) ((this.width = w), (this.axes = null), this.render(false));
     });
     this.observer.observe(this.element);
   }
@@ -81,7 +81,7 @@ export class CanvasChart {
     if (!data) return;
     const pixels = Math.max(50, this.width - this.marginLeft - marginRight);
     let [x0, x1] = data.xDomain ?? xExtent(data.layers);
-    if (!(x1 >= x0)) (x0 = Date.now() - 3600e3), (x1 = Date.now());
+    if (!(x1 >= x0)) ((x0 = Date.now() - 3600e3), (x1 = Date.now()));
     if (x1 - x0 < (data.minSpan ?? 1000)) x1 = x0 + (data.minSpan ?? 1000);
     const key = `${this.width}|${data.yLabel}|${data.yDomain ?? ""}`;
     const prev = live && this.axes?.key === key ? this.axes : null;
@@ -92,8 +92,12 @@ export class CanvasChart {
     // Partial: clear and redraw from 5 pixel columns before that of row `from` (a new trade mark's
     // left edge reaches 4 px back), decimating from the rows of two columns before that, so that every
     // stroke reaching into the cleared columns is redrawn.
-    const shape = shapeOf(data.layers), x = seriesX(data.layers), rows = x?.length ?? 0, shown = this.shown;
-    let clip = -1, start = 0;
+    const shape = shapeOf(data.layers),
+      x = seriesX(data.layers),
+      rows = x?.length ?? 0,
+      shown = this.shown;
+    let clip = -1,
+      start = 0;
     if (keepX && x && from !== undefined && shape !== "" && shown?.shape === shape && rows >= shown.rows) {
       if (from >= rows && rows === shown.rows) return; // nothing new
       clip = Math.max(0, Math.floor((x[Math.min(from, rows - 1)] - xd[0]) * k) - 5);
@@ -104,7 +108,7 @@ export class CanvasChart {
     const keepY = keepX && (data.yDomain !== undefined || (y0 >= prev.y[0] && y1 <= prev.y[1]));
     if (clip >= 0 && !keepY) {
       // The new rows leave the y axis: new axes, everything redrawn.
-      (clip = -1), (series = decimateLayers(data.layers, xd[0], k, 0));
+      ((clip = -1), (series = decimateLayers(data.layers, xd[0], k, 0)));
       [y0, y1] = yExtent(data.layers, series);
     }
     if (!keepX || !keepY) {
@@ -112,7 +116,8 @@ export class CanvasChart {
       const yd: [number, number] = data.yDomain ?? (live ? [y0 - 0.1 * range, y1 + 0.1 * range] : [y0 - 0.03 * range, y1 + 0.03 * range]);
       // The same axes again (a slider that leaves this chart's domains, e.g. the correlation's): keep the SVG.
       const a = this.axes;
-      if (!(a && a.key === key && a.x[0] === xd[0] && a.x[1] === xd[1] && a.y[0] === yd[0] && a.y[1] === yd[1])) this.drawAxes(xd, yd, data.yLabel);
+      if (!(a && a.key === key && a.x[0] === xd[0] && a.x[1] === xd[1] && a.y[0] === yd[0] && a.y[1] === yd[1]))
+        this.drawAxes(xd, yd, data.yLabel);
       this.axes = {key, x: xd, y: yd};
     }
     this.drawCanvas(data, series, clip, k);
@@ -124,10 +129,15 @@ export class CanvasChart {
 
   private drawAxes(x: [number, number], y: [number, number], label: string): void {
     const svg = Plot.plot({
-      width: this.width, height: this.height, marginLeft: this.marginLeft, marginRight, marginTop, marginBottom,
+      width: this.width,
+      height: this.height,
+      marginLeft: this.marginLeft,
+      marginRight,
+      marginTop,
+      marginBottom,
       x: {type: "utc", domain: [new Date(x[0]), new Date(x[1])], label: null},
       y: {domain: y, label, grid: true},
-      marks: [Plot.frame({strokeOpacity: 0})]
+      marks: [Plot.frame({strokeOpacity: 0})],
     });
     this.holder.replaceChildren(svg, this.canvas);
     const dpr = globalThis.devicePixelRatio || 1;

@@ -66,16 +66,18 @@ export type Series = ({x: Float64Array; y: Float64Array} | null)[];
 
 /** Extent of x over the layers with series (x sorted ascending in each). */
 export function xExtent(layers: readonly Layer[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const l of layers) {
-    if ((l.type === "line" || l.type === "area") && l.x.length) (lo = Math.min(lo, l.x[0])), (hi = Math.max(hi, l.x[l.x.length - 1]));
+    if ((l.type === "line" || l.type === "area") && l.x.length) ((lo = Math.min(lo, l.x[0])), (hi = Math.max(hi, l.x[l.x.length - 1])));
   }
   return [lo, hi];
 }
 
 /** Extent of the decimated series (min/max picks keep it exact), with 0 for areas and the rules. */
 export function yExtent(layers: readonly Layer[], series: Series): [number, number] {
-  let y0 = Infinity, y1 = -Infinity;
+  let y0 = Infinity,
+    y1 = -Infinity;
   layers.forEach((l, i) => {
     const d = series[i];
     if (!d) return;
@@ -85,11 +87,11 @@ export function yExtent(layers: readonly Layer[], series: Series): [number, numb
       if (v < y0) y0 = v;
       if (v > y1) y1 = v;
     }
-    if (l.type === "area") (y0 = Math.min(y0, 0)), (y1 = Math.max(y1, 0));
+    if (l.type === "area") ((y0 = Math.min(y0, 0)), (y1 = Math.max(y1, 0)));
   });
-  for (const l of layers) if (l.type === "rule") (y0 = Math.min(y0, l.y)), (y1 = Math.max(y1, l.y));
-  if (!(y1 >= y0)) (y0 = 0), (y1 = 1);
-  if (y1 === y0) (y0 -= 0.5), (y1 += 0.5);
+  for (const l of layers) if (l.type === "rule") ((y0 = Math.min(y0, l.y)), (y1 = Math.max(y1, l.y)));
+  if (!(y1 >= y0)) ((y0 = 0), (y1 = 1));
+  if (y1 === y0) ((y0 -= 0.5), (y1 += 0.5));
   return [y0, y1];
 }
 
@@ -103,7 +105,17 @@ export function seriesX(layers: readonly Layer[]): ArrayLike<number> | null {
 export function shapeOf(layers: readonly Layer[]): string {
   const x = seriesX(layers);
   if (!x || layers.some((l) => l.type === "line" && (l.dash?.length || l.x !== x))) return "";
-  return layers.map((l) => (l.type === "line" ? `l${l.stroke}${l.width}${l.opacity}${l.scale}` : l.type === "area" ? `a${l.fill}` : l.type === "rule" ? `r${l.y}${l.stroke}` : l.type[0])).join("|");
+  return layers
+    .map((l) =>
+      l.type === "line"
+        ? `l${l.stroke}${l.width}${l.opacity}${l.scale}`
+        : l.type === "area"
+          ? `a${l.fill}`
+          : l.type === "rule"
+            ? `r${l.y}${l.stroke}`
+            : l.type[0],
+    )
+    .join("|");
 }
 
 /**

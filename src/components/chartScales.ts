@@ -2,7 +2,9 @@
 // from time and value to pixels, shared by the axes, the canvas layers and (to come) pointer code.
 
 /** Margins around the plot frame, but the left one (a chart option). */
-export const marginRight = 20, marginTop = 20, marginBottom = 30;
+export const marginRight = 20,
+  marginTop = 20,
+  marginBottom = 30;
 
 /** The domains the axes show, and the key of what else they depend on (width, label, fixed y). */
 export interface Axes {
@@ -34,19 +36,29 @@ export interface ChartScales {
  *   const {px, py} = chartScales(axes, 640, 200, 50, pixels / (axes.x[1] - axes.x[0]));
  */
 export function chartScales(axes: Axes, width: number, height: number, marginLeft: number, perMs: number): ChartScales {
-  const left = marginLeft, right = width - marginRight, top = marginTop, bottom = height - marginBottom;
-  const [x0] = axes.x, [y0, y1] = axes.y, sy = (bottom - top) / (y1 - y0);
+  const left = marginLeft,
+    right = width - marginRight,
+    top = marginTop,
+    bottom = height - marginBottom;
+  const [x0] = axes.x,
+    [y0, y1] = axes.y,
+    sy = (bottom - top) / (y1 - y0);
   return {
-    left, right, top, bottom, perMs,
+    left,
+    right,
+    top,
+    bottom,
+    perMs,
     px: (t) => left + (t - x0) * perMs,
     py: (v) => bottom - (Math.min(y1, Math.max(y0, v)) - y0) * sy,
-    column: (t) => Math.floor((t - x0) * perMs)
+    column: (t) => Math.floor((t - x0) * perMs),
   };
 }
 
 /** First index of sorted x at or after v: the row of a time (a pixel column's first row). */
 export function lowerBound(x: ArrayLike<number>, v: number): number {
-  let lo = 0, hi = x.length;
+  let lo = 0,
+    hi = x.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid] < v) lo = mid + 1;

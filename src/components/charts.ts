@@ -26,25 +26,64 @@ function gapMarks(gaps: readonly GapSpan[] | undefined) {
 }
 
 /** Both legs' closes, each normalized to 100 at the first bar so they share an axis; gaps shaded. */
-export function pricesChart({time, a, b, names, gaps}: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>; names: [string, string]; gaps?: readonly GapSpan[]}, {width, height = 240}: ChartOptions): Node {
+export function pricesChart(
+  {
+    time,
+    a,
+    b,
+    names,
+    gaps,
+  }: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>; names: [string, string]; gaps?: readonly GapSpan[]},
+  {width, height = 240}: ChartOptions,
+): Node {
   // Decimate first, then normalize the few points left (the scaling keeps the min/max picks).
-  const w = plotWidth(width), da = decimate(time, a, w), db = decimate(time, b, w);
-  const a0 = a[0], b0 = b[0];
+  const w = plotWidth(width),
+    da = decimate(time, a, w),
+    db = decimate(time, b, w);
+  const a0 = a[0],
+    b0 = b[0];
   for (let i = 0; i < da.y.length; ++i) da.y[i] = (100 * da.y[i]) / a0;
   for (let i = 0; i < db.y.length; ++i) db.y[i] = (100 * db.y[i]) / b0;
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label: "price (first bar = 100)", grid: true},
     color: {legend: true, domain: names, range: ["#4269d0", "#efb118"]},
-    marks: [...gapMarks(gaps), Plot.lineY({length: da.x.length}, {x: da.x, y: da.y, stroke: () => names[0]} as never), Plot.lineY({length: db.x.length}, {x: db.x, y: db.y, stroke: () => names[1]} as never)]
+    marks: [
+      ...gapMarks(gaps),
+      Plot.lineY({length: da.x.length}, {x: da.x, y: da.y, stroke: () => names[0]} as never),
+      Plot.lineY({length: db.x.length}, {x: db.x, y: db.y, stroke: () => names[1]} as never),
+    ],
   });
 }
 
 /** The spread with its rolling mean and entry bands (mean ± entry·σ). */
-export function spreadChart({time, spread, mean, upper, lower, gaps, label}: {time: ArrayLike<number>; spread: ArrayLike<number>; mean: ArrayLike<number>; upper: ArrayLike<number>; lower: ArrayLike<number>; gaps?: readonly GapSpan[]; label: string}, {width, height = 200}: ChartOptions): Node {
+export function spreadChart(
+  {
+    time,
+    spread,
+    mean,
+    upper,
+    lower,
+    gaps,
+    label,
+  }: {
+    time: ArrayLike<number>;
+    spread: ArrayLike<number>;
+    mean: ArrayLike<number>;
+    upper: ArrayLike<number>;
+    lower: ArrayLike<number>;
+    gaps?: readonly GapSpan[];
+    label: string;
+  },
+  {width, height = 200}: ChartOptions,
+): Node {
   return Plot.plot({
-    width, height, marginLeft: 60,
+    width,
+    height,
+    marginLeft: 60,
     x: {type: "utc", label: null},
     y: {label, grid: true},
     marks: [
@@ -54,8 +93,8 @@ export function spreadChart({time, spread, mean, upper, lower, gaps, label}: {ti
       // The mean under the spread, thin and translucent: at small windows it follows the spread closely
       // and drawn on top it hid it.
       line(time, mean, width, {stroke: "#ff725c", strokeWidth: 1, strokeOpacity: 0.8}),
-      line(time, spread, width, {stroke: "#4269d0", strokeWidth: 1.25})
-    ]
+      line(time, spread, width, {stroke: "#4269d0", strokeWidth: 1.25}),
+    ],
   });
 }
 
@@ -66,20 +105,51 @@ export interface TradeMark {
 }
 
 /** The z-score with the rule's entry, exit and stop lines and the fills the backtest made. */
-export function zscoreChart({time, z, entry, exit, stop, trades, window}: {time: ArrayLike<number>; z: ArrayLike<number>; entry: number; exit: number; stop: number | undefined; trades: readonly TradeMark[]; window: number}, {width, height = 220}: ChartOptions): Node {
+export function zscoreChart(
+  {
+    time,
+    z,
+    entry,
+    exit,
+    stop,
+    trades,
+    window,
+  }: {
+    time: ArrayLike<number>;
+    z: ArrayLike<number>;
+    entry: number;
+    exit: number;
+    stop: number | undefined;
+    trades: readonly TradeMark[];
+    window: number;
+  },
+  {width, height = 220}: ChartOptions,
+): Node {
   const lim = Math.max(4, (stop ?? 0) + 0.5);
   const levels = [entry, -entry].map((y) => ({y, what: "entry"})).concat([exit, -exit].map((y) => ({y, what: "exit"})));
   if (stop !== undefined) levels.push({y: stop, what: "stop"}, {y: -stop, what: "stop"});
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label: `z-score (${window}-bar window)`, grid: true, domain: [-lim, lim], clamp: true},
     color: {domain: ["long", "short", "exit"], range: ["#22a06b", "#d03050", "#555"], legend: trades.length > 0},
     marks: [
-      Plot.ruleY(levels, {y: "y", stroke: (d: {what: string}) => (d.what === "entry" ? "#c44" : d.what === "stop" ? "#000" : "#2a9d8f"), strokeDasharray: "4,3"}),
+      Plot.ruleY(levels, {
+        y: "y",
+        stroke: (d: {what: string}) => (d.what === "entry" ? "#c44" : d.what === "stop" ? "#000" : "#2a9d8f"),
+        strokeDasharray: "4,3",
+      }),
       line(time, z, width, {stroke: "#7b3fb8"}),
-      Plot.dot(thinMarks(trades, plotWidth(width)), {x: "time", y: "z", fill: "kind", r: 3.5, symbol: (d: TradeMark) => (d.kind === "exit" ? "circle" : d.kind === "long" ? "triangle" : "diamond")})
-    ]
+      Plot.dot(thinMarks(trades, plotWidth(width)), {
+        x: "time",
+        y: "z",
+        fill: "kind",
+        r: 3.5,
+        symbol: (d: TradeMark) => (d.kind === "exit" ? "circle" : d.kind === "long" ? "triangle" : "diamond"),
+      }),
+    ],
   });
 }
 
@@ -90,39 +160,58 @@ export function zscoreChart({time, z, entry, exit, stop, trades, window}: {time:
  */
 export function thinMarks(trades: readonly TradeMark[], pixels: number): TradeMark[] {
   if (trades.length <= pixels) return [...trades];
-  let lo = Infinity, hi = -Infinity;
-  for (const t of trades) (lo = Math.min(lo, t.time)), (hi = Math.max(hi, t.time));
-  const span = hi - lo || 1, cols = Math.max(1, Math.floor(pixels));
-  const seen = new Set<string>(), out: TradeMark[] = [];
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const t of trades) ((lo = Math.min(lo, t.time)), (hi = Math.max(hi, t.time)));
+  const span = hi - lo || 1,
+    cols = Math.max(1, Math.floor(pixels));
+  const seen = new Set<string>(),
+    out: TradeMark[] = [];
   for (const t of trades) {
     const key = `${t.kind}|${Math.min(cols - 1, Math.floor(((t.time - lo) / span) * cols))}`;
-    if (!seen.has(key)) seen.add(key), out.push(t);
+    if (!seen.has(key)) (seen.add(key), out.push(t));
   }
   return out;
 }
 
 /** A single series over time (rolling correlation, ingest rate, …). */
-export function seriesChart({time, y, label, domain, color = "#4269d0"}: {time: ArrayLike<number>; y: ArrayLike<number>; label: string; domain?: [number, number]; color?: string}, {width, height = 160}: ChartOptions): Node {
+export function seriesChart(
+  {
+    time,
+    y,
+    label,
+    domain,
+    color = "#4269d0",
+  }: {time: ArrayLike<number>; y: ArrayLike<number>; label: string; domain?: [number, number]; color?: string},
+  {width, height = 160}: ChartOptions,
+): Node {
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: {type: "utc", label: null},
     y: {label, grid: true, domain},
-    marks: [line(time, y, width, {stroke: color})]
+    marks: [line(time, y, width, {stroke: color})],
   });
 }
 
 /** Backtest equity (cumulative PnL, quote currency per unit of a) above its drawdown. */
-export function equityChart({time, equity, drawdown}: {time: ArrayLike<number>; equity: ArrayLike<number>; drawdown: ArrayLike<number>}, {width, height = 220}: ChartOptions): Node {
+export function equityChart(
+  {time, equity, drawdown}: {time: ArrayLike<number>; equity: ArrayLike<number>; drawdown: ArrayLike<number>},
+  {width, height = 220}: ChartOptions,
+): Node {
   const dd = decimate(time, drawdown, plotWidth(width));
   return Plot.plot({
-    width, height, marginLeft: 60,
+    width,
+    height,
+    marginLeft: 60,
     x: {type: "utc", label: null},
     y: {label: "PnL (equity, drawdown shaded)", grid: true},
     marks: [
       Plot.areaY({length: dd.x.length}, {x: dd.x, y: dd.y, fill: "#d03050", fillOpacity: 0.25}),
       Plot.ruleY([0], {stroke: "currentColor", strokeOpacity: 0.3}),
-      line(time, equity, width, {stroke: "#22a06b"})
-    ]
+      line(time, equity, width, {stroke: "#22a06b"}),
+    ],
   });
 }
 
@@ -135,19 +224,54 @@ export interface HeatCell {
 }
 
 /** A labelled heatmap of cells (pairs × pairs, entry × exit …), optionally with a highlighted cell. */
-export function heatmap(cells: readonly HeatCell[], {width, height, x, y, scheme = "rdylgn", reverse = false, domain, label, selected, xDomain, yDomain}: ChartOptions & {x: string; y: string; scheme?: string; reverse?: boolean; domain?: [number, number]; label: string; selected?: {x: string; y: string} | null; xDomain?: string[]; yDomain?: string[]}): SVGSVGElement | HTMLElement {
-  const nx = xDomain?.length ?? new Set(cells.map((c) => c.x)).size, ny = yDomain?.length ?? new Set(cells.map((c) => c.y)).size;
+export function heatmap(
+  cells: readonly HeatCell[],
+  {
+    width,
+    height,
+    x,
+    y,
+    scheme = "rdylgn",
+    reverse = false,
+    domain,
+    label,
+    selected,
+    xDomain,
+    yDomain,
+  }: ChartOptions & {
+    x: string;
+    y: string;
+    scheme?: string;
+    reverse?: boolean;
+    domain?: [number, number];
+    label: string;
+    selected?: {x: string; y: string} | null;
+    xDomain?: string[];
+    yDomain?: string[];
+  },
+): SVGSVGElement | HTMLElement {
+  const nx = xDomain?.length ?? new Set(cells.map((c) => c.x)).size,
+    ny = yDomain?.length ?? new Set(cells.map((c) => c.y)).size;
   return Plot.plot({
-    width: Math.min(width, 80 + nx * 70), height: height ?? 60 + ny * 34, marginLeft: 80, marginBottom: 40,
+    width: Math.min(width, 80 + nx * 70),
+    height: height ?? 60 + ny * 34,
+    marginLeft: 80,
+    marginBottom: 40,
     padding: 0.05,
     x: {label: x, domain: xDomain, tickRotate: nx > 8 ? -45 : 0},
     y: {label: y, domain: yDomain},
     color: {type: "linear", scheme: scheme as never, reverse, domain, legend: true, label},
     marks: [
       Plot.cell(cells, {x: "x", y: "y", fill: "value", tip: true, title: (d: HeatCell) => d.label ?? String(d.value)}),
-      Plot.text(cells, {x: "x", y: "y", text: (d: HeatCell) => (Number.isFinite(d.value) ? fmt(d.value) : "—"), fill: "black", fontSize: 10}),
-      ...(selected ? [Plot.cell([selected], {x: "x", y: "y", stroke: "black", strokeWidth: 2.5, fill: "none"})] : [])
-    ]
+      Plot.text(cells, {
+        x: "x",
+        y: "y",
+        text: (d: HeatCell) => (Number.isFinite(d.value) ? fmt(d.value) : "—"),
+        fill: "black",
+        fontSize: 10,
+      }),
+      ...(selected ? [Plot.cell([selected], {x: "x", y: "y", stroke: "black", strokeWidth: 2.5, fill: "none"})] : []),
+    ],
   }) as SVGSVGElement | HTMLElement;
 }
 

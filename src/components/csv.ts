@@ -8,7 +8,10 @@ import type {NumericTable} from "../protocol/csv.js";
  */
 export function priceColumns(t: NumericTable): {time: Float64Array | null; a: number; b: number} {
   const ti = t.header.findIndex((h) => /^(time|timestamp|date|start)$/i.test(h));
-  const closes = t.header.map((h, i) => [h, i] as const).filter(([h, i]) => i !== ti && /close$/i.test(h)).map(([, i]) => i);
+  const closes = t.header
+    .map((h, i) => [h, i] as const)
+    .filter(([h, i]) => i !== ti && /close$/i.test(h))
+    .map(([, i]) => i);
   const others = t.header.map((_, i) => i).filter((i) => i !== ti);
   const [a, b] = closes.length >= 2 ? closes : others;
   if (a === undefined || b === undefined) throw new Error(`need two price columns, found ${JSON.stringify(t.header)}`);
@@ -17,7 +20,8 @@ export function priceColumns(t: NumericTable): {time: Float64Array | null; a: nu
 
 /** Columns → JSON array of row objects (NaN as null). */
 export function toJson(columns: Record<string, ArrayLike<number>>): string {
-  const names = Object.keys(columns), n = names.length ? columns[names[0]].length : 0;
+  const names = Object.keys(columns),
+    n = names.length ? columns[names[0]].length : 0;
   const rows = [];
   for (let i = 0; i < n; ++i) rows.push(Object.fromEntries(names.map((k) => [k, Number.isFinite(columns[k][i]) ? columns[k][i] : null])));
   return JSON.stringify(rows);

@@ -12,14 +12,17 @@ export interface Decimated {
  * (so a line breaks there). O(n).
  */
 export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: number): Decimated {
-  const n = x.length, cols = Math.max(1, Math.floor(pixels));
+  const n = x.length,
+    cols = Math.max(1, Math.floor(pixels));
   if (n <= 4 * cols) return {x: Float64Array.from(x), y: Float64Array.from(y)};
   // The data's extent split evenly into `cols` columns, as index boundaries.
-  const x0 = x[0], span = x[n - 1] - x0 || 1, starts: number[] = [];
+  const x0 = x[0],
+    span = x[n - 1] - x0 || 1,
+    starts: number[] = [];
   let col = -1;
   for (let i = 0; i < n; ++i) {
     const c = Math.min(cols - 1, Math.floor(((x[i] - x0) / span) * cols));
-    if (c !== col) starts.push(i), (col = c);
+    if (c !== col) (starts.push(i), (col = c));
   }
   starts.push(n);
   return decimateColumns(x, y, Int32Array.from(starts));
@@ -31,11 +34,12 @@ export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: num
  * while rows are appended, so a chart can redraw only its last columns. O(n − from).
  */
 export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, from = 0): Int32Array {
-  const n = x.length, starts: number[] = [];
+  const n = x.length,
+    starts: number[] = [];
   let col = NaN;
   for (let i = from; i < n; ++i) {
     const c = Math.floor((x[i] - x0) * perUnit);
-    if (c !== col) starts.push(i), (col = c);
+    if (c !== col) (starts.push(i), (col = c));
   }
   starts.push(n);
   return Int32Array.from(starts);
@@ -46,10 +50,16 @@ export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, f
  * starts[c + 1] − 1, as `axisColumns` makes them). O(n).
  */
 export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, starts: Int32Array): Decimated {
-  const cap = 5 * (starts.length - 1), ox = new Float64Array(cap), oy = new Float64Array(cap);
+  const cap = 5 * (starts.length - 1),
+    ox = new Float64Array(cap),
+    oy = new Float64Array(cap);
   let m = 0;
   for (let c = 0; c + 1 < starts.length; ++c) {
-    let iFirst = -1, iMin = -1, iMax = -1, iLast = -1, sawNaN = false;
+    let iFirst = -1,
+      iMin = -1,
+      iMax = -1,
+      iLast = -1,
+      sawNaN = false;
     for (let i = starts[c], end = starts[c + 1]; i < end; ++i) {
       const v = y[i];
       if (v !== v) {
@@ -64,14 +74,15 @@ export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, star
       iLast = i;
     }
     if (iFirst < 0) {
-      if (sawNaN) (ox[m] = m ? ox[m - 1] : x[0]), (oy[m++] = NaN);
+      if (sawNaN) ((ox[m] = m ? ox[m - 1] : x[0]), (oy[m++] = NaN));
       continue;
     }
     // The picks in time order, each once (iFirst ≤ iMin, iMax ≤ iLast).
-    const lo = Math.min(iMin, iMax), hi = Math.max(iMin, iMax);
+    const lo = Math.min(iMin, iMax),
+      hi = Math.max(iMin, iMax);
     let prev = -1;
-    for (const i of [iFirst, lo, hi, iLast]) if (i !== prev) (ox[m] = x[i]), (oy[m++] = y[i]), (prev = i);
-    if (sawNaN) (ox[m] = x[iLast]), (oy[m++] = NaN);
+    for (const i of [iFirst, lo, hi, iLast]) if (i !== prev) ((ox[m] = x[i]), (oy[m++] = y[i]), (prev = i));
+    if (sawNaN) ((ox[m] = x[iLast]), (oy[m++] = NaN));
   }
   return {x: ox.subarray(0, m), y: oy.subarray(0, m)};
 }

@@ -29,7 +29,12 @@ export class LivePair {
   private readonly listeners = new Set<(key: string) => void>();
   private readonly stopFrames: () => void;
 
-  constructor(private readonly feed: PageFeed, private readonly names: readonly [string, string], private readonly charts: PairCharts, private readonly kpis: PairKpis) {
+  constructor(
+    private readonly feed: PageFeed,
+    private readonly names: readonly [string, string],
+    private readonly charts: PairCharts,
+    private readonly kpis: PairKpis,
+  ) {
     this.stopFrames = feed.frames(() => this.options && this.feed.bars.version !== this.version && this.refresh());
   }
 
@@ -38,11 +43,27 @@ export class LivePair {
    * bars) tells the charts whether to keep their axes.
    */
   configure(options: LivePairOptions): void {
-    const {view, rule, method} = options, h = rule.hedge, pinned = Number.isFinite(view.lookbackMs);
+    const {view, rule, method} = options,
+      h = rule.hedge,
+      pinned = Number.isFinite(view.lookbackMs);
     if (pinned && options.refit !== this.refit) this.stream.rebuild();
     this.refit = options.refit;
     this.options = options;
-    this.key = [view.intervalMs, view.lookbackMs, pinned ? options.refit : "", method, rule.log, rule.window, rule.entry, rule.exit, rule.stop, rule.lag, rule.feeBps, h?.alpha, h?.beta].join("|");
+    this.key = [
+      view.intervalMs,
+      view.lookbackMs,
+      pinned ? options.refit : "",
+      method,
+      rule.log,
+      rule.window,
+      rule.entry,
+      rule.exit,
+      rule.stop,
+      rule.lag,
+      rule.feeBps,
+      h?.alpha,
+      h?.beta,
+    ].join("|");
     this.refresh();
   }
 
@@ -62,7 +83,9 @@ export class LivePair {
   }
 
   private refresh(): void {
-    const o = this.options!, bars = this.feed.bars, [A, B] = this.names;
+    const o = this.options!,
+      bars = this.feed.bars,
+      [A, B] = this.names;
     const changedFrom = this.version < 0 ? -Infinity : bars.changedSince(this.version);
     const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule);
     this.version = bars.version;
@@ -71,8 +94,13 @@ export class LivePair {
   }
 
   private draw(changed: StreamChange): void {
-    const o = this.options!, s = this.stream, n = s.length, r = o.rule, time = s.column("time");
-    const metrics = s.metrics(o.barMs), z = s.ruled ? s.column("z") : null;
+    const o = this.options!,
+      s = this.stream,
+      n = s.length,
+      r = o.rule,
+      time = s.column("time");
+    const metrics = s.metrics(o.barMs),
+      z = s.ruled ? s.column("z") : null;
     const marks: TradeMark[] = [];
     if (z) {
       for (const t of s.tradeList()) {
@@ -80,16 +108,41 @@ export class LivePair {
         if (t.exitBar !== null) marks.push({time: time[t.exitBar], z: z[t.exitBar], kind: "exit"});
       }
     }
-    this.charts.update({
-      time, a: s.column("a"), b: s.column("b"), gaps: s.gaps, liveBuckets: this.feed.bars.liveBuckets, changed, intervalMs: o.view.intervalMs,
-      spread: z ? {spread: s.column("spread"), mean: s.column("mean"), upper: s.column("upper"), lower: s.column("lower"), title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`} : null,
-      z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
-      correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
-      equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null
-    }, this.key);
+    this.charts.update(
+      {
+        time,
+        a: s.column("a"),
+        b: s.column("b"),
+        gaps: s.gaps,
+        liveBuckets: this.feed.bars.liveBuckets,
+        changed,
+        intervalMs: o.view.intervalMs,
+        spread: z
+          ? {
+              spread: s.column("spread"),
+              mean: s.column("mean"),
+              upper: s.column("upper"),
+              lower: s.column("lower"),
+              title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`,
+            }
+          : null,
+        z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
+        correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
+        equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
+      },
+      this.key,
+    );
     this.kpis.update({
-      method: o.method, beta: r.hedge?.beta, zLast: z && n ? z[n - 1] : NaN, window: r.window, pnl: metrics?.totalPnl, trades: metrics?.trades ?? 0, sharpe: metrics?.sharpe,
-      bars: n, liveBuckets: this.feed.bars.liveBuckets, excluded: s.excluded
+      method: o.method,
+      beta: r.hedge?.beta,
+      zLast: z && n ? z[n - 1] : NaN,
+      window: r.window,
+      pnl: metrics?.totalPnl,
+      trades: metrics?.trades ?? 0,
+      sharpe: metrics?.sharpe,
+      bars: n,
+      liveBuckets: this.feed.bars.liveBuckets,
+      excluded: s.excluded,
     });
   }
 }

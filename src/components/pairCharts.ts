@@ -33,7 +33,9 @@ function setText(el: HTMLElement, text: string): void {
 }
 
 function card(id: string, chart: CanvasChart): {card: HTMLDivElement; title: HTMLHeadingElement; note: HTMLParagraphElement} {
-  const el = document.createElement("div"), title = document.createElement("h2"), note = document.createElement("p");
+  const el = document.createElement("div"),
+    title = document.createElement("h2"),
+    note = document.createElement("p");
   el.className = "card";
   el.id = id;
   note.className = "pb-notice";
@@ -58,11 +60,19 @@ export class PairCharts {
 
   constructor(readonly names: [string, string]) {
     this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
-    this.zscore = new CanvasChart({height: 220, legend: {domain: ["long", "short", "exit"], range: [kindColor.long, kindColor.short, kindColor.exit]}});
+    this.zscore = new CanvasChart({
+      height: 220,
+      legend: {domain: ["long", "short", "exit"], range: [kindColor.long, kindColor.short, kindColor.exit]},
+    });
     const prices = card("prices-chart", this.prices);
     prices.title.textContent = "Prices";
     this.top = prices.card;
-    this.cards = {spread: card("spread-chart", this.spread), zscore: card("zscore-chart", this.zscore), correlation: card("correlation-chart", this.correlation), equity: card("equity-chart", this.equity)};
+    this.cards = {
+      spread: card("spread-chart", this.spread),
+      zscore: card("zscore-chart", this.zscore),
+      correlation: card("correlation-chart", this.correlation),
+      equity: card("equity-chart", this.equity),
+    };
     this.cards.equity.title.textContent = "Backtest equity and drawdown";
     this.grid = document.createElement("div");
     this.grid.className = "grid grid-cols-2";
@@ -76,57 +86,99 @@ export class PairCharts {
   update(d: PairChartsData, key: string): void {
     const live = key === this.key;
     this.key = key;
-    const {time} = d, gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
+    const {time} = d,
+      gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
     // Every chart spans the bars' time, also one with nothing to draw yet (a window not yet filled).
-    const n = time.length, x = {xDomain: n ? ([time[0], time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
+    const n = time.length,
+      x = {xDomain: n ? ([time[0], time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
     // The prices depend on the bars only: a slider that leaves the view leaves them as they are.
-    if (d.changed.bars < n || n !== this.rows) this.prices.update({
-      yLabel: "price (first bar = 100)", ...x,
-      layers: [...gaps, {type: "line", x: time, y: d.a, stroke: "#4269d0", scale: 100 / d.a[0]}, {type: "line", x: time, y: d.b, stroke: "#efb118", scale: 100 / d.b[0]}]
-    }, {live: d.changed.bars > 0, from: d.changed.bars});
+    if (d.changed.bars < n || n !== this.rows)
+      this.prices.update(
+        {
+          yLabel: "price (first bar = 100)",
+          ...x,
+          layers: [
+            ...gaps,
+            {type: "line", x: time, y: d.a, stroke: "#4269d0", scale: 100 / d.a[0]},
+            {type: "line", x: time, y: d.b, stroke: "#efb118", scale: 100 / d.b[0]},
+          ],
+        },
+        {live: d.changed.bars > 0, from: d.changed.bars},
+      );
     this.rows = n;
     // The derived series: redrawn from their first changed row while live.
     const opts = {live, from: d.changed.series};
     const c = this.cards;
     setText(c.spread.title, d.spread ? d.spread.title : "Spread");
     this.note("spread", d.spread ? null : "needs a fitted hedge");
-    this.spread.update({
-      yLabel: "spread", ...x,
-      layers: d.spread ? [
-        ...gaps,
-        // Bands solid and light (a dashed series is redrawn whole on every live frame, see canvasChart.ts).
-        {type: "line", x: time, y: d.spread.upper, stroke: "#bbb"},
-        {type: "line", x: time, y: d.spread.lower, stroke: "#bbb"},
-        // The mean under the spread, thin and translucent: at small windows it follows the spread closely.
-        {type: "line", x: time, y: d.spread.mean, stroke: "#ff725c", width: 1, opacity: 0.8},
-        {type: "line", x: time, y: d.spread.spread, stroke: "#4269d0"}
-      ] : []
-    }, opts);
+    this.spread.update(
+      {
+        yLabel: "spread",
+        ...x,
+        layers: d.spread
+          ? [
+              ...gaps,
+              // Bands solid and light (a dashed series is redrawn whole on every live frame, see canvasChart.ts).
+              {type: "line", x: time, y: d.spread.upper, stroke: "#bbb"},
+              {type: "line", x: time, y: d.spread.lower, stroke: "#bbb"},
+              // The mean under the spread, thin and translucent: at small windows it follows the spread closely.
+              {type: "line", x: time, y: d.spread.mean, stroke: "#ff725c", width: 1, opacity: 0.8},
+              {type: "line", x: time, y: d.spread.spread, stroke: "#4269d0"},
+            ]
+          : [],
+      },
+      opts,
+    );
     const z = d.z;
     this.note("zscore", z ? null : "needs a fitted hedge");
     const lim = z ? Math.max(4, (z.stop ?? 0) + 0.5) : 4;
-    const rules: Layer[] = z ? [
-      ...[z.exit, -z.exit].map((y): Layer => ({type: "rule", y, stroke: "#2a9d8f", dash: [4, 3]})),
-      ...[z.entry, -z.entry].map((y): Layer => ({type: "rule", y, stroke: "#c44", dash: [4, 3]})),
-      ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : [])
-    ] : [];
-    this.zscore.update({
-      // The window in the title, not the axis label: a window slider then leaves the axes as they are.
-      yLabel: "z-score", ...x,
-      yDomain: [-lim, lim],
-      layers: z ? [...rules, {type: "line", x: time, y: z.z, stroke: "#7b3fb8"}, {type: "dots", dots: z.trades.map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))}] : []
-    }, opts);
+    const rules: Layer[] = z
+      ? [
+          ...[z.exit, -z.exit].map((y): Layer => ({type: "rule", y, stroke: "#2a9d8f", dash: [4, 3]})),
+          ...[z.entry, -z.entry].map((y): Layer => ({type: "rule", y, stroke: "#c44", dash: [4, 3]})),
+          ...(z.stop !== undefined ? [z.stop, -z.stop].map((y): Layer => ({type: "rule", y, stroke: "#000", dash: [4, 3]})) : []),
+        ]
+      : [];
+    this.zscore.update(
+      {
+        // The window in the title, not the axis label: a window slider then leaves the axes as they are.
+        yLabel: "z-score",
+        ...x,
+        yDomain: [-lim, lim],
+        layers: z
+          ? [
+              ...rules,
+              {type: "line", x: time, y: z.z, stroke: "#7b3fb8"},
+              {type: "dots", dots: z.trades.map((t) => ({x: t.time, y: t.z, fill: kindColor[t.kind], symbol: kindSymbol[t.kind]}))},
+            ]
+          : [],
+      },
+      opts,
+    );
     setText(c.zscore.title, `z-score (${z ? `${z.window}-bar window` : "—"}), rule lines and trades`);
     c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
     const r = d.correlation;
     setText(c.correlation.title, `Rolling correlation of returns (${r.window} bars)`);
     this.note("correlation", r.y ? null : `needs more than ${r.window + 2} bars`);
-    this.correlation.update({yLabel: "correlation", yDomain: [-1, 1], ...x, layers: r.y ? [{type: "line", x: time, y: r.y, stroke: "#4269d0"}] : []}, opts);
+    this.correlation.update(
+      {yLabel: "correlation", yDomain: [-1, 1], ...x, layers: r.y ? [{type: "line", x: time, y: r.y, stroke: "#4269d0"}] : []},
+      opts,
+    );
     this.note("equity", d.equity ? null : "needs a fitted hedge");
-    this.equity.update({
-      yLabel: "PnL (equity, drawdown shaded)", ...x,
-      layers: d.equity ? [{type: "area", x: time, y: d.equity.drawdown, fill: "#d03050"}, {type: "rule", y: 0, stroke: "#ccc"}, {type: "line", x: time, y: d.equity.equity, stroke: "#22a06b"}] : []
-    }, opts);
+    this.equity.update(
+      {
+        yLabel: "PnL (equity, drawdown shaded)",
+        ...x,
+        layers: d.equity
+          ? [
+              {type: "area", x: time, y: d.equity.drawdown, fill: "#d03050"},
+              {type: "rule", y: 0, stroke: "#ccc"},
+              {type: "line", x: time, y: d.equity.equity, stroke: "#22a06b"},
+            ]
+          : [],
+      },
+      opts,
+    );
   }
 
   private note(which: CardName, text: string | null): void {

@@ -33,8 +33,14 @@ export class PairKpis {
 <div class="card"><h2>Bars</h2><div class="pb-big" id="bar-count"></div><span class="pb-notice" id="live-count"></span></div>`;
     const q = (selector: string) => this.element.querySelector<HTMLElement>(selector)!;
     this.parts = {
-      method: q("h2 span"), beta: q("#beta"), z: q("#zscore-last"), zNote: q("#zscore-last + .pb-notice"), pnl: q("#pnl"), pnlNote: q("#pnl + .pb-notice"),
-      bars: q("#bar-count"), live: q("#live-count")
+      method: q("h2 span"),
+      beta: q("#beta"),
+      z: q("#zscore-last"),
+      zNote: q("#zscore-last + .pb-notice"),
+      pnl: q("#pnl"),
+      pnlNote: q("#pnl + .pb-notice"),
+      bars: q("#bar-count"),
+      live: q("#live-count"),
     };
   }
 

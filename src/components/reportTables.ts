@@ -18,7 +18,8 @@ export function fmt(v: number | null | undefined, digits = 4): string {
 const grouped = new Intl.NumberFormat("en-US", {maximumFractionDigits: 10});
 
 /** A table cell with the exact value in data-value. */
-const num = (v: number | null | undefined, digits = 4, id?: string) => html`<td class="pb-num" data-value=${String(v)} id=${id ?? null}>${fmt(v, digits)}</td>`;
+const num = (v: number | null | undefined, digits = 4, id?: string) =>
+  html`<td class="pb-num" data-value=${String(v)} id=${id ?? null}>${fmt(v, digits)}</td>`;
 
 /** Bars → "12.3 bars (≈ 41 s)". */
 export function barsText(bars: number, barMs: number): string {
@@ -29,52 +30,148 @@ export function barsText(bars: number, barMs: number): string {
 }
 
 /** The hedges side by side (#hedge-table), with a note on the R² of the dynamic ones. */
-export function hedgeTable(rows: readonly Pick<HedgeRow, "name" | "beta" | "dynamic" | "rSquared" | "adfP" | "halfLife">[], sharpes: readonly number[], chosen: string): HTMLElement {
+export function hedgeTable(
+  rows: readonly Pick<HedgeRow, "name" | "beta" | "dynamic" | "rSquared" | "adfP" | "halfLife">[],
+  sharpes: readonly number[],
+  chosen: string,
+): HTMLElement {
   const dynamic = rows.some((r) => r.dynamic);
-  return html`<div><table class="pb-table" id="hedge-table">
-    <thead><tr><th>hedge</th><th>β</th><th>R²${dynamic ? html`<sup>*</sup>` : ""}</th><th>ADF p</th><th>half-life (bars)</th><th>Sharpe</th></tr></thead>
-    <tbody>${rows.map((r, i) => html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
-      <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}</tr>`)}</tbody>
-  </table>${dynamic ? html`<p class="pb-notice" id="hedge-r2-note"><sup>*</sup> 1 − SSR/TSS of each spread. None for Kalman: its α and β are updated with every bar's own prices, so its residuals are near zero by construction and an R² would say nothing about the fit. Rolling OLS: each bar's residual is from the fit of the window that ends at that bar (in sample), so its R² is not comparable to the static hedges' either.</p>` : ""}</div>`;
+  return html`<div>
+    <table class="pb-table" id="hedge-table">
+      <thead>
+        <tr>
+          <th>hedge</th>
+          <th>β</th>
+          <th>R²${dynamic ? html`<sup>*</sup>` : ""}</th>
+          <th>ADF p</th>
+          <th>half-life (bars)</th>
+          <th>Sharpe</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r, i) =>
+            html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
+              <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>
+              ${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${dynamic ? html`<p class="pb-notice" id="hedge-r2-note"><sup>*</sup> 1 − SSR/TSS of each spread. None for Kalman: its α and β are updated with every bar's own prices, so its residuals are near zero by construction and an R² would say nothing about the fit. Rolling OLS: each bar's residual is from the fit of the window that ends at that bar (in sample), so its R² is not comparable to the static hedges' either.</p>` : ""}
+  </div>`;
 }
 
 /** ADF of the spread, Engle-Granger and Johansen with critical values. */
 export function testsTable(r: PairReport): HTMLElement {
   const cv = (c: {"1%": number; "5%": number; "10%": number}) => [num(c["1%"]), num(c["5%"]), num(c["10%"])];
   return html`<table class="pb-table" id="tests-table">
-    <thead><tr><th>test</th><th>statistic</th><th>p-value</th><th>1%</th><th>5%</th><th>10%</th><th>notes</th></tr></thead>
+    <thead>
+      <tr>
+        <th>test</th>
+        <th>statistic</th>
+        <th>p-value</th>
+        <th>1%</th>
+        <th>5%</th>
+        <th>10%</th>
+        <th>notes</th>
+      </tr>
+    </thead>
     <tbody>
-      <tr><td>ADF (spread)</td>${num(r.adf.statistic, 5, "adf-stat")}${num(r.adf.pValue, 4, "adf-p")}${cv(r.adf.criticalValues)}<td>lag ${r.adf.usedLag}, nobs ${r.adf.nobs}</td></tr>
-      <tr><td>Engle-Granger</td>${num(r.coint.statistic, 5, "eg-stat")}${num(r.coint.pValue, 4, "eg-p")}${cv(r.coint.criticalValues)}<td></td></tr>
+      <tr>
+        <td>ADF (spread)</td>
+        ${num(r.adf.statistic, 5, "adf-stat")}${num(r.adf.pValue, 4, "adf-p")}${cv(r.adf.criticalValues)}
+        <td>lag ${r.adf.usedLag}, nobs ${r.adf.nobs}</td>
+      </tr>
+      <tr>
+        <td>Engle-Granger</td>
+        ${num(r.coint.statistic, 5, "eg-stat")}${num(r.coint.pValue, 4, "eg-p")}${cv(r.coint.criticalValues)}
+        <td></td>
+      </tr>
     </tbody>
-    <thead><tr><th>Johansen</th><th>trace</th><th>eigenvalue</th><th>90%</th><th>95%</th><th>99%</th><th>max-eig (95%)</th></tr></thead>
-    <tbody>${r.johansen.traceStat.map((t, i) => html`<tr><td>r ≤ ${i}</td>${num(t, 5, `johansen-trace-${i}`)}${num(r.johansen.eigenvalues[i])}${r.johansen.traceCritical[i].map((c) => num(c))}<td class="pb-num" data-value=${String(r.johansen.maxEigStat[i])}>${fmt(r.johansen.maxEigStat[i], 5)} (${fmt(r.johansen.maxEigCritical[i][1], 5)})</td></tr>`)}</tbody>
+    <thead>
+      <tr>
+        <th>Johansen</th>
+        <th>trace</th>
+        <th>eigenvalue</th>
+        <th>90%</th>
+        <th>95%</th>
+        <th>99%</th>
+        <th>max-eig (95%)</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${r.johansen.traceStat.map(
+        (t, i) =>
+          html`<tr>
+            <td>r ≤ ${i}</td>
+            ${num(t, 5, `johansen-trace-${i}`)}${num(r.johansen.eigenvalues[i])}${r.johansen.traceCritical[i].map((c) => num(c))}
+            <td class="pb-num" data-value=${String(r.johansen.maxEigStat[i])}>
+              ${fmt(r.johansen.maxEigStat[i], 5)} (${fmt(r.johansen.maxEigCritical[i][1], 5)})
+            </td>
+          </tr>`,
+      )}
+    </tbody>
   </table>`;
 }
 
 /** Is this pair tradeable? One paragraph a researcher can read at a glance. */
 export function verdict(r: PairReport, barMs: number): {tradeable: boolean; text: string} {
-  const eg = r.coint.pValue < 0.05, spreadStationary = r.adf.pValue < 0.05, jo = r.johansen.traceStat[0] > r.johansen.traceCritical[0][1];
+  const eg = r.coint.pValue < 0.05,
+    spreadStationary = r.adf.pValue < 0.05,
+    jo = r.johansen.traceStat[0] > r.johansen.traceCritical[0][1];
   const hl = r.halfLife;
   const votes = [eg, spreadStationary, jo].filter(Boolean).length;
   const tradeable = eg && spreadStationary && Number.isFinite(hl);
   const parts = [
-    eg ? `Engle-Granger rejects no cointegration (p = ${fmt(r.coint.pValue, 3)} < 0.05)` : `Engle-Granger does not reject no cointegration (p = ${fmt(r.coint.pValue, 3)})`,
-    spreadStationary ? `the ${r.hedge.method} spread is stationary by ADF (p = ${fmt(r.adf.pValue, 3)})` : `the ${r.hedge.method} spread is not shown stationary by ADF (p = ${fmt(r.adf.pValue, 3)})`,
-    jo ? "Johansen's trace test finds a cointegrating vector at 95%" : "Johansen's trace test finds none at 95%"
+    eg
+      ? `Engle-Granger rejects no cointegration (p = ${fmt(r.coint.pValue, 3)} < 0.05)`
+      : `Engle-Granger does not reject no cointegration (p = ${fmt(r.coint.pValue, 3)})`,
+    spreadStationary
+      ? `the ${r.hedge.method} spread is stationary by ADF (p = ${fmt(r.adf.pValue, 3)})`
+      : `the ${r.hedge.method} spread is not shown stationary by ADF (p = ${fmt(r.adf.pValue, 3)})`,
+    jo ? "Johansen's trace test finds a cointegrating vector at 95%" : "Johansen's trace test finds none at 95%",
   ];
-  const head = tradeable ? "Tradeable: the pair looks cointegrated" : votes >= 2 ? "Borderline" : "Not tradeable as is: no evidence of cointegration";
-  const tail = Number.isFinite(hl) ? ` The spread reverts with a half-life of ${barsText(hl, barMs)}.` : " The spread shows no mean reversion (no finite half-life).";
-  return {tradeable, text: `${head}. ${parts.join("; ")}.${tail} The rule as set earned ${fmt(r.backtest.totalPnl, 4)} over ${r.backtest.trades} trades (Sharpe ${fmt(r.backtest.sharpe, 3)}).`};
+  const head = tradeable
+    ? "Tradeable: the pair looks cointegrated"
+    : votes >= 2
+      ? "Borderline"
+      : "Not tradeable as is: no evidence of cointegration";
+  const tail = Number.isFinite(hl)
+    ? ` The spread reverts with a half-life of ${barsText(hl, barMs)}.`
+    : " The spread shows no mean reversion (no finite half-life).";
+  return {
+    tradeable,
+    text: `${head}. ${parts.join("; ")}.${tail} The rule as set earned ${fmt(r.backtest.totalPnl, 4)} over ${r.backtest.trades} trades (Sharpe ${fmt(r.backtest.sharpe, 3)}).`,
+  };
 }
 
 export function metricsTable(b: PairReport["backtest"]): HTMLElement {
   const rows: [string, keyof PairReport["backtest"], number][] = [
-    ["trades", "trades", 6], ["total PnL", "totalPnl", 5], ["max drawdown", "maxDrawdown", 5], ["Sharpe (annualised)", "sharpe", 4], ["Sortino", "sortino", 4],
-    ["Calmar", "calmar", 4], ["win rate", "winRate", 3], ["profit factor", "profitFactor", 4], ["return on gross", "returnOnGross", 4],
-    ["avg holding (bars)", "avgHoldingBars", 4], ["exposure", "exposure", 3], ["fees paid", "feesPaid", 4]
+    ["trades", "trades", 6],
+    ["total PnL", "totalPnl", 5],
+    ["max drawdown", "maxDrawdown", 5],
+    ["Sharpe (annualised)", "sharpe", 4],
+    ["Sortino", "sortino", 4],
+    ["Calmar", "calmar", 4],
+    ["win rate", "winRate", 3],
+    ["profit factor", "profitFactor", 4],
+    ["return on gross", "returnOnGross", 4],
+    ["avg holding (bars)", "avgHoldingBars", 4],
+    ["exposure", "exposure", 3],
+    ["fees paid", "feesPaid", 4],
   ];
-  return html`<table class="pb-table" id="metrics-table"><tbody>${rows.map(([label, key, d]) => html`<tr><td>${label}</td>${num(b[key], d, `bt-${key}`)}</tr>`)}</tbody></table>`;
+  return html`<table class="pb-table" id="metrics-table">
+    <tbody>
+      ${rows.map(
+        ([label, key, d]) =>
+          html`<tr>
+            <td>${label}</td>
+            ${num(b[key], d, `bt-${key}`)}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /**
@@ -113,8 +210,10 @@ export class TradesTable {
 
   /** Shows `trades` (oldest first; the last may be open) with bar indices into `time`. */
   update(trades: readonly BacktestTrade[], time: ArrayLike<number>): void {
-    const last = trades[trades.length - 1], open = last && last.exitBar === null ? last : null;
-    const closed = open ? trades.length - 1 : trades.length, latest = trades[closed - 1];
+    const last = trades[trades.length - 1],
+      open = last && last.exitBar === null ? last : null;
+    const closed = open ? trades.length - 1 : trades.length,
+      latest = trades[closed - 1];
     const key = latest ? `${closed}|${latest.entryBar}|${latest.exitBar}|${latest.pnl}|${time[latest.entryBar]}` : "0";
     if (key !== this.shown.closed) {
       this.shown.closed = key;
@@ -125,7 +224,7 @@ export class TradesTable {
       this.note.textContent = `latest ${this.max} of ${trades.length} trades`;
     }
     const row = open ? tradeRow(open, time) : "";
-    if (row !== this.shown.open) (this.shown.open = row), (this.open.innerHTML = row);
+    if (row !== this.shown.open) ((this.shown.open = row), (this.open.innerHTML = row));
   }
 }
 

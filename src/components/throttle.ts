@@ -8,7 +8,10 @@ export class KeyedThrottle {
   private pending: (() => void) | null = null;
   private frame = 0;
 
-  constructor(private readonly everyMs = 1000, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly everyMs = 1000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /**
    * Runs `render` in the next animation frame (after the charts of this one) if `key` changed or the
@@ -31,13 +34,16 @@ export class KeyedThrottle {
     }
     this.pending = render;
     if (this.frame) return; // the frame's render takes the newest state
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const r = this.pending;
-      this.pending = null;
-      this.last = this.now();
-      r?.();
-    }, this.everyMs - (t - this.last));
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        const r = this.pending;
+        this.pending = null;
+        this.last = this.now();
+        r?.();
+      },
+      this.everyMs - (t - this.last),
+    );
   }
 
   cancel(): void {

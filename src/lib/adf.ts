@@ -48,7 +48,14 @@ export function adfMaxlag(n: number, regression: Regression): {readonly default:
   return {default: Math.min(limit, Math.ceil(12 * Math.pow(n / 100, 1 / 4))), limit};
 }
 
-const undefinedResult = (): AdfResult => ({statistic: NaN, pValue: NaN, usedLag: NaN, nobs: NaN, criticalValues: {"1%": NaN, "5%": NaN, "10%": NaN}, icBest: NaN});
+const undefinedResult = (): AdfResult => ({
+  statistic: NaN,
+  pValue: NaN,
+  usedLag: NaN,
+  nobs: NaN,
+  criticalValues: {"1%": NaN, "5%": NaN, "10%": NaN},
+  icBest: NaN,
+});
 
 /**
  * Augmented Dickey-Fuller unit-root test, matching statsmodels `adfuller(x, maxlag, regression,
@@ -75,14 +82,15 @@ export function adf(x: ArrayLike<number>, options: AdfOptions = {}): AdfResult {
   } else if (maxlag < 0) return undefinedResult();
   for (let i = 0; i < n; ++i) if (!Number.isFinite(x[i])) throw new RangeError(`adf: x[${i}] is not a finite number`);
 
-  let usedLag = maxlag, icBest = NaN;
+  let usedLag = maxlag,
+    icBest = NaN;
   if (autolag !== "none") {
     const fits = nestedFits(x, maxlag, regression, false);
     if (fits === null) return undefinedResult();
     const {nobs, ssr, lastT} = fits;
     if (autolag === "t-stat") {
       for (let p = maxlag; p >= 0; --p) {
-        icBest = Math.abs(lastT[p]), usedLag = p;
+        ((icBest = Math.abs(lastT[p])), (usedLag = p));
         if (icBest >= T_STOP) break;
       }
     } else {
@@ -91,7 +99,7 @@ export function adf(x: ArrayLike<number>, options: AdfOptions = {}): AdfResult {
       for (let p = 0; p <= maxlag; ++p) {
         const llf = (-nobs / 2) * (Math.log(2 * Math.PI) + Math.log(ssr[p] / nobs) + 1);
         const ic = -2 * llf + penalty * (nTrend + 1 + p);
-        if (ic < icBest) (icBest = ic), (usedLag = p);
+        if (ic < icBest) ((icBest = ic), (usedLag = p));
       }
       if (icBest === Infinity) return undefinedResult();
     }
@@ -105,7 +113,7 @@ export function adf(x: ArrayLike<number>, options: AdfOptions = {}): AdfResult {
     usedLag,
     nobs: final.nobs,
     criticalValues: mackinnonCrit(1, regression, final.nobs),
-    icBest
+    icBest,
   };
 }
 
@@ -115,7 +123,8 @@ export function adf(x: ArrayLike<number>, options: AdfOptions = {}): AdfResult {
  */
 function nestedFits(x: ArrayLike<number>, lags: number, regression: Regression, levelLast: boolean) {
   const {g, q, nobs} = adfGram(x, lags, regression, levelLast);
-  const size = q + 1, yy = g[q * size + q];
+  const size = q + 1,
+    yy = g[q * size + q];
   // Scale to a unit diagonal so the pivot tolerance is relative (results are scale-invariant).
   const scale = new Float64Array(size);
   for (let i = 0; i < size; ++i) scale[i] = g[i * size + i] > 0 ? 1 / Math.sqrt(g[i * size + i]) : 0;
@@ -123,9 +132,11 @@ function nestedFits(x: ArrayLike<number>, lags: number, regression: Regression, 
   const rank = cholesky(g, size);
   if (rank < q || !(yy > 0)) return null;
   const nTrend = regression === "n" ? 0 : regression.length;
-  const ssr = new Float64Array(lags + 1), lastT = new Float64Array(lags + 1);
+  const ssr = new Float64Array(lags + 1),
+    lastT = new Float64Array(lags + 1);
   const yScale = Math.sqrt(yy);
-  let explained = 0, col = 0;
+  let explained = 0,
+    col = 0;
   const base = q - lags; // columns before the first lag (trends and, unless last, the level)
   for (let p = 0; p <= lags; ++p) {
     const cols = base + p;

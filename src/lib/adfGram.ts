@@ -22,7 +22,9 @@ export interface AdfGram {
 }
 
 export function adfGram(x: ArrayLike<number>, lags: number, regression: Regression, levelLast: boolean): AdfGram {
-  const m = x.length - 1, nobs = m - lags, t0 = lags;
+  const m = x.length - 1,
+    nobs = m - lags,
+    t0 = lags;
   const centred = regression !== "n";
   const nTrend = regression === "ct" ? 1 : regression === "ctt" ? 2 : 0;
   // Shift the differences by their overall mean first so centring sums below do not cancel.
@@ -72,17 +74,18 @@ export function adfGram(x: ArrayLike<number>, lags: number, regression: Regressi
   for (let j = 0; j <= lags; ++j) {
     let s = 0;
     for (let r = 0; r < nobs; ++r) s += d[t0 + r] * d[t0 + r - j];
-    raw[j] = s, raw[j * L1] = s;
+    ((raw[j] = s), (raw[j * L1] = s));
   }
   for (let i = 0; i < lags; ++i) {
     for (let j = i; j < lags; ++j) {
       const v = raw[i * L1 + j] + d[t0 - 1 - i] * d[t0 - 1 - j] - d[m - 1 - i] * d[m - 1 - j];
-      raw[(i + 1) * L1 + j + 1] = v, raw[(j + 1) * L1 + i + 1] = v;
+      ((raw[(i + 1) * L1 + j + 1] = v), (raw[(j + 1) * L1 + i + 1] = v));
     }
   }
 
   // Assemble: order of dense columns is trends, level; `levelLast` moves the level after the lags.
-  const q = nDense + lags, size = q + 1;
+  const q = nDense + lags,
+    size = q + 1;
   const g = new Float64Array(size * size);
   const trendIdx = (c: number) => c; // trends keep positions 0 … nTrend−1
   const levelColumn = levelLast ? q - 1 : nTrend;

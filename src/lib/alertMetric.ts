@@ -28,14 +28,21 @@ export interface BarMetricOptions {
  *
  *   barMetric("zscore", closesA, closesB, {intervalMs: 60_000})
  */
-export function barMetric(metric: BarMetric, a: ArrayLike<number>, b: ArrayLike<number> | null, {hedge = "ols", intervalMs}: BarMetricOptions): number {
+export function barMetric(
+  metric: BarMetric,
+  a: ArrayLike<number>,
+  b: ArrayLike<number> | null,
+  {hedge = "ols", intervalMs}: BarMetricOptions,
+): number {
   const n = a.length;
   if (metric === "price") return n ? a[n - 1] : NaN;
   if (metric === "volatility") {
     if (n < 3) return NaN;
-    let mean = 0, m2 = 0;
+    let mean = 0,
+      m2 = 0;
     for (let i = 1; i < n; ++i) {
-      const r = Math.log(a[i] / a[i - 1]), d = r - mean;
+      const r = Math.log(a[i] / a[i - 1]),
+        d = r - mean;
       mean += d / i;
       m2 += d * (r - mean);
     }

@@ -17,15 +17,18 @@ export function alignCloses(a: BarColumns, b: BarColumns): AlignedPair {
   if (a.start.length === 0 || b.start.length === 0) return {time: new Float64Array(0), a: new Float64Array(0), b: new Float64Array(0)};
   const lo = Math.max(a.start[0], b.start[0]);
   const hi = Math.min(a.start[a.start.length - 1], b.start[b.start.length - 1]);
-  const time: number[] = [], ca: number[] = [], cb: number[] = [];
-  let lastA = lastBefore(a, lo), lastB = lastBefore(b, lo);
+  const time: number[] = [],
+    ca: number[] = [],
+    cb: number[] = [];
+  let lastA = lastBefore(a, lo),
+    lastB = lastBefore(b, lo);
   for (let t = lo; t <= hi; t += interval) {
     const va = a.close[Math.round((t - a.start[0]) / interval)];
     const vb = b.close[Math.round((t - b.start[0]) / interval)];
     if (!Number.isNaN(va)) lastA = va;
     if (!Number.isNaN(vb)) lastB = vb;
     if (Number.isNaN(lastA) || Number.isNaN(lastB)) continue;
-    time.push(t), ca.push(lastA), cb.push(lastB);
+    (time.push(t), ca.push(lastA), cb.push(lastB));
   }
   return {time: Float64Array.from(time), a: Float64Array.from(ca), b: Float64Array.from(cb)};
 }
@@ -52,21 +55,34 @@ export interface AlignedBars extends AlignedPair {
  *
  *   alignBars(barsA, barsB, {gapA, gapB}).a
  */
-export function alignBars(a: BarColumns, b: BarColumns, {gapA, gapB}: {gapA?: ArrayLike<number>; gapB?: ArrayLike<number>} = {}): AlignedBars {
+export function alignBars(
+  a: BarColumns,
+  b: BarColumns,
+  {gapA, gapB}: {gapA?: ArrayLike<number>; gapB?: ArrayLike<number>} = {},
+): AlignedBars {
   if (a.interval !== b.interval) throw new RangeError(`alignBars: intervals differ (${a.interval} vs ${b.interval})`);
-  if ((gapA && gapA.length !== a.start.length) || (gapB && gapB.length !== b.start.length)) throw new RangeError("alignBars: gap flags and bars differ in length");
+  if ((gapA && gapA.length !== a.start.length) || (gapB && gapB.length !== b.start.length))
+    throw new RangeError("alignBars: gap flags and bars differ in length");
   const interval = a.interval;
-  if (a.start.length === 0 || b.start.length === 0) return {time: new Float64Array(0), a: new Float64Array(0), b: new Float64Array(0), excluded: 0, gaps: []};
+  if (a.start.length === 0 || b.start.length === 0)
+    return {time: new Float64Array(0), a: new Float64Array(0), b: new Float64Array(0), excluded: 0, gaps: []};
   const lo = Math.max(a.start[0], b.start[0]);
   const hi = Math.min(a.start[a.start.length - 1], b.start[b.start.length - 1]);
   const m = hi >= lo ? Math.round((hi - lo) / interval) + 1 : 0;
-  const time = new Float64Array(m), ca = new Float64Array(m), cb = new Float64Array(m);
+  const time = new Float64Array(m),
+    ca = new Float64Array(m),
+    cb = new Float64Array(m);
   const gaps: {from: number; to: number}[] = [];
-  let lastA = carryIn(a, lo, gapA), lastB = carryIn(b, lo, gapB), rows = 0, excluded = 0;
+  let lastA = carryIn(a, lo, gapA),
+    lastB = carryIn(b, lo, gapB),
+    rows = 0,
+    excluded = 0;
   for (let k = 0; k < m; ++k) {
     const t = lo + k * interval;
-    const ia = Math.round((t - a.start[0]) / interval), ib = Math.round((t - b.start[0]) / interval);
-    const fa = gapA ? gapA[ia] : 0, fb = gapB ? gapB[ib] : 0;
+    const ia = Math.round((t - a.start[0]) / interval),
+      ib = Math.round((t - b.start[0]) / interval);
+    const fa = gapA ? gapA[ia] : 0,
+      fb = gapB ? gapB[ib] : 0;
     if (fa || fb) {
       if (fa) lastA = NaN;
       if (fb) lastB = NaN;
@@ -76,14 +92,15 @@ export function alignBars(a: BarColumns, b: BarColumns, {gapA, gapB}: {gapA?: Ar
       ++excluded;
       continue;
     }
-    const va = a.close[ia], vb = b.close[ib];
+    const va = a.close[ia],
+      vb = b.close[ib];
     if (!Number.isNaN(va)) lastA = va;
     if (!Number.isNaN(vb)) lastB = vb;
     if (Number.isNaN(lastA) || Number.isNaN(lastB)) {
       ++excluded;
       continue;
     }
-    time[rows] = t, ca[rows] = lastA, cb[rows] = lastB, ++rows;
+    ((time[rows] = t), (ca[rows] = lastA), (cb[rows] = lastB), ++rows);
   }
   return {time: time.slice(0, rows), a: ca.slice(0, rows), b: cb.slice(0, rows), excluded, gaps};
 }

@@ -68,15 +68,19 @@ export function backtest(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLik
   const n = a.length;
   const o = backtestOptions(options);
   if (b.length !== n || z.length !== n) throw new RangeError(`backtest: a, b and z differ in length (${n}, ${b.length}, ${z.length})`);
-  if (typeof options.beta !== "number" && options.beta.length !== n) throw new RangeError(`backtest: beta has ${options.beta.length} values, expected ${n}`);
-  const position = new Int8Array(n), pnl = new Float64Array(n);
+  if (typeof options.beta !== "number" && options.beta.length !== n)
+    throw new RangeError(`backtest: beta has ${options.beta.length} values, expected ${n}`);
+  const position = new Int8Array(n),
+    pnl = new Float64Array(n);
   const tradeList: BacktestTrade[] = [];
   const m = simulate(a, b, z, o, position, pnl, tradeList);
-  const equity = new Float64Array(n), drawdown = new Float64Array(n);
-  let cum = 0, peak = 0;
+  const equity = new Float64Array(n),
+    drawdown = new Float64Array(n);
+  let cum = 0,
+    peak = 0;
   for (let t = 0; t < n; ++t) {
-    cum += pnl[t], peak = Math.max(peak, cum);
-    equity[t] = cum, drawdown[t] = cum - peak;
+    ((cum += pnl[t]), (peak = Math.max(peak, cum)));
+    ((equity[t] = cum), (drawdown[t] = cum - peak));
   }
   return {...m, position, pnl, equity, drawdown, tradeList};
 }
@@ -108,7 +112,15 @@ export function backtestOptions(options: BacktestOptions): NormalizedBacktestOpt
  * The rule and the accounting, shared by `backtest` and `sweep` (one IncrementalBacktest over all
  * bars); `position`, `pnl` and `trades` are filled when given (sweeps pass null and keep no trades).
  */
-export function simulate(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, o: NormalizedBacktestOptions, position: Int8Array | null, pnlOut: Float64Array | null, trades: BacktestTrade[] | null): BacktestMetrics {
+export function simulate(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  z: ArrayLike<number>,
+  o: NormalizedBacktestOptions,
+  position: Int8Array | null,
+  pnlOut: Float64Array | null,
+  trades: BacktestTrade[] | null,
+): BacktestMetrics {
   const run = new IncrementalBacktest(o, {keepTrades: trades !== null});
   for (let t = 0, n = a.length; t < n; ++t) {
     run.push(a, b, z);

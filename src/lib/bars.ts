@@ -43,7 +43,8 @@ export type Interval = keyof typeof intervals;
 
 /** Milliseconds in an interval name; RangeError for anything but 1s, 1m, 5m, 15m or 1h. */
 export function intervalMs(interval: string): number {
-  if (!Object.hasOwn(intervals, interval)) throw new RangeError(`invalid interval: ${JSON.stringify(interval)} (expected one of ${Object.keys(intervals).join(", ")})`);
+  if (!Object.hasOwn(intervals, interval))
+    throw new RangeError(`invalid interval: ${JSON.stringify(interval)} (expected one of ${Object.keys(intervals).join(", ")})`);
   return intervals[interval as Interval];
 }
 
@@ -56,18 +57,27 @@ export function barOf(trade: Trade, interval: number): Bar {
   const {price, qty} = trade;
   return {
     start: bucketStart(trade.time, interval),
-    open: price, high: price, low: price, close: price,
-    volume: qty, quoteVolume: price * qty, count: 1, vwap: price,
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    volume: qty,
+    quoteVolume: price * qty,
+    count: 1,
+    vwap: price,
     takerBuyVolume: trade.isBuyerMaker ? 0 : qty,
-    firstId: trade.id, lastId: trade.id, openTime: trade.time, closeTime: trade.time
+    firstId: trade.id,
+    lastId: trade.id,
+    openTime: trade.time,
+    closeTime: trade.time,
   };
 }
 
 /** Adds a trade of the same bucket to `bar`, in place. Order of calls does not matter. */
 export function addTrade(bar: Bar, trade: Trade): Bar {
   const {price, qty, time, id} = trade;
-  if (time < bar.openTime || (time === bar.openTime && id < bar.firstId)) (bar.open = price), (bar.openTime = time), (bar.firstId = id);
-  if (time > bar.closeTime || (time === bar.closeTime && id > bar.lastId)) (bar.close = price), (bar.closeTime = time), (bar.lastId = id);
+  if (time < bar.openTime || (time === bar.openTime && id < bar.firstId)) ((bar.open = price), (bar.openTime = time), (bar.firstId = id));
+  if (time > bar.closeTime || (time === bar.closeTime && id > bar.lastId)) ((bar.close = price), (bar.closeTime = time), (bar.lastId = id));
   if (price > bar.high) bar.high = price;
   if (price < bar.low) bar.low = price;
   bar.volume += qty;
@@ -99,7 +109,18 @@ export interface SymbolBars {
   gap: Uint8Array;
 }
 
-export const barColumnNames = ["start", "open", "high", "low", "close", "volume", "quoteVolume", "count", "vwap", "takerBuyVolume"] as const;
+export const barColumnNames = [
+  "start",
+  "open",
+  "high",
+  "low",
+  "close",
+  "volume",
+  "quoteVolume",
+  "count",
+  "vwap",
+  "takerBuyVolume",
+] as const;
 
 /** Trades as parallel columns, as read from the lake. */
 export interface TradeColumns {
@@ -126,7 +147,8 @@ export function resample(trades: TradeColumns, interval: number, {from, to}: {fr
   let lo = from === undefined ? Infinity : bucketStart(from, interval);
   let hi = to === undefined ? -Infinity : to;
   if (from === undefined || to === undefined) {
-    let tmin = Infinity, tmax = -Infinity;
+    let tmin = Infinity,
+      tmax = -Infinity;
     for (let i = 0; i < n; ++i) {
       const t = trades.time[i];
       if (t < tmin) tmin = t;
@@ -137,20 +159,24 @@ export function resample(trades: TradeColumns, interval: number, {from, to}: {fr
   }
   const m = n === 0 && (from === undefined || to === undefined) ? 0 : Math.max(0, Math.ceil((hi - lo) / interval));
   const bars = emptyBars(interval, lo, m);
-  const openTime = new Float64Array(m).fill(Infinity), openId = new Float64Array(m);
-  const closeTime = new Float64Array(m).fill(-Infinity), closeId = new Float64Array(m);
+  const openTime = new Float64Array(m).fill(Infinity),
+    openId = new Float64Array(m);
+  const closeTime = new Float64Array(m).fill(-Infinity),
+    closeId = new Float64Array(m);
   for (let i = 0; i < n; ++i) {
     const t = trades.time[i];
     if (!(t >= lo && t < hi)) continue;
     const k = Math.floor((t - lo) / interval);
-    const p = trades.price[i], q = trades.qty[i], id = trades.id[i];
-    if (bars.count[k] === 0) (bars.high[k] = p), (bars.low[k] = p);
+    const p = trades.price[i],
+      q = trades.qty[i],
+      id = trades.id[i];
+    if (bars.count[k] === 0) ((bars.high[k] = p), (bars.low[k] = p));
     else {
       if (p > bars.high[k]) bars.high[k] = p;
       if (p < bars.low[k]) bars.low[k] = p;
     }
-    if (t < openTime[k] || (t === openTime[k] && id < openId[k])) (bars.open[k] = p), (openTime[k] = t), (openId[k] = id);
-    if (t > closeTime[k] || (t === closeTime[k] && id > closeId[k])) (bars.close[k] = p), (closeTime[k] = t), (closeId[k] = id);
+    if (t < openTime[k] || (t === openTime[k] && id < openId[k])) ((bars.open[k] = p), (openTime[k] = t), (openId[k] = id));
+    if (t > closeTime[k] || (t === closeTime[k] && id > closeId[k])) ((bars.close[k] = p), (closeTime[k] = t), (closeId[k] = id));
     bars.volume[k] += q;
     bars.quoteVolume[k] += p * q;
     bars.count[k] += 1;
@@ -166,9 +192,16 @@ export function emptyBars(interval: number, from: number, m: number): BarColumns
   const start = new Float64Array(m);
   for (let k = 0; k < m; ++k) start[k] = from + k * interval;
   return {
-    interval, start,
-    open: nan(), high: nan(), low: nan(), close: nan(),
-    volume: new Float64Array(m), quoteVolume: new Float64Array(m), count: new Float64Array(m),
-    vwap: nan(), takerBuyVolume: new Float64Array(m)
+    interval,
+    start,
+    open: nan(),
+    high: nan(),
+    low: nan(),
+    close: nan(),
+    volume: new Float64Array(m),
+    quoteVolume: new Float64Array(m),
+    count: new Float64Array(m),
+    vwap: nan(),
+    takerBuyVolume: new Float64Array(m),
   };
 }

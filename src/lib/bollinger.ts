@@ -7,6 +7,7 @@ import {rollingMean, rollingStd} from "./rolling.js";
  *   bollinger(closes, {window: 20, k: 2}).upper
  */
 export function bollinger(prices: ArrayLike<number>, {window = 20, k = 2}: {window?: number; k?: number} = {}) {
-  const middle = rollingMean(prices, window), std = rollingStd(prices, window);
+  const middle = rollingMean(prices, window),
+    std = rollingStd(prices, window);
   return {middle, upper: middle.map((m, i) => m + k * std[i]), lower: middle.map((m, i) => m - k * std[i])} as const;
 }

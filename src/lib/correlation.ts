@@ -21,20 +21,30 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function rollingCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, window: number): Float64Array {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`rollingCorrelation: a and b differ in length (${n} vs ${b.length})`);
-  if (!Number.isInteger(window) || window < 2) throw new RangeError(`rollingCorrelation: invalid window ${window} (expected an integer ≥ 2)`);
+  if (!Number.isInteger(window) || window < 2)
+    throw new RangeError(`rollingCorrelation: invalid window ${window} (expected an integer ≥ 2)`);
   const out = new Float64Array(n).fill(NaN);
-  let ka = 0, kb = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  let ka = 0,
+    kb = 0,
+    sa = 0,
+    sb = 0,
+    saa = 0,
+    sbb = 0,
+    sab = 0;
   const add = (i: number, sign: number) => {
-    const da = a[i] - ka, db = b[i] - kb;
-    sa += sign * da, sb += sign * db, saa += sign * da * da, sbb += sign * db * db, sab += sign * da * db;
+    const da = a[i] - ka,
+      db = b[i] - kb;
+    ((sa += sign * da), (sb += sign * db), (saa += sign * da * da), (sbb += sign * db * db), (sab += sign * da * db));
   };
   for (let t = window - 1; t < n; ++t) {
     const start = t - window + 1;
     if (start % window === 0) {
-      ka = a[start], kb = b[start], sa = sb = saa = sbb = sab = 0;
+      ((ka = a[start]), (kb = b[start]), (sa = sb = saa = sbb = sab = 0));
       for (let i = start; i <= t; ++i) add(i, 1);
-    } else add(t, 1), add(start - 1, -1);
-    const vaa = saa - (sa * sa) / window, vbb = sbb - (sb * sb) / window, vab = sab - (sa * sb) / window;
+    } else (add(t, 1), add(start - 1, -1));
+    const vaa = saa - (sa * sa) / window,
+      vbb = sbb - (sb * sb) / window,
+      vab = sab - (sa * sb) / window;
     const scale = 1e-12 * (saa + sbb);
     if (vaa > scale && vbb > scale) out[t] = Math.max(-1, Math.min(1, vab / Math.sqrt(vaa * vbb)));
   }
@@ -48,11 +58,12 @@ export function rollingCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, w
  *   correlationMatrix([btc, eth, sol])
  */
 export function correlationMatrix(series: readonly ArrayLike<number>[]): Float64Array {
-  const k = series.length, out = new Float64Array(k * k);
+  const k = series.length,
+    out = new Float64Array(k * k);
   for (let i = 0; i < k; ++i) {
     for (let j = i; j < k; ++j) {
       const r = i === j ? (Number.isNaN(pearson(series[i], series[i])) ? NaN : 1) : pearson(series[i], series[j]);
-      out[i * k + j] = r, out[j * k + i] = r;
+      ((out[i * k + j] = r), (out[j * k + i] = r));
     }
   }
   return out;

@@ -16,13 +16,15 @@ export interface GapRange {
  *   gapFlags(bars.start, bars.interval, [{from: t0, to: t1}])
  */
 export function gapFlags(start: ArrayLike<number>, interval: number, gaps: readonly GapRange[]): Uint8Array {
-  const m = start.length, flags = new Uint8Array(m);
+  const m = start.length,
+    flags = new Uint8Array(m);
   if (m === 0) return flags;
   const first = start[0];
   for (const {from, to} of gaps) {
     if (!(to >= from)) continue;
     // Bucket k covers [first + k·interval, first + (k + 1)·interval): it overlaps [from, to] when it starts at or before `to` and ends after `from`.
-    const lo = Math.max(0, Math.floor((from - first) / interval)), hi = Math.min(m - 1, Math.floor((to - first) / interval));
+    const lo = Math.max(0, Math.floor((from - first) / interval)),
+      hi = Math.min(m - 1, Math.floor((to - first) / interval));
     for (let k = lo; k <= hi; ++k) flags[k] = 1;
   }
   return flags;

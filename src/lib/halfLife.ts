@@ -10,8 +10,9 @@ import {ols} from "./ols.js";
 export function halfLife(s: ArrayLike<number>): number {
   const n = s.length;
   if (n < 4) return NaN;
-  const lagged = new Float64Array(n - 1), diff = new Float64Array(n - 1);
-  for (let t = 1; t < n; ++t) (lagged[t - 1] = s[t - 1]), (diff[t - 1] = s[t] - s[t - 1]);
+  const lagged = new Float64Array(n - 1),
+    diff = new Float64Array(n - 1);
+  for (let t = 1; t < n; ++t) ((lagged[t - 1] = s[t - 1]), (diff[t - 1] = s[t] - s[t - 1]));
   const lambda = ols(diff, lagged).beta;
   return lambda < 0 && lambda > -1 ? -Math.LN2 / Math.log1p(lambda) : NaN;
 }

@@ -9,7 +9,8 @@ export type {HedgeMethod};
 
 /** Checks a hedge method name, failing with the list of valid ones. */
 export function hedgeMethodOption(value: unknown): HedgeMethod {
-  if (typeof value !== "string" || !(hedgeMethods as readonly string[]).includes(value)) throw new RangeError(`invalid method: ${JSON.stringify(value)} (expected ${hedgeMethods.join(", ")})`);
+  if (typeof value !== "string" || !(hedgeMethods as readonly string[]).includes(value))
+    throw new RangeError(`invalid method: ${JSON.stringify(value)} (expected ${hedgeMethods.join(", ")})`);
   return value as HedgeMethod;
 }
 
@@ -20,16 +21,25 @@ export function hedgeMethodOption(value: unknown): HedgeMethod {
  *
  *   hedgeRatio(eth, btc, {method: "huber", log: true}).beta
  */
-export function hedgeRatio(a: ArrayLike<number>, b: ArrayLike<number>, {method = "ols", log = false}: {method?: HedgeMethod; log?: boolean} = {}): {readonly method: HedgeMethod; readonly alpha: number; readonly beta: number} {
+export function hedgeRatio(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  {method = "ols", log = false}: {method?: HedgeMethod; log?: boolean} = {},
+): {readonly method: HedgeMethod; readonly alpha: number; readonly beta: number} {
   const m = hedgeMethodOption(method);
   const [x, y] = log ? [logPrices(a, "a"), logPrices(b, "b")] : [a, b];
   switch (m) {
-    case "ols": return {method: m, ...pick(ols(x, y))};
-    case "huber": return {method: m, ...pick(huber(x, y))};
-    case "theil-sen": return {method: m, ...pick(theilSen(x, y))};
-    case "tls": return {method: m, ...pick(tls(x, y))};
+    case "ols":
+      return {method: m, ...pick(ols(x, y))};
+    case "huber":
+      return {method: m, ...pick(huber(x, y))};
+    case "theil-sen":
+      return {method: m, ...pick(theilSen(x, y))};
+    case "tls":
+      return {method: m, ...pick(tls(x, y))};
     case "kalman": {
-      const k = kalmanHedge(x, y), last = x.length - 1;
+      const k = kalmanHedge(x, y),
+        last = x.length - 1;
       return {method: m, alpha: last >= 0 ? k.alpha[last] : NaN, beta: last >= 0 ? k.beta[last] : NaN};
     }
   }

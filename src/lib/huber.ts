@@ -31,7 +31,9 @@ const MAD_NORMAL = 0.6744897501960817; // scipy norm.ppf(0.75)
 export function huber(a: ArrayLike<number>, b: ArrayLike<number>, options: HuberOptions = {}): HuberFit {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`huber: a and b differ in length (${n} vs ${b.length})`);
-  const t = options.t ?? 1.345, maxIterations = options.maxIterations ?? 50, tolerance = options.tolerance ?? 1e-8;
+  const t = options.t ?? 1.345,
+    maxIterations = options.maxIterations ?? 50,
+    tolerance = options.tolerance ?? 1e-8;
   if (!(t > 0)) throw new RangeError(`invalid t: ${t} (expected > 0)`);
   const weights = new Float64Array(n).fill(1);
   const residuals = new Float64Array(n);
@@ -50,7 +52,9 @@ export function huber(a: ArrayLike<number>, b: ArrayLike<number>, options: Huber
     }
     return d;
   };
-  let scale = mad(), previous = deviance(fit.s2), iterations = 1;
+  let scale = mad(),
+    previous = deviance(fit.s2),
+    iterations = 1;
   for (;;) {
     if (scale === 0) break;
     for (let i = 0; i < n; ++i) {
@@ -73,20 +77,24 @@ export function huber(a: ArrayLike<number>, b: ArrayLike<number>, options: Huber
 /** Weighted least squares of a on [1, b], writing unweighted residuals; s2 = Σw·r²/(n − 2). */
 function wls(a: ArrayLike<number>, b: ArrayLike<number>, w: Float64Array, residuals: Float64Array) {
   const n = a.length;
-  let sw = 0, ma = 0, mb = 0;
-  for (let i = 0; i < n; ++i) (sw += w[i]), (ma += w[i] * a[i]), (mb += w[i] * b[i]);
-  ma /= sw, mb /= sw;
-  let sbb = 0, sab = 0;
+  let sw = 0,
+    ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; ++i) ((sw += w[i]), (ma += w[i] * a[i]), (mb += w[i] * b[i]));
+  ((ma /= sw), (mb /= sw));
+  let sbb = 0,
+    sab = 0;
   for (let i = 0; i < n; ++i) {
     const db = b[i] - mb;
-    sbb += w[i] * db * db, sab += w[i] * db * (a[i] - ma);
+    ((sbb += w[i] * db * db), (sab += w[i] * db * (a[i] - ma)));
   }
   if (!(sbb > 0)) return null;
-  const beta = sab / sbb, alpha = ma - beta * mb;
+  const beta = sab / sbb,
+    alpha = ma - beta * mb;
   let s2 = 0;
   for (let i = 0; i < n; ++i) {
     const r = a[i] - alpha - beta * b[i];
-    residuals[i] = r, s2 += w[i] * r * r;
+    ((residuals[i] = r), (s2 += w[i] * r * r));
   }
   return {alpha, beta, s2: s2 / (n - 2)};
 }

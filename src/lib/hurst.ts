@@ -10,7 +10,8 @@ export function hurst(x: ArrayLike<number>, {maxLag = 20}: {maxLag?: number} = {
   const n = x.length;
   if (!Number.isInteger(maxLag) || maxLag < 4) throw new RangeError(`hurst: invalid maxLag ${maxLag} (expected an integer ≥ 4)`);
   if (n <= maxLag) return NaN;
-  const lx: number[] = [], ly: number[] = [];
+  const lx: number[] = [],
+    ly: number[] = [];
   for (let lag = 2; lag < maxLag; ++lag) {
     const m = n - lag;
     let mean = 0;
@@ -19,10 +20,13 @@ export function hurst(x: ArrayLike<number>, {maxLag = 20}: {maxLag?: number} = {
     let ss = 0;
     for (let t = 0; t < m; ++t) ss += (x[t + lag] - x[t] - mean) ** 2;
     if (!(ss > 0)) return NaN;
-    lx.push(Math.log(lag)), ly.push(Math.log(Math.sqrt(ss / m)));
+    (lx.push(Math.log(lag)), ly.push(Math.log(Math.sqrt(ss / m))));
   }
-  const k = lx.length, mx = lx.reduce((s, v) => s + v, 0) / k, my = ly.reduce((s, v) => s + v, 0) / k;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < k; ++i) (sxy += (lx[i] - mx) * (ly[i] - my)), (sxx += (lx[i] - mx) ** 2);
+  const k = lx.length,
+    mx = lx.reduce((s, v) => s + v, 0) / k,
+    my = ly.reduce((s, v) => s + v, 0) / k;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < k; ++i) ((sxy += (lx[i] - mx) * (ly[i] - my)), (sxx += (lx[i] - mx) ** 2));
   return sxy / sxx;
 }

@@ -32,9 +32,12 @@ export class IncrementalAlign {
   /** Maximal runs [from, to) of gap-flagged buckets, as `alignBars` gives them. */
   readonly gaps: {from: number; to: number}[] = [];
 
-  constructor(readonly interval: number, carry: {a: number; b: number} = {a: NaN, b: NaN}) {
+  constructor(
+    readonly interval: number,
+    carry: {a: number; b: number} = {a: NaN, b: NaN},
+  ) {
     if (!(interval > 0)) throw new RangeError(`IncrementalAlign: invalid interval ${interval}`);
-    this.a = carry.a, this.b = carry.b;
+    ((this.a = carry.a), (this.b = carry.b));
   }
 
   /** Takes bucket t. O(1). */
@@ -61,13 +64,21 @@ export class IncrementalAlign {
 
   save(): AlignState {
     const gaps = this.gaps.length;
-    return {buckets: this.buckets, rows: this.rows, excluded: this.excluded, a: this.a, b: this.b, gaps, lastGapTo: gaps ? this.gaps[gaps - 1].to : NaN};
+    return {
+      buckets: this.buckets,
+      rows: this.rows,
+      excluded: this.excluded,
+      a: this.a,
+      b: this.b,
+      gaps,
+      lastGapTo: gaps ? this.gaps[gaps - 1].to : NaN,
+    };
   }
 
   /** Returns to a state `save` gave (of this alignment, at or before the current bucket). */
   restore(s: AlignState): void {
     if (s.gaps > this.gaps.length) throw new RangeError("IncrementalAlign.restore: the state is not an earlier one of this alignment");
-    this.buckets = s.buckets, this.rows = s.rows, this.excluded = s.excluded, this.a = s.a, this.b = s.b;
+    ((this.buckets = s.buckets), (this.rows = s.rows), (this.excluded = s.excluded), (this.a = s.a), (this.b = s.b));
     this.gaps.length = s.gaps;
     // A run that grew since: back to its end then (a new object, as rows handed out may hold the old).
     if (s.gaps) this.gaps[s.gaps - 1] = {from: this.gaps[s.gaps - 1].from, to: s.lastGapTo};

@@ -56,7 +56,10 @@ export class IncrementalBacktest {
   private tradePnl = 0;
   private tradeStart = 0;
 
-  constructor(readonly options: NormalizedBacktestOptions, {keepTrades = true}: {keepTrades?: boolean} = {}) {
+  constructor(
+    readonly options: NormalizedBacktestOptions,
+    {keepTrades = true}: {keepTrades?: boolean} = {},
+  ) {
     this.betaSeries = typeof options.beta === "number" ? null : options.beta;
     this.betaConst = typeof options.beta === "number" ? options.beta : 0;
     this.pending = new Int8Array(options.lag + 1);
@@ -66,7 +69,8 @@ export class IncrementalBacktest {
 
   /** Takes bar `length` of a, b and z (and of β when it is a series). O(1). */
   push(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>): void {
-    const t = this.length, {entry, exit, stop, lag, cost} = this.options;
+    const t = this.length,
+      {entry, exit, stop, lag, cost} = this.options;
     const held = this.position;
     // Mark to market what was held since the previous close.
     let p = t > 0 && held !== 0 ? held * (a[t] - a[t - 1] - this.heldBeta * (b[t] - b[t - 1])) : 0;
@@ -78,8 +82,10 @@ export class IncrementalBacktest {
       if (az < entry) this.blockLong = this.blockShort = false;
       if (this.target === 0) {
         if (az < stop) {
-          if (zt > entry && !this.blockShort) (this.target = -1), (this.targetBeta = this.betaSeries ? this.betaSeries[t] : this.betaConst);
-          else if (zt < -entry && !this.blockLong) (this.target = 1), (this.targetBeta = this.betaSeries ? this.betaSeries[t] : this.betaConst);
+          if (zt > entry && !this.blockShort)
+            ((this.target = -1), (this.targetBeta = this.betaSeries ? this.betaSeries[t] : this.betaConst));
+          else if (zt < -entry && !this.blockLong)
+            ((this.target = 1), (this.targetBeta = this.betaSeries ? this.betaSeries[t] : this.betaConst));
         }
       } else if (az >= stop) {
         if (this.target === 1) this.blockLong = true;
@@ -87,37 +93,46 @@ export class IncrementalBacktest {
         this.target = 0;
       } else if (this.target === 1 ? zt >= -exit : zt <= exit) this.target = 0;
     }
-    const slot = t % (lag + 1), next = (t + lag) % (lag + 1);
-    this.pending[next] = this.target, this.pendingBeta[next] = this.targetBeta;
+    const slot = t % (lag + 1),
+      next = (t + lag) % (lag + 1);
+    ((this.pending[next] = this.target), (this.pendingBeta[next] = this.targetBeta));
     // Fill the order decided at t − lag at this close.
     if (t >= lag && this.pending[slot] !== held) {
-      const want = this.pending[slot], fillBeta = want !== 0 ? this.pendingBeta[slot] : this.heldBeta;
+      const want = this.pending[slot],
+        fillBeta = want !== 0 ? this.pendingBeta[slot] : this.heldBeta;
       const notional = Math.abs(a[t]) + Math.abs(fillBeta * b[t]);
       const fee = cost * notional;
-      p -= fee, this.fees += fee;
-      if (held !== 0) (this.tradePnl -= fee), this.book(t);
-      else (this.tradePnl = -fee), (this.tradeStart = t), ++this.count, (this.gross = Math.max(this.gross, notional));
-      this.position = want, this.heldBeta = fillBeta;
+      ((p -= fee), (this.fees += fee));
+      if (held !== 0) ((this.tradePnl -= fee), this.book(t));
+      else ((this.tradePnl = -fee), (this.tradeStart = t), ++this.count, (this.gross = Math.max(this.gross, notional)));
+      ((this.position = want), (this.heldBeta = fillBeta));
     }
     if (this.position !== 0) ++this.exposed;
     const cum = this.equity + p;
     if (cum > this.peak) this.peak = cum;
     else if (this.peak - cum > this.maxDrawdown) this.maxDrawdown = this.peak - cum;
-    this.sum += p, this.sumSq += p * p;
+    ((this.sum += p), (this.sumSq += p * p));
     if (p < 0) this.downSq += p * p;
-    this.pnl = p, this.equity = cum, this.drawdown = cum - this.peak;
+    ((this.pnl = p), (this.equity = cum), (this.drawdown = cum - this.peak));
     this.length = t + 1;
   }
 
   private book(exitBar: number): void {
-    if (this.tradePnl > 0) ++this.wins, (this.winSum += this.tradePnl);
+    if (this.tradePnl > 0) (++this.wins, (this.winSum += this.tradePnl));
     else this.lossSum += this.tradePnl;
     this.holding += exitBar - this.tradeStart;
     if (this.keepTrades) this.trades.push(this.trade(exitBar, exitBar));
   }
 
   private trade(exitBar: number | null, end: number): BacktestTrade {
-    return {side: this.position as 1 | -1, entryBar: this.tradeStart, exitBar, beta: this.heldBeta, pnl: this.tradePnl, bars: end - this.tradeStart};
+    return {
+      side: this.position as 1 | -1,
+      entryBar: this.tradeStart,
+      exitBar,
+      beta: this.heldBeta,
+      pnl: this.tradePnl,
+      bars: end - this.tradeStart,
+    };
   }
 
   /** The position still open after the last bar, as a trade with exit null (PnL so far), or null. */
@@ -133,14 +148,18 @@ export class IncrementalBacktest {
 
   /** The metrics over the bars so far, the open position counted as a trade ending at the last bar. */
   metrics(barsPerYear = this.options.barsPerYear): BacktestMetrics {
-    const n = this.length, cum = this.equity, {count, gross, maxDrawdown} = this;
+    const n = this.length,
+      cum = this.equity,
+      {count, gross, maxDrawdown} = this;
     let {wins, winSum, lossSum, holding} = this;
     if (this.position !== 0) {
-      if (this.tradePnl > 0) ++wins, (winSum += this.tradePnl);
+      if (this.tradePnl > 0) (++wins, (winSum += this.tradePnl));
       else lossSum += this.tradePnl;
       holding += n - 1 - this.tradeStart;
     }
-    const mean = this.sum / n, sd = Math.sqrt(Math.max(0, (this.sumSq - n * mean * mean) / (n - 1))), down = Math.sqrt(this.downSq / n);
+    const mean = this.sum / n,
+      sd = Math.sqrt(Math.max(0, (this.sumSq - n * mean * mean) / (n - 1))),
+      down = Math.sqrt(this.downSq / n);
     const annual = Math.sqrt(barsPerYear);
     return {
       totalPnl: cum,
@@ -154,30 +173,68 @@ export class IncrementalBacktest {
       profitFactor: lossSum < 0 ? winSum / -lossSum : winSum > 0 ? Infinity : NaN,
       avgHoldingBars: count > 0 ? holding / count : NaN,
       exposure: n > 0 ? this.exposed / n : NaN,
-      feesPaid: this.fees
+      feesPaid: this.fees,
     };
   }
 
   /** The state after the last bar. O(lag). */
   save(): BacktestState {
     const scalars = Float64Array.of(
-      this.position, this.pnl, this.equity, this.drawdown, this.target, this.targetBeta, Number(this.blockLong), Number(this.blockShort), this.heldBeta,
-      this.peak, this.maxDrawdown, this.fees, this.gross, this.sum, this.sumSq, this.downSq, this.exposed, this.count, this.wins, this.winSum,
-      this.lossSum, this.holding, this.tradePnl, this.tradeStart
+      this.position,
+      this.pnl,
+      this.equity,
+      this.drawdown,
+      this.target,
+      this.targetBeta,
+      Number(this.blockLong),
+      Number(this.blockShort),
+      this.heldBeta,
+      this.peak,
+      this.maxDrawdown,
+      this.fees,
+      this.gross,
+      this.sum,
+      this.sumSq,
+      this.downSq,
+      this.exposed,
+      this.count,
+      this.wins,
+      this.winSum,
+      this.lossSum,
+      this.holding,
+      this.tradePnl,
+      this.tradeStart,
     );
     return {length: this.length, scalars, pending: this.pending.slice(), pendingBeta: this.pendingBeta.slice(), trades: this.trades.length};
   }
 
   /** Returns to a state `save` gave (of this backtest, at or before the current bar). O(lag). */
   restore(s: BacktestState): void {
-    if (s.trades > this.trades.length) throw new RangeError("IncrementalBacktest.restore: the state is not an earlier one of this backtest");
+    if (s.trades > this.trades.length)
+      throw new RangeError("IncrementalBacktest.restore: the state is not an earlier one of this backtest");
     const v = s.scalars;
     this.length = s.length;
-    this.position = v[0], this.pnl = v[1], this.equity = v[2], this.drawdown = v[3], this.target = v[4], this.targetBeta = v[5];
-    this.blockLong = v[6] === 1, this.blockShort = v[7] === 1, this.heldBeta = v[8], this.peak = v[9], this.maxDrawdown = v[10], this.fees = v[11];
-    this.gross = v[12], this.sum = v[13], this.sumSq = v[14], this.downSq = v[15], this.exposed = v[16], this.count = v[17], this.wins = v[18];
-    this.winSum = v[19], this.lossSum = v[20], this.holding = v[21], this.tradePnl = v[22], this.tradeStart = v[23];
-    this.pending.set(s.pending), this.pendingBeta.set(s.pendingBeta);
+    ((this.position = v[0]),
+      (this.pnl = v[1]),
+      (this.equity = v[2]),
+      (this.drawdown = v[3]),
+      (this.target = v[4]),
+      (this.targetBeta = v[5]));
+    ((this.blockLong = v[6] === 1),
+      (this.blockShort = v[7] === 1),
+      (this.heldBeta = v[8]),
+      (this.peak = v[9]),
+      (this.maxDrawdown = v[10]),
+      (this.fees = v[11]));
+    ((this.gross = v[12]),
+      (this.sum = v[13]),
+      (this.sumSq = v[14]),
+      (this.downSq = v[15]),
+      (this.exposed = v[16]),
+      (this.count = v[17]),
+      (this.wins = v[18]));
+    ((this.winSum = v[19]), (this.lossSum = v[20]), (this.holding = v[21]), (this.tradePnl = v[22]), (this.tradeStart = v[23]));
+    (this.pending.set(s.pending), this.pendingBeta.set(s.pendingBeta));
     this.trades.length = s.trades;
   }
 }

@@ -31,12 +31,15 @@ export class IncrementalZScore {
   private m2 = 0;
 
   constructor(readonly window: number) {
-    if (!Number.isInteger(window) || window < 2) throw new RangeError(`IncrementalZScore: invalid window ${window} (expected an integer ≥ 2)`);
+    if (!Number.isInteger(window) || window < 2)
+      throw new RangeError(`IncrementalZScore: invalid window ${window} (expected an integer ≥ 2)`);
   }
 
   /** Takes x[length]. O(1). */
   push(x: ArrayLike<number>): void {
-    const i = this.length, w = this.window, v = x[i];
+    const i = this.length,
+      w = this.window,
+      v = x[i];
     if (!(i < x.length)) throw new RangeError(`IncrementalZScore.push: no value ${i} (the series has ${x.length})`);
     this.sum += v;
     if (i >= w) this.sum -= x[i - w];
@@ -45,7 +48,8 @@ export class IncrementalZScore {
       this.welfordMean += d / (i + 1);
       this.m2 += d * (v - this.welfordMean);
     } else {
-      const out = x[i - w], oldMean = this.welfordMean;
+      const out = x[i - w],
+        oldMean = this.welfordMean;
       this.welfordMean += (v - out) / w;
       this.m2 += (v - out) * (v - this.welfordMean + out - oldMean);
     }
@@ -62,6 +66,12 @@ export class IncrementalZScore {
 
   /** Returns to a state `save` gave; the series must still hold the values before it. */
   restore(s: ZScoreState): void {
-    this.length = s.length, this.sum = s.sum, this.welfordMean = s.welfordMean, this.m2 = s.m2, this.mean = s.mean, this.std = s.std, this.z = s.z;
+    ((this.length = s.length),
+      (this.sum = s.sum),
+      (this.welfordMean = s.welfordMean),
+      (this.m2 = s.m2),
+      (this.mean = s.mean),
+      (this.std = s.std),
+      (this.z = s.z));
   }
 }

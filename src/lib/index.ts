@@ -1,6 +1,19 @@
 // The public surface of pairbook's analytics library: pure TypeScript, the same in Node and the browser.
 export {type AlignedBars, type AlignedPair, alignBars, alignCloses} from "./align.js";
-export {addTrade, type Bar, type BarColumns, barColumnNames, barOf, bucketStart, type Interval, intervalMs, intervals, resample, type Trade, type TradeColumns} from "./bars.js";
+export {
+  addTrade,
+  type Bar,
+  type BarColumns,
+  barColumnNames,
+  barOf,
+  bucketStart,
+  type Interval,
+  intervalMs,
+  intervals,
+  resample,
+  type Trade,
+  type TradeColumns,
+} from "./bars.js";
 export {gapFlags, type GapRange} from "./gapFlags.js";
 export {rebucket} from "./rebucket.js";
 export {ols, type OlsFit} from "./ols.js";
@@ -33,7 +46,17 @@ export {normalCdf} from "./normalCdf.js";
 export {rollingOls} from "./rollingOls.js";
 export {rsi} from "./rsi.js";
 export {median, selectInPlace} from "./select.js";
-export {type PairAnalysisResult, type PairFit, type PairReport, type PairReportOptions, type PairRule, pairFit, pairReport, pairRule, reportOf} from "./pairReport.js";
+export {
+  type PairAnalysisResult,
+  type PairFit,
+  type PairReport,
+  type PairReportOptions,
+  type PairRule,
+  pairFit,
+  pairReport,
+  pairRule,
+  reportOf,
+} from "./pairReport.js";
 export {type SweepCell, type SweepOptions, sweep} from "./sweep.js";
 export {symmetricEigen} from "./symmetricEigen.js";
 export {type TheilSenFit, theilSen} from "./theilSen.js";

@@ -6,13 +6,18 @@
  */
 export function inversionCount(values: Int32Array): number {
   const n = values.length;
-  let src = Int32Array.from(values), dst = new Int32Array(n), total = 0;
+  let src = Int32Array.from(values),
+    dst = new Int32Array(n),
+    total = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let start = 0; start < n; start += 2 * width) {
-      const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
-      let i = start, j = mid, o = start;
+      const mid = Math.min(start + width, n),
+        end = Math.min(start + 2 * width, n);
+      let i = start,
+        j = mid,
+        o = start;
       while (i < mid && j < end) {
-        if (src[j] < src[i]) (total += mid - i), (dst[o++] = src[j++]);
+        if (src[j] < src[i]) ((total += mid - i), (dst[o++] = src[j++]));
         else dst[o++] = src[i++];
       }
       while (i < mid) dst[o++] = src[i++];
@@ -44,19 +49,24 @@ export class InversionTree {
     const levelCount = n > 1 ? Math.ceil(Math.log2(n)) : 0;
     const perSlot = new Float64Array(levelCount * n);
     for (let width = 1, level = 0; width < n; width *= 2, ++level) {
-      const from = new Int32Array(n), counts = perSlot.subarray(level * n, (level + 1) * n), dst = new Int32Array(n);
+      const from = new Int32Array(n),
+        counts = perSlot.subarray(level * n, (level + 1) * n),
+        dst = new Int32Array(n);
       // Each right-block element is inverted with the left-block elements of larger rank: a suffix
       // of the (sorted) left block, starting where the merge's left pointer stands when it is emitted.
       for (let start = 0; start < n; start += 2 * width) {
-        const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
-        let i = start, j = mid, o = start;
+        const mid = Math.min(start + width, n),
+          end = Math.min(start + 2 * width, n);
+        let i = start,
+          j = mid,
+          o = start;
         while (j < end) {
           if (i < mid && src[i] < src[j]) dst[o++] = src[i++];
-          else (from[j] = i), (counts[j] = mid - i), (dst[o++] = src[j++]);
+          else ((from[j] = i), (counts[j] = mid - i), (dst[o++] = src[j++]));
         }
         while (i < mid) dst[o++] = src[i++];
       }
-      this.levels.push(src), this.leftFrom.push(from);
+      (this.levels.push(src), this.leftFrom.push(from));
       src = dst;
     }
     let total = 0;
@@ -68,7 +78,8 @@ export class InversionTree {
   /** The r-th inversion (0 ≤ r < total) as a pair of items. O(log n). */
   pick(r: number): [number, number] {
     const c = this.cumulative;
-    let lo = 0, hi = c.length - 1; // first slot whose cumulative count exceeds r
+    let lo = 0,
+      hi = c.length - 1; // first slot whose cumulative count exceeds r
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (c[mid] <= r) lo = mid + 1;
@@ -79,18 +90,25 @@ export class InversionTree {
 
   /** Calls f(itemA, itemB) once per inversion. */
   forEach(f: (a: number, b: number) => void): void {
-    const c = this.cumulative, n = this.byRank.length, byRank = this.byRank;
+    const c = this.cumulative,
+      n = this.byRank.length,
+      byRank = this.byRank;
     for (let slot = 0; slot < c.length; ++slot) {
       const k = c[slot] - (slot > 0 ? c[slot - 1] : 0);
       if (k === 0) continue;
-      const level = Math.floor(slot / n), q = slot % n, src = this.levels[level], from = this.leftFrom[level][q];
+      const level = Math.floor(slot / n),
+        q = slot % n,
+        src = this.levels[level],
+        from = this.leftFrom[level][q];
       const right = byRank[src[q]];
       for (let o = 0; o < k; ++o) f(right, byRank[src[from + o]]);
     }
   }
 
   private pair(slot: number, offset: number): [number, number] {
-    const n = this.byRank.length, level = Math.floor(slot / n), q = slot % n;
+    const n = this.byRank.length,
+      level = Math.floor(slot / n),
+      q = slot % n;
     const src = this.levels[level];
     return [this.byRank[src[q]], this.byRank[src[this.leftFrom[level][q] + offset]]];
   }

@@ -35,9 +35,12 @@ export interface JohansenResult {
  *   johansen([eth, btc], {detOrder: 0, kArDiff: 1}).traceStat[0]
  */
 export function johansen(series: readonly ArrayLike<number>[], options: JohansenOptions = {}): JohansenResult {
-  const detOrder = options.detOrder ?? 0, kAr = options.kArDiff ?? 1;
-  if (detOrder !== -1 && detOrder !== 0 && detOrder !== 1) throw new RangeError(`invalid detOrder: ${JSON.stringify(options.detOrder)} (expected -1, 0 or 1)`);
-  if (!Number.isInteger(kAr) || kAr < 0) throw new RangeError(`invalid kArDiff: ${JSON.stringify(options.kArDiff)} (expected an integer ≥ 0)`);
+  const detOrder = options.detOrder ?? 0,
+    kAr = options.kArDiff ?? 1;
+  if (detOrder !== -1 && detOrder !== 0 && detOrder !== 1)
+    throw new RangeError(`invalid detOrder: ${JSON.stringify(options.detOrder)} (expected -1, 0 or 1)`);
+  if (!Number.isInteger(kAr) || kAr < 0)
+    throw new RangeError(`invalid kArDiff: ${JSON.stringify(options.kArDiff)} (expected an integer ≥ 0)`);
   const k = series.length;
   if (k < 1) throw new RangeError("johansen: expected at least one series");
   const n = series[0].length;
@@ -54,18 +57,22 @@ export function johansen(series: readonly ArrayLike<number>[], options: Johansen
   const rk = endog.map((y) => resid(detrend(y.slice(1, 1 + T), f), z));
   const cross = (u: Float64Array[], v: Float64Array[]) => {
     const m = new Float64Array(k * k);
-    for (let i = 0; i < k; ++i) for (let j = 0; j < k; ++j) {
-      let s = 0;
-      for (let t = 0; t < T; ++t) s += u[i][t] * v[j][t];
-      m[i * k + j] = s / T;
-    }
+    for (let i = 0; i < k; ++i)
+      for (let j = 0; j < k; ++j) {
+        let s = 0;
+        for (let t = 0; t < T; ++t) s += u[i][t] * v[j][t];
+        m[i * k + j] = s / T;
+      }
     return m;
   };
-  const skk = cross(rk, rk), sk0 = cross(rk, r0), s00 = cross(r0, r0);
+  const skk = cross(rk, rk),
+    sk0 = cross(rk, r0),
+    s00 = cross(r0, r0);
   // sig = Sk0·S00⁻¹·S0k, via S00 = M·Mᵀ: sig = (Sk0·M⁻ᵀ)(Sk0·M⁻ᵀ)ᵀ.
   const m00 = s00.slice();
   const lk = skk.slice();
-  if (cholesky(m00, k, 0) < k || cholesky(lk, k, 0) < k) throw new RangeError("johansen: singular covariance (constant or collinear series)");
+  if (cholesky(m00, k, 0) < k || cholesky(lk, k, 0) < k)
+    throw new RangeError("johansen: singular covariance (constant or collinear series)");
   const a = new Float64Array(k * k); // rows: Sk0 rows solved against Mᵀ
   for (let i = 0; i < k; ++i) {
     for (let j = 0; j < k; ++j) {
@@ -84,11 +91,12 @@ export function johansen(series: readonly ArrayLike<number>[], options: Johansen
     }
   }
   const c = new Float64Array(k * k);
-  for (let i = 0; i < k; ++i) for (let j = 0; j < k; ++j) {
-    let s = 0;
-    for (let p = 0; p < k; ++p) s += b[i * k + p] * b[j * k + p];
-    c[i * k + j] = s;
-  }
+  for (let i = 0; i < k; ++i)
+    for (let j = 0; j < k; ++j) {
+      let s = 0;
+      for (let p = 0; p < k; ++p) s += b[i * k + p] * b[j * k + p];
+      c[i * k + j] = s;
+    }
   const {values, vectors: w} = symmetricEigen(c, k);
   // v = L⁻ᵀ w, column by column.
   const v = new Float64Array(k * k);
@@ -102,17 +110,21 @@ export function johansen(series: readonly ArrayLike<number>[], options: Johansen
     for (let i = 0; i < k && first === 0; ++i) first = v[i * k + col];
     if (first < 0) for (let i = 0; i < k; ++i) v[i * k + col] = -v[i * k + col];
   }
-  const traceStat = new Float64Array(k), maxEigStat = new Float64Array(k);
+  const traceStat = new Float64Array(k),
+    maxEigStat = new Float64Array(k);
   for (let i = k - 1; i >= 0; --i) {
     maxEigStat[i] = -T * Math.log(1 - values[i]);
     traceStat[i] = maxEigStat[i] + (i + 1 < k ? traceStat[i + 1] : 0);
   }
   const d = detOrder as -1 | 0 | 1;
   return {
-    eigenvalues: values, traceStat, maxEigStat,
+    eigenvalues: values,
+    traceStat,
+    maxEigStat,
     traceCritical: Array.from({length: k}, (_, i) => johansenTraceCritical(k - i, d)),
     maxEigCritical: Array.from({length: k}, (_, i) => johansenMaxEigCritical(k - i, d)),
-    eigenvectors: v, nobs: T
+    eigenvectors: v,
+    nobs: T,
   };
 }
 

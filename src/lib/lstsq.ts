@@ -17,7 +17,8 @@ export interface LstsqFit {
  *   lstsq([ones, b], a).coefficients // [alpha, beta]
  */
 export function lstsq(columns: readonly ArrayLike<number>[], y: ArrayLike<number>): LstsqFit {
-  const k = columns.length, n = y.length;
+  const k = columns.length,
+    n = y.length;
   for (const c of columns) if (c.length !== n) throw new RangeError(`lstsq: a column has ${c.length} rows, y has ${n}`);
   const q = columns.map((c) => Float64Array.from(c));
   const r = new Float64Array(y);
@@ -44,7 +45,7 @@ export function lstsq(columns: readonly ArrayLike<number>[], y: ArrayLike<number
     for (let i = step; i < n; ++i) vn += v[i] * v[i];
     vn = Math.sqrt(vn);
     for (let i = step; i < n; ++i) v[i] /= vn;
-    vs.push(v), rows.push(step);
+    (vs.push(v), rows.push(step));
     R[step * k + j] = alpha;
     kept[j] = true;
     ++step;
@@ -82,7 +83,7 @@ export function lstsq(columns: readonly ArrayLike<number>[], y: ArrayLike<number
     let fit = 0;
     for (let j = 0; j < k; ++j) if (kept[j]) fit += columns[j][i] * beta[j];
     const e = y[i] - fit;
-    residuals[i] = e, ssr += e * e;
+    ((residuals[i] = e), (ssr += e * e));
   }
   return {coefficients: beta, residuals, ssr, rank: step, covUnscaled: cov};
 }

@@ -66,7 +66,9 @@ const regressions: readonly Regression[] = ["n", "c", "ct", "ctt"];
 /** Checks a regression name, failing with the list of valid ones. */
 export function regressionOption(value: unknown, allowed: readonly Regression[] = regressions): Regression {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`invalid regression: ${JSON.stringify(value)} (expected ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]})`);
+    throw new RangeError(
+      `invalid regression: ${JSON.stringify(value)} (expected ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]})`,
+    );
   }
   return value as Regression;
 }
@@ -100,7 +102,11 @@ export function mackinnonP(stat: number, regression: Regression = "c", n = 1): n
  *
  *   mackinnonCrit(1, "c", 100)["5%"] // ≈ -2.89
  */
-export function mackinnonCrit(n = 1, regression: Regression = "c", nobs = Infinity): {readonly "1%": number; readonly "5%": number; readonly "10%": number} {
+export function mackinnonCrit(
+  n = 1,
+  regression: Regression = "c",
+  nobs = Infinity,
+): {readonly "1%": number; readonly "5%": number; readonly "10%": number} {
   regressionOption(regression);
   const rows = crit2010[regression];
   const k = seriesCount(n, rows.length) - 1;

@@ -15,13 +15,17 @@ export interface Moments {
 export function centredMoments(a: ArrayLike<number>, b: ArrayLike<number>, caller: string): Moments {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`${caller}: a and b differ in length (${n} vs ${b.length})`);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; ++i) (ma += a[i]), (mb += b[i]);
-  ma /= n, mb /= n;
-  let saa = 0, sbb = 0, sab = 0;
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; ++i) ((ma += a[i]), (mb += b[i]));
+  ((ma /= n), (mb /= n));
+  let saa = 0,
+    sbb = 0,
+    sab = 0;
   for (let i = 0; i < n; ++i) {
-    const da = a[i] - ma, db = b[i] - mb;
-    saa += da * da, sbb += db * db, sab += da * db;
+    const da = a[i] - ma,
+      db = b[i] - mb;
+    ((saa += da * da), (sbb += db * db), (sab += da * db));
   }
   return {n, ma, mb, saa, sbb, sab};
 }

@@ -12,7 +12,8 @@ export interface Extent {
 /** min, max, max − min and max |x| of a series (NaN for an empty one). O(n). */
 export function extent(x: ArrayLike<number>): Extent {
   if (x.length === 0) return {min: NaN, max: NaN, range: NaN, magnitude: NaN};
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < x.length; ++i) {
     if (x[i] < min) min = x[i];
     if (x[i] > max) max = x[i];

@@ -17,7 +17,8 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 // erf(x) = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)): all terms positive, no cancellation.
 function erfSeries(x: number): number {
   const x2 = x * x;
-  let term = x, sum = x;
+  let term = x,
+    sum = x;
   for (let n = 1; n < 200; ++n) {
     term *= (2 * x2) / (2 * n + 1);
     sum += term;
@@ -29,7 +30,9 @@ function erfSeries(x: number): number {
 // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …))))), evaluated by modified Lentz.
 function erfcFraction(x: number): number {
   const tiny = 1e-300;
-  let f = x, c = x, d = 0;
+  let f = x,
+    c = x,
+    d = 0;
   for (let n = 1; n < 500; ++n) {
     const an = n / 2;
     d = x + an * d;

@@ -27,16 +27,20 @@ export function ols(a: ArrayLike<number>, b: ArrayLike<number>): OlsFit {
   let sse = 0;
   for (let i = 0; i < n; ++i) {
     const e = a[i] - alpha - beta * b[i];
-    residuals[i] = e, sse += e * e;
+    ((residuals[i] = e), (sse += e * e));
   }
   const s2 = n > 2 ? sse / (n - 2) : NaN;
   const betaStdErr = Math.sqrt(s2 / sbb);
   const alphaStdErr = Math.sqrt(s2 * (1 / n + (mb * mb) / sbb));
   return {
-    n, alpha, beta, alphaStdErr, betaStdErr,
+    n,
+    alpha,
+    beta,
+    alphaStdErr,
+    betaStdErr,
     alphaT: alpha / alphaStdErr,
     betaT: beta / betaStdErr,
     rSquared: saa > 0 ? 1 - sse / saa : NaN,
-    residuals
+    residuals,
   };
 }

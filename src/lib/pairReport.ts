@@ -38,18 +38,47 @@ type Hedge = {readonly alpha: number; readonly beta: number};
 /** The numbers of a pair report: exactly what `pairbook analyze --json` prints, minus the column names. */
 export interface PairReport {
   readonly n: number;
-  readonly hedge: {readonly method: HedgeMethod; readonly alpha: number; readonly beta: number; readonly rSquared: number; readonly betaStdErr: number | null};
+  readonly hedge: {
+    readonly method: HedgeMethod;
+    readonly alpha: number;
+    readonly beta: number;
+    readonly rSquared: number;
+    readonly betaStdErr: number | null;
+  };
   readonly hedges: {readonly ols: Hedge; readonly huber: Hedge; readonly theilSen: Hedge; readonly tls: Hedge; readonly kalman: Hedge};
   readonly spread: {readonly mean: number; readonly std: number; readonly last: number};
   readonly zscore: {readonly window: number; readonly last: number};
-  readonly adf: {readonly statistic: number; readonly pValue: number; readonly usedLag: number; readonly nobs: number; readonly criticalValues: CriticalValues; readonly icBest: number};
+  readonly adf: {
+    readonly statistic: number;
+    readonly pValue: number;
+    readonly usedLag: number;
+    readonly nobs: number;
+    readonly criticalValues: CriticalValues;
+    readonly icBest: number;
+  };
   readonly coint: {readonly statistic: number; readonly pValue: number; readonly criticalValues: CriticalValues};
-  readonly johansen: {readonly traceStat: number[]; readonly maxEigStat: number[]; readonly eigenvalues: number[]; readonly traceCritical: readonly (readonly number[])[]; readonly maxEigCritical: readonly (readonly number[])[]};
+  readonly johansen: {
+    readonly traceStat: number[];
+    readonly maxEigStat: number[];
+    readonly eigenvalues: number[];
+    readonly traceCritical: readonly (readonly number[])[];
+    readonly maxEigCritical: readonly (readonly number[])[];
+  };
   readonly halfLife: number;
   readonly correlation: number;
   readonly backtest: {
-    readonly trades: number; readonly totalPnl: number; readonly maxDrawdown: number; readonly winRate: number; readonly sharpe: number; readonly sortino: number;
-    readonly calmar: number; readonly profitFactor: number; readonly returnOnGross: number; readonly avgHoldingBars: number; readonly exposure: number; readonly feesPaid: number;
+    readonly trades: number;
+    readonly totalPnl: number;
+    readonly maxDrawdown: number;
+    readonly winRate: number;
+    readonly sharpe: number;
+    readonly sortino: number;
+    readonly calmar: number;
+    readonly profitFactor: number;
+    readonly returnOnGross: number;
+    readonly avgHoldingBars: number;
+    readonly exposure: number;
+    readonly feesPaid: number;
   };
 }
 
@@ -85,7 +114,15 @@ export interface PairFit {
 export interface PairRule {
   readonly zscore: Float64Array;
   readonly backtest: BacktestResult;
-  readonly options: {readonly window: number; readonly entry: number; readonly exit: number; readonly stop: number | undefined; readonly lag: number; readonly feeBps: number; readonly barMs: number};
+  readonly options: {
+    readonly window: number;
+    readonly entry: number;
+    readonly exit: number;
+    readonly stop: number | undefined;
+    readonly lag: number;
+    readonly feeBps: number;
+    readonly barMs: number;
+  };
 }
 
 /**
@@ -110,11 +147,13 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
   const regression = regressionOption(options.adfRegression ?? "c");
   const autolag = autolagOption(options.autolag === undefined ? "aic" : options.autolag);
   const {maxlag} = options;
-  const detOrder = options.johansenDet ?? 0, kArDiff = options.johansenLags ?? 1;
+  const detOrder = options.johansenDet ?? 0,
+    kArDiff = options.johansenLags ?? 1;
   const n = rawA.length;
   if (rawB.length !== n) throw new RangeError(`pairReport: a and b differ in length (${n} vs ${rawB.length})`);
   const [nameA, nameB] = options.names ?? ["a", "b"];
-  const a = options.log ? logPrices(rawA, nameA) : Float64Array.from(rawA), b = options.log ? logPrices(rawB, nameB) : Float64Array.from(rawB);
+  const a = options.log ? logPrices(rawA, nameA) : Float64Array.from(rawA),
+    b = options.log ? logPrices(rawB, nameB) : Float64Array.from(rawB);
 
   const fit = ols(a, b);
   const hedges = {
@@ -122,28 +161,46 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
     huber: pick(hedgeRatio(a, b, {method: "huber"})),
     theilSen: pick(hedgeRatio(a, b, {method: "theil-sen"})),
     tls: pick(hedgeRatio(a, b, {method: "tls"})),
-    kalman: pick(hedgeRatio(a, b, {method: "kalman"}))
+    kalman: pick(hedgeRatio(a, b, {method: "kalman"})),
   };
   const chosen = method === "ols" ? hedges.ols : method === "theil-sen" ? hedges.theilSen : hedges[method];
   const s = spreadOf(a, b, chosen);
-  let mean = 0, tss = 0, ssr = 0, ma = 0;
-  for (let i = 0; i < n; ++i) (mean += s[i]), (ma += a[i]);
-  mean /= n, ma /= n;
-  for (let i = 0; i < n; ++i) (ssr += (s[i] - mean) ** 2), (tss += (a[i] - ma) ** 2);
+  let mean = 0,
+    tss = 0,
+    ssr = 0,
+    ma = 0;
+  for (let i = 0; i < n; ++i) ((mean += s[i]), (ma += a[i]));
+  ((mean /= n), (ma /= n));
+  for (let i = 0; i < n; ++i) ((ssr += (s[i] - mean) ** 2), (tss += (a[i] - ma) ** 2));
   const adfResult = adf(s, {regression, autolag, maxlag});
   const cointResult = coint(a, b, {autolag, maxlag});
   const jo = johansen([a, b], {detOrder, kArDiff});
   return {
-    n, a, b,
+    n,
+    a,
+    b,
     hedge: {method, alpha: chosen.alpha, beta: chosen.beta, rSquared: 1 - ssr / tss, betaStdErr: method === "ols" ? fit.betaStdErr : null},
     hedges,
     spread: s,
     spreadStats: {mean, std: Math.sqrt(ssr / (n - 1)), last: s[n - 1]},
-    adf: {statistic: adfResult.statistic, pValue: adfResult.pValue, usedLag: adfResult.usedLag, nobs: adfResult.nobs, criticalValues: adfResult.criticalValues, icBest: adfResult.icBest},
+    adf: {
+      statistic: adfResult.statistic,
+      pValue: adfResult.pValue,
+      usedLag: adfResult.usedLag,
+      nobs: adfResult.nobs,
+      criticalValues: adfResult.criticalValues,
+      icBest: adfResult.icBest,
+    },
     coint: {statistic: cointResult.statistic, pValue: cointResult.pValue, criticalValues: cointResult.criticalValues},
-    johansen: {traceStat: [...jo.traceStat], maxEigStat: [...jo.maxEigStat], eigenvalues: [...jo.eigenvalues], traceCritical: jo.traceCritical, maxEigCritical: jo.maxEigCritical},
+    johansen: {
+      traceStat: [...jo.traceStat],
+      maxEigStat: [...jo.maxEigStat],
+      eigenvalues: [...jo.eigenvalues],
+      traceCritical: jo.traceCritical,
+      maxEigCritical: jo.maxEigCritical,
+    },
     halfLife: halfLife(s),
-    correlation: pearson(a, b)
+    correlation: pearson(a, b),
   };
 }
 
@@ -151,7 +208,15 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
  * The rolling z-score of a fit's spread and the backtest of the rule (options of the fit ignored). A
  * page may pass a longer spread built with the fit's hedge (bars that arrived after the fit). O(n).
  */
-export function pairRule(fit: {readonly a: ArrayLike<number>; readonly b: ArrayLike<number>; readonly spread: ArrayLike<number>; readonly hedge: {readonly beta: number}}, options: PairReportOptions = {}): PairRule {
+export function pairRule(
+  fit: {
+    readonly a: ArrayLike<number>;
+    readonly b: ArrayLike<number>;
+    readonly spread: ArrayLike<number>;
+    readonly hedge: {readonly beta: number};
+  },
+  options: PairReportOptions = {},
+): PairRule {
   const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = options;
   const zscore = rollingZScore(fit.spread, window);
   const bt = backtest(fit.a, fit.b, zscore, {beta: fit.hedge.beta, entry, exit, stop, lag, feeBps, barMs});
@@ -160,7 +225,8 @@ export function pairRule(fit: {readonly a: ArrayLike<number>; readonly b: ArrayL
 
 /** The report's plain numbers from a fit and a rule. */
 export function reportOf(fit: PairFit, rule: PairRule): PairReport {
-  const bt = rule.backtest, n = fit.n;
+  const bt = rule.backtest,
+    n = fit.n;
   return {
     n,
     hedge: fit.hedge,
@@ -173,9 +239,19 @@ export function reportOf(fit: PairFit, rule: PairRule): PairReport {
     halfLife: fit.halfLife,
     correlation: fit.correlation,
     backtest: {
-      trades: bt.trades, totalPnl: bt.totalPnl, maxDrawdown: bt.maxDrawdown, winRate: bt.winRate, sharpe: bt.sharpe, sortino: bt.sortino,
-      calmar: bt.calmar, profitFactor: bt.profitFactor, returnOnGross: bt.returnOnGross, avgHoldingBars: bt.avgHoldingBars, exposure: bt.exposure, feesPaid: bt.feesPaid
-    }
+      trades: bt.trades,
+      totalPnl: bt.totalPnl,
+      maxDrawdown: bt.maxDrawdown,
+      winRate: bt.winRate,
+      sharpe: bt.sharpe,
+      sortino: bt.sortino,
+      calmar: bt.calmar,
+      profitFactor: bt.profitFactor,
+      returnOnGross: bt.returnOnGross,
+      avgHoldingBars: bt.avgHoldingBars,
+      exposure: bt.exposure,
+      feesPaid: bt.feesPaid,
+    },
   };
 }
 

@@ -10,7 +10,8 @@ function checkWindow(name: string, window: number, min = 1): void {
  */
 export function rollingMean(x: ArrayLike<number>, window: number): Float64Array {
   checkWindow("rollingMean", window);
-  const n = x.length, out = new Float64Array(n).fill(NaN);
+  const n = x.length,
+    out = new Float64Array(n).fill(NaN);
   let sum = 0;
   for (let i = 0; i < n; ++i) {
     sum += x[i];
@@ -26,15 +27,18 @@ export function rollingMean(x: ArrayLike<number>, window: number): Float64Array 
  */
 export function rollingStd(x: ArrayLike<number>, window: number): Float64Array {
   checkWindow("rollingStd", window, 2);
-  const n = x.length, out = new Float64Array(n).fill(NaN);
-  let mean = 0, m2 = 0;
+  const n = x.length,
+    out = new Float64Array(n).fill(NaN);
+  let mean = 0,
+    m2 = 0;
   for (let i = 0; i < n; ++i) {
     if (i < window) {
       const d = x[i] - mean;
       mean += d / (i + 1);
       m2 += d * (x[i] - mean);
     } else {
-      const xin = x[i], xout = x[i - window];
+      const xin = x[i],
+        xout = x[i - window];
       const oldMean = mean;
       mean += (xin - xout) / window;
       m2 += (xin - xout) * (xin - mean + xout - oldMean);
@@ -46,7 +50,8 @@ export function rollingStd(x: ArrayLike<number>, window: number): Float64Array {
 
 /** (x − rolling mean) / rolling std over a trailing window; NaN where undefined (std 0 or warm-up). O(n). */
 export function rollingZScore(x: ArrayLike<number>, window: number): Float64Array {
-  const mean = rollingMean(x, window), std = rollingStd(x, window);
+  const mean = rollingMean(x, window),
+    std = rollingStd(x, window);
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; ++i) out[i] = std[i] > 0 ? (x[i] - mean[i]) / std[i] : NaN;
   return out;

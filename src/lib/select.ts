@@ -13,7 +13,8 @@ export function selectInPlace(values: Float64Array, k: number, lo = 0, hi = valu
     if (values[hi] < values[lo]) swap(values, hi, lo);
     if (values[hi] < values[mid]) swap(values, hi, mid);
     const pivot = values[mid];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (values[i] < pivot) ++i;
       while (values[j] > pivot) --j;
@@ -45,5 +46,5 @@ export function median(x: ArrayLike<number>): number {
 
 function swap(v: Float64Array, i: number, j: number): void {
   const t = v[i];
-  v[i] = v[j], v[j] = t;
+  ((v[i] = v[j]), (v[j] = t));
 }

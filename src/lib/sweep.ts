@@ -27,7 +27,8 @@ export interface SweepCell extends BacktestMetrics {
  */
 export function sweep(a: ArrayLike<number>, b: ArrayLike<number>, options: SweepOptions): readonly SweepCell[] {
   const {entries, exits, windows, beta, alpha = 0} = options;
-  if (entries.length === 0 || exits.length === 0 || windows.length === 0) throw new RangeError("sweep: entries, exits and windows must be non-empty");
+  if (entries.length === 0 || exits.length === 0 || windows.length === 0)
+    throw new RangeError("sweep: entries, exits and windows must be non-empty");
   const s = spread(a, b, {alpha, beta});
   const cells: SweepCell[] = [];
   for (const window of windows) {

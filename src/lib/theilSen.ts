@@ -36,18 +36,24 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
   for (let i = 0; i < n; ++i) if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) return NaN;
   // Base order: by x, then y; g = index of the distinct-x group.
   const order = argsort(x, argsort(y));
-  const xs = Float64Array.from(order, (i) => x[i]), ys = Float64Array.from(order, (i) => y[i]);
+  const xs = Float64Array.from(order, (i) => x[i]),
+    ys = Float64Array.from(order, (i) => y[i]);
   const group = new Int32Array(n);
-  let pairs = n * (n - 1) / 2, run = 1, dxMin = Infinity, xMax = 0, yMax = 0;
+  let pairs = (n * (n - 1)) / 2,
+    run = 1,
+    dxMin = Infinity,
+    xMax = 0,
+    yMax = 0;
   for (let i = 0; i < n; ++i) {
-    xMax = Math.max(xMax, Math.abs(xs[i])), yMax = Math.max(yMax, Math.abs(ys[i]));
+    ((xMax = Math.max(xMax, Math.abs(xs[i]))), (yMax = Math.max(yMax, Math.abs(ys[i]))));
     if (i === 0) continue;
-    if (xs[i] === xs[i - 1]) (group[i] = group[i - 1]), ++run;
-    else (group[i] = group[i - 1] + 1), (pairs -= run * (run - 1) / 2), (run = 1), (dxMin = Math.min(dxMin, xs[i] - xs[i - 1]));
+    if (xs[i] === xs[i - 1]) ((group[i] = group[i - 1]), ++run);
+    else ((group[i] = group[i - 1] + 1), (pairs -= (run * (run - 1)) / 2), (run = 1), (dxMin = Math.min(dxMin, xs[i] - xs[i - 1])));
   }
-  pairs -= run * (run - 1) / 2;
+  pairs -= (run * (run - 1)) / 2;
   if (pairs === 0) return NaN;
-  const k1 = Math.floor((pairs - 1) / 2), k2 = Math.floor(pairs / 2);
+  const k1 = Math.floor((pairs - 1) / 2),
+    k2 = Math.floor(pairs / 2);
   const slope = (i: number, j: number) => (ys[j] - ys[i]) / (xs[j] - xs[i]); // i before j in base order
   if (n <= 1500) {
     const all = new Float64Array(pairs);
@@ -60,7 +66,7 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
   // Order of the points by key (y − t·x, −group, index): slope(i, j) ≤ t ⟺ j precedes i.
   // The order at +∞ (groups descending, index ascending) also breaks ties of finite keys.
   const top = new Int32Array(n);
-  for (let end = n, p = 0; end > 0; ) {
+  for (let end = n, p = 0; end > 0;) {
     let start = end - 1;
     while (start > 0 && group[start - 1] === group[end - 1]) --start;
     for (let i = start; i < end; ++i) top[p++] = i;
@@ -93,7 +99,12 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
   const random = seededRandom(0x9e3779b9 ^ n);
   const sampleSize = Math.max(4096, n);
 
-  let lo = -Infinity, hi = Infinity, loOrder = orderAt(lo), hiOrder = orderAt(hi), cLo = 0, cHi = pairs;
+  let lo = -Infinity,
+    hi = Infinity,
+    loOrder = orderAt(lo),
+    hiOrder = orderAt(hi),
+    cLo = 0,
+    cHi = pairs;
   for (let round = 0; ; ++round) {
     const inside = cHi - cLo;
     if (inside <= 10 * n || round > 40) {
@@ -101,16 +112,18 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
       const values = new Float64Array(tree.total);
       let m = 0;
       tree.forEach((i, j) => void (values[m++] = i < j ? slope(i, j) : slope(j, i)));
-      const r1 = k1 - cLo, r2 = k2 - cLo;
+      const r1 = k1 - cLo,
+        r2 = k2 - cLo;
       if (tree.total === inside && r1 >= 0 && r2 < values.length) {
-        const v1 = selectInPlace(values, r1), v2 = r2 === r1 ? v1 : selectInPlace(values, r2, r1 + 1);
+        const v1 = selectInPlace(values, r1),
+          v2 = r2 === r1 ? v1 : selectInPlace(values, r2, r1 + 1);
         if (certified(v1, v2, lo, hi, rankOf(loOrder), rankOf(hiOrder))) return (v1 + v2) / 2;
       }
       // A boundary within rounding of the median (or a pathological x grid): widen and retry.
       const width = Number.isFinite(hi - lo) ? hi - lo : 1;
       lo = round > 40 ? -Infinity : lo - Math.max(width, 4 * margin(lo));
       hi = round > 40 ? Infinity : hi + Math.max(width, 4 * margin(hi));
-      loOrder = orderAt(lo), hiOrder = orderAt(hi), cLo = inversionCount(rankOf(loOrder)), cHi = inversionCount(rankOf(hiOrder));
+      ((loOrder = orderAt(lo)), (hiOrder = orderAt(hi)), (cLo = inversionCount(rankOf(loOrder))), (cHi = inversionCount(rankOf(hiOrder))));
       continue;
     }
     // Direct sampling is cheap, so the first round samples more and cuts deeper.
@@ -118,8 +131,9 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
     const sample = new Float64Array(m);
     if (round === 0) {
       // Uniform pairs of distinct x directly, no tree needed for the whole set.
-      for (let s = 0; s < m; ) {
-        const i = Math.floor(random() * n), j = Math.floor(random() * n);
+      for (let s = 0; s < m;) {
+        const i = Math.floor(random() * n),
+          j = Math.floor(random() * n);
         if (group[i] !== group[j]) sample[s++] = i < j ? slope(i, j) : slope(j, i);
       }
     } else {
@@ -131,14 +145,17 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
     }
     sample.sort();
     const spread = 2 * Math.sqrt(m);
-    const pLo = Math.floor(((k1 - cLo) / inside) * m - spread), pHi = Math.ceil(((k2 + 1 - cLo) / inside) * m + spread);
+    const pLo = Math.floor(((k1 - cLo) / inside) * m - spread),
+      pHi = Math.ceil(((k2 + 1 - cLo) / inside) * m + spread);
     if (pLo >= 0 && sample[pLo] > lo) {
-      const order = orderAt(sample[pLo]), c = inversionCount(rankOf(order));
-      if (c <= k1) (lo = sample[pLo]), (loOrder = order), (cLo = c);
+      const order = orderAt(sample[pLo]),
+        c = inversionCount(rankOf(order));
+      if (c <= k1) ((lo = sample[pLo]), (loOrder = order), (cLo = c));
     }
     if (pHi < m && sample[pHi] < hi) {
-      const order = orderAt(sample[pHi]), c = inversionCount(rankOf(order));
-      if (c >= k2 + 1) (hi = sample[pHi]), (hiOrder = order), (cHi = c);
+      const order = orderAt(sample[pHi]),
+        c = inversionCount(rankOf(order));
+      if (c >= k2 + 1) ((hi = sample[pHi]), (hiOrder = order), (cHi = c));
     }
   }
 
@@ -147,7 +164,9 @@ function medianSlope(y: ArrayLike<number>, x: ArrayLike<number>): number {
     if (lo > -Infinity && v1 < lo + margin(lo)) return false;
     if (hi < Infinity && v2 > hi - margin(hi)) return false;
     for (let c = 0; c < close.length; c += 2) {
-      const i = close[c], j = close[c + 1], s = slope(i, j);
+      const i = close[c],
+        j = close[c + 1],
+        s = slope(i, j);
       if (loRank[j] < loRank[i] && s > v1) return false;
       if (hiRank[i] < hiRank[j] && s < v2) return false;
     }
@@ -171,7 +190,7 @@ function closePairs(xs: Float64Array, delta: number, out: number[] | null): numb
 function seededRandom(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13, s >>>= 0, s ^= s >>> 17, s ^= s << 5, s >>>= 0;
+    ((s ^= s << 13), (s >>>= 0), (s ^= s >>> 17), (s ^= s << 5), (s >>>= 0));
     return s / 4294967296;
   };
 }

@@ -10,7 +10,8 @@ import {centredMoments} from "./moments.js";
 export function tls(a: ArrayLike<number>, b: ArrayLike<number>): {readonly alpha: number; readonly beta: number} {
   const {ma, mb, saa, sbb, sab} = centredMoments(a, b, "tls");
   // Leading eigenvector (v_b, v_a) of [[sbb, sab], [sab, saa]]; slope v_a / v_b, in a stable form.
-  const diff = saa - sbb, root = Math.hypot(diff, 2 * sab);
+  const diff = saa - sbb,
+    root = Math.hypot(diff, 2 * sab);
   const beta = sab === 0 ? (diff < 0 ? 0 : NaN) : diff >= 0 ? (diff + root) / (2 * sab) : (2 * sab) / (root - diff);
   return {alpha: ma - beta * mb, beta};
 }

@@ -14,7 +14,11 @@ const pair = parsePairSlug(values.pair ?? "");
 const config = notebookConfig(process.env);
 const {symbols} = await coverage(config);
 // The window ends at the latest trade of all covered symbols, so every page shows the same hours.
-const loaded = await loadLakeBars(config.lake, pair, {interval: intervalMs(config.interval), lookbackMs: config.lookbackMs, anchor: symbols});
+const loaded = await loadLakeBars(config.lake, pair, {
+  interval: intervalMs(config.interval),
+  lookbackMs: config.lookbackMs,
+  anchor: symbols,
+});
 const full = tableFromIPC(encodeBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));
 const kept = ["time", ...loaded.legs.flatMap(({symbol}) => [`${symbol}.close`, `${symbol}.count`, `${symbol}.gap`])];
 process.stdout.write(tableToIPC(full.select(kept), "stream"));

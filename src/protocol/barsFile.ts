@@ -54,7 +54,10 @@ export interface BarsFile {
 export const barFields = ["open", "high", "low", "close", "volume", "quoteVolume", "takerBuyVolume"] as const;
 
 /** Encodes bars as a bars file (Arrow IPC stream). */
-export function encodeBarsFile(content: BarsContent, {interval, builtAt, liveUrl}: {interval: string; builtAt: number; liveUrl: string}): Uint8Array {
+export function encodeBarsFile(
+  content: BarsContent,
+  {interval, builtAt, liveUrl}: {interval: string; builtAt: number; liveUrl: string},
+): Uint8Array {
   const columns: Record<string, Float64Array | Int32Array | Uint8Array> = {time: content.legs[0]?.bars.start ?? new Float64Array(0)};
   for (const {symbol, bars, gap} of content.legs) {
     for (const field of barFields) columns[`${symbol}.${field}`] = bars[field];
@@ -62,8 +65,15 @@ export function encodeBarsFile(content: BarsContent, {interval, builtAt, liveUrl
     columns[`${symbol}.gap`] = gap;
   }
   const meta: BarsMeta = {
-    symbols: content.legs.map((l) => l.symbol), interval, intervalMs: content.interval, from: content.from, to: content.to, builtAt,
-    trades: Object.fromEntries(content.legs.map((l) => [l.symbol, l.trades])), gaps: [...content.gaps], liveUrl
+    symbols: content.legs.map((l) => l.symbol),
+    interval,
+    intervalMs: content.interval,
+    from: content.from,
+    to: content.to,
+    builtAt,
+    trades: Object.fromEntries(content.legs.map((l) => [l.symbol, l.trades])),
+    gaps: [...content.gaps],
+    liveUrl,
   };
   const table = tableFromArrays(columns);
   return tableToIPC(new Table(new Schema(table.schema.fields, new Map([["pairbook", JSON.stringify(meta)]])), table.batches), "stream");
@@ -90,14 +100,23 @@ export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
   const time = column("time");
   const symbols = new Map<string, SymbolBars>();
   for (const s of meta.symbols) {
-    const close = column(`${s}.close`), volume = column(`${s}.volume`, zero), quoteVolume = column(`${s}.quoteVolume`, zero);
+    const close = column(`${s}.close`),
+      volume = column(`${s}.volume`, zero),
+      quoteVolume = column(`${s}.quoteVolume`, zero);
     const vwap = new Float64Array(n);
     for (let i = 0; i < n; ++i) vwap[i] = volume[i] > 0 ? quoteVolume[i] / volume[i] : NaN;
     const bars: BarColumns = {
-      interval: meta.intervalMs, start: time,
-      open: column(`${s}.open`, () => close), high: column(`${s}.high`, () => close), low: column(`${s}.low`, () => close), close,
-      volume, quoteVolume, count: Float64Array.from(table.getChild(`${s}.count`)?.toArray() ?? []), vwap,
-      takerBuyVolume: column(`${s}.takerBuyVolume`, zero)
+      interval: meta.intervalMs,
+      start: time,
+      open: column(`${s}.open`, () => close),
+      high: column(`${s}.high`, () => close),
+      low: column(`${s}.low`, () => close),
+      close,
+      volume,
+      quoteVolume,
+      count: Float64Array.from(table.getChild(`${s}.count`)?.toArray() ?? []),
+      vwap,
+      takerBuyVolume: column(`${s}.takerBuyVolume`, zero),
     };
     const gap = table.getChild(`${s}.gap`)?.toArray();
     symbols.set(s, {bars, gap: gap instanceof Uint8Array ? gap : new Uint8Array(n)});

@@ -32,7 +32,8 @@ export interface NumericTable {
 export function readCsv(text: string): CsvTable {
   const records = csvParseRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   let header: string[] | undefined;
-  const rows: string[][] = [], lines: number[] = [];
+  const rows: string[][] = [],
+    lines: number[] = [];
   let line = 1;
   for (const record of records) {
     const start = line;
@@ -46,7 +47,7 @@ export function readCsv(text: string): CsvTable {
       continue;
     }
     if (cells.length !== header.length) throw new CsvError(`row ${start} has ${cells.length} cells, the header has ${header.length}`);
-    rows.push(cells), lines.push(start);
+    (rows.push(cells), lines.push(start));
   }
   if (header === undefined) throw new CsvError("empty file");
   return {header, rows, lines};
@@ -65,7 +66,8 @@ export function numericColumn(table: CsvTable, name: string, {time = isTimeName(
     const cell = table.rows[r][k];
     const v = cell === "" ? NaN : Number(cell);
     out[r] = Number.isFinite(v) ? v : time ? isoMs(cell) : NaN;
-    if (!Number.isFinite(out[r])) throw new CsvError(`non-numeric value ${JSON.stringify(cell)} in column ${JSON.stringify(name)} at row ${table.lines[r]}`);
+    if (!Number.isFinite(out[r]))
+      throw new CsvError(`non-numeric value ${JSON.stringify(cell)} in column ${JSON.stringify(name)} at row ${table.lines[r]}`);
   }
   return out;
 }
@@ -82,7 +84,8 @@ export function parseNumericCsv(text: string): NumericTable {
 
 /** Columns → CSV with a header; numbers printed so they read back exactly, NaN as an empty cell. */
 export function toCsv(columns: Record<string, ArrayLike<number>>): string {
-  const names = Object.keys(columns), n = names.length ? columns[names[0]].length : 0;
+  const names = Object.keys(columns),
+    n = names.length ? columns[names[0]].length : 0;
   const lines = [csvFormatRow(names)];
   for (let i = 0; i < n; ++i) lines.push(names.map((k) => (Number.isNaN(columns[k][i]) ? "" : String(columns[k][i]))).join(","));
   return `${lines.join("\n")}\n`;

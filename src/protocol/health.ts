@@ -28,7 +28,14 @@ export interface AlertsHealth {
   /** Rules the recorder paused because they overran their evaluation budget, with the reason. */
   overrun: {id: string; reason: string}[];
   events: number;
-  evaluation: {queuedBars: number; skippedBars: number; backlogSeconds: number; busyShare: number; maxSliceMs: number; slowest: {rule: string; ms: number} | null};
+  evaluation: {
+    queuedBars: number;
+    skippedBars: number;
+    backlogSeconds: number;
+    busyShare: number;
+    maxSliceMs: number;
+    slowest: {rule: string; ms: number} | null;
+  };
   webhook: {sent: number; failed: number; pending: number} | null;
 }
 

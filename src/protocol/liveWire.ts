@@ -15,7 +15,8 @@ export function toWire(bar: Bar): WireBar {
 }
 
 /** A bar as a page accepts it: quoteVolume, takerBuyVolume and vwap may be missing (the page derives them). */
-export type LiveBar = Omit<WireBar, "quoteVolume" | "takerBuyVolume" | "vwap"> & Partial<Pick<WireBar, "quoteVolume" | "takerBuyVolume" | "vwap">>;
+export type LiveBar = Omit<WireBar, "quoteVolume" | "takerBuyVolume" | "vwap"> &
+  Partial<Pick<WireBar, "quoteVolume" | "takerBuyVolume" | "vwap">>;
 
 /**
  * An unfilled gap of a symbol as the live feed reports it: [from, to] (ms, inclusive) from the time
@@ -86,5 +87,7 @@ export type LiveMessage = HelloMessage | SnapshotMessage | BarMessage | LiveGapM
 export function liveGapsOf(value: unknown): LiveGap[] {
   const time = (x: unknown) => x === null || (typeof x === "number" && Number.isFinite(x));
   const list: unknown[] = Array.isArray(value) ? value : [value];
-  return list.filter((g): g is LiveGap => typeof g === "object" && g !== null && time((g as LiveGap).from) && time((g as LiveGap).to)).map(({from, to}) => ({from, to}));
+  return list
+    .filter((g): g is LiveGap => typeof g === "object" && g !== null && time((g as LiveGap).from) && time((g as LiveGap).to))
+    .map(({from, to}) => ({from, to}));
 }

@@ -13,9 +13,25 @@ export interface Overview {
   to: number | null;
   liveUrl: string;
   healthUrl: string;
-  symbols: {symbol: string; trades: number; firstTime: number | null; lastTime: number | null; lastPrice: number | null; windowOpen: number | null}[];
+  symbols: {
+    symbol: string;
+    trades: number;
+    firstTime: number | null;
+    lastTime: number | null;
+    lastPrice: number | null;
+    windowOpen: number | null;
+  }[];
   pairs: {a: string; b: string; slug: string}[];
-  coverage: {symbol: string; date: string; trades: number; files: number; firstTime: number; lastTime: number; gaps: number; unfilledGaps: number}[];
+  coverage: {
+    symbol: string;
+    date: string;
+    trades: number;
+    files: number;
+    firstTime: number;
+    lastTime: number;
+    gaps: number;
+    unfilledGaps: number;
+  }[];
   gaps: GapRecord[];
   ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
 }

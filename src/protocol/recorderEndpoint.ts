@@ -34,10 +34,17 @@ export function recorderEndpoint(liveUrl: string): RecorderEndpoint {
     // reported below
   }
   if (!url || !["ws:", "wss:", "http:", "https:"].includes(url.protocol)) {
-    throw new RangeError(`invalid live-feed URL: ${JSON.stringify(redactToken(liveUrl).slice(0, 120))} (expected a ws: URL such as ws://127.0.0.1:8787, optionally with ?token=…)`);
+    throw new RangeError(
+      `invalid live-feed URL: ${JSON.stringify(redactToken(liveUrl).slice(0, 120))} (expected a ws: URL such as ws://127.0.0.1:8787, optionally with ?token=…)`,
+    );
   }
   const secure = url.protocol === "wss:" || url.protocol === "https:";
-  return {ws: liveUrl, http: `${secure ? "https:" : "http:"}//${url.host}`, token: url.searchParams.get("token") || null, shown: redactToken(liveUrl)};
+  return {
+    ws: liveUrl,
+    http: `${secure ? "https:" : "http:"}//${url.host}`,
+    token: url.searchParams.get("token") || null,
+    shown: redactToken(liveUrl),
+  };
 }
 
 /** Headers that carry the endpoint's token on a fetch (none without a token: no CORS preflight then). */

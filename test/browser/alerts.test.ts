@@ -36,7 +36,8 @@ afterAll(async () => {
 /** Chooses an option of the form's Inputs.select `field` by its label. */
 const choose = (page: Page, field: string, label: string) => page.locator(`#alert-form [data-field=${field}] select`).selectOption({label});
 const type = (page: Page, field: string, text: string) => page.locator(`#alert-form [data-field=${field}] input`).fill(text);
-const filter = (page: Page, label: string, option: string) => page.locator("#history-filters form", {hasText: label}).locator("select").selectOption({label: option});
+const filter = (page: Page, label: string, option: string) =>
+  page.locator("#history-filters form", {hasText: label}).locator("select").selectOption({label: option});
 
 describe("alerts page (live, simulator + recorder with a rules file)", () => {
   let simulator: Simulator, recorder: Recorder, lake: string, api: string, liveUrl: string;
@@ -44,8 +45,15 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     lake = join(dir, "lake");
     simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 20});
     recorder = await startRecorder({
-      symbols: ["BTCUSDT", "ETHUSDT"], lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
-      liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, alertsFile: join(dir, "alerts.json"), log: () => {}
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      lake,
+      wsUrl: simulator.wsUrl,
+      restUrl: simulator.restUrl,
+      liveHost: "127.0.0.1",
+      livePort: 0,
+      publishMs: 1000,
+      alertsFile: join(dir, "alerts.json"),
+      log: () => {},
     });
     api = `http://127.0.0.1:${recorder.livePort}`;
     liveUrl = `ws://127.0.0.1:${recorder.livePort}`;
@@ -78,7 +86,20 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     await page.locator("#alert-save").click();
     await expect.poll(() => page.locator("#alert-form-error").textContent()).toContain("Created rule rule-1");
     const [rule] = (await get<{rules: Record<string, unknown>[]}>("/alerts/rules")).rules;
-    expect(rule).toMatchObject({id: "rule-1", name: "BTC above 1", target: "BTCUSDT", metric: "price", comparator: ">", threshold: 1, interval: "1s", window: 3, severity: "critical", cooldownSeconds: 3600, hysteresis: null, paused: false});
+    expect(rule).toMatchObject({
+      id: "rule-1",
+      name: "BTC above 1",
+      target: "BTCUSDT",
+      metric: "price",
+      comparator: ">",
+      threshold: 1,
+      interval: "1s",
+      window: 3,
+      severity: "critical",
+      cooldownSeconds: 3600,
+      hysteresis: null,
+      paused: false,
+    });
     await page.locator("#rule-rule-1").waitFor();
     expect(await page.locator("#rule-rule-1 .pb-rule-state").getAttribute("data-state")).toBe("active");
 
@@ -98,7 +119,21 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     }
 
     // A second rule with another severity, created through the API, fires too.
-    await fetch(`${api}/alerts/rules`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({name: "ETH above 1", target: "ETHUSDT", metric: "price", comparator: ">", threshold: 1, interval: "1s", window: 3, severity: "info", cooldownSeconds: 3600})});
+    await fetch(`${api}/alerts/rules`, {
+      method: "POST",
+      headers: {"content-type": "application/json"},
+      body: JSON.stringify({
+        name: "ETH above 1",
+        target: "ETHUSDT",
+        metric: "price",
+        comparator: ">",
+        threshold: 1,
+        interval: "1s",
+        window: 3,
+        severity: "info",
+        cooldownSeconds: 3600,
+      }),
+    });
     await page.locator("#alert-history tr[data-rule=rule-2]").waitFor({timeout: 25_000});
 
     // History: both rules, then narrowed by rule and by severity.
@@ -129,14 +164,18 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     await (await csvDownload).saveAs(csvPath);
     const csv = (await readFile(csvPath, "utf8")).trim().split("\n");
     expect(csv[0]).toBe("id,time,ruleId,ruleName,target,metric,comparator,threshold,value,severity,bar");
-    expect(csv.slice(1)).toEqual([`${fired.id},${new Date(fired.time).toISOString()},rule-1,BTC above 1,BTCUSDT,price,>,1,${fired.value},critical,${new Date(fired.bar!).toISOString()}`]);
+    expect(csv.slice(1)).toEqual([
+      `${fired.id},${new Date(fired.time).toISOString()},rule-1,BTC above 1,BTCUSDT,price,>,1,${fired.value},critical,${new Date(fired.bar!).toISOString()}`,
+    ]);
 
     // An invalid rule: the recorder's message is shown next to the form and the field is outlined.
     await type(page, "name", "too short");
     await type(page, "window", "2");
     await page.locator("#alert-save").click();
     await expect.poll(() => page.locator("#alert-form-error").getAttribute("data-error-field")).toBe("window");
-    expect(await page.locator("#alert-form-error").textContent()).toContain("invalid window: 2 (expected an integer from 3 to 10000 (bars))");
+    expect(await page.locator("#alert-form-error").textContent()).toContain(
+      "invalid window: 2 (expected an integer from 3 to 10000 (bars))",
+    );
     expect(await page.locator("#alert-form form[data-field=window]").getAttribute("class")).toContain("pb-field-error");
     expect((await get<{rules: unknown[]}>("/alerts/rules")).rules).toHaveLength(2);
 
@@ -147,7 +186,9 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     await type(page, "threshold", "2");
     await page.locator("#alert-save").click();
     await expect.poll(() => page.locator("#alert-form").getAttribute("data-mode")).toBe("create");
-    expect((await get<{rules: {id: string; threshold: number; window: number}[]}>("/alerts/rules")).rules.find((r) => r.id === "rule-1")).toMatchObject({threshold: 2, window: 3});
+    expect(
+      (await get<{rules: {id: string; threshold: number; window: number}[]}>("/alerts/rules")).rules.find((r) => r.id === "rule-1"),
+    ).toMatchObject({threshold: 2, window: 3});
     await expect.poll(() => page.locator("#rule-rule-1").textContent()).toContain("price > 2");
 
     // Pause, then delete.
@@ -158,12 +199,27 @@ describe("alerts page (live, simulator + recorder with a rules file)", () => {
     await page.locator("#rule-rule-2 button[data-action=delete]").click();
     await expect.poll(() => page.locator("#rule-rule-2").count()).toBe(0);
     expect((await get<{rules: {id: string}[]}>("/alerts/rules")).rules.map((r) => r.id)).toEqual(["rule-1"]);
-    expect(JSON.parse(await readFile(join(dir, "alerts.json"), "utf8")).rules.map((r: {id: string; paused: boolean}) => [r.id, r.paused])).toEqual([["rule-1", true]]);
+    expect(
+      JSON.parse(await readFile(join(dir, "alerts.json"), "utf8")).rules.map((r: {id: string; paused: boolean}) => [r.id, r.paused]),
+    ).toEqual([["rule-1", true]]);
 
     // Toasts on every page (the toaster in observablehq.config.ts head): a rule fires while System is open.
     await page.goto(`${site.url}/system?live=${liveUrl}`);
     await expect.poll(() => page.locator("#health [data-state]").getAttribute("data-state"), {timeout: 15_000}).toBe("up");
-    await fetch(`${api}/alerts/rules`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({id: "eth-warn", target: "ETHUSDT", metric: "price", comparator: ">", threshold: 1, interval: "1s", window: 3, severity: "warning"})});
+    await fetch(`${api}/alerts/rules`, {
+      method: "POST",
+      headers: {"content-type": "application/json"},
+      body: JSON.stringify({
+        id: "eth-warn",
+        target: "ETHUSDT",
+        metric: "price",
+        comparator: ">",
+        threshold: 1,
+        interval: "1s",
+        window: 3,
+        severity: "warning",
+      }),
+    });
     await page.locator(".pb-toast[data-event-id^='eth-warn@'][data-severity=warning]").waitFor({timeout: 20_000});
     expect(await page.locator(".pb-toast").count()).toBe(1);
 
@@ -181,8 +237,16 @@ describe("alerts page with a recorder that requires a token (?live=ws://…/?tok
     simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 20});
     // On loopback, but the token is checked whenever it is set, exactly as off loopback.
     recorder = await startRecorder({
-      symbols: ["BTCUSDT", "ETHUSDT"], lake: join(dir, "token-lake"), wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
-      liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, alertsFile: join(dir, "token-alerts.json"), token, log: () => {}
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      lake: join(dir, "token-lake"),
+      wsUrl: simulator.wsUrl,
+      restUrl: simulator.restUrl,
+      liveHost: "127.0.0.1",
+      livePort: 0,
+      publishMs: 1000,
+      alertsFile: join(dir, "token-alerts.json"),
+      token,
+      log: () => {},
     });
   });
   afterAll(async () => {
@@ -191,9 +255,23 @@ describe("alerts page with a recorder that requires a token (?live=ws://…/?tok
   });
 
   it("lists the rules and creates one through the API with the token as a Bearer header; the page never shows the token", async () => {
-    const api = `http://127.0.0.1:${recorder.livePort}`, auth = {authorization: `Bearer ${token}`};
+    const api = `http://127.0.0.1:${recorder.livePort}`,
+      auth = {authorization: `Bearer ${token}`};
     expect((await fetch(`${api}/alerts/rules`)).status).toBe(401); // the recorder does require it
-    await fetch(`${api}/alerts/rules`, {method: "POST", headers: {...auth, "content-type": "application/json"}, body: JSON.stringify({id: "eth-watch", name: "ETH watch", target: "ETHUSDT", metric: "price", comparator: "<", threshold: 1, interval: "1s", window: 3})});
+    await fetch(`${api}/alerts/rules`, {
+      method: "POST",
+      headers: {...auth, "content-type": "application/json"},
+      body: JSON.stringify({
+        id: "eth-watch",
+        name: "ETH watch",
+        target: "ETHUSDT",
+        metric: "price",
+        comparator: "<",
+        threshold: 1,
+        interval: "1s",
+        window: 3,
+      }),
+    });
     const page = await browser.newPage({viewport: {width: 1400, height: 1100}});
     const errors = collectErrors(page);
     const sent: {url: string; authorization: string | undefined}[] = [];

@@ -108,9 +108,22 @@ describe("CanvasChart.update(data, {live, from})", () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1000}});
     await page.goto(`${site.url}/pairs/BTCUSDT-ETHUSDT?static`);
     await page.locator("#zscore-chart [data-drawn]").waitFor({timeout: 30_000});
-    const url = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\/components\/canvasChart\.[^/]*js$/.test(n)));
+    const url = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => e.name)
+        .find((n) => /\/components\/canvasChart\.[^/]*js$/.test(n)),
+    );
     expect(url).toBeTruthy();
-    const result = (await page.evaluate(script(url!))) as {updates: number; differing: number[][]; axes: number; partial: number; full: number; worst: number; off: number};
+    const result = (await page.evaluate(script(url!))) as {
+      updates: number;
+      differing: number[][];
+      axes: number;
+      partial: number;
+      full: number;
+      worst: number;
+      off: number;
+    };
     console.log(`partial vs full redraw: at most ${result.off} pixels differ, by at most ${result.worst.toFixed(1)} of 255`);
     expect(result.updates).toBe(300);
     expect(result.partial).toBeGreaterThan(250); // most updates were partial redraws (data-partial counts them)

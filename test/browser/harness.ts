@@ -5,8 +5,14 @@ import {extname, join, normalize} from "node:path";
 import {type Browser, chromium, type ConsoleMessage, type Page} from "playwright-core";
 
 const types: Record<string, string> = {
-  ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json",
-  ".arrow": "application/vnd.apache.arrow.stream", ".svg": "image/svg+xml", ".png": "image/png", ".csv": "text/csv"
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".arrow": "application/vnd.apache.arrow.stream",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".csv": "text/csv",
 };
 
 /** Serves `root` like any static host, with Framework's clean URLs (/x → x.html, / → index.html). */
@@ -26,7 +32,10 @@ export async function serveStatic(root: string): Promise<{url: string; close: ()
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve())))};
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 export const chromiumPath = process.env.PAIRBOOK_CHROMIUM ?? "/usr/bin/chromium";
@@ -36,7 +45,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
 }
 

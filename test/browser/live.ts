@@ -17,8 +17,14 @@ export async function startLiveRig(symbols = ["BTCUSDT", "ETHUSDT"], rate = 20):
   const lake = await mkdtemp(join(tmpdir(), "pairbook-live-"));
   const simulator: Simulator = await startSimulator({port: 0, symbols, rate});
   const recorder = await startRecorder({
-    symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl,
-    liveHost: "127.0.0.1", livePort: 0, publishMs: 1000, log: () => {}
+    symbols,
+    lake,
+    wsUrl: simulator.wsUrl,
+    restUrl: simulator.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 1000,
+    log: () => {},
   });
   return {
     recorder,
@@ -28,6 +34,6 @@ export async function startLiveRig(symbols = ["BTCUSDT", "ETHUSDT"], rate = 20):
       await simulator.close();
       await recorder.stop();
       await rm(lake, {recursive: true, force: true});
-    }
+    },
   };
 }

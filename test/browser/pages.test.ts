@@ -31,7 +31,8 @@ async function open(path: string, ready: string): Promise<{page: Page; errors: s
   return {page, errors};
 }
 
-const cellValues = (page: Page, selector: string) => page.locator(`${selector} td[data-value]`).evaluateAll((cells) => cells.map((c) => c.getAttribute("data-value")).join(","));
+const cellValues = (page: Page, selector: string) =>
+  page.locator(`${selector} td[data-value]`).evaluateAll((cells) => cells.map((c) => c.getAttribute("data-value")).join(","));
 
 describe("overview (static)", () => {
   it("shows a ticker per symbol, links to every pair report, coverage with the gap, and no errors", async () => {
@@ -106,17 +107,20 @@ describe("data page (static)", () => {
     expect(rows).toBe(42); // the three minutes overlapping ETHUSDT's unfilled gap (12:29:59.9–12:31:30.2) are left out
     const csv = (await readFile(await download(page, "bars-csv", "bars.csv"), "utf8")).trim().split("\n");
     expect(csv).toHaveLength(buckets + 1);
-    expect(csv[0]).toBe("time,BTCUSDT_open,BTCUSDT_high,BTCUSDT_low,BTCUSDT_close,BTCUSDT_volume,BTCUSDT_quoteVolume,BTCUSDT_count,BTCUSDT_vwap,BTCUSDT_takerBuyVolume,ETHUSDT_open,ETHUSDT_high,ETHUSDT_low,ETHUSDT_close,ETHUSDT_volume,ETHUSDT_quoteVolume,ETHUSDT_count,ETHUSDT_vwap,ETHUSDT_takerBuyVolume,BTCUSDT_gap,ETHUSDT_gap");
+    expect(csv[0]).toBe(
+      "time,BTCUSDT_open,BTCUSDT_high,BTCUSDT_low,BTCUSDT_close,BTCUSDT_volume,BTCUSDT_quoteVolume,BTCUSDT_count,BTCUSDT_vwap,BTCUSDT_takerBuyVolume,ETHUSDT_open,ETHUSDT_high,ETHUSDT_low,ETHUSDT_close,ETHUSDT_volume,ETHUSDT_quoteVolume,ETHUSDT_count,ETHUSDT_vwap,ETHUSDT_takerBuyVolume,BTCUSDT_gap,ETHUSDT_gap",
+    );
     expect(csv.slice(1).filter((l) => l.endsWith(",1")).length).toBe(3);
     const json = JSON.parse(await readFile(await download(page, "analytics-json", "analytics.json"), "utf8"));
     expect(json).toHaveLength(rows);
     expect(Object.keys(json[0])).toEqual(["time", "BTCUSDT", "ETHUSDT", "spread", "zscore", "position", "pnl", "equity"]);
-    const barsParquet = await download(page, "bars-parquet", "bars.parquet"), analyticsParquet = await download(page, "analytics-parquet", "analytics.parquet");
+    const barsParquet = await download(page, "bars-parquet", "bars.parquet"),
+      analyticsParquet = await download(page, "analytics-parquet", "analytics.parquet");
     const counted = await withDuckDB(async (c) => {
       const q = async (sql: string) => (await c.runAndReadAll(sql)).getRows()[0];
       return {
         bars: await q(`SELECT count(*)::INTEGER, sum(BTCUSDT_count)::INTEGER, min(time)::VARCHAR FROM read_parquet('${barsParquet}')`),
-        analytics: await q(`SELECT count(*)::INTEGER FROM read_parquet('${analyticsParquet}')`)
+        analytics: await q(`SELECT count(*)::INTEGER FROM read_parquet('${analyticsParquet}')`),
       };
     });
     expect(counted.bars[0]).toBe(buckets);
@@ -130,17 +134,22 @@ describe("data page (static)", () => {
   it("turns an uploaded CSV of two price columns into a full report equal to pairbook analyze", async () => {
     const {page, errors} = await open("/data", "#upload");
     // Two cointegrated series with a time column, written like any exported file.
-    let s = 1, x = 100;
-    const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
+    let s = 1,
+      x = 100;
+    const rand = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
     const lines = ["time,eth,btc"];
     let u = 0;
-    for (let i = 0; i < 600; ++i) (x += rand()), (u = 0.8 * u + rand()), lines.push(`${1_700_000_000_000 + i * 60_000},${(0.05 * x + u + 10).toFixed(4)},${x.toFixed(4)}`);
+    for (let i = 0; i < 600; ++i)
+      ((x += rand()),
+        (u = 0.8 * u + rand()),
+        lines.push(`${1_700_000_000_000 + i * 60_000},${(0.05 * x + u + 10).toFixed(4)},${x.toFixed(4)}`));
     const csv = join(dir, "upload.csv");
     await writeFile(csv, `${lines.join("\n")}\n`);
     await page.locator("#upload input[type=file]").setInputFiles(csv);
     await page.locator("#upload-report").waitFor({timeout: 30_000});
     expect(await page.locator("#upload-rows").textContent()).toBe("600");
-    for (const id of ["tests-table", "hedge-table", "metrics-table"]) expect(await page.locator(`#upload-report #${id}`).count(), id).toBe(1);
+    for (const id of ["tests-table", "hedge-table", "metrics-table"])
+      expect(await page.locator(`#upload-report #${id}`).count(), id).toBe(1);
     expect(await page.locator("#upload-report svg").count()).toBeGreaterThanOrEqual(4);
     let out = "";
     const write = process.stdout.write.bind(process.stdout);

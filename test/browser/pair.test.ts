@@ -38,7 +38,8 @@ describe("pair report (static, no recorder)", () => {
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(await page.locator("#live-status").getAttribute("data-state")).toBe("static");
     expect(await text(page, "#live-status")).toContain("static snapshot (built");
-    for (const id of ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"]) expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
+    for (const id of ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"])
+      expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
     expect(await page.locator("#hedge-table tbody tr").count()).toBe(6);
     expect(await page.locator("#tests-table").textContent()).toContain("Engle-Granger");
     expect(await text(page, "#verdict")).toMatch(/tradeable|Borderline/i);
@@ -54,7 +55,9 @@ describe("pair report (static, no recorder)", () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
     const errors = collectErrors(page);
     await openStatic(page);
-    const z = await value(page, "#zscore-last"), pnl = await value(page, "#pnl"), sharpe = await value(page, "#bt-sharpe");
+    const z = await value(page, "#zscore-last"),
+      pnl = await value(page, "#pnl"),
+      sharpe = await value(page, "#bt-sharpe");
     await setRange(page, "z window", 300);
     await expect.poll(() => value(page, "#zscore-last")).not.toBe(z);
     expect(await value(page, "#pnl")).not.toBe(pnl);
@@ -79,16 +82,28 @@ describe("pair report (static, no recorder)", () => {
     const csv = join(dir, "bars.csv");
     await (await download).saveAs(csv);
     const shown = {
-      beta: await value(page, "#beta"), r2: await value(page, "#r2"), adfP: await value(page, "#adf-p"), adfStat: await value(page, "#adf-stat"),
-      egP: await value(page, "#eg-p"), egStat: await value(page, "#eg-stat"), trace0: await value(page, "#johansen-trace-0"),
-      halfLife: await value(page, "#half-life"), correlation: await value(page, "#correlation"), z: await value(page, "#zscore-last"),
-      pnl: await value(page, "#bt-totalPnl"), sharpe: await value(page, "#bt-sharpe"), trades: await value(page, "#bt-trades"), drawdown: await value(page, "#bt-maxDrawdown")
+      beta: await value(page, "#beta"),
+      r2: await value(page, "#r2"),
+      adfP: await value(page, "#adf-p"),
+      adfStat: await value(page, "#adf-stat"),
+      egP: await value(page, "#eg-p"),
+      egStat: await value(page, "#eg-stat"),
+      trace0: await value(page, "#johansen-trace-0"),
+      halfLife: await value(page, "#half-life"),
+      correlation: await value(page, "#correlation"),
+      z: await value(page, "#zscore-last"),
+      pnl: await value(page, "#bt-totalPnl"),
+      sharpe: await value(page, "#bt-sharpe"),
+      trades: await value(page, "#bt-trades"),
+      drawdown: await value(page, "#bt-maxDrawdown"),
     };
     let out = "";
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
     try {
-      expect(await analyze.run(["--csv", csv, "--json", "--window", "60", "--entry", "2", "--exit", "0", "--lag", "1", "--fee-bps", "0"])).toBe(0);
+      expect(
+        await analyze.run(["--csv", csv, "--json", "--window", "60", "--entry", "2", "--exit", "0", "--lag", "1", "--fee-bps", "0"]),
+      ).toBe(0);
     } finally {
       process.stdout.write = write;
     }
@@ -96,10 +111,13 @@ describe("pair report (static, no recorder)", () => {
     const rows = (await readFile(csv, "utf8")).trim().split("\n").length - 1;
     expect(r.n).toBe(rows);
     const same = (a: number, b: number) => expect(a).toBeCloseTo(b, 9);
-    same(shown.beta, r.hedge.beta), same(shown.r2, r.hedge.rSquared), same(shown.adfP, r.adf.pValue), same(shown.adfStat, r.adf.statistic);
-    same(shown.egP, r.coint.pValue), same(shown.egStat, r.coint.statistic), same(shown.trace0, r.johansen.traceStat[0]);
-    same(shown.halfLife, r.halfLife), same(shown.correlation, r.correlation), same(shown.z, r.zscore.last);
-    same(shown.pnl, r.backtest.totalPnl), same(shown.sharpe, r.backtest.sharpe), same(shown.drawdown, r.backtest.maxDrawdown);
+    (same(shown.beta, r.hedge.beta),
+      same(shown.r2, r.hedge.rSquared),
+      same(shown.adfP, r.adf.pValue),
+      same(shown.adfStat, r.adf.statistic));
+    (same(shown.egP, r.coint.pValue), same(shown.egStat, r.coint.statistic), same(shown.trace0, r.johansen.traceStat[0]));
+    (same(shown.halfLife, r.halfLife), same(shown.correlation, r.correlation), same(shown.z, r.zscore.last));
+    (same(shown.pnl, r.backtest.totalPnl), same(shown.sharpe, r.backtest.sharpe), same(shown.drawdown, r.backtest.maxDrawdown));
     expect(shown.trades).toBe(r.backtest.trades);
     await writeFile(join(dir, "done"), "");
     await rm(dir, {recursive: true, force: true});
@@ -110,7 +128,9 @@ describe("pair report (static, no recorder)", () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}${report}?live=ws://127.0.0.1:9`);
     await expect.poll(() => page.locator("#live-status").getAttribute("data-state")).toBe("reconnecting");
-    expect(await text(page, "#live-status")).toMatch(/No recorder at ws:\/\/127\.0\.0\.1:9; retrying in \d+ s — showing the static snapshot \(built/);
+    expect(await text(page, "#live-status")).toMatch(
+      /No recorder at ws:\/\/127\.0\.0\.1:9; retrying in \d+ s — showing the static snapshot \(built/,
+    );
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     await page.close();
   });
@@ -140,7 +160,10 @@ describe("pair report (live)", () => {
     // A rig of its own, whose trades stop once live bars came in, so the page holds still; a client of
     // our own records what the feed sent (the open bar is sent again with every trade).
     const own = await startLiveRig();
-    const sent = new Map<string, Map<number, number>>([["BTCUSDT", new Map()], ["ETHUSDT", new Map()]]);
+    const sent = new Map<string, Map<number, number>>([
+      ["BTCUSDT", new Map()],
+      ["ETHUSDT", new Map()],
+    ]);
     const client = new WebSocket(own.liveUrl);
     client.on("open", () => client.send(JSON.stringify({type: "subscribe", symbols: ["BTCUSDT", "ETHUSDT"], interval: "1s"})));
     client.on("message", (data) => {
@@ -160,20 +183,30 @@ describe("pair report (live)", () => {
     const dir = await mkdtemp(join(tmpdir(), "pairbook-live-"));
     const csv = join(dir, "bars.csv");
     await (await download).saveAs(csv);
-    const rows = (await readFile(csv, "utf8")).trim().split("\n").slice(1).map((line) => line.split(",").map(Number));
+    const rows = (await readFile(csv, "utf8"))
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(",").map(Number));
     await rm(dir, {recursive: true, force: true});
     expect(rows.length).toBe(Number((await text(page, "#bar-count"))!.replace(/,/g, "")));
     // Every row of a bucket the feed sent carries that bucket's last close.
     let checked = 0;
     for (const [t, a, b] of rows) {
-      const sa = sent.get("BTCUSDT")!.get(t), sb = sent.get("ETHUSDT")!.get(t);
-      if (sa !== undefined) expect(a, `BTCUSDT at ${t}`).toBe(sa), ++checked;
-      if (sb !== undefined) expect(b, `ETHUSDT at ${t}`).toBe(sb), ++checked;
+      const sa = sent.get("BTCUSDT")!.get(t),
+        sb = sent.get("ETHUSDT")!.get(t);
+      if (sa !== undefined) (expect(a, `BTCUSDT at ${t}`).toBe(sa), ++checked);
+      if (sb !== undefined) (expect(b, `ETHUSDT at ${t}`).toBe(sb), ++checked);
     }
     expect(checked).toBeGreaterThan(10);
     // The page's hedge (fitted before the live bars) on the bars shown; α changes neither z nor PnL.
-    const beta = await value(page, "#beta"), a = rows.map((r) => r[1]), b = rows.map((r) => r[2]);
-    const z = rollingZScore(a.map((v, i) => v - beta * b[i]), 60);
+    const beta = await value(page, "#beta"),
+      a = rows.map((r) => r[1]),
+      b = rows.map((r) => r[2]);
+    const z = rollingZScore(
+      a.map((v, i) => v - beta * b[i]),
+      60,
+    );
     const bt = backtest(a, b, z, {beta, entry: 2, exit: 0, lag: 1});
     expect(bt.trades).toBeGreaterThan(0);
     expect(await value(page, "#zscore-last")).toBeCloseTo(z[z.length - 1], 6);

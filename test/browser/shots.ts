@@ -8,7 +8,14 @@ const [out = "/tmp/pairbook-shots", dist = "dist", only] = process.argv.slice(2)
 await mkdir(out, {recursive: true});
 const site = await serveStatic(dist);
 const browser = await launchBrowser();
-const pages = [["overview", "/"], ["pair", "/pairs/BTCUSDT-ETHUSDT"], ["coint", "/coint"], ["lab", "/lab"], ["data", "/data"], ["system", "/system"]].filter(([name]) => !only || name === only);
+const pages = [
+  ["overview", "/"],
+  ["pair", "/pairs/BTCUSDT-ETHUSDT"],
+  ["coint", "/coint"],
+  ["lab", "/lab"],
+  ["data", "/data"],
+  ["system", "/system"],
+].filter(([name]) => !only || name === only);
 for (const [name, path] of pages) {
   const page = await browser.newPage({viewport: {width: 1400, height: 1000}});
   const errors = collectErrors(page);

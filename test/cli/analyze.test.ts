@@ -92,7 +92,8 @@ describe("pairbook analyze --csv FILE --json", () => {
     expect(quoted.status).toBe(0);
     const q = JSON.parse(quoted.stdout);
     expect(q.columns).toEqual({a: "eth, spot", b: "btc", log: false});
-    const {columns: _q, ...qRest} = q, {columns: _o, ...oRest} = out;
+    const {columns: _q, ...qRest} = q,
+      {columns: _o, ...oRest} = out;
     expect(qRest).toEqual(oRest); // the ISO times give the same 1 s bars, so the backtest's annualisation matches too
   });
 
@@ -109,19 +110,46 @@ describe("pairbook analyze rejects bad input with one line and exit code 2", () 
   it.each([
     ["a missing file", ["--csv", join(dir, "missing.csv")], /cannot read .*missing\.csv: ENOENT/],
     ["a missing column", ["--csv", csv("cols.csv", [["time", "x", "y"], ...good]), "--a", "eth"], /no column "eth"/],
-    ["a non-numeric cell, with its row", ["--csv", csv("bad.csv", [["time", "x", "y"], ...good.slice(0, 5), [5, "oops", 1], ...good.slice(6)])], /non-numeric value "oops" in column "x" at row 7/],
-    ["an empty cell, with its file line (blank lines counted)", ["--csv", csv("empty.csv", [["time", "x", "y"], [], ...good.slice(0, 5), [5, "", 1], ...good.slice(6)])], /empty\.csv: non-numeric value "" in column "x" at row 8/],
-    ["a row with a cell too many (a comma outside quotes)", ["--csv", csv("extra.csv", [["time", "x", "y"], ...good.slice(0, 3), [3, "1,5", 2], ...good.slice(4)])], /extra\.csv: row 5 has 4 cells, the header has 3/],
+    [
+      "a non-numeric cell, with its row",
+      ["--csv", csv("bad.csv", [["time", "x", "y"], ...good.slice(0, 5), [5, "oops", 1], ...good.slice(6)])],
+      /non-numeric value "oops" in column "x" at row 7/,
+    ],
+    [
+      "an empty cell, with its file line (blank lines counted)",
+      ["--csv", csv("empty.csv", [["time", "x", "y"], [], ...good.slice(0, 5), [5, "", 1], ...good.slice(6)])],
+      /empty\.csv: non-numeric value "" in column "x" at row 8/,
+    ],
+    [
+      "a row with a cell too many (a comma outside quotes)",
+      ["--csv", csv("extra.csv", [["time", "x", "y"], ...good.slice(0, 3), [3, "1,5", 2], ...good.slice(4)])],
+      /extra\.csv: row 5 has 4 cells, the header has 3/,
+    ],
     ["an empty file", ["--csv", csv("blank.csv", [[]])], /blank\.csv: empty file/],
     ["too few rows", ["--csv", csv("short.csv", [["time", "x", "y"], ...good.slice(0, 10)])], /too few rows \(10; need at least 30\)/],
     ["a constant series", ["--csv", csv("flat.csv", [["time", "x", "y"], ...good.map(([t, x]) => [t, x, 7])])], /column "y" is constant/],
     ["an unknown method", ["--csv", csv("ok.csv", [["time", "x", "y"], ...good]), "--method", "lasso"], /invalid method: "lasso"/],
     // Degenerate series (see "Exit codes" in analyze --help): before, these printed Engle-Granger p = 0.
-    ["a near-constant column (variation 4e-14 of its value)", ["--csv", csv("near.csv", [["time", "x", "y"], ...good.map(([t, x], i) => [t, x, 50 + 2e-12 * Math.sin(7 * i)])])],
-      /column "y" is near-constant \(it varies by [0-9.e-]+ at magnitude 50, a relative [0-9.e-]+ ≤ 1e-12\)/],
-    ["a near-constant first column", ["--csv", csv("neara.csv", [["time", "x", "y"], ...good.map(([t, , y], i) => [t, 100 + 1e-13 * Math.sin(i), y])])], /column "x" is near-constant/],
-    ["exactly collinear columns (a spread with no variance)", ["--csv", csv("collinear.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, 2 * y + 3, y])])], /columns "x" and "y" are exactly collinear \(their OLS spread varies by/],
-    ["columns collinear in logs, with --log", ["--csv", csv("collinearLog.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, Math.exp(2 * Math.log(y) + 0.1), y])]), "--log"], /columns "x" and "y" are exactly collinear in logs/]
+    [
+      "a near-constant column (variation 4e-14 of its value)",
+      ["--csv", csv("near.csv", [["time", "x", "y"], ...good.map(([t, x], i) => [t, x, 50 + 2e-12 * Math.sin(7 * i)])])],
+      /column "y" is near-constant \(it varies by [0-9.e-]+ at magnitude 50, a relative [0-9.e-]+ ≤ 1e-12\)/,
+    ],
+    [
+      "a near-constant first column",
+      ["--csv", csv("neara.csv", [["time", "x", "y"], ...good.map(([t, , y], i) => [t, 100 + 1e-13 * Math.sin(i), y])])],
+      /column "x" is near-constant/,
+    ],
+    [
+      "exactly collinear columns (a spread with no variance)",
+      ["--csv", csv("collinear.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, 2 * y + 3, y])])],
+      /columns "x" and "y" are exactly collinear \(their OLS spread varies by/,
+    ],
+    [
+      "columns collinear in logs, with --log",
+      ["--csv", csv("collinearLog.csv", [["time", "x", "y"], ...good.map(([t, , y]) => [t, Math.exp(2 * Math.log(y) + 0.1), y])]), "--log"],
+      /columns "x" and "y" are exactly collinear in logs/,
+    ],
   ] as const)("%s", (_, args, message) => {
     const r = analyze(...args);
     expect(r.status).toBe(2);

@@ -2,7 +2,18 @@
 // replaced (a running process may still import that one's chunks), so folders no longer pile up; a
 // folder written in the last minute and the temp files of a live build stay.
 import {execFileSync} from "node:child_process";
-import {appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import {tmpdir} from "node:os";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -13,7 +24,10 @@ let base: string, cli: string;
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), "pairbook-bundle-"));
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {cwd: checkout, encoding: "utf8"}).split("\0");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: checkout,
+    encoding: "utf8",
+  }).split("\0");
   for (const file of files) {
     if (file === "" || file.startsWith("test/")) continue;
     try {
@@ -35,7 +49,10 @@ function build(): string {
   return (JSON.parse(readFileSync(join(cli, ".bundle.json"), "utf8")) as {bundle: string}).bundle;
 }
 
-const bundles = () => readdirSync(cli).filter((e) => e.startsWith(".bundle-") || e.startsWith(".bundle.json.")).sort();
+const bundles = () =>
+  readdirSync(cli)
+    .filter((e) => e.startsWith(".bundle-") || e.startsWith(".bundle.json."))
+    .sort();
 // Ten minutes: past the one-minute grace for a build in progress, long before the day-old rule that let folders pile up.
 const tenMinutesAgo = () => new Date(Date.now() - 600_000);
 const age = (...entries: string[]) => entries.forEach((e) => utimesSync(join(cli, e), tenMinutesAgo(), tenMinutesAgo()));
@@ -49,8 +66,10 @@ describe("node cli/bundle.js", () => {
 
     // Bundles of earlier builds, one written just now (another build may be publishing it), and the
     // leftovers of a build whose process died (pid 999999999 is above Linux's pid_max).
-    const stale = ".bundle-00000000000000aa", fresh = ".bundle-00000000000000bb";
-    const deadTemp = ".bundle-00000000000000cc.999999999.tmp", deadManifest = ".bundle.json.999999999.tmp";
+    const stale = ".bundle-00000000000000aa",
+      fresh = ".bundle-00000000000000bb";
+    const deadTemp = ".bundle-00000000000000cc.999999999.tmp",
+      deadManifest = ".bundle.json.999999999.tmp";
     const liveTemp = `.bundle-00000000000000dd.${process.pid}.tmp`;
     for (const d of [stale, fresh, deadTemp, liveTemp]) mkdirSync(join(cli, d, "commands"), {recursive: true});
     writeFileSync(join(cli, deadManifest), "{}");
@@ -67,6 +86,13 @@ describe("node cli/bundle.js", () => {
     expect(new Set([first, second, third]).size).toBe(3);
     expect(bundles()).toEqual([second, third, liveTemp].sort());
     // The kept bundles still run.
-    for (const b of [second, third]) expect(execFileSync(process.execPath, ["-e", `import(${JSON.stringify(join(cli, b, "main.js"))}).then((m) => console.log(typeof m.main))`], {encoding: "utf8"}).trim()).toBe("function");
+    for (const b of [second, third])
+      expect(
+        execFileSync(
+          process.execPath,
+          ["-e", `import(${JSON.stringify(join(cli, b, "main.js"))}).then((m) => console.log(typeof m.main))`],
+          {encoding: "utf8"},
+        ).trim(),
+      ).toBe("function");
   }, 120_000);
 });

@@ -14,10 +14,15 @@ function shown(lines: (string | [string, Stream])[]): string[] {
 describe("previewFilter()", () => {
   it("keeps Framework's banner and URL, drops request lines and blank lines", () => {
     // As Framework 1.13 prints them (it colours its output even with FORCE_COLOR=0).
-    expect(shown(["\x1b[32m\x1b[1mObservable Framework\x1b[22m\x1b[39m \x1b[90mv1.13.4\x1b[39m", "\x1b[90m↳\x1b[39m \x1b[4mhttp://127.0.0.1:3091/\x1b[24m", "", "\x1b[90mGET\x1b[39m /", "\x1b[90mGET\x1b[39m /_import/components/liveFeed.js?sha=bcead6cd"])).toEqual([
-      "Observable Framework v1.13.4",
-      "↳ http://127.0.0.1:3091/"
-    ]);
+    expect(
+      shown([
+        "\x1b[32m\x1b[1mObservable Framework\x1b[22m\x1b[39m \x1b[90mv1.13.4\x1b[39m",
+        "\x1b[90m↳\x1b[39m \x1b[4mhttp://127.0.0.1:3091/\x1b[24m",
+        "",
+        "\x1b[90mGET\x1b[39m /",
+        "\x1b[90mGET\x1b[39m /_import/components/liveFeed.js?sha=bcead6cd",
+      ]),
+    ).toEqual(["Observable Framework v1.13.4", "↳ http://127.0.0.1:3091/"]);
   });
 
   it("drops socket lines and the multi-line dumps of page messages, then shows what follows", () => {
@@ -32,24 +37,36 @@ describe("previewFilter()", () => {
       "  type: 'update',",
       "  code: {",
       "    added: [",
-      "      'define({id: \"22f62bd0\", inputs: [\"FileAttachment\"], body: async (FileAttachment) => {",
+      '      \'define({id: "22f62bd0", inputs: ["FileAttachment"], body: async (FileAttachment) => {',
       "    ]",
       "  },",
       "}",
       "socket close /_observablehq",
       "load src/data/overview.json.ts → success 2 kB in 310ms",
       "load src/data/bars.arrow.ts → error in 1.2s: loader exited with code 1",
-      "(!) something Framework warns about"
+      "(!) something Framework warns about",
     ];
-    expect(shown(lines)).toEqual(["load src/data/bars.arrow.ts → error in 1.2s: loader exited with code 1", "(!) something Framework warns about"]);
+    expect(shown(lines)).toEqual([
+      "load src/data/bars.arrow.ts → error in 1.2s: loader exited with code 1",
+      "(!) something Framework warns about",
+    ]);
   });
 
   it("shows everything on stderr, stack traces included", () => {
-    expect(shown([["Error: ENOENT: no such file", "stderr"], ["    at loadPage (file:///x.js:1:1)", "stderr"], ["", "stderr"]])).toEqual(["Error: ENOENT: no such file", "    at loadPage (file:///x.js:1:1)"]);
+    expect(
+      shown([
+        ["Error: ENOENT: no such file", "stderr"],
+        ["    at loadPage (file:///x.js:1:1)", "stderr"],
+        ["", "stderr"],
+      ]),
+    ).toEqual(["Error: ENOENT: no such file", "    at loadPage (file:///x.js:1:1)"]);
   });
 
   it("ends a dump at a line that is not part of it", () => {
-    expect(shown(["↓ {", "  type: 'update',", "Error: not part of the dump", "  indented again"])).toEqual(["Error: not part of the dump", "  indented again"]);
+    expect(shown(["↓ {", "  type: 'update',", "Error: not part of the dump", "  indented again"])).toEqual([
+      "Error: not part of the dump",
+      "  indented again",
+    ]);
   });
 });
 
@@ -63,7 +80,9 @@ describe("openDemoLog(lake, command)", () => {
     log.write("preview", "\x1b[90mGET\x1b[39m /");
     log.write("record", "stream open");
     await log.close();
-    expect(readFileSync(log.path, "utf8")).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[preview\] GET \/\n\d{4}-\d\d-\d\dT[\d:.]+Z \[record\] stream open\n$/);
+    expect(readFileSync(log.path, "utf8")).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z \[preview\] GET \/\n\d{4}-\d\d-\d\dT[\d:.]+Z \[record\] stream open\n$/,
+    );
   });
 
   it("falls back to the temp folder when the lake's logs folder cannot be made", async () => {

@@ -26,7 +26,10 @@ afterAll(async () => {
 
 /** Asserts a run failed with `code` and exactly one line on stderr matching `line`. */
 function failedWith(run: {code: number | null; stderr: string}, code: number, line: RegExp): void {
-  expect(run.stderr.split("\n").filter((l) => l !== ""), run.stderr).toHaveLength(1);
+  expect(
+    run.stderr.split("\n").filter((l) => l !== ""),
+    run.stderr,
+  ).toHaveLength(1);
   expect(run.stderr.trimEnd()).toMatch(line);
   expect(run.code).toBe(code);
 }
@@ -41,7 +44,9 @@ describe("pairbook lake", () => {
     const [row] = JSON.parse(stdout) as Record<string, unknown>[];
     expect(row).toMatchObject({symbol: "BTCUSDT", trades: "800", ids: "800", first_id: "1", last_id: "800", missing_ids: "0", files: "1"});
     expect(await readdir(partitionDir(lake, "BTCUSDT", day))).toEqual([output]);
-    const [count] = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`)).getRows()[0]);
+    const [count] = await withDuckDB(
+      async (c) => (await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`)).getRows()[0],
+    );
     expect(count).toBe(800);
     const files = await pairbook(["lake", "--lake", lake, "--files"]);
     expect(files).toEqual({code: 0, stdout: `${join(partitionDir(lake, "BTCUSDT", day), output)}\n`, stderr: ""});
@@ -63,24 +68,44 @@ describe("pairbook record on a lake it cannot write", () => {
   const endpoints = ["--ws-url", "ws://127.0.0.1:9", "--rest-url", "http://127.0.0.1:9", "--live-port", "0"];
 
   it("a read-only file system: exit 7, one line", async () => {
-    failedWith(await pairbook(["record", "--lake", readOnly, ...endpoints]), 7, /^pairbook record: cannot write the lake at .*\/ro: read-only file system \(EROFS\)$/);
-    failedWith(await pairbook(["record", "--lake", join(readOnly, "sub"), ...endpoints]), 7, /^pairbook record: cannot write the lake at .*\/ro\/sub: read-only file system \(EROFS\)$/);
+    failedWith(
+      await pairbook(["record", "--lake", readOnly, ...endpoints]),
+      7,
+      /^pairbook record: cannot write the lake at .*\/ro: read-only file system \(EROFS\)$/,
+    );
+    failedWith(
+      await pairbook(["record", "--lake", join(readOnly, "sub"), ...endpoints]),
+      7,
+      /^pairbook record: cannot write the lake at .*\/ro\/sub: read-only file system \(EROFS\)$/,
+    );
   });
 
   it("a path under a regular file: exit 7, one line", async () => {
     const file = join(root, "plain-file");
     await writeFile(file, "");
-    failedWith(await pairbook(["record", "--lake", join(file, "lake"), ...endpoints]), 7, /^pairbook record: cannot write the lake at .*plain-file\/lake: a part of the path is a file, not a folder \(ENOTDIR\)$/);
+    failedWith(
+      await pairbook(["record", "--lake", join(file, "lake"), ...endpoints]),
+      7,
+      /^pairbook record: cannot write the lake at .*plain-file\/lake: a part of the path is a file, not a folder \(ENOTDIR\)$/,
+    );
   });
 
   it("a folder that cannot be created (/proc/x): exit 7, one line, no hang", async () => {
-    failedWith(await pairbook(["record", "--lake", "/proc/x", ...endpoints], {timeoutMs: 20_000}), 7, /^pairbook record: cannot write the lake at \/proc\/x: no such folder \(ENOENT\)$/);
+    failedWith(
+      await pairbook(["record", "--lake", "/proc/x", ...endpoints], {timeoutMs: 20_000}),
+      7,
+      /^pairbook record: cannot write the lake at \/proc\/x: no such folder \(ENOENT\)$/,
+    );
   });
 
   it("pairbook import into a read-only lake: exit 7, one line", async () => {
     const csv = join(root, "BTCUSDT-trades-2024-08-09.csv");
     await writeFile(csv, "1,60000.0,0.001,60.0,1723161600000,True,True\n");
-    failedWith(await pairbook(["import", "--lake", readOnly, csv]), 7, /^pairbook import: cannot write the lake at .*\/ro: read-only file system \(EROFS\)$/);
+    failedWith(
+      await pairbook(["import", "--lake", readOnly, csv]),
+      7,
+      /^pairbook import: cannot write the lake at .*\/ro: read-only file system \(EROFS\)$/,
+    );
   });
 });
 

@@ -2,7 +2,18 @@
 // --version and `analyze --json` work and write nothing into the tree. Needs root (to build the copy and
 // run as `nobody`); skipped otherwise.
 import {execFileSync, spawn} from "node:child_process";
-import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import {tmpdir} from "node:os";
 import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -15,7 +26,9 @@ const asRoot = process.getuid?.() === 0 && nobody !== undefined;
 /** uid and gid of `name` from /etc/passwd, or undefined. */
 function userIds(name: string): {uid: number; gid: number} | undefined {
   try {
-    const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`));
+    const line = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${name}:`));
     const [, , uid, gid] = line!.split(":");
     return {uid: Number(uid), gid: Number(gid)};
   } catch {
@@ -27,7 +40,8 @@ function userIds(name: string): {uid: number; gid: number} | undefined {
 function snapshot(dir: string, prefix = ""): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, {withFileTypes: true})) {
-    const path = join(dir, entry.name), stat = statSync(path, {throwIfNoEntry: true});
+    const path = join(dir, entry.name),
+      stat = statSync(path, {throwIfNoEntry: true});
     out.push(`${prefix}${entry.name} ${stat.mtimeMs} ${stat.size}`);
     if (entry.isDirectory()) out.push(...snapshot(path, `${prefix}${entry.name}/`));
   }
@@ -48,10 +62,14 @@ function setWritable(dir: string, writable: boolean): void {
 function asNobody(tree: string, args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(tree, "cli", "pairbook.js"), ...args], {
-      cwd: "/", uid: nobody!.uid, gid: nobody!.gid, stdio: ["ignore", "pipe", "pipe"],
-      env: {PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", TZ: "UTC"}
+      cwd: "/",
+      uid: nobody!.uid,
+      gid: nobody!.gid,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent", TZ: "UTC"},
     });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -68,7 +86,10 @@ describe.skipIf(!asRoot)("pairbook from a read-only checkout, as nobody with no 
     base = mkdtempSync(join(tmpdir(), "pairbook-readonly-"));
     tree = join(base, "pairbook");
     // The checkout as an install leaves it: its files (tests aside), node_modules, and the `prepare` build.
-    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {cwd: checkout, encoding: "utf8"}).split("\0");
+    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: checkout,
+      encoding: "utf8",
+    }).split("\0");
     for (const file of files) {
       if (file === "" || file.startsWith("test/")) continue;
       try {
@@ -80,7 +101,10 @@ describe.skipIf(!asRoot)("pairbook from a read-only checkout, as nobody with no 
     }
     symlinkSync(join(checkout, "node_modules"), join(tree, "node_modules"));
     execFileSync(process.execPath, ["cli/bundle.js"], {cwd: tree, stdio: "ignore"});
-    writeFileSync(join(base, "pair.csv"), `time,a,b\n${Array.from({length: 200}, (_, i) => `${i * 1000},${100 + Math.sin(i / 7) + i / 50},${205 + 2 * Math.sin(i / 7) + i / 25 + Math.cos(i)}`).join("\n")}\n`);
+    writeFileSync(
+      join(base, "pair.csv"),
+      `time,a,b\n${Array.from({length: 200}, (_, i) => `${i * 1000},${100 + Math.sin(i / 7) + i / 50},${205 + 2 * Math.sin(i / 7) + i / 25 + Math.cos(i)}`).join("\n")}\n`,
+    );
     setWritable(base, false);
     before = snapshot(tree);
   }, 120_000);

@@ -4,12 +4,17 @@ import type {BarsFile} from "../../src/protocol/barsFile.js";
 import {LiveBars} from "../../src/client/liveBars.js";
 
 const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);
-const file: BarsFile = {meta: {symbols: ["A"], interval: "1s", intervalMs: 1000, from: t0, to: t0 + 10_000, builtAt: t0, trades: {}, gaps: [], liveUrl: ""}, time: Float64Array.from({length: 10}, (_, i) => t0 + i * 1000), symbols: new Map()};
+const file: BarsFile = {
+  meta: {symbols: ["A"], interval: "1s", intervalMs: 1000, from: t0, to: t0 + 10_000, builtAt: t0, trades: {}, gaps: [], liveUrl: ""},
+  time: Float64Array.from({length: 10}, (_, i) => t0 + i * 1000),
+  symbols: new Map(),
+};
 const bar = (start: number) => ({start, open: 1, high: 1, low: 1, close: 1, volume: 1, count: 1});
 
 describe("LiveBars.changedSince(version)", () => {
   it("is Infinity when nothing changed, else the first bucket written by the later versions", () => {
-    const bars = new LiveBars(file), v0 = bars.version;
+    const bars = new LiveBars(file),
+      v0 = bars.version;
     expect(bars.changedSince(v0)).toBe(Infinity);
     bars.add("A", [bar(t0 + 12_000), bar(t0 + 11_000)]);
     const v1 = bars.version;
@@ -23,7 +28,8 @@ describe("LiveBars.changedSince(version)", () => {
   });
 
   it("is -Infinity for a version older than its log", () => {
-    const bars = new LiveBars(file), v0 = bars.version;
+    const bars = new LiveBars(file),
+      v0 = bars.version;
     for (let k = 0; k < 5000; ++k) bars.add("A", [bar(t0 + (20 + k) * 1000)]);
     expect(bars.changedSince(v0)).toBe(-Infinity);
     expect(bars.changedSince(bars.version - 10)).toBe(t0 + (20 + 4990) * 1000);

@@ -22,13 +22,38 @@ const s = (k: number) => t0 + k * 1000; // start of second k
 
 /** A bars file of seconds 0…n-1 of legs A and B, every tenth second empty. */
 function file(n: number): BarsFile {
-  const rng = new Xorshift128(11), time = Float64Array.from({length: n}, (_, k) => s(k));
+  const rng = new Xorshift128(11),
+    time = Float64Array.from({length: n}, (_, k) => s(k));
   const leg = (p: number): SymbolBars => {
-    const close = new Float64Array(n), count = new Float64Array(n), zero = new Float64Array(n);
-    for (let k = 0; k < n; ++k) (p *= 1 + 1e-3 * rng.normal()), (close[k] = k % 10 === 7 ? NaN : p), (count[k] = k % 10 === 7 ? 0 : 2);
-    return {bars: {interval: 1000, start: time, open: close, high: close, low: close, close, volume: zero, quoteVolume: zero, count, vwap: close, takerBuyVolume: zero}, gap: new Uint8Array(n)};
+    const close = new Float64Array(n),
+      count = new Float64Array(n),
+      zero = new Float64Array(n);
+    for (let k = 0; k < n; ++k) ((p *= 1 + 1e-3 * rng.normal()), (close[k] = k % 10 === 7 ? NaN : p), (count[k] = k % 10 === 7 ? 0 : 2));
+    return {
+      bars: {
+        interval: 1000,
+        start: time,
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: zero,
+        quoteVolume: zero,
+        count,
+        vwap: close,
+        takerBuyVolume: zero,
+      },
+      gap: new Uint8Array(n),
+    };
   };
-  return {meta: {symbols: ["A", "B"], interval: "1s", intervalMs: 1000, from: s(0), to: s(n), builtAt: s(n), trades: {}, gaps: [], liveUrl: ""}, time, symbols: new Map([["A", leg(60_000)], ["B", leg(3_000)]])};
+  return {
+    meta: {symbols: ["A", "B"], interval: "1s", intervalMs: 1000, from: s(0), to: s(n), builtAt: s(n), trades: {}, gaps: [], liveUrl: ""},
+    time,
+    symbols: new Map([
+      ["A", leg(60_000)],
+      ["B", leg(3_000)],
+    ]),
+  };
 }
 
 const bar = (start: number, p: number): LiveBar => ({start, open: p, high: p, low: p, close: p, volume: 1, count: 2});
@@ -49,12 +74,13 @@ const gapInFile: LiveGap = {from: s(250), to: s(252) + 500}; // a gap record the
  */
 function feed(bars: LiveBars, gaps: Map<number, [string, LiveGap][]>, step: (k: number) => void): void {
   const rng = new Xorshift128(5);
-  let pa = 60_000, pb = 3_000;
+  let pa = 60_000,
+    pb = 3_000;
   for (let k = 303; k < 600; ++k) {
-    pa *= 1 + 1e-3 * rng.normal(), pb *= 1 + 1e-3 * rng.normal();
+    ((pa *= 1 + 1e-3 * rng.normal()), (pb *= 1 + 1e-3 * rng.normal()));
     if (k < 400 || k >= 460) bars.add("A", [bar(s(k), pa)]);
     if (k < 396 || k >= 460) bars.add("B", [bar(s(k), pb)]);
-    if (k === 470) for (const j of [300, 301, 302]) bars.add("A", [bar(s(j), 60_000)]), bars.add("B", [bar(s(j), 3_000)]);
+    if (k === 470) for (const j of [300, 301, 302]) (bars.add("A", [bar(s(j), 60_000)]), bars.add("B", [bar(s(j), 3_000)]));
     for (const [symbol, gap] of gaps.get(k) ?? []) bars.addGap(symbol, gap);
     step(k);
   }
@@ -65,23 +91,38 @@ describe("LiveBars.addGap(symbol, gap)", () => {
     [430, [["A", gapA]]], // during the outage: before the bars after the hole
     [465, [["B", gapB]]], // after them
     [500, [["A", gapInFile]]], // reaching back into the file's rows
-    [520, [["A", gapA], ["B", gapB]]] // the same gaps again (a snapshot after a reconnect)
+    [
+      520,
+      [
+        ["A", gapA],
+        ["B", gapB],
+      ],
+    ], // the same gaps again (a snapshot after a reconnect)
   ]);
 
   it("flags the buckets gapFlags flags for the same ranges, file rows included, in any order of arrival", () => {
-    const withGaps = new LiveBars(file(300)), without = new LiveBars(file(300));
+    const withGaps = new LiveBars(file(300)),
+      without = new LiveBars(file(300));
     let before520 = 0;
     feed(without, new Map(), () => {});
     feed(withGaps, arrivals, (k) => {
-      withGaps.bars("A"), withGaps.bars("B"); // lay rows out as a page's frames do, between arrivals
+      (withGaps.bars("A"), withGaps.bars("B")); // lay rows out as a page's frames do, between arrivals
       if (k === 519) before520 = withGaps.version;
       // The repeated gaps changed nothing: second 520's two bars are its only versions.
       if (k === 520) expect(withGaps.version).toBe(before520 + 2);
     });
-    for (const [symbol, ranges] of [["A", [gapA, gapInFile]], ["B", [gapB_resolved]]] as const) {
-      const got = withGaps.bars(symbol), base = without.bars(symbol);
+    for (const [symbol, ranges] of [
+      ["A", [gapA, gapInFile]],
+      ["B", [gapB_resolved]],
+    ] as const) {
+      const got = withGaps.bars(symbol),
+        base = without.bars(symbol);
       expect(got.bars.start).toEqual(base.bars.start);
-      const expected = gapFlags(base.bars.start, 1000, ranges.map(({from, to}) => ({from: from!, to: to!})));
+      const expected = gapFlags(
+        base.bars.start,
+        1000,
+        ranges.map(({from, to}) => ({from: from!, to: to!})),
+      );
       for (let i = 0; i < expected.length; ++i) expected[i] |= base.gap[i];
       expect(Array.from(got.gap), symbol).toEqual(Array.from(expected));
       expect(expected.reduce((a, b) => a + b, 0)).toBeGreaterThan(60);
@@ -89,11 +130,13 @@ describe("LiveBars.addGap(symbol, gap)", () => {
   });
 
   it("PairStream leaves the flagged buckets out and carries no close across them, equal to alignBars on the same bars and flags", () => {
-    const bars = new LiveBars(file(300)), stream = new PairStream();
+    const bars = new LiveBars(file(300)),
+      stream = new PairStream();
     let version = bars.version;
     stream.update(bars.bars("A"), bars.bars("B"), -Infinity, view, rule);
     feed(bars, arrivals, (k) => {
-      const legA = bars.bars("A"), legB = bars.bars("B");
+      const legA = bars.bars("A"),
+        legB = bars.bars("B");
       stream.update(legA, legB, bars.changedSince(version), view, rule);
       version = bars.version;
       if (k % 7 !== 0 && k !== 430 && k !== 465 && k !== 500) return;
@@ -103,8 +146,13 @@ describe("LiveBars.addGap(symbol, gap)", () => {
       expect(Array.from(stream.column("b")), `second ${k}`).toEqual(Array.from(batch.b));
       expect(stream.gaps, `second ${k}`).toEqual(batch.gaps);
     });
-    const legA = bars.bars("A"), legB = bars.bars("B");
-    const flagA = gapFlags(legA.bars.start, 1000, [gapA, gapInFile].map(({from, to}) => ({from: from!, to: to!})));
+    const legA = bars.bars("A"),
+      legB = bars.bars("B");
+    const flagA = gapFlags(
+      legA.bars.start,
+      1000,
+      [gapA, gapInFile].map(({from, to}) => ({from: from!, to: to!})),
+    );
     const flagB = gapFlags(legB.bars.start, 1000, [gapB_resolved]);
     const aligned = alignBars(legA.bars, legB.bars, {gapA: flagA, gapB: flagB});
     expect(Array.from(stream.column("time"))).toEqual(Array.from(aligned.time));
@@ -123,7 +171,9 @@ describe("LiveBars.addGap(symbol, gap)", () => {
     const blind = new LiveBars(file(300));
     feed(blind, new Map(), () => {});
     const flat = pairView(blind.bars("A"), blind.bars("B"), view);
-    const inside = Array.from(flat.time).map((t, i) => [t, flat.a[i]] as const).filter(([t]) => t > s(400) && t < s(460));
+    const inside = Array.from(flat.time)
+      .map((t, i) => [t, flat.a[i]] as const)
+      .filter(([t]) => t > s(400) && t < s(460));
     expect(inside).toHaveLength(59);
     expect(new Set(inside.map(([, a]) => a)).size).toBe(1);
   });
@@ -138,14 +188,15 @@ describe("a LiveHub gap reaches a page's bars (connectLiveFeed → PageFeed → 
     hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["A", "B"], health: () => ({})});
     let id = 1;
     const trade = (k: number, ms: number, price: number) => ({id: id++, time: s(k) + ms, price, qty: 1, isBuyerMaker: false});
-    for (let k = 300; k < 320; ++k) hub.onTrade("A", trade(k, 100, 60_000 + k)), hub.onTrade("B", trade(k, 100, 3_000 + k));
+    for (let k = 300; k < 320; ++k) (hub.onTrade("A", trade(k, 100, 60_000 + k)), hub.onTrade("B", trade(k, 100, 3_000 + k)));
     // The browser client as the page runs it, over Node's ws (same onopen/onmessage/onclose API).
-    const connect: typeof connectLiveFeed = (o) => connectLiveFeed({...o, socket: (url) => new WebSocket(url) as unknown as globalThis.WebSocket});
+    const connect: typeof connectLiveFeed = (o) =>
+      connectLiveFeed({...o, socket: (url) => new WebSocket(url) as unknown as globalThis.WebSocket});
     page = new PageFeed(f, {url: `ws://127.0.0.1:${hub.port}`, symbols: ["A", "B"], enabled: true, connect});
     await vi.waitFor(() => expect(page!.bars.bars("A").bars.start.length).toBe(320), {timeout: 10_000, interval: 20});
     hub.onGap({symbol: "A", fromTime: s(318) + 100, toTime: s(330) + 5, filled: false});
     hub.onGap({symbol: "B", fromTime: s(1), toTime: s(2), filled: true}); // filled: no bar changes, not sent
-    for (let k = 330; k < 340; ++k) hub.onTrade("A", trade(k, 5, 60_000 + k)), hub.onTrade("B", trade(k, 5, 3_000 + k));
+    for (let k = 330; k < 340; ++k) (hub.onTrade("A", trade(k, 5, 60_000 + k)), hub.onTrade("B", trade(k, 5, 3_000 + k)));
     await vi.waitFor(() => expect(page!.bars.bars("A").bars.start.length).toBe(340), {timeout: 10_000, interval: 20});
     const a = page.bars.bars("A");
     expect(Array.from(a.gap)).toEqual(Array.from(gapFlags(a.bars.start, 1000, [{from: s(318) + 100, to: s(330) + 5}])));

@@ -16,7 +16,14 @@ const token = "0123456789abcdef0123";
 describe("the browser clients against a recorder that requires a token", () => {
   let hub: LiveHub | undefined, stop: (() => void) | undefined;
   afterEach(async () => (stop?.(), await hub?.close(), (hub = stop = undefined)));
-  const start = async () => (hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["BTCUSDT"], health: () => ({symbols: {BTCUSDT: {}}}), access: {token}}));
+  const start = async () =>
+    (hub = await LiveHub.start({
+      host: "127.0.0.1",
+      port: 0,
+      symbols: ["BTCUSDT"],
+      health: () => ({symbols: {BTCUSDT: {}}}),
+      access: {token},
+    }));
 
   it("fetchHealth and AlertsApi send the token as a Bearer header; without it the answer is 401 and nothing shows the token", async () => {
     const {port} = await start();
@@ -28,7 +35,10 @@ describe("the browser clients against a recorder that requires a token", () => {
     expect(await new AlertsApi(recorderEndpoint(`ws://127.0.0.1:${port}/?token=${token}`), spy).symbols()).toEqual(["BTCUSDT"]);
 
     const missing = await fetchHealth(`ws://127.0.0.1:${port}`);
-    expect(missing).toMatchObject({ok: false, error: `http://127.0.0.1:${port}/health answered 401: this recorder requires its token: send Authorization: Bearer <token> or ?token=<token>`});
+    expect(missing).toMatchObject({
+      ok: false,
+      error: `http://127.0.0.1:${port}/health answered 401: this recorder requires its token: send Authorization: Bearer <token> or ?token=<token>`,
+    });
     const wrong = await fetchHealth(`ws://127.0.0.1:${port}/?token=wrong-token-0123456789`);
     expect(wrong).toMatchObject({ok: false, error: `http://127.0.0.1:${port}/health answered 401: wrong token`});
     expect(await new AlertsApi(recorderEndpoint(`ws://127.0.0.1:${port}`)).symbols()).toBeNull();
@@ -37,16 +47,31 @@ describe("the browser clients against a recorder that requires a token", () => {
   it("the preflight a page's Bearer header causes is allowed (authorization among the allowed headers)", async () => {
     const {port} = await start();
     const answer = await new Promise<{status: number; headers: Record<string, unknown>}>((resolve, reject) => {
-      const req = request({host: "127.0.0.1", port, method: "OPTIONS", path: "/alerts/rules", headers: {origin: "http://127.0.0.1:3000", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type"}}, (res) => {
-        res.resume();
-        resolve({status: res.statusCode!, headers: res.headers});
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "OPTIONS",
+          path: "/alerts/rules",
+          headers: {
+            origin: "http://127.0.0.1:3000",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization,content-type",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve({status: res.statusCode!, headers: res.headers});
+        },
+      );
       req.on("error", reject);
       req.end();
     });
     expect(answer.status).toBe(204);
     expect(answer.headers["access-control-allow-origin"]).toBe("http://127.0.0.1:3000");
-    expect(String(answer.headers["access-control-allow-headers"]).split(/,\s*/)).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+    expect(String(answer.headers["access-control-allow-headers"]).split(/,\s*/)).toEqual(
+      expect.arrayContaining(["authorization", "content-type"]),
+    );
   });
 
   it("connectLiveFeed goes live with the token in its URL, and its status lines never show the token", async () => {
@@ -54,14 +79,30 @@ describe("the browser clients against a recorder that requires a token", () => {
     const statuses: LiveStatus[] = [];
     // Node's ws in the browser's place (same onopen/onmessage/onclose); a browser reports a refused upgrade as error + close too.
     const socket = (url: string) => new WebSocket(url).on("error", () => {}) as unknown as globalThis.WebSocket;
-    stop = connectLiveFeed({url: `ws://127.0.0.1:${port}/?token=${token}`, symbols: ["BTCUSDT"], interval: "1s", onStatus: (s) => statuses.push(s), socket});
+    stop = connectLiveFeed({
+      url: `ws://127.0.0.1:${port}/?token=${token}`,
+      symbols: ["BTCUSDT"],
+      interval: "1s",
+      onStatus: (s) => statuses.push(s),
+      socket,
+    });
     await vi.waitFor(() => expect(statuses.at(-1)?.state).toBe("live"), {timeout: 10_000, interval: 20});
-    expect(statuses.map((s) => s.detail)).toEqual([`Connecting to ws://127.0.0.1:${port}/?token=……`, `Live from the recorder at ws://127.0.0.1:${port}/?token=…`]);
+    expect(statuses.map((s) => s.detail)).toEqual([
+      `Connecting to ws://127.0.0.1:${port}/?token=……`,
+      `Live from the recorder at ws://127.0.0.1:${port}/?token=…`,
+    ]);
     stop();
 
     // A wrong token: refused at the upgrade; the retry notice names the URL without the token.
     const refused: LiveStatus[] = [];
-    stop = connectLiveFeed({url: `ws://127.0.0.1:${port}/?token=wrong-token-0123456789`, symbols: ["BTCUSDT"], interval: "1s", onStatus: (s) => refused.push(s), socket, initialBackoffMs: 60_000});
+    stop = connectLiveFeed({
+      url: `ws://127.0.0.1:${port}/?token=wrong-token-0123456789`,
+      symbols: ["BTCUSDT"],
+      interval: "1s",
+      onStatus: (s) => refused.push(s),
+      socket,
+      initialBackoffMs: 60_000,
+    });
     await vi.waitFor(() => expect(refused.at(-1)?.state).toBe("reconnecting"), {timeout: 10_000, interval: 20});
     expect(refused.at(-1)?.detail).toMatch(new RegExp(`^No recorder at ws://127\\.0\\.0\\.1:${port}/\\?token=…; retrying in \\d+ s$`));
     expect(JSON.stringify([...statuses, ...refused])).not.toContain("wrong-token");

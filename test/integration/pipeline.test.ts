@@ -18,7 +18,16 @@ const liveBars = new Map<string, {start: number; close: number; count: number; v
 beforeAll(async () => {
   lake = await mkdtemp(join(tmpdir(), "pairbook-pipeline-"));
   simulator = await startSimulator({port: 0, symbols, rate: 200, seed: 3});
-  recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 500, log: () => {}});
+  recorder = await startRecorder({
+    symbols,
+    lake,
+    wsUrl: simulator.wsUrl,
+    restUrl: simulator.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 500,
+    log: () => {},
+  });
   // A page's view of the live feed, subscribed from the start.
   const client = new WebSocket(`ws://127.0.0.1:${recorder.livePort}`);
   await new Promise((resolve) => client.once("open", resolve));
@@ -28,10 +37,13 @@ beforeAll(async () => {
     for (const bar of m.type === "bar" ? [m.bar] : m.type === "snapshot" ? m.bars : []) liveBars.set(`${m.symbol}|${bar.start}`, bar);
   });
   // Let trades flow until both symbols have a few seconds' worth in the published lake.
-  await vi.waitFor(() => {
-    const health = recorder.health() as {tradesPublished: number};
-    if (health.tradesPublished < 1500) throw new Error("waiting for trades");
-  }, {timeout: 20_000, interval: 100});
+  await vi.waitFor(
+    () => {
+      const health = recorder.health() as {tradesPublished: number};
+      if (health.tradesPublished < 1500) throw new Error("waiting for trades");
+    },
+    {timeout: 20_000, interval: 100},
+  );
   await simulator.close(); // stop the source first: everything it sent reaches the recorder
   sent = simulator.sent();
   await recorder.stop();
@@ -81,9 +93,18 @@ describe("simulate → record → lake → loader", () => {
   });
 
   it("the pages' bars file (loadLakeBars → encodeBarsFile) holds every trade on one 1 s grid", async () => {
-    const bytes = encodeBarsFile(await loadLakeBars(lake, symbols, {interval: 1000, lookbackMs: 3600_000}), {interval: "1s", builtAt: 1234, liveUrl: "ws://127.0.0.1:1"});
+    const bytes = encodeBarsFile(await loadLakeBars(lake, symbols, {interval: 1000, lookbackMs: 3600_000}), {
+      interval: "1s",
+      builtAt: 1234,
+      liveUrl: "ws://127.0.0.1:1",
+    });
     const file = decodeBarsFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    expect(file.meta).toMatchObject({symbols, interval: "1s", builtAt: 1234, trades: {BTCUSDT: sent.BTCUSDT.count, ETHUSDT: sent.ETHUSDT.count}});
+    expect(file.meta).toMatchObject({
+      symbols,
+      interval: "1s",
+      builtAt: 1234,
+      trades: {BTCUSDT: sent.BTCUSDT.count, ETHUSDT: sent.ETHUSDT.count},
+    });
     expect(file.time.length).toBeGreaterThan(4);
     for (let i = 1; i < file.time.length; ++i) expect(file.time[i] - file.time[i - 1]).toBe(1000);
     for (const symbol of symbols) expect([...file.symbols.get(symbol)!.bars.count].reduce((x, y) => x + y, 0)).toBe(sent[symbol].count);

@@ -13,7 +13,8 @@ let lake: string;
 beforeEach(async () => void (lake = await mkdtemp(join(tmpdir(), "pairbook-compact-"))));
 afterEach(async () => rm(lake, {recursive: true, force: true}));
 
-const day = "2026-11-21", midnight = Date.UTC(2026, 10, 21);
+const day = "2026-11-21",
+  midnight = Date.UTC(2026, 10, 21);
 const dir = () => partitionDir(lake, "BTCUSDT", day);
 
 /** Writes a tick file holding `ids` (in the given order), as the writer or an import would. */
@@ -21,15 +22,25 @@ async function tickFile(ids: number[]): Promise<void> {
   await mkdir(dir(), {recursive: true});
   const values = ids.map((id) => `(${id}, ${midnight + id}, ${100 + id / 8}, 0.5, ${id % 2 === 0})`).join(", ");
   const name = batchFileName(Math.min(...ids), Math.max(...ids));
-  await withDuckDB((c) => c.run(`COPY (SELECT col0::BIGINT AS trade_id, epoch_ms(col1::BIGINT) AS "time", col2::DOUBLE AS price, col3::DOUBLE AS qty, col4 AS is_buyer_maker FROM (VALUES ${values}))
-    TO ${quotedString(join(dir(), name))} (FORMAT parquet)`));
+  await withDuckDB((c) =>
+    c.run(`COPY (SELECT col0::BIGINT AS trade_id, epoch_ms(col1::BIGINT) AS "time", col2::DOUBLE AS price, col3::DOUBLE AS qty, col4 AS is_buyer_maker FROM (VALUES ${values}))
+    TO ${quotedString(join(dir(), name))} (FORMAT parquet)`),
+  );
 }
 
 const range = (from: number, to: number) => Array.from({length: to - from + 1}, (_, i) => from + i);
 
 /** Trade ids of one file in the order its rows are stored. */
-const storedOrder = (path: string) => withDuckDB(async (c) =>
-  (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet(${quotedString(path)}, file_row_number = true) ORDER BY file_row_number`)).getRows().map((r) => r[0] as number));
+const storedOrder = (path: string) =>
+  withDuckDB(async (c) =>
+    (
+      await c.runAndReadAll(
+        `SELECT trade_id::DOUBLE FROM read_parquet(${quotedString(path)}, file_row_number = true) ORDER BY file_row_number`,
+      )
+    )
+      .getRows()
+      .map((r) => r[0] as number),
+  );
 
 describe("compactPartition", () => {
   it("leaves fewer than fanIn small files alone", async () => {
@@ -44,7 +55,10 @@ describe("compactPartition", () => {
     const merges = await withDuckDB(async (c) => compactPartition(c, await tickFiles(lake, "BTCUSDT", {date: day})));
     expect(merges).toBe(1);
     const files = await tickFiles(lake, "BTCUSDT");
-    expect(files.map((f) => [f.first, f.last])).toEqual([[1, 100], [101, 900]]);
+    expect(files.map((f) => [f.first, f.last])).toEqual([
+      [1, 100],
+      [101, 900],
+    ]);
     expect(await storedOrder(files[1].path)).toEqual(range(101, 900));
     expect((await withDuckDB((c) => readTrades(c, lake, "BTCUSDT"))).id).toEqual(range(1, 900));
     expect((await readdir(dir())).filter((n) => n.startsWith("."))).toEqual([]); // no intent or temp file left
@@ -53,7 +67,16 @@ describe("compactPartition", () => {
   it("sorts when a hole-filling file sits inside another's id range", async () => {
     // An import filled ids 450..460 of a hole that an earlier file spans by first/last id.
     const outer = [...range(401, 449), ...range(461, 500)];
-    const files = [range(1, 100), range(101, 200), range(201, 300), range(301, 400), outer, range(450, 460), range(501, 600), range(601, 700)];
+    const files = [
+      range(1, 100),
+      range(101, 200),
+      range(201, 300),
+      range(301, 400),
+      outer,
+      range(450, 460),
+      range(501, 600),
+      range(601, 700),
+    ];
     for (const ids of files) await tickFile(ids);
     const listed = await tickFiles(lake, "BTCUSDT", {date: day});
     expect(disjoint(listed)).toBe(false);

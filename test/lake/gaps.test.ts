@@ -19,16 +19,38 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     const lake = await mkdtemp(join(tmpdir(), "pairbook-neighbours-"));
     lakes.push(lake);
     // One file holding ids 1..53 and 1000..1010 (a compaction merged the files either side of the hole), then 1011..1063.
-    await writeTicks(lake, "A", concat(before, run(1000, 39_600, 41_800, 200, () => 90)));
-    await writeTicks(lake, "A", run(1011, 41_800, 52_000, 200, () => 91));
+    await writeTicks(
+      lake,
+      "A",
+      concat(
+        before,
+        run(1000, 39_600, 41_800, 200, () => 90),
+      ),
+    );
+    await writeTicks(
+      lake,
+      "A",
+      run(1011, 41_800, 52_000, 200, () => 91),
+    );
     await withDuckDB(async (c) => {
-      expect(await storedNeighbours(c, lake, "A", 54, 999)).toEqual({before: {id: 53, time: t0 + 10_400}, after: {id: 1000, time: t0 + 39_600}});
-      expect(await storedNeighbours(c, lake, "A", 1011, 1011)).toEqual({before: {id: 1010, time: t0 + 41_600}, after: {id: 1012, time: t0 + 42_000}});
+      expect(await storedNeighbours(c, lake, "A", 54, 999)).toEqual({
+        before: {id: 53, time: t0 + 10_400},
+        after: {id: 1000, time: t0 + 39_600},
+      });
+      expect(await storedNeighbours(c, lake, "A", 1011, 1011)).toEqual({
+        before: {id: 1010, time: t0 + 41_600},
+        after: {id: 1012, time: t0 + 42_000},
+      });
       expect(await storedNeighbours(c, lake, "A", 2000, 2100)).toEqual({before: {id: 1061, time: t0 + 51_800}, after: null});
       expect(await storedNeighbours(c, lake, "A", -5, 0)).toEqual({before: null, after: {id: 1, time: t0}});
       expect(await storedNeighbours(c, lake, "B", 1, 2)).toEqual({before: null, after: null});
     });
-    expect(await lastStoredTrades(lake, ["A", "B"])).toEqual(new Map([["A", {id: 1061, time: t0 + 51_800}], ["B", null]]));
+    expect(await lastStoredTrades(lake, ["A", "B"])).toEqual(
+      new Map([
+        ["A", {id: 1061, time: t0 + 51_800}],
+        ["B", null],
+      ]),
+    );
   });
 
   it("readGaps returns an old record with from_time null as written; withGapTimes fills it from the stored trades", async () => {
@@ -41,8 +63,12 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     await withDuckDB((c) => writeGap(c, lake, {...hole, fromTime: null}));
     const stored = await withDuckDB((c) => readGaps(c, lake));
     expect(stored.map((g) => [g.fromTime, g.toTime])).toEqual([[null, t0 + 39_600]]);
-    expect((await withDuckDB((c) => withGapTimes(c, lake, stored))).map((g) => [g.fromTime, g.toTime])).toEqual([[t0 + 10_400, t0 + 39_600]]);
-    expect(await withDuckDB((c) => withGapTimes(c, lake, [{...hole, filled: true, fromTime: null}]))).toEqual([{...hole, filled: true, fromTime: null}]);
+    expect((await withDuckDB((c) => withGapTimes(c, lake, stored))).map((g) => [g.fromTime, g.toTime])).toEqual([
+      [t0 + 10_400, t0 + 39_600],
+    ]);
+    expect(await withDuckDB((c) => withGapTimes(c, lake, [{...hole, filled: true, fromTime: null}]))).toEqual([
+      {...hole, filled: true, fromTime: null},
+    ]);
   });
 
   it("unfilledGaps lists a symbol's unfilled records by first id; readGaps and unfilledGaps find none in a lake without gaps", async () => {
@@ -55,7 +81,10 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
       await writeGap(c, lake, {...hole, fromId: 100, toId: 200, cause: "restart"});
       await writeGap(c, lake, {...hole, fromId: 300, toId: 400, filled: true});
       await writeGap(c, lake, {...hole, symbol: "B"});
-      expect(await unfilledGaps(c, lake, "A")).toEqual([{fromId: 100, toId: 200, cause: "restart"}, {fromId: 500, toId: 600, cause: "exchange"}]);
+      expect(await unfilledGaps(c, lake, "A")).toEqual([
+        {fromId: 100, toId: 200, cause: "restart"},
+        {fromId: 500, toId: 600, cause: "exchange"},
+      ]);
       expect((await readGaps(c, lake)).length).toBe(4);
     });
   });

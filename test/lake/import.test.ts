@@ -21,7 +21,7 @@ import {
   importRange,
   parseArchiveName,
   parseChecksum,
-  resolveJob
+  resolveJob,
 } from "../../lake/import/index.js";
 
 // ---- fixtures built here, independently of the code under test ----------------------------------
@@ -49,15 +49,23 @@ function rows(from: number, to: number, {pivot = 1100, pivotUs = midnightUs, sub
 
 /** Spot trades CSV: `id,price,qty,quote_qty,time,is_buyer_maker,is_best_match`, no header, ms or µs times. */
 function tradesCsv(data: Row[], unit: "ms" | "us"): string {
-  return data.map((r) => `${r.id},${r.price.toFixed(8)},${r.qty.toFixed(8)},${(r.price * r.qty).toFixed(8)},${unit === "ms" ? Math.floor(r.us / 1000) : r.us},${r.maker ? "True" : "False"},True\n`).join("");
+  return data
+    .map(
+      (r) =>
+        `${r.id},${r.price.toFixed(8)},${r.qty.toFixed(8)},${(r.price * r.qty).toFixed(8)},${unit === "ms" ? Math.floor(r.us / 1000) : r.us},${r.maker ? "True" : "False"},True\n`,
+    )
+    .join("");
 }
 
 /** A minimal zip (local headers, central directory, end record), deflated or stored. */
 function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8): Buffer {
-  const locals: Buffer[] = [], centrals: Buffer[] = [];
+  const locals: Buffer[] = [],
+    centrals: Buffer[] = [];
   let offset = 0;
   for (const {name, data} of entries) {
-    const body = method === 8 ? deflateRawSync(data) : data, fileName = Buffer.from(name), crc = crc32(data);
+    const body = method === 8 ? deflateRawSync(data) : data,
+      fileName = Buffer.from(name),
+      crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -80,7 +88,8 @@ function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8): Bu
     centrals.push(central, fileName);
     offset += 30 + fileName.length + body.length;
   }
-  const directory = Buffer.concat(centrals), end = Buffer.alloc(22);
+  const directory = Buffer.concat(centrals),
+    end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(entries.length, 8);
   end.writeUInt16LE(entries.length, 10);
@@ -93,7 +102,8 @@ const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex")
 
 /** Writes `<dir>/<name>.zip` holding `<name>.csv`, and its `.CHECKSUM`; returns the zip's path. */
 async function writeArchive(dir: string, name: string, csv: string, {method = 8 as 0 | 8, checksum = true} = {}): Promise<string> {
-  const zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}], method), path = join(dir, `${name}.zip`);
+  const zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}], method),
+    path = join(dir, `${name}.zip`);
   await writeFile(path, zip);
   if (checksum) await writeFile(`${path}.CHECKSUM`, `${sha256(zip)}  ${name}.zip\n`);
   return path;
@@ -116,7 +126,7 @@ async function readLake(lake: string, folder = "ticks", idColumn = "trade_id"): 
     const reader = await c.runAndReadAll(
       `SELECT ${idColumn}::DOUBLE AS id, epoch_us(time)::DOUBLE AS us, price, qty, is_buyer_maker AS maker, date::VARCHAR AS date, filename AS file
        FROM read_parquet(${quotedString(join(lake, folder, "symbol=*", "date=*", "*.parquet"))}, hive_partitioning = true, filename = true)
-       ORDER BY ${idColumn}, filename`
+       ORDER BY ${idColumn}, filename`,
     );
     return reader.getRowObjectsJS() as unknown as LakeRow[];
   });
@@ -125,7 +135,8 @@ async function readLake(lake: string, folder = "ticks", idColumn = "trade_id"): 
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
-  for (const e of await readdir(dir, {withFileTypes: true, recursive: true})) if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1));
+  for (const e of await readdir(dir, {withFileTypes: true, recursive: true}))
+    if (e.isFile()) out.push(join(e.parentPath, e.name).slice(dir.length + 1));
   return out.sort();
 }
 
@@ -162,12 +173,19 @@ afterEach(async () => {
   await rm(work, {recursive: true, force: true});
 });
 
-const importPaths = (paths: string[], options: {symbol?: string; kind?: "trades" | "aggTrades"; checksum?: boolean} = {}): Promise<ImportSummary> =>
-  importFiles(paths.map((p) => resolveJob(p, options)), {lake, tempDir: temp, checksum: options.checksum});
+const importPaths = (
+  paths: string[],
+  options: {symbol?: string; kind?: "trades" | "aggTrades"; checksum?: boolean} = {},
+): Promise<ImportSummary> =>
+  importFiles(
+    paths.map((p) => resolveJob(p, options)),
+    {lake, tempDir: temp, checksum: options.checksum},
+  );
 
 /** Runs `pairbook import ARGS` with stdout/stderr captured; resolves {code, out, err} or rejects as the CLI would. */
 async function cli(args: string[]): Promise<{code: number; out: string; err: string}> {
-  let out = "", err = "";
+  let out = "",
+    err = "";
   vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
   vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
   try {
@@ -191,8 +209,18 @@ function expectRows(actual: LakeRow[], expected: Row[], unit: "ms" | "us"): void
 
 describe("archive names, checksums and CSV shapes", () => {
   it("parseArchiveName reads symbol, kind and period from Binance file names", () => {
-    expect(parseArchiveName("BTCUSDT-trades-2024-08-08.zip")).toEqual({symbol: "BTCUSDT", kind: "trades", period: "2024-08-08", extension: "zip"});
-    expect(parseArchiveName("ETHUSDT-aggTrades-2025-01.csv")).toEqual({symbol: "ETHUSDT", kind: "aggTrades", period: "2025-01", extension: "csv"});
+    expect(parseArchiveName("BTCUSDT-trades-2024-08-08.zip")).toEqual({
+      symbol: "BTCUSDT",
+      kind: "trades",
+      period: "2024-08-08",
+      extension: "zip",
+    });
+    expect(parseArchiveName("ETHUSDT-aggTrades-2025-01.csv")).toEqual({
+      symbol: "ETHUSDT",
+      kind: "aggTrades",
+      period: "2025-01",
+      extension: "csv",
+    });
     expect(parseArchiveName("BTCUSDT-1m-2024-08-08.zip")).toBeUndefined();
     expect(parseArchiveName("trades.csv")).toBeUndefined();
   });
@@ -209,7 +237,11 @@ describe("archive names, checksums and CSV shapes", () => {
     const us = csvShape("3735683259,61837.63,0.02,1236.75,1735689600123456,False,True\n", "trades");
     expect(us.timeUnit).toBe("us");
     const futures = csvShape("id,price,qty,quote_qty,time,is_buyer_maker\r\n5,1.5,2,3,1723161255342,true\r\n", "trades");
-    expect([futures.header, futures.timeUnit, futures.columns.map(([n]) => n)]).toEqual([true, "ms", ["id", "price", "qty", "quote_qty", "time", "is_buyer_maker"]]);
+    expect([futures.header, futures.timeUnit, futures.columns.map(([n]) => n)]).toEqual([
+      true,
+      "ms",
+      ["id", "price", "qty", "quote_qty", "time", "is_buyer_maker"],
+    ]);
     const agg = csvShape("1,0,0,-1,-1,1723161255342,true,true\n", "aggTrades");
     expect(agg.columns.map(([n]) => n)).toContain("first_trade_id");
   });
@@ -249,12 +281,22 @@ describe("importFiles (trades → ticks/)", () => {
     const byDay = groupBy(data, (r) => utcDay(r.us));
     expect(byDay.size).toBe(2);
     expect(await listFiles(lake)).toEqual(
-      [...byDay].map(([day, rs]) => `ticks/symbol=BTCUSDT/date=${day}/${pad(rs[0].id)}-${pad(rs[rs.length - 1].id)}.parquet`).sort()
+      [...byDay].map(([day, rs]) => `ticks/symbol=BTCUSDT/date=${day}/${pad(rs[0].id)}-${pad(rs[rs.length - 1].id)}.parquet`).sort(),
     );
     const types = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quotedString(join(lake, "ticks", "*", "*", "*.parquet"))}, hive_partitioning = false)`)).getRowObjectsJS()
+      (
+        await c.runAndReadAll(
+          `DESCRIBE SELECT * FROM read_parquet(${quotedString(join(lake, "ticks", "*", "*", "*.parquet"))}, hive_partitioning = false)`,
+        )
+      ).getRowObjectsJS(),
     );
-    expect(types.map((t) => `${t.column_name} ${t.column_type}`)).toEqual(["trade_id BIGINT", "time TIMESTAMP", "price DOUBLE", "qty DOUBLE", "is_buyer_maker BOOLEAN"]);
+    expect(types.map((t) => `${t.column_name} ${t.column_type}`)).toEqual([
+      "trade_id BIGINT",
+      "time TIMESTAMP",
+      "price DOUBLE",
+      "qty DOUBLE",
+      "is_buyer_maker BOOLEAN",
+    ]);
     expect((await listFiles(temp)).length).toBe(0); // the extracted CSV is gone
   });
 
@@ -262,7 +304,13 @@ describe("importFiles (trades → ticks/)", () => {
     const data = rows(5, 60, {pivot: 50, pivotUs: Date.UTC(2025, 0, 1) * 1000});
     const zip = await writeArchive(work, "ETHUSDT-trades-2025-01-01", tradesCsv(data, "us"), {method: 0});
     expect(await importPaths([zip])).toMatchObject({rows: 56, added: 56});
-    const stored = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet(${quotedString(join(lake, "ticks", "symbol=ETHUSDT", "*", "*.parquet"))})`)).getRowObjectsJS());
+    const stored = await withDuckDB(async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT count(*)::INT AS n FROM read_parquet(${quotedString(join(lake, "ticks", "symbol=ETHUSDT", "*", "*.parquet"))})`,
+        )
+      ).getRowObjectsJS(),
+    );
     expect(stored[0].n).toBe(56);
     const read = await readLake(lake);
     expectRows(read, data, "us");
@@ -271,7 +319,9 @@ describe("importFiles (trades → ticks/)", () => {
 
   it("reads a plain CSV with a header row (futures layout, no is_best_match) given --symbol", async () => {
     const data = rows(1, 40);
-    const csv = "id,price,qty,quote_qty,time,is_buyer_maker\n" + data.map((r) => `${r.id},${r.price.toFixed(8)},${r.qty.toFixed(8)},1,${Math.floor(r.us / 1000)},${r.maker}\n`).join("");
+    const csv =
+      "id,price,qty,quote_qty,time,is_buyer_maker\n" +
+      data.map((r) => `${r.id},${r.price.toFixed(8)},${r.qty.toFixed(8)},1,${Math.floor(r.us / 1000)},${r.maker}\n`).join("");
     await writeFile(join(work, "dump.csv"), csv);
     expect(await importPaths([join(work, "dump.csv")], {symbol: "SOLUSDT"})).toMatchObject({rows: 40, added: 40, invalid: 0});
     expectRows(await readLake(lake), data, "ms");
@@ -290,9 +340,19 @@ describe("importFiles (trades → ticks/)", () => {
 
   it("adds only the ids missing around and inside recorded data (holes in a file's range included)", async () => {
     // Recorded by the live writer: 100..149 and 160..179 (ids 150..159 never delivered), one file.
-    const recorded = [...rows(100, 149, {pivot: 150}), ...rows(160, 179, {pivot: 150})].map((r) => ({...r, us: Math.floor(r.us / 1000) * 1000}));
+    const recorded = [...rows(100, 149, {pivot: 150}), ...rows(160, 179, {pivot: 150})].map((r) => ({
+      ...r,
+      us: Math.floor(r.us / 1000) * 1000,
+    }));
     const writer = await LakeWriter.open(lake, ["BTCUSDT"], {publishMs: 0, compact: false});
-    for (const r of recorded) writer.add("BTCUSDT", {id: r.id, time: r.us / 1000, price: Number(r.price.toFixed(8)), qty: Number(r.qty.toFixed(8)), isBuyerMaker: r.maker});
+    for (const r of recorded)
+      writer.add("BTCUSDT", {
+        id: r.id,
+        time: r.us / 1000,
+        price: Number(r.price.toFixed(8)),
+        qty: Number(r.qty.toFixed(8)),
+        isBuyerMaker: r.maker,
+      });
     await writer.close();
     const archive = rows(90, 200, {pivot: 150, subMs: false});
     const zip = await writeArchive(work, "BTCUSDT-trades-2024-08-08", tradesCsv(archive, "ms"));
@@ -320,12 +380,15 @@ describe("importFiles (trades → ticks/)", () => {
 
   it("skips and counts invalid rows: zero price or qty, unparseable cells, impossible times", async () => {
     const good = rows(1, 20);
-    const csv = tradesCsv(good, "ms") + [
-      "21,0.00000000,1.0,0,1723161600000,True,True",
-      "22,60000.5,0,0,1723161600001,True,True",
-      "23,abc,1.0,0,1723161600002,True,True",
-      "24,60000.5,1.0,0,1723161600003000,True,True" // µs time in a ms file: year 56000
-    ].join("\n") + "\n";
+    const csv =
+      tradesCsv(good, "ms") +
+      [
+        "21,0.00000000,1.0,0,1723161600000,True,True",
+        "22,60000.5,0,0,1723161600001,True,True",
+        "23,abc,1.0,0,1723161600002,True,True",
+        "24,60000.5,1.0,0,1723161600003000,True,True", // µs time in a ms file: year 56000
+      ].join("\n") +
+      "\n";
     await writeFile(join(work, "BTCUSDT-trades-2024-08-08.csv"), csv);
     const summary = await importPaths([join(work, "BTCUSDT-trades-2024-08-08.csv")]);
     expect(summary).toMatchObject({rows: 24, added: 20, invalid: 4, duplicates: 0});
@@ -372,7 +435,8 @@ describe("importFiles refuses bad archives and writes nothing", () => {
 
 describe("aggTrades → aggtrades/ (never into ticks/)", () => {
   it("stores aggregate trades under their agg id, skipping invalidated rows (p=0, f=-1)", async () => {
-    const lines: string[] = [], expected: {id: number; us: number; first: number; last: number}[] = [];
+    const lines: string[] = [],
+      expected: {id: number; us: number; first: number; last: number}[] = [];
     for (let a = 500; a < 540; ++a) {
       const ms = Date.UTC(2024, 7, 8, 23, 59, 50) + (a - 500) * 500;
       if (a % 10 === 7) lines.push(`${a},0.00000000,0.00000000,-1,-1,${ms},true,true`);
@@ -388,8 +452,10 @@ describe("aggTrades → aggtrades/ (never into ticks/)", () => {
     expect(out).toMatch(/40 rows read, 36 added, 0 skipped as duplicates, 4 invalid/);
     expect(existsSync(join(lake, "ticks"))).toBe(false);
     const stored = await withDuckDB(async (c) =>
-      (await c.runAndReadAll(`SELECT agg_id::DOUBLE AS id, epoch_us(time)::DOUBLE AS us, first_trade_id::DOUBLE AS first, last_trade_id::DOUBLE AS last
-                              FROM read_parquet(${quotedString(join(lake, "aggtrades", "*", "*", "*.parquet"))}) ORDER BY agg_id`)).getRowObjectsJS()
+      (
+        await c.runAndReadAll(`SELECT agg_id::DOUBLE AS id, epoch_us(time)::DOUBLE AS us, first_trade_id::DOUBLE AS first, last_trade_id::DOUBLE AS last
+                              FROM read_parquet(${quotedString(join(lake, "aggtrades", "*", "*", "*.parquet"))}) ORDER BY agg_id`)
+      ).getRowObjectsJS(),
     );
     expect(stored).toEqual(expected);
     expect((await listFiles(join(lake, "aggtrades"))).map((f) => f.split("/")[1])).toEqual(["date=2024-08-08", "date=2024-08-09"]);
@@ -414,7 +480,9 @@ describe("pairbook import (CLI)", () => {
     await expect(cli(["--lake", lake])).rejects.toBeInstanceOf(UsageError);
     await expect(cli(["--lake", lake, "--symbol", "ETHUSDT", zip])).rejects.toBeInstanceOf(UsageError);
     await expect(cli(["--lake", lake, "--kind", "klines", zip])).rejects.toBeInstanceOf(UsageError);
-    await expect(cli(["--base-url", "http://127.0.0.1:1", "--symbol", "BTCUSDT", "--from", "2024-08-09", "--to", "2024-08-08"])).rejects.toBeInstanceOf(UsageError);
+    await expect(
+      cli(["--base-url", "http://127.0.0.1:1", "--symbol", "BTCUSDT", "--from", "2024-08-09", "--to", "2024-08-08"]),
+    ).rejects.toBeInstanceOf(UsageError);
     await writeFile(`${zip}.CHECKSUM`, `${"f".repeat(64)}  BTCUSDT-trades-2024-08-08.zip\n`);
     const error = await cli(["--lake", lake, zip]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
@@ -450,26 +518,31 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterEach(async () => new Promise<void>((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  }));
+  afterEach(
+    async () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
 
   function serve(symbol: string, kind: string, date: string, csv: string, {checksum}: {checksum?: string} = {}): void {
-    const name = `${symbol}-${kind}-${date}`, zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}]);
+    const name = `${symbol}-${kind}-${date}`,
+      zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}]);
     const path = `/data/spot/daily/${kind}/${symbol}/${name}.zip`;
     served.set(path, zip);
     served.set(`${path}.CHECKSUM`, Buffer.from(`${checksum ?? sha256(zip)}  ${name}.zip\n`));
   }
 
   it("downloads each day with its CHECKSUM, retries a 503, reports a missing day, imports the rest", async () => {
-    const day1 = rows(1, 100, {pivotUs: Date.UTC(2024, 7, 7, 12) * 1000 + 1100 * 250_000}), day3 = rows(300, 350, {pivotUs: Date.UTC(2024, 7, 9, 12) * 1000 + 1100 * 250_000});
+    const day1 = rows(1, 100, {pivotUs: Date.UTC(2024, 7, 7, 12) * 1000 + 1100 * 250_000}),
+      day3 = rows(300, 350, {pivotUs: Date.UTC(2024, 7, 9, 12) * 1000 + 1100 * 250_000});
     serve("BTCUSDT", "trades", "2024-08-07", tradesCsv(day1, "ms"));
     serve("BTCUSDT", "trades", "2024-08-09", tradesCsv(day3, "us"));
     failFirst.add("/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-08-09.zip");
     const summary = await importRange(
       {baseUrl: `${base}/`, symbol: "BTCUSDT", kind: "trades", from: "2024-08-07", to: "2024-08-09"},
-      {lake, tempDir: temp, download: {backoffMs: 1}}
+      {lake, tempDir: temp, download: {backoffMs: 1}},
     );
     expect(summary).toMatchObject({filesRead: 2, rows: 151, added: 151, missing: ["BTCUSDT-trades-2024-08-08.zip"]});
     const stored = await readLake(lake);
@@ -484,9 +557,11 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
     hang.add("/data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2024-08-08.zip");
     const attempt = importRange(
       {baseUrl: base, symbol: "BTCUSDT", kind: "trades", from: "2024-08-08", to: "2024-08-08"},
-      {lake, tempDir: temp, download: {backoffMs: 1, attempts: 2, silenceMs: 200}}
+      {lake, tempDir: temp, download: {backoffMs: 1, attempts: 2, silenceMs: 200}},
     );
-    await expect(attempt).rejects.toThrow(/could not download http:\/\/127\.0\.0\.1:\d+\/data\/spot\/daily\/trades\/BTCUSDT\/BTCUSDT-trades-2024-08-08\.zip after 2 attempts \(no data for 0.2 s\)/);
+    await expect(attempt).rejects.toThrow(
+      /could not download http:\/\/127\.0\.0\.1:\d+\/data\/spot\/daily\/trades\/BTCUSDT\/BTCUSDT-trades-2024-08-08\.zip after 2 attempts \(no data for 0.2 s\)/,
+    );
     expect(requests.filter((p) => p.endsWith("2024-08-08.zip"))).toHaveLength(2);
     expect(await listFiles(temp)).toEqual([]);
     expect(await listFiles(lake)).toEqual([]);
@@ -499,14 +574,19 @@ describe("--base-url downloads from a data.binance.vision-style server", () => {
     expect(ok.err).toMatch(/missing on the server \(skipped\): ETHUSDT-trades-2024-08-09.zip/);
     expect(ok.out).toMatch(/10 rows read, 10 added/);
     serve("ETHUSDT", "aggTrades", "2024-08-10", "1,100.5,1,1,1,1723161255342,true,true\n", {checksum: "1".repeat(64)});
-    await expect(cli(["--base-url", base, "--symbol", "ETHUSDT", "--kind", "aggTrades", "--from", "2024-08-10", "--lake", lake])).rejects.toMatchObject({exitCode: 2});
+    await expect(
+      cli(["--base-url", base, "--symbol", "ETHUSDT", "--kind", "aggTrades", "--from", "2024-08-10", "--lake", lake]),
+    ).rejects.toMatchObject({exitCode: 2});
     expect(existsSync(join(lake, "aggtrades"))).toBe(false);
   });
 });
 
 // ---- real data --------------------------------------------------------------------------------------
 
-const realCsv = join(import.meta.dirname, "../../../shared/data/real/hftbacktest-binance-ws/derived/spot_BTCUSDT_trades_20240808T2354_20240809T0005.csv.gz");
+const realCsv = join(
+  import.meta.dirname,
+  "../../../shared/data/real/hftbacktest-binance-ws/derived/spot_BTCUSDT_trades_20240808T2354_20240809T0005.csv.gz",
+);
 
 describe("real Binance trades (hftbacktest capture, BTCUSDT 2024-08-08 23:54 → 08-09 00:05)", () => {
   it.skipIf(!existsSync(realCsv))("round-trip through an archive-format zip: every trade once, identical, split at midnight", async () => {
@@ -514,7 +594,12 @@ describe("real Binance trades (hftbacktest capture, BTCUSDT 2024-08-08 23:54 →
     const [header, ...lines] = gunzipSync(readFileSync(realCsv)).toString("utf8").trim().split("\n");
     const col = Object.fromEntries(header.split(",").map((name, i) => [name, i]));
     const cells = lines.map((l) => l.split(","));
-    const csv = cells.map((c) => `${c[col.trade_id]},${c[col.price]},${c[col.qty]},0,${c[col.trade_time_ms]},${c[col.is_buyer_maker] === "true" ? "True" : "False"},True\n`).join("");
+    const csv = cells
+      .map(
+        (c) =>
+          `${c[col.trade_id]},${c[col.price]},${c[col.qty]},0,${c[col.trade_time_ms]},${c[col.is_buyer_maker] === "true" ? "True" : "False"},True\n`,
+      )
+      .join("");
     const zip = await writeArchive(work, "BTCUSDT-trades-2024-08-08", csv);
     const summary = await importPaths([zip]);
     const ids = [...new Set(cells.map((c) => Number(c[col.trade_id])))].sort((a, b) => a - b);
@@ -524,7 +609,12 @@ describe("real Binance trades (hftbacktest capture, BTCUSDT 2024-08-08 23:54 →
     const byId = new Map(cells.map((c) => [Number(c[col.trade_id]), c]));
     for (const r of stored) {
       const c = byId.get(r.id)!;
-      expect([r.price, r.qty, r.us / 1000, r.maker]).toEqual([Number(c[col.price]), Number(c[col.qty]), Number(c[col.trade_time_ms]), c[col.is_buyer_maker] === "true"]);
+      expect([r.price, r.qty, r.us / 1000, r.maker]).toEqual([
+        Number(c[col.price]),
+        Number(c[col.qty]),
+        Number(c[col.trade_time_ms]),
+        c[col.is_buyer_maker] === "true",
+      ]);
     }
     expect(new Set(stored.map((r) => r.date))).toEqual(new Set(["2024-08-08", "2024-08-09"]));
     expect(await importPaths([zip])).toMatchObject({added: 0});

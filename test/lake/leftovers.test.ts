@@ -21,7 +21,15 @@ const dir = () => partitionDir(lake, "BTCUSDT", day);
 const tickFile = (from: number, to: number) => writeTickFile(lake, from, to);
 const crashedCompaction = () => crashed(lake);
 
-const globCount = () => withDuckDB(async (c) => (await c.runAndReadAll(`SELECT count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`)).getRows()[0]);
+const globCount = () =>
+  withDuckDB(
+    async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`,
+        )
+      ).getRows()[0],
+  );
 
 /** An intent whose output was never published (a compaction in progress, or abandoned), `ageMs` old. */
 async function pendingIntent(ageMs: number): Promise<string> {
@@ -57,7 +65,10 @@ describe("resolveLeftovers", () => {
     expect(await readdir(dir())).toContain(young.split("/").pop());
     await resolveLeftovers(lake, {owner: true}); // the writer itself, at start: nothing of its own is running yet
     expect((await readdir(dir())).filter((n) => n.startsWith("."))).toEqual([]);
-    expect((await tickFiles(lake, "BTCUSDT")).map((f) => [f.first, f.last])).toEqual([[801, 900], [901, 1000]]); // unpublished: the inputs stay the data
+    expect((await tickFiles(lake, "BTCUSDT")).map((f) => [f.first, f.last])).toEqual([
+      [801, 900],
+      [901, 1000],
+    ]); // unpublished: the inputs stay the data
   });
 
   it("in a read-only lake, reports what it could not delete and throws nothing; pairbook's readers still skip it", async () => {

@@ -23,7 +23,16 @@ function deadPid(): number {
 /** Writes lock file number `generation` as another process would have. */
 async function writeLock(generation: number, fields: Record<string, unknown>): Promise<void> {
   await mkdir(lockDir(lake), {recursive: true});
-  const holder = {pid: deadPid(), host: hostname(), command: "pairbook record", since: "2026-01-01T00:00:00.000Z", bootId: null, processStart: null, token: randomUUID(), ...fields};
+  const holder = {
+    pid: deadPid(),
+    host: hostname(),
+    command: "pairbook record",
+    since: "2026-01-01T00:00:00.000Z",
+    bootId: null,
+    processStart: null,
+    token: randomUUID(),
+    ...fields,
+  };
   await writeFile(join(lockDir(lake), `${String(generation).padStart(12, "0")}.json`), JSON.stringify(holder));
 }
 
@@ -32,7 +41,7 @@ describe("acquireLakeLock", () => {
     const first = await acquireLakeLock(lake, {command: "pairbook record"});
     expect(first.tookOver).toBeNull();
     await expect(acquireLakeLock(lake, {command: "pairbook import"})).rejects.toThrow(
-      new RegExp(`^the lake at ${lake} is in use by pairbook record \\(pid ${process.pid}, since [^)]+\\): one writer per lake$`)
+      new RegExp(`^the lake at ${lake} is in use by pairbook record \\(pid ${process.pid}, since [^)]+\\): one writer per lake$`),
     );
     expect((await lakeLockHolder(lake))?.pid).toBe(process.pid);
     await first.release();
@@ -68,7 +77,9 @@ describe("acquireLakeLock", () => {
     await writeLock(3, {pid: process.ppid, processStart: null});
     await expect(acquireLakeLock(lake, {command: "x"})).rejects.toBeInstanceOf(LakeLockedError);
     await writeLock(4, {pid: 1, host: "elsewhere"});
-    await expect(acquireLakeLock(lake, {command: "x"})).rejects.toThrow(`(pid 1 on host elsewhere, since 2026-01-01T00:00:00.000Z): one writer per lake (if it no longer runs there, delete ${lockDir(lake)})`);
+    await expect(acquireLakeLock(lake, {command: "x"})).rejects.toThrow(
+      `(pid 1 on host elsewhere, since 2026-01-01T00:00:00.000Z): one writer per lake (if it no longer runs there, delete ${lockDir(lake)})`,
+    );
   });
 
   it("of 20 concurrent takeovers of one stale lock in this process, exactly one wins", async () => {
@@ -85,7 +96,9 @@ describe("acquireLakeLock", () => {
     const go = join(lake, "go");
     const children: ChildProcess[] = [];
     const outcomes = Array.from({length: 6}, () => {
-      const child = spawn(process.execPath, ["--import", "tsx", "test/lake/lockContender.ts", lake, go], {stdio: ["pipe", "pipe", "inherit"]});
+      const child = spawn(process.execPath, ["--import", "tsx", "test/lake/lockContender.ts", lake, go], {
+        stdio: ["pipe", "pipe", "inherit"],
+      });
       children.push(child);
       const lines = createInterface({input: child.stdout!})[Symbol.asyncIterator]();
       const next = async () => {

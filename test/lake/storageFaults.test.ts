@@ -19,7 +19,10 @@ const start = Date.UTC(2026, 10, 20, 12);
 const trade = (id: number) => ({id, time: start + id * 10, price: 100 + id / 100, qty: 0.5 + (id % 3), isBuyerMaker: id % 2 === 0});
 const range = (from: number, to: number) => Array.from({length: to - from + 1}, (_, i) => from + i);
 
-let lake: string, logs: string[], writer: LakeWriter | undefined, n = 0;
+let lake: string,
+  logs: string[],
+  writer: LakeWriter | undefined,
+  n = 0;
 beforeEach(async () => {
   if (typeof tmpfs === "string") return;
   lake = join(tmpfs.dir, `lake-${++n}`);
@@ -36,14 +39,26 @@ afterEach(async () => {
 
 /** A writer with fast retries and no publish timer; its log lines go to `logs`. */
 const open = async (options: LakeWriterOptions = {}) =>
-  (writer = await LakeWriter.open(lake, [symbol], {publishMs: 0, syncMs: 50, retry: {initialMs: 50, maxMs: 200}, log: (line) => logs.push(line), ...options}));
+  (writer = await LakeWriter.open(lake, [symbol], {
+    publishMs: 0,
+    syncMs: 50,
+    retry: {initialMs: 50, maxMs: 200},
+    log: (line) => logs.push(line),
+    ...options,
+  }));
 
 const add = (w: LakeWriter, ids: number[]) => ids.forEach((id) => expect(w.add(symbol, trade(id))).toBe("accepted"));
 
 /** Every trade id in every Parquet file of the symbol (compaction leftovers included), sorted. */
 async function storedIds(): Promise<number[]> {
   return withDuckDB(async (c) =>
-    (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet")})).getRows().map((r) => r[0] as number)
+    (
+      await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
+        glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
+      })
+    )
+      .getRows()
+      .map((r) => r[0] as number),
   ).catch((error: Error) => {
     if (/No files found/.test(error.message)) return [];
     throw error;
@@ -121,7 +136,10 @@ describe.skipIf(unavailable !== null)("LakeWriter under storage faults", () => {
     await w.sync();
     await rm(lake, {recursive: true, force: true});
     add(w, range(201, 300)); // written to a file that no longer exists
-    await vi.waitFor(() => expect(logs.some((l) => /^lake: writing the write-ahead log failed: .*the file was deleted or moved/.test(l))).toBe(true), {timeout: 10_000});
+    await vi.waitFor(
+      () => expect(logs.some((l) => /^lake: writing the write-ahead log failed: .*the file was deleted or moved/.test(l))).toBe(true),
+      {timeout: 10_000},
+    );
     await recovered();
     // Again, with a file in the lake's place for a while.
     await rm(lake, {recursive: true, force: true});
@@ -161,14 +179,25 @@ describe.skipIf(unavailable !== null)("LakeWriter under storage faults", () => {
     add(w, range(1, 10));
     await w.sync();
     await disk.fill();
-    const stored = w.recordGap({symbol, fromId: 11, toId: 20, fromTime: start + 100, toTime: start + 210, cause: "stream", filled: false, detectedAt: start + 300});
+    const stored = w.recordGap({
+      symbol,
+      fromId: 11,
+      toId: 20,
+      fromTime: start + 100,
+      toTime: start + 210,
+      cause: "stream",
+      filled: false,
+      detectedAt: start + 300,
+    });
     await vi.waitFor(() => expect(w.lakeError).toMatch(/^gaps: /), {timeout: 10_000});
     expect(w.gapsPending).toBe(1);
     await disk.unfill();
     expect(await stored).toBe(true);
     await recovered();
     expect(w.gapsRecorded).toBe(1);
-    const rows = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT from_id::DOUBLE, to_id::DOUBLE FROM read_parquet($glob)`, {glob: gapsGlob(lake)})).getRows());
+    const rows = await withDuckDB(async (c) =>
+      (await c.runAndReadAll(`SELECT from_id::DOUBLE, to_id::DOUBLE FROM read_parquet($glob)`, {glob: gapsGlob(lake)})).getRows(),
+    );
     expect(rows).toEqual([[11, 20]]);
   });
 
@@ -198,7 +227,8 @@ describe.skipIf(unavailable !== null)("LakeWriter under storage faults", () => {
 
   it("a restart publishes leftover segments by first id, not by number (a relocated segment has a higher one)", async () => {
     await mkdir(walDir(lake, symbol), {recursive: true});
-    const lines = (ids: number[]) => ids.map((i) => `${i},${trade(i).time},${trade(i).price},${trade(i).qty},${trade(i).isBuyerMaker ? 1 : 0}\n`).join("");
+    const lines = (ids: number[]) =>
+      ids.map((i) => `${i},${trade(i).time},${trade(i).price},${trade(i).qty},${trade(i).isBuyerMaker ? 1 : 0}\n`).join("");
     await writeFile(join(walDir(lake, symbol), "000000000002.csv"), lines(range(11, 20)));
     await writeFile(join(walDir(lake, symbol), "000000000005.csv"), lines(range(1, 10))); // relocated after a fault
     const w = await open();

@@ -8,7 +8,8 @@ let dir: string;
 beforeEach(async () => void (dir = await mkdtemp(join(tmpdir(), "pairbook-wal-"))));
 afterEach(async () => rm(dir, {recursive: true, force: true}));
 
-const line = (id: number) => walLine({id, time: 1_763_683_200_000 + id, price: 91_234.56 + id / 100, qty: 0.00012 * id, isBuyerMaker: id % 3 === 0});
+const line = (id: number) =>
+  walLine({id, time: 1_763_683_200_000 + id, price: 91_234.56 + id / 100, qty: 0.00012 * id, isBuyerMaker: id % 3 === 0});
 
 describe("WalSegment", () => {
   it("writes every appended line, in order, across buffer growth and syncs that overlap new appends", async () => {

@@ -16,7 +16,8 @@ const trade = (id: number, time: number, price = 100 + id / 10) => ({id, time, p
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true})) if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
+  for (const entry of await readdir(dir, {withFileTypes: true, recursive: true}))
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
   return out.sort();
 }
 
@@ -30,7 +31,7 @@ describe("LakeWriter", () => {
     expect(files).toHaveLength(2);
     expect(await listFiles(lake)).toEqual([
       "ticks/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
-      "ticks/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet"
+      "ticks/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet",
     ]);
     const read = await withDuckDB((c) => readTrades(c, lake, "BTCUSDT"));
     expect(read.id).toEqual([10, 11, 12, 13]);
@@ -67,7 +68,9 @@ describe("LakeWriter", () => {
     for (let id = 1; id <= 5000; ++id) writer.add("BNBUSDT", trade(id, midnight + id * 7));
     const {files} = await writer.close();
     for (const file of files) {
-      const ids = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($f)`, {f: file})).getRows().map((r) => r[0] as number));
+      const ids = await withDuckDB(async (c) =>
+        (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($f)`, {f: file})).getRows().map((r) => r[0] as number),
+      );
       expect(ids.length).toBeGreaterThan(0);
       expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
     }

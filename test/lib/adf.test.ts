@@ -7,13 +7,28 @@ interface AdfCase {
   series: SeriesFixture;
   which: "a" | "spread";
   options: {regression: Regression; autolag: string | null; maxlag: number | null};
-  expected: {statistic: number; pValue: number; usedLag: number; nobs: number; criticalValues: Record<"1%" | "5%" | "10%", number>; icBest: number | null};
+  expected: {
+    statistic: number;
+    pValue: number;
+    usedLag: number;
+    nobs: number;
+    criticalValues: Record<"1%" | "5%" | "10%", number>;
+    icBest: number | null;
+  };
 }
 
 const cases = fixture<AdfCase>("adf");
 
 describe("adf matches statsmodels adfuller", () => {
-  it.each(cases.map((c) => [`adf(x, {regression: "${c.options.regression}", autolag: ${JSON.stringify(c.options.autolag)}${c.options.maxlag === null ? "" : `, maxlag: ${c.options.maxlag}`}}) on ${c.which} of ${label(c.series)}`, c] as const))("%s", (_, c) => {
+  it.each(
+    cases.map(
+      (c) =>
+        [
+          `adf(x, {regression: "${c.options.regression}", autolag: ${JSON.stringify(c.options.autolag)}${c.options.maxlag === null ? "" : `, maxlag: ${c.options.maxlag}`}}) on ${c.which} of ${label(c.series)}`,
+          c,
+        ] as const,
+    ),
+  )("%s", (_, c) => {
     const {a, b} = pairOf(c.series);
     const x = c.which === "a" ? a : a.map((v, i) => v - 0.045 * b[i]);
     const r = adf(x, {regression: c.options.regression, autolag: c.options.autolag, maxlag: c.options.maxlag ?? undefined});

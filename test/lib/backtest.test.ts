@@ -8,7 +8,9 @@ import {generatePair} from "./series.js";
 // Worked by hand: long spread decided at bar 1 (z = −2.5), filled at the close of bar 2 (a 11, b 5);
 // exit decided at bar 3 (z = 0.5 ≥ −0), filled at bar 4. PnL bar 3: (13 − 11) − 2·(6 − 5) = 0;
 // bar 4: (12 − 13) − 2·0 = −1.
-const a = [10, 10, 11, 13, 12, 12], b = [5, 5, 5, 6, 6, 6], z = [0, -2.5, -1, 0.5, 0, 0];
+const a = [10, 10, 11, 13, 12, 12],
+  b = [5, 5, 5, 6, 6, 6],
+  z = [0, -2.5, -1, 0.5, 0, 0];
 
 describe("backtest(a, b, z, options) follows the rule", () => {
   it("fills at the close of t + 1 and marks h_{t−1}·(Δa − β·Δb)", () => {

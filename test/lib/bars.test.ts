@@ -8,14 +8,14 @@ const trades: Trade[] = [
   {id: 2, time: t0 + 900, price: 12, qty: 2, isBuyerMaker: true},
   {id: 4, time: t0 + 950, price: 11, qty: 1, isBuyerMaker: false},
   {id: 3, time: t0 + 950, price: 13, qty: 1, isBuyerMaker: true},
-  {id: 5, time: t0 + 3_200, price: 9, qty: 4, isBuyerMaker: false}
+  {id: 5, time: t0 + 3_200, price: 9, qty: 4, isBuyerMaker: false},
 ];
 const columns = {
   id: trades.map((t) => t.id),
   time: trades.map((t) => t.time),
   price: trades.map((t) => t.price),
   qty: trades.map((t) => t.qty),
-  isBuyerMaker: trades.map((t) => t.isBuyerMaker)
+  isBuyerMaker: trades.map((t) => t.isBuyerMaker),
 };
 
 describe("resample", () => {
@@ -51,8 +51,23 @@ describe("resample", () => {
       const bar = barOf(order[0], 1000);
       for (const t of order.slice(1)) addTrade(bar, t);
       const bars = resample(columns, 1000);
-      expect({open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume, count: bar.count, takerBuyVolume: bar.takerBuyVolume})
-        .toEqual({open: bars.open[0], high: bars.high[0], low: bars.low[0], close: bars.close[0], volume: bars.volume[0], count: bars.count[0], takerBuyVolume: bars.takerBuyVolume[0]});
+      expect({
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+        count: bar.count,
+        takerBuyVolume: bar.takerBuyVolume,
+      }).toEqual({
+        open: bars.open[0],
+        high: bars.high[0],
+        low: bars.low[0],
+        close: bars.close[0],
+        volume: bars.volume[0],
+        count: bars.count[0],
+        takerBuyVolume: bars.takerBuyVolume[0],
+      });
       expect(bar.vwap).toBeCloseTo(bars.vwap[0], 12);
     }
   });

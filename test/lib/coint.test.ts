@@ -9,7 +9,12 @@ interface CointCase {
 }
 
 describe("coint matches statsmodels coint (Engle-Granger, N = 2)", () => {
-  it.each(fixture<CointCase>("coint").map((c) => [`coint(a, b, {trend: "${c.options.trend}", autolag: ${JSON.stringify(c.options.autolag)}}) on ${label(c.series)}`, c] as const))("%s", (_, c) => {
+  it.each(
+    fixture<CointCase>("coint").map(
+      (c) =>
+        [`coint(a, b, {trend: "${c.options.trend}", autolag: ${JSON.stringify(c.options.autolag)}}) on ${label(c.series)}`, c] as const,
+    ),
+  )("%s", (_, c) => {
     const {a, b} = pairOf(c.series);
     const r = coint(a, b, c.options);
     expectClose(r.statistic, c.expected.statistic, 1e-6, 1e-12, "statistic");
@@ -25,7 +30,10 @@ describe("coint matches statsmodels coint (Engle-Granger, N = 2)", () => {
 
   it("coint of an exactly collinear pair is −∞ with p-value 0, as statsmodels", () => {
     const b = Float64Array.from({length: 100}, (_, i) => Math.sqrt(i + 1));
-    const r = coint(b.map((v) => 2 * v + 1), b);
+    const r = coint(
+      b.map((v) => 2 * v + 1),
+      b,
+    );
     expect(r.statistic).toBe(-Infinity);
     expect(r.pValue).toBe(0);
   });

@@ -33,21 +33,31 @@ const at = (x: Float64Array, idx: number[]) => idx.map((i) => x[i]);
 describe("hedge ratios match statsmodels / scipy / numpy", () => {
   it.each(plain.map((c) => [label(c.series), c] as const))("ols(a, b) matches statsmodels OLS on %s", (_, c) => {
     const {a, b} = pairOf(c.series);
-    const r = ols(a, b), e = c.expected.ols;
-    for (const k of ["alpha", "beta", "alphaStdErr", "betaStdErr", "alphaT", "betaT", "rSquared"] as const) expectClose(r[k], e[k], 1e-6, 1e-12, k);
+    const r = ols(a, b),
+      e = c.expected.ols;
+    for (const k of ["alpha", "beta", "alphaStdErr", "betaStdErr", "alphaT", "betaT", "rSquared"] as const)
+      expectClose(r[k], e[k], 1e-6, 1e-12, k);
   });
 
-  it.each(plain.map((c) => [label(c.series), c] as const))("hedgeRatio(a, b, {log: true}) matches statsmodels OLS on log prices on %s", (_, c) => {
-    const {a, b} = pairOf(c.series);
-    // The fixture logs |x| + 1 so that every generated series is positive.
-    const r = hedgeRatio(a.map((v) => Math.abs(v) + 1), b.map((v) => Math.abs(v) + 1), {log: true});
-    expectClose(r.alpha, c.expected.logOls.alpha, 1e-6, 1e-9, "alpha");
-    expectClose(r.beta, c.expected.logOls.beta, 1e-6, 1e-9, "beta");
-  });
+  it.each(plain.map((c) => [label(c.series), c] as const))(
+    "hedgeRatio(a, b, {log: true}) matches statsmodels OLS on log prices on %s",
+    (_, c) => {
+      const {a, b} = pairOf(c.series);
+      // The fixture logs |x| + 1 so that every generated series is positive.
+      const r = hedgeRatio(
+        a.map((v) => Math.abs(v) + 1),
+        b.map((v) => Math.abs(v) + 1),
+        {log: true},
+      );
+      expectClose(r.alpha, c.expected.logOls.alpha, 1e-6, 1e-9, "alpha");
+      expectClose(r.beta, c.expected.logOls.beta, 1e-6, 1e-9, "beta");
+    },
+  );
 
   it.each(plain.map((c) => [label(c.series), c] as const))("huber(a, b) matches statsmodels RLM(HuberT) on %s", (_, c) => {
     const {a, b} = pairOf(c.series);
-    const r = huber(a, b), e = c.expected.huber;
+    const r = huber(a, b),
+      e = c.expected.huber;
     expectClose(r.alpha, e.alpha, 1e-5, 1e-9, "alpha");
     expectClose(r.beta, e.beta, 1e-5, 1e-9, "beta");
     expectClose(r.scale, e.scale, 1e-5, 1e-9, "scale");
@@ -56,13 +66,16 @@ describe("hedge ratios match statsmodels / scipy / numpy", () => {
     expect(r.iterations).toBeGreaterThan(1);
   });
 
-  it.each(cases.map((c) => [`${label(c.series)}${c.round ? " rounded to the tick (ties)" : ""}`, c] as const))("theilSen(a, b) equals scipy theilslopes exactly on %s", (_, c) => {
-    let {a, b} = pairOf(c.series);
-    if (c.round) (a = a.map((v) => Math.round(v * 100) / 100)), (b = b.map((v) => Math.round(v)));
-    const r = theilSen(a, b);
-    expect(r.beta).toBe(c.expected.theilSen.beta);
-    expect(r.alpha).toBe(c.expected.theilSen.alpha);
-  });
+  it.each(cases.map((c) => [`${label(c.series)}${c.round ? " rounded to the tick (ties)" : ""}`, c] as const))(
+    "theilSen(a, b) equals scipy theilslopes exactly on %s",
+    (_, c) => {
+      let {a, b} = pairOf(c.series);
+      if (c.round) ((a = a.map((v) => Math.round(v * 100) / 100)), (b = b.map((v) => Math.round(v))));
+      const r = theilSen(a, b);
+      expect(r.beta).toBe(c.expected.theilSen.beta);
+      expect(r.alpha).toBe(c.expected.theilSen.alpha);
+    },
+  );
 
   it.each(plain.map((c) => [label(c.series), c] as const))("tls(a, b) matches numpy's principal axis on %s", (_, c) => {
     const {a, b} = pairOf(c.series);
@@ -73,7 +86,8 @@ describe("hedge ratios match statsmodels / scipy / numpy", () => {
 
   it.each(plain.map((c) => [label(c.series), c] as const))("kalmanHedge(a, b) matches Chan's filter transcribed in numpy on %s", (_, c) => {
     const {a, b} = pairOf(c.series);
-    const r = kalmanHedge(a, b), e = c.expected.kalman;
+    const r = kalmanHedge(a, b),
+      e = c.expected.kalman;
     expectAllClose(at(r.beta, e.at), e.beta, 1e-6, 1e-12, "beta");
     expectAllClose(at(r.alpha, e.at), e.alpha, 1e-6, 1e-12, "alpha");
     expectAllClose(at(r.error, e.at), e.error, 1e-6, 1e-9, "error");
@@ -82,7 +96,8 @@ describe("hedge ratios match statsmodels / scipy / numpy", () => {
 
   it.each(plain.map((c) => [label(c.series), c] as const))("rollingOls(a, b, 20) matches statsmodels RollingOLS on %s", (_, c) => {
     const {a, b} = pairOf(c.series);
-    const e = c.expected.rollingOls, r = rollingOls(a, b, e.window);
+    const e = c.expected.rollingOls,
+      r = rollingOls(a, b, e.window);
     expectAllClose(at(r.beta, e.at), e.beta, 1e-6, 1e-12, "beta");
     expectAllClose(at(r.alpha, e.at), e.alpha, 1e-6, 1e-9, "alpha");
     expectAllClose(at(r.rSquared, e.at), e.rSquared, 1e-6, 1e-12, "rSquared");
@@ -97,7 +112,8 @@ describe("theilSen on larger inputs", () => {
     const a = Float64Array.from({length: n}, (_, i) => 0.5 * b[i] + Math.sin(i * 12.9898) * 3);
     const slopes: number[] = [];
     for (let i = 0; i < n; ++i) for (let j = 0; j < n; ++j) if (b[i] > b[j]) slopes.push((a[i] - a[j]) / (b[i] - b[j]));
-    const sorted = Float64Array.from(slopes).sort(), m = sorted.length;
+    const sorted = Float64Array.from(slopes).sort(),
+      m = sorted.length;
     const expected = m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
     expect(theilSen(a, b).beta).toBe(expected);
   });

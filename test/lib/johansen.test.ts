@@ -9,7 +9,11 @@ interface JohansenCase {
 }
 
 describe("johansen matches statsmodels coint_johansen", () => {
-  it.each(fixture<JohansenCase>("johansen").map((c) => [`johansen([a, b], {detOrder: ${c.options.detOrder}, kArDiff: ${c.options.kArDiff}}) on ${label(c.series)}`, c] as const))("%s", (_, c) => {
+  it.each(
+    fixture<JohansenCase>("johansen").map(
+      (c) => [`johansen([a, b], {detOrder: ${c.options.detOrder}, kArDiff: ${c.options.kArDiff}}) on ${label(c.series)}`, c] as const,
+    ),
+  )("%s", (_, c) => {
     const {a, b} = pairOf(c.series);
     const r = johansen([a, b], c.options);
     // Eigenvalues near 0 are differences of near-equal numbers in both implementations.

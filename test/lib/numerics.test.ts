@@ -43,14 +43,21 @@ describe("adf's shared Gram matrix on hard inputs", () => {
   // statsmodels' own answer is in the fixtures up to 200,000 points; here the design is made as
   // ill-conditioned as prices get (level 1e6, quadratic trend) and checked against Householder QR.
   it("adf(x, {regression: 'ctt', maxlag: 12, autolag: null}) equals a QR fit of the same regression at n = 50,000", () => {
-    const n = 50_000, rng = new Xorshift128(99), x = new Float64Array(n);
+    const n = 50_000,
+      rng = new Xorshift128(99),
+      x = new Float64Array(n);
     let u = 0;
-    for (let t = 0; t < n; ++t) (u = 0.999 * u + rng.normal()), (x[t] = 1e6 + 1e-3 * t + u);
-    const lags = 12, m = n - 1 - lags;
+    for (let t = 0; t < n; ++t) ((u = 0.999 * u + rng.normal()), (x[t] = 1e6 + 1e-3 * t + u));
+    const lags = 12,
+      m = n - 1 - lags;
     const d = (t: number) => x[t + 1] - x[t];
     const cols: Float64Array[] = [Float64Array.from({length: m}, (_, r) => x[lags + r])];
     for (let j = 1; j <= lags; ++j) cols.push(Float64Array.from({length: m}, (_, r) => d(lags + r - j)));
-    cols.push(new Float64Array(m).fill(1), Float64Array.from({length: m}, (_, r) => r + 1), Float64Array.from({length: m}, (_, r) => (r + 1) ** 2));
+    cols.push(
+      new Float64Array(m).fill(1),
+      Float64Array.from({length: m}, (_, r) => r + 1),
+      Float64Array.from({length: m}, (_, r) => (r + 1) ** 2),
+    );
     const y = Float64Array.from({length: m}, (_, r) => d(lags + r));
     const fit = lstsq(cols, y);
     const tStat = fit.coefficients[0] / Math.sqrt((fit.ssr / (m - cols.length)) * fit.covUnscaled[0]);
@@ -62,14 +69,15 @@ describe("adf's shared Gram matrix on hard inputs", () => {
 
 describe("MacKinnon tables", () => {
   it("mackinnonP at the 2010 asymptotic 5 % critical value is ≈ 0.05 for every regression", () => {
-    for (const reg of ["n", "c", "ct", "ctt"] as const) expect(Math.abs(mackinnonP(mackinnonCrit(1, reg)["5%"], reg) - 0.05)).toBeLessThan(0.003);
+    for (const reg of ["n", "c", "ct", "ctt"] as const)
+      expect(Math.abs(mackinnonP(mackinnonCrit(1, reg)["5%"], reg) - 0.05)).toBeLessThan(0.003);
   });
 });
 
 describe("sorting and selection helpers", () => {
   const rng = new Xorshift128(5);
   const keys = Float64Array.from({length: 5000}, () => Math.round(rng.normal() * 50) / 10); // many ties
-  keys[3] = -0, keys[4] = 0, keys[5] = -1e300, keys[6] = Infinity;
+  ((keys[3] = -0), (keys[4] = 0), (keys[5] = -1e300), (keys[6] = Infinity));
 
   it("argsort is a stable ascending argsort (ties in index order, −0 with +0)", () => {
     const expected = Array.from(keys, (_, i) => i).sort((i, j) => keys[i] - keys[j] || i - j);
@@ -84,14 +92,16 @@ describe("sorting and selection helpers", () => {
   });
 
   it("inversionCount and InversionTree list exactly the inverted pairs", () => {
-    const n = 300, perm = argsort(Float64Array.from({length: n}, () => rng.uniform()));
+    const n = 300,
+      perm = argsort(Float64Array.from({length: n}, () => rng.uniform()));
     const rank = new Int32Array(n);
     perm.forEach((item, p) => (rank[item] = p));
     const order = Int32Array.from({length: n}, (_, i) => i);
     const brute = new Set<string>();
     for (let i = 0; i < n; ++i) for (let j = i + 1; j < n; ++j) if (rank[j] < rank[i]) brute.add(`${i},${j}`);
     expect(inversionCount(rank)).toBe(brute.size);
-    const tree = new InversionTree(order, rank), listed = new Set<string>();
+    const tree = new InversionTree(order, rank),
+      listed = new Set<string>();
     tree.forEach((x, y) => listed.add(`${Math.min(x, y)},${Math.max(x, y)}`));
     expect(tree.total).toBe(brute.size);
     expect(listed).toEqual(brute);
@@ -113,7 +123,8 @@ describe("the seeded series generator", () => {
   it("generatePair reproduces the first and last values the Python mirror recorded for every long fixture series", () => {
     const specs = new Map<string, SeriesFixture>();
     for (const name of ["adf", "coint", "johansen", "hedges"]) {
-      for (const c of fixture<{series: SeriesFixture}>(name)) if (!c.series.a) specs.set(`${c.series.kind}/${c.series.seed}/${c.series.n}`, c.series);
+      for (const c of fixture<{series: SeriesFixture}>(name))
+        if (!c.series.a) specs.set(`${c.series.kind}/${c.series.seed}/${c.series.n}`, c.series);
     }
     expect(specs.size).toBeGreaterThan(10);
     for (const s of specs.values()) {

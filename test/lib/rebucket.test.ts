@@ -7,8 +7,10 @@ import {seededTrades} from "./seededTrades.js";
 describe("rebucket", () => {
   it("rebucket(resample(trades, 1s), 1m) equals resample(trades, 1m)", () => {
     const t = seededTrades(3, 3600);
-    const from = Math.floor(t.time[0] / 60_000) * 60_000, to = from + 61 * 60_000;
-    const fine = resample(t, 1000, {from, to}), coarse = resample(t, 60_000, {from, to});
+    const from = Math.floor(t.time[0] / 60_000) * 60_000,
+      to = from + 61 * 60_000;
+    const fine = resample(t, 1000, {from, to}),
+      coarse = resample(t, 60_000, {from, to});
     const {bars} = rebucket(fine, 60_000);
     expect(Array.from(bars.start)).toEqual(Array.from(coarse.start));
     for (const key of ["open", "high", "low", "close", "count"] as const) expect(Array.from(bars[key])).toEqual(Array.from(coarse[key]));
@@ -23,7 +25,11 @@ describe("rebucket", () => {
     gap[70] = 1;
     const {gap: coarse, bars} = rebucket(fine, 60_000, gap);
     const k = Math.floor((fine.start[70] - bars.start[0]) / 60_000);
-    expect(Array.from(coarse).map((f, i) => (f ? i : -1)).filter((i) => i >= 0)).toEqual([k]);
+    expect(
+      Array.from(coarse)
+        .map((f, i) => (f ? i : -1))
+        .filter((i) => i >= 0),
+    ).toEqual([k]);
     expect(() => rebucket(fine, 1500)).toThrow(RangeError);
   });
 });

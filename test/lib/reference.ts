@@ -44,10 +44,17 @@ export function expectClose(actual: number, expected: number | null, rel = 1e-6,
   if (expected === null) return void expect(actual, what).toBeNaN();
   if (!Number.isFinite(expected)) return void expect(actual, what).toBe(expected);
   const tolerance = rel * Math.max(Math.abs(expected), floor);
-  if (!(Math.abs(actual - expected) <= tolerance)) expect.fail(`${what}: ${actual} differs from ${expected} by ${Math.abs(actual - expected)} (> ${tolerance})`);
+  if (!(Math.abs(actual - expected) <= tolerance))
+    expect.fail(`${what}: ${actual} differs from ${expected} by ${Math.abs(actual - expected)} (> ${tolerance})`);
 }
 
-export function expectAllClose(actual: ArrayLike<number>, expected: readonly (number | null)[], rel = 1e-6, floor = 1e-12, what = ""): void {
+export function expectAllClose(
+  actual: ArrayLike<number>,
+  expected: readonly (number | null)[],
+  rel = 1e-6,
+  floor = 1e-12,
+  what = "",
+): void {
   expect(actual.length, what).toBe(expected.length);
   for (let i = 0; i < expected.length; ++i) expectClose(actual[i], expected[i], rel, floor, `${what}[${i}]`);
 }

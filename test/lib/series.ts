@@ -18,13 +18,14 @@ export class Xorshift128 {
   }
   nextUint32(): number {
     const t = (this.x ^ (this.x << 11)) >>> 0;
-    this.x = this.y, this.y = this.z, this.z = this.w;
+    ((this.x = this.y), (this.y = this.z), (this.z = this.w));
     this.w = (this.w ^ (this.w >>> 19) ^ t ^ (t >>> 8)) >>> 0;
     return this.w;
   }
   /** Uniform on [0, 1): (27 bits · 2^26 + 26 bits) / 2^53, as numpy's random_double. */
   uniform(): number {
-    const a = this.nextUint32() >>> 5, b = this.nextUint32() >>> 6;
+    const a = this.nextUint32() >>> 5,
+      b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
   }
   /** Approximately standard normal: Σ 12 uniforms − 6. */
@@ -35,7 +36,8 @@ export class Xorshift128 {
   }
   /** Heavy-tailed (Cauchy-like) noise: a normal over (0.25 + |normal|). */
   heavy(): number {
-    const z = this.normal(), d = this.normal();
+    const z = this.normal(),
+      d = this.normal();
     return z / (0.25 + Math.abs(d));
   }
 }
@@ -55,10 +57,16 @@ export interface SeriesSpec {
  */
 export function generatePair({kind, seed, n}: SeriesSpec): {a: Float64Array; b: Float64Array} {
   const rng = new Xorshift128(seed);
-  const a = new Float64Array(n), b = new Float64Array(n);
+  const a = new Float64Array(n),
+    b = new Float64Array(n);
   const prices = kind === "prices";
-  let level = prices ? 60000 : 100, u = 0, walk = 50;
-  const sigmaB = prices ? 12 : 1, beta = prices ? 0.045 : 1.5, alpha = prices ? -30 : 10, sigmaU = prices ? 1.5 : 1;
+  let level = prices ? 60000 : 100,
+    u = 0,
+    walk = 50;
+  const sigmaB = prices ? 12 : 1,
+    beta = prices ? 0.045 : 1.5,
+    alpha = prices ? -30 : 10,
+    sigmaU = prices ? 1.5 : 1;
   const phi = kind === "nearUnitRoot" ? 0.995 : 0.9;
   for (let t = 0; t < n; ++t) {
     const eb = rng.normal();

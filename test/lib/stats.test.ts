@@ -14,8 +14,20 @@ interface StatsCase {
   series: SeriesFixture;
   window: number;
   expected: {
-    rollingMean: Col; rollingStd: Col; rollingZ: Col; pearson: number; rollingCorrelation: Col; correlationMatrix: number[];
-    halfLife: number | null; hurst: number; rsi: Col; macd: Col; signal: Col; bollingerUpper: Col; volatility: Col; volatilityThresholds: [number, number];
+    rollingMean: Col;
+    rollingStd: Col;
+    rollingZ: Col;
+    pearson: number;
+    rollingCorrelation: Col;
+    correlationMatrix: number[];
+    halfLife: number | null;
+    hurst: number;
+    rsi: Col;
+    macd: Col;
+    signal: Col;
+    bollingerUpper: Col;
+    volatility: Col;
+    volatilityThresholds: [number, number];
   };
 }
 
@@ -57,7 +69,10 @@ describe("statistics match pandas / numpy / statsmodels", () => {
 
   it.each(cases)("rollingVolatility(|b| + 1, 25) matches pandas log-return rolling std and quantiles on %s", (_, c) => {
     const {b} = pairOf(c.series);
-    const v = rollingVolatility(b.map((x) => Math.abs(x) + 1), c.window);
+    const v = rollingVolatility(
+      b.map((x) => Math.abs(x) + 1),
+      c.window,
+    );
     expectAllClose(v.volatility, c.expected.volatility, 1e-6, 1e-12, "volatility");
     expectClose(v.lowThreshold, c.expected.volatilityThresholds[0], 1e-6, 1e-12, "low");
     expectClose(v.highThreshold, c.expected.volatilityThresholds[1], 1e-6, 1e-12, "high");

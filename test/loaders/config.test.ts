@@ -11,16 +11,39 @@ afterAll(async () => lake && (await rm(lake, {recursive: true, force: true})));
 
 describe("notebookConfig(env)", () => {
   it("notebookConfig({}) is the documented defaults", () => {
-    expect(notebookConfig({})).toEqual({lake: resolve("data"), symbols: null, pairs: null, featured: ["BTCUSDT", "ETHUSDT"], interval: "1s", lookbackMs: 24 * 3600_000, liveUrl: "ws://127.0.0.1:8787"});
+    expect(notebookConfig({})).toEqual({
+      lake: resolve("data"),
+      symbols: null,
+      pairs: null,
+      featured: ["BTCUSDT", "ETHUSDT"],
+      interval: "1s",
+      lookbackMs: 24 * 3600_000,
+      liveUrl: "ws://127.0.0.1:8787",
+    });
   });
 
   it("reads every variable, upper-casing symbols and dropping repeats and blanks", () => {
-    expect(notebookConfig({
-      PAIRBOOK_LAKE: "/tmp/x", PAIRBOOK_SYMBOLS: " solusdt, BTCUSDT,,SOLUSDT ", PAIRBOOK_PAIRS: "solusdt/btcusdt, ETHUSDT/BTCUSDT,",
-      PAIRBOOK_PAIR: "ethusdt/solusdt", PAIRBOOK_INTERVAL: "5m", PAIRBOOK_LOOKBACK_HOURS: "1.5", PAIRBOOK_LIVE_URL: "ws://h:1"
-    })).toEqual({
-      lake: "/tmp/x", symbols: ["SOLUSDT", "BTCUSDT"], pairs: [["SOLUSDT", "BTCUSDT"], ["ETHUSDT", "BTCUSDT"]], featured: ["ETHUSDT", "SOLUSDT"],
-      interval: "5m", lookbackMs: 5_400_000, liveUrl: "ws://h:1"
+    expect(
+      notebookConfig({
+        PAIRBOOK_LAKE: "/tmp/x",
+        PAIRBOOK_SYMBOLS: " solusdt, BTCUSDT,,SOLUSDT ",
+        PAIRBOOK_PAIRS: "solusdt/btcusdt, ETHUSDT/BTCUSDT,",
+        PAIRBOOK_PAIR: "ethusdt/solusdt",
+        PAIRBOOK_INTERVAL: "5m",
+        PAIRBOOK_LOOKBACK_HOURS: "1.5",
+        PAIRBOOK_LIVE_URL: "ws://h:1",
+      }),
+    ).toEqual({
+      lake: "/tmp/x",
+      symbols: ["SOLUSDT", "BTCUSDT"],
+      pairs: [
+        ["SOLUSDT", "BTCUSDT"],
+        ["ETHUSDT", "BTCUSDT"],
+      ],
+      featured: ["ETHUSDT", "SOLUSDT"],
+      interval: "5m",
+      lookbackMs: 5_400_000,
+      liveUrl: "ws://h:1",
     });
   });
 
@@ -31,7 +54,7 @@ describe("notebookConfig(env)", () => {
     [{PAIRBOOK_PAIRS: "BTCUSDT/ETHUSDT,X/Y/Z"}, 'invalid pair in PAIRBOOK_PAIRS "X/Y/Z"'],
     [{PAIRBOOK_INTERVAL: "2s"}, /2s/],
     [{PAIRBOOK_LOOKBACK_HOURS: "0"}, 'invalid PAIRBOOK_LOOKBACK_HOURS "0" (expected a positive number)'],
-    [{PAIRBOOK_LOOKBACK_HOURS: "soon"}, 'invalid PAIRBOOK_LOOKBACK_HOURS "soon"']
+    [{PAIRBOOK_LOOKBACK_HOURS: "soon"}, 'invalid PAIRBOOK_LOOKBACK_HOURS "soon"'],
   ] as const)("refuses %o with a message naming it", (env, message) => {
     expect(() => notebookConfig(env)).toThrow(message);
   });
@@ -39,19 +62,38 @@ describe("notebookConfig(env)", () => {
 
 describe("coverage(config)", () => {
   it("covers every symbol in the lake and every pair of them, the featured pair first", async () => {
-    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake}))).toEqual({symbols: ["BTCUSDT", "ETHUSDT"], pairs: [["BTCUSDT", "ETHUSDT"]]});
+    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake}))).toEqual({
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      pairs: [["BTCUSDT", "ETHUSDT"]],
+    });
     // The featured pair comes first, in its own order.
-    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: "ETHUSDT/BTCUSDT"}))).toEqual({symbols: ["BTCUSDT", "ETHUSDT"], pairs: [["ETHUSDT", "BTCUSDT"]]});
+    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: "ETHUSDT/BTCUSDT"}))).toEqual({
+      symbols: ["BTCUSDT", "ETHUSDT"],
+      pairs: [["ETHUSDT", "BTCUSDT"]],
+    });
   });
 
   it("configured symbols and pairs win; a pair's symbols are added to the symbols", async () => {
     const config = notebookConfig({PAIRBOOK_LAKE: lake, PAIRBOOK_SYMBOLS: "SOLUSDT,BTCUSDT,ETHUSDT", PAIRBOOK_PAIR: "BTCUSDT/ETHUSDT"});
-    expect(await coverage(config)).toEqual({symbols: ["SOLUSDT", "BTCUSDT", "ETHUSDT"], pairs: [["BTCUSDT", "ETHUSDT"], ["SOLUSDT", "BTCUSDT"], ["SOLUSDT", "ETHUSDT"]]});
-    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake, PAIRBOOK_SYMBOLS: "BTCUSDT", PAIRBOOK_PAIRS: "XRPUSDT/BTCUSDT"}))).toEqual({symbols: ["BTCUSDT", "XRPUSDT"], pairs: [["XRPUSDT", "BTCUSDT"]]});
+    expect(await coverage(config)).toEqual({
+      symbols: ["SOLUSDT", "BTCUSDT", "ETHUSDT"],
+      pairs: [
+        ["BTCUSDT", "ETHUSDT"],
+        ["SOLUSDT", "BTCUSDT"],
+        ["SOLUSDT", "ETHUSDT"],
+      ],
+    });
+    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: lake, PAIRBOOK_SYMBOLS: "BTCUSDT", PAIRBOOK_PAIRS: "XRPUSDT/BTCUSDT"}))).toEqual({
+      symbols: ["BTCUSDT", "XRPUSDT"],
+      pairs: [["XRPUSDT", "BTCUSDT"]],
+    });
   });
 
   it("an empty lake covers the featured pair (its bars will arrive live)", async () => {
-    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: `${lake}-missing`, PAIRBOOK_PAIR: "SOLUSDT/BNBUSDT"}))).toEqual({symbols: ["SOLUSDT", "BNBUSDT"], pairs: [["SOLUSDT", "BNBUSDT"]]});
+    expect(await coverage(notebookConfig({PAIRBOOK_LAKE: `${lake}-missing`, PAIRBOOK_PAIR: "SOLUSDT/BNBUSDT"}))).toEqual({
+      symbols: ["SOLUSDT", "BNBUSDT"],
+      pairs: [["SOLUSDT", "BNBUSDT"]],
+    });
   });
 });
 

@@ -22,7 +22,8 @@ afterAll(async () => {
 describe("gapRanges + gapFlags + alignBars", () => {
   it("a gap whose from/to times span 30 buckets flags all 30 and carries no close across", () => {
     expect(hole.fromTime).toBe(t0 + 10_400);
-    const a = resample(legA, 1000, {from: t0, to: t0 + 60_000}), b = resample(legB, 1000, {from: t0, to: t0 + 60_000});
+    const a = resample(legA, 1000, {from: t0, to: t0 + 60_000}),
+      b = resample(legB, 1000, {from: t0, to: t0 + 60_000});
     const gapA = gapFlags(a.start, 1000, gapRanges([hole], "A"));
     const flagged = Array.from(gapA).flatMap((f, k) => (f ? [k] : []));
     expect(flagged).toEqual(Array.from({length: 30}, (_, k) => 10 + k)); // buckets 10 s … 39 s
@@ -66,7 +67,9 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     await withDuckDB((c) => writeGap(c, lake, {...hole, fromTime: null}));
     const loaded = await loadLakeBars(lake, ["A", "B"], {interval: 1000, lookbackMs: 3_600_000});
     const [a, b] = loaded.legs;
-    expect(Array.from(a.gap).flatMap((f, k) => (f ? [a.bars.start[k] - t0] : []))).toEqual(Array.from({length: 30}, (_, k) => 10_000 + 1000 * k));
+    expect(Array.from(a.gap).flatMap((f, k) => (f ? [a.bars.start[k] - t0] : []))).toEqual(
+      Array.from({length: 30}, (_, k) => 10_000 + 1000 * k),
+    );
     expect(b.gap.every((f) => f === 0)).toBe(true);
     expect(loaded.gaps.map((g) => g.fromTime)).toEqual([t0 + 10_400]);
     const x = alignBars(a.bars, b.bars, {gapA: a.gap, gapB: b.gap});

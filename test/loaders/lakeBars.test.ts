@@ -14,7 +14,8 @@ const day = 24 * 3600_000;
 beforeAll(async () => (lake = await smallLake()), 60_000);
 afterAll(async () => lake && (await rm(lake, {recursive: true, force: true})));
 
-const columns = (bars: BarColumns, keys: readonly (keyof BarColumns)[]) => Object.fromEntries(keys.map((k) => [k, Array.from(bars[k] as Float64Array)]));
+const columns = (bars: BarColumns, keys: readonly (keyof BarColumns)[]) =>
+  Object.fromEntries(keys.map((k) => [k, Array.from(bars[k] as Float64Array)]));
 const ohlc = ["start", "open", "high", "low", "close", "volume", "quoteVolume", "count", "vwap", "takerBuyVolume"] as const;
 
 describe("loadLakeBars(lake, symbols, {interval, lookbackMs})", () => {
@@ -35,7 +36,7 @@ describe("loadLakeBars(lake, symbols, {interval, lookbackMs})", () => {
       quoteVolume: [304, 101, 315, 0, 104],
       count: [2, 1, 1, 0, 1],
       vwap: [304 / 3, 101, 105, NaN, 104],
-      takerBuyVolume: [1, 1, 3, 0, 0]
+      takerBuyVolume: [1, 1, 3, 0, 0],
     });
     expect(columns(eth.bars, ["start", "close", "count"])).toEqual({start: starts, close: [10, NaN, NaN, 11, NaN], count: [1, 0, 0, 1, 0]});
   });
@@ -53,12 +54,21 @@ describe("loadLakeBars(lake, symbols, {interval, lookbackMs})", () => {
     const loaded = await loadLakeBars(lake, ["BTCUSDT", "ETHUSDT"], {interval: 1000, lookbackMs: 1500});
     // ceil(1.5 s / 1 s) = 2 buckets ending with the latest trade's (t0 + 4.9 s).
     expect([loaded.from, loaded.to]).toEqual([t0 + 3000, t0 + 5000]);
-    expect(columns(loaded.legs[0].bars, ["start", "close", "count"])).toEqual({start: [t0 + 3000, t0 + 4000], close: [NaN, 104], count: [0, 1]});
+    expect(columns(loaded.legs[0].bars, ["start", "close", "count"])).toEqual({
+      start: [t0 + 3000, t0 + 4000],
+      close: [NaN, 104],
+      count: [0, 1],
+    });
     expect([loaded.legs[0].trades, loaded.legs[1].trades]).toEqual([1, 1]);
     expect(Array.from(loaded.legs[1].gap)).toEqual([1, 0]); // the hole ends at t0 + 3.1 s
     expect(loaded.gaps).toEqual([gap]);
     const later = await loadLakeBars(lake, ["ETHUSDT"], {interval: 1000, lookbackMs: 1000, anchor: ["BTCUSDT"]});
-    expect({from: later.from, to: later.to, gaps: later.gaps, flags: Array.from(later.legs[0].gap)}).toEqual({from: t0 + 4000, to: t0 + 5000, gaps: [], flags: [0]});
+    expect({from: later.from, to: later.to, gaps: later.gaps, flags: Array.from(later.legs[0].gap)}).toEqual({
+      from: t0 + 4000,
+      to: t0 + 5000,
+      gaps: [],
+      flags: [0],
+    });
   });
 
   it("{anchor} ends the window at the anchor symbols' latest trade; 1 m bars put both days' trades in two buckets", async () => {
@@ -68,14 +78,26 @@ describe("loadLakeBars(lake, symbols, {interval, lookbackMs})", () => {
     const minutes = await loadLakeBars(lake, ["BTCUSDT"], {interval: 60_000, lookbackMs: day});
     const m0 = t0 - 58_000; // 23:59:00
     expect([minutes.from, minutes.to]).toEqual([m0, m0 + 120_000]);
-    expect(columns(minutes.legs[0].bars, ["start", "open", "close", "count", "volume"])).toEqual({start: [m0, m0 + 60_000], open: [100, 105], close: [101, 104], count: [3, 2], volume: [4, 4]});
+    expect(columns(minutes.legs[0].bars, ["start", "open", "close", "count", "volume"])).toEqual({
+      start: [m0, m0 + 60_000],
+      open: [100, 105],
+      close: [101, 104],
+      count: [3, 2],
+      volume: [4, 4],
+    });
   });
 
   it("an empty lake gives no window and empty legs", async () => {
     const empty = await mkdtemp(join(tmpdir(), "pairbook-empty-lake-"));
     try {
       const loaded = await loadLakeBars(empty, ["BTCUSDT"], {interval: 1000, lookbackMs: day});
-      expect({from: loaded.from, to: loaded.to, gaps: loaded.gaps, trades: loaded.legs[0].trades, bars: loaded.legs[0].bars.start.length}).toEqual({from: null, to: null, gaps: [], trades: 0, bars: 0});
+      expect({
+        from: loaded.from,
+        to: loaded.to,
+        gaps: loaded.gaps,
+        trades: loaded.legs[0].trades,
+        bars: loaded.legs[0].bars.start.length,
+      }).toEqual({from: null, to: null, gaps: [], trades: 0, bars: 0});
     } finally {
       await rm(empty, {recursive: true, force: true});
     }
@@ -84,6 +106,12 @@ describe("loadLakeBars(lake, symbols, {interval, lookbackMs})", () => {
 
 describe("firstTradeTime(connection, lake, symbol)", () => {
   it("is the symbol's earliest trade time, or null for a symbol with no trades", async () => {
-    expect(await withDuckDB(async (c) => [await firstTradeTime(c, lake, "BTCUSDT"), await firstTradeTime(c, lake, "ETHUSDT"), await firstTradeTime(c, lake, "SOLUSDT")])).toEqual([t0 + 100, t0 + 300, null]);
+    expect(
+      await withDuckDB(async (c) => [
+        await firstTradeTime(c, lake, "BTCUSDT"),
+        await firstTradeTime(c, lake, "ETHUSDT"),
+        await firstTradeTime(c, lake, "SOLUSDT"),
+      ]),
+    ).toEqual([t0 + 100, t0 + 300, null]);
   });
 });

@@ -16,12 +16,18 @@ describe("overview(config, symbols, pairs, now)", () => {
     const o = await overview(config, ["BTCUSDT", "ETHUSDT", "SOLUSDT"], [["BTCUSDT", "ETHUSDT"]], 123);
     const m0 = t0 - 58_000; // 23:59:00, the minute of the first trade
     expect(o).toEqual({
-      builtAt: 123, lake, interval: "1s", lookbackMs: 24 * 3600_000, from: t0, to: t0 + 5000,
-      liveUrl: "ws://127.0.0.1:9999/?token=s3cr3t", healthUrl: "http://127.0.0.1:9999/health",
+      builtAt: 123,
+      lake,
+      interval: "1s",
+      lookbackMs: 24 * 3600_000,
+      from: t0,
+      to: t0 + 5000,
+      liveUrl: "ws://127.0.0.1:9999/?token=s3cr3t",
+      healthUrl: "http://127.0.0.1:9999/health",
       symbols: [
         {symbol: "BTCUSDT", trades: 5, firstTime: t0 + 100, lastTime: t0 + 4900, lastPrice: 104, windowOpen: 100},
         {symbol: "ETHUSDT", trades: 2, firstTime: t0 + 300, lastTime: t0 + 3100, lastPrice: 11, windowOpen: 10},
-        {symbol: "SOLUSDT", trades: 0, firstTime: null, lastTime: null, lastPrice: null, windowOpen: null}
+        {symbol: "SOLUSDT", trades: 0, firstTime: null, lastTime: null, lastPrice: null, windowOpen: null},
       ],
       pairs: [{a: "BTCUSDT", b: "ETHUSDT", slug: "BTCUSDT-ETHUSDT"}],
       // Midnight is t0 + 2 s: BTCUSDT's trades 1–3 fall on Jan 1, 4–5 on Jan 2; the gap counts on the day it began.
@@ -29,10 +35,10 @@ describe("overview(config, symbols, pairs, now)", () => {
         {symbol: "BTCUSDT", date: "2026-01-01", trades: 3, files: 1, firstTime: t0 + 100, lastTime: t0 + 1500, gaps: 0, unfilledGaps: 0},
         {symbol: "BTCUSDT", date: "2026-01-02", trades: 2, files: 1, firstTime: t0 + 2200, lastTime: t0 + 4900, gaps: 0, unfilledGaps: 0},
         {symbol: "ETHUSDT", date: "2026-01-01", trades: 1, files: 1, firstTime: t0 + 300, lastTime: t0 + 300, gaps: 1, unfilledGaps: 1},
-        {symbol: "ETHUSDT", date: "2026-01-02", trades: 1, files: 1, firstTime: t0 + 3100, lastTime: t0 + 3100, gaps: 0, unfilledGaps: 0}
+        {symbol: "ETHUSDT", date: "2026-01-02", trades: 1, files: 1, firstTime: t0 + 3100, lastTime: t0 + 3100, gaps: 0, unfilledGaps: 0},
       ],
       gaps: [gap],
-      ingest: {from: m0, stepMs: 60_000, counts: {BTCUSDT: [3, 2], ETHUSDT: [1, 1], SOLUSDT: [0, 0]}}
+      ingest: {from: m0, stepMs: 60_000, counts: {BTCUSDT: [3, 2], ETHUSDT: [1, 1], SOLUSDT: [0, 0]}},
     });
   });
 
@@ -47,7 +53,13 @@ describe("overview(config, symbols, pairs, now)", () => {
 
   it("an empty lake (or a symbol not in it) gives no window and no counts", async () => {
     const o = await overview(notebookConfig({PAIRBOOK_LAKE: `${lake}-missing`}), ["BTCUSDT"], [], 0);
-    expect({from: o.from, to: o.to, coverage: o.coverage, gaps: o.gaps, ingest: o.ingest}).toEqual({from: null, to: null, coverage: [], gaps: [], ingest: {from: null, stepMs: 60_000, counts: {}}});
+    expect({from: o.from, to: o.to, coverage: o.coverage, gaps: o.gaps, ingest: o.ingest}).toEqual({
+      from: null,
+      to: null,
+      coverage: [],
+      gaps: [],
+      ingest: {from: null, stepMs: 60_000, counts: {}},
+    });
   });
 });
 

@@ -21,16 +21,25 @@ export const trades: Record<"BTCUSDT" | "ETHUSDT", readonly Row[]> = {
     [2, 600, 102, 2, true],
     [3, 1500, 101, 1, false],
     [4, 2200, 105, 3, false],
-    [5, 4900, 104, 1, true]
+    [5, 4900, 104, 1, true],
   ],
   ETHUSDT: [
     [10, 300, 10, 5, false],
-    [12, 3100, 11, 1, true]
-  ]
+    [12, 3100, 11, 1, true],
+  ],
 };
 
 /** ETHUSDT's id 11 never arrived: the hole runs from trade 10 to trade 12. */
-export const gap: GapRecord = {symbol: "ETHUSDT", fromId: 11, toId: 11, fromTime: t0 + 300, toTime: t0 + 3100, cause: "test", filled: false, detectedAt: t0 + 5000};
+export const gap: GapRecord = {
+  symbol: "ETHUSDT",
+  fromId: 11,
+  toId: 11,
+  fromTime: t0 + 300,
+  toTime: t0 + 3100,
+  cause: "test",
+  filled: false,
+  detectedAt: t0 + 5000,
+};
 
 /** Writes the lake into a new temp folder and returns its path. */
 export async function smallLake(): Promise<string> {

@@ -6,17 +6,24 @@ import {CsvError, numericColumn, parseNumericCsv, readCsv, toCsv} from "../../sr
 const jan1 = 1_704_067_200_000;
 
 describe("readCsv", () => {
-  it('readCsv(text) keeps commas, doubled quotes and line breaks inside quoted cells, and counts file lines', () => {
+  it("readCsv(text) keeps commas, doubled quotes and line breaks inside quoted cells, and counts file lines", () => {
     const t = readCsv('name,"a, quoted"\n"say ""hi""",1\n"two\nlines",2\n3,4\n');
     expect(t.header).toEqual(["name", "a, quoted"]);
-    expect(t.rows).toEqual([['say "hi"', "1"], ["two\nlines", "2"], ["3", "4"]]);
+    expect(t.rows).toEqual([
+      ['say "hi"', "1"],
+      ["two\nlines", "2"],
+      ["3", "4"],
+    ]);
     expect(t.lines).toEqual([2, 3, 5]); // the quoted line break makes row "3,4" start on line 5
   });
 
   it("readCsv(text) reads CRLF line ends, skips a byte-order mark and blank lines, trims cells", () => {
     const t = readCsv("\uFEFFtime, x \r\n\r\n1, 2.5\r\n  \r\n2,3\r\n");
     expect(t.header).toEqual(["time", "x"]);
-    expect(t.rows).toEqual([["1", "2.5"], ["2", "3"]]);
+    expect(t.rows).toEqual([
+      ["1", "2.5"],
+      ["2", "3"],
+    ]);
     expect(t.lines).toEqual([3, 5]);
   });
 
@@ -64,7 +71,11 @@ describe("parseNumericCsv and toCsv", () => {
   it("parseNumericCsv(text) returns every column as numbers, ISO dates in the time column", () => {
     const t = parseNumericCsv('\uFEFF"time","a,close","b"\r\n2024-01-01T00:00:00Z,"10",20\r\n2024-01-01T00:01:00Z,11,21\r\n');
     expect(t.header).toEqual(["time", "a,close", "b"]);
-    expect(t.columns.map((c) => Array.from(c))).toEqual([[jan1, jan1 + 60_000], [10, 11], [20, 21]]);
+    expect(t.columns.map((c) => Array.from(c))).toEqual([
+      [jan1, jan1 + 60_000],
+      [10, 11],
+      [20, 21],
+    ]);
   });
 
   it("parseNumericCsv(text) refuses a header without rows", () => {
@@ -74,6 +85,9 @@ describe("parseNumericCsv and toCsv", () => {
   it("toCsv(columns) quotes a name with a comma, writes NaN as an empty cell, and reads back", () => {
     const text = toCsv({time: [1, 2], "a,b": [0.1, NaN]});
     expect(text).toBe('time,"a,b"\n1,0.1\n2,\n');
-    expect(readCsv(text).rows).toEqual([["1", "0.1"], ["2", ""]]);
+    expect(readCsv(text).rows).toEqual([
+      ["1", "0.1"],
+      ["2", ""],
+    ]);
   });
 });

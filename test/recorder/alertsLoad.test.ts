@@ -25,15 +25,25 @@ afterEach(async () => rm(lake, {recursive: true, force: true}));
 
 async function open(rules: unknown[], extra: Partial<AlertEngineOptions> = {}) {
   await writeFile(rulesFile, JSON.stringify({rules}));
-  const events: AlertEvent[] = [], log: string[] = [];
-  const engine = await AlertEngine.open({lake, rulesFile, symbols, log: (line) => log.push(line), feedState: () => ({}), onEvent: (e) => events.push(e), ...extra});
+  const events: AlertEvent[] = [],
+    log: string[] = [];
+  const engine = await AlertEngine.open({
+    lake,
+    rulesFile,
+    symbols,
+    log: (line) => log.push(line),
+    feedState: () => ({}),
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
   return {engine, events, log};
 }
 
 /** `bars` seconds of a cointegrated pair with quiet stretches and a few excursions, from a fixed seed. */
 function market(bars: number) {
-  let seed = 42, b = 100;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let seed = 42,
+    b = 100;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const trades: {symbol: string; id: number; time: number; price: number}[] = [];
   for (let k = 0, id = 0; k < bars; ++k) {
     if (rand() < 0.03) continue; // a quiet second: closes carried
@@ -58,7 +68,9 @@ async function feed(engine: AlertEngine, trades: ReturnType<typeof market>, {yie
 describe("alert rule limits", () => {
   it(`AlertEngine holds at most MAX_ALERT_RULES (${MAX_ALERT_RULES}) rules: a longer rules file stops the start, the API refuses the next one`, async () => {
     const rule = (k: number) => ({id: `p${k}`, target: "BTCUSDT", metric: "price", comparator: ">", threshold: 1});
-    await expect(open(Array.from({length: MAX_ALERT_RULES + 1}, (_, k) => rule(k)))).rejects.toThrow(`holds ${MAX_ALERT_RULES + 1} rules; a recorder evaluates at most ${MAX_ALERT_RULES}`);
+    await expect(open(Array.from({length: MAX_ALERT_RULES + 1}, (_, k) => rule(k)))).rejects.toThrow(
+      `holds ${MAX_ALERT_RULES + 1} rules; a recorder evaluates at most ${MAX_ALERT_RULES}`,
+    );
     const {engine} = await open(Array.from({length: MAX_ALERT_RULES}, (_, k) => rule(k)));
     const error = await engine.create(rule(MAX_ALERT_RULES)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RuleError);
@@ -71,8 +83,12 @@ describe("alert rule limits", () => {
   it("validateRule caps the window per metric: Theil-Sen pair metrics at MAX_THEIL_SEN_WINDOW, the rest at MAX_WINDOW", () => {
     const pair = {target: "BTCUSDT/ETHUSDT", comparator: ">", threshold: 1, interval: "1s"};
     for (const metric of ["zscore", "spread", "adfPValue"]) {
-      expect(validateRule({...pair, metric, hedge: "theil-sen", window: MAX_THEIL_SEN_WINDOW}, symbols, "r").window).toBe(MAX_THEIL_SEN_WINDOW);
-      expect(() => validateRule({...pair, metric, hedge: "theil-sen", window: MAX_THEIL_SEN_WINDOW + 1}, symbols, "r")).toThrow(`invalid window: ${MAX_THEIL_SEN_WINDOW + 1} (expected at most ${MAX_THEIL_SEN_WINDOW} bars for ${metric} with hedge theil-sen`);
+      expect(validateRule({...pair, metric, hedge: "theil-sen", window: MAX_THEIL_SEN_WINDOW}, symbols, "r").window).toBe(
+        MAX_THEIL_SEN_WINDOW,
+      );
+      expect(() => validateRule({...pair, metric, hedge: "theil-sen", window: MAX_THEIL_SEN_WINDOW + 1}, symbols, "r")).toThrow(
+        `invalid window: ${MAX_THEIL_SEN_WINDOW + 1} (expected at most ${MAX_THEIL_SEN_WINDOW} bars for ${metric} with hedge theil-sen`,
+      );
       expect(validateRule({...pair, metric, hedge: "ols", window: MAX_WINDOW}, symbols, "r").window).toBe(MAX_WINDOW);
     }
     expect(validateRule({...pair, metric: "correlation", hedge: "theil-sen", window: MAX_WINDOW}, symbols, "r").window).toBe(MAX_WINDOW); // no hedge in a correlation
@@ -83,7 +99,26 @@ describe("alert rule limits", () => {
     const simulator = await startSimulator({port: 0, symbols});
     try {
       await writeFile(rulesFile, JSON.stringify({rules: Array.from({length: MAX_ALERT_RULES + 1}, (_, k) => heavyRule(k))}));
-      const child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", simulator.wsUrl, "--rest-url", simulator.restUrl, "--live-port", "0", "--alerts", rulesFile], {stdio: ["ignore", "pipe", "pipe"]});
+      const child = spawn(
+        process.execPath,
+        [
+          "cli/pairbook.js",
+          "record",
+          "--symbols",
+          symbols.join(","),
+          "--lake",
+          lake,
+          "--ws-url",
+          simulator.wsUrl,
+          "--rest-url",
+          simulator.restUrl,
+          "--live-port",
+          "0",
+          "--alerts",
+          rulesFile,
+        ],
+        {stdio: ["ignore", "pipe", "pipe"]},
+      );
       let stderr = "";
       child.stderr!.on("data", (chunk) => (stderr += chunk));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -99,11 +134,49 @@ describe("alert rule limits", () => {
 describe("AlertEngine evaluation off the trade path", () => {
   const trades = market(400);
   const rules = [
-    {id: "z", target: "BTCUSDT/ETHUSDT", metric: "zscore", comparator: "abs>", threshold: 2, interval: "1s", window: 30, cooldownSeconds: 0},
-    {id: "ts", target: "BTCUSDT/ETHUSDT", metric: "zscore", comparator: ">", threshold: 1.5, interval: "1s", window: 40, hedge: "theil-sen", cooldownSeconds: 5, hysteresis: 0.5},
-    {id: "adf", target: "ETHUSDT/BTCUSDT", metric: "adfPValue", comparator: "<", threshold: 0.05, interval: "1s", window: 60, cooldownSeconds: 0},
+    {
+      id: "z",
+      target: "BTCUSDT/ETHUSDT",
+      metric: "zscore",
+      comparator: "abs>",
+      threshold: 2,
+      interval: "1s",
+      window: 30,
+      cooldownSeconds: 0,
+    },
+    {
+      id: "ts",
+      target: "BTCUSDT/ETHUSDT",
+      metric: "zscore",
+      comparator: ">",
+      threshold: 1.5,
+      interval: "1s",
+      window: 40,
+      hedge: "theil-sen",
+      cooldownSeconds: 5,
+      hysteresis: 0.5,
+    },
+    {
+      id: "adf",
+      target: "ETHUSDT/BTCUSDT",
+      metric: "adfPValue",
+      comparator: "<",
+      threshold: 0.05,
+      interval: "1s",
+      window: 60,
+      cooldownSeconds: 0,
+    },
     {id: "vol", target: "ETHUSDT", metric: "volatility", comparator: ">", threshold: 0.5, interval: "1s", window: 20, cooldownSeconds: 0},
-    {id: "corr", target: "BTCUSDT/ETHUSDT", metric: "correlation", comparator: ">", threshold: 0.5, interval: "1m", window: 3, cooldownSeconds: 0}
+    {
+      id: "corr",
+      target: "BTCUSDT/ETHUSDT",
+      metric: "correlation",
+      comparator: ">",
+      threshold: 0.5,
+      interval: "1m",
+      window: 3,
+      cooldownSeconds: 0,
+    },
   ];
 
   it("onTrade only queues: no rule is evaluated on the trade path; the evaluation follows, in slices", async () => {
@@ -118,7 +191,11 @@ describe("AlertEngine evaluation off the trade path", () => {
 
   it("gives the same events however the evaluation is sliced and interleaved with trades", async () => {
     const runs: string[][] = [];
-    for (const [budget, yieldEvery] of [[{}, 0], [{sliceMs: 0.01}, 7], [{sliceMs: 2, share: 0.2}, 50]] as const) {
+    for (const [budget, yieldEvery] of [
+      [{}, 0],
+      [{sliceMs: 0.01}, 7],
+      [{sliceMs: 2, share: 0.2}, 50],
+    ] as const) {
       const {engine, events} = await open(rules, {budget: {...budget, backlogMs: 1e9}});
       await feed(engine, trades, {yieldEvery});
       await engine.close({withinMs: 60_000});
@@ -140,7 +217,10 @@ describe("AlertEngine over its budget", () => {
     await feed(engine, trades);
     await engine.close({withinMs: 60_000});
     const paused = engine.list().find((r) => r.id === "heavy-0")!;
-    expect(paused).toMatchObject({paused: true, pauseReason: expect.stringMatching(/^evaluations took [\d.]+ ms \(the limit is 0.5 ms each\)$/)});
+    expect(paused).toMatchObject({
+      paused: true,
+      pauseReason: expect.stringMatching(/^evaluations took [\d.]+ ms \(the limit is 0.5 ms each\)$/),
+    });
     expect(engine.list().find((r) => r.id === "cheap")).toMatchObject({paused: false, pauseReason: null});
     expect(engine.health().overrun).toEqual([{id: "heavy-0", reason: paused.pauseReason}]);
     expect(log.filter((line) => line.includes("paused rule heavy-0"))).toHaveLength(1);
@@ -164,10 +244,15 @@ describe("AlertEngine over its budget", () => {
     await vi.waitFor(() => expect(engine.health().overrun.length).toBeGreaterThan(0), {timeout: 60_000, interval: 100});
     await engine.close({withinMs: 0});
     const {overrun, active} = engine.health();
-    for (const {reason} of overrun) expect(reason).toMatch(/^alert evaluation fell behind: the active rules needed ≈ \d+ ms of every second, more than the 100 ms \(10% of the recorder's time\) they may use, and this rule was among the costliest \(≈ [\d.]+ ms per bar, 1 bars a second\)$/);
+    for (const {reason} of overrun)
+      expect(reason).toMatch(
+        /^alert evaluation fell behind: the active rules needed ≈ \d+ ms of every second, more than the 100 ms \(10% of the recorder's time\) they may use, and this rule was among the costliest \(≈ [\d.]+ ms per bar, 1 bars a second\)$/,
+      );
     expect(active).toBeGreaterThan(1); // not all: only until the rest fit in 80% of the share
     expect(engine.list().find((r) => r.id === "cheap")!.paused).toBe(false); // ~µs per bar: never the costliest
-    expect(JSON.parse(await readFile(rulesFile, "utf8")).rules.filter((r: {pauseReason: string | null}) => r.pauseReason)).toHaveLength(overrun.length);
+    expect(JSON.parse(await readFile(rulesFile, "utf8")).rules.filter((r: {pauseReason: string | null}) => r.pauseReason)).toHaveLength(
+      overrun.length,
+    );
   }, 90_000);
 
   it("skips the oldest queued bars of a burst that would take longer than backlogMs, and pauses nothing for it", async () => {
@@ -176,7 +261,11 @@ describe("AlertEngine over its budget", () => {
     await engine.close({withinMs: 60_000});
     expect(engine.health().evaluation.skippedBars).toBeGreaterThan(0);
     expect(engine.stateOf("heavy-0").skippedBars).toBeGreaterThan(0);
-    expect(log.some((line) => /^alerts: evaluation was ≈ \d+ s behind \(the limit is 0.05 s\): \d+ rules skip their oldest \d+ queued bars/.test(line))).toBe(true);
+    expect(
+      log.some((line) =>
+        /^alerts: evaluation was ≈ \d+ s behind \(the limit is 0.05 s\): \d+ rules skip their oldest \d+ queued bars/.test(line),
+      ),
+    ).toBe(true);
     expect(engine.health().overrun).toEqual([]);
   });
 });
@@ -187,8 +276,10 @@ describe("pairbook record with the heaviest rule set it accepts", () => {
     const heavyRun = await alertsLoad({rules: MAX_ALERT_RULES, steadyMs: 10_000});
     const row = (name: string, f: AlertsLoadFigures) =>
       `${name.padEnd(10)} health max ${Math.round(f.healthMaxMs)} ms (real-time phase ${Math.round(f.healthMaxSteadyMs)}) · receive lag max ${f.receiveLagMaxMs} ms · log write gap max ${f.walWriteGapMaxMs} ms · unsynced max ${f.unsyncedMax} (real-time phase ${f.unsyncedMaxSteady}) · stop ${Math.round(f.stopMs)} ms`;
-    console.log(`alerts load (${MAX_ALERT_RULES} Theil-Sen rules at window ${MAX_THEIL_SEN_WINDOW} on 1 s bars vs none):\n${row("no rules", baseline)}\n${row(`${MAX_ALERT_RULES} rules`, heavyRun)}\n` +
-      `  alerts: ${JSON.stringify({...heavyRun.alerts, overrun: heavyRun.alerts?.overrun.length})}`);
+    console.log(
+      `alerts load (${MAX_ALERT_RULES} Theil-Sen rules at window ${MAX_THEIL_SEN_WINDOW} on 1 s bars vs none):\n${row("no rules", baseline)}\n${row(`${MAX_ALERT_RULES} rules`, heavyRun)}\n` +
+        `  alerts: ${JSON.stringify({...heavyRun.alerts, overrun: heavyRun.alerts?.overrun.length})}`,
+    );
 
     for (const f of [baseline, heavyRun]) {
       expect(f.exitCode).toBe(0);

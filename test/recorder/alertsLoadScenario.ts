@@ -39,7 +39,11 @@ export interface AlertsLoadFigures {
   exitCode: number | null;
   /** Per symbol: rows in the lake, distinct ids, and ids the simulator sent. */
   lake: Record<string, {rows: number; ids: number; sent: number; first: boolean; last: boolean}>;
-  alerts: {overrun: {id: string; reason: string}[]; evaluation: {slowest: {ms: number} | null; maxSliceMs: number; busyShare: number}; events: number} | null;
+  alerts: {
+    overrun: {id: string; reason: string}[];
+    evaluation: {slowest: {ms: number} | null; maxSliceMs: number; busyShare: number};
+    events: number;
+  } | null;
   pausedInFile: number;
   log: string[];
 }
@@ -49,8 +53,28 @@ const symbols = ["BTCUSDT", "ETHUSDT"];
 /** The heaviest rule allowed: a pair metric hedged with Theil-Sen (O(n² log n)) at its largest window on 1 s bars. */
 export function heavyRule(k: number) {
   return k % 2 === 0
-    ? {id: `heavy-${k}`, target: "BTCUSDT/ETHUSDT", metric: "zscore", comparator: "abs>", threshold: 2, interval: "1s", window: MAX_THEIL_SEN_WINDOW, hedge: "theil-sen", cooldownSeconds: 0}
-    : {id: `heavy-${k}`, target: "ETHUSDT/BTCUSDT", metric: "adfPValue", comparator: "<", threshold: 0.01, interval: "1s", window: MAX_THEIL_SEN_WINDOW, hedge: "theil-sen", cooldownSeconds: 0};
+    ? {
+        id: `heavy-${k}`,
+        target: "BTCUSDT/ETHUSDT",
+        metric: "zscore",
+        comparator: "abs>",
+        threshold: 2,
+        interval: "1s",
+        window: MAX_THEIL_SEN_WINDOW,
+        hedge: "theil-sen",
+        cooldownSeconds: 0,
+      }
+    : {
+        id: `heavy-${k}`,
+        target: "ETHUSDT/BTCUSDT",
+        metric: "adfPValue",
+        comparator: "<",
+        threshold: 0.01,
+        interval: "1s",
+        window: MAX_THEIL_SEN_WINDOW,
+        hedge: "theil-sen",
+        cooldownSeconds: 0,
+      };
 }
 
 /**
@@ -59,18 +83,52 @@ export function heavyRule(k: number) {
  * past and runs `speed` times faster until it reaches the wall clock, so the windows are full when
  * it does; then `steadyMs` of real-time trading are measured.
  */
-export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, speed = 40, steadyMs = 15_000, rate = 25} = {}): Promise<AlertsLoadFigures> {
+export async function alertsLoad({
+  rules = MAX_ALERT_RULES,
+  leadMs = 400_000,
+  speed = 40,
+  steadyMs = 15_000,
+  rate = 25,
+} = {}): Promise<AlertsLoadFigures> {
   const lake = await mkdtemp(join(tmpdir(), "pairbook-alerts-load-"));
   const rulesFile = join(lake, "alerts.json");
   await writeFile(rulesFile, JSON.stringify({rules: Array.from({length: rules}, (_, k) => heavyRule(k))}));
   // The market clock stands still until the recorder's stream is open, then runs fast until it reaches the wall clock.
   const from = Date.now() - leadMs;
-  let t0 = Infinity, caughtUp = Infinity;
-  const simulator = await startSimulator({port: 0, symbols, rate, seed: 5, now: () => Math.min(Date.now(), from + Math.max(0, Date.now() - t0) * speed)});
+  let t0 = Infinity,
+    caughtUp = Infinity;
+  const simulator = await startSimulator({
+    port: 0,
+    symbols,
+    rate,
+    seed: 5,
+    now: () => Math.min(Date.now(), from + Math.max(0, Date.now() - t0) * speed),
+  });
   const log: string[] = [];
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", simulator.wsUrl, "--rest-url", simulator.restUrl, "--live-port", "0", "--publish-interval", "2", "--alerts", rulesFile], {stdio: ["ignore", "pipe", "pipe"]});
+    child = spawn(
+      process.execPath,
+      [
+        "cli/pairbook.js",
+        "record",
+        "--symbols",
+        symbols.join(","),
+        "--lake",
+        lake,
+        "--ws-url",
+        simulator.wsUrl,
+        "--rest-url",
+        simulator.restUrl,
+        "--live-port",
+        "0",
+        "--publish-interval",
+        "2",
+        "--alerts",
+        rulesFile,
+      ],
+      {stdio: ["ignore", "pipe", "pipe"]},
+    );
     const exited = new Promise<number | null>((resolve) => child!.on("exit", (code) => resolve(code)));
     createInterface({input: child.stderr!}).on("line", (line) => log.push(line));
     const port = await new Promise<number>((resolve, reject) => {
@@ -78,16 +136,32 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
         log.push(line);
         const match = /live feed ws:\/\/127\.0\.0\.1:(\d+)/.exec(line);
         if (match) resolve(Number(match[1]));
-        if (/stream open/.test(line) && t0 === Infinity) (t0 = Date.now()), (caughtUp = t0 + (t0 - from) / (speed - 1));
+        if (/stream open/.test(line) && t0 === Infinity) ((t0 = Date.now()), (caughtUp = t0 + (t0 - from) / (speed - 1)));
       });
       void exited.then((code) => reject(new Error(`record exited with ${code}: ${log.slice(-5).join("\n")}`)));
     });
     const base = `http://127.0.0.1:${port}`;
 
-    const figures = {healthMaxMs: 0, healthMaxSteadyMs: 0, receiveLagMaxMs: 0, walWriteGapMaxMs: 0, worstSyncLagMs: 0, unsyncedMax: 0, unsyncedMaxSteady: 0};
-    let health: {symbols: Record<string, {receiveLagMs: number | null}>; unsyncedTrades: number; worstSyncLagMs: number; alerts: AlertsLoadFigures["alerts"]} | undefined;
+    const figures = {
+      healthMaxMs: 0,
+      healthMaxSteadyMs: 0,
+      receiveLagMaxMs: 0,
+      walWriteGapMaxMs: 0,
+      worstSyncLagMs: 0,
+      unsyncedMax: 0,
+      unsyncedMaxSteady: 0,
+    };
+    let health:
+      | {
+          symbols: Record<string, {receiveLagMs: number | null}>;
+          unsyncedTrades: number;
+          worstSyncLagMs: number;
+          alerts: AlertsLoadFigures["alerts"];
+        }
+      | undefined;
     let polling = true;
-    const slow: {afterOpenMs: number; ms: number}[] = [], healthErrors: string[] = [];
+    const slow: {afterOpenMs: number; ms: number}[] = [],
+      healthErrors: string[] = [];
     // /health every 100 ms for the whole run; the write-ahead log's size every 20 ms.
     const healthPoll = (async () => {
       while (polling) {
@@ -111,22 +185,30 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
       }
     })();
     const walPoll = (async () => {
-      let last = "", grewAt = 0;
+      let last = "",
+        grewAt = 0;
       while (polling) {
-        const now = Date.now(), signature = await walSignature(lake);
+        const now = Date.now(),
+          signature = await walSignature(lake);
         if (signature !== last) {
           if (grewAt && now > caughtUp + 2000) figures.walWriteGapMaxMs = Math.max(figures.walWriteGapMaxMs, now - grewAt);
-          (last = signature), (grewAt = now);
+          ((last = signature), (grewAt = now));
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
 
-    let attempted = 0, refused = 0;
+    let attempted = 0,
+      refused = 0;
     for (let k = rules; k < 2 * rules && k >= MAX_ALERT_RULES; ++k) {
       attempted++;
       try {
-        const response = await fetch(`${base}/alerts/rules`, {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify(heavyRule(k)), signal: AbortSignal.timeout(10_000)});
+        const response = await fetch(`${base}/alerts/rules`, {
+          method: "POST",
+          headers: {"content-type": "application/json"},
+          body: JSON.stringify(heavyRule(k)),
+          signal: AbortSignal.timeout(10_000),
+        });
         const body = (await response.json()) as {error?: string; field?: string};
         if (response.status === 400 && body.field === "rules" && body.error?.includes(String(MAX_ALERT_RULES))) refused++;
       } catch {
@@ -149,12 +231,28 @@ export async function alertsLoad({rules = MAX_ALERT_RULES, leadMs = 400_000, spe
     const lakeFigures: AlertsLoadFigures["lake"] = {};
     for (const row of rows) {
       const s = sent[row.symbol as string];
-      lakeFigures[row.symbol as string] = {rows: row.n as number, ids: row.ids as number, sent: s.last - s.first + 1, first: row.lo === s.first, last: row.hi === s.last};
+      lakeFigures[row.symbol as string] = {
+        rows: row.n as number,
+        ids: row.ids as number,
+        sent: s.last - s.first + 1,
+        first: row.lo === s.first,
+        last: row.hi === s.last,
+      };
     }
     const saved = JSON.parse(await readFile(rulesFile, "utf8")) as {rules: {paused: boolean; pauseReason?: string | null}[]};
     return {
-      rules, attempted, refused, ...figures, healthSlow: slow, healthErrors, stopMs, exitCode, lake: lakeFigures, alerts: health?.alerts ?? null,
-      pausedInFile: saved.rules.filter((r) => r.paused && r.pauseReason).length, log
+      rules,
+      attempted,
+      refused,
+      ...figures,
+      healthSlow: slow,
+      healthErrors,
+      stopMs,
+      exitCode,
+      lake: lakeFigures,
+      alerts: health?.alerts ?? null,
+      pausedInFile: saved.rules.filter((r) => r.paused && r.pauseReason).length,
+      log,
     };
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -168,7 +266,8 @@ async function walSignature(lake: string): Promise<string> {
   const parts: string[] = [];
   for (const symbol of symbols) {
     const dir = join(lake, "wal", symbol);
-    for (const name of await readdir(dir).catch(() => [] as string[])) parts.push(`${symbol}/${name}:${(await stat(join(dir, name)).catch(() => ({size: -1}))).size}`);
+    for (const name of await readdir(dir).catch(() => [] as string[]))
+      parts.push(`${symbol}/${name}:${(await stat(join(dir, name)).catch(() => ({size: -1}))).size}`);
   }
   return parts.join(" ");
 }

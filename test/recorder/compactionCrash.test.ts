@@ -18,10 +18,12 @@ afterAll(async () => rig?.close());
 /** Per symbol, rows and distinct ids of a plain glob over every Parquet file under ticks/ (what other tools read). */
 async function globCounts(lake: string): Promise<Record<string, {rows: number; ids: number}>> {
   return withDuckDB(async (c) => {
-    const rows = (await c.runAndReadAll(
-      `SELECT symbol, count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-      {glob: join(lake, "ticks", "**", "*.parquet")}
-    )).getRows();
+    const rows = (
+      await c.runAndReadAll(
+        `SELECT symbol, count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
+        {glob: join(lake, "ticks", "**", "*.parquet")},
+      )
+    ).getRows();
     return Object.fromEntries(rows.map(([symbol, n, ids]) => [symbol as string, {rows: n as number, ids: ids as number}]));
   });
 }
@@ -54,12 +56,15 @@ describe("pairbook record under kill -9 during compaction", () => {
       const rows = JSON.parse(listed.stdout) as {symbol: string; trades: number | string; ids: number | string}[];
       expect(rows.map((r) => r.symbol).sort()).toEqual(symbols);
       for (const row of rows) expect(Number(row.trades), `${row.symbol} after kill ${round + 1}`).toBe(Number(row.ids));
-      for (const [symbol, s] of Object.entries(await globCounts(rig.lake))) expect(s.rows, `${symbol}: the glob after pairbook lake, kill ${round + 1}`).toBe(s.ids);
+      for (const [symbol, s] of Object.entries(await globCounts(rig.lake)))
+        expect(s.rows, `${symbol}: the glob after pairbook lake, kill ${round + 1}`).toBe(s.ids);
       // Up to 4 more "output" rounds while none has killed between the publish and the deletes (a loaded machine).
       if (round === moments.length - 1 && moments.length < 10 && !kills.some(leftBehind)) moments.push("output");
     }
-    console.log(`kill -9 during compaction: ${kills.map((k) => `${k.moment}: ${k.intentLeft ? `intent left${k.outputPublished ? `, output published, ${k.inputsLeft ?? "?"} inputs left` : ", output not published"}` : "missed (finished first)"}`).join("; ")}; ` +
-      `the raw glob double-counted after ${doubledBeforeLake} of ${kills.length} kills, before pairbook lake ran`);
+    console.log(
+      `kill -9 during compaction: ${kills.map((k) => `${k.moment}: ${k.intentLeft ? `intent left${k.outputPublished ? `, output published, ${k.inputsLeft ?? "?"} inputs left` : ", output not published"}` : "missed (finished first)"}`).join("; ")}; ` +
+        `the raw glob double-counted after ${doubledBeforeLake} of ${kills.length} kills, before pairbook lake ran`,
+    );
     // The test can fail: kills came while a compaction was unfinished, one of them after its output was
     // published and before its inputs were deleted, when the raw glob counts those rows twice.
     expect(kills.filter((k) => k.intentLeft).length).toBeGreaterThanOrEqual(1);

@@ -25,7 +25,26 @@ afterAll(async () => {
 
 /** Starts `pairbook record` and resolves once it has stored at least `trades` trades this run. */
 async function record(trades: number, {publishInterval = 0.3, synced = false, settle = false} = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", simulator.wsUrl, "--rest-url", simulator.restUrl, "--live-port", "0", "--publish-interval", String(publishInterval)], {stdio: ["ignore", "pipe", "pipe"]});
+  const child = spawn(
+    process.execPath,
+    [
+      "cli/pairbook.js",
+      "record",
+      "--symbols",
+      symbols.join(","),
+      "--lake",
+      lake,
+      "--ws-url",
+      simulator.wsUrl,
+      "--rest-url",
+      simulator.restUrl,
+      "--live-port",
+      "0",
+      "--publish-interval",
+      String(publishInterval),
+    ],
+    {stdio: ["ignore", "pipe", "pipe"]},
+  );
   const lines = createInterface({input: child.stdout!});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -37,12 +56,21 @@ async function record(trades: number, {publishInterval = 0.3, synced = false, se
   });
   let publishedAtStart: number | undefined; // publishes of what a previous run left in the log
   for (;;) {
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {symbols: Record<string, {trades: number; openGap: unknown}>; unsyncedTrades: number; tradesPublished: number};
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      symbols: Record<string, {trades: number; openGap: unknown}>;
+      unsyncedTrades: number;
+      tradesPublished: number;
+    };
     publishedAtStart ??= health.tradesPublished;
     // `trades` counts backfilled ones too: also wait for the restart's backfill to be over, or the
     // last stop below would interrupt it and leave the rest of the hole as a (correct) unfilled gap.
     const settled = !settle || Object.values(health.symbols).every((s) => s.openGap === null);
-    if (settled && Object.values(health.symbols).every((s) => s.trades >= trades) && (!synced || (health.unsyncedTrades === 0 && health.tradesPublished === publishedAtStart))) return child;
+    if (
+      settled &&
+      Object.values(health.symbols).every((s) => s.trades >= trades) &&
+      (!synced || (health.unsyncedTrades === 0 && health.tradesPublished === publishedAtStart))
+    )
+      return child;
     await new Promise((resolve) => setTimeout(resolve, 20)); // polling a server we do not control the timing of
   }
 }
@@ -53,7 +81,12 @@ describe("pairbook record under kill -9", () => {
   it("restarts resume from the last stored id, backfill the hole, and store every id exactly once", async () => {
     // Kills at arbitrary moments (right after the first trade, mid-publish…), and one where every
     // received trade is in the fsynced log but none is published yet.
-    for (const [trades, options] of [[1, {}], [120, {publishInterval: 60, synced: true}], [30, {}], [200, {}]] as const) {
+    for (const [trades, options] of [
+      [1, {}],
+      [120, {publishInterval: 60, synced: true}],
+      [30, {}],
+      [200, {}],
+    ] as const) {
       const child = await record(trades, options);
       child.kill("SIGKILL");
       await exited(child);
@@ -72,7 +105,9 @@ describe("pairbook record under kill -9", () => {
       expect(row.hi).toBe(s.last); // the last id the simulator sent
       expect(row.n).toBe(s.last - s.first + 1); // no hole: restarts were backfilled
     }
-    const gaps = await withDuckDB(async (c) => (await c.runAndReadAll(`SELECT symbol, cause, filled FROM read_parquet($glob)`, {glob: gapsGlob(lake)})).getRowObjectsJS());
+    const gaps = await withDuckDB(async (c) =>
+      (await c.runAndReadAll(`SELECT symbol, cause, filled FROM read_parquet($glob)`, {glob: gapsGlob(lake)})).getRowObjectsJS(),
+    );
     expect(gaps.length).toBeGreaterThan(0);
     // The second kill hit trades that were in the write-ahead log but not yet in Parquet.
     expect(output.some((line) => /published \d+ trades from the log a previous run left/.test(line))).toBe(true);

@@ -17,27 +17,40 @@ afterEach(async () => {
   await simulator?.close();
   await recorder?.stop().catch(() => {});
   if (lake) await rm(lake, {recursive: true, force: true});
-  (simulator = undefined), (recorder = undefined), (lake = undefined), (logs.length = 0);
+  ((simulator = undefined), (recorder = undefined), (lake = undefined), (logs.length = 0));
 });
 
 async function start(options: Partial<SimulatorOptions> = {}, recorderOptions: {silenceMs?: number; maxConnectionAgeMs?: number} = {}) {
   lake = await mkdtemp(join(tmpdir(), "pairbook-faults-"));
   simulator = await startSimulator({port: 0, symbols, rate: 150, seed: 5, ...options});
-  recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 300, silenceMs: 1500, ...recorderOptions, log: (line) => logs.push(line)});
+  recorder = await startRecorder({
+    symbols,
+    lake,
+    wsUrl: simulator.wsUrl,
+    restUrl: simulator.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 300,
+    silenceMs: 1500,
+    ...recorderOptions,
+    log: (line) => logs.push(line),
+  });
   await stored(30);
   return {simulator, recorder};
 }
 
-
 /** Waits until every symbol has stored `n` more trades than now and no hole is being backfilled. */
 async function stored(n: number) {
   const target = Object.fromEntries(Object.entries(recorder!.health().symbols).map(([k, s]) => [k, s.trades + n]));
-  await vi.waitFor(() => {
-    const h = recorder!.health();
-    for (const [k, s] of Object.entries(h.symbols)) {
-      if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
-    }
-  }, {timeout: 20_000, interval: 50});
+  await vi.waitFor(
+    () => {
+      const h = recorder!.health();
+      for (const [k, s] of Object.entries(h.symbols)) {
+        if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
+      }
+    },
+    {timeout: 20_000, interval: 50},
+  );
 }
 
 /** Stops the source, then the recorder, and reads back what the lake holds. */
@@ -49,12 +62,24 @@ async function finish() {
   return withDuckDB(async (c) => {
     const ids = new Map<string, number[]>();
     for (const symbol of symbols) {
-      const rows = (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {glob: join(lake!, "ticks", `symbol=${symbol}`, "*", "*.parquet")})).getRows();
-      ids.set(symbol, rows.map((r) => r[0] as number));
+      const rows = (
+        await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
+          glob: join(lake!, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
+        })
+      ).getRows();
+      ids.set(
+        symbol,
+        rows.map((r) => r[0] as number),
+      );
     }
     let gaps: Record<string, unknown>[] = [];
     try {
-      gaps = (await c.runAndReadAll(`SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id`, {glob: gapsGlob(lake!)})).getRowObjectsJS();
+      gaps = (
+        await c.runAndReadAll(
+          `SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id`,
+          {glob: gapsGlob(lake!)},
+        )
+      ).getRowObjectsJS();
     } catch {
       // no gap files
     }

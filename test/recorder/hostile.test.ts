@@ -23,7 +23,27 @@ const output: string[] = [];
 beforeAll(async () => {
   lake = await mkdtemp(join(tmpdir(), "pairbook-hostile-"));
   simulator = await startSimulator({port: 0, symbols, rate: 200, seed: 3});
-  child = spawn(process.execPath, ["cli/pairbook.js", "record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", simulator.wsUrl, "--rest-url", simulator.restUrl, "--live-port", "0", "--publish-interval", "0.5", "--no-alerts"], {stdio: ["ignore", "pipe", "pipe"]});
+  child = spawn(
+    process.execPath,
+    [
+      "cli/pairbook.js",
+      "record",
+      "--symbols",
+      symbols.join(","),
+      "--lake",
+      lake,
+      "--ws-url",
+      simulator.wsUrl,
+      "--rest-url",
+      simulator.restUrl,
+      "--live-port",
+      "0",
+      "--publish-interval",
+      "0.5",
+      "--no-alerts",
+    ],
+    {stdio: ["ignore", "pipe", "pipe"]},
+  );
   child.stderr!.on("data", (chunk) => output.push(String(chunk)));
   port = await new Promise<number>((resolve, reject) => {
     createInterface({input: child.stdout!}).on("line", (line) => {
@@ -50,7 +70,10 @@ describe("pairbook record under hostile live-feed clients", () => {
     const before = await health();
     const tally = fuzzTally();
     const {closes, refused} = tally;
-    let healthChecks = 0, slowestHealthMs = 0, worstLagMs = 0, fuzzing = true;
+    let healthChecks = 0,
+      slowestHealthMs = 0,
+      worstLagMs = 0,
+      fuzzing = true;
     const probing = (async () => {
       while (fuzzing) {
         const started = performance.now();
@@ -62,7 +85,10 @@ describe("pairbook record under hostile live-feed clients", () => {
       }
     })();
     const started = performance.now();
-    await Promise.all([...Array.from({length: workers}, (_, k) => fuzzClient(port, new Random(seed + k), {symbols, frames: framesPerWorker}, tally)), hostileHttp(port, new Random(seed - 1), 300)]);
+    await Promise.all([
+      ...Array.from({length: workers}, (_, k) => fuzzClient(port, new Random(seed + k), {symbols, frames: framesPerWorker}, tally)),
+      hostileHttp(port, new Random(seed - 1), 300),
+    ]);
     const fuzzMs = performance.now() - started;
     fuzzing = false;
     await probing;
@@ -79,16 +105,20 @@ describe("pairbook record under hostile live-feed clients", () => {
     const after = await health();
     for (const symbol of symbols) expect(after.symbols[symbol].trades).toBeGreaterThan(before.symbols[symbol].trades);
     const page = new WebSocket(`ws://127.0.0.1:${port}`, {origin: "http://localhost:3000"});
-    const snapshot = new Promise<{type: string; bars: unknown[]}>((resolve) => page.on("message", (data) => {
-      const m = JSON.parse(data.toString());
-      if (m.type === "snapshot") resolve(m);
-    }));
+    const snapshot = new Promise<{type: string; bars: unknown[]}>((resolve) =>
+      page.on("message", (data) => {
+        const m = JSON.parse(data.toString());
+        if (m.type === "snapshot") resolve(m);
+      }),
+    );
     await new Promise((resolve) => page.once("open", resolve));
     page.send(JSON.stringify({type: "subscribe", symbols: ["BTCUSDT"], interval: "1s"}));
     expect((await snapshot).bars.length).toBeGreaterThan(0);
     page.close();
-    console.log(`fuzz: ${workers * framesPerWorker} frames in ${(fuzzMs / 1000).toFixed(1)} s, closes by code ${JSON.stringify(Object.fromEntries(closes))}, ` +
-      `${refused.count} upgrades refused, ${after.liveClientsDropped} clients dropped, /health answered ${healthChecks} times (slowest ${slowestHealthMs.toFixed(0)} ms), worst receive lag seen ${worstLagMs} ms`);
+    console.log(
+      `fuzz: ${workers * framesPerWorker} frames in ${(fuzzMs / 1000).toFixed(1)} s, closes by code ${JSON.stringify(Object.fromEntries(closes))}, ` +
+        `${refused.count} upgrades refused, ${after.liveClientsDropped} clients dropped, /health answered ${healthChecks} times (slowest ${slowestHealthMs.toFixed(0)} ms), worst receive lag seen ${worstLagMs} ms`,
+    );
 
     // Stop the source, then the recorder: every id sent is in the lake, once.
     await simulator.close();

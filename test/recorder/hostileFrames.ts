@@ -6,30 +6,58 @@ import WebSocket from "ws";
 import {maxFrameBytes} from "../../recorder/liveLimits.js";
 import type {Random} from "../../simulator/random.js";
 
-const hostileKeys = ["__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "type", "symbols", "interval", "length", "then"];
+const hostileKeys = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "valueOf",
+  "hasOwnProperty",
+  "type",
+  "symbols",
+  "interval",
+  "length",
+  "then",
+];
 
 /** A random JSON value, nested up to `depth`, with the keys and shapes that break careless handlers. */
 export function randomValue(rng: Random, depth: number): unknown {
   const int = (n: number) => rng.uint32() % n;
   switch (depth <= 0 ? int(5) : int(8)) {
-    case 0: return null;
-    case 1: return [0, -1, 1e308, -0, 2 ** 53 + 1, 0.1][int(6)];
-    case 2: return ["", "subscribe", "BTCUSDT", "btcusdt", "1s", "\u0000", "__proto__", "x".repeat(int(3000))][int(8)];
-    case 3: return int(2) === 0;
-    case 4: return {toString: int(2) ? 1 : {valueOf: 1}};
-    case 5: return Array.from({length: int(6)}, () => randomValue(rng, depth - 1));
-    default: return Object.fromEntries(Array.from({length: 1 + int(4)}, () => [hostileKeys[int(hostileKeys.length)], randomValue(rng, depth - 1)]));
+    case 0:
+      return null;
+    case 1:
+      return [0, -1, 1e308, -0, 2 ** 53 + 1, 0.1][int(6)];
+    case 2:
+      return ["", "subscribe", "BTCUSDT", "btcusdt", "1s", "\u0000", "__proto__", "x".repeat(int(3000))][int(8)];
+    case 3:
+      return int(2) === 0;
+    case 4:
+      return {toString: int(2) ? 1 : {valueOf: 1}};
+    case 5:
+      return Array.from({length: int(6)}, () => randomValue(rng, depth - 1));
+    default:
+      return Object.fromEntries(
+        Array.from({length: 1 + int(4)}, () => [hostileKeys[int(hostileKeys.length)], randomValue(rng, depth - 1)]),
+      );
   }
 }
 
 /** One frame: random bytes, mutated subscribes, hostile JSON, huge and deep frames, pings, or a valid subscribe of `symbols`. */
 export function hostileFrame(rng: Random, symbols: readonly string[]): {data: string | Buffer; binary: boolean} | "ping" {
   const int = (n: number) => rng.uint32() % n;
-  const subscribe = () => JSON.stringify({type: "subscribe", symbols: symbols.filter(() => int(2) === 0).concat("BTCUSDT"), interval: ["1s", "1m", "5m", "15m", "1h"][int(5)]});
+  const subscribe = () =>
+    JSON.stringify({
+      type: "subscribe",
+      symbols: symbols.filter(() => int(2) === 0).concat("BTCUSDT"),
+      interval: ["1s", "1m", "5m", "15m", "1h"][int(5)],
+    });
   const bytes = () => Buffer.from(Array.from({length: int(300)}, () => int(256)));
   switch (int(16)) {
-    case 0: return {data: bytes(), binary: true};
-    case 1: return {data: bytes(), binary: false}; // text that is often not UTF-8: ws closes with 1007
+    case 0:
+      return {data: bytes(), binary: true};
+    case 1:
+      return {data: bytes(), binary: false}; // text that is often not UTF-8: ws closes with 1007
     case 2: {
       const text = subscribe().split("");
       for (let k = 1 + int(4); k > 0; --k) {
@@ -40,19 +68,34 @@ export function hostileFrame(rng: Random, symbols: readonly string[]): {data: st
       }
       return {data: text.join(""), binary: false};
     }
-    case 3: return {data: JSON.stringify(randomValue(rng, 4)) ?? "undefined", binary: false};
+    case 3:
+      return {data: JSON.stringify(randomValue(rng, 4)) ?? "undefined", binary: false};
     case 4: {
       const depth = 1000 + int(20_000);
-      return {data: int(2) ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth / 4) + "1" + "}".repeat(depth / 4), binary: false};
+      return {
+        data: int(2) ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth / 4) + "1" + "}".repeat(depth / 4),
+        binary: false,
+      };
     }
-    case 5: return {data: JSON.stringify({type: "subscribe", symbols: Array.from({length: 300 + int(4000)}, (_, k) => `S${k}USDT`)}), binary: false};
-    case 6: return {data: JSON.stringify({type: "subscribe", symbols: Array(2000).fill(symbols[int(2)])}), binary: false};
-    case 7: return {data: JSON.stringify({type: "subscribe", symbols, pad: "x".repeat(maxFrameBytes)}), binary: false};
-    case 8: return {data: JSON.stringify({type: randomValue(rng, 2), symbols: ["BTCUSDT"]}), binary: false};
-    case 9: return {data: JSON.stringify({type: "subscribe", symbols: [randomValue(rng, 2), "BTCUSDT"]}), binary: false};
-    case 10: return {data: JSON.stringify({type: "subscribe", symbols, interval: randomValue(rng, 2)}), binary: false};
-    case 11: return "ping";
-    default: return {data: subscribe(), binary: false};
+    case 5:
+      return {
+        data: JSON.stringify({type: "subscribe", symbols: Array.from({length: 300 + int(4000)}, (_, k) => `S${k}USDT`)}),
+        binary: false,
+      };
+    case 6:
+      return {data: JSON.stringify({type: "subscribe", symbols: Array(2000).fill(symbols[int(2)])}), binary: false};
+    case 7:
+      return {data: JSON.stringify({type: "subscribe", symbols, pad: "x".repeat(maxFrameBytes)}), binary: false};
+    case 8:
+      return {data: JSON.stringify({type: randomValue(rng, 2), symbols: ["BTCUSDT"]}), binary: false};
+    case 9:
+      return {data: JSON.stringify({type: "subscribe", symbols: [randomValue(rng, 2), "BTCUSDT"]}), binary: false};
+    case 10:
+      return {data: JSON.stringify({type: "subscribe", symbols, interval: randomValue(rng, 2)}), binary: false};
+    case 11:
+      return "ping";
+    default:
+      return {data: subscribe(), binary: false};
   }
 }
 
@@ -74,16 +117,23 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  *   await Promise.all([0, 1, 2].map((k) => fuzzClient(port, new Random(k), {symbols, frames: 500}, tally)));
  */
-export async function fuzzClient(port: number, rng: Random, {symbols, frames = Infinity, until = Infinity}: {symbols: readonly string[]; frames?: number; until?: number}, tally: FuzzTally): Promise<void> {
+export async function fuzzClient(
+  port: number,
+  rng: Random,
+  {symbols, frames = Infinity, until = Infinity}: {symbols: readonly string[]; frames?: number; until?: number},
+  tally: FuzzTally,
+): Promise<void> {
   const int = (n: number) => rng.uint32() % n;
   const more = (sent: number) => sent < frames && Date.now() < until;
-  for (let sent = 0; more(sent); ) {
+  for (let sent = 0; more(sent);) {
     const origin = [undefined, "http://localhost:3000", "https://evil.example"][int(3)];
     const socket = new WebSocket(`ws://127.0.0.1:${port}`, {origin});
     socket.on("error", () => {}); // refused upgrades and our own protocol violations
-    const opened = await new Promise<boolean>((resolve) => (socket.once("open", () => resolve(true)), socket.once("close", () => resolve(false))));
+    const opened = await new Promise<boolean>(
+      (resolve) => (socket.once("open", () => resolve(true)), socket.once("close", () => resolve(false))),
+    );
     if (!opened) {
-      tally.refused.count++, sent++, tally.frames++;
+      (tally.refused.count++, sent++, tally.frames++);
       continue;
     }
     if (origin === "https://evil.example") tally.refused.opened++;
@@ -110,7 +160,7 @@ export async function hostileHttp(port: number, rng: Random, requests: number): 
     `POST /alerts/rules HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}`,
     `GET /health HTTP/1.1\r\nHost: evil.example:${port}\r\n\r\n`,
     `OPTIONS /alerts/rules HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n\r\n`,
-    `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX: ${"y".repeat(20_000)}\r\n\r\n`
+    `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX: ${"y".repeat(20_000)}\r\n\r\n`,
   ];
   for (let k = 0; k < requests; ++k) {
     const payload = int(3) === 0 ? Buffer.from(Array.from({length: int(500)}, () => int(256))) : lines[int(lines.length)];

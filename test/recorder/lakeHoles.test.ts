@@ -22,27 +22,44 @@ afterEach(async () => {
   await simulator?.close();
   await recorder?.stop().catch(() => {});
   await rm(lake, {recursive: true, force: true});
-  (simulator = undefined), (recorder = undefined), (logs.length = 0);
+  ((simulator = undefined), (recorder = undefined), (logs.length = 0));
 });
 
-const record = () => startRecorder({symbols, lake, wsUrl: simulator!.wsUrl, restUrl: simulator!.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 300, log: (line) => logs.push(line)});
+const record = () =>
+  startRecorder({
+    symbols,
+    lake,
+    wsUrl: simulator!.wsUrl,
+    restUrl: simulator!.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 300,
+    log: (line) => logs.push(line),
+  });
 
 /** Waits until every symbol has stored `n` more trades than now and no gap is being backfilled. */
 async function stored(n: number) {
   const target = Object.fromEntries(Object.entries(recorder!.health().symbols).map(([k, s]) => [k, s.trades + n]));
-  await vi.waitFor(() => {
-    for (const [k, s] of Object.entries(recorder!.health().symbols)) if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
-  }, {timeout: 20_000, interval: 50});
+  await vi.waitFor(
+    () => {
+      for (const [k, s] of Object.entries(recorder!.health().symbols))
+        if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
+    },
+    {timeout: 20_000, interval: 50},
+  );
 }
 
 /** Trades [from, to] of `symbol` from the simulator's REST history, once it has them. */
 async function history(symbol: string, from: number, to: number): Promise<Trade[]> {
   const rest = new TradeHistoryClient(simulator!.restUrl);
-  return vi.waitFor(async () => {
-    const page = (await rest.historicalTrades(symbol, from)).filter((t) => t.id <= to);
-    if (page.length === 0 || page[page.length - 1].id < to) throw new Error("the simulator has not traded that far yet");
-    return page;
-  }, {timeout: 20_000, interval: 100});
+  return vi.waitFor(
+    async () => {
+      const page = (await rest.historicalTrades(symbol, from)).filter((t) => t.id <= to);
+      if (page.length === 0 || page[page.length - 1].id < to) throw new Error("the simulator has not traded that far yet");
+      return page;
+    },
+    {timeout: 20_000, interval: 100},
+  );
 }
 
 describe("holes inside the lake, found at start", () => {
@@ -60,13 +77,19 @@ describe("holes inside the lake, found at start", () => {
     const stop = (await lastStoredId(lake, "BTCUSDT"))!;
     const later = await history("BTCUSDT", stop + 150, stop + 250);
     const csv = join(lake, "..", `BTCUSDT-trades-${process.pid}.csv`);
-    await writeFile(csv, later.map((t) => `${t.id},${t.price},${t.qty},${t.price * t.qty},${t.time},${t.isBuyerMaker ? "True" : "False"},True\n`).join(""));
+    await writeFile(
+      csv,
+      later.map((t) => `${t.id},${t.price},${t.qty},${t.price * t.qty},${t.time},${t.isBuyerMaker ? "True" : "False"},True\n`).join(""),
+    );
     await importFiles([resolveJob(csv, {symbol: "BTCUSDT", kind: "trades"})], {lake, tempDir: join(lake, "..")});
     await rm(csv);
     expect(await lastStoredId(lake, "BTCUSDT")).toBe(stop + 250);
 
     recorder = await record();
-    await vi.waitFor(() => expect(recorder!.health().symbols.BTCUSDT.gapsFilled).toBeGreaterThanOrEqual(1), {timeout: 20_000, interval: 50});
+    await vi.waitFor(() => expect(recorder!.health().symbols.BTCUSDT.gapsFilled).toBeGreaterThanOrEqual(1), {
+      timeout: 20_000,
+      interval: 50,
+    });
     await stored(20);
     await simulator.close();
     const sent = simulator.sent();
@@ -74,12 +97,34 @@ describe("holes inside the lake, found at start", () => {
     recorder = undefined;
 
     const {ids, gaps} = await withDuckDB(async (c) => ({
-      ids: Object.fromEntries(await Promise.all(symbols.map(async (symbol) => [symbol, (await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet")})).getRows().map((r) => r[0] as number)] as const))),
-      gaps: (await c.runAndReadAll(`SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id`, {glob: gapsGlob(lake)})).getRowObjectsJS()
+      ids: Object.fromEntries(
+        await Promise.all(
+          symbols.map(
+            async (symbol) =>
+              [
+                symbol,
+                (
+                  await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
+                    glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
+                  })
+                )
+                  .getRows()
+                  .map((r) => r[0] as number),
+              ] as const,
+          ),
+        ),
+      ),
+      gaps: (
+        await c.runAndReadAll(
+          `SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id`,
+          {glob: gapsGlob(lake)},
+        )
+      ).getRowObjectsJS(),
     }));
     // Every id from the first to the last the simulator sent, exactly once, but the exchange's own hole.
     for (const symbol of symbols) {
-      const skip = new Set(symbol === "ETHUSDT" ? exchangeHole.ids : []), expected: number[] = [];
+      const skip = new Set(symbol === "ETHUSDT" ? exchangeHole.ids : []),
+        expected: number[] = [];
       for (let id = sent[symbol].first; id <= sent[symbol].last; ++id) if (!skip.has(id)) expected.push(id);
       expect(ids[symbol]).toEqual(expected);
     }
@@ -89,7 +134,7 @@ describe("holes inside the lake, found at start", () => {
     expect(btc[0]).toEqual({symbol: "BTCUSDT", from_id: stop + 1, to_id: stop + 149, cause: "lake hole found at start", filled: true});
     expect(btc.slice(1).every((g) => (g.from_id as number) > stop + 250 && g.filled === true && g.cause === "restart")).toBe(true);
     expect(gaps.filter((g) => g.symbol === "ETHUSDT" && g.filled === false)).toEqual([
-      {symbol: "ETHUSDT", from_id: exchangeHole.ids[0], to_id: exchangeHole.ids[2], cause: "stream", filled: false}
+      {symbol: "ETHUSDT", from_id: exchangeHole.ids[0], to_id: exchangeHole.ids[2], cause: "stream", filled: false},
     ]);
     expect(logs.some((l) => /ETHUSDT.*no gap record explains/.test(l))).toBe(false);
   });

@@ -16,11 +16,13 @@ export interface LakeIdCount {
 /** Rows, distinct ids and id range per symbol over `<lake>/ticks/**\/*.parquet`, ordered by symbol. */
 export async function lakeIdCounts(lake: string): Promise<LakeIdCount[]> {
   const rows = await withDuckDB(async (c) =>
-    (await c.runAndReadAll(
-      `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
+    (
+      await c.runAndReadAll(
+        `SELECT symbol, count(*)::DOUBLE AS n, count(DISTINCT trade_id)::DOUBLE AS ids, min(trade_id)::DOUBLE AS lo, max(trade_id)::DOUBLE AS hi
        FROM read_parquet($glob, hive_partitioning = true) GROUP BY symbol ORDER BY symbol`,
-      {glob: join(lake, "ticks", "**", "*.parquet")}
-    )).getRowObjectsJS()
+        {glob: join(lake, "ticks", "**", "*.parquet")},
+      )
+    ).getRowObjectsJS(),
   );
   return rows.map((r) => ({symbol: String(r.symbol), n: Number(r.n), ids: Number(r.ids), lo: Number(r.lo), hi: Number(r.hi)}));
 }

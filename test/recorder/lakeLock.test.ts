@@ -28,7 +28,21 @@ afterAll(async () => {
   await rm(root, {recursive: true, force: true});
 });
 
-const recordArgs = (lake: string) => ["record", "--symbols", symbols.join(","), "--lake", lake, "--ws-url", simulator.wsUrl, "--rest-url", simulator.restUrl, "--live-port", "0", "--publish-interval", "0.5"];
+const recordArgs = (lake: string) => [
+  "record",
+  "--symbols",
+  symbols.join(","),
+  "--lake",
+  lake,
+  "--ws-url",
+  simulator.wsUrl,
+  "--rest-url",
+  simulator.restUrl,
+  "--live-port",
+  "0",
+  "--publish-interval",
+  "0.5",
+];
 
 /** Starts `pairbook record`; resolves once it is recording, with its live port and every line it printed. */
 async function record(lake: string): Promise<{child: ChildProcess; port: number; lines: string[]}> {
@@ -46,7 +60,8 @@ async function record(lake: string): Promise<{child: ChildProcess; port: number;
   return {child, port, lines};
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on("exit", (code) => resolve(code))));
 
 async function tradesRecorded(port: number): Promise<number> {
   const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {symbols: Record<string, {trades: number}>};
@@ -55,7 +70,10 @@ async function tradesRecorded(port: number): Promise<number> {
 
 /** Asserts a run failed with `code` and exactly one line on stderr matching `line`. */
 function failedWith(run: {code: number | null; stderr: string}, code: number, line: RegExp): void {
-  expect(run.stderr.split("\n").filter((l) => l !== ""), run.stderr).toHaveLength(1);
+  expect(
+    run.stderr.split("\n").filter((l) => l !== ""),
+    run.stderr,
+  ).toHaveLength(1);
   expect(run.stderr.trimEnd()).toMatch(line);
   expect(run.code).toBe(code);
 }
@@ -86,11 +104,29 @@ describe("one writer per lake (pairbook record, pairbook import)", () => {
       first.child.kill("SIGKILL");
     }
     // Released on a clean stop: an import may now run (and is refused only for its source, exit 6).
-    failedWith(await pairbook(["import", "--lake", lake, csv]), 6,
-      new RegExp(`^pairbook import: the lake at ${lake} holds simulated trades; refusing to import Binance spot trades into it \\(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo\\)$`));
+    failedWith(
+      await pairbook(["import", "--lake", lake, csv]),
+      6,
+      new RegExp(
+        `^pairbook import: the lake at ${lake} holds simulated trades; refusing to import Binance spot trades into it \\(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo\\)$`,
+      ),
+    );
     // A lake recorded from the simulator refuses Binance, before any request to it.
-    failedWith(await pairbook(["record", "--lake", lake, "--ws-url", "wss://stream.binance.com:9443", "--rest-url", "https://api.binance.com", "--live-port", "0"]), 6,
-      new RegExp(`^pairbook record: the lake at ${lake} holds simulated trades; refusing to record Binance spot trades into it`));
+    failedWith(
+      await pairbook([
+        "record",
+        "--lake",
+        lake,
+        "--ws-url",
+        "wss://stream.binance.com:9443",
+        "--rest-url",
+        "https://api.binance.com",
+        "--live-port",
+        "0",
+      ]),
+      6,
+      new RegExp(`^pairbook record: the lake at ${lake} holds simulated trades; refusing to record Binance spot trades into it`),
+    );
   }, 120_000);
 
   it("a lake imported from Binance archives refuses the simulator; mixed local and remote endpoints are refused", async () => {
@@ -98,15 +134,36 @@ describe("one writer per lake (pairbook record, pairbook import)", () => {
     const imported = await pairbook(["import", "--lake", lake, csv]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(JSON.parse(await readFile(join(lake, "source.json"), "utf8"))).toMatchObject({source: "binance-spot", by: "pairbook import"});
-    failedWith(await pairbook(recordArgs(lake)), 6, new RegExp(`^pairbook record: the lake at ${lake} holds Binance spot trades; refusing to record simulated trades into it`));
-    failedWith(await pairbook(["record", "--lake", join(root, "mixed"), "--ws-url", simulator.wsUrl, "--rest-url", "https://api.binance.com", "--live-port", "0"]), 6,
-      /^pairbook record: --ws-url ws:\/\/127\.0\.0\.1:\d+ and --rest-url https:\/\/api\.binance\.com are not the same source/);
+    failedWith(
+      await pairbook(recordArgs(lake)),
+      6,
+      new RegExp(`^pairbook record: the lake at ${lake} holds Binance spot trades; refusing to record simulated trades into it`),
+    );
+    failedWith(
+      await pairbook([
+        "record",
+        "--lake",
+        join(root, "mixed"),
+        "--ws-url",
+        simulator.wsUrl,
+        "--rest-url",
+        "https://api.binance.com",
+        "--live-port",
+        "0",
+      ]),
+      6,
+      /^pairbook record: --ws-url ws:\/\/127\.0\.0\.1:\d+ and --rest-url https:\/\/api\.binance\.com are not the same source/,
+    );
   }, 60_000);
 });
 
 describe("recordingSource", () => {
   it("counts every local endpoint, any port, as the simulator, and Binance's spot hosts as one exchange", () => {
-    for (const [ws, rest] of [["ws://127.0.0.1:1", "http://127.0.0.1:1"], ["ws://localhost:9443", "http://127.0.0.1:40000"], ["ws://[::1]:5", "http://[::1]:6"]]) {
+    for (const [ws, rest] of [
+      ["ws://127.0.0.1:1", "http://127.0.0.1:1"],
+      ["ws://localhost:9443", "http://127.0.0.1:40000"],
+      ["ws://[::1]:5", "http://[::1]:6"],
+    ]) {
       expect(recordingSource(ws, rest).source).toBe("simulator");
     }
     expect(recordingSource("wss://stream.binance.com:9443", "https://api.binance.com").source).toBe("binance-spot");
@@ -119,7 +176,16 @@ describe("recordingSource", () => {
 describe("startRecorder", () => {
   it("refuses a lake another recorder of this process holds, and takes it once that one stopped", async () => {
     const lake = join(root, "in-process");
-    const config = {symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 300, log: () => {}};
+    const config = {
+      symbols,
+      lake,
+      wsUrl: simulator.wsUrl,
+      restUrl: simulator.restUrl,
+      liveHost: "127.0.0.1",
+      livePort: 0,
+      publishMs: 300,
+      log: () => {},
+    };
     const first = await startRecorder(config);
     try {
       await expect(startRecorder(config)).rejects.toBeInstanceOf(LakeLockedError);

@@ -22,8 +22,18 @@ async function endpoint(script: {status: number; weight: number; retryAfter?: nu
   const server = createServer((req, res) => {
     const step = script[Math.min(seen.length, script.length - 1)];
     seen.push(Date.now());
-    res.writeHead(step.status, {"content-type": "application/json", "x-mbx-used-weight-1m": String(step.weight), ...(step.retryAfter !== undefined && {"retry-after": String(step.retryAfter)})});
-    res.end(step.status === 200 ? JSON.stringify([{id: 1, price: "1.0", qty: "2.0", quoteQty: "2.0", time: 1_700_000_000_000, isBuyerMaker: true, isBestMatch: true}]) : JSON.stringify({code: -1003, msg: "Too many requests"}));
+    res.writeHead(step.status, {
+      "content-type": "application/json",
+      "x-mbx-used-weight-1m": String(step.weight),
+      ...(step.retryAfter !== undefined && {"retry-after": String(step.retryAfter)}),
+    });
+    res.end(
+      step.status === 200
+        ? JSON.stringify([
+            {id: 1, price: "1.0", qty: "2.0", quoteQty: "2.0", time: 1_700_000_000_000, isBuyerMaker: true, isBestMatch: true},
+          ])
+        : JSON.stringify({code: -1003, msg: "Too many requests"}),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as {port: number}).port;
@@ -45,7 +55,10 @@ describe("TradeHistoryClient", () => {
   });
 
   it("after HTTP 429 sends nothing until Retry-After has passed", async () => {
-    const api = await endpoint([{status: 429, weight: 6000, retryAfter: 7}, {status: 200, weight: 100}]);
+    const api = await endpoint([
+      {status: 429, weight: 6000, retryAfter: 7},
+      {status: 200, weight: 100},
+    ]);
     let clock = Date.UTC(2026, 0, 1);
     const sleeps: number[] = [];
     const client = new TradeHistoryClient(api.url, {now: () => clock, sleep: async (ms) => void (sleeps.push(ms), (clock += ms))});

@@ -23,7 +23,7 @@ afterEach(async () => {
   await simulator?.close();
   await recorder?.stop().catch(() => {});
   if (lake) await rm(lake, {recursive: true, force: true});
-  (simulator = undefined), (recorder = undefined), (lake = undefined);
+  ((simulator = undefined), (recorder = undefined), (lake = undefined));
 });
 
 interface Message {
@@ -42,39 +42,69 @@ async function client(port: number, subscribe: string[]) {
   socket.on("message", (data) => void messages.push(JSON.parse(data.toString()) as Message));
   await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
   socket.send(JSON.stringify({type: "subscribe", symbols: subscribe, interval: "1s"}));
-  await vi.waitFor(() => expect(messages.filter((m) => m.type === "snapshot")).toHaveLength(subscribe.length), {timeout: 10_000, interval: 20});
+  await vi.waitFor(() => expect(messages.filter((m) => m.type === "snapshot")).toHaveLength(subscribe.length), {
+    timeout: 10_000,
+    interval: 20,
+  });
   return {
     messages,
     gapMessages: (symbol: string) => messages.filter((m) => m.type === "gap" && m.symbol === symbol).map(({from, to}) => ({from, to})),
-    snapshotGaps: (symbol: string) => messages.find((m) => m.type === "snapshot" && m.symbol === symbol)!.gaps
+    snapshotGaps: (symbol: string) => messages.find((m) => m.type === "snapshot" && m.symbol === symbol)!.gaps,
   };
 }
 
-const record = () => startRecorder({symbols, lake: lake!, wsUrl: simulator!.wsUrl, restUrl: simulator!.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 300, log: () => {}});
+const record = () =>
+  startRecorder({
+    symbols,
+    lake: lake!,
+    wsUrl: simulator!.wsUrl,
+    restUrl: simulator!.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 300,
+    log: () => {},
+  });
 
 /** Waits until every symbol has stored `n` more trades than now and no hole is being backfilled. */
 async function stored(n: number) {
   const target = Object.fromEntries(Object.entries(recorder!.health().symbols).map(([k, s]) => [k, s.trades + n]));
-  await vi.waitFor(() => {
-    for (const [k, s] of Object.entries(recorder!.health().symbols)) if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
-  }, {timeout: 30_000, interval: 50});
+  await vi.waitFor(
+    () => {
+      for (const [k, s] of Object.entries(recorder!.health().symbols))
+        if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
+    },
+    {timeout: 30_000, interval: 50},
+  );
 }
 
 /** The times of the stored trades either side of ids [fromId, toId] of `symbol`, from the lake's ticks. */
 function around(symbol: string, fromId: number, toId: number) {
   return withDuckDB(async (c) => {
     const ticks = quotedString(join(lake!, "ticks", "*", "*", "*.parquet"));
-    const [row] = (await c.runAndReadAll(`SELECT
+    const [row] = (
+      await c.runAndReadAll(
+        `SELECT
         (SELECT arg_max(epoch_ms("time"), trade_id) FROM read_parquet(${ticks}, hive_partitioning = true) WHERE symbol = $s AND trade_id < $a)::DOUBLE,
-        (SELECT arg_min(epoch_ms("time"), trade_id) FROM read_parquet(${ticks}, hive_partitioning = true) WHERE symbol = $s AND trade_id > $b)::DOUBLE`, {s: symbol, a: fromId, b: toId})).getRows();
+        (SELECT arg_min(epoch_ms("time"), trade_id) FROM read_parquet(${ticks}, hive_partitioning = true) WHERE symbol = $s AND trade_id > $b)::DOUBLE`,
+        {s: symbol, a: fromId, b: toId},
+      )
+    ).getRows();
     return {from: row[0] as number, to: row[1] as number};
   });
 }
 
 /** Unfilled gap records of `symbol` in the lake: ids, times, cause. */
 function unfilledRecords(symbol: string) {
-  return withDuckDB(async (c) => (await c.runAndReadAll(`SELECT from_id::DOUBLE AS fromId, to_id::DOUBLE AS toId, epoch_ms(from_time)::DOUBLE AS "from", epoch_ms(to_time)::DOUBLE AS "to", cause
-    FROM read_parquet(${quotedString(gapsGlob(lake!))}) WHERE symbol = $s AND NOT filled ORDER BY from_id`, {s: symbol})).getRowObjectsJS() as {fromId: number; toId: number; from: number; to: number; cause: string}[]);
+  return withDuckDB(
+    async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT from_id::DOUBLE AS fromId, to_id::DOUBLE AS toId, epoch_ms(from_time)::DOUBLE AS "from", epoch_ms(to_time)::DOUBLE AS "to", cause
+    FROM read_parquet(${quotedString(gapsGlob(lake!))}) WHERE symbol = $s AND NOT filled ORDER BY from_id`,
+          {s: symbol},
+        )
+      ).getRowObjectsJS() as {fromId: number; toId: number; from: number; to: number; cause: string}[],
+  );
 }
 
 describe("LiveHub gap messages from a real recorder", () => {
@@ -83,7 +113,8 @@ describe("LiveHub gap messages from a real recorder", () => {
     simulator = await startSimulator({port: 0, symbols, rate: 150, seed: 7});
     recorder = await record();
     await stored(30);
-    const btc = await client(recorder.livePort, ["BTCUSDT"]), eth = await client(recorder.livePort, ["ETHUSDT"]);
+    const btc = await client(recorder.livePort, ["BTCUSDT"]),
+      eth = await client(recorder.livePort, ["ETHUSDT"]);
     expect(btc.snapshotGaps("BTCUSDT")).toEqual([]);
 
     const hole = simulator.inject("hole", {symbol: "BTCUSDT", count: 5});
@@ -99,7 +130,9 @@ describe("LiveHub gap messages from a real recorder", () => {
     await recorder.stop();
     recorder = undefined;
     // The range is the one the lake's gap record holds, and the times of the stored trades either side of the hole's ids.
-    expect(await unfilledRecords("BTCUSDT")).toEqual([{fromId: hole.ids[0], toId: hole.ids[4], from: sent.from, to: sent.to, cause: "stream"}]);
+    expect(await unfilledRecords("BTCUSDT")).toEqual([
+      {fromId: hole.ids[0], toId: hole.ids[4], from: sent.from, to: sent.to, cause: "stream"},
+    ]);
     expect(sent).toEqual(await around("BTCUSDT", hole.ids[0], hole.ids[4]));
     expect(sent.to! - sent.from!).toBeGreaterThanOrEqual(0);
   }, 60_000);
@@ -114,19 +147,28 @@ describe("LiveHub gap messages from a real recorder", () => {
     const last = before.get("BTCUSDT")!;
     // Wait until the exchange's REST history no longer holds the ids after the last stored one.
     const rest = new TradeHistoryClient(simulator.restUrl);
-    await vi.waitFor(async () => {
-      const page = await rest.historicalTrades("BTCUSDT", last.id);
-      if (page.length === 0 || page[0].id <= last.id + 1) throw new Error("the simulator still has those ids");
-    }, {timeout: 30_000, interval: 100});
+    await vi.waitFor(
+      async () => {
+        const page = await rest.historicalTrades("BTCUSDT", last.id);
+        if (page.length === 0 || page[0].id <= last.id + 1) throw new Error("the simulator still has those ids");
+      },
+      {timeout: 30_000, interval: 100},
+    );
 
     recorder = await record();
     const port = recorder.livePort;
     const early = await client(port, ["BTCUSDT"]); // connected while the hole is being found: told live (or in its snapshot)
-    await vi.waitFor(() => expect(recorder!.health().symbols.BTCUSDT.gapsUnfilled).toBeGreaterThanOrEqual(1), {timeout: 30_000, interval: 50});
+    await vi.waitFor(() => expect(recorder!.health().symbols.BTCUSDT.gapsUnfilled).toBeGreaterThanOrEqual(1), {
+      timeout: 30_000,
+      interval: 50,
+    });
     await stored(50);
     const late = await client(port, ["BTCUSDT"]);
     const gaps = late.snapshotGaps("BTCUSDT")!;
-    await vi.waitFor(() => expect([...early.snapshotGaps("BTCUSDT")!, ...early.gapMessages("BTCUSDT")]).toEqual(gaps), {timeout: 10_000, interval: 20});
+    await vi.waitFor(() => expect([...early.snapshotGaps("BTCUSDT")!, ...early.gapMessages("BTCUSDT")]).toEqual(gaps), {
+      timeout: 10_000,
+      interval: 20,
+    });
 
     await simulator.close();
     await recorder.stop();

@@ -11,9 +11,21 @@ const t0 = Date.UTC(2026, 10, 21, 10, 0, 0);
 // 600 trades over 5 minutes, out of order in pairs, with shared milliseconds.
 const trades: Trade[] = Array.from({length: 600}, (_, k) => {
   const id = k % 2 ? k - 1 : k + 1;
-  return {id: 1000 + id, time: t0 + Math.floor(id / 2) * 1000 + (id % 3), price: 100 + Math.sin(id / 7) * 3, qty: 0.1 + (id % 5) / 10, isBuyerMaker: id % 3 === 0};
+  return {
+    id: 1000 + id,
+    time: t0 + Math.floor(id / 2) * 1000 + (id % 3),
+    price: 100 + Math.sin(id / 7) * 3,
+    qty: 0.1 + (id % 5) / 10,
+    isBuyerMaker: id % 3 === 0,
+  };
 });
-const columns = {id: trades.map((t) => t.id), time: trades.map((t) => t.time), price: trades.map((t) => t.price), qty: trades.map((t) => t.qty), isBuyerMaker: trades.map((t) => t.isBuyerMaker)};
+const columns = {
+  id: trades.map((t) => t.id),
+  time: trades.map((t) => t.time),
+  price: trades.map((t) => t.price),
+  qty: trades.map((t) => t.qty),
+  isBuyerMaker: trades.map((t) => t.isBuyerMaker),
+};
 
 function client(port: number) {
   const socket = new WebSocket(`ws://127.0.0.1:${port}`);
@@ -44,7 +56,13 @@ function expectBarsEqual(got: Map<string, WireBar>, interval: string, ms: number
     if (want.count[k] === 0) continue;
     const bar = got.get(`${interval}|${want.start[k]}`)!;
     expect(bar).toBeDefined();
-    expect([bar.open, bar.high, bar.low, bar.close, bar.count]).toEqual([want.open[k], want.high[k], want.low[k], want.close[k], want.count[k]]);
+    expect([bar.open, bar.high, bar.low, bar.close, bar.count]).toEqual([
+      want.open[k],
+      want.high[k],
+      want.low[k],
+      want.close[k],
+      want.count[k],
+    ]);
     expect(bar.volume).toBeCloseTo(want.volume[k], 10);
     expect(bar.takerBuyVolume).toBeCloseTo(want.takerBuyVolume[k], 10);
     expect(bar.vwap).toBeCloseTo(want.vwap[k], 10);
@@ -88,18 +106,28 @@ describe("LiveHub", () => {
     expect(c.messages.filter((m) => m.type === "error").map((m) => m.message)).toEqual([
       "not recording DOGEUSDT (recording BTCUSDT)",
       'invalid interval: "2s" (expected one of 1s, 1m, 5m, 15m, 1h)',
-      "malformed JSON"
+      "malformed JSON",
     ]);
     c.socket.close();
   });
 
   it("disconnects a client that stops reading, with a reason", async () => {
-    hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["BTCUSDT"], health: () => ({}), maxBufferedBytes: 64 * 1024, stuckMs: 300, maxBars: 100_000});
+    hub = await LiveHub.start({
+      host: "127.0.0.1",
+      port: 0,
+      symbols: ["BTCUSDT"],
+      health: () => ({}),
+      maxBufferedBytes: 64 * 1024,
+      stuckMs: 300,
+      maxBars: 100_000,
+    });
     const c = client(hub.port);
     await c.opened;
     c.socket.send(JSON.stringify({type: "subscribe", symbols: ["BTCUSDT"], interval: "1s"}));
     await until(c.socket, () => c.messages.some((m) => m.type === "snapshot"));
-    const closed = new Promise<{code: number; reason: string}>((resolve) => c.socket.once("close", (code, reason) => resolve({code, reason: reason.toString()})));
+    const closed = new Promise<{code: number; reason: string}>((resolve) =>
+      c.socket.once("close", (code, reason) => resolve({code, reason: reason.toString()})),
+    );
     (c.socket as unknown as {_socket: {pause(): void; resume(): void}})._socket.pause(); // the page stops reading
     let id = 0;
     const deadline = Date.now() + 10_000;

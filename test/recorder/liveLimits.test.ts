@@ -4,7 +4,14 @@ import {createServer} from "node:net";
 import {afterEach, describe, expect, it} from "vitest";
 import WebSocket from "ws";
 import {LiveHub} from "../../recorder/liveHub.js";
-import {errorBurst, maxFrameBytes, maxQueuedBytes, maxSnapshotsPerClient, maxSubscriptionsPerClient, maxSymbolsPerSubscribe} from "../../recorder/liveLimits.js";
+import {
+  errorBurst,
+  maxFrameBytes,
+  maxQueuedBytes,
+  maxSnapshotsPerClient,
+  maxSubscriptionsPerClient,
+  maxSymbolsPerSubscribe,
+} from "../../recorder/liveLimits.js";
 
 let hub: LiveHub | undefined;
 afterEach(async () => void (await hub?.close(), (hub = undefined)));
@@ -21,7 +28,9 @@ async function connect(port: number) {
   const socket = new WebSocket(`ws://127.0.0.1:${port}`);
   const messages: Message[] = [];
   socket.on("message", (data) => messages.push(JSON.parse(data.toString()) as Message));
-  const closed = new Promise<{code: number; reason: string}>((resolve) => socket.once("close", (code, reason) => resolve({code, reason: reason.toString()})));
+  const closed = new Promise<{code: number; reason: string}>((resolve) =>
+    socket.once("close", (code, reason) => resolve({code, reason: reason.toString()})),
+  );
   await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
   const until = (predicate: () => boolean) =>
     new Promise<void>((resolve) => {
@@ -45,7 +54,12 @@ describe("LiveHub under hostile frames", () => {
     const {port} = await start();
     const c = await connect(port);
     const frames: (string | Buffer)[] = [
-      "null", "[]", "42", '"subscribe"', "true", "not json",
+      "null",
+      "[]",
+      "42",
+      '"subscribe"',
+      "true",
+      "not json",
       '{"type":"subscribe","symbols":[{"toString":1}]}',
       '{"type":"subscribe","symbols":[{"toString":{"valueOf":1}}]}',
       '{"__proto__":{"type":"subscribe","symbols":["BTCUSDT"]}}',
@@ -54,7 +68,7 @@ describe("LiveHub under hostile frames", () => {
       '{"type":"subscribe","symbols":["BTCUSDT"],"interval":{"toString":1}}',
       `{"type":${JSON.stringify("x".repeat(10_000))}}`,
       "[".repeat(30_000) + "]".repeat(30_000),
-      Buffer.from([0, 1, 2, 255])
+      Buffer.from([0, 1, 2, 255]),
     ];
     for (const frame of frames) c.socket.send(frame, {binary: Buffer.isBuffer(frame)});
     await c.until(() => c.errors().length === frames.length);
@@ -83,7 +97,10 @@ describe("LiveHub under hostile frames", () => {
     const {port} = await start();
     const many = await connect(port);
     many.socket.send(JSON.stringify({type: "subscribe", symbols: Array.from({length: maxSymbolsPerSubscribe + 1}, (_, k) => `S${k}USDT`)}));
-    expect(await many.closed).toEqual({code: 1008, reason: `subscribe lists ${maxSymbolsPerSubscribe + 1} symbols (limit ${maxSymbolsPerSubscribe})`});
+    expect(await many.closed).toEqual({
+      code: 1008,
+      reason: `subscribe lists ${maxSymbolsPerSubscribe + 1} symbols (limit ${maxSymbolsPerSubscribe})`,
+    });
     const big = await connect(port);
     big.socket.send(JSON.stringify({type: "subscribe", symbols: ["BTCUSDT"], pad: "x".repeat(maxFrameBytes)}));
     expect((await big.closed).code).toBe(1009);
@@ -112,7 +129,8 @@ describe("LiveHub under hostile frames", () => {
     expect(snapshots.messages.filter((m) => m.type === "snapshot")).toHaveLength(maxSnapshotsPerClient);
     const subscriptions = await connect(port);
     for (const interval of ["1s", "1m", "5m", "15m", "1h"]) {
-      for (let k = 0; k < 300; k += 150) subscriptions.socket.send(JSON.stringify({type: "subscribe", symbols: symbols.slice(k, k + 150), interval}));
+      for (let k = 0; k < 300; k += 150)
+        subscriptions.socket.send(JSON.stringify({type: "subscribe", symbols: symbols.slice(k, k + 150), interval}));
     }
     expect(await subscriptions.closed).toEqual({code: 1008, reason: `over ${maxSubscriptionsPerClient} subscriptions`});
     expect(subscriptions.messages.filter((m) => m.type === "snapshot").length).toBeLessThanOrEqual(maxSubscriptionsPerClient);
@@ -141,7 +159,9 @@ describe("LiveHub.start on a busy port", () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as {port: number}).port;
-    await expect(LiveHub.start({host: "127.0.0.1", port, symbols: ["BTCUSDT"], health: () => ({})})).rejects.toThrow(`live feed port 127.0.0.1:${port} is already in use (another recorder running? use --live-port)`);
+    await expect(LiveHub.start({host: "127.0.0.1", port, symbols: ["BTCUSDT"], health: () => ({})})).rejects.toThrow(
+      `live feed port 127.0.0.1:${port} is already in use (another recorder running? use --live-port)`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50)); // an unhandled 'error' would surface here
     await new Promise((resolve) => taken.close(resolve));
   });

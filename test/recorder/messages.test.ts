@@ -6,13 +6,25 @@ import {parseFrame, parseFrameJson} from "../../recorder/binance/messages.js";
 const real = "../shared/data/real/hftbacktest-binance-ws";
 const now = Date.UTC(2026, 10, 21);
 const symbols = new Set(["BTCUSDT", "ETHUSDT"]);
-const good = {e: "trade", E: 1723161255343, s: "BTCUSDT", t: 3735683259, p: "61837.63000000", q: "0.02000000", T: 1723161255342, m: true, M: true};
+const good = {
+  e: "trade",
+  E: 1723161255343,
+  s: "BTCUSDT",
+  t: 3735683259,
+  p: "61837.63000000",
+  q: "0.02000000",
+  T: 1723161255342,
+  m: true,
+  M: true,
+};
 
 describe("parseFrame", () => {
   it("parseFrame(combined trade frame) gives the normalized trade", () => {
     expect(parseFrame(JSON.stringify({stream: "btcusdt@trade", data: good}), symbols, now)).toEqual({
-      type: "trade", symbol: "BTCUSDT", eventTime: 1723161255343,
-      trade: {id: 3735683259, time: 1723161255342, price: 61837.63, qty: 0.02, isBuyerMaker: true}
+      type: "trade",
+      symbol: "BTCUSDT",
+      eventTime: 1723161255343,
+      trade: {id: 3735683259, time: 1723161255342, price: 61837.63, qty: 0.02, isBuyerMaker: true},
     });
   });
 
@@ -32,7 +44,7 @@ describe("parseFrame", () => {
     ["a time before 2017", JSON.stringify({...good, T: 1000}), /absurd trade time/],
     ["a time two days ahead", JSON.stringify({...good, T: now + 2 * 86_400_000}), /absurd trade time/],
     ["a fractional id", JSON.stringify({...good, t: 1.5}), /invalid trade id/],
-    ["an error reply", JSON.stringify({code: 2, msg: "Invalid request", id: 1}), /error 2: Invalid request/]
+    ["an error reply", JSON.stringify({code: 2, msg: "Invalid request", id: 1}), /error 2: Invalid request/],
   ])("parseFrame rejects %s", (_, frame, reason) => {
     const event = parseFrame(frame, symbols, now);
     expect(event.type).toBe("rejected");
@@ -47,17 +59,30 @@ describe("parseFrame", () => {
   it.skipIf(!existsSync(real))("parseFrame on the real spot capture gives exactly the trades of the derived CSV", () => {
     for (const [capture, csv] of [
       ["spot/btcusdt_20240808.gz", "derived/spot_BTCUSDT_trades_20240808T2354_20240809T0005.csv.gz"],
-      ["spot/ethusdt_20240808.gz", "derived/spot_ETHUSDT_trades_20240808T2354_20240809T0005.csv.gz"]
+      ["spot/ethusdt_20240808.gz", "derived/spot_ETHUSDT_trades_20240808T2354_20240809T0005.csv.gz"],
     ]) {
       const parsed = [];
-      for (const line of gunzipSync(readFileSync(`${real}/${capture}`)).toString().split("\n")) {
+      for (const line of gunzipSync(readFileSync(`${real}/${capture}`))
+        .toString()
+        .split("\n")) {
         if (!line.includes("@trade")) continue;
         const event = parseFrame(line.slice(line.indexOf(" ") + 1), symbols, now);
         expect(event.type).toBe("trade");
         if (event.type === "trade") parsed.push(event.trade);
       }
-      const rows = gunzipSync(readFileSync(`${real}/${csv}`)).toString().trim().split("\n").slice(1).map((l) => l.split(","));
-      const expected = rows.map(([id, price, qty, time, , maker]) => ({id: Number(id), time: Number(time), price: Number(price), qty: Number(qty), isBuyerMaker: maker === "true"}));
+      const rows = gunzipSync(readFileSync(`${real}/${csv}`))
+        .toString()
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(","));
+      const expected = rows.map(([id, price, qty, time, , maker]) => ({
+        id: Number(id),
+        time: Number(time),
+        price: Number(price),
+        qty: Number(qty),
+        isBuyerMaker: maker === "true",
+      }));
       // The derived CSV covers both days' files; the 2024-08-08 capture is its prefix.
       expect(parsed.length).toBeGreaterThan(1000);
       expect(parsed).toEqual(expected.slice(0, parsed.length));
@@ -69,10 +94,13 @@ describe("parseFrame fast path", () => {
   const frames = [
     JSON.stringify({stream: "btcusdt@trade", data: good}),
     JSON.stringify(good),
-    JSON.stringify({stream: "ethusdt@trade", data: {...good, s: "ETHUSDT", m: false, p: "2650.1", q: "12"}})
+    JSON.stringify({stream: "ethusdt@trade", data: {...good, s: "ETHUSDT", m: false, p: "2650.1", q: "12"}}),
   ];
   if (existsSync(real)) {
-    const lines = gunzipSync(readFileSync(`${real}/spot/btcusdt_20240808.gz`)).toString().split("\n").filter((l) => l.includes("@trade"));
+    const lines = gunzipSync(readFileSync(`${real}/spot/btcusdt_20240808.gz`))
+      .toString()
+      .split("\n")
+      .filter((l) => l.includes("@trade"));
     for (const line of lines.slice(0, 300)) frames.push(line.slice(line.indexOf(" ") + 1));
   }
 
@@ -81,7 +109,8 @@ describe("parseFrame fast path", () => {
     let state = 2463534242;
     const random = () => ((state ^= state << 13), (state ^= state >>> 17), (state ^= state << 5), (state >>> 0) / 4294967296);
     const alphabet = '0123456789.-"{}:,eEtTsSpPqQmMabx \\';
-    let fast = 0, checked = 0;
+    let fast = 0,
+      checked = 0;
     for (const frame of frames) {
       const variants = [frame];
       for (let k = 0; k < 40; ++k) {
@@ -91,7 +120,8 @@ describe("parseFrame fast path", () => {
         variants.push(frame.slice(0, at) + frame.slice(at + 1)); // delete
       }
       for (const variant of variants) {
-        const a = parseFrame(variant, symbols, now, 1), b = parseFrameJson(variant, symbols, now, 1);
+        const a = parseFrame(variant, symbols, now, 1),
+          b = parseFrameJson(variant, symbols, now, 1);
         if (a.type === "rejected" && b.type === "rejected") expect(a.reason).toBe(b.reason);
         else expect({variant, a}).toEqual({variant, a: b});
         checked++;

@@ -32,7 +32,7 @@ afterEach(async () => {
   await simulator?.close();
   await recorder?.stop().catch(() => {});
   if (lake) await rm(lake, {recursive: true, force: true});
-  (simulator = undefined), (recorder = undefined), (lake = undefined), (logs.length = 0);
+  ((simulator = undefined), (recorder = undefined), (lake = undefined), (logs.length = 0));
 });
 
 /**
@@ -47,24 +47,41 @@ async function fastMarket(seed: number, {speed = 20, rate = 20, historyCapacity 
   return {skip: (ms: number) => void (offset += ms)};
 }
 
-const record = () => startRecorder({symbols, lake: lake!, wsUrl: simulator!.wsUrl, restUrl: simulator!.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 300, log: (line) => logs.push(line)});
+const record = () =>
+  startRecorder({
+    symbols,
+    lake: lake!,
+    wsUrl: simulator!.wsUrl,
+    restUrl: simulator!.restUrl,
+    liveHost: "127.0.0.1",
+    livePort: 0,
+    publishMs: 300,
+    log: (line) => logs.push(line),
+  });
 
 /** Waits until every symbol has stored `n` more trades than now and no hole is being backfilled. */
 async function stored(n: number) {
   const target = Object.fromEntries(Object.entries(recorder!.health().symbols).map(([k, s]) => [k, s.trades + n]));
-  await vi.waitFor(() => {
-    for (const [k, s] of Object.entries(recorder!.health().symbols)) if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
-  }, {timeout: 60_000, interval: 50});
+  await vi.waitFor(
+    () => {
+      for (const [k, s] of Object.entries(recorder!.health().symbols))
+        if (s.trades < target[k] || s.openGap) throw new Error(`waiting for ${k}`);
+    },
+    {timeout: 60_000, interval: 50},
+  );
 }
 
 /** Waits until the simulator's REST history of `symbol` starts above `id` (the ids up to it are gone). */
 async function forgotten(symbol: string, id: number) {
   const rest = new TradeHistoryClient(simulator!.restUrl);
-  return vi.waitFor(async () => {
-    const page = await rest.historicalTrades(symbol, id);
-    if (page.length === 0 || page[0].id <= id + 1) throw new Error("the simulator still has those ids");
-    return page;
-  }, {timeout: 30_000, interval: 100});
+  return vi.waitFor(
+    async () => {
+      const page = await rest.historicalTrades(symbol, id);
+      if (page.length === 0 || page[0].id <= id + 1) throw new Error("the simulator still has those ids");
+      return page;
+    },
+    {timeout: 30_000, interval: 100},
+  );
 }
 
 async function stopAll() {
@@ -81,11 +98,13 @@ async function loadTicks(c: DuckDBConnection) {
 
 /** Unfilled gap records, each with the times of the stored trades either side of its ids, found by SQL. */
 async function unfilledGaps(c: DuckDBConnection) {
-  return (await c.runAndReadAll(`SELECT g.symbol, g.from_id::DOUBLE AS fromId, g.to_id::DOUBLE AS toId, g.cause,
+  return (
+    await c.runAndReadAll(`SELECT g.symbol, g.from_id::DOUBLE AS fromId, g.to_id::DOUBLE AS toId, g.cause,
       epoch_ms(g.from_time)::DOUBLE AS fromTime, epoch_ms(g.to_time)::DOUBLE AS toTime,
       (SELECT arg_max(t.ms, t.trade_id) FROM ticks t WHERE t.symbol = g.symbol AND t.trade_id < g.from_id)::DOUBLE AS before,
       (SELECT arg_min(t.ms, t.trade_id) FROM ticks t WHERE t.symbol = g.symbol AND t.trade_id > g.to_id)::DOUBLE AS after
-    FROM read_parquet(${quotedString(gapsGlob(lake!))}) g WHERE NOT g.filled ORDER BY g.symbol, g.from_id`)).getRowObjectsJS();
+    FROM read_parquet(${quotedString(gapsGlob(lake!))}) g WHERE NOT g.filled ORDER BY g.symbol, g.from_id`)
+  ).getRowObjectsJS();
 }
 
 /**
@@ -94,7 +113,9 @@ async function unfilledGaps(c: DuckDBConnection) {
  * left out and cut the carry of its close; elsewhere an empty bucket carries the leg's last close.
  */
 async function independentBars(c: DuckDBConnection, [a, b]: readonly string[]) {
-  const rows = (await c.runAndReadAll(`
+  const rows = (
+    await c.runAndReadAll(
+      `
     WITH steps AS (SELECT symbol, trade_id, ms, lag(trade_id) OVER w AS prev_id, lag(ms) OVER w AS prev_ms FROM ticks WINDOW w AS (PARTITION BY symbol ORDER BY trade_id)),
     holes AS (SELECT symbol, (prev_ms // 1000) * 1000 AS lo, (ms // 1000) * 1000 AS hi FROM steps WHERE trade_id > prev_id + 1),
     grid AS (SELECT unnest(range((SELECT min(ms // 1000) FROM ticks) * 1000, (SELECT max(ms // 1000) FROM ticks) * 1000 + 1000, 1000)) AS t),
@@ -107,14 +128,24 @@ async function independentBars(c: DuckDBConnection, [a, b]: readonly string[]) {
       OVER (PARTITION BY symbol, k ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS px FROM segments)
     SELECT x.t::DOUBLE, x.px, y.px, (SELECT count(*) FROM legs WHERE symbol = $a AND flagged)::DOUBLE
     FROM carried x JOIN carried y ON x.t = y.t AND x.symbol = $a AND y.symbol = $b
-    WHERE NOT x.flagged AND NOT y.flagged AND x.px IS NOT NULL AND y.px IS NOT NULL ORDER BY x.t`, {a, b})).getRows();
-  return {time: rows.map((r) => r[0] as number), a: Float64Array.from(rows, (r) => r[1] as number), b: Float64Array.from(rows, (r) => r[2] as number), flaggedA: rows.length ? (rows[0][3] as number) : 0};
+    WHERE NOT x.flagged AND NOT y.flagged AND x.px IS NOT NULL AND y.px IS NOT NULL ORDER BY x.t`,
+      {a, b},
+    )
+  ).getRows();
+  return {
+    time: rows.map((r) => r[0] as number),
+    a: Float64Array.from(rows, (r) => r[1] as number),
+    b: Float64Array.from(rows, (r) => r[2] as number),
+    flaggedA: rows.length ? (rows[0][3] as number) : 0,
+  };
 }
 
 /** The pair report's bars as the page gets them: its data loader run as Framework runs it, decoded, viewed. */
 function pageBars([a, b]: readonly string[]) {
   const run = spawnSync(join(root, "node_modules", ".bin", "tsx"), ["src/pairs/[pair].arrow.ts", `--pair=${a}-${b}`], {
-    cwd: root, env: {...process.env, PAIRBOOK_LAKE: lake, PAIRBOOK_LOOKBACK_HOURS: "24", PAIRBOOK_INTERVAL: "1s", TZ: "UTC"}, maxBuffer: 1 << 28
+    cwd: root,
+    env: {...process.env, PAIRBOOK_LAKE: lake, PAIRBOOK_LOOKBACK_HOURS: "24", PAIRBOOK_INTERVAL: "1s", TZ: "UTC"},
+    maxBuffer: 1 << 28,
   });
   if (run.status !== 0) throw new Error(`the pair loader failed: ${run.stderr.toString()}`);
   const bytes = run.stdout;
@@ -135,7 +166,10 @@ describe("an outage the exchange cannot fill", () => {
     for (const s of symbols) await forgotten(s, stops[s]);
     recorder = await record();
     await stored(3000);
-    await vi.waitFor(() => symbols.forEach((s) => expect(recorder!.health().symbols[s].gapsUnfilled).toBeGreaterThanOrEqual(1)), {timeout: 30_000, interval: 50});
+    await vi.waitFor(() => symbols.forEach((s) => expect(recorder!.health().symbols[s].gapsUnfilled).toBeGreaterThanOrEqual(1)), {
+      timeout: 30_000,
+      interval: 50,
+    });
     await stopAll();
 
     await withDuckDB(async (c) => {
@@ -184,19 +218,27 @@ describe("an outage the exchange cannot fill", () => {
     // While the recorder is down, the user imports later trades: the ids between are gone from REST.
     const later = (await forgotten("BTCUSDT", stop)).slice(0, 200);
     const csv = join(lake, "..", `BTCUSDT-trades-outage-${process.pid}.csv`);
-    await writeFile(csv, later.map((t) => `${t.id},${t.price},${t.qty},${t.price * t.qty},${t.time},${t.isBuyerMaker ? "True" : "False"},True\n`).join(""));
+    await writeFile(
+      csv,
+      later.map((t) => `${t.id},${t.price},${t.qty},${t.price * t.qty},${t.time},${t.isBuyerMaker ? "True" : "False"},True\n`).join(""),
+    );
     await importFiles([resolveJob(csv, {symbol: "BTCUSDT", kind: "trades"})], {lake, tempDir: join(lake, "..")});
     await rm(csv);
 
     recorder = await record();
-    await vi.waitFor(() => expect(logs.some((l) => /BTCUSDT: ids .* missing inside the lake .*not available from REST/.test(l))).toBe(true), {timeout: 30_000, interval: 50});
+    await vi.waitFor(
+      () => expect(logs.some((l) => /BTCUSDT: ids .* missing inside the lake .*not available from REST/.test(l))).toBe(true),
+      {timeout: 30_000, interval: 50},
+    );
     await stored(100);
     await stopAll();
 
     await withDuckDB(async (c) => {
       await loadTicks(c);
       const inside = (await unfilledGaps(c)).filter((g) => /^lake hole found at start/.test(g.cause as string));
-      expect(inside.map(({symbol, fromId, toId}) => ({symbol, fromId, toId}))).toEqual([{symbol: "BTCUSDT", fromId: stop + 1, toId: later[0].id - 1}]);
+      expect(inside.map(({symbol, fromId, toId}) => ({symbol, fromId, toId}))).toEqual([
+        {symbol: "BTCUSDT", fromId: stop + 1, toId: later[0].id - 1},
+      ]);
       expect(inside[0].fromTime).toBe(inside[0].before);
       expect(inside[0].toTime).toBe(later[0].time);
       expect(inside[0].toTime).toBe(inside[0].after);

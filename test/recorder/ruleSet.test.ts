@@ -13,7 +13,15 @@ const zscore = {name: "z", target: "A/B", metric: "zscore", comparator: "abs>", 
 describe("RuleSet", () => {
   it("load() refuses two rules with one id, naming the file", async () => {
     const file = join(dir, "rules.json");
-    await writeFile(file, JSON.stringify({rules: [{...zscore, id: "x"}, {...zscore, id: "x"}]}));
+    await writeFile(
+      file,
+      JSON.stringify({
+        rules: [
+          {...zscore, id: "x"},
+          {...zscore, id: "x"},
+        ],
+      }),
+    );
     await expect(new RuleSet(file, ["A", "B"], 5).load()).rejects.toThrow(`alert rules file ${file}: two rules have id "x"`);
   });
 

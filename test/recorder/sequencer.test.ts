@@ -12,16 +12,26 @@ function exchange(ids: number[], {limit = 1000, fail = 0} = {}) {
   const fetchTrades = async (_symbol: string, fromId: number) => {
     calls.push(fromId);
     if (failures-- > 0) throw new Error("HTTP 503");
-    return ids.filter((id) => id >= fromId).slice(0, limit).map(trade);
+    return ids
+      .filter((id) => id >= fromId)
+      .slice(0, limit)
+      .map(trade);
   };
   return {calls, fetchTrades};
 }
 
 function sequencer(lastId: number | undefined, ex: ReturnType<typeof exchange>, graceMs = 50) {
-  const emitted: number[] = [], gaps: GapRecord[] = [];
+  const emitted: number[] = [],
+    gaps: GapRecord[] = [];
   const s = new Sequencer({
-    symbol: "BTCUSDT", lastId, fetchTrades: ex.fetchTrades, graceMs, maxAttempts: 3, retryDelayMs: () => 1,
-    emit: (t) => emitted.push(t.id), onGap: (g) => gaps.push(g)
+    symbol: "BTCUSDT",
+    lastId,
+    fetchTrades: ex.fetchTrades,
+    graceMs,
+    maxAttempts: 3,
+    retryDelayMs: () => 1,
+    emit: (t) => emitted.push(t.id),
+    onGap: (g) => gaps.push(g),
   });
   return {s, emitted, gaps};
 }
@@ -67,7 +77,11 @@ describe("Sequencer", () => {
     s.push(trade(110));
     await vi.waitFor(() => expect(emitted.at(-1)).toBe(110));
     expect(emitted).toEqual([101, 102, 103, 104, 108, 109, 110]);
-    expect(gaps.map(({fromId, toId, filled}) => [fromId, toId, filled])).toEqual([[102, 104, true], [105, 107, false], [108, 109, true]]);
+    expect(gaps.map(({fromId, toId, filled}) => [fromId, toId, filled])).toEqual([
+      [102, 104, true],
+      [105, 107, false],
+      [108, 109, true],
+    ]);
   });
 
   it("labels a hole found at start-up 'restart' and backfills it at once", async () => {
@@ -97,7 +111,9 @@ describe("Sequencer", () => {
     await vi.waitFor(() => expect(emitted.at(-1)).toBe(15));
     expect(emitted).toEqual([11, 15]);
     expect(ex.calls.length).toBe(3);
-    expect(gaps).toEqual([expect.objectContaining({fromId: 12, toId: 14, filled: false, cause: expect.stringMatching(/^stream; backfill failed: HTTP 503/)})]);
+    expect(gaps).toEqual([
+      expect.objectContaining({fromId: 12, toId: 14, filled: false, cause: expect.stringMatching(/^stream; backfill failed: HTTP 503/)}),
+    ]);
   });
 
   it("keeps live trades that arrive during a backfill, and handles a second hole after it", async () => {
@@ -108,6 +124,9 @@ describe("Sequencer", () => {
     for (const id of [101, 102, 300, 301]) s.push(trade(id));
     await vi.waitFor(() => expect(emitted.at(-1)).toBe(301));
     expect(emitted).toEqual(range(1, 301));
-    expect(gaps.map((g) => [g.fromId, g.toId, g.filled])).toEqual([[2, 99, true], [103, 299, true]]);
+    expect(gaps.map((g) => [g.fromId, g.toId, g.filled])).toEqual([
+      [2, 99, true],
+      [103, 299, true],
+    ]);
   });
 });

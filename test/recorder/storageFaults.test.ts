@@ -13,7 +13,11 @@ if (unavailable) console.warn(`test/recorder/storageFaults.test.ts skipped: ${un
 
 /** Every id once, lakeError shown during the fault and gone after, still recording, a clean exit. */
 function expectRecovered(result: StorageFaultResult, error: RegExp) {
-  expect({lost: result.lost, lostRanges: result.lostRanges, duplicates: result.duplicates}).toEqual({lost: 0, lostRanges: {BTCUSDT: [], ETHUSDT: []}, duplicates: 0});
+  expect({lost: result.lost, lostRanges: result.lostRanges, duplicates: result.duplicates}).toEqual({
+    lost: 0,
+    lostRanges: {BTCUSDT: [], ETHUSDT: []},
+    duplicates: 0,
+  });
   expect(result.lakeErrorDuringFault).toMatch(error);
   expect(result.lakeErrorBeforeRemoval).not.toBeNull(); // still set while the fault lasts
   expect(result.lakeErrorAfter).toBeNull();
@@ -32,17 +36,35 @@ describe.skipIf(unavailable !== null)("pairbook record under storage faults", ()
   it("disk full (a ballast file fills the lake's tmpfs): nothing lost, `pairbook status` shows the error meanwhile", async () => {
     let status = "";
     const result = await runStorageFault("disk full", {
-      duringFault: async (recorder) => void ({stdout: status} = await promisify(execFile)(process.execPath, ["cli/pairbook.js", "status", "--port", String(recorder.port)]))
+      duringFault: async (recorder) =>
+        void ({stdout: status} = await promisify(execFile)(process.execPath, [
+          "cli/pairbook.js",
+          "status",
+          "--port",
+          String(recorder.port),
+        ])),
     });
     expectRecovered(result, /^log: ENOSPC/);
     expect(status).toMatch(/LAKE ERROR: log: ENOSPC/);
-    expect(result.output.filter((l) => /lake: writing the write-ahead log failed: ENOSPC: no space left on device, write \(retrying with backoff; accepted trades are kept in memory until the log takes them\)$/.test(l))).toHaveLength(1);
+    expect(
+      result.output.filter((l) =>
+        /lake: writing the write-ahead log failed: ENOSPC: no space left on device, write \(retrying with backoff; accepted trades are kept in memory until the log takes them\)$/.test(
+          l,
+        ),
+      ),
+    ).toHaveLength(1);
   }, 120_000);
 
   it("read-only lake (chmod -R a-w, the recorder without CAP_DAC_OVERRIDE): publishing waits, nothing lost", async () => {
     const result = await runStorageFault("read-only lake");
     expectRecovered(result, /^publish: .*(EACCES|Permission denied)/);
-    expect(result.output.some((l) => /lake: publishing the log as Parquet failed: .*(EACCES|Permission denied).*\(retrying with backoff; the trades stay in the write-ahead log\)$/.test(l))).toBe(true);
+    expect(
+      result.output.some((l) =>
+        /lake: publishing the log as Parquet failed: .*(EACCES|Permission denied).*\(retrying with backoff; the trades stay in the write-ahead log\)$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
   }, 120_000);
 
   it("lake deleted (rm -rf, then its path blocked for 3 s): every trade of the run survives in the rewritten log", async () => {

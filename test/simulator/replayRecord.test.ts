@@ -38,12 +38,24 @@ describe.skipIf(!files.every(existsSync))("replay → record of the real spot ca
     const lake = await mkdtemp(join(tmpdir(), "pairbook-replay-"));
     const {trades} = await readCaptures(files);
     const simulator = await startSimulator({port: 0, source: new ReplaySource(trades, {speed: "max"})});
-    const recorder = await startRecorder({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, liveHost: "127.0.0.1", livePort: 0, publishMs: 500, log: () => {}});
+    const recorder = await startRecorder({
+      symbols,
+      lake,
+      wsUrl: simulator.wsUrl,
+      restUrl: simulator.restUrl,
+      liveHost: "127.0.0.1",
+      livePort: 0,
+      publishMs: 500,
+      log: () => {},
+    });
     try {
-      await vi.waitFor(() => {
-        const h = recorder.health();
-        for (const symbol of symbols) if (h.symbols[symbol].lastId !== expected.get(symbol)!.at(-1)!.id) throw new Error("replaying");
-      }, {timeout: 30_000, interval: 100});
+      await vi.waitFor(
+        () => {
+          const h = recorder.health();
+          for (const symbol of symbols) if (h.symbols[symbol].lastId !== expected.get(symbol)!.at(-1)!.id) throw new Error("replaying");
+        },
+        {timeout: 30_000, interval: 100},
+      );
     } finally {
       await simulator.close();
       await recorder.stop();
@@ -51,8 +63,16 @@ describe.skipIf(!files.every(existsSync))("replay → record of the real spot ca
     const stored = await withDuckDB(async (c) => {
       const out = new Map<string, Trade[]>();
       for (const symbol of symbols) {
-        const rows = (await c.runAndReadAll(`SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker FROM read_parquet($glob) ORDER BY trade_id`, {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet")})).getRows();
-        out.set(symbol, rows.map(([id, time, price, qty, isBuyerMaker]) => ({id, time, price, qty, isBuyerMaker}) as Trade));
+        const rows = (
+          await c.runAndReadAll(
+            `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker FROM read_parquet($glob) ORDER BY trade_id`,
+            {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet")},
+          )
+        ).getRows();
+        out.set(
+          symbol,
+          rows.map(([id, time, price, qty, isBuyerMaker]) => ({id, time, price, qty, isBuyerMaker}) as Trade),
+        );
       }
       return out;
     });

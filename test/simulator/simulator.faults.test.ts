@@ -82,7 +82,12 @@ async function connect(url: string): Promise<Inbox> {
 
 async function history(sim: Simulator, symbol: string, fromId: number, limit = 1000) {
   const response = await fetch(`${sim.restUrl}/api/v3/historicalTrades?symbol=${symbol}&fromId=${fromId}&limit=${limit}`);
-  return {status: response.status, retryAfter: response.headers.get("retry-after"), weight: response.headers.get("x-mbx-used-weight-1m"), body: (await response.json()) as any};
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    weight: response.headers.get("x-mbx-used-weight-1m"),
+    body: (await response.json()) as any,
+  };
 }
 
 /** Ids per symbol a twin market (same seed, rate and start) generates up to `untilMs`. */
@@ -98,7 +103,8 @@ const both = "/stream?streams=btcusdt@trade/ethusdt@trade";
 describe("simulator.inject", () => {
   it('inject("disconnect") drops every connection without a close frame (1006); new connections work', async () => {
     const {sim, advance} = await simulator();
-    const a = await connect(`${sim.wsUrl}${both}`), b = await connect(`${sim.wsUrl}/ws/ethusdt@trade`);
+    const a = await connect(`${sim.wsUrl}${both}`),
+      b = await connect(`${sim.wsUrl}/ws/ethusdt@trade`);
     advance(1000);
     await a.takeTrades(1);
     const record = sim.inject("disconnect");
@@ -187,12 +193,14 @@ describe("simulator.inject", () => {
 
   it('inject("malformed") sends one of each garbage kind, bare on raw streams and wrapped on combined ones', async () => {
     const {sim, advance} = await simulator();
-    const raw = await connect(`${sim.wsUrl}/ws/btcusdt@trade`), combined = await connect(`${sim.wsUrl}${both}`);
+    const raw = await connect(`${sim.wsUrl}/ws/btcusdt@trade`),
+      combined = await connect(`${sim.wsUrl}${both}`);
     advance(1000);
     const lastId = expectedIds(start + 1000).BTCUSDT.at(-1)!;
     await raw.takeTrades(expectedIds(start + 1000).BTCUSDT.length);
     await combined.takeTrades(expectedIds(start + 1000).BTCUSDT.length + expectedIds(start + 1000).ETHUSDT.length);
-    const from = raw.frames.length, fromCombined = combined.frames.length;
+    const from = raw.frames.length,
+      fromCombined = combined.frames.length;
     const record = sim.inject("malformed", {symbol: "BTCUSDT"});
     expect(record.kinds.length).toBe(9);
     await raw.until(() => raw.frames.length >= from + 9, "9 garbage frames");
@@ -205,17 +213,30 @@ describe("simulator.inject", () => {
     const trades = shaped.filter((j) => j.e === "trade");
     expect(trades.map((t) => t.t)).toEqual(Array(6).fill(lastId + 1));
     expect(trades.filter((t) => t.s !== "BTCUSDT").length).toBe(1);
-    expect(trades.filter((t) => Number(t.p) <= 0).map((t) => t.p).sort()).toEqual(["-1.00000000", "0.00000000"]);
-    expect(trades.filter((t) => Number(t.q) <= 0).map((t) => t.q).sort()).toEqual(["-1.00000000", "0.00000000"]);
+    expect(
+      trades
+        .filter((t) => Number(t.p) <= 0)
+        .map((t) => t.p)
+        .sort(),
+    ).toEqual(["-1.00000000", "0.00000000"]);
+    expect(
+      trades
+        .filter((t) => Number(t.q) <= 0)
+        .map((t) => t.q)
+        .sort(),
+    ).toEqual(["-1.00000000", "0.00000000"]);
     expect(trades.filter((t) => t.T > Date.UTC(2100, 0, 1)).length).toBe(1);
-    const wrapped = combined.frames.slice(fromCombined).map((f) => f.json).filter((j) => j !== undefined);
+    const wrapped = combined.frames
+      .slice(fromCombined)
+      .map((f) => f.json)
+      .filter((j) => j !== undefined);
     expect(wrapped.every((j) => j.stream === "btcusdt@trade" && typeof j.data === "object")).toBe(true);
     // Garbage is not a trade the simulator sent.
     expect(sim.sent().BTCUSDT.last).toBe(lastId);
     expect(raw.ws.readyState).toBe(WebSocket.OPEN);
   });
 
-  it("maxConnectionAgeMs closes old connections with 1000 like Binance's 24 h limit; inject(\"rotate\") closes all now", async () => {
+  it('maxConnectionAgeMs closes old connections with 1000 like Binance\'s 24 h limit; inject("rotate") closes all now', async () => {
     const {sim} = await simulator({maxConnectionAgeMs: 150});
     const opened = performance.now();
     const inbox = await connect(`${sim.wsUrl}${both}`);
@@ -225,14 +246,16 @@ describe("simulator.inject", () => {
     expect(sim.faultLog()).toMatchObject([{kind: "rotate", olderThanMs: 150, clients: 1}]);
 
     const {sim: other} = await simulator();
-    const a = await connect(`${other.wsUrl}${both}`), b = await connect(`${other.wsUrl}/ws/btcusdt@trade`);
+    const a = await connect(`${other.wsUrl}${both}`),
+      b = await connect(`${other.wsUrl}/ws/btcusdt@trade`);
     expect(other.inject("rotate")).toMatchObject({kind: "rotate", olderThanMs: 0, clients: 2});
     expect([(await a.closedEvent()).code, (await b.closedEvent()).code]).toEqual([1000, 1000]);
   });
 
   it('inject("shutdown", {graceMs}) sends serverShutdown (bare, and wrapped on combined streams) then closes with 1001', async () => {
     const {sim} = await simulator();
-    const raw = await connect(`${sim.wsUrl}/ws/btcusdt@trade`), combined = await connect(`${sim.wsUrl}${both}`);
+    const raw = await connect(`${sim.wsUrl}/ws/btcusdt@trade`),
+      combined = await connect(`${sim.wsUrl}${both}`);
     const injectedAt = performance.now();
     const record = sim.inject("shutdown", {graceMs: 150});
     expect(record).toMatchObject({kind: "shutdown", graceMs: 150, format: "both", clients: 2});
@@ -241,7 +264,10 @@ describe("simulator.inject", () => {
     expect([rawClose.code, combinedClose.code]).toEqual([1001, 1001]);
     expect(performance.now() - injectedAt).toBeGreaterThanOrEqual(145);
     expect(raw.frames.map((f) => f.json)).toEqual([{e: "serverShutdown", E: start}]);
-    expect(combined.frames.map((f) => f.json)).toEqual([{e: "serverShutdown", E: start}, {stream: "serverShutdown", data: {e: "serverShutdown", E: start}}]);
+    expect(combined.frames.map((f) => f.json)).toEqual([
+      {e: "serverShutdown", E: start},
+      {stream: "serverShutdown", data: {e: "serverShutdown", E: start}},
+    ]);
     expect(late.ws.readyState).toBe(WebSocket.OPEN);
   });
 
@@ -267,19 +293,29 @@ describe("simulator.inject", () => {
 
 describe("random faults", () => {
   it("parseFaults reads kind[=rate] lists and names a bad entry", () => {
-    expect(parseFaults("disconnect=0.01, gap=0.5,malformed,throttle=0.2")).toEqual({disconnect: 0.01, gap: 0.5, malformed: 1 / 60, throttle: 0.2});
+    expect(parseFaults("disconnect=0.01, gap=0.5,malformed,throttle=0.2")).toEqual({
+      disconnect: 0.01,
+      gap: 0.5,
+      malformed: 1 / 60,
+      throttle: 0.2,
+    });
     expect(() => parseFaults("gap=x")).toThrow(/gap=x/);
     expect(() => parseFaults("explode")).toThrow(/explode/);
     expect(() => parseFaults("throttle=2")).toThrow(RangeError);
   });
 
   it("startSimulator({faults}) injects faults at random at the given rates and logs each with its ids", async () => {
-    const {sim} = await simulator({now: Date.now, rate: 200, faults: {gap: 20, hole: 20}, faultDefaults: {gap: {count: 2}, hole: {count: 2}}});
+    const {sim} = await simulator({
+      now: Date.now,
+      rate: 200,
+      faults: {gap: 20, hole: 20},
+      faultDefaults: {gap: {count: 2}, hole: {count: 2}},
+    });
     const inbox = await connect(`${sim.wsUrl}${both}`);
     await inbox.takeTrades(400);
     const log = sim.faultLog();
     expect(log.length).toBeGreaterThan(5);
-    const filled = log.flatMap((r) => (r.kind === "gap" || r.kind === "hole") && r.ids.length === 2 ? [r] : []);
+    const filled = log.flatMap((r) => ((r.kind === "gap" || r.kind === "hole") && r.ids.length === 2 ? [r] : []));
     expect(filled.length).toBeGreaterThan(0);
     const received = new Set(inbox.trades().map((t) => `${t.s}:${t.t}`));
     for (const r of filled) for (const id of r.ids) expect(received.has(`${r.symbol}:${id}`)).toBe(false);

@@ -78,17 +78,26 @@ async function getJson(url: string) {
 function expectedTrades(symbols: string[], untilMs: number, {seed = 1, rate = 15} = {}) {
   const market = new Market({symbols, startMs: start, seed, rate});
   const batch = market.advanceTo(untilMs);
-  const out: Record<string, Array<{id: number; price: number; qty: number; time: number; m: boolean}>> = Object.fromEntries(symbols.map((s) => [s, []]));
+  const out: Record<string, Array<{id: number; price: number; qty: number; time: number; m: boolean}>> = Object.fromEntries(
+    symbols.map((s) => [s, []]),
+  );
   for (let i = 0; i < batch.length; ++i) {
-    out[symbols[batch.symbol[i]]].push({id: batch.id[i], price: batch.price[i], qty: batch.qty[i], time: batch.time[i], m: batch.isBuyerMaker[i] === 1});
+    out[symbols[batch.symbol[i]]].push({
+      id: batch.id[i],
+      price: batch.price[i],
+      qty: batch.qty[i],
+      time: batch.time[i],
+      m: batch.isBuyerMaker[i] === 1,
+    });
   }
   return out;
 }
 
 /** Dickey–Fuller regression Δx_t = a + ρ·x_{t−1}: the t-statistic of ρ and the implied half-life (samples). */
 function dickeyFuller(x: Float64Array) {
-  const dx = new Float64Array(x.length - 1), lag = new Float64Array(x.length - 1);
-  for (let i = 1; i < x.length; ++i) (dx[i - 1] = x[i] - x[i - 1]), (lag[i - 1] = x[i - 1]);
+  const dx = new Float64Array(x.length - 1),
+    lag = new Float64Array(x.length - 1);
+  for (let i = 1; i < x.length; ++i) ((dx[i - 1] = x[i] - x[i - 1]), (lag[i - 1] = x[i - 1]));
   const fit = ols(dx, lag);
   return {t: fit.betaT, halfLife: -Math.LN2 / Math.log1p(fit.beta)};
 }
@@ -183,7 +192,11 @@ describe("simulator building blocks", () => {
     expect(history.oldestId).toBe(51_000);
     expect(history.newestId).toBe(150_999);
     const rows = history.read(60_000, 3);
-    expect([[...rows.id], [...rows.time], [...rows.isBuyerMaker]]).toEqual([[60_000, 60_001, 60_002], [600_000, 600_010, 600_020], [0, 1, 0]]);
+    expect([[...rows.id], [...rows.time], [...rows.isBuyerMaker]]).toEqual([
+      [60_000, 60_001, 60_002],
+      [600_000, 600_010, 600_020],
+      [0, 1, 0],
+    ]);
     expect(history.read(10, 2).id[0]).toBe(51_000);
     expect(history.read(undefined, 2).id[0]).toBe(150_998);
     expect(history.read(151_000, 5).length).toBe(0);
@@ -235,7 +248,9 @@ describe("startSimulator WebSocket streams", () => {
       received[data.s].push(data);
     }
     for (const symbol of ["BTCUSDT", "ETHUSDT"]) {
-      expect(received[symbol].map((d) => [d.t, toUnits(d.p), toUnits(d.q), d.T, d.m])).toEqual(expected[symbol].map((t) => [t.id, t.price, t.qty, t.time, t.m]));
+      expect(received[symbol].map((d) => [d.t, toUnits(d.p), toUnits(d.q), d.T, d.m])).toEqual(
+        expected[symbol].map((t) => [t.id, t.price, t.qty, t.time, t.m]),
+      );
     }
     expect(received.ETHUSDT[0].p).toMatch(/^[0-9]{4}\.[0-9]{2}000000$/); // 0.01 tick
     // Nothing else arrives (no SOLUSDT, no duplicates): the server's own count agrees once it has closed.
@@ -292,7 +307,10 @@ describe("startSimulator WebSocket streams", () => {
 
   it("refuses unknown paths and uppercase stream names at the upgrade", async () => {
     const {sim} = await simulator();
-    for (const [path, status] of [["/nope", 404], ["/ws/BTCUSDT@trade", 400]] as const) {
+    for (const [path, status] of [
+      ["/nope", 404],
+      ["/ws/BTCUSDT@trade", 400],
+    ] as const) {
       const ws = new WebSocket(`${sim.wsUrl}${path}`);
       const [request, response] = await once(ws, "unexpected-response");
       expect(response.statusCode).toBe(status);
@@ -328,7 +346,10 @@ describe("startSimulator WebSocket streams", () => {
     await sim.close();
     const [[bothCode], [ethCode]] = await Promise.all(closes);
     expect([bothCode, ethCode]).toEqual([1000, 1000]);
-    const ids = (s: string) => [...both.messages.filter((m) => m.data.s === s).map((m) => m.data.t), ...(s === "ETHUSDT" ? eth.messages.map((m) => m.t) : [])];
+    const ids = (s: string) => [
+      ...both.messages.filter((m) => m.data.s === s).map((m) => m.data.t),
+      ...(s === "ETHUSDT" ? eth.messages.map((m) => m.t) : []),
+    ];
     const sent = sim.sent();
     for (const symbol of symbols) {
       const distinct = [...new Set(ids(symbol))].sort((a, b) => a - b);
@@ -345,7 +366,9 @@ describe("startSimulator REST", () => {
     expect(all.status).toBe(200);
     expect(all.body.serverTime).toBe(start);
     expect(all.body.symbols.map((s: any) => [s.symbol, s.status, s.baseAsset, s.quoteAsset])).toEqual([
-      ["BTCUSDT", "TRADING", "BTC", "USDT"], ["ETHUSDT", "TRADING", "ETH", "USDT"], ["PEPEUSDT", "TRADING", "PEPE", "USDT"]
+      ["BTCUSDT", "TRADING", "BTC", "USDT"],
+      ["ETHUSDT", "TRADING", "ETH", "USDT"],
+      ["PEPEUSDT", "TRADING", "PEPE", "USDT"],
     ]);
     const btc = all.body.symbols[0];
     expect(btc.filters.find((f: any) => f.filterType === "PRICE_FILTER").tickSize).toBe("0.01000000");
@@ -355,7 +378,10 @@ describe("startSimulator REST", () => {
     const some = await getJson(`${sim.restUrl}/api/v3/exchangeInfo?symbols=${encodeURIComponent('["PEPEUSDT","BTCUSDT"]')}`);
     expect(some.body.symbols.map((s: any) => s.symbol)).toEqual(["PEPEUSDT", "BTCUSDT"]);
     for (const query of ["symbol=XRPUSDT", `symbols=${encodeURIComponent('["BTCUSDT","XRPUSDT"]')}`]) {
-      expect(await getJson(`${sim.restUrl}/api/v3/exchangeInfo?${query}`)).toMatchObject({status: 400, body: {code: -1121, msg: "Invalid symbol."}});
+      expect(await getJson(`${sim.restUrl}/api/v3/exchangeInfo?${query}`)).toMatchObject({
+        status: 400,
+        body: {code: -1121, msg: "Invalid symbol."},
+      });
     }
   });
 
@@ -367,7 +393,7 @@ describe("startSimulator REST", () => {
     expect(streamed.length).toBeGreaterThan(1200);
     const url = (query: string) => `${sim.restUrl}/api/v3/historicalTrades?symbol=BTCUSDT&${query}`;
     const rows: any[] = [];
-    for (let fromId = streamed[0].t; ; ) {
+    for (let fromId = streamed[0].t; ;) {
       const page = await getJson(url(`fromId=${fromId}&limit=${rows.length === 0 ? 1000 : 300}`));
       expect(page.status).toBe(200);
       if (page.body.length === 0) break;
@@ -405,25 +431,29 @@ describe("pairbook simulate", () => {
 
   function run(args: string[]) {
     const child = spawn(process.execPath, [cli, "simulate", ...args], {stdio: ["ignore", "pipe", "pipe"]});
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const exit = once(child, "exit").then(([code]) => code as number);
-    const line = (pattern: RegExp) => new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(stdout);
-        if (match) return resolve(match);
-      };
-      child.stdout.on("data", check);
-      check();
-      exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
-    });
+    const line = (pattern: RegExp) =>
+      new Promise<RegExpMatchArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stdout);
+          if (match) return resolve(match);
+        };
+        child.stdout.on("data", check);
+        check();
+        exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
+      });
     return {child, exit, line, output: () => ({stdout, stderr})};
   }
 
   it("prints one parseable listening line, serves trades, and on SIGINT prints the sent id ranges and exits 0", async () => {
     const proc = run(["--port", "0", "--rate", "100", "--symbols", "BTCUSDT,ETHUSDT"]);
-    const [, wsUrl, restUrl] = await proc.line(/^pairbook simulate: listening on (ws:\/\/127\.0\.0\.1:\d+) \(REST (http:\/\/127\.0\.0\.1:\d+)\)$/m);
+    const [, wsUrl, restUrl] = await proc.line(
+      /^pairbook simulate: listening on (ws:\/\/127\.0\.0\.1:\d+) \(REST (http:\/\/127\.0\.0\.1:\d+)\)$/m,
+    );
     expect((await getJson(`${restUrl}/api/v3/ping`)).status).toBe(200);
     const inbox = await connect(`${wsUrl}/ws/btcusdt@trade`);
     await inbox.take(20);
@@ -447,7 +477,11 @@ describe("pairbook simulate", () => {
     expect(ids.some((id, i) => i > 0 && id !== ids[i - 1] + 1)).toBe(true);
     proc.child.kill("SIGINT");
     expect(await proc.exit).toBe(0);
-    for (const args of [["--faults", "gap=x"], ["--faults", "explode"], ["--rate", "1000"]]) {
+    for (const args of [
+      ["--faults", "gap=x"],
+      ["--faults", "explode"],
+      ["--rate", "1000"],
+    ]) {
       const bad = run(args);
       expect(await bad.exit).toBe(2);
       expect(bad.output().stderr).toMatch(args[0] === "--faults" ? /invalid --faults/ : /invalid --rate/);
@@ -462,6 +496,8 @@ describe("pairbook simulate", () => {
     const {sim} = await simulator();
     const proc = run(["--port", String(sim.port)]);
     expect(await proc.exit).toBe(1);
-    expect(proc.output().stderr.trim().split("\n")).toEqual([`pairbook simulate: port ${sim.port} on 127.0.0.1 is already in use (pick another with --port, or --port 0 for any free port)`]);
+    expect(proc.output().stderr.trim().split("\n")).toEqual([
+      `pairbook simulate: port ${sim.port} on 127.0.0.1 is already in use (pick another with --port, or --port 0 for any free port)`,
+    ]);
   });
 });

@@ -4,7 +4,16 @@
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
 import {hedgeMethods} from "../../lib/hedgeMethods.js";
-import {type AlertRule, alertIntervals, comparators, isPairMetric, pairMetrics, type RuleInput, severities, symbolMetrics} from "../../protocol/alerts.js";
+import {
+  type AlertRule,
+  alertIntervals,
+  comparators,
+  isPairMetric,
+  pairMetrics,
+  type RuleInput,
+  severities,
+  symbolMetrics,
+} from "../../protocol/alerts.js";
 import {useAlertsStyle} from "./style.js";
 import {metricName} from "./text.js";
 
@@ -22,7 +31,20 @@ export function targetsFor(metric: string, symbols: readonly string[]): string[]
   return isPairMetric(metric) ? symbols.flatMap((a) => symbols.filter((b) => b !== a).map((b) => `${a}/${b}`)) : [...symbols];
 }
 
-const defaults = {name: "", target: "", metric: "zscore", comparator: "abs>", threshold: 2.5, interval: "1m", window: 60, hedge: "ols", severity: "warning", cooldownSeconds: 60, hysteresis: null, paused: false};
+const defaults = {
+  name: "",
+  target: "",
+  metric: "zscore",
+  comparator: "abs>",
+  threshold: 2.5,
+  interval: "1m",
+  window: 60,
+  hedge: "ols",
+  severity: "warning",
+  cooldownSeconds: 60,
+  hysteresis: null,
+  paused: false,
+};
 
 export function alertForm(symbols: readonly string[], {rule = null, onSubmit, onDone = () => {}}: AlertFormOptions): HTMLElement {
   useAlertsStyle();
@@ -39,7 +61,11 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     hedge: Inputs.select(hedgeMethods, {label: "hedge (pairs)", value: start.hedge}),
     severity: Inputs.select(severities, {label: "severity", value: start.severity}),
     cooldownSeconds: Inputs.number({label: "cooldown (s)", value: start.cooldownSeconds, step: "any"}),
-    hysteresis: Inputs.text({label: "re-arm level", value: start.hysteresis === null ? "" : String(start.hysteresis), placeholder: "none: when the condition is false"})
+    hysteresis: Inputs.text({
+      label: "re-arm level",
+      value: start.hysteresis === null ? "" : String(start.hysteresis),
+      placeholder: "none: when the condition is false",
+    }),
   };
   const grid = html`<div class="pb-alert-form"></div>`;
   // The target list follows the metric: symbols for price, volatility, staleness, gaps; pairs otherwise.
@@ -50,16 +76,18 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     fields.target.replaceWith(next);
     fields.target = next;
   };
-  for (const [key, input] of Object.entries(fields)) (input.dataset.field = key), grid.append(input);
+  for (const [key, input] of Object.entries(fields)) ((input.dataset.field = key), grid.append(input));
   setTargets(start.target);
   fields.metric.addEventListener("input", () => setTargets(String(fields.target.value ?? "")));
 
   const message = html`<span class="pb-form-error" id="alert-form-error" role="alert"></span>`;
-  const save = html`<button class="pb-button" type="button" id="alert-save">${rule ? "Save changes" : "Create rule"}</button>` as HTMLButtonElement;
+  const save = html`<button class="pb-button" type="button" id="alert-save">
+    ${rule ? "Save changes" : "Create rule"}
+  </button>` as HTMLButtonElement;
   const cancel = html`<button class="pb-button" type="button" id="alert-cancel">Cancel</button>` as HTMLButtonElement;
   cancel.onclick = () => onDone();
   const clearError = () => {
-    message.textContent = "", (message.className = "pb-form-error"), delete message.dataset.errorField;
+    ((message.textContent = ""), (message.className = "pb-form-error"), delete message.dataset.errorField);
     for (const input of Object.values(fields)) input.classList.remove("pb-field-error");
   };
   save.onclick = async () => {
@@ -67,11 +95,17 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     const value = (key: string) => fields[key].value;
     const hysteresis = String(value("hysteresis")).trim();
     const input: RuleInput = {
-      target: value("target"), metric: value("metric"), comparator: value("comparator"), threshold: value("threshold"),
-      interval: value("interval"), window: value("window"), hedge: value("hedge"), severity: value("severity"),
+      target: value("target"),
+      metric: value("metric"),
+      comparator: value("comparator"),
+      threshold: value("threshold"),
+      interval: value("interval"),
+      window: value("window"),
+      hedge: value("hedge"),
+      severity: value("severity"),
       cooldownSeconds: value("cooldownSeconds"),
       // An unparsable level goes as typed, so the recorder names the field.
-      hysteresis: hysteresis === "" ? null : Number.isFinite(Number(hysteresis)) ? Number(hysteresis) : hysteresis
+      hysteresis: hysteresis === "" ? null : Number.isFinite(Number(hysteresis)) ? Number(hysteresis) : hysteresis,
     };
     const name = String(value("name")).trim();
     if (name) input.name = name;

@@ -2,8 +2,14 @@
 import type {AlertEvent, AlertRule} from "../../protocol/alerts.js";
 
 const metricNames: Record<string, string> = {
-  zscore: "z-score", spread: "spread", correlation: "correlation", adfPValue: "ADF p-value",
-  price: "price", volatility: "volatility", staleness: "staleness (s)", openGaps: "open gaps"
+  zscore: "z-score",
+  spread: "spread",
+  correlation: "correlation",
+  adfPValue: "ADF p-value",
+  price: "price",
+  volatility: "volatility",
+  staleness: "staleness (s)",
+  openGaps: "open gaps",
 };
 
 export const metricName = (metric: string): string => metricNames[metric] ?? metric;
@@ -21,7 +27,9 @@ export function utcTime(ms: number | null): string {
 
 /** "price > 1" or "|z-score| > 2.5". */
 export function conditionText(rule: Pick<AlertRule, "metric" | "comparator" | "threshold">): string {
-  return rule.comparator === "abs>" ? `|${metricName(rule.metric)}| > ${alertNumber(rule.threshold)}` : `${metricName(rule.metric)} ${rule.comparator} ${alertNumber(rule.threshold)}`;
+  return rule.comparator === "abs>"
+    ? `|${metricName(rule.metric)}| > ${alertNumber(rule.threshold)}`
+    : `${metricName(rule.metric)} ${rule.comparator} ${alertNumber(rule.threshold)}`;
 }
 
 /** "price of BTCUSDT = 65,012.3 (> 1)" */

@@ -24,7 +24,10 @@ export function showAlertToast(event: AlertEvent, {ms = 12_000, doc = document}:
   toast.className = "pb-toast";
   toast.dataset.severity = event.severity;
   toast.dataset.eventId = event.id;
-  const title = doc.createElement("b"), body = doc.createElement("div"), when = doc.createElement("small"), close = doc.createElement("button");
+  const title = doc.createElement("b"),
+    body = doc.createElement("div"),
+    when = doc.createElement("small"),
+    close = doc.createElement("button");
   title.textContent = `${event.severity === "critical" ? "‼ " : ""}${event.ruleName}`;
   body.textContent = describeAlert(event);
   when.textContent = `${event.severity} · ${utcTime(event.time)}`;

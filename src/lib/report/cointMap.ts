@@ -30,8 +30,12 @@ export interface CointInput {
 }
 
 /** Every ordered pair (a ≠ b) of a bars file's symbols. O(pairs · n·maxlag). */
-export function cointMap(file: CointInput, {intervalMs, lookbackMs, log}: {intervalMs: number; lookbackMs?: number; log: boolean}): CointRow[] {
-  const symbols = file.meta.symbols, out: CointRow[] = [];
+export function cointMap(
+  file: CointInput,
+  {intervalMs, lookbackMs, log}: {intervalMs: number; lookbackMs?: number; log: boolean},
+): CointRow[] {
+  const symbols = file.meta.symbols,
+    out: CointRow[] = [];
   for (const a of symbols) {
     for (const b of symbols) {
       if (a === b) continue;
@@ -39,15 +43,26 @@ export function cointMap(file: CointInput, {intervalMs, lookbackMs, log}: {inter
       const n = v.time.length;
       const row: CointRow = {a, b, n, pValue: NaN, statistic: NaN, beta: NaN, alpha: NaN, halfLife: NaN, spreadVol: NaN, correlation: NaN};
       if (n >= 30) {
-        const x = log ? logPrices(v.a, a) : v.a, y = log ? logPrices(v.b, b) : v.b;
+        const x = log ? logPrices(v.a, a) : v.a,
+          y = log ? logPrices(v.b, b) : v.b;
         const fit = ols(x, y);
         const eg = coint(x, y);
-        let m = 0, ss = 0;
+        let m = 0,
+          ss = 0;
         for (const r of fit.residuals) m += r;
         m /= n;
         for (const r of fit.residuals) ss += (r - m) ** 2;
-        const ra = returns(v.a).subarray(1), rb = returns(v.b).subarray(1);
-        Object.assign(row, {pValue: eg.pValue, statistic: eg.statistic, beta: fit.beta, alpha: fit.alpha, halfLife: halfLife(fit.residuals), spreadVol: Math.sqrt(ss / (n - 1)), correlation: pearson(ra, rb)});
+        const ra = returns(v.a).subarray(1),
+          rb = returns(v.b).subarray(1);
+        Object.assign(row, {
+          pValue: eg.pValue,
+          statistic: eg.statistic,
+          beta: fit.beta,
+          alpha: fit.alpha,
+          halfLife: halfLife(fit.residuals),
+          spreadVol: Math.sqrt(ss / (n - 1)),
+          correlation: pearson(ra, rb),
+        });
       }
       out.push(row);
     }

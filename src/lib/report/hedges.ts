@@ -31,7 +31,8 @@ const names = {ols: "OLS", rollingOls: "Rolling OLS", kalman: "Kalman", huber: "
  * arbitrary start). Cost: six ADFs, a rolling OLS and a Kalman filter, O(n·maxlag).
  */
 export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindow: number): HedgeRow[] {
-  const {a, b} = fit, n = a.length;
+  const {a, b} = fit,
+    n = a.length;
   let ma = 0;
   for (let i = 0; i < n; ++i) ma += a[i];
   ma /= n;
@@ -39,7 +40,8 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
   for (let i = 0; i < n; ++i) tss += (a[i] - ma) ** 2;
   const row = (name: string, spread: Float64Array, beta: number | Float64Array, {r2 = true} = {}): HedgeRow => {
     const finite = spread.filter((v) => Number.isFinite(v));
-    let m = 0, ssr = 0;
+    let m = 0,
+      ssr = 0;
     for (const v of finite) m += v;
     m /= finite.length;
     for (const v of finite) ssr += (v - m) ** 2;
@@ -50,7 +52,16 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
       p = NaN; // too short for the lag search: shown as —
     }
     const last = typeof beta === "number" ? beta : lastFinite(beta);
-    return {name, beta: last, dynamic: typeof beta !== "number", rSquared: r2 ? 1 - ssr / (tss * (finite.length / n)) : NaN, adfP: p, halfLife: halfLife(finite), spread, betaSeries: beta};
+    return {
+      name,
+      beta: last,
+      dynamic: typeof beta !== "number",
+      rSquared: r2 ? 1 - ssr / (tss * (finite.length / n)) : NaN,
+      adfP: p,
+      halfLife: halfLife(finite),
+      spread,
+      betaSeries: beta,
+    };
   };
   const staticRow = (key: keyof PairFit["hedges"]) => {
     const {alpha, beta} = fit.hedges[key];

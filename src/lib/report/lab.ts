@@ -32,19 +32,24 @@ export interface LabFit {
 }
 
 export function labFit({a, b, log, split}: Pick<LabInput, "a" | "b" | "log" | "split">): LabFit {
-  const x = log ? logPrices(a, "a") : Float64Array.from(a), y = log ? logPrices(b, "b") : Float64Array.from(b);
+  const x = log ? logPrices(a, "a") : Float64Array.from(a),
+    y = log ? logPrices(b, "b") : Float64Array.from(b);
   const cut = Math.max(30, Math.min(x.length - 30, Math.round(x.length * split)));
   const fit = ols(x.subarray(0, cut), y.subarray(0, cut));
   return {a: x, b: y, cut, alpha: fit.alpha, beta: fit.beta};
 }
 
 /** Entry × exit at one window, and window × entry at one exit, on the in-sample bars. */
-export function labSweeps(fit: LabFit, {window, exit, feeBps, lag, barMs}: {window: number; exit: number; feeBps: number; lag: number; barMs: number}): {entryExit: readonly SweepCell[]; windowEntry: readonly SweepCell[]} {
-  const a = fit.a.subarray(0, fit.cut), b = fit.b.subarray(0, fit.cut);
+export function labSweeps(
+  fit: LabFit,
+  {window, exit, feeBps, lag, barMs}: {window: number; exit: number; feeBps: number; lag: number; barMs: number},
+): {entryExit: readonly SweepCell[]; windowEntry: readonly SweepCell[]} {
+  const a = fit.a.subarray(0, fit.cut),
+    b = fit.b.subarray(0, fit.cut);
   const common = {beta: fit.beta, alpha: fit.alpha, feeBps, lag, barMs};
   return {
     entryExit: sweep(a, b, {...common, entries: entryGrid, exits: exitGrid, windows: [window]}),
-    windowEntry: sweep(a, b, {...common, entries: entryGrid.filter((e) => e > exit), exits: [exit], windows: windowGrid})
+    windowEntry: sweep(a, b, {...common, entries: entryGrid.filter((e) => e > exit), exits: [exit], windows: windowGrid}),
   };
 }
 
@@ -56,8 +61,12 @@ export interface OutOfSample {
 }
 
 /** The rule with fixed parameters on both parts, with the in-sample hedge. O(n). */
-export function outOfSample(fit: LabFit, {window, entry, exit, feeBps, lag, barMs}: {window: number; entry: number; exit: number; feeBps: number; lag: number; barMs: number}): OutOfSample {
+export function outOfSample(
+  fit: LabFit,
+  {window, entry, exit, feeBps, lag, barMs}: {window: number; entry: number; exit: number; feeBps: number; lag: number; barMs: number},
+): OutOfSample {
   const z = rollingZScore(spread(fit.a, fit.b, {alpha: fit.alpha, beta: fit.beta}), window);
-  const part = (lo: number, hi: number) => backtest(fit.a.subarray(lo, hi), fit.b.subarray(lo, hi), z.subarray(lo, hi), {beta: fit.beta, entry, exit, feeBps, lag, barMs});
+  const part = (lo: number, hi: number) =>
+    backtest(fit.a.subarray(lo, hi), fit.b.subarray(lo, hi), z.subarray(lo, hi), {beta: fit.beta, entry, exit, feeBps, lag, barMs});
   return {inSample: part(0, fit.cut), outOfSample: part(fit.cut, fit.a.length), z};
 }

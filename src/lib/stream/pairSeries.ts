@@ -13,7 +13,8 @@ export interface HedgedSeries {
 
 /** The spread a − β·b − α of the view's (log) prices under a fixed hedge. O(n). */
 export function hedgedSeries(view: Pick<PairView, "time" | "a" | "b">, hedge: {alpha: number; beta: number}, log: boolean): HedgedSeries {
-  const a = log ? logPrices(view.a, "a") : view.a, b = log ? logPrices(view.b, "b") : view.b;
+  const a = log ? logPrices(view.a, "a") : view.a,
+    b = log ? logPrices(view.b, "b") : view.b;
   const spread = new Float64Array(a.length);
   for (let i = 0; i < a.length; ++i) spread[i] = a[i] - hedge.beta * b[i] - hedge.alpha;
   return {time: view.time, a, b, spread};

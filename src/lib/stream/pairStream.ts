@@ -84,7 +84,9 @@ export class PairStream {
   update(legA: SymbolBars, legB: SymbolBars, changedFrom: number, view: StreamView, rule: StreamRule): StreamChange {
     const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
     const h = rule.hedge;
-    const ruleKey = [h ? `${h.alpha}|${h.beta}` : "-", rule.log, rule.window, rule.entry, rule.exit, rule.stop, rule.lag, rule.feeBps].join("|");
+    const ruleKey = [h ? `${h.alpha}|${h.beta}` : "-", rule.log, rule.window, rule.entry, rule.exit, rule.stop, rule.lag, rule.feeBps].join(
+      "|",
+    );
     let from: number;
     if (viewKey !== this.viewKey) {
       this.viewKey = viewKey;

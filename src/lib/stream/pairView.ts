@@ -14,10 +14,17 @@ export interface PairView extends AlignedBars {
 }
 
 /** Rebuckets both legs to `intervalMs`, keeps the last `lookbackMs` and aligns their closes. O(n). */
-export function pairView(legA: SymbolBars, legB: SymbolBars, {intervalMs, lookbackMs = Infinity}: {intervalMs: number; lookbackMs?: number}): PairView {
-  const ra = rebucket(legA.bars, intervalMs, legA.gap), rb = rebucket(legB.bars, intervalMs, legB.gap);
-  const barsA = tail(ra.bars, lookbackMs), barsB = tail(rb.bars, lookbackMs);
-  const gapA = ra.gap.subarray(ra.gap.length - barsA.start.length), gapB = rb.gap.subarray(rb.gap.length - barsB.start.length);
+export function pairView(
+  legA: SymbolBars,
+  legB: SymbolBars,
+  {intervalMs, lookbackMs = Infinity}: {intervalMs: number; lookbackMs?: number},
+): PairView {
+  const ra = rebucket(legA.bars, intervalMs, legA.gap),
+    rb = rebucket(legB.bars, intervalMs, legB.gap);
+  const barsA = tail(ra.bars, lookbackMs),
+    barsB = tail(rb.bars, lookbackMs);
+  const gapA = ra.gap.subarray(ra.gap.length - barsA.start.length),
+    gapB = rb.gap.subarray(rb.gap.length - barsB.start.length);
   return {...alignBars(barsA, barsB, {gapA, gapB}), intervalMs, barsA, barsB, gapA, gapB};
 }
 
@@ -31,8 +38,17 @@ function tail(bars: BarColumns, ms: number): BarColumns {
   if (k === 0) return bars;
   const cut = (x: Float64Array) => x.subarray(k);
   return {
-    interval: bars.interval, start: cut(bars.start), open: cut(bars.open), high: cut(bars.high), low: cut(bars.low), close: cut(bars.close),
-    volume: cut(bars.volume), quoteVolume: cut(bars.quoteVolume), count: cut(bars.count), vwap: cut(bars.vwap), takerBuyVolume: cut(bars.takerBuyVolume)
+    interval: bars.interval,
+    start: cut(bars.start),
+    open: cut(bars.open),
+    high: cut(bars.high),
+    low: cut(bars.low),
+    close: cut(bars.close),
+    volume: cut(bars.volume),
+    quoteVolume: cut(bars.quoteVolume),
+    count: cut(bars.count),
+    vwap: cut(bars.vwap),
+    takerBuyVolume: cut(bars.takerBuyVolume),
   };
 }
 
@@ -40,11 +56,17 @@ function tail(bars: BarColumns, ms: number): BarColumns {
  * `pairView` remembering its last result: the page's charts and its fit ask for the same view of the
  * same bars version, and it is computed once.
  */
-export function cachedPairView(): (version: number, legA: SymbolBars, legB: SymbolBars, options: {intervalMs: number; lookbackMs?: number}) => PairView {
-  let key = "", last: PairView | null = null;
+export function cachedPairView(): (
+  version: number,
+  legA: SymbolBars,
+  legB: SymbolBars,
+  options: {intervalMs: number; lookbackMs?: number},
+) => PairView {
+  let key = "",
+    last: PairView | null = null;
   return (version, legA, legB, options) => {
     const k = `${version}|${options.intervalMs}|${options.lookbackMs ?? Infinity}`;
-    if (k !== key || !last) (last = pairView(legA, legB, options)), (key = k);
+    if (k !== key || !last) ((last = pairView(legA, legB, options)), (key = k));
     return last;
   };
 }

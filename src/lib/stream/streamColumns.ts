@@ -1,6 +1,24 @@
 // The pair stream's rows: one growable Float64Array per series, all of one length.
 
-export const rowColumns = ["time", "a", "b", "la", "lb", "spread", "mean", "std", "z", "upper", "lower", "retA", "retB", "corr", "pnl", "equity", "drawdown"] as const;
+export const rowColumns = [
+  "time",
+  "a",
+  "b",
+  "la",
+  "lb",
+  "spread",
+  "mean",
+  "std",
+  "z",
+  "upper",
+  "lower",
+  "retA",
+  "retB",
+  "corr",
+  "pnl",
+  "equity",
+  "drawdown",
+] as const;
 export type RowColumn = (typeof rowColumns)[number];
 
 /**

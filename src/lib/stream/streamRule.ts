@@ -74,9 +74,15 @@ export class StreamRuleStage {
         this.checkpoints.dropAfter(from);
       } else this.restart();
     }
-    const rule = this.rule!, h = rule.hedge;
+    const rule = this.rule!,
+      h = rule.hedge;
     const {a, b, la, lb, spread, mean, std, z, upper, lower, retA, retB, corr, pnl, equity, drawdown} = this.rows.data;
-    const zs = this.zs, bt = this.backtest, rc = this.corr, entry = rule.entry, log = rule.log, kept = n - depth;
+    const zs = this.zs,
+      bt = this.backtest,
+      rc = this.corr,
+      entry = rule.entry,
+      log = rule.log,
+      kept = n - depth;
     for (let i = this.done; i < n; ++i) {
       if (i > kept) this.checkpoints.put(i, {z: zs?.save() ?? null, corr: rc.save(), backtest: bt?.save() ?? null});
       retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
@@ -88,10 +94,10 @@ export class StreamRuleStage {
       lb[i] = log ? Math.log(b[i]) : b[i];
       spread[i] = la[i] - h.beta * lb[i] - h.alpha;
       zs.push(spread);
-      mean[i] = zs.mean, std[i] = zs.std, z[i] = zs.z;
-      upper[i] = zs.mean + entry * zs.std, lower[i] = zs.mean - entry * zs.std;
+      ((mean[i] = zs.mean), (std[i] = zs.std), (z[i] = zs.z));
+      ((upper[i] = zs.mean + entry * zs.std), (lower[i] = zs.mean - entry * zs.std));
       bt.push(la, lb, z);
-      pnl[i] = bt.pnl, equity[i] = bt.equity, drawdown[i] = bt.drawdown;
+      ((pnl[i] = bt.pnl), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
     }
     this.done = n;
   }
@@ -103,6 +109,10 @@ export class StreamRuleStage {
     this.checkpoints.clear();
     this.corr = new IncrementalCorrelation(Math.max(2, r.window));
     this.zs = r.hedge ? new IncrementalZScore(r.window) : null;
-    this.backtest = r.hedge ? new IncrementalBacktest(backtestOptions({beta: r.hedge.beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps})) : null;
+    this.backtest = r.hedge
+      ? new IncrementalBacktest(
+          backtestOptions({beta: r.hedge.beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps}),
+        )
+      : null;
   }
 }

@@ -41,21 +41,28 @@ export class StreamViewStage {
     this.coarse = intervalMs;
     this.checkpoints.clear();
     this.rows.length = 0;
-    const na = legA.bars.start.length, nb = legB.bars.start.length;
+    const na = legA.bars.start.length,
+      nb = legB.bars.start.length;
     if (na === 0 || nb === 0) {
-      this.lo = Infinity, this.align = new IncrementalAlign(intervalMs), this.excluded = 0;
+      ((this.lo = Infinity), (this.align = new IncrementalAlign(intervalMs)), (this.excluded = 0));
       return;
     }
     // rebucket's grid, then tail's lookback, then alignBars' common range (pairView).
     const head = (leg: SymbolBars) => {
-      const s = leg.bars.start, first = bucketStart(s[0], intervalMs), last = bucketStart(s[s.length - 1], intervalMs);
+      const s = leg.bars.start,
+        first = bucketStart(s[0], intervalMs),
+        last = bucketStart(s[s.length - 1], intervalMs);
       if (!Number.isFinite(lookbackMs)) return first;
       const from = last + intervalMs - lookbackMs;
       return first + Math.max(0, Math.ceil((from - first) / intervalMs)) * intervalMs;
     };
-    const headA = head(legA), headB = head(legB);
+    const headA = head(legA),
+      headB = head(legB);
     this.lo = Math.max(headA, headB);
-    this.align = new IncrementalAlign(intervalMs, {a: carryIn(legA, headA, this.lo, intervalMs), b: carryIn(legB, headB, this.lo, intervalMs)});
+    this.align = new IncrementalAlign(intervalMs, {
+      a: carryIn(legA, headA, this.lo, intervalMs),
+      b: carryIn(legB, headB, this.lo, intervalMs),
+    });
     this.run(legA, legB);
   }
 
@@ -68,7 +75,8 @@ export class StreamViewStage {
       this.build(legA, legB, this.view);
       return 0;
     }
-    const done = this.align.buckets, k = Math.floor((changedFrom - this.lo) / this.coarse);
+    const done = this.align.buckets,
+      k = Math.floor((changedFrom - this.lo) / this.coarse);
     let first = this.rows.length;
     if (k < done) {
       const c = this.checkpoints.get(k);
@@ -87,23 +95,31 @@ export class StreamViewStage {
 
   /** Index (from lo) of the last common bucket of the legs. */
   private lastBucket(legA: SymbolBars, legB: SymbolBars): number {
-    const I = this.coarse, sa = legA.bars.start, sb = legB.bars.start;
+    const I = this.coarse,
+      sa = legA.bars.start,
+      sb = legB.bars.start;
     const hi = Math.min(bucketStart(sa[sa.length - 1], I), bucketStart(sb[sb.length - 1], I));
     return Math.round((hi - this.lo) / I);
   }
 
   /** Aligns the buckets from the aligner's next one to the legs' last common one. */
   private run(legA: SymbolBars, legB: SymbolBars): void {
-    const I = this.coarse, al = this.align, rows = this.rows, last = this.lastBucket(legA, legB);
+    const I = this.coarse,
+      al = this.align,
+      rows = this.rows,
+      last = this.lastBucket(legA, legB);
     // Room for a row per bucket to go, so the buffers stay put in the loop.
     rows.reserve(rows.length + last - al.buckets + 1);
-    const {time, a, b} = rows.data, lo = this.lo, kept = last - depth;
+    const {time, a, b} = rows.data,
+      lo = this.lo,
+      kept = last - depth;
     let i = rows.length;
     for (let k = al.buckets; k <= last; ++k) {
       if (k > kept) this.checkpoints.put(k, al.save());
       const t = lo + k * I;
-      const [ca, ga] = bucketClose(legA, t, I), [cb, gb] = bucketClose(legB, t, I);
-      if (al.push(t, ca, ga, cb, gb)) time[i] = t, a[i] = al.a, b[i++] = al.b;
+      const [ca, ga] = bucketClose(legA, t, I),
+        [cb, gb] = bucketClose(legB, t, I);
+      if (al.push(t, ca, ga, cb, gb)) ((time[i] = t), (a[i] = al.a), (b[i++] = al.b));
     }
     rows.length = i;
     this.excluded = al.excluded;
@@ -120,7 +136,9 @@ const fold = bucketFold();
  *   const [close, gap] = bucketClose(leg, t, 60_000);
  */
 function bucketClose(leg: SymbolBars, t: number, interval: number): [number, number] {
-  const {start, close} = leg.bars, fine = leg.bars.interval, n = start.length;
+  const {start, close} = leg.bars,
+    fine = leg.bars.interval,
+    n = start.length;
   if (n === 0) return [NaN, 0];
   const i0 = Math.max(0, Math.round((t - start[0]) / fine));
   if (interval === fine) return i0 < n ? [close[i0], leg.gap[i0]] : [NaN, 0];

@@ -7,7 +7,8 @@ import {generatePair} from "../series.js";
 
 describe("hedgeRows(fit, rollingWindow)", () => {
   const {a, b} = generatePair({kind: "cointegrated", seed: 21, n: 2000});
-  const fit = pairFit(a, b), rows = hedgeRows(fit, 200);
+  const fit = pairFit(a, b),
+    rows = hedgeRows(fit, 200);
   const row = (name: string) => rows.find((r) => r.name === name)!;
 
   it("gives the static hedges the R² of their spread (OLS: the fit's own R²)", () => {
@@ -26,13 +27,15 @@ describe("hedgeRows(fit, rollingWindow)", () => {
   it("gives the rolling-OLS row a Sharpe: its rule trades once the rolling fit has warmed up", () => {
     const rule = {window: 30, entry: 1.5, exit: 0, lag: 1, feeBps: 0, barMs: 1000};
     const sharpes = hedgeSharpes(rows, fit, rule);
-    const rolling = row("Rolling OLS"), i = rows.indexOf(rolling);
+    const rolling = row("Rolling OLS"),
+      i = rows.indexOf(rolling);
     expect(Number.isFinite(rolling.spread[0])).toBe(false); // the warm-up
     // z by hand: mean and sample std of each full window of finite spread values.
     const z = Array.from(rolling.spread, (_, t) => {
       const w = Array.from(rolling.spread.subarray(Math.max(0, t - rule.window + 1), t + 1));
       if (w.length < rule.window || !w.every(Number.isFinite)) return NaN;
-      const m = w.reduce((s, v) => s + v, 0) / w.length, sd = Math.sqrt(w.reduce((s, v) => s + (v - m) ** 2, 0) / (w.length - 1));
+      const m = w.reduce((s, v) => s + v, 0) / w.length,
+        sd = Math.sqrt(w.reduce((s, v) => s + (v - m) ** 2, 0) / (w.length - 1));
       return (rolling.spread[t] - m) / sd;
     });
     const byHand = simulate(a, b, z, backtestOptions({...rule, beta: rolling.betaSeries}), null, null, null);

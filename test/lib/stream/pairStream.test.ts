@@ -18,19 +18,55 @@ const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 
 /** A snapshot of n one-second bars of legs A and B: a few empty buckets, a gap of B at 100…129. */
 function snapshot(n: number, seed = 1): BarsFile {
-  const rng = new Xorshift128(seed), time = new Float64Array(n);
+  const rng = new Xorshift128(seed),
+    time = new Float64Array(n);
   for (let i = 0; i < n; ++i) time[i] = t0 + i * 1000;
   const leg = (p: number, gapFrom: number): SymbolBars => {
-    const close = new Float64Array(n), count = new Float64Array(n), gap = new Uint8Array(n), zero = new Float64Array(n);
+    const close = new Float64Array(n),
+      count = new Float64Array(n),
+      gap = new Uint8Array(n),
+      zero = new Float64Array(n);
     for (let i = 0; i < n; ++i) {
       p *= 1 + 1e-3 * rng.normal();
       const empty = rng.uniform() < 0.1;
-      close[i] = empty ? NaN : p, count[i] = empty ? 0 : 3, gap[i] = i >= gapFrom && i < gapFrom + 30 ? 1 : 0;
+      ((close[i] = empty ? NaN : p), (count[i] = empty ? 0 : 3), (gap[i] = i >= gapFrom && i < gapFrom + 30 ? 1 : 0));
     }
-    return {bars: {interval: 1000, start: time, open: close, high: close, low: close, close, volume: zero, quoteVolume: zero, count, vwap: close, takerBuyVolume: zero}, gap};
+    return {
+      bars: {
+        interval: 1000,
+        start: time,
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: zero,
+        quoteVolume: zero,
+        count,
+        vwap: close,
+        takerBuyVolume: zero,
+      },
+      gap,
+    };
   };
-  const symbols = new Map([["A", leg(60_000, n + 1)], ["B", leg(3_000, 100)]]);
-  return {meta: {symbols: ["A", "B"], interval: "1s", intervalMs: 1000, from: t0, to: t0 + n * 1000, builtAt: t0 + n * 1000, trades: {}, gaps: [], liveUrl: ""}, time, symbols};
+  const symbols = new Map([
+    ["A", leg(60_000, n + 1)],
+    ["B", leg(3_000, 100)],
+  ]);
+  return {
+    meta: {
+      symbols: ["A", "B"],
+      interval: "1s",
+      intervalMs: 1000,
+      from: t0,
+      to: t0 + n * 1000,
+      builtAt: t0 + n * 1000,
+      trades: {},
+      gaps: [],
+      liveUrl: "",
+    },
+    time,
+    symbols,
+  };
 }
 
 const bar = (start: number, p: number): LiveBar => ({start, open: p, high: p, low: p, close: p, volume: 1, count: 2});
@@ -41,27 +77,44 @@ function batch(legA: SymbolBars, legB: SymbolBars, view: StreamView, rule: Strea
   const corr = rollingCorrelation(returns(v.a), returns(v.b), Math.max(2, rule.window));
   if (!rule.hedge) return {v, corr, series: null};
   const s = hedgedSeries(v, rule.hedge, rule.log);
-  const r = pairRule({...s, hedge: rule.hedge}, {window: rule.window, entry: rule.entry, exit: rule.exit, stop: rule.stop, lag: rule.lag, feeBps: rule.feeBps, barMs: 1000});
-  const mean = rollingMean(s.spread, rule.window), sd = rollingStd(s.spread, rule.window);
-  return {v, corr, series: {spread: s.spread, mean, upper: mean.map((m, i) => m + rule.entry * sd[i]), lower: mean.map((m, i) => m - rule.entry * sd[i]), z: r.zscore, bt: r.backtest}};
+  const r = pairRule(
+    {...s, hedge: rule.hedge},
+    {window: rule.window, entry: rule.entry, exit: rule.exit, stop: rule.stop, lag: rule.lag, feeBps: rule.feeBps, barMs: 1000},
+  );
+  const mean = rollingMean(s.spread, rule.window),
+    sd = rollingStd(s.spread, rule.window);
+  return {
+    v,
+    corr,
+    series: {
+      spread: s.spread,
+      mean,
+      upper: mean.map((m, i) => m + rule.entry * sd[i]),
+      lower: mean.map((m, i) => m - rule.entry * sd[i]),
+      z: r.zscore,
+      bt: r.backtest,
+    },
+  };
 }
 
 function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; ++i) if (!Object.is(actual[i], expected[i])) expect.fail(`${what}[${i}] of ${expected.length}: ${actual[i]} instead of ${expected[i]}`);
+  for (let i = 0; i < expected.length; ++i)
+    if (!Object.is(actual[i], expected[i])) expect.fail(`${what}[${i}] of ${expected.length}: ${actual[i]} instead of ${expected[i]}`);
 }
 
 function expectBatch(stream: PairStream, legA: SymbolBars, legB: SymbolBars, view: StreamView, rule: StreamRule, when: string): void {
   const e = batch(legA, legB, view, rule);
   expectSame(stream.column("time"), e.v.time, `${when}: time`);
-  expectSame(stream.column("a"), e.v.a, `${when}: a`), expectSame(stream.column("b"), e.v.b, `${when}: b`);
+  (expectSame(stream.column("a"), e.v.a, `${when}: a`), expectSame(stream.column("b"), e.v.b, `${when}: b`));
   expect(stream.excluded, `${when}: excluded`).toBe(e.v.excluded);
   expect(stream.gaps, `${when}: gaps`).toEqual(e.v.gaps);
   expectSame(stream.column("corr"), e.corr, `${when}: correlation`);
   expect(stream.ruled).toBe(e.series !== null);
   if (!e.series) return;
   for (const k of ["spread", "mean", "upper", "lower", "z"] as const) expectSame(stream.column(k), e.series[k], `${when}: ${k}`);
-  expectSame(stream.column("equity"), e.series.bt.equity, `${when}: equity`), expectSame(stream.column("drawdown"), e.series.bt.drawdown, `${when}: drawdown`);
+  (expectSame(stream.column("equity"), e.series.bt.equity, `${when}: equity`),
+    expectSame(stream.column("drawdown"), e.series.bt.drawdown, `${when}: drawdown`));
   expect(stream.tradeList(), `${when}: trades`).toEqual(e.series.bt.tradeList);
   expect(stream.metrics(1000)?.totalPnl).toBe(e.series.bt.totalPnl);
   expect(stream.metrics(1000)?.sharpe).toBe(e.series.bt.sharpe);
@@ -74,22 +127,37 @@ const rule: StreamRule = {hedge: {alpha: -100, beta: 20}, log: false, window: 20
  * late, the open bucket updated again, empty seconds; checks the stream against the batch after
  * every update. Returns how many updates changed an existing row (not only appended).
  */
-function live(view: StreamView, r: StreamRule, steps: number, {seed = 3, every = 1, before}: {seed?: number; every?: number; before?: (stream: PairStream, k: number) => void} = {}): {replaced: number; stream: PairStream} {
-  const file = snapshot(400), bars = new LiveBars(file), stream = new PairStream(), rng = new Xorshift128(seed);
-  let version = bars.version, pa = 60_000, pb = 3_000, replaced = 0;
+function live(
+  view: StreamView,
+  r: StreamRule,
+  steps: number,
+  {seed = 3, every = 1, before}: {seed?: number; every?: number; before?: (stream: PairStream, k: number) => void} = {},
+): {replaced: number; stream: PairStream} {
+  const file = snapshot(400),
+    bars = new LiveBars(file),
+    stream = new PairStream(),
+    rng = new Xorshift128(seed);
+  let version = bars.version,
+    pa = 60_000,
+    pb = 3_000,
+    replaced = 0;
   stream.update(bars.bars("A"), bars.bars("B"), -Infinity, view, r);
   const late: LiveBar[] = [];
   for (let k = 0; k < steps; ++k) {
-    const start = t0 + (400 + k) * 1000, u = rng.uniform();
-    pa *= 1 + 1e-3 * rng.normal(), pb *= 1 + 1e-3 * rng.normal();
+    const start = t0 + (400 + k) * 1000,
+      u = rng.uniform();
+    ((pa *= 1 + 1e-3 * rng.normal()), (pb *= 1 + 1e-3 * rng.normal()));
     if (u < 0.05) continue; // nothing traded this second
     bars.add("A", [bar(start, pa)]);
-    if (u < 0.2) late.push(bar(start, pb)); // B's bar comes later
+    if (u < 0.2)
+      late.push(bar(start, pb)); // B's bar comes later
     else bars.add("B", [...late.splice(0), bar(start, pb)]);
     if (u > 0.8) bars.add("A", [bar(start, pa * (1 + 1e-3 * rng.normal()))]); // the open bucket again
     if (k % every !== 0) continue;
     before?.(stream, k);
-    const legA = bars.bars("A"), legB = bars.bars("B"), n = stream.length;
+    const legA = bars.bars("A"),
+      legB = bars.bars("B"),
+      n = stream.length;
     const first = stream.update(legA, legB, bars.changedSince(version), view, r);
     version = bars.version;
     if (first.series < n) ++replaced;
@@ -111,7 +179,11 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
   });
 
   it("5-second bars, log prices, lag 0, no stop", () => {
-    live({intervalMs: 5000, lookbackMs: Infinity}, {...rule, hedge: {alpha: -2, beta: 0.8}, log: true, lag: 0, stop: undefined, window: 5}, 300);
+    live(
+      {intervalMs: 5000, lookbackMs: Infinity},
+      {...rule, hedge: {alpha: -2, beta: 0.8}, log: true, lag: 0, stop: undefined, window: 5},
+      300,
+    );
   });
 
   it("several live seconds per update (frames that carry more than one bar)", () => {
@@ -124,7 +196,10 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
   });
 
   it("an option change recomputes the rows from the start", () => {
-    const view = {intervalMs: 1000, lookbackMs: Infinity}, file = snapshot(500), bars = new LiveBars(file), stream = new PairStream();
+    const view = {intervalMs: 1000, lookbackMs: Infinity},
+      file = snapshot(500),
+      bars = new LiveBars(file),
+      stream = new PairStream();
     let n = 0;
     for (const r of [rule, {...rule, window: 45}, {...rule, window: 45, entry: 2}, {...rule, hedge: {alpha: -90, beta: 20}}]) {
       expect(stream.update(bars.bars("A"), bars.bars("B"), Infinity, view, r)).toEqual({bars: n, series: 0});
@@ -134,9 +209,13 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
   });
 
   it("a bar older than the checkpoints rebuilds the view", () => {
-    const view = {intervalMs: 1000, lookbackMs: Infinity}, file = snapshot(400), bars = new LiveBars(file), stream = new PairStream();
+    const view = {intervalMs: 1000, lookbackMs: Infinity},
+      file = snapshot(400),
+      bars = new LiveBars(file),
+      stream = new PairStream();
     let version = bars.version;
-    for (let k = 0; k < 700; ++k) bars.add("A", [bar(t0 + (400 + k) * 1000, 60_000 + k)]), bars.add("B", [bar(t0 + (400 + k) * 1000, 3_000 + k / 20)]);
+    for (let k = 0; k < 700; ++k)
+      (bars.add("A", [bar(t0 + (400 + k) * 1000, 60_000 + k)]), bars.add("B", [bar(t0 + (400 + k) * 1000, 3_000 + k / 20)]));
     stream.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, rule);
     version = bars.version;
     bars.add("B", [bar(t0 + 450 * 1000, 2_990)]);
@@ -145,8 +224,11 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
   });
 
   it("a finite lookback keeps the view's head until rebuild(), then equals pairView with that lookback", () => {
-    const lookbackMs = 200_000, view = {intervalMs: 1000, lookbackMs};
-    const file = snapshot(400), bars = new LiveBars(file), s = new PairStream();
+    const lookbackMs = 200_000,
+      view = {intervalMs: 1000, lookbackMs};
+    const file = snapshot(400),
+      bars = new LiveBars(file),
+      s = new PairStream();
     s.update(bars.bars("A"), bars.bars("B"), -Infinity, view, rule);
     expectBatch(s, bars.bars("A"), bars.bars("B"), view, rule, "the snapshot");
     const head = s.column("time")[0];
@@ -155,7 +237,7 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
     let version = bars.version;
     for (let k = 0; k < 50; ++k) {
       const start = t0 + (400 + k) * 1000;
-      bars.add("A", [bar(start, 60_000 + k)]), bars.add("B", [bar(start, 3_000 + k / 10)]);
+      (bars.add("A", [bar(start, 60_000 + k)]), bars.add("B", [bar(start, 3_000 + k / 10)]));
       s.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, rule);
       version = bars.version;
       expectBatch(s, bars.bars("A"), bars.bars("B"), {intervalMs: 1000, lookbackMs: start + 1000 - head}, rule, `live second ${k}`);

@@ -29,12 +29,12 @@ export async function publishLog(
   published: (file: PublishedFile) => void,
 ): Promise<void> {
   const source = walSource(quotedString(csv));
-  const days = (await (
+  const days = (
     await connection.runAndReadAll(
       `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
      FROM ${source} WHERE id > ${after} GROUP BY day ORDER BY day`,
     )
-  ).getRows()) as [string, number, number, number][];
+  ).getRows() as [string, number, number, number][];
   for (const [day, first, last, count] of days) {
     let path: string;
     try {

@@ -116,7 +116,7 @@ export function johansen(series: readonly ArrayLike<number>[], options: Johansen
     maxEigStat[i] = -T * Math.log(1 - values[i]);
     traceStat[i] = maxEigStat[i] + (i + 1 < k ? traceStat[i + 1] : 0);
   }
-  const d = detOrder as -1 | 0 | 1;
+  const d = detOrder;
   return {
     eigenvalues: values,
     traceStat,

@@ -23,7 +23,7 @@ export function lstsq(columns: readonly ArrayLike<number>[], y: ArrayLike<number
   const q = columns.map((c) => Float64Array.from(c));
   const r = new Float64Array(y);
   const norms = q.map(norm);
-  const kept: boolean[] = new Array(k).fill(false);
+  const kept = new Array<boolean>(k).fill(false);
   const R = new Float64Array(k * k);
   const vs: Float64Array[] = [];
   const rows: number[] = []; // Householder step index → pivot row

@@ -45,7 +45,7 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
     for (const v of finite) m += v;
     m /= finite.length;
     for (const v of finite) ssr += (v - m) ** 2;
-    let p = NaN;
+    let p: number;
     try {
       p = finite.length > 20 ? adf(finite).pValue : NaN;
     } catch {

@@ -11,7 +11,7 @@ export const depth = 512;
  *   if (k > last - depth) ring.put(k, stage.save());   …   const s = ring.get(k); if (s) stage.restore(s);
  */
 export class CheckpointRing<S> {
-  private ring: ({step: number; state: S} | null)[] = new Array(depth).fill(null);
+  private ring = new Array<{step: number; state: S} | null>(depth).fill(null);
 
   /** Keeps `state` as the state before step `step`, replacing the one `depth` steps earlier. */
   put(step: number, state: S): void {

@@ -13,6 +13,7 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {parseArgs} from "node:util";
 import WebSocket from "ws";
+import {recordArgv} from "../cli/recordArgv.js";
 import type {RecorderHealth} from "../src/protocol/health.js";
 
 const {values} = parseArgs({
@@ -33,25 +34,10 @@ async function recorder(
   lake: string,
 ): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
   // Started as `npx pairbook record` starts it: the executable itself, with its shebang's V8 flags.
-  const child = spawn(
-    "cli/pairbook.js",
-    [
-      "record",
-      "--symbols",
-      symbols.join(","),
-      "--lake",
-      lake,
-      "--ws-url",
-      sim.ws,
-      "--rest-url",
-      sim.rest,
-      "--live-port",
-      "0",
-      "--no-alerts",
-    ],
-    {stdio: ["ignore", "pipe", "inherit"]},
-  );
-  const lines = createInterface({input: child.stdout!});
+  const child = spawn("cli/pairbook.js", recordArgv({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, alerts: false}), {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({input: child.stdout});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
       const m = /live feed ws:\/\/[^:]+:(\d+)/.exec(line);
@@ -74,7 +60,7 @@ async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; w
   const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const lines = createInterface({input: child.stdout!});
+  const lines = createInterface({input: child.stdout});
   const [ws, rest] = await new Promise<[string, string]>((resolve, reject) => {
     lines.on("line", (line) => {
       const m = /listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/.exec(line);

@@ -67,7 +67,7 @@ const serverCpuStart = serverCpuSeconds();
 const perSecond: number[] = [];
 for (let s = 0; s < seconds; ++s) {
   const before = messages;
-  const result = await Promise.race([new Promise((resolve) => setTimeout(resolve, 1000, "tick")), closed]);
+  const result = await Promise.race([new Promise<"tick">((resolve) => setTimeout(resolve, 1000, "tick")), closed]);
   if (result !== "tick") {
     child.kill("SIGINT");
     await once(child, "exit");

@@ -70,7 +70,9 @@ export async function bundle() {
 /** The manifest cli/bundle.js last wrote, or undefined. @returns {{bundle: string} | undefined} */
 function readManifest() {
   try {
-    return JSON.parse(readFileSync(manifestPath, "utf8"));
+    /** @type {unknown} */
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    return /** @type {{bundle: string}} */ (manifest);
   } catch {
     return undefined;
   }

@@ -65,7 +65,9 @@ export class Child {
         settle();
       };
       this.waiters.add(waiter);
-      this.exited.then((code) => finish(() => reject(Object.assign(new Error(`${this.name} exited with code ${code}`), {exitCode: code}))));
+      void this.exited.then((code) =>
+        finish(() => reject(Object.assign(new Error(`${this.name} exited with code ${code}`), {exitCode: code}))),
+      );
     });
   }
 

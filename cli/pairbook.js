@@ -20,7 +20,9 @@ const root = join(here, "..");
 /** The bundle cli/bundle.js last built, or undefined if there is none. @returns {Manifest | undefined} */
 function manifest() {
   try {
-    return JSON.parse(readFileSync(join(here, ".bundle.json"), "utf8"));
+    /** @type {unknown} */
+    const read = JSON.parse(readFileSync(join(here, ".bundle.json"), "utf8"));
+    return /** @type {Manifest} */ (read);
   } catch {
     return undefined;
   }
@@ -63,5 +65,7 @@ async function entry() {
 }
 
 process.setSourceMapsEnabled(true); // stack traces name the .ts files and lines
-const {main} = await import(pathToFileURL(await entry()).href);
+/** @type {unknown} */
+const bundle = await import(pathToFileURL(await entry()).href);
+const {main} = /** @type {{main: (args: string[]) => Promise<number>}} */ (bundle);
 process.exitCode = await main(process.argv.slice(2));

@@ -25,7 +25,9 @@ export function excerpt(value: unknown, max = 40): string {
             ? "null"
             : typeof value === "object"
               ? "an object"
-              : String(value);
+              : typeof value === "number" || typeof value === "boolean" || typeof value === "bigint"
+                ? String(value)
+                : typeof value;
   } catch {
     text = typeof value;
   }

@@ -142,6 +142,11 @@ export class Sequencer {
       filledFromTime: number | null = null;
     const report = (fromId: number, toId: number, fromTime: number | null, toTime: number | null, filled: boolean, why: string = cause) =>
       this.options.onGap({symbol, fromId, toId, fromTime, toTime, cause: why, filled, detectedAt});
+    // The rest of the hole, [cursor, target], as unfilled; the backfill then moves past it.
+    const reportRest = (why?: string) => {
+      report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, why);
+      cursor = target + 1;
+    };
     let failures = 0;
     try {
       while (cursor <= target && !this.abort.signal.aborted) {
@@ -155,15 +160,7 @@ export class Sequencer {
             this.options.log?.(
               `${symbol}: backfill of ids ${cursor}..${target} failed ${failures} times (${(error as Error).message}); recording the hole as unfilled`,
             );
-            report(
-              cursor,
-              target,
-              this.lastTime,
-              this.queue.get(target + 1)?.time ?? null,
-              false,
-              `${cause}; backfill failed: ${(error as Error).message}`,
-            );
-            cursor = target + 1;
+            reportRest(`${cause}; backfill failed: ${(error as Error).message}`);
             break;
           }
           await delay(retryDelayMs(failures), this.abort.signal);
@@ -172,8 +169,7 @@ export class Sequencer {
         const useful = page.filter((t) => t.id >= cursor && t.id <= target).sort((x, y) => x.id - y.id);
         if (useful.length === 0) {
           // REST has nothing in [cursor, target]: an exchange-side hole.
-          report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false);
-          cursor = target + 1;
+          reportRest();
           break;
         }
         for (const trade of useful) {
@@ -189,8 +185,7 @@ export class Sequencer {
         if (page.length === 0 || page[page.length - 1].id >= target) {
           if (cursor <= target) {
             if (filledFrom !== undefined) (report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true), (filledFrom = undefined));
-            report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false);
-            cursor = target + 1;
+            reportRest();
           }
           break;
         }
@@ -199,17 +194,9 @@ export class Sequencer {
       if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true);
       // Stopped mid-backfill: the rest of the hole is recorded, never invented, and the trades
       // received after it are still stored.
-      if (cursor <= target)
-        report(
-          cursor,
-          target,
-          this.lastTime,
-          this.queue.get(target + 1)?.time ?? null,
-          false,
-          `${cause}; backfill interrupted by shutdown`,
-        );
+      if (cursor <= target) reportRest(`${cause}; backfill interrupted by shutdown`);
       // Every id up to target is now stored or recorded as a hole: move past it.
-      this.last = Math.max(this.last!, target);
+      this.last = Math.max(this.last, target);
       this.busy = false;
       this.drain();
     }

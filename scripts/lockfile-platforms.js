@@ -8,7 +8,10 @@
 import {readFileSync, writeFileSync} from "node:fs";
 
 const file = new URL("../package-lock.json", import.meta.url);
-const lock = JSON.parse(readFileSync(file, "utf8"));
+/** @typedef {{version?: string, optional?: boolean, os?: string[], cpu?: string[], libc?: string[], optionalDependencies?: Record<string, string>}} LockEntry */
+/** @type {unknown} */
+const parsed = JSON.parse(readFileSync(file, "utf8"));
+const lock = /** @type {{packages: Record<string, LockEntry>}} */ (parsed);
 const packages = lock.packages;
 const oses = ["darwin", "linux", "win32", "android", "freebsd", "openbsd", "openharmony", "sunos", "aix", "netbsd"];
 /** @type {Record<string, string>} */

@@ -52,7 +52,9 @@ const libraries = [
 /** @param {string} name */
 function installedVersion(name) {
   try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+    /** @type {unknown} */
+    const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8"));
+    return /** @type {{version: string}} */ (manifest).version;
   } catch {
     return "0.0.0-offline"; // not installed: any version marks it as known; pages never import it
   }

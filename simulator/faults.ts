@@ -133,7 +133,7 @@ export class FaultSchedule {
     seed: number,
   ) {
     this.random = new Random(seed ^ 0x5eed_fa17);
-    this.kinds = Object.entries(rates).filter(([kind, rate]) => kind !== "throttle" && rate! > 0) as Array<[FaultKind, number]>;
+    this.kinds = Object.entries(rates).filter(([kind, rate]) => kind !== "throttle" && rate > 0) as Array<[FaultKind, number]>;
   }
 
   due(dtMs: number): FaultKind[] {

@@ -58,8 +58,8 @@ export class FaultInjector {
     return this.log;
   }
 
-  inject<K extends FaultKind>(kind: K, options: FaultOptions[K] = {} as FaultOptions[K]): FaultRecordOf<K> {
-    const record = this.apply(kind, options as never);
+  inject<K extends FaultKind>(kind: K, options: FaultOptions[K] = {}): FaultRecordOf<K> {
+    const record = this.apply(kind, options);
     this.log.push(record);
     return record as FaultRecordOf<K>;
   }

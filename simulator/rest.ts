@@ -139,19 +139,15 @@ function historicalTrades(query: URLSearchParams, {instruments, histories}: Rest
   const limit = limitParam === null ? 500 : Math.min(1000, Number(limitParam));
   if (limit < 1) throw new ApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
   const rows = history.read(fromIdParam === null ? undefined : Number(fromIdParam), limit);
-  const out = new Array(rows.length);
-  for (let i = 0; i < rows.length; ++i) {
-    out[i] = {
-      id: rows.id[i],
-      price: formatUnits(rows.price[i]),
-      qty: formatUnits(rows.qty[i]),
-      quoteQty: formatBigUnits(multiplyUnits(rows.price[i], rows.qty[i])),
-      time: rows.time[i],
-      isBuyerMaker: rows.isBuyerMaker[i] === 1,
-      isBestMatch: true,
-    };
-  }
-  return out;
+  return Array.from({length: rows.length}, (_, i) => ({
+    id: rows.id[i],
+    price: formatUnits(rows.price[i]),
+    qty: formatUnits(rows.qty[i]),
+    quoteQty: formatBigUnits(multiplyUnits(rows.price[i], rows.qty[i])),
+    time: rows.time[i],
+    isBuyerMaker: rows.isBuyerMaker[i] === 1,
+    isBestMatch: true,
+  }));
 }
 
 function lookup(symbol: string, instruments: ReadonlyMap<string, Instrument>): Instrument {

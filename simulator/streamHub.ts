@@ -62,7 +62,9 @@ export class StreamHub {
     socket.on("message", (data, isBinary) => {
       if (this.overLimit(client)) return;
       // Binance answers anything but a JSON text frame with an error too.
-      client.control(isBinary ? "" : data.toString());
+      client.control(
+        isBinary ? "" : (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString(),
+      );
       this.noteSubscriber(client);
     });
     // The server is made with autoPong off, so that a stalled connection does not pong either.

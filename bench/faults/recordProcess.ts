@@ -3,6 +3,7 @@
 import {type ChildProcess, spawn} from "node:child_process";
 import {createInterface} from "node:readline";
 import {fileURLToPath} from "node:url";
+import {recordArgv} from "../../cli/recordArgv.js";
 import type {RecorderHealth} from "../../src/protocol/health.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -34,21 +35,7 @@ export interface RecordProcessOptions {
 
 /** The `pairbook record` arguments for these options, on a free live port (`--live-port 0`). */
 export function recordArgs({lake, wsUrl, restUrl, symbols, args = [], alerts}: Omit<RecordProcessOptions, "wrapper">): string[] {
-  return [
-    "record",
-    "--symbols",
-    symbols.join(","),
-    "--lake",
-    lake,
-    "--ws-url",
-    wsUrl,
-    "--rest-url",
-    restUrl,
-    "--live-port",
-    "0",
-    ...(alerts ? ["--alerts", alerts] : ["--no-alerts"]),
-    ...args,
-  ];
+  return recordArgv({symbols, lake, wsUrl, restUrl, alerts: alerts || false, args});
 }
 
 /** Starts `pairbook record` on a free live port; resolves once it serves /health. */
@@ -59,7 +46,7 @@ export async function startRecordProcess(options: RecordProcessOptions): Promise
   const child = spawn(command, rest, {cwd: root, stdio: ["ignore", "pipe", "pipe"]});
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({input: stream}).on("line", (line) => output.push(line));
+  for (const stream of [child.stdout, child.stderr]) createInterface({input: stream}).on("line", (line) => output.push(line));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = output.map((line) => /live feed ws:\/\/[^:]+:(\d+)/.exec(line)).find(Boolean);

@@ -4,6 +4,7 @@ import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
 import {Child} from "../children.js";
 import {CliError, type Command, intFlag, parseFlags, symbolsFlag} from "../command.js";
 import {openDemoLog, plain, previewFilter, showAll, type TerminalFilter} from "../demoLog.js";
+import {recordArgv} from "../recordArgv.js";
 import {binanceRestUrl, binanceWsUrl} from "./record.js";
 
 const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
@@ -112,21 +113,7 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     const recorder = new Child(
       "record",
       process.execPath,
-      [
-        "--max-semi-space-size=4",
-        cli,
-        "record",
-        "--symbols",
-        symbols.join(","),
-        "--lake",
-        lake,
-        "--ws-url",
-        wsUrl,
-        "--rest-url",
-        restUrl,
-        "--live-port",
-        String(livePort),
-      ],
+      ["--max-semi-space-size=4", cli, ...recordArgv({symbols, lake, wsUrl, restUrl, livePort})],
       {
         echo: echo("record", showAll),
       },

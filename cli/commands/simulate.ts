@@ -141,7 +141,7 @@ SIGTERM the trade id ranges sent per symbol.`,
 /** One line per fault: its kind and what it touched (ids of gaps and holes as known when printed). */
 function describeFault(record: ReturnType<Simulator["faultLog"]>[number]): string {
   const {kind, at, ...rest} = record;
-  return `${kind} at ${new Date(at).toISOString()} ${JSON.stringify(rest, (key, value) => (key === "messages" ? undefined : value))}`;
+  return `${kind} at ${new Date(at).toISOString()} ${JSON.stringify(rest, (key, value: unknown) => (key === "messages" ? undefined : value))}`;
 }
 
 function listenError(error: unknown, host: string, port: number): unknown {

@@ -53,7 +53,7 @@ export class AlertBars {
       // A trade for a bucket already closed (rare: Binance's ids follow time): it corrects the bar for
       // the windows still to be evaluated, as the lake's bars have it; one older than the bars kept is dropped.
       const i = (b - s.start) / interval;
-      if (i >= 0) s.bars[i] = s.bars[i] ? addTrade(s.bars[i]!, trade) : barOf(trade, interval);
+      if (i >= 0) s.bars[i] = s.bars[i] ? addTrade(s.bars[i], trade) : barOf(trade, interval);
       return false;
     }
     this.advance(s, b);

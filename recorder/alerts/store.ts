@@ -37,11 +37,12 @@ export async function readRulesFile(path: string): Promise<unknown[]> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`alert rules file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`alert rules file ${path} is not valid JSON: ${(error as Error).message}`, {cause: error});
   }
   const rules = (json as {rules?: unknown}).rules;
   if (!Array.isArray(rules)) throw new Error(`alert rules file ${path} must hold {"rules": [...]}`);
-  return rules;
+  const list: unknown[] = rules;
+  return list;
 }
 
 export function writeRulesFile(path: string, rules: readonly AlertRule[]): Promise<void> {

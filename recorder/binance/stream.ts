@@ -202,7 +202,8 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
       const receivedAt = (lastFrameAt = performance.now());
       resolveFirst();
       if (isBinary) return onEvent({type: "rejected", reason: "binary frame", frame: ""});
-      const event = parseFrame(data.toString(), symbols, now(), receivedAt);
+      const text = (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
+      const event = parseFrame(text, symbols, now(), receivedAt);
       if (event.type === "trade") receivedData = true;
       if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);

@@ -125,7 +125,7 @@ export class FitClient {
   }
 
   private expect<T>(id: number, part: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.pending.set(`${id}:${part}`, {resolve: resolve as (value: never) => void, reject}));
+    return new Promise<T>((resolve, reject) => this.pending.set(`${id}:${part}`, {resolve: resolve, reject}));
   }
 
   private receive = (r: Reply): void => {

@@ -5,7 +5,6 @@
 // lake's gap records in the file.
 // Columns grow in place (capacity doubles) and a new live bar writes only its own bucket, so a frame
 // costs O(new bars) rather than a copy of the whole day (14 MB per frame at 86,400 bars × 2).
-import type {BarColumns} from "../lib/bars.js";
 import type {GapRange} from "../lib/gapFlags.js";
 import type {BarsFile, SymbolBars} from "../protocol/barsFile.js";
 import type {LiveBar, LiveGap} from "../protocol/liveWire.js";
@@ -69,7 +68,7 @@ export class LiveBars {
   /** Records bars of `symbol`; a later update of the same bucket replaces it; bars within the file are ignored. */
   add(symbol: string, bars: readonly LiveBar[]): void {
     let map = this.live.get(symbol);
-    if (!map) this.live.set(symbol, (map = new Map()));
+    if (!map) this.live.set(symbol, (map = new Map<number, LiveBar>()));
     let changed = false,
       first = Infinity;
     for (const bar of bars) {

@@ -1,7 +1,7 @@
 // Browser client of the recorder's live feed: subscribes to symbols, reconnects with capped
 // exponential backoff and jitter, and reports its state for the page's status line (the URL's token
 // redacted). The messages are src/protocol/liveWire.ts.
-import {type LiveBar, type LiveGap, liveGapsOf} from "../protocol/liveWire.js";
+import {type LiveBar, type LiveGap, type LiveMessage, liveGapsOf} from "../protocol/liveWire.js";
 import {redactToken} from "../protocol/recorderEndpoint.js";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "static";
@@ -58,19 +58,19 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       onStatus({state: "live", detail: `Live from the recorder at ${shown}`});
     };
     socket.onmessage = (event) => {
-      let message;
+      let message: unknown;
       try {
         message = JSON.parse(String(event.data));
       } catch {
         return; // not from a recorder we know: ignore rather than break the page
       }
-      if (message.type === "alert" && message.event) onAlert(message.event);
+      if (!isLiveMessage(message)) return; // likewise
+      if (message.type === "alert") onAlert(message.event);
       else if (message.type === "snapshot") {
         onBars(message.symbol, message.bars);
         for (const gap of liveGapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
       } else if (message.type === "bar") onBars(message.symbol, [message.bar]);
-      else if (message.type === "gap" && typeof message.symbol === "string")
-        for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
+      else if (message.type === "gap") for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };
     socket.onclose = () => {
@@ -90,4 +90,29 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
     clearTimeout(timer);
     socket?.close();
   };
+}
+
+/**
+ * Whether a parsed message has the shape its type needs here (the fields this file reads; bars and
+ * gaps are checked where they are used); anything else is ignored, as a message that is not JSON is.
+ */
+function isLiveMessage(value: unknown): value is LiveMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const object = (x: unknown) => typeof x === "object" && x !== null;
+  switch (m.type) {
+    case "alert":
+      return object(m.event);
+    case "snapshot":
+      return typeof m.symbol === "string" && Array.isArray(m.bars);
+    case "bar":
+      return typeof m.symbol === "string" && object(m.bar);
+    case "gap":
+      return typeof m.symbol === "string";
+    case "error":
+    case "hello":
+      return true;
+    default:
+      return false;
+  }
 }

@@ -53,8 +53,8 @@ export function pricesChart(
     color: {legend: true, domain: names, range: ["#4269d0", "#efb118"]},
     marks: [
       ...gapMarks(gaps),
-      Plot.lineY({length: da.x.length}, {x: da.x, y: da.y, stroke: () => names[0]} as never),
-      Plot.lineY({length: db.x.length}, {x: db.x, y: db.y, stroke: () => names[1]} as never),
+      Plot.lineY({length: da.x.length}, {x: da.x, y: da.y, stroke: () => names[0]}),
+      Plot.lineY({length: db.x.length}, {x: db.x, y: db.y, stroke: () => names[1]}),
     ],
   });
 }
@@ -272,7 +272,7 @@ export function heatmap(
       }),
       ...(selected ? [Plot.cell([selected], {x: "x", y: "y", stroke: "black", strokeWidth: 2.5, fill: "none"})] : []),
     ],
-  }) as SVGSVGElement | HTMLElement;
+  });
 }
 
 function fmt(v: number): string {

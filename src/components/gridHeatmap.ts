@@ -41,37 +41,14 @@ export function gridHeatmap(
     const ok = Number.isFinite(c.value);
     const chosen = selected && selected.row === row && selected.col === col;
     const text = ok ? fmt(c.value, digits) : "—";
-    const cell = html`<td
-      class=${`pb-cell${chosen ? " pb-selected" : ""}${onClick ? " pb-clickable" : ""}`}
-      data-row=${row}
-      data-col=${col}
-      data-value=${String(c.value)}
-      title=${c.title ?? text}
-      style=${{background: ok ? String(color.apply(Math.max(d[0], Math.min(d[1], c.value)))) : "transparent"}}
-    >
-      ${c.href ? html`<a href=${c.href}>${text}</a>` : text}
-    </td>` as HTMLTableCellElement;
+    const cell =
+      html`<td class=${`pb-cell${chosen ? " pb-selected" : ""}${onClick ? " pb-clickable" : ""}`} data-row=${row} data-col=${col} data-value=${String(c.value)} title=${c.title ?? text}
+      style=${{background: ok ? String(color.apply(Math.max(d[0], Math.min(d[1], c.value)))) : "transparent"}}>${c.href ? html`<a href=${c.href}>${text}</a>` : text}</td>` as HTMLTableCellElement;
     if (onClick) cell.onclick = () => onClick(c);
     return cell;
   };
-  return html`<div class="pb-heatmap">
-    <table id=${id ?? null}>
-      <thead>
-        <tr>
-          <th class="pb-corner">${rowLabel} ╲ ${colLabel}</th>
-          ${cols.map((c) => html`<th>${c}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              <th>${r}</th>
-              ${cols.map((c) => td(r, c))}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${Plot.legend({color: {type: "linear", scheme: scheme as never, domain: d, reverse}, width: 260})}
-  </div>`;
+  return html`<div class="pb-heatmap"><table id=${id ?? null}>
+    <thead><tr><th class="pb-corner">${rowLabel} ╲ ${colLabel}</th>${cols.map((c) => html`<th>${c}</th>`)}</tr></thead>
+    <tbody>${rows.map((r) => html`<tr><th>${r}</th>${cols.map((c) => td(r, c))}</tr>`)}</tbody>
+  </table>${Plot.legend({color: {type: "linear", scheme: scheme as never, domain: d, reverse}, width: 260})}</div>`;
 }

@@ -1,4 +1,4 @@
-import {centredMoments} from "./moments.js";
+import {centredMoments, windowMoments} from "./moments.js";
 
 /**
  * Pearson correlation of a and b (numpy `corrcoef`), from centred sums; NaN for fewer than 2
@@ -13,8 +13,8 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /**
  * Trailing-window Pearson correlation (pandas `a.rolling(w).corr(b)`), NaN for the first w − 1 and
- * where either window is constant. Sums are taken about the window's first point, refreshed every
- * `window` steps, so price-sized inputs do not cancel. O(n).
+ * where either window is constant. Sums from `windowMoments`, so price-sized inputs do not cancel.
+ * O(n).
  *
  *   rollingCorrelation(ethReturns, btcReturns, 60)
  */
@@ -24,30 +24,10 @@ export function rollingCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, w
   if (!Number.isInteger(window) || window < 2)
     throw new RangeError(`rollingCorrelation: invalid window ${window} (expected an integer ≥ 2)`);
   const out = new Float64Array(n).fill(NaN);
-  let ka = 0,
-    kb = 0,
-    sa = 0,
-    sb = 0,
-    saa = 0,
-    sbb = 0,
-    sab = 0;
-  const add = (i: number, sign: number) => {
-    const da = a[i] - ka,
-      db = b[i] - kb;
-    ((sa += sign * da), (sb += sign * db), (saa += sign * da * da), (sbb += sign * db * db), (sab += sign * da * db));
-  };
-  for (let t = window - 1; t < n; ++t) {
-    const start = t - window + 1;
-    if (start % window === 0) {
-      ((ka = a[start]), (kb = b[start]), (sa = sb = saa = sbb = sab = 0));
-      for (let i = start; i <= t; ++i) add(i, 1);
-    } else (add(t, 1), add(start - 1, -1));
-    const vaa = saa - (sa * sa) / window,
-      vbb = sbb - (sb * sb) / window,
-      vab = sab - (sa * sb) / window;
+  windowMoments(a, b, window, (t, {saa, sbb, vaa, vbb, vab}) => {
     const scale = 1e-12 * (saa + sbb);
     if (vaa > scale && vbb > scale) out[t] = Math.max(-1, Math.min(1, vab / Math.sqrt(vaa * vbb)));
-  }
+  });
   return out;
 }
 

@@ -10,20 +10,37 @@ export function inversionCount(values: Int32Array): number {
     dst = new Int32Array(n),
     total = 0;
   for (let width = 1; width < n; width *= 2) {
-    for (let start = 0; start < n; start += 2 * width) {
-      const mid = Math.min(start + width, n),
-        end = Math.min(start + 2 * width, n);
-      let i = start,
-        j = mid,
-        o = start;
-      while (i < mid && j < end) {
-        if (src[j] < src[i]) ((total += mid - i), (dst[o++] = src[j++]));
-        else dst[o++] = src[i++];
-      }
-      while (i < mid) dst[o++] = src[i++];
-      while (j < end) dst[o++] = src[j++];
-    }
+    total += mergeLevel(src, dst, width);
     [src, dst] = [dst, src];
+  }
+  return total;
+}
+
+/**
+ * One level of a bottom-up merge sort: merges each pair of sorted blocks of `width` from `src` into
+ * `dst` and returns the inversions between them. For each right-block slot j, optionally records in
+ * `from[j]` the first left slot of larger value and in `counts[j]` how many left values are larger.
+ * Equal values are not inverted. O(n).
+ */
+function mergeLevel(src: Int32Array, dst: Int32Array, width: number, from?: Int32Array, counts?: Float64Array): number {
+  const n = src.length;
+  let total = 0;
+  for (let start = 0; start < n; start += 2 * width) {
+    const mid = Math.min(start + width, n),
+      end = Math.min(start + 2 * width, n);
+    let i = start,
+      j = mid,
+      o = start;
+    while (j < end) {
+      if (i < mid && src[i] <= src[j]) dst[o++] = src[i++];
+      else {
+        // src[j] is inverted with the rest of the (sorted) left block: a suffix starting at i.
+        total += mid - i;
+        if (from && counts) ((from[j] = i), (counts[j] = mid - i));
+        dst[o++] = src[j++];
+      }
+    }
+    while (i < mid) dst[o++] = src[i++];
   }
   return total;
 }
@@ -52,20 +69,7 @@ export class InversionTree {
       const from = new Int32Array(n),
         counts = perSlot.subarray(level * n, (level + 1) * n),
         dst = new Int32Array(n);
-      // Each right-block element is inverted with the left-block elements of larger rank: a suffix
-      // of the (sorted) left block, starting where the merge's left pointer stands when it is emitted.
-      for (let start = 0; start < n; start += 2 * width) {
-        const mid = Math.min(start + width, n),
-          end = Math.min(start + 2 * width, n);
-        let i = start,
-          j = mid,
-          o = start;
-        while (j < end) {
-          if (i < mid && src[i] < src[j]) dst[o++] = src[i++];
-          else ((from[j] = i), (counts[j] = mid - i), (dst[o++] = src[j++]));
-        }
-        while (i < mid) dst[o++] = src[i++];
-      }
+      mergeLevel(src, dst, width, from, counts); // ranks are distinct, so ties do not arise
       (this.levels.push(src), this.leftFrom.push(from));
       src = dst;
     }

@@ -1,19 +1,11 @@
-import {type BarColumns, bucketStart, emptyBars} from "./bars.js";
+import {type Bar, type BarColumns, bucketStart, emptyBars} from "./bars.js";
 
 /**
  * One coarse bucket folded from fine bars (`foldBars`): what `rebucket` writes for each of its buckets,
  * less the bucket start and vwap. Prices are NaN while no folded bar had trades; `gap` is 1 when any
  * folded bar is flagged.
  */
-export interface BucketFold {
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quoteVolume: number;
-  count: number;
-  takerBuyVolume: number;
+export interface BucketFold extends Pick<Bar, "open" | "high" | "low" | "close" | "volume" | "quoteVolume" | "count" | "takerBuyVolume"> {
   gap: number;
 }
 

@@ -4,7 +4,7 @@
 // `.takerBuyVolume` (Float64), `.count` (Int32) and `.gap` (Uint8, 1 = overlaps a recorded gap); the
 // context (BarsMeta) goes in the schema metadata under "pairbook". apache-arrow's table functions run
 // in Node and in the browser alike, so the encoder and the decoder both live here.
-import {Schema, Table, tableFromArrays, tableFromIPC, tableToIPC} from "apache-arrow";
+import {type Float64, type Int32, Schema, Table, tableFromArrays, tableFromIPC, tableToIPC, type Uint8} from "apache-arrow";
 import type {BarColumns, SymbolBars} from "../lib/bars.js";
 import type {GapRecord} from "./gaps.js";
 
@@ -85,7 +85,7 @@ export function encodeBarsFile(
  * (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer.
  */
 export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
-  const table = tableFromIPC(new Uint8Array(bytes));
+  const table = tableFromIPC<Record<string, Float64 | Int32 | Uint8>>(new Uint8Array(bytes));
   const meta = JSON.parse(table.schema.metadata.get("pairbook") ?? "null") as BarsMeta | null;
   if (!meta) throw new Error("bars file has no pairbook metadata: rebuild with npm run build");
   const n = table.numRows;

@@ -28,7 +28,7 @@ describe("the browser clients against a recorder that requires a token", () => {
   it("fetchHealth and AlertsApi send the token as a Bearer header; without it the answer is 401 and nothing shows the token", async () => {
     const {port} = await start();
     const seen: string[] = [];
-    const spy: typeof fetch = (input, init) => (seen.push(String(input)), fetch(input, init));
+    const spy: typeof fetch = (input, init) => (seen.push(input instanceof Request ? input.url : String(input)), fetch(input, init));
     const ok = await fetchHealth(`ws://127.0.0.1:${port}/?token=${token}`, spy);
     expect(ok).toMatchObject({ok: true, url: `http://127.0.0.1:${port}/health`, health: {symbols: {BTCUSDT: {}}}});
     expect(seen).toEqual([`http://127.0.0.1:${port}/health`]); // the token is in no request URL

@@ -57,7 +57,7 @@ describe("simulate → record → lake → loader", () => {
     const rows = await lakeIdCounts(lake);
     expect(rows.map((r) => r.symbol)).toEqual(symbols);
     for (const row of rows) {
-      const s = sent[row.symbol as string];
+      const s = sent[row.symbol];
       expect(row.n).toBe(s.count);
       expect(row.ids).toBe(s.count);
       expect(row.lo).toBe(s.first);

@@ -17,7 +17,7 @@ afterEach(async () => rm(lake, {recursive: true, force: true}));
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
   const {pid} = spawnSync(process.execPath, ["-e", ""]);
-  return pid!;
+  return pid;
 }
 
 /** Writes lock file number `generation` as another process would have. */
@@ -88,7 +88,7 @@ describe("acquireLakeLock", () => {
     const won = results.filter((r) => r.status === "fulfilled");
     expect(won).toHaveLength(1);
     expect(results.filter((r) => r.status === "rejected" && r.reason instanceof LakeLockedError)).toHaveLength(19);
-    await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLakeLock>>>).value.release();
+    await won[0].value.release();
   });
 
   it("of 6 processes taking over one stale lock at the same instant, exactly one wins and holds it", async () => {
@@ -100,11 +100,11 @@ describe("acquireLakeLock", () => {
         stdio: ["pipe", "pipe", "inherit"],
       });
       children.push(child);
-      const lines = createInterface({input: child.stdout!})[Symbol.asyncIterator]();
+      const lines = createInterface({input: child.stdout})[Symbol.asyncIterator]();
       const next = async () => {
         const {value, done} = await lines.next();
         if (done) throw new Error("a contender exited before answering");
-        return value as string;
+        return value;
       };
       return {ready: next(), outcome: () => next()};
     });
@@ -118,7 +118,7 @@ describe("acquireLakeLock", () => {
       expect(children[lines.indexOf("won 42")].pid).toBe(holder.pid);
     } finally {
       for (const child of children) child.stdin!.end();
-      await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((resolve) => c.once("exit", resolve)) : null)));
+      await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => c.once("exit", resolve))));
     }
     expect(await lakeLockHolder(lake)).toBeNull(); // released when the winner stopped
   }, 60_000);

@@ -142,7 +142,7 @@ describe("LiveHub access over HTTP", () => {
       new Promise<string>((resolve) => {
         const socket = netConnect(port, "127.0.0.1", () => socket.end(text));
         let answer = "";
-        socket.on("data", (chunk) => (answer += chunk));
+        socket.on("data", (chunk) => (answer += chunk.toString()));
         socket.on("close", () => resolve(answer));
       });
     expect(await raw("GET /health HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 403 /);

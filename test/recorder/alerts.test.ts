@@ -164,13 +164,16 @@ describe("alerts in the recorder", () => {
   it("API creates, pauses and deletes rules (persisted), rejects bad ones by field; events reach pages and a webhook", async () => {
     const received: unknown[] = [];
     let failures = 1; // the first delivery fails: it must be retried
-    const hook = createServer(async (req: IncomingMessage, res) => {
-      let body = "";
-      for await (const chunk of req) body += chunk;
-      if (failures-- > 0) return void res.writeHead(503).end();
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
+    const hook = createServer(
+      (req: IncomingMessage, res) =>
+        void (async () => {
+          let body = "";
+          for await (const chunk of req) body += chunk;
+          if (failures-- > 0) return void res.writeHead(503).end();
+          received.push(JSON.parse(body));
+          res.writeHead(204).end();
+        })(),
+    );
     await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
     const simulator = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"], rate: 50});
     const recorder = await startRecorder({

@@ -9,6 +9,7 @@ import {mkdtemp, readdir, readFile, rm, stat, writeFile} from "node:fs/promises"
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
+import {recordArgv} from "../../cli/recordArgv.js";
 import {MAX_ALERT_RULES, MAX_THEIL_SEN_WINDOW} from "../../recorder/alerts/limits.js";
 import {startSimulator} from "../../simulator/index.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
@@ -111,21 +112,7 @@ export async function alertsLoad({
       process.execPath,
       [
         "cli/pairbook.js",
-        "record",
-        "--symbols",
-        symbols.join(","),
-        "--lake",
-        lake,
-        "--ws-url",
-        simulator.wsUrl,
-        "--rest-url",
-        simulator.restUrl,
-        "--live-port",
-        "0",
-        "--publish-interval",
-        "2",
-        "--alerts",
-        rulesFile,
+        ...recordArgv({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, publishInterval: 2, alerts: rulesFile}),
       ],
       {stdio: ["ignore", "pipe", "pipe"]},
     );
@@ -230,10 +217,10 @@ export async function alertsLoad({
     const rows = await lakeIdCounts(lake);
     const lakeFigures: AlertsLoadFigures["lake"] = {};
     for (const row of rows) {
-      const s = sent[row.symbol as string];
-      lakeFigures[row.symbol as string] = {
-        rows: row.n as number,
-        ids: row.ids as number,
+      const s = sent[row.symbol];
+      lakeFigures[row.symbol] = {
+        rows: row.n,
+        ids: row.ids,
         sent: s.last - s.first + 1,
         first: row.lo === s.first,
         last: row.hi === s.last,

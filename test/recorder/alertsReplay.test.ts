@@ -79,12 +79,15 @@ describe("alerts through the simulator and a recorder restart", () => {
       }),
     );
     const received: {event: AlertEvent}[] = [];
-    const hook = createServer(async (req: IncomingMessage, res) => {
-      let body = "";
-      for await (const chunk of req) body += chunk;
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
+    const hook = createServer(
+      (req: IncomingMessage, res) =>
+        void (async () => {
+          let body = "";
+          for await (const chunk of req) body += chunk;
+          received.push(JSON.parse(body));
+          res.writeHead(204).end();
+        })(),
+    );
     await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
     const webhookUrl = `http://127.0.0.1:${(hook.address() as {port: number}).port}/`;
     // 140 s of market in 7 s of wall clock.

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {gapsGlob} from "../../lake/layout.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
+import {recordArgv} from "../../cli/recordArgv.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 
 const symbols = ["BTCUSDT", "ETHUSDT"];
@@ -27,25 +28,10 @@ afterAll(async () => {
 async function record(trades: number, {publishInterval = 0.3, synced = false, settle = false} = {}): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      "cli/pairbook.js",
-      "record",
-      "--symbols",
-      symbols.join(","),
-      "--lake",
-      lake,
-      "--ws-url",
-      simulator.wsUrl,
-      "--rest-url",
-      simulator.restUrl,
-      "--live-port",
-      "0",
-      "--publish-interval",
-      String(publishInterval),
-    ],
+    ["cli/pairbook.js", ...recordArgv({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, publishInterval})],
     {stdio: ["ignore", "pipe", "pipe"]},
   );
-  const lines = createInterface({input: child.stdout!});
+  const lines = createInterface({input: child.stdout});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
       output.push(line);
@@ -99,7 +85,7 @@ describe("pairbook record under kill -9", () => {
     const sent = simulator.sent();
     const rows = await lakeIdCounts(lake);
     for (const row of rows) {
-      const s = sent[row.symbol as string];
+      const s = sent[row.symbol];
       expect(row.n).toBe(row.ids); // no duplicates
       expect(row.lo).toBe(s.first); // the first id ever streamed to the recorder
       expect(row.hi).toBe(s.last); // the last id the simulator sent

@@ -8,6 +8,7 @@ import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import WebSocket from "ws";
+import {recordArgv} from "../../cli/recordArgv.js";
 import {Random} from "../../simulator/random.js";
 import {type Simulator, startSimulator} from "../../simulator/index.js";
 import {fuzzClient, fuzzTally, hostileHttp} from "./hostileFrames.js";
@@ -27,20 +28,7 @@ beforeAll(async () => {
     process.execPath,
     [
       "cli/pairbook.js",
-      "record",
-      "--symbols",
-      symbols.join(","),
-      "--lake",
-      lake,
-      "--ws-url",
-      simulator.wsUrl,
-      "--rest-url",
-      simulator.restUrl,
-      "--live-port",
-      "0",
-      "--publish-interval",
-      "0.5",
-      "--no-alerts",
+      ...recordArgv({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, publishInterval: 0.5, alerts: false}),
     ],
     {stdio: ["ignore", "pipe", "pipe"]},
   );
@@ -129,7 +117,7 @@ describe("pairbook record under hostile live-feed clients", () => {
     const rows = await lakeIdCounts(lake);
     expect(rows.map((r) => r.symbol)).toEqual(symbols);
     for (const row of rows) {
-      const s = sent[row.symbol as string];
+      const s = sent[row.symbol];
       expect(row.n).toBe(row.ids); // no duplicates
       expect([row.lo, row.hi]).toEqual([s.first, s.last]);
       expect(row.n).toBe(s.count); // every id the simulator sent, no hole

@@ -7,6 +7,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {recordArgv} from "../../cli/recordArgv.js";
 import {LakeLockedError} from "../../lake/lock.js";
 import {LakeSourceError, recordingSource} from "../../lake/source.js";
 import {startRecorder} from "../../recorder/recorder.js";
@@ -28,29 +29,15 @@ afterAll(async () => {
   await rm(root, {recursive: true, force: true});
 });
 
-const recordArgs = (lake: string) => [
-  "record",
-  "--symbols",
-  symbols.join(","),
-  "--lake",
-  lake,
-  "--ws-url",
-  simulator.wsUrl,
-  "--rest-url",
-  simulator.restUrl,
-  "--live-port",
-  "0",
-  "--publish-interval",
-  "0.5",
-];
+const recordArgs = (lake: string) => recordArgv({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, publishInterval: 0.5});
 
 /** Starts `pairbook record`; resolves once it is recording, with its live port and every line it printed. */
 async function record(lake: string): Promise<{child: ChildProcess; port: number; lines: string[]}> {
   const child = spawn(process.execPath, ["cli/pairbook.js", ...recordArgs(lake)], {stdio: ["ignore", "pipe", "pipe"]});
   const lines: string[] = [];
-  createInterface({input: child.stderr!}).on("line", (line) => lines.push(line));
+  createInterface({input: child.stderr}).on("line", (line) => lines.push(line));
   const port = await new Promise<number>((resolve, reject) => {
-    createInterface({input: child.stdout!}).on("line", (line) => {
+    createInterface({input: child.stdout}).on("line", (line) => {
       lines.push(line);
       const match = /live feed ws:\/\/127\.0\.0\.1:(\d+)/.exec(line);
       if (match) resolve(Number(match[1]));

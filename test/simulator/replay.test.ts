@@ -219,7 +219,7 @@ function runReplay(args: string[]) {
       };
       child.stdout.on("data", check);
       check();
-      exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
+      void exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
     });
   return {child, exit, line, output: () => ({stdout, stderr})};
 }

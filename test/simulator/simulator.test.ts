@@ -71,7 +71,7 @@ async function connect(url: string, options?: WebSocket.ClientOptions): Promise<
 
 async function getJson(url: string) {
   const response = await fetch(url);
-  return {status: response.status, weight: response.headers.get("x-mbx-used-weight-1m"), body: (await response.json()) as any};
+  return {status: response.status, weight: response.headers.get("x-mbx-used-weight-1m"), body: await response.json()};
 }
 
 /** The trades a twin Market (same seed, symbols, rate, start) generates up to `untilMs`, per symbol. */
@@ -444,7 +444,7 @@ describe("pairbook simulate", () => {
         };
         child.stdout.on("data", check);
         check();
-        exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
+        void exit.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}${stderr}`)));
       });
     return {child, exit, line, output: () => ({stdout, stderr})};
   }

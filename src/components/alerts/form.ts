@@ -78,12 +78,14 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
   };
   for (const [key, input] of Object.entries(fields)) ((input.dataset.field = key), grid.append(input));
   setTargets(start.target);
-  fields.metric.addEventListener("input", () => setTargets(String(fields.target.value ?? "")));
+  fields.metric.addEventListener("input", () => {
+    const target = fields.target.value;
+    setTargets(typeof target === "string" ? target : "");
+  });
 
   const message = html`<span class="pb-form-error" id="alert-form-error" role="alert"></span>`;
-  const save = html`<button class="pb-button" type="button" id="alert-save">
-    ${rule ? "Save changes" : "Create rule"}
-  </button>` as HTMLButtonElement;
+  const save =
+    html`<button class="pb-button" type="button" id="alert-save">${rule ? "Save changes" : "Create rule"}</button>` as HTMLButtonElement;
   const cancel = html`<button class="pb-button" type="button" id="alert-cancel">Cancel</button>` as HTMLButtonElement;
   cancel.onclick = () => onDone();
   const clearError = () => {

@@ -43,9 +43,8 @@ export function rulesTable(
     }
   };
   const row = (rule: ListedRule) => {
-    const pause = html`<button class="pb-button" type="button" data-action="pause">
-      ${rule.paused ? "Resume" : "Pause"}
-    </button>` as HTMLButtonElement;
+    const pause =
+      html`<button class="pb-button" type="button" data-action="pause">${rule.paused ? "Resume" : "Pause"}</button>` as HTMLButtonElement;
     const edit = html`<button class="pb-button" type="button" data-action="edit">Edit</button>` as HTMLButtonElement;
     const remove = html`<button class="pb-button" type="button" data-action="delete">Delete</button>` as HTMLButtonElement;
     pause.onclick = act(pause, () => onPause(rule, !rule.paused));
@@ -56,13 +55,8 @@ export function rulesTable(
     });
     const fired = lastFired.get(rule.id);
     const state = rule.pauseReason ? "paused by the recorder" : rule.paused ? "paused" : "active";
-    return html`<tr
-      id=${`rule-${rule.id}`}
-      data-rule=${rule.id}
-      data-paused=${String(rule.paused)}
-      class=${rule.id === editing ? "pb-editing" : ""}
-    >
-      <td><b>${rule.name}</b><br /><span class="pb-notice">${rule.id}</span></td>
+    return html`<tr id=${`rule-${rule.id}`} data-rule=${rule.id} data-paused=${String(rule.paused)} class=${rule.id === editing ? "pb-editing" : ""}>
+      <td><b>${rule.name}</b><br><span class="pb-notice">${rule.id}</span></td>
       <td>${rule.target}</td>
       <td>${rule.metric}</td>
       <td>${conditionText(rule)}</td>
@@ -70,35 +64,15 @@ export function rulesTable(
       <td><span class="pb-sev" data-severity=${rule.severity}>${rule.severity}</span></td>
       <td class="pb-num">${alertNumber(rule.cooldownSeconds)} s</td>
       <td class="pb-num">${rule.hysteresis === null ? "—" : alertNumber(rule.hysteresis)}</td>
-      <td>
-        <span class="pb-rule-state" data-state=${rule.paused ? "paused" : "active"} title=${rule.pauseReason ?? ""}>${state}</span
-        >${rule.pauseReason ? html`<br /><span class="pb-notice pb-pause-reason">${rule.pauseReason}</span>` : ""}${rule.state.gapReason ? html`<br /><span class="pb-notice pb-gap-reason">${rule.state.gapReason}</span>` : ""}${fired === undefined ? "" : html`<br /><span class="pb-notice">fired ${utcTime(fired)}</span>`}
-      </td>
+      <td><span class="pb-rule-state" data-state=${rule.paused ? "paused" : "active"} title=${rule.pauseReason ?? ""}>${state}</span>${rule.pauseReason ? html`<br><span class="pb-notice pb-pause-reason">${rule.pauseReason}</span>` : ""}${rule.state.gapReason ? html`<br><span class="pb-notice pb-gap-reason">${rule.state.gapReason}</span>` : ""}${fired === undefined ? "" : html`<br><span class="pb-notice">fired ${utcTime(fired)}</span>`}</td>
       <td style="white-space: nowrap">${pause}${edit}${remove}</td>
     </tr>`;
   };
   return html`<div>
-    <div class="pb-scroll">
-      <table class="pb-table" id="rules-table">
-        <thead>
-          <tr>
-            <th>name</th>
-            <th>target</th>
-            <th>metric</th>
-            <th>condition</th>
-            <th>interval / window</th>
-            <th>severity</th>
-            <th>cooldown</th>
-            <th>hysteresis</th>
-            <th>state</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rules.map(row)}
-        </tbody>
-      </table>
-    </div>
+    <div class="pb-scroll"><table class="pb-table" id="rules-table">
+      <thead><tr><th>name</th><th>target</th><th>metric</th><th>condition</th><th>interval / window</th><th>severity</th><th>cooldown</th><th>hysteresis</th><th>state</th><th></th></tr></thead>
+      <tbody>${rules.map(row)}</tbody>
+    </table></div>
     ${message}
   </div>`;
 }

@@ -1,6 +1,7 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
+import type {BacktestStats} from "../../src/lib/backtestStats.js";
 import {hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
 import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
@@ -205,6 +206,7 @@ function human(r: {
   halfLife: number;
   correlation: number;
   backtest: Record<string, number>;
+  backtestStats: BacktestStats;
 }): string {
   const cv = (c: CriticalValues) => `1% ${fmt(c["1%"], 4)}, 5% ${fmt(c["5%"], 4)}, 10% ${fmt(c["10%"], 4)}`;
   const lines = [
@@ -224,6 +226,21 @@ function human(r: {
     ),
     "",
     `backtest        ${r.backtest.trades} trades, PnL ${fmt(r.backtest.totalPnl)}, max drawdown ${fmt(r.backtest.maxDrawdown)}, win rate ${fmt(r.backtest.winRate, 3)}, Sharpe ${fmt(r.backtest.sharpe, 3)}, fees ${fmt(r.backtest.feesPaid)}`,
+    ...statsLines(r.backtestStats, r.columns),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+const pct = (v: number) => (Number.isFinite(v) ? `${fmt(100 * v, 4)}%` : String(v));
+
+/** The backtest's statistics (src/lib/backtestStats.ts), returns on the largest gross entry notional. */
+function statsLines(s: BacktestStats, names: {a: string; b: string}): string[] {
+  const leg = (l: BacktestStats["buyAndHold"]["a"]) =>
+    `${pct(l.totalReturn)} (annual ${pct(l.annualReturn)}, vol ${pct(l.annualVolatility)}, max drawdown ${pct(l.maxDrawdown)})`;
+  return [
+    `  returns       on capital ${fmt(s.capital)}: total ${pct(s.totalReturn)}, annual ${pct(s.annualReturn)}, annual vol ${pct(s.annualVolatility)}, exposure-adjusted ${pct(s.exposureAdjustedReturn)} (${fmt(s.barsPerYear)} bars a year)`,
+    `  drawdowns     longest ${s.maxDrawdownBars} bars, average ${fmt(s.avgDrawdown)} over ${fmt(s.avgDrawdownBars, 4)} bars`,
+    `  trades        best ${fmt(s.bestTrade)}, worst ${fmt(s.worstTrade)}, average ${fmt(s.avgTrade)}, expectancy ${pct(s.expectancy)}, SQN ${fmt(s.sqn, 3)}`,
+    `  buy and hold  ${names.a} ${leg(s.buyAndHold.a)}; ${names.b} ${leg(s.buyAndHold.b)}`,
+  ];
 }

@@ -23,11 +23,15 @@ export const MAX_WINDOW = 10_000;
 /** Largest window (bars) of a pair metric hedged with Theil-Sen, whose cost grows with window². */
 export const MAX_THEIL_SEN_WINDOW = 250;
 
+/** Largest window (bars) of a pair metric hedged with RANSAC: up to 100 trials of O(window) each (≈ 2–4 ms at 2,000 bars on noise). */
+export const MAX_RANSAC_WINDOW = 2_000;
+
 /** Largest window allowed for `metric` with `hedge`. */
 export function maxWindow(metric: AlertMetric, hedge: HedgeMethod): number {
-  return hedge === "theil-sen" && (metric === "zscore" || metric === "spread" || metric === "adfPValue")
-    ? MAX_THEIL_SEN_WINDOW
-    : MAX_WINDOW;
+  const hedged = metric === "zscore" || metric === "spread" || metric === "adfPValue";
+  if (hedged && hedge === "theil-sen") return MAX_THEIL_SEN_WINDOW;
+  if (hedged && hedge === "ransac") return MAX_RANSAC_WINDOW;
+  return MAX_WINDOW;
 }
 
 /** The budget alert evaluation runs in (all durations ms). */

@@ -21,6 +21,8 @@ from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 sys.path.insert(0, os.path.dirname(__file__))
 from series import generate_pair  # noqa: E402
+from backtest_stats import backtest_stats_cases  # noqa: E402
+from ransac import ransac_cases  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "reference")
@@ -330,7 +332,8 @@ if __name__ == "__main__":
     only = set(sys.argv[1:])
     for name, make in [("adf.json", adf_cases), ("coint.json", coint_cases), ("johansen.json", johansen_cases),
                        ("hedges.json", hedge_cases), ("stats.json", stats_cases), ("real.json", real_cases),
-                       ("analyze.json", analyze_cases)]:
+                       ("analyze.json", analyze_cases), ("ransac.json", ransac_cases),
+                       ("backtestStats.json", lambda: backtest_stats_cases(spec))]:
         if only and name.split(".")[0] not in only:
             continue
         t = time.time()

@@ -36,82 +36,26 @@ export function hedgeTable(
   chosen: string,
 ): HTMLElement {
   const dynamic = rows.some((r) => r.dynamic);
-  return html`<div>
-    <table class="pb-table" id="hedge-table">
-      <thead>
-        <tr>
-          <th>hedge</th>
-          <th>β</th>
-          <th>R²${dynamic ? html`<sup>*</sup>` : ""}</th>
-          <th>ADF p</th>
-          <th>half-life (bars)</th>
-          <th>Sharpe</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r, i) =>
-            html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
-              <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>
-              ${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${dynamic ? html`<p class="pb-notice" id="hedge-r2-note"><sup>*</sup> 1 − SSR/TSS of each spread. None for Kalman: its α and β are updated with every bar's own prices, so its residuals are near zero by construction and an R² would say nothing about the fit. Rolling OLS: each bar's residual is from the fit of the window that ends at that bar (in sample), so its R² is not comparable to the static hedges' either.</p>` : ""}
-  </div>`;
+  return html`<div><table class="pb-table" id="hedge-table">
+    <thead><tr><th>hedge</th><th>β</th><th>R²${dynamic ? html`<sup>*</sup>` : ""}</th><th>ADF p</th><th>half-life (bars)</th><th>Sharpe</th></tr></thead>
+    <tbody>${rows.map(
+      (r, i) => html`<tr class=${r.name.toLowerCase().replace(/[^a-z]/g, "") === chosen.replace(/[^a-z]/g, "") ? "pb-chosen" : ""}>
+      <td>${r.name}${r.dynamic ? html` <span class="pb-notice">(last)</span>` : ""}</td>${num(r.beta, 5)}${num(r.rSquared)}${num(r.adfP, 3)}${num(r.halfLife, 3)}${num(sharpes[i], 3)}</tr>`,
+    )}</tbody>
+  </table>${dynamic ? html`<p class="pb-notice" id="hedge-r2-note"><sup>*</sup> 1 − SSR/TSS of each spread. None for Kalman: its α and β are updated with every bar's own prices, so its residuals are near zero by construction and an R² would say nothing about the fit. Rolling OLS: each bar's residual is from the fit of the window that ends at that bar (in sample), so its R² is not comparable to the static hedges' either.</p>` : ""}</div>`;
 }
 
 /** ADF of the spread, Engle-Granger and Johansen with critical values. */
 export function testsTable(r: PairReport): HTMLElement {
   const cv = (c: {"1%": number; "5%": number; "10%": number}) => [num(c["1%"]), num(c["5%"]), num(c["10%"])];
   return html`<table class="pb-table" id="tests-table">
-    <thead>
-      <tr>
-        <th>test</th>
-        <th>statistic</th>
-        <th>p-value</th>
-        <th>1%</th>
-        <th>5%</th>
-        <th>10%</th>
-        <th>notes</th>
-      </tr>
-    </thead>
+    <thead><tr><th>test</th><th>statistic</th><th>p-value</th><th>1%</th><th>5%</th><th>10%</th><th>notes</th></tr></thead>
     <tbody>
-      <tr>
-        <td>ADF (spread)</td>
-        ${num(r.adf.statistic, 5, "adf-stat")}${num(r.adf.pValue, 4, "adf-p")}${cv(r.adf.criticalValues)}
-        <td>lag ${r.adf.usedLag}, nobs ${r.adf.nobs}</td>
-      </tr>
-      <tr>
-        <td>Engle-Granger</td>
-        ${num(r.coint.statistic, 5, "eg-stat")}${num(r.coint.pValue, 4, "eg-p")}${cv(r.coint.criticalValues)}
-        <td></td>
-      </tr>
+      <tr><td>ADF (spread)</td>${num(r.adf.statistic, 5, "adf-stat")}${num(r.adf.pValue, 4, "adf-p")}${cv(r.adf.criticalValues)}<td>lag ${r.adf.usedLag}, nobs ${r.adf.nobs}</td></tr>
+      <tr><td>Engle-Granger</td>${num(r.coint.statistic, 5, "eg-stat")}${num(r.coint.pValue, 4, "eg-p")}${cv(r.coint.criticalValues)}<td></td></tr>
     </tbody>
-    <thead>
-      <tr>
-        <th>Johansen</th>
-        <th>trace</th>
-        <th>eigenvalue</th>
-        <th>90%</th>
-        <th>95%</th>
-        <th>99%</th>
-        <th>max-eig (95%)</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${r.johansen.traceStat.map(
-        (t, i) =>
-          html`<tr>
-            <td>r ≤ ${i}</td>
-            ${num(t, 5, `johansen-trace-${i}`)}${num(r.johansen.eigenvalues[i])}${r.johansen.traceCritical[i].map((c) => num(c))}
-            <td class="pb-num" data-value=${String(r.johansen.maxEigStat[i])}>
-              ${fmt(r.johansen.maxEigStat[i], 5)} (${fmt(r.johansen.maxEigCritical[i][1], 5)})
-            </td>
-          </tr>`,
-      )}
-    </tbody>
+    <thead><tr><th>Johansen</th><th>trace</th><th>eigenvalue</th><th>90%</th><th>95%</th><th>99%</th><th>max-eig (95%)</th></tr></thead>
+    <tbody>${r.johansen.traceStat.map((t, i) => html`<tr><td>r ≤ ${i}</td>${num(t, 5, `johansen-trace-${i}`)}${num(r.johansen.eigenvalues[i])}${r.johansen.traceCritical[i].map((c) => num(c))}<td class="pb-num" data-value=${String(r.johansen.maxEigStat[i])}>${fmt(r.johansen.maxEigStat[i], 5)} (${fmt(r.johansen.maxEigCritical[i][1], 5)})</td></tr>`)}</tbody>
   </table>`;
 }
 
@@ -161,17 +105,7 @@ export function metricsTable(b: PairReport["backtest"]): HTMLElement {
     ["exposure", "exposure", 3],
     ["fees paid", "feesPaid", 4],
   ];
-  return html`<table class="pb-table" id="metrics-table">
-    <tbody>
-      ${rows.map(
-        ([label, key, d]) =>
-          html`<tr>
-            <td>${label}</td>
-            ${num(b[key], d, `bt-${key}`)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="pb-table" id="metrics-table"><tbody>${rows.map(([label, key, d]) => html`<tr><td>${label}</td>${num(b[key], d, `bt-${key}`)}</tr>`)}</tbody></table>`;
 }
 
 /**

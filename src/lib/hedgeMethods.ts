@@ -1,8 +1,8 @@
 // The hedge methods hedgeRatio fits, in the order the pages, the CLI and alert rules offer them. A module
 // of its own so the Alerts page and the rule checks get the list without the estimators.
 
-export const hedgeMethods = ["ols", "kalman", "huber", "theil-sen", "tls"] as const;
+export const hedgeMethods = ["ols", "kalman", "huber", "theil-sen", "tls", "ransac"] as const;
 export type HedgeMethod = (typeof hedgeMethods)[number];
 
-/** The list for messages and help: "ols, kalman, huber, theil-sen or tls". */
+/** The list for messages and help: "ols, kalman, huber, theil-sen, tls or ransac". */
 export const hedgeMethodsText = `${hedgeMethods.slice(0, -1).join(", ")} or ${hedgeMethods[hedgeMethods.length - 1]}`;

@@ -2,6 +2,7 @@ import {type HedgeMethod, hedgeMethods} from "./hedgeMethods.js";
 import {huber} from "./huber.js";
 import {kalmanHedge} from "./kalman.js";
 import {ols} from "./ols.js";
+import {ransac} from "./ransac.js";
 import {theilSen} from "./theilSen.js";
 import {tls} from "./tls.js";
 
@@ -15,9 +16,9 @@ export function hedgeMethodOption(value: unknown): HedgeMethod {
 }
 
 /**
- * Static hedge ratio of a on b by any method (kalman: its final state), on prices or, with `log`,
+ * Static hedge ratio of a on b by any method (kalman: its final state; ransac: seed 0, its defaults), on prices or, with `log`,
  * on log prices (then the spread is ln a − β·ln b − α). RangeError for a non-positive price with `log`.
- * Cost as the method (O(n), Theil-Sen O(n log n) expected).
+ * Cost as the method (O(n), Theil-Sen O(n log n) expected, RANSAC O(100·n)).
  *
  *   hedgeRatio(eth, btc, {method: "huber", log: true}).beta
  */
@@ -37,6 +38,8 @@ export function hedgeRatio(
       return {method: m, ...pick(theilSen(x, y))};
     case "tls":
       return {method: m, ...pick(tls(x, y))};
+    case "ransac":
+      return {method: m, ...pick(ransac(x, y))};
     case "kalman": {
       const k = kalmanHedge(x, y),
         last = x.length - 1;

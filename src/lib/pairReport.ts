@@ -1,5 +1,6 @@
 import {adf, autolagOption, type CriticalValues} from "./adf.js";
 import {backtest, type BacktestResult} from "./backtest.js";
+import {backtestStats, type BacktestStats} from "./backtestStats.js";
 import {coint} from "./coint.js";
 import {pearson} from "./correlation.js";
 import {halfLife} from "./halfLife.js";
@@ -45,7 +46,14 @@ export interface PairReport {
     readonly rSquared: number;
     readonly betaStdErr: number | null;
   };
-  readonly hedges: {readonly ols: Hedge; readonly huber: Hedge; readonly theilSen: Hedge; readonly tls: Hedge; readonly kalman: Hedge};
+  readonly hedges: {
+    readonly ols: Hedge;
+    readonly huber: Hedge;
+    readonly theilSen: Hedge;
+    readonly tls: Hedge;
+    readonly kalman: Hedge;
+    readonly ransac: Hedge;
+  };
   readonly spread: {readonly mean: number; readonly std: number; readonly last: number};
   readonly zscore: {readonly window: number; readonly last: number};
   readonly adf: {
@@ -80,6 +88,8 @@ export interface PairReport {
     readonly exposure: number;
     readonly feesPaid: number;
   };
+  /** The backtest as quants read it: annualised return and risk, drawdowns, trades, buy-and-hold. */
+  readonly backtestStats: BacktestStats;
 }
 
 /** The report plus the series it was computed from, for charts. */
@@ -114,6 +124,8 @@ export interface PairFit {
 export interface PairRule {
   readonly zscore: Float64Array;
   readonly backtest: BacktestResult;
+  /** The backtest's report statistics (src/lib/backtestStats.ts). */
+  readonly stats: BacktestStats;
   readonly options: {
     readonly window: number;
     readonly entry: number;
@@ -127,7 +139,7 @@ export interface PairRule {
 
 /**
  * The full report of a pair, shared by `pairbook analyze` and the notebook's pair pages so both show
- * the same numbers: the chosen hedge (and all five static ones), spread statistics, rolling z-score,
+ * the same numbers: the chosen hedge (and all six static ones), spread statistics, rolling z-score,
  * ADF of the spread, Engle-Granger and Johansen tests, half-life, correlation and the backtest of the
  * z-score rule. `pairFit` + `pairRule` + `reportOf` split the same computation so a page can redo only
  * the cheap rule when a threshold slider moves. RangeError for invalid options or non-positive prices
@@ -162,6 +174,7 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
     theilSen: pick(hedgeRatio(a, b, {method: "theil-sen"})),
     tls: pick(hedgeRatio(a, b, {method: "tls"})),
     kalman: pick(hedgeRatio(a, b, {method: "kalman"})),
+    ransac: pick(hedgeRatio(a, b, {method: "ransac"})),
   };
   const chosen = method === "ols" ? hedges.ols : method === "theil-sen" ? hedges.theilSen : hedges[method];
   const s = spreadOf(a, b, chosen);
@@ -205,7 +218,8 @@ export function pairFit(rawA: ArrayLike<number>, rawB: ArrayLike<number>, option
 }
 
 /**
- * The rolling z-score of a fit's spread and the backtest of the rule (options of the fit ignored). A
+ * The rolling z-score of a fit's spread, the backtest of the rule and its statistics (options of the
+ * fit ignored but `log`, which says whether a and b are log prices, for the legs' buy-and-hold). A
  * page may pass a longer spread built with the fit's hedge (bars that arrived after the fit). O(n).
  */
 export function pairRule(
@@ -220,7 +234,8 @@ export function pairRule(
   const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = options;
   const zscore = rollingZScore(fit.spread, window);
   const bt = backtest(fit.a, fit.b, zscore, {beta: fit.hedge.beta, entry, exit, stop, lag, feeBps, barMs});
-  return {zscore, backtest: bt, options: {window, entry, exit, stop, lag, feeBps, barMs}};
+  const stats = backtestStats(bt, fit.a, fit.b, {barMs, log: options.log ?? false});
+  return {zscore, backtest: bt, stats, options: {window, entry, exit, stop, lag, feeBps, barMs}};
 }
 
 /** The report's plain numbers from a fit and a rule. */
@@ -252,6 +267,7 @@ export function reportOf(fit: PairFit, rule: PairRule): PairReport {
       exposure: bt.exposure,
       feesPaid: bt.feesPaid,
     },
+    backtestStats: rule.stats,
   };
 }
 

@@ -40,7 +40,7 @@ describe("pair report (static, no recorder)", () => {
     expect(await text(page, "#live-status")).toContain("static snapshot (built");
     for (const id of ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"])
       expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
-    expect(await page.locator("#hedge-table tbody tr").count()).toBe(6);
+    expect(await page.locator("#hedge-table tbody tr").count()).toBe(7); // ols, kalman, huber, theil-sen, tls, ransac, rolling OLS
     expect(await page.locator("#tests-table").textContent()).toContain("Engle-Granger");
     expect(await text(page, "#verdict")).toMatch(/tradeable|Borderline/i);
     const bars = Number((await text(page, "#bar-count"))!.replace(/,/g, ""));
@@ -99,7 +99,7 @@ describe("pair report (static, no recorder)", () => {
     };
     let out = "";
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string) => ((out += chunk), true);
     try {
       expect(
         await analyze.run(["--csv", csv, "--json", "--window", "60", "--entry", "2", "--exit", "0", "--lag", "1", "--fee-bps", "0"]),

@@ -54,7 +54,7 @@ describe("pairbook analyze --csv FILE --json", () => {
       expectClose(out.hedges[m].beta, e.hedges[m].beta, 1e-5, 1e-12, `${m}.beta`);
       expectClose(out.hedges[m].alpha, e.hedges[m].alpha, 1e-5, 1e-12, `${m}.alpha`);
     }
-    expect(Object.keys(out.hedges).sort()).toEqual(["huber", "kalman", "ols", "theilSen", "tls"]);
+    expect(Object.keys(out.hedges).sort()).toEqual(["huber", "kalman", "ols", "ransac", "theilSen", "tls"]);
     expectClose(out.spread.mean, e.spread.mean, 1, 1e-8, "spread.mean"); // ≈ 0 by construction
     expectClose(out.spread.std, e.spread.std, 1e-6, 1e-12, "spread.std");
     expectClose(out.spread.last, e.spread.last, 1e-6, 1e-9, "spread.last");
@@ -82,6 +82,24 @@ describe("pairbook analyze --csv FILE --json", () => {
     expectClose(out.backtest.sharpe, e.backtest.sharpe, 1e-6, 1e-9, "sharpe");
   });
 
+  it("prints the backtest's statistics as the independent pandas computation of backtestStats.json", () => {
+    // backtestStats.json's first case is this pair with analyze's defaults (OLS, window 20, entry 2, 1 s bars).
+    const [s] = fixture<{series: SeriesFixture; expected: Record<string, number | null>}>("backtestStats");
+    expect([s.series.kind, s.series.seed, s.series.n]).toEqual([c.series.kind, c.series.seed, c.series.n]);
+    for (const k of [
+      "annualReturn",
+      "annualVolatility",
+      "maxDrawdownBars",
+      "avgDrawdown",
+      "bestTrade",
+      "worstTrade",
+      "expectancy",
+      "sqn",
+      "exposureAdjustedReturn",
+    ])
+      expectClose(out.backtestStats[k], s.expected[k], 1e-6, 1e-9, k);
+  });
+
   it("reads the same pair from a quoted CSV (BOM, CRLF, quoted names and cells, ISO times) with the same result", () => {
     const iso = (i: number) => new Date(1_700_000_000_000 + 1000 * i).toISOString();
     const rows = Array.from(a, (v, i) => `"${iso(i)}","${v}",${b[i]},"note, with ""quotes"""`);
@@ -102,6 +120,8 @@ describe("pairbook analyze --csv FILE --json", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/ADF of spread/);
     expect(r.stdout).toMatch(/Johansen/);
+    expect(r.stdout).toMatch(/expectancy -?[0-9.e+-]+%, SQN/);
+    expect(r.stdout).toMatch(/buy and hold {2}eth .*; btc /);
   });
 });
 

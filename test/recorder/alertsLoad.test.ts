@@ -7,8 +7,9 @@ import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
+import {recordArgv} from "../../cli/recordArgv.js";
 import {AlertEngine, type AlertEngineOptions} from "../../recorder/alerts/engine.js";
-import {MAX_ALERT_RULES, MAX_THEIL_SEN_WINDOW, MAX_WINDOW} from "../../recorder/alerts/limits.js";
+import {MAX_ALERT_RULES, MAX_RANSAC_WINDOW, MAX_THEIL_SEN_WINDOW, MAX_WINDOW} from "../../recorder/alerts/limits.js";
 import {RuleError, validateRule} from "../../recorder/alerts/rules.js";
 import type {AlertEvent} from "../../src/protocol/alerts.js";
 import {startSimulator} from "../../simulator/index.js";
@@ -90,6 +91,10 @@ describe("alert rule limits", () => {
         `invalid window: ${MAX_THEIL_SEN_WINDOW + 1} (expected at most ${MAX_THEIL_SEN_WINDOW} bars for ${metric} with hedge theil-sen`,
       );
       expect(validateRule({...pair, metric, hedge: "ols", window: MAX_WINDOW}, symbols, "r").window).toBe(MAX_WINDOW);
+      expect(validateRule({...pair, metric, hedge: "ransac", window: 2000}, symbols, "r").window).toBe(2000);
+      expect(() => validateRule({...pair, metric, hedge: "ransac", window: 2001}, symbols, "r")).toThrow(
+        `invalid window: 2001 (expected at most ${MAX_RANSAC_WINDOW} bars for ${metric} with hedge ransac`,
+      );
     }
     expect(validateRule({...pair, metric: "correlation", hedge: "theil-sen", window: MAX_WINDOW}, symbols, "r").window).toBe(MAX_WINDOW); // no hedge in a correlation
     expect(() => validateRule({...pair, metric: "zscore", window: MAX_WINDOW + 1}, symbols, "r")).toThrow(/invalid window/);
@@ -101,26 +106,11 @@ describe("alert rule limits", () => {
       await writeFile(rulesFile, JSON.stringify({rules: Array.from({length: MAX_ALERT_RULES + 1}, (_, k) => heavyRule(k))}));
       const child = spawn(
         process.execPath,
-        [
-          "cli/pairbook.js",
-          "record",
-          "--symbols",
-          symbols.join(","),
-          "--lake",
-          lake,
-          "--ws-url",
-          simulator.wsUrl,
-          "--rest-url",
-          simulator.restUrl,
-          "--live-port",
-          "0",
-          "--alerts",
-          rulesFile,
-        ],
+        ["cli/pairbook.js", ...recordArgv({symbols, lake, wsUrl: simulator.wsUrl, restUrl: simulator.restUrl, alerts: rulesFile})],
         {stdio: ["ignore", "pipe", "pipe"]},
       );
       let stderr = "";
-      child.stderr!.on("data", (chunk) => (stderr += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
       expect(code).toBe(2);
       expect(stderr.trim().split("\n")).toHaveLength(1);

@@ -1,4 +1,4 @@
-// The pair report's hedge comparison: for each hedge (OLS, rolling OLS, Kalman, Huber, Theil-Sen, TLS)
+// The pair report's hedge comparison: for each hedge (OLS, rolling OLS, Kalman, Huber, Theil-Sen, TLS, RANSAC)
 // its β, R² of the spread, ADF p-value, half-life and the backtest Sharpe of the same z-score rule.
 import {adf} from "../adf.js";
 import {backtestOptions, simulate} from "../backtest.js";
@@ -22,7 +22,15 @@ export interface HedgeRow {
   betaSeries: number | Float64Array;
 }
 
-const names = {ols: "OLS", rollingOls: "Rolling OLS", kalman: "Kalman", huber: "Huber", theilSen: "Theil-Sen", tls: "TLS"} as const;
+const names = {
+  ols: "OLS",
+  rollingOls: "Rolling OLS",
+  kalman: "Kalman",
+  huber: "Huber",
+  theilSen: "Theil-Sen",
+  tls: "TLS",
+  ransac: "RANSAC",
+} as const;
 
 /**
  * The fit-dependent columns (everything but Sharpe). R² is 1 − SSR/TSS of each spread; none for the
@@ -80,7 +88,13 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
     rows.push(dynamicRow(names.rollingOls, r.alpha, r.beta));
   }
   const k = kalmanHedge(a, b);
-  rows.push(dynamicRow(names.kalman, k.alpha, k.beta, {r2: false}), staticRow("huber"), staticRow("theilSen"), staticRow("tls"));
+  rows.push(
+    dynamicRow(names.kalman, k.alpha, k.beta, {r2: false}),
+    staticRow("huber"),
+    staticRow("theilSen"),
+    staticRow("tls"),
+    staticRow("ransac"),
+  );
   return rows;
 }
 

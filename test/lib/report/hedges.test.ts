@@ -12,9 +12,9 @@ describe("hedgeRows(fit, rollingWindow)", () => {
   const row = (name: string) => rows.find((r) => r.name === name)!;
 
   it("gives the static hedges the R² of their spread (OLS: the fit's own R²)", () => {
-    expect(rows.map((r) => r.name)).toEqual(["OLS", "Rolling OLS", "Kalman", "Huber", "Theil-Sen", "TLS"]);
+    expect(rows.map((r) => r.name)).toEqual(["OLS", "Rolling OLS", "Kalman", "Huber", "Theil-Sen", "TLS", "RANSAC"]);
     expect(row("OLS").rSquared).toBeCloseTo(fit.hedge.rSquared, 12);
-    for (const name of ["Huber", "Theil-Sen", "TLS", "Rolling OLS"]) expect(row(name).rSquared, name).toBeGreaterThan(0.5);
+    for (const name of ["Huber", "Theil-Sen", "TLS", "RANSAC", "Rolling OLS"]) expect(row(name).rSquared, name).toBeGreaterThan(0.5);
   });
 
   it("gives the Kalman hedge no R² (its residuals use each bar's own update), but its other columns", () => {

@@ -34,5 +34,7 @@ export default {
   ],
   dynamicPaths: paths,
   pager: false,
+  // Links end in .html (/pairs/A-B.html), so the site works on any static server, URL rewriting or not.
+  preserveExtension: true,
   head: `<link rel="icon" href="data:,"><meta name="pairbook-live-url" content="${notebookConfig(process.env).liveUrl.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}"><script type="module" src="/components/alerts/toaster.js"></script>`,
 };

@@ -4,6 +4,8 @@
 // launcher into bench/.dist (6 pair reports), then on the BTCUSDT/ETHUSDT report (86,400 × 2 bars):
 //  - page interactive: navigation → KPIs and every chart drawn; and → the full report (tests, hedges);
 //  - slider → every chart updated (z window moves; spread, z-score, correlation and equity charts redrawn);
+//  - hover: pointer move → the frame with the crosshair and tooltip; zoom: brush end → all five charts
+//    redrawn at the new zoom (median and p99 over 50 of each);
 //  - live bar → chart: a fake live hub sends 20 bars/s (both legs); latency from send to the z-score
 //    chart showing that bar, p50/p99, over 25 s of bars sent once the full report is there (no refit:
 //    the page refits the statistics every 30 s). The hub starts when the page connects, so bars also
@@ -11,7 +13,6 @@
 //    observer is installed before the page loads (installed after, it timed those bars by its own start).
 import {execFileSync, spawnSync} from "node:child_process";
 import {existsSync, rmSync} from "node:fs";
-import {join} from "node:path";
 import {WebSocketServer, type WebSocket} from "ws";
 import {datasetDir} from "../lake/layout.js";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
@@ -81,7 +82,7 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   for (const w of [120, 61, 300, 90, 600, 75, 240, 150, 400, 100, 180, 60]) {
     // A string, not a function: tsx would wrap named arrows in a helper the page does not have.
     times.push(
-      (await page.evaluate(`(async () => {
+      await page.evaluate<number>(`(async () => {
       const ids = ["spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
       // Each chart counts its draws (data-drawn: axes and canvas redrawn, src/components/canvasChart.ts).
       const drawn = (id) => document.querySelector("#" + id + " [data-drawn]")?.getAttribute("data-drawn");
@@ -95,13 +96,73 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
         check();
       });
       return performance.now() - t0;
-    })()`)) as number,
+    })()`),
     );
   }
   add(
     "slider (z window) → all 4 dependent charts redrawn, median of 12",
     `${median(times).toFixed(0)} ms (max ${Math.max(...times).toFixed(0)})`,
     "< 100 ms (target 50)",
+  );
+  await page.close();
+}
+
+// 2b. Hover and zoom (src/components/crosshair.ts, chartZoom.ts), real mouse events on the z-score chart:
+// pointer move → the next frame (the crosshair and tooltip are drawn in the move's handler, so that frame
+// shows them), and brush end → the frame after all five charts were redrawn at the new zoom.
+{
+  const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
+  await page.goto(`${report}?static`);
+  await page.locator("#hedge-table").waitFor({timeout: 60_000});
+  await page.waitForTimeout(500);
+  const plot = page.locator("#zscore-chart .pb-chart-plot");
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!,
+    y = box.y + box.height / 2;
+  await page.evaluate(`(() => {
+    const ids = ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
+    const drawn = (id) => document.querySelector("#" + id + " [data-drawn]")?.getAttribute("data-drawn");
+    window.lat = {hover: [], zoom: [], brushing: false};
+    // Capturing listeners on window run before the charts' own handlers.
+    addEventListener("pointermove", (e) => {
+      if (e.buttons) return;
+      const t0 = performance.now();
+      requestAnimationFrame(() => window.lat.hover.push(performance.now() - t0));
+    }, {capture: true});
+    addEventListener("pointerup", () => {
+      if (!window.lat.brushing) return;
+      const t0 = performance.now(), before = ids.map(drawn);
+      const check = () => (ids.every((id, i) => drawn(id) !== before[i]) ? window.lat.zoom.push(performance.now() - t0) : requestAnimationFrame(check));
+      requestAnimationFrame(check);
+    }, {capture: true});
+  })()`);
+  const frame = () => page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
+  for (let i = 0; i < 50; ++i) {
+    await page.mouse.move(box.x + box.width * (0.15 + (0.7 * i) / 49), y);
+    await frame();
+  }
+  for (let i = 0; i < 50; ++i) {
+    const x = box.x + box.width * (0.15 + (0.5 * i) / 49);
+    await page.evaluate("window.lat.brushing = true");
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + box.width * 0.2, y, {steps: 2});
+    await page.mouse.up();
+    await frame();
+    await page.evaluate("window.lat.brushing = false");
+    await page.mouse.dblclick(x, y);
+    await frame();
+  }
+  const lat = await page.evaluate<{hover: number[]; zoom: number[]}>("window.lat");
+  add(
+    "hover: pointer move → frame with crosshair and tooltip, 50 moves",
+    `median ${median(lat.hover).toFixed(1)} ms, p99 ${pct(lat.hover, 99).toFixed(1)} ms`,
+    "within a frame (≤ 17 ms)",
+  );
+  add(
+    `zoom: brush end → all 5 charts redrawn, ${lat.zoom.length} brushes`,
+    `median ${median(lat.zoom).toFixed(0)} ms, p99 ${pct(lat.zoom, 99).toFixed(0)} ms`,
+    "< 50 ms median",
   );
   await page.close();
 }
@@ -155,7 +216,7 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   const readyAt = Date.now();
   await page.waitForTimeout(25_000);
   clearInterval(timer);
-  const seen = (await page.evaluate("window.seen")) as [number, number][];
+  const seen = await page.evaluate<[number, number][]>("window.seen");
   const latency: number[] = [],
     loading: number[] = [];
   for (const [k, t] of sent) {

@@ -1,5 +1,6 @@
 // The Overview and System pages' data: what the lake holds per symbol and date, ingest per minute over
 // the lookback, gap records, latest prices, and the list of pair reports.
+import {basename, isAbsolute, relative, sep} from "node:path";
 import {recorderEndpoint} from "../src/protocol/recorderEndpoint.js";
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
@@ -19,8 +20,17 @@ export function healthUrlOf(liveUrl: string): string {
   }
 }
 
+/**
+ * The lake as a published page may show it: its path relative to the project when inside it ("data",
+ * "test/.lake"), else the folder's name — never the building machine's absolute path.
+ */
+export function lakeLabel(lake: string, projectDir: string): string {
+  const inside = relative(projectDir, lake);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside.split(sep).join("/") : basename(lake);
+}
+
 async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[][]> {
-  return (await connection.runAndReadAll(sql)).getRows() as unknown[][];
+  return (await connection.runAndReadAll(sql)).getRows();
 }
 
 export async function overview(
@@ -100,7 +110,7 @@ export async function overview(
       const m = Math.ceil((to - minuteFrom) / stepMs);
       for (const s of perSymbol) {
         const source = sources.get(s.symbol);
-        counts[s.symbol] = new Array(m).fill(0);
+        counts[s.symbol] = new Array<number>(m).fill(0);
         if (!source) continue;
         const window = `time >= epoch_ms(${from}::BIGINT) AND time < epoch_ms(${to}::BIGINT)`;
         for (const [k, n] of await rows(
@@ -114,7 +124,7 @@ export async function overview(
     }
     return {
       builtAt: now,
-      lake: config.lake,
+      lake: lakeLabel(config.lake, process.cwd()),
       interval: config.interval,
       lookbackMs: config.lookbackMs,
       from,

@@ -7,10 +7,14 @@
 //    page uses them, and then the page itself references them, which this check catches;
 //  - any bare import specifier Framework left unresolved (it would fail in the browser);
 //  - any error cell Framework rendered at build time (class observablehq--error);
-//  - a page without its data files.
+//  - a page without its data files;
+//  - the building machine's absolute paths (the project's folder, the user's home) in any file: a
+//    published report leaks nothing local.
 // Usage: node scripts/check-dist.js [dist]
 import {readdirSync, readFileSync, statSync} from "node:fs";
+import {homedir} from "node:os";
 import {join, relative} from "node:path";
+import {fileURLToPath} from "node:url";
 
 const dist = process.argv[2] ?? "dist";
 const namespaces = new Set([
@@ -54,6 +58,25 @@ for (const file of all) {
     problems.push(`${where}: unresolved import ${JSON.stringify(spec)}`);
   for (const [cell] of text.matchAll(/observablehq--error">([^<]*)/g)) problems.push(`${where}: error cell ${cell}`);
 }
+// Local paths, searched in every file (data files too, read as latin1 so bytes compare as text). A
+// path counts only when no name character follows it: /home/ann/x and "/home/ann" leak, /home/anna does not.
+const project = fileURLToPath(new URL("..", import.meta.url)).replace(/[/\\]+$/, "");
+const home = homedir().replace(/[/\\]+$/, "");
+const leaks = [project, home]
+  .filter((path) => path.length > 1)
+  .map((path) => ({
+    path,
+    re: new RegExp(
+      `${Buffer.from(path, "utf8")
+        .toString("latin1")
+        .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.-])`,
+    ),
+  }));
+for (const file of all) {
+  const text = readFileSync(file, "latin1");
+  for (const {path, re} of leaks)
+    if (re.test(text)) problems.push(`${relative(process.cwd(), file)}: absolute path of the building machine (${path})`);
+}
 for (const file of all)
   if (relative(dist, file).startsWith("_npm"))
     problems.push(`${relative(process.cwd(), file)}: CDN-backed npm module copied into the site`);
@@ -77,4 +100,6 @@ if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);
   process.exit(1);
 }
-console.log(`check-dist: ${pages.length} page(s), ${all.length} files in ${dist}/: no external URL, no /_npm/ import, no error cell`);
+console.log(
+  `check-dist: ${pages.length} page(s), ${all.length} files in ${dist}/: no external URL, no /_npm/ import, no error cell, no local path`,
+);

@@ -5,10 +5,12 @@
 // from the first changed row on, decimating only their rows: a few hundred points instead of every
 // series over 86,400 bars. The axes are redrawn when data leave their domains, which keep some
 // headroom while live. The layers are ./chartLayers.ts, where they land on screen ./chartScales.ts,
-// their painting ./drawLayers.ts.
+// their painting ./drawLayers.ts. A second canvas above them (the overlay) holds the crosshair and the
+// brush (./crosshair.ts, ./chartZoom.ts), so a pointer move never redraws the data; a view (a zoom)
+// narrows the x domain the data are drawn on.
 import * as Plot from "@observablehq/plot";
 import {type ChartData, decimateLayers, type Series, seriesX, shapeOf, xExtent, yExtent} from "./chartLayers.js";
-import {type Axes, chartScales, lowerBound, marginBottom, marginRight, marginTop} from "./chartScales.js";
+import {type Axes, type ChartScales, chartScales, lowerBound, marginBottom, marginRight, marginTop} from "./chartScales.js";
 import {drawLayers} from "./drawLayers.js";
 
 export interface CanvasChartOptions {
@@ -21,12 +23,16 @@ export interface CanvasChartOptions {
 export class CanvasChart {
   readonly element: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
-  private readonly holder: HTMLDivElement;
+  private readonly overlay: HTMLCanvasElement;
+  /** The element pointer and keyboard handlers attach to: the axes and canvases. */
+  readonly holder: HTMLDivElement;
   private readonly height: number;
   private readonly marginLeft: number;
   private width = 0;
   private data: ChartData | null = null;
   private axes: Axes | null = null;
+  private view: [number, number] | null = null;
+  private marks: {cursor: number | null; brush: [number, number] | null} = {cursor: null, brush: null};
   /** What the canvas shows (layers' shape, rows), for a partial redraw; null when unknown. */
   private shown: {shape: string; rows: number} | null = null;
   private drawn = 0;
@@ -39,13 +45,16 @@ export class CanvasChart {
     this.element = document.createElement("div");
     this.element.className = "pb-canvas-chart";
     this.element.style.position = "relative";
-    if (legend) this.element.append(Plot.legend({color: {type: "ordinal", domain: legend.domain, range: legend.range}}) as Node);
+    if (legend) this.element.append(Plot.legend({color: {type: "ordinal", domain: legend.domain, range: legend.range}}));
     this.holder = document.createElement("div");
     this.canvas = document.createElement("canvas");
     this.canvas.style.cssText = "position:absolute;pointer-events:none;";
     // The canvas sits at the SVG's origin inside the holder: no layout read (offsetTop) per redraw.
     this.holder.style.position = "relative";
+    this.holder.className = "pb-chart-plot";
     this.canvas.style.left = this.canvas.style.top = "0";
+    this.overlay = document.createElement("canvas");
+    this.overlay.style.cssText = "position:absolute;left:0;top:0;pointer-events:none;";
     this.element.append(this.holder);
     this.observer = new ResizeObserver((entries) => {
       const w = Math.floor(entries[0].contentRect.width);
@@ -71,6 +80,53 @@ export class CanvasChart {
     return this.width;
   }
 
+  /** Shows the times `view` [from, to] ms only (null: all), redrawing at once. */
+  setView(view: [number, number] | null): void {
+    this.view = view;
+    if (this.width > 0) this.render(false);
+  }
+
+  /** The current frame and mappings (null before the first draw). */
+  get scales(): ChartScales | null {
+    const a = this.axes;
+    if (!a) return null;
+    return chartScales(
+      a,
+      this.width,
+      this.height,
+      this.marginLeft,
+      Math.max(50, this.width - this.marginLeft - marginRight) / (a.x[1] - a.x[0]),
+    );
+  }
+
+  /** Draws the overlay: a vertical line at time `cursor`, a shaded `brush` [from, to] (null: none). O(1). */
+  mark(marks: Partial<{cursor: number | null; brush: [number, number] | null}>): void {
+    this.marks = {...this.marks, ...marks};
+    const ctx = this.overlay.getContext("2d"),
+      s = this.scales;
+    if (!ctx || !s) return;
+    const dpr = globalThis.devicePixelRatio || 1,
+      {cursor, brush} = this.marks;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.width, this.height);
+    if (brush) {
+      const x0 = Math.max(s.left, Math.min(s.px(brush[0]), s.px(brush[1]))),
+        x1 = Math.min(s.right, Math.max(s.px(brush[0]), s.px(brush[1])));
+      ctx.fillStyle = "rgba(66,105,208,0.15)";
+      if (x1 > x0) ctx.fillRect(x0, s.top, x1 - x0, s.bottom - s.top);
+    }
+    if (cursor !== null) {
+      const x = Math.round(s.px(cursor)) + 0.5;
+      if (x < s.left || x > s.right) return;
+      ctx.strokeStyle = "#333";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x, s.top);
+      ctx.lineTo(x, s.bottom);
+      ctx.stroke();
+    }
+  }
+
   /** Stops observing the element's size. */
   dispose(): void {
     this.observer.disconnect();
@@ -80,14 +136,15 @@ export class CanvasChart {
     const data = this.data;
     if (!data) return;
     const pixels = Math.max(50, this.width - this.marginLeft - marginRight);
-    let [x0, x1] = data.xDomain ?? xExtent(data.layers);
+    const view = this.view;
+    let [x0, x1] = view ?? data.xDomain ?? xExtent(data.layers);
     if (!(x1 >= x0)) ((x0 = Date.now() - 3600e3), (x1 = Date.now()));
     if (x1 - x0 < (data.minSpan ?? 1000)) x1 = x0 + (data.minSpan ?? 1000);
-    const key = `${this.width}|${data.yLabel}|${data.yDomain ?? ""}`;
+    const key = `${this.width}|${data.yLabel}|${data.yDomain?.join(",") ?? ""}|${view?.join(",") ?? ""}`;
     const prev = live && this.axes?.key === key ? this.axes : null;
     const keepX = prev !== null && x0 >= prev.x[0] && x1 <= prev.x[1];
     // Live: headroom of 5% of the span to the right and 10% of the range above and below.
-    const xd: [number, number] = keepX ? prev.x : [x0, live ? x1 + 0.05 * (x1 - x0) : x1];
+    const xd: [number, number] = keepX ? prev.x : [x0, live && !view ? x1 + 0.05 * (x1 - x0) : x1];
     const k = pixels / (xd[1] - xd[0]);
     // Partial: clear and redraw from 5 pixel columns before that of row `from` (a new trade mark's
     // left edge reaches 4 px back), decimating from the rows of two columns before that, so that every
@@ -119,6 +176,9 @@ export class CanvasChart {
       if (!(a && a.key === key && a.x[0] === xd[0] && a.x[1] === xd[1] && a.y[0] === yd[0] && a.y[1] === yd[1]))
         this.drawAxes(xd, yd, data.yLabel);
       this.axes = {key, x: xd, y: yd};
+      // data-x-domain: the times shown (for tests); the overlay follows the new axes.
+      this.element.setAttribute("data-x-domain", `${xd[0]},${xd[1]}`);
+      this.mark({});
     }
     this.drawCanvas(data, series, clip, k);
     this.shown = {shape, rows};
@@ -139,12 +199,14 @@ export class CanvasChart {
       y: {domain: y, label, grid: true},
       marks: [Plot.frame({strokeOpacity: 0})],
     });
-    this.holder.replaceChildren(svg, this.canvas);
+    this.holder.replaceChildren(svg, this.canvas, this.overlay);
     const dpr = globalThis.devicePixelRatio || 1;
-    this.canvas.width = Math.round(this.width * dpr);
-    this.canvas.height = Math.round(this.height * dpr);
-    this.canvas.style.width = `${this.width}px`;
-    this.canvas.style.height = `${this.height}px`;
+    for (const c of [this.canvas, this.overlay]) {
+      c.width = Math.round(this.width * dpr);
+      c.height = Math.round(this.height * dpr);
+      c.style.width = `${this.width}px`;
+      c.style.height = `${this.height}px`;
+    }
   }
 
   /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */

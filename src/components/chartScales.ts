@@ -1,5 +1,5 @@
 // Where a canvas chart's values land on screen: the plot frame inside the margins and the mappings
-// from time and value to pixels, shared by the axes, the canvas layers and (to come) pointer code.
+// from time and value to pixels, shared by the axes, the canvas layers and the pointer code (./crosshair.ts, ./chartZoom.ts).
 
 /** Margins around the plot frame, but the left one (a chart option). */
 export const marginRight = 20,
@@ -25,6 +25,8 @@ export interface ChartScales {
   px: (t: number) => number;
   /** y pixel of value `v`, clamped to the y domain. */
   py: (v: number) => number;
+  /** Time (ms) at x pixel `x`: the inverse of `px`, for pointer code. */
+  time: (x: number) => number;
   /** Pixel column (from the frame's left edge) of time `t`. */
   column: (t: number) => number;
 }
@@ -50,6 +52,7 @@ export function chartScales(axes: Axes, width: number, height: number, marginLef
     bottom,
     perMs,
     px: (t) => left + (t - x0) * perMs,
+    time: (x) => x0 + (x - left) / perMs,
     py: (v) => bottom - (Math.min(y1, Math.max(y0, v)) - y0) * sy,
     column: (t) => Math.floor((t - x0) * perMs),
   };

@@ -25,6 +25,7 @@ export class LivePair {
   private options: LivePairOptions | null = null;
   private version = -1;
   private refit = NaN;
+  private paused = false;
   private key = "";
   private readonly listeners = new Set<(key: string) => void>();
   private readonly stopFrames: () => void;
@@ -35,7 +36,21 @@ export class LivePair {
     private readonly charts: PairCharts,
     private readonly kpis: PairKpis,
   ) {
-    this.stopFrames = feed.frames(() => this.options && this.feed.bars.version !== this.version && this.refresh());
+    this.stopFrames = feed.frames(() => this.options && !this.paused && this.feed.bars.version !== this.version && this.refresh());
+  }
+
+  /** The rule in use (null before the first `configure`), for what reads the stream's series. */
+  get rule(): StreamRule | null {
+    return this.options?.rule ?? null;
+  }
+
+  /**
+   * Pauses (true) or resumes drawing live bars (the page's live switch): the feed keeps taking them,
+   * and resuming draws every bar that came in meanwhile at once. `configure` still redraws (a slider).
+   */
+  pause(paused: boolean): void {
+    this.paused = paused;
+    if (!paused && this.options && this.feed.bars.version !== this.version) this.refresh();
   }
 
   /**

@@ -1,9 +1,12 @@
 // The pair report's five charts as persistent canvas charts (./canvasChart.ts): created once per page,
 // updated in place. A live frame (same sliders, more bars) redraws only the canvases; a slider change
-// refits the axes' domains.
+// refits the axes' domains. One crosshair (./crosshair.ts) and one zoom (./chartZoom.ts) span all five.
 import type {GapSpan, TradeMark} from "./charts.js";
 import {CanvasChart} from "./canvasChart.js";
 import type {Layer} from "./chartLayers.js";
+import {ChartZoom} from "./chartZoom.js";
+import {Crosshair} from "./crosshair.js";
+import {pairTooltip} from "./pairTooltip.js";
 
 export interface PairChartsData {
   time: ArrayLike<number>;
@@ -54,7 +57,12 @@ export class PairCharts {
   readonly top: HTMLDivElement;
   /** The four derived charts, two by two. */
   readonly grid: HTMLDivElement;
+  /** The hint under the charts: how to zoom and hover, and a notice for a malformed zoom in the URL. */
+  readonly hint: HTMLDivElement;
+  readonly crosshair: Crosshair;
+  readonly zoom: ChartZoom;
   private readonly cards: Record<CardName, ReturnType<typeof card>>;
+  private data: PairChartsData | null = null;
   private key = "";
   private rows = -1;
 
@@ -77,6 +85,23 @@ export class PairCharts {
     this.grid = document.createElement("div");
     this.grid.className = "grid grid-cols-2";
     this.grid.append(...Object.values(this.cards).map((c) => c.card));
+    const all = [this.prices, this.spread, this.zscore, this.correlation, this.equity];
+    this.crosshair = new Crosshair(all, {time: () => this.data?.time ?? [], describe: (row) => pairTooltip(this.data!, names, row)});
+    this.zoom = new ChartZoom(all, () => {
+      const d = this.data,
+        n = d?.time.length ?? 0;
+      return d && n ? {from: d.time[0], to: d.time[n - 1], minSpan: 4 * d.intervalMs} : null;
+    });
+    this.hint = document.createElement("div");
+    this.hint.id = "chart-hint";
+    this.hint.className = "pb-notice";
+    this.hint.innerHTML = `<p>Drag across a chart to zoom in time, Shift-drag to pan, double-click to show all bars; point at a chart (or focus it and press ←/→, Esc) for every series' value at a bar. Zooming only narrows what is drawn: the statistics keep to the lookback.</p>`;
+    if (this.zoom.notice) {
+      const notice = document.createElement("p");
+      notice.id = "zoom-notice";
+      notice.textContent = this.zoom.notice;
+      this.hint.append(notice);
+    }
   }
 
   /**
@@ -85,6 +110,7 @@ export class PairCharts {
    */
   update(d: PairChartsData, key: string): void {
     const live = key === this.key;
+    this.data = d;
     this.key = key;
     const {time} = d,
       gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
@@ -179,6 +205,7 @@ export class PairCharts {
       },
       opts,
     );
+    this.crosshair.refresh();
   }
 
   private note(which: CardName, text: string | null): void {

@@ -6,6 +6,7 @@ import type {GapRecord} from "./gaps.js";
 
 export interface Overview {
   builtAt: number;
+  /** The lake folder relative to the project, or its name: never the building machine's absolute path. */
   lake: string;
   interval: string;
   lookbackMs: number;

@@ -115,7 +115,7 @@ describe("CanvasChart.update(data, {live, from})", () => {
         .find((n) => /\/components\/canvasChart\.[^/]*js$/.test(n)),
     );
     expect(url).toBeTruthy();
-    const result = (await page.evaluate(script(url!))) as {
+    const result = await page.evaluate<{
       updates: number;
       differing: number[][];
       axes: number;
@@ -123,7 +123,7 @@ describe("CanvasChart.update(data, {live, from})", () => {
       full: number;
       worst: number;
       off: number;
-    };
+    }>(script(url!));
     console.log(`partial vs full redraw: at most ${result.off} pixels differ, by at most ${result.worst.toFixed(1)} of 255`);
     expect(result.updates).toBe(300);
     expect(result.partial).toBeGreaterThan(250); // most updates were partial redraws (data-partial counts them)

@@ -15,13 +15,16 @@ const types: Record<string, string> = {
   ".csv": "text/csv",
 };
 
-/** Serves `root` like any static host, with Framework's clean URLs (/x → x.html, / → index.html). */
-export async function serveStatic(root: string): Promise<{url: string; close: () => Promise<void>}> {
+/**
+ * Serves `root` like any static host, with Framework's clean URLs (/x → x.html, / → index.html);
+ * `{rewrite: false}`: a plain one (only / → index.html), as `python3 -m http.server` serves a folder.
+ */
+export async function serveStatic(root: string, {rewrite = true} = {}): Promise<{url: string; close: () => Promise<void>}> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, path);
     if (path.endsWith("/")) file = join(file, "index.html");
-    else if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
+    else if (rewrite && !existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
     if (!existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end("not found");
       return;

@@ -40,7 +40,7 @@ describe("overview (static)", () => {
     expect(await page.locator("#tickers .pb-ticker").count()).toBe(4);
     const links = await page.locator("#pair-links a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(links).toHaveLength(6);
-    expect(links[0]).toBe("./pairs/BTCUSDT-ETHUSDT");
+    expect(links[0]).toBe("./pairs/BTCUSDT-ETHUSDT.html");
     expect(await page.locator("#coverage-table").textContent()).toContain("1 gap (1 unfilled)");
     expect(await page.locator("#gaps-table").textContent()).toContain("ETHUSDT");
     expect(await page.locator("#live-status").getAttribute("data-state")).toBe("static");
@@ -61,7 +61,7 @@ describe("cointegration map (static)", () => {
     await page.locator("form", {hasText: "interval"}).first().locator("select").selectOption("1m");
     await expect.poll(() => cellValues(page, "#pvalue-map")).not.toBe(before);
     // Both directions of a pair link to its one report.
-    expect(await page.locator("#pvalue-map a[href='./pairs/BTCUSDT-ETHUSDT']").count()).toBe(2);
+    expect(await page.locator("#pvalue-map a[href='./pairs/BTCUSDT-ETHUSDT.html']").count()).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -153,7 +153,7 @@ describe("data page (static)", () => {
     expect(await page.locator("#upload-report svg").count()).toBeGreaterThanOrEqual(4);
     let out = "";
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string) => ((out += chunk), true);
     try {
       await analyze.run(["--csv", csv, "--json", "--window", "60"]);
     } finally {

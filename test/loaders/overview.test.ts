@@ -1,9 +1,10 @@
 // overview() on a small real lake (test/loaders/smallLake.ts): per-symbol and per-day counts, the
 // window, ingest per minute and the gap, each worked out by hand from the lake's seven trades.
 import {rm} from "node:fs/promises";
+import {basename} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {notebookConfig} from "../../loaders/config.js";
-import {healthUrlOf, overview} from "../../loaders/overview.js";
+import {healthUrlOf, lakeLabel, overview} from "../../loaders/overview.js";
 import {gap, smallLake, t0} from "./smallLake.js";
 
 let lake: string;
@@ -17,7 +18,8 @@ describe("overview(config, symbols, pairs, now)", () => {
     const m0 = t0 - 58_000; // 23:59:00, the minute of the first trade
     expect(o).toEqual({
       builtAt: 123,
-      lake,
+      // The temp lake is outside the project: only its folder's name is published.
+      lake: basename(lake),
       interval: "1s",
       lookbackMs: 24 * 3600_000,
       from: t0,
@@ -68,5 +70,15 @@ describe("healthUrlOf(liveUrl)", () => {
     expect(healthUrlOf("ws://10.0.0.5:8787/?token=abc")).toBe("http://10.0.0.5:8787/health");
     expect(healthUrlOf("wss://box.example:9000")).toBe("https://box.example:9000/health");
     expect(healthUrlOf("not a url")).toBe("http://127.0.0.1:8787/health");
+  });
+});
+
+describe("lakeLabel(lake, projectDir)", () => {
+  it("is the path inside the project, else the folder's name: never an absolute path", () => {
+    expect(lakeLabel("/home/ann/pairbook/data", "/home/ann/pairbook")).toBe("data");
+    expect(lakeLabel("/home/ann/pairbook/test/.lake", "/home/ann/pairbook")).toBe("test/.lake");
+    expect(lakeLabel("/mnt/big/lake-2026", "/home/ann/pairbook")).toBe("lake-2026");
+    expect(lakeLabel("/home/ann/pairbook-lake", "/home/ann/pairbook")).toBe("pairbook-lake");
+    expect(lakeLabel("/home/ann/pairbook", "/home/ann/pairbook")).toBe("pairbook");
   });
 });

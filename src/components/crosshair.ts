@@ -1,0 +1,152 @@
+// One vertical crosshair synced across a page's time charts (./canvasChart.ts), with a tooltip of the
+// bar's UTC time and every series' value at that bar. A pointer move costs a binary search of the bars'
+// times (./chartScales.ts `lowerBound`) and a redraw of each chart's overlay canvas, never of its data.
+// Keyboard: every chart is focusable; ←/→ move the crosshair a bar (with Shift, ten), Esc hides it.
+import type {CanvasChart} from "./canvasChart.js";
+import {lowerBound} from "./chartScales.js";
+
+/** One value of the tooltip: `key` names the series for tests (data-key), `label` for people. */
+export interface TooltipValue {
+  key: string;
+  label: string;
+  value: number;
+}
+
+/** What the tooltip shows at a bar. */
+export interface TooltipContent {
+  time: number;
+  values: readonly TooltipValue[];
+  /** The trades at this bar (e.g. "long entry"), if any. */
+  trade: string | null;
+}
+
+/** Where the crosshair reads: the bars' times and what to show at a row. */
+export interface CrosshairSource {
+  time(): ArrayLike<number>;
+  describe(row: number): TooltipContent;
+}
+
+/** "2026-12-01 15:49:20 UTC" (milliseconds when not whole seconds). */
+export function utcText(t: number): string {
+  const s = new Date(t).toISOString().replace("T", " ");
+  return `${t % 1000 === 0 ? s.slice(0, 19) : s.slice(0, 23)} UTC`;
+}
+
+/** Row of the bar nearest time `t` in sorted `time` (−1 when empty). O(log n). */
+export function nearestRow(time: ArrayLike<number>, t: number): number {
+  const n = time.length;
+  if (n === 0) return -1;
+  const i = lowerBound(time, t);
+  if (i >= n) return n - 1;
+  return i > 0 && t - time[i - 1] < time[i] - t ? i - 1 : i;
+}
+
+export class Crosshair {
+  /** The tooltip, placed in the chart the pointer or focus is on. */
+  readonly tip = document.createElement("div");
+  /** The bar time shown (null: hidden) and the chart holding the tooltip. */
+  private t: number | null = null;
+  private chart: CanvasChart | null = null;
+
+  constructor(
+    private readonly charts: readonly CanvasChart[],
+    private readonly source: CrosshairSource,
+  ) {
+    this.tip.className = "pb-tooltip";
+    this.tip.setAttribute("role", "status");
+    this.tip.style.cssText =
+      "position:absolute;z-index:2;pointer-events:none;background:var(--theme-background,#fff);border:1px solid #999;border-radius:4px;padding:4px 6px;font:12px var(--sans-serif,sans-serif);white-space:nowrap;";
+    this.tip.hidden = true;
+    for (const chart of charts) {
+      const h = chart.holder;
+      h.tabIndex = 0;
+      h.setAttribute(
+        "aria-label",
+        "time chart: ← and → move the crosshair a bar, Esc hides it; drag to zoom, Shift-drag to pan, double-click to reset",
+      );
+      h.addEventListener("pointermove", (e) => {
+        const s = chart.scales;
+        if (s && e.buttons === 0) this.at(s.time(e.clientX - h.getBoundingClientRect().left), chart);
+      });
+      h.addEventListener("pointerleave", () => document.activeElement !== h && this.hide());
+      h.addEventListener("blur", () => this.hide());
+      h.addEventListener("keydown", (e) => this.key(e, chart));
+    }
+  }
+
+  /** Shows the crosshair at the bar nearest time `t` on every chart, the tooltip in `chart`. */
+  at(t: number, chart: CanvasChart): void {
+    const time = this.source.time(),
+      row = nearestRow(time, t);
+    if (row < 0) return this.hide();
+    this.show(row, chart);
+  }
+
+  /** Hides the crosshair and the tooltip. */
+  hide(): void {
+    if (this.t === null) return;
+    this.t = null;
+    this.tip.hidden = true;
+    for (const c of this.charts) c.mark({cursor: null});
+  }
+
+  /** After new data: the tooltip's values again, at the same bar time. */
+  refresh(): void {
+    if (this.t !== null && this.chart) this.at(this.t, this.chart);
+  }
+
+  private key(e: KeyboardEvent, chart: CanvasChart): void {
+    if (e.key === "Escape") return this.hide();
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    e.preventDefault();
+    const time = this.source.time(),
+      n = time.length,
+      s = chart.scales;
+    if (!n || !s) return;
+    // From the bar shown, or else the last bar in view.
+    const from = this.t !== null ? nearestRow(time, this.t) : Math.min(n - 1, Math.max(0, lowerBound(time, s.time(s.right) + 1) - 1));
+    const step = (e.key === "ArrowLeft" ? -1 : 1) * (e.shiftKey ? 10 : 1);
+    this.show(this.t === null ? from : Math.min(n - 1, Math.max(0, from + step)), chart);
+  }
+
+  private show(row: number, chart: CanvasChart): void {
+    const c = this.source.describe(row);
+    this.t = c.time;
+    for (const ch of this.charts) ch.mark({cursor: c.time});
+    if (this.chart !== chart || this.tip.parentElement !== chart.element) chart.element.append(this.tip);
+    this.chart = chart;
+    const table = document.createElement("table");
+    for (const v of c.values) {
+      const tr = table.insertRow(),
+        label = tr.insertCell(),
+        value = tr.insertCell();
+      tr.dataset.key = v.key;
+      tr.dataset.value = String(v.value);
+      label.textContent = v.label;
+      value.textContent = Number.isFinite(v.value) ? String(Number(v.value.toPrecision(7))) : "—";
+      value.style.cssText = "text-align:right;padding-left:8px;font-variant-numeric:tabular-nums;";
+    }
+    table.style.cssText = "border-collapse:collapse;margin:0;";
+    const head = document.createElement("div");
+    head.textContent = utcText(c.time);
+    head.style.fontWeight = "bold";
+    const parts: Node[] = [head, table];
+    if (c.trade) {
+      const trade = document.createElement("div");
+      trade.className = "pb-tooltip-trade";
+      trade.textContent = c.trade;
+      parts.push(trade);
+    }
+    this.tip.replaceChildren(...parts);
+    this.tip.dataset.time = String(c.time);
+    this.tip.dataset.row = String(row);
+    this.tip.hidden = false;
+    // Beside the line, on the side with more room.
+    const s = chart.scales!,
+      x = s.px(c.time),
+      right = x > (s.left + s.right) / 2;
+    this.tip.style.top = `${chart.holder.offsetTop + s.top}px`;
+    this.tip.style.left = right ? "" : `${x + 12}px`;
+    this.tip.style.right = right ? `${chart.plotWidth - x + 12}px` : "";
+  }
+}

@@ -5,9 +5,9 @@
 // (top 30) and per script, the renderer main thread's time by trace event, and writes the .cpuprofile
 // (for Chromium's DevTools) and the trace next to it. --after: seconds of live bars before profiling
 // (the page refits every 30 s: --after 25 --seconds 10 covers the first refit).
+import {startWalkFeed} from "./liveWireBars.js";
 import {writeFileSync} from "node:fs";
 import {parseArgs} from "node:util";
-import {WebSocketServer, type WebSocket} from "ws";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
 
 const {values} = parseArgs({
@@ -21,36 +21,8 @@ const {values} = parseArgs({
 });
 const endMs = Date.UTC(2026, 10, 20, 12, 0, 0) + 86_400_000;
 
-const wss = new WebSocketServer({host: "127.0.0.1", port: 0});
-await new Promise<void>((r) => wss.on("listening", () => r()));
-const port = (wss.address() as {port: number}).port;
-let timer: ReturnType<typeof setInterval> | undefined;
-wss.on("connection", (socket: WebSocket) => {
-  socket.on("message", () => {
-    socket.send(JSON.stringify({type: "hello", symbols: ["BTCUSDT", "ETHUSDT"]}));
-    let k = 0,
-      pa = 60_000,
-      pb = 3_000;
-    timer = setInterval(() => {
-      const start = endMs + k++ * 1000;
-      ((pa *= 1 + (Math.random() - 0.5) * 1e-4), (pb *= 1 + (Math.random() - 0.5) * 1e-4));
-      const bar = (p: number) => ({
-        start,
-        open: p,
-        high: p,
-        low: p,
-        close: p,
-        volume: 1,
-        quoteVolume: p,
-        count: 3,
-        vwap: p,
-        takerBuyVolume: 0.5,
-      });
-      socket.send(JSON.stringify({type: "bar", symbol: "BTCUSDT", interval: "1s", bar: bar(pa)}));
-      socket.send(JSON.stringify({type: "bar", symbol: "ETHUSDT", interval: "1s", bar: bar(pb)}));
-    }, 50);
-  });
-});
+const feed = await startWalkFeed(endMs);
+const port = feed.port;
 
 const site = await serveStatic(values.dist);
 const browser = await launchBrowser();
@@ -72,11 +44,9 @@ const traceBytes = await browser.stopTracing();
 writeFileSync(values.out.replace(/\.cpuprofile$/, "") + ".trace.json", traceBytes);
 const trace = JSON.parse(traceBytes.toString("utf8")) as {traceEvents: TraceEvent[]};
 writeFileSync(values.out, JSON.stringify(profile));
-clearInterval(timer);
 await browser.close();
 await site.close();
-for (const c of wss.clients) c.terminate();
-wss.close();
+await feed.close();
 
 interface TraceEvent {
   name: string;

@@ -11,9 +11,9 @@
 //    the page refits the statistics every 30 s). The hub starts when the page connects, so bars also
 //    arrive while the page still loads; those after the first 20 are reported on their own. The
 //    observer is installed before the page loads (installed after, it timed those bars by its own start).
+import {startWalkFeed} from "./liveWireBars.js";
 import {execFileSync, spawnSync} from "node:child_process";
 import {existsSync, rmSync} from "node:fs";
-import {WebSocketServer, type WebSocket} from "ws";
 import {datasetDir} from "../lake/layout.js";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
 
@@ -169,38 +169,9 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
 
 // 3. Live bar → chart at 20 bars/s from a fake live hub continuing the lake's last bucket.
 {
-  const wss = new WebSocketServer({host: "127.0.0.1", port: 0});
-  await new Promise<void>((r) => wss.on("listening", () => r()));
-  const port = (wss.address() as {port: number}).port;
   const sent = new Map<number, number>();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  wss.on("connection", (socket: WebSocket) => {
-    socket.on("message", () => {
-      socket.send(JSON.stringify({type: "hello", symbols: ["BTCUSDT", "ETHUSDT"]}));
-      let k = 0,
-        pa = 60_000,
-        pb = 3_000;
-      timer = setInterval(() => {
-        const start = endMs + k * 1000;
-        ((pa *= 1 + (Math.random() - 0.5) * 1e-4), (pb *= 1 + (Math.random() - 0.5) * 1e-4));
-        const bar = (p: number) => ({
-          start,
-          open: p,
-          high: p,
-          low: p,
-          close: p,
-          volume: 1,
-          quoteVolume: p,
-          count: 3,
-          vwap: p,
-          takerBuyVolume: 0.5,
-        });
-        socket.send(JSON.stringify({type: "bar", symbol: "BTCUSDT", interval: "1s", bar: bar(pa)}));
-        socket.send(JSON.stringify({type: "bar", symbol: "ETHUSDT", interval: "1s", bar: bar(pb)}));
-        sent.set(++k, Date.now());
-      }, 50);
-    });
-  });
+  const feed = await startWalkFeed(endMs, (k) => sent.set(k, Date.now()));
+  const port = feed.port;
   const page = await browser.newPage({viewport: {width: 1400, height: 1200}});
   // Watching from the start, so bars that arrive while the page loads are timed when they are shown.
   await page.addInitScript(`(() => {
@@ -215,7 +186,7 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
   await page.locator("#hedge-table").waitFor({timeout: 60_000});
   const readyAt = Date.now();
   await page.waitForTimeout(25_000);
-  clearInterval(timer);
+  await feed.close();
   const seen = await page.evaluate<[number, number][]>("window.seen");
   const latency: number[] = [],
     loading: number[] = [];
@@ -235,8 +206,6 @@ add("full report incl. fit (5 hedges, ADF, EG, Johansen, hedge table)", `${media
       "—",
     );
   await page.close();
-  for (const c of wss.clients) c.terminate();
-  wss.close();
 }
 
 await browser.close();

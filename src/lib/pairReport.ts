@@ -1,4 +1,4 @@
-import {adf, autolagOption, type CriticalValues} from "./adf.js";
+import {adf, type AdfResult, autolagOption, type CriticalValues} from "./adf.js";
 import {backtest, type BacktestResult} from "./backtest.js";
 import {backtestStats, type BacktestStats} from "./backtestStats.js";
 import {coint} from "./coint.js";
@@ -56,14 +56,7 @@ export interface PairReport {
   };
   readonly spread: {readonly mean: number; readonly std: number; readonly last: number};
   readonly zscore: {readonly window: number; readonly last: number};
-  readonly adf: {
-    readonly statistic: number;
-    readonly pValue: number;
-    readonly usedLag: number;
-    readonly nobs: number;
-    readonly criticalValues: CriticalValues;
-    readonly icBest: number;
-  };
+  readonly adf: AdfResult;
   readonly coint: {readonly statistic: number; readonly pValue: number; readonly criticalValues: CriticalValues};
   readonly johansen: {
     readonly traceStat: number[];

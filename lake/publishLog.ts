@@ -2,7 +2,6 @@
 // Parquet lake files, one per UTC day, each published atomically (lake/publish.ts).
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString} from "./duckdb.js";
-import {tickFileOptions, utcTimestamp} from "./lakeFormat.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {publishFile, UnsyncedPublishError} from "./publish.js";
 import {walSource} from "./wal.js";
@@ -42,10 +41,9 @@ export async function publishLog(
       path = await publishFile(partitionDir(lake, symbol, day), batchFileName(first, last), (temp) =>
         connection
           .run(
-            `COPY (SELECT id AS trade_id, ${utcTimestamp('"time"')} AS "time", price, qty, maker AS is_buyer_maker,
-                   ${utcTimestamp("event_time")} AS event_time, ${utcTimestamp("receive_time")} AS receive_time FROM ${source}
+            `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
                  WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)})
-           TO ${quotedString(temp)} ${tickFileOptions(symbol)}`,
+           TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
           )
           .then(() => {}),
       );

@@ -1,6 +1,5 @@
 // The write-ahead log: every accepted trade is appended to its symbol's open segment
-// (`<lake>/wal/<SYMBOL>/<seq>.csv`, one `id,time,price,qty,buyerMaker,eventTime,receiveTime` line per
-// trade; the last two are empty when unknown, and absent from lines written before lake format 2) and fsynced
+// (`<lake>/wal/<SYMBOL>/<seq>.csv`, one `id,time,price,qty,buyerMaker` line per trade) and fsynced
 // within `syncMs`; a publish turns closed segments into Parquet and deletes them. After a crash the
 // segments still on disk are published on the next start (lake/recover.ts), so an accepted trade is never lost.
 //
@@ -16,32 +15,20 @@ import type {Trade} from "../src/lib/bars.js";
 import {segmentPath} from "./layout.js";
 import {fsync} from "./publish.js";
 
-/**
- * A trade as the lake takes it: with the exchange's event time (`E` of the stream) and the local
- * wall-clock time its frame arrived, both ms since the UTC epoch, when known (not for REST backfills
- * or imports).
- */
-export interface LakeTrade extends Trade {
-  readonly eventTime?: number;
-  readonly receiveTime?: number;
-}
-
 /** The line a trade takes in a segment; numbers print in their shortest round-trip form. */
-export function walLine(t: LakeTrade): string {
-  return `${t.id},${t.time},${t.price},${t.qty},${t.isBuyerMaker ? 1 : 0},${t.eventTime ?? ""},${t.receiveTime ?? ""}\n`;
+export function walLine(t: Trade): string {
+  return `${t.id},${t.time},${t.price},${t.qty},${t.isBuyerMaker ? 1 : 0}\n`;
 }
 
 /** Column definition for DuckDB's read_csv over a segment. */
-export const walColumns =
-  "{'id': 'BIGINT', 'time': 'BIGINT', 'price': 'DOUBLE', 'qty': 'DOUBLE', 'maker': 'BOOLEAN', 'event_time': 'BIGINT', 'receive_time': 'BIGINT'}";
+export const walColumns = "{'id': 'BIGINT', 'time': 'BIGINT', 'price': 'DOUBLE', 'qty': 'DOUBLE', 'maker': 'BOOLEAN'}";
 
 /**
  * DuckDB's read_csv over a segment. A line is under 100 bytes, so a 2 MiB read buffer (the default is
  * 32 MiB, and DuckDB keeps several) does: publishing a million-line segment then takes ~30 MB, not ~110.
- * `null_padding`: a line of a log written before format 2 has five fields; its two times read as null.
  */
 export function walSource(quotedPath: string): string {
-  return `read_csv(${quotedPath}, header = false, auto_detect = false, null_padding = true, buffer_size = 2097152, max_line_size = 1024, columns = ${walColumns})`;
+  return `read_csv(${quotedPath}, header = false, auto_detect = false, buffer_size = 2097152, max_line_size = 1024, columns = ${walColumns})`;
 }
 
 /**

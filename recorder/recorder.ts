@@ -6,7 +6,6 @@ import {lakeAccess} from "../lake/access.js";
 import {acquireLakeLock} from "../lake/lock.js";
 import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
 import {lastStoredTrades} from "../lake/storedNeighbours.js";
-import type {LakeTrade} from "../lake/wal.js";
 import type {RecorderHealth} from "../src/protocol/health.js";
 import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
 import {AttemptLimiter, runTradeStream} from "./binance/stream.js";
@@ -97,10 +96,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   for (let i = 0; i < symbols.length; i += perConnection)
     connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
   // Started below; until then, /health and the alert engine's clock see none of them.
-  // (Read by closures before `pipeline` is set, so not a const declared where it is made.)
-  let pipeline: TradePipeline | undefined = undefined,
-    hub: LiveHub | undefined,
-    alerts: AlertEngine | undefined;
+  let pipeline: TradePipeline | undefined, hub: LiveHub | undefined, alerts: AlertEngine | undefined;
   const health = new HealthMonitor(symbols, {
     lake: config.lake,
     writer,
@@ -187,12 +183,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         },
         onReconnect: () => trades.reconnected(connection.symbols),
         onEvent: (event) => {
-          if (event.type === "trade") {
-            // The lake stores the exchange's event time and the wall-clock arrival of the frame.
-            const receiveTime = event.receivedAt === undefined ? undefined : Math.round(performance.timeOrigin + event.receivedAt);
-            const trade: LakeTrade = {...event.trade, eventTime: event.eventTime, receiveTime};
-            trades.received(event.symbol, trade, event.receivedAt);
-          } else if (event.type === "rejected") {
+          if (event.type === "trade") trades.received(event.symbol, event.trade, event.receivedAt);
+          else if (event.type === "rejected") {
             const rejected = health.rejectedFrame(event.reason, event.frame);
             if (rejected <= 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
           }
@@ -226,7 +218,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       await streaming;
       await repairing;
       trades.stop();
-      await hub.close();
+      await hub!.close();
       await alerts?.close();
       const before = writer.filesPublished;
       // Everything received is in the fsynced log once sync resolves; publishing it as Parquet can

@@ -30,9 +30,8 @@ describe("LakeWriter", () => {
     expect(n).toBe(4);
     expect(files).toHaveLength(2);
     expect(await listFiles(lake)).toEqual([
-      "lake.json",
-      "ticks/market=spot/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
-      "ticks/market=spot/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet",
+      "ticks/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
+      "ticks/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet",
     ]);
     const read = await withDuckDB((c) => readTrades(c, lake, "BTCUSDT"));
     expect(read.id).toEqual([10, 11, 12, 13]);

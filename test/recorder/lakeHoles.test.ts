@@ -105,7 +105,7 @@ describe("holes inside the lake, found at start", () => {
                 symbol,
                 (
                   await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
-                    glob: join(lake, "ticks", "market=spot", `symbol=${symbol}`, "*", "*.parquet"),
+                    glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
                   })
                 )
                   .getRows()

@@ -96,7 +96,10 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   for (let i = 0; i < symbols.length; i += perConnection)
     connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
   // Started below; until then, /health and the alert engine's clock see none of them.
-  let pipeline: TradePipeline | undefined, hub: LiveHub | undefined, alerts: AlertEngine | undefined;
+  // (Read by closures before `pipeline` is set, so not a const declared where it is made.)
+  let pipeline: TradePipeline | undefined = undefined,
+    hub: LiveHub | undefined,
+    alerts: AlertEngine | undefined;
   const health = new HealthMonitor(symbols, {
     lake: config.lake,
     writer,
@@ -218,7 +221,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       await streaming;
       await repairing;
       trades.stop();
-      await hub!.close();
+      await hub.close();
       await alerts?.close();
       const before = writer.filesPublished;
       // Everything received is in the fsynced log once sync resolves; publishing it as Parquet can

@@ -101,7 +101,12 @@ function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8): Bu
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 /** Writes `<dir>/<name>.zip` holding `<name>.csv`, and its `.CHECKSUM`; returns the zip's path. */
-async function writeArchive(dir: string, name: string, csv: string, {method = 8 as 0 | 8, checksum = true} = {}): Promise<string> {
+async function writeArchive(
+  dir: string,
+  name: string,
+  csv: string,
+  {method = 8, checksum = true}: {method?: 0 | 8; checksum?: boolean} = {},
+): Promise<string> {
   const zip = makeZip([{name: `${name}.csv`, data: Buffer.from(csv)}], method),
     path = join(dir, `${name}.zip`);
   await writeFile(path, zip);

@@ -8,6 +8,8 @@
 import {addTrade, type Bar, barOf, bucketStart, type Trade} from "../../src/lib/bars.js";
 import type {GapRange} from "../../src/lib/gapFlags.js";
 import type {GapRecord} from "../../src/protocol/gaps.js";
+// The same bound as the live hub keeps for its snapshots: the latest unfilled gaps per symbol.
+import {maxGapsKept} from "../liveSnapshots.js";
 
 /** Closed bars of one symbol at one interval. */
 interface Series {
@@ -23,9 +25,6 @@ interface Series {
   current: number;
   open: Bar | null;
 }
-
-/** Unfilled gaps kept per symbol (the latest). */
-const maxGapsKept = 100;
 
 export class AlertBars {
   private readonly series = new Map<string, Series>(); // "SYMBOL|interval ms"

@@ -131,7 +131,12 @@ export function readUrlState<S extends UrlSchema>(schema: S): UrlState<S> {
 export function writeUrlState<S extends UrlSchema>(schema: S, values: Partial<UrlValues<S>>): void {
   const {location, history} = globalThis;
   if (!location || !history) return;
-  const search = formatUrlState(location.search, schema, values);
-  if (search === location.search) return;
+  replaceSearch(formatUrlState(location.search, schema, values));
+}
+
+/** Makes `search` ("" or "?…") the current URL's query with history.replaceState: no reload, no new history entry. */
+export function replaceSearch(search: string): void {
+  const {location, history} = globalThis;
+  if (!location || !history || search === location.search) return;
   history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
 }

@@ -2,6 +2,7 @@
 // to that span (a brush drawn on every chart's overlay), Shift-drag to pan, double-click to show all
 // bars again. The view only narrows what is drawn: the statistics keep to the lookback. The view is
 // written to the URL as `?zoom=<fromMs>-<toMs>` (./zoomParam.ts) and read from it at load.
+import {replaceSearch} from "../client/urlState.js";
 import type {CanvasChart} from "./canvasChart.js";
 import {parseZoom, withZoom} from "./zoomParam.js";
 
@@ -13,7 +14,7 @@ export interface ZoomUrl {
 
 const browserUrl: ZoomUrl = {
   read: () => location.search,
-  write: (search) => history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`),
+  write: replaceSearch,
 };
 
 export class ChartZoom {

@@ -10,6 +10,7 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
+import {tickColumns, tickFileOptions} from "./lakeFormat.js";
 import type {TickFile} from "./files.js";
 import {batchFileName, compactIntentName, compactIntentOutput} from "./layout.js";
 import {fsync, publishFile, UnsyncedPublishError} from "./publish.js";
@@ -53,11 +54,11 @@ async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<
   // connection keeps insertion order), are already sorted: the merge streams. A sort of eight files
   // costs ~350 MB of RSS; only a hole-filling file inside another's range needs it.
   const sort = disjoint(inputs) ? "" : " ORDER BY trade_id";
+  // Lake format 2's columns, timestamps UTC-adjusted (lake/lakeFormat.ts).
+  const columns = tickColumns.map((c) => (c.endsWith("time") ? `"${c}"::TIMESTAMPTZ AS "${c}"` : `"${c}"`)).join(", ");
   const path = await publishFile(dir, name, (temp) =>
     connection
-      .run(
-        `COPY (SELECT trade_id, time, price, qty, is_buyer_maker FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
-      )
+      .run(`COPY (SELECT ${columns} FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} ${tickFileOptions(symbolOf(dir))}`)
       .then(() => {}),
   ).catch(async (error: Error) => {
     // Nothing published: the intent would only name inputs that are still the data.
@@ -94,6 +95,11 @@ export async function finishCompactions(dir: string): Promise<void> {
     for (const input of inputs) if (input !== output) await rm(join(dir, input), {force: true});
     await rm(join(dir, name), {force: true});
   }
+}
+
+/** The symbol of a partition folder `…/symbol=<SYMBOL>/date=<D>`. */
+function symbolOf(dir: string): string {
+  return basename(dirname(dir)).slice("symbol=".length);
 }
 
 /** Whether the files' id ranges, in the given order, are increasing and do not overlap. */

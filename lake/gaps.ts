@@ -1,5 +1,5 @@
 // Gaps are data: each hole in a symbol's trade ids, filled from REST or not, is stored in the lake as
-// `<lake>/gaps/date=<YYYY-MM-DD of detection>/<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`
+// `<lake>/gaps/market=spot/date=<YYYY-MM-DD of detection>/<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`
 // (lake/layout.ts), one row, columns symbol, from_id, to_id, from_time, to_time, cause, filled,
 // detected_at (the record: src/protocol/gaps.ts). The recorder writes them, the loaders read them.
 import type {DuckDBConnection} from "@duckdb/node-api";
@@ -7,12 +7,13 @@ import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import type {GapRecord} from "../src/protocol/gaps.js";
 import {quotedString} from "./duckdb.js";
+import {gapFileOptions, utcTimestamp} from "./lakeFormat.js";
 import {type TickFile, tickFiles} from "./files.js";
 import {dateOfFolder, gapDayDir, gapFileName, gapsDir, gapsGlob, utcDate} from "./layout.js";
 import {publishFile} from "./publish.js";
 import {storedNeighbours} from "./storedNeighbours.js";
 
-const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMP" : `epoch_ms(${Math.round(ms)}::BIGINT)`);
+const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMPTZ" : utcTimestamp(`${Math.round(ms)}::BIGINT`));
 
 /** Writes one gap record atomically (temp file, fsync, rename). */
 export async function writeGap(connection: DuckDBConnection, lake: string, gap: GapRecord): Promise<string> {
@@ -22,7 +23,7 @@ export async function writeGap(connection: DuckDBConnection, lake: string, gap: 
         `COPY (SELECT ${quotedString(gap.symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
               ${timestamp(gap.fromTime)} AS from_time, ${timestamp(gap.toTime)} AS to_time, ${quotedString(gap.cause)} AS cause,
               ${gap.filled} AS filled, ${timestamp(gap.detectedAt)} AS detected_at)
-       TO ${quotedString(temp)} (FORMAT parquet)`,
+       TO ${quotedString(temp)} ${gapFileOptions()}`,
       )
       .then(() => {}),
   );

@@ -11,6 +11,7 @@ import {tickFiles} from "./files.js";
 import type {GapQueue} from "./gapQueue.js";
 import {type UnfilledGap, unfilledGaps, writeGap} from "./gaps.js";
 import {anchorPath, fillPath, partitionDir, spillDir, walDir} from "./layout.js";
+import {utcSession} from "./duckdb.js";
 import {fsync, UnsyncedPublishError} from "./publish.js";
 import {publishLog, type PublishedFile} from "./publishLog.js";
 import {SerialQueue} from "./serialQueue.js";
@@ -63,7 +64,9 @@ export class LakePublisher {
       allocator_flush_threshold: "8MB",
       temp_directory: spillDir(lake),
     });
-    return new LakePublisher(lake, instance, await instance.connect(), errors, compact, published);
+    const connection = await instance.connect();
+    await utcSession(connection);
+    return new LakePublisher(lake, instance, connection, errors, compact, published);
   }
 
   /** Runs `step` after every publisher step queued before it. */

@@ -1,27 +1,39 @@
 // The lake's on-disk contract (documented in data/README.md), every path of it built here:
-//   <lake>/ticks/symbol=<SYMBOL>/date=<YYYY-MM-DD>/<first id>-<last id>.parquet   published trades
-//   <lake>/gaps/date=<YYYY-MM-DD>/<SYMBOL>-<from id>-<to id>-<detected at>.parquet  gap records
+//   <lake>/ticks/market=<MARKET>/symbol=<SYMBOL>/date=<YYYY-MM-DD>/<first id>-<last id>.parquet  trades
+//   <lake>/gaps/market=<MARKET>/date=<YYYY-MM-DD>/<SYMBOL>-<from id>-<to id>-<detected at>.parquet  gap records
 //   <lake>/wal/<SYMBOL>/<seq>.csv, first-id, .fill-<id>.csv                      write-ahead log
-//   <lake>/.lock/, <lake>/source.json, <lake>/alerts/, <lake>/logs/
+//   <lake>/lake.json (format manifest), <lake>/.lock/, <lake>/source.json, <lake>/alerts/, <lake>/logs/
+// Format 1 (before markets) had no market level; lake/migrate.ts moves such a lake to this layout.
 // Hidden names (a leading ".") are never data: temp files, compaction intents, DuckDB's spill folder.
 import {join} from "node:path";
 import type {GapRecord} from "../src/protocol/gaps.js";
 
-export const tickColumns = "trade_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN";
+/** A market of the lake: Binance spot, or USD-M perpetual futures. */
+export type LakeMarket = "spot" | "usdm";
 
 /** `<lake>/<folder>` for a hive-partitioned dataset folder: "ticks" (or "aggtrades", lake/import). */
 export function datasetDir(lake: string, folder = "ticks"): string {
   return join(lake, folder);
 }
 
-/** `<lake>/ticks/symbol=<SYMBOL>` (or another dataset's folder), the partitions of one symbol. */
-export function symbolDir(lake: string, symbol: string, folder = "ticks"): string {
-  return join(datasetDir(lake, folder), `symbol=${symbol}`);
+/** `<lake>/ticks/market=<MARKET>` (or another dataset's folder), the symbols of one market. */
+export function marketDir(lake: string, folder = "ticks", market: LakeMarket = "spot"): string {
+  return join(datasetDir(lake, folder), `market=${market}`);
 }
 
-/** `<lake>/ticks/symbol=<SYMBOL>/date=<YYYY-MM-DD>`, the folder of one symbol-day. */
-export function partitionDir(lake: string, symbol: string, date: string, folder = "ticks"): string {
-  return join(symbolDir(lake, symbol, folder), `date=${date}`);
+/** `<lake>/ticks/market=<MARKET>/symbol=<SYMBOL>` (or another dataset's folder), the partitions of one symbol. */
+export function symbolDir(lake: string, symbol: string, folder = "ticks", market: LakeMarket = "spot"): string {
+  return join(marketDir(lake, folder, market), `symbol=${symbol}`);
+}
+
+/** `<lake>/ticks/market=<MARKET>/symbol=<SYMBOL>/date=<YYYY-MM-DD>`, the folder of one symbol-day. */
+export function partitionDir(lake: string, symbol: string, date: string, folder = "ticks", market: LakeMarket = "spot"): string {
+  return join(symbolDir(lake, symbol, folder, market), `date=${date}`);
+}
+
+/** `<lake>/lake.json`, the lake's format manifest (lake/manifest.ts). */
+export function manifestPath(lake: string): string {
+  return join(lake, "lake.json");
 }
 
 /** The symbol a `symbol=<SYMBOL>` folder name holds, or null for any other name. */
@@ -46,8 +58,18 @@ export function batchFileRange(name: string): {first: number; last: number} | nu
 }
 
 /** Glob over every published tick file of one symbol (or all symbols). Temp files start with "." and never match. */
-export function ticksGlob(lake: string, symbol = "*"): string {
-  return join(symbolDir(lake, symbol), "date=*", "*.parquet");
+export function ticksGlob(lake: string, symbol = "*", market: LakeMarket = "spot"): string {
+  return join(symbolDir(lake, symbol, "ticks", market), "date=*", "*.parquet");
+}
+
+/** Format 1's folder of a dataset's symbol (`<lake>/<folder>/symbol=<SYMBOL>`, no market level): lake/migrate.ts only. */
+export function formatOneSymbolDir(lake: string, symbol: string, folder: string): string {
+  return join(datasetDir(lake, folder), `symbol=${symbol}`);
+}
+
+/** Format 1's folder of the gap records of one day (`<lake>/gaps/date=<YYYY-MM-DD>`): lake/migrate.ts only. */
+export function formatOneGapDayDir(lake: string, date: string): string {
+  return join(lake, "gaps", `date=${date}`);
 }
 
 /** `.<name>.tmp`, the hidden file `<name>` is written to before its rename into place. */
@@ -70,14 +92,14 @@ export function compactIntentOutput(name: string): string | null {
   return /^\.compact-(.+\.parquet)\.json$/.exec(name)?.[1] ?? null;
 }
 
-/** `<lake>/gaps`, the gap records' folder. */
-export function gapsDir(lake: string): string {
-  return join(lake, "gaps");
+/** `<lake>/gaps/market=<MARKET>`, the gap records' folder. */
+export function gapsDir(lake: string, market: LakeMarket = "spot"): string {
+  return join(lake, "gaps", `market=${market}`);
 }
 
-/** `<lake>/gaps/date=<YYYY-MM-DD>`, the records detected on one UTC day. */
-export function gapDayDir(lake: string, date: string): string {
-  return join(gapsDir(lake), `date=${date}`);
+/** `<lake>/gaps/market=<MARKET>/date=<YYYY-MM-DD>`, the records detected on one UTC day. */
+export function gapDayDir(lake: string, date: string, market: LakeMarket = "spot"): string {
+  return join(gapsDir(lake, market), `date=${date}`);
 }
 
 /** `<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`, one gap record's file. */
@@ -85,9 +107,9 @@ export function gapFileName(gap: GapRecord): string {
   return `${gap.symbol}-${gap.fromId}-${gap.toId}-${gap.detectedAt}.parquet`;
 }
 
-/** Glob over every gap record file. */
-export function gapsGlob(lake: string): string {
-  return join(gapsDir(lake), "*", "*.parquet");
+/** Glob over every gap record file of a market. */
+export function gapsGlob(lake: string, market: LakeMarket = "spot"): string {
+  return join(gapsDir(lake, market), "*", "*.parquet");
 }
 
 /** `<lake>/wal/<SYMBOL>`, a symbol's write-ahead log folder. */

@@ -5,8 +5,9 @@
 // pairbook's own readers skip them (lake/files.ts tickFiles), other tools would read them twice.
 import {readdir, rm, stat} from "node:fs/promises";
 import {scanTickFiles} from "./files.js";
-import {datasetDir, symbolOfFolder} from "./layout.js";
+import {marketDir, symbolOfFolder} from "./layout.js";
 import {lakeLockHolder} from "./lock.js";
+import {prepareLake} from "./openLake.js";
 
 export interface LeftoverResult {
   /** Files deleted: superseded compaction inputs and finished or abandoned intents. */
@@ -26,13 +27,21 @@ export const abandonedIntentMs = 60_000;
  *   the lock), or by anyone when no live writer holds the lock and the intent is over a minute old —
  *   otherwise it may belong to a compaction in progress, whose crash safety needs it.
  * Readers call it with `owner: false`; failures to delete (a read-only lake) are reported, not thrown.
+ * First, the lake's format is checked (lake/openLake.ts): a format-1 lake is migrated to format 2 by
+ * the owner, or by a reader under the writer's lock; a `readOnly` reader (the notebook) refuses it.
  *
  *   await resolveLeftovers("./data"); // then a DuckDB glob over data/ticks counts each row once
  */
 export async function resolveLeftovers(
   lake: string,
-  {owner = false, now = Date.now}: {owner?: boolean; now?: () => number} = {},
+  {
+    owner = false,
+    readOnly = false,
+    now = Date.now,
+    log,
+  }: {owner?: boolean; readOnly?: boolean; now?: () => number; log?: (line: string) => void} = {},
 ): Promise<LeftoverResult> {
+  await prepareLake(lake, {mode: owner ? "writer" : readOnly ? "reader" : "command", log});
   const removed: string[] = [],
     failed: string[] = [];
   const remove = async (path: string) => {
@@ -68,7 +77,7 @@ export async function resolveLeftovers(
 
 async function symbolsIn(lake: string): Promise<string[]> {
   try {
-    return (await readdir(datasetDir(lake))).flatMap((e) => symbolOfFolder(e) ?? []);
+    return (await readdir(marketDir(lake))).flatMap((e) => symbolOfFolder(e) ?? []);
   } catch {
     return [];
   }

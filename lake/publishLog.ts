@@ -2,9 +2,10 @@
 // Parquet lake files, one per UTC day, each published atomically (lake/publish.ts).
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString} from "./duckdb.js";
+import {tickFileOptions, utcTimestamp} from "./lakeFormat.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {publishFile, UnsyncedPublishError} from "./publish.js";
-import {walSource} from "./wal.js";
+import {walSource, walTimes} from "./wal.js";
 
 /** A lake file just published from the log. */
 export interface PublishedFile {
@@ -41,9 +42,10 @@ export async function publishLog(
       path = await publishFile(partitionDir(lake, symbol, day), batchFileName(first, last), (temp) =>
         connection
           .run(
-            `COPY (SELECT id AS trade_id, epoch_ms("time") AS "time", price, qty, maker AS is_buyer_maker FROM ${source}
+            `COPY (SELECT id AS trade_id, ${utcTimestamp('"time"')} AS "time", price, qty, maker AS is_buyer_maker,
+                   ${utcTimestamp(walTimes.event)} AS event_time, ${utcTimestamp(walTimes.receive)} AS receive_time FROM ${source}
                  WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)})
-           TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+           TO ${quotedString(temp)} ${tickFileOptions(symbol)}`,
           )
           .then(() => {}),
       );

@@ -3,12 +3,12 @@ import {readdir} from "node:fs/promises";
 import type {TradeColumns} from "../src/lib/bars.js";
 import {quotedString} from "./duckdb.js";
 import {tickFiles} from "./files.js";
-import {datasetDir, symbolOfFolder, utcDate} from "./layout.js";
+import {marketDir, symbolOfFolder, utcDate} from "./layout.js";
 
 /** Symbols with at least one partition folder in the lake, sorted. */
 export async function lakeSymbols(lake: string): Promise<string[]> {
   try {
-    const entries = await readdir(datasetDir(lake));
+    const entries = await readdir(marketDir(lake));
     return entries.flatMap((e) => symbolOfFolder(e) ?? []).sort();
   } catch {
     return [];

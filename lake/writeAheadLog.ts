@@ -3,13 +3,12 @@
 // them only memory holds (lake/memoryBound.ts). A failure is the "log" stage's (lake/stageErrors.ts):
 // the lines are kept and the next sync writes them.
 import {rm} from "node:fs/promises";
-import type {Trade} from "../src/lib/bars.js";
 import {writeAnchor} from "./anchor.js";
 import {MemoryBound} from "./memoryBound.js";
 import {SerialQueue} from "./serialQueue.js";
 import type {StageErrors} from "./stageErrors.js";
 import type {SymbolLog} from "./symbolLog.js";
-import {walLine} from "./wal.js";
+import {type LakeTrade, walLine} from "./wal.js";
 
 /** What the writer did with a trade handed to `add`. */
 export type AddResult = "accepted" | "duplicate";
@@ -50,7 +49,7 @@ export class WriteAheadLog {
   }
 
   /** Appends a trade whose id is above the symbol's last id to its open segment; drops others. */
-  add(symbol: string, trade: Trade): AddResult {
+  add(symbol: string, trade: LakeTrade): AddResult {
     const log = this.symbols.get(symbol);
     if (!log) throw new RangeError(`LakeWriter: symbol ${symbol} was not opened`);
     if (log.lastId !== undefined && trade.id <= log.lastId) return "duplicate";

@@ -20,6 +20,7 @@ import {LakePublisher} from "./lakePublisher.js";
 import {resolveLeftovers} from "./leftovers.js";
 import {recoverSymbol} from "./recover.js";
 import {type Backoff, StageErrors} from "./stageErrors.js";
+import type {LakeTrade} from "./wal.js";
 import {type AddResult, WriteAheadLog} from "./writeAheadLog.js";
 
 export interface FlushResult {
@@ -64,9 +65,10 @@ export class LakeWriter {
    * publishes log segments a crash left behind, and learns each symbol's last stored trade id.
    */
   static async open(lake: string, symbols: readonly string[], options: LakeWriterOptions = {}): Promise<LakeWriter> {
-    // The writer owns the lake: every interrupted compaction is resolved (lake/leftovers.ts), the same
-    // cleanup readers do, plus intents whose output was never published.
-    await resolveLeftovers(lake, {owner: true});
+    // The writer owns the lake: a format-1 lake is migrated (lake/migrate.ts), every interrupted
+    // compaction is resolved (lake/leftovers.ts), the same cleanup readers do, plus intents whose
+    // output was never published.
+    await resolveLeftovers(lake, {owner: true, log: options.log});
     const o: Required<LakeWriterOptions> = {
       syncMs: options.syncMs ?? 200,
       publishMs: options.publishMs ?? 10_000,
@@ -173,8 +175,8 @@ export class LakeWriter {
     return this.gaps.size;
   }
 
-  /** Accepts a trade whose id is above the symbol's last id (callers feed ids in order); drops others. */
-  add(symbol: string, trade: Trade): AddResult {
+  /** Accepts a trade (with its event and receive times when known) whose id is above the symbol's last id (callers feed ids in order); drops others. */
+  add(symbol: string, trade: LakeTrade): AddResult {
     if (this.closed) throw new Error("LakeWriter: add after close");
     const result = this.log.add(symbol, trade);
     if (result === "accepted") this.unpublished++;

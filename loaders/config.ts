@@ -77,10 +77,11 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
 /**
  * What a build covers: the symbols (configured, or all in the lake) and the pair reports, featured
  * first. Every loader and the build start here, so this is also where the leftovers of a compaction a
- * crash interrupted are resolved (lake/leftovers.ts; safe while a recorder runs).
+ * crash interrupted are resolved (lake/leftovers.ts; safe while a recorder runs). A build never migrates
+ * the lake: a format-1 lake is refused with a one-line error naming `pairbook lake`, which migrates it.
  */
 export async function coverage(config: NotebookConfig): Promise<{symbols: string[]; pairs: Pair[]}> {
-  await resolveLeftovers(config.lake);
+  await resolveLeftovers(config.lake, {readOnly: true});
   const symbols = config.symbols ? [...config.symbols] : await lakeSymbols(config.lake);
   // An empty lake (a demo's first seconds): cover the featured pair, whose bars will arrive live.
   if (symbols.length === 0) symbols.push(...config.featured);

@@ -186,6 +186,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         },
         onReconnect: () => trades.reconnected(connection.symbols),
         onEvent: (event) => {
+          // The trade carries the exchange's event time and the frame's wall-clock arrival for the lake.
           if (event.type === "trade") trades.received(event.symbol, event.trade, event.receivedAt);
           else if (event.type === "rejected") {
             const rejected = health.rejectedFrame(event.reason, event.frame);

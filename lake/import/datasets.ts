@@ -14,6 +14,8 @@ export interface Dataset {
   readonly idColumn: "trade_id" | "agg_id";
   /** Columns of a published file, in order, as DuckDB types. */
   readonly columns: string;
+  /** The columns that are never null, comma-separated (declared in each file's key/value metadata). */
+  readonly notNull: string;
   /** Extra columns carried from the CSV besides id, time, price, qty, is_buyer_maker. */
   readonly extra: readonly string[];
 }
@@ -21,15 +23,19 @@ export interface Dataset {
 export const ticks: Dataset = {
   folder: "ticks",
   idColumn: "trade_id",
-  columns: "trade_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN",
+  columns:
+    "trade_id BIGINT, time TIMESTAMPTZ, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN, event_time TIMESTAMPTZ, receive_time TIMESTAMPTZ",
+  notNull: "trade_id,time,price,qty,is_buyer_maker",
   extra: [],
 };
 
-/** `<lake>/aggtrades/symbol=<S>/date=<D>/<first agg id>-<last agg id>.parquet`, same rules as ticks. */
+/** `<lake>/aggtrades/market=spot/symbol=<S>/date=<D>/<first agg id>-<last agg id>.parquet`, same rules as ticks. */
 export const aggTrades: Dataset = {
   folder: "aggtrades",
   idColumn: "agg_id",
-  columns: "agg_id BIGINT, time TIMESTAMP, price DOUBLE, qty DOUBLE, first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN",
+  columns:
+    "agg_id BIGINT, time TIMESTAMPTZ, price DOUBLE, qty DOUBLE, first_trade_id BIGINT, last_trade_id BIGINT, is_buyer_maker BOOLEAN, event_time TIMESTAMPTZ, receive_time TIMESTAMPTZ",
+  notNull: "agg_id,time,price,qty,first_trade_id,last_trade_id,is_buyer_maker",
   extra: ["first_trade_id", "last_trade_id"],
 };
 

@@ -2,6 +2,7 @@
 // id-level anti-join), and COPYs what is new to Parquet, one file per symbol-day and id segment.
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString} from "../duckdb.js";
+import {parquetOptions} from "../lakeFormat.js";
 import {batchFileName} from "../layout.js";
 import {idIntervals} from "../files.js";
 import type {CsvShape} from "./csvShape.js";
@@ -103,7 +104,10 @@ export async function importCsv(
 
   const files: string[] = [];
   let added = 0;
-  const select = `id AS ${dataset.idColumn}, time, price, qty${extra}, is_buyer_maker`;
+  // Format 2: a UTC-adjusted time; an archive knows neither the event nor the receive time.
+  const select = `id AS ${dataset.idColumn}, timezone('UTC', time) AS time, price, qty${extra}, is_buyer_maker,
+    NULL::TIMESTAMPTZ AS event_time, NULL::TIMESTAMPTZ AS receive_time`;
+  const options = parquetOptions({market: "spot", symbol, sortedBy: dataset.idColumn, notNull: dataset.notNull});
   for (const group of groups) {
     const dir = datasetPartition(dataset, lake, symbol, String(group.date));
     files.push(
@@ -111,7 +115,7 @@ export async function importCsv(
         connection
           .run(
             `COPY (SELECT ${select} FROM added WHERE date = ${quotedString(String(group.date))} AND segment = ${Number(group.segment)} ORDER BY id)
-         TO ${quotedString(temp)} (FORMAT parquet, COMPRESSION zstd)`,
+         TO ${quotedString(temp)} ${options}`,
           )
           .then(() => undefined),
       ),

@@ -23,7 +23,8 @@ async function tickFile(ids: number[]): Promise<void> {
   const values = ids.map((id) => `(${id}, ${midnight + id}, ${100 + id / 8}, 0.5, ${id % 2 === 0})`).join(", ");
   const name = batchFileName(Math.min(...ids), Math.max(...ids));
   await withDuckDB((c) =>
-    c.run(`COPY (SELECT col0::BIGINT AS trade_id, epoch_ms(col1::BIGINT) AS "time", col2::DOUBLE AS price, col3::DOUBLE AS qty, col4 AS is_buyer_maker FROM (VALUES ${values}))
+    c.run(`COPY (SELECT col0::BIGINT AS trade_id, timezone('UTC', epoch_ms(col1::BIGINT)) AS "time", col2::DOUBLE AS price, col3::DOUBLE AS qty, col4 AS is_buyer_maker,
+    NULL::TIMESTAMPTZ AS event_time, NULL::TIMESTAMPTZ AS receive_time FROM (VALUES ${values}))
     TO ${quotedString(join(dir(), name))} (FORMAT parquet)`),
   );
 }

@@ -14,7 +14,8 @@ export async function tickFile(lake: string, from: number, to: number): Promise<
   await mkdir(dir, {recursive: true});
   const name = batchFileName(from, to);
   await withDuckDB((c) =>
-    c.run(`COPY (SELECT i::BIGINT AS trade_id, epoch_ms(${midnight} + i) AS "time", 100.0 AS price, 0.5 AS qty, false AS is_buyer_maker FROM range(${from}, ${to + 1}) t(i))
+    c.run(`COPY (SELECT i::BIGINT AS trade_id, timezone('UTC', epoch_ms(${midnight} + i)) AS "time", 100.0 AS price, 0.5 AS qty, false AS is_buyer_maker,
+    NULL::TIMESTAMPTZ AS event_time, NULL::TIMESTAMPTZ AS receive_time FROM range(${from}, ${to + 1}) t(i))
     TO ${quotedString(join(dir, name))} (FORMAT parquet)`),
   );
   return name;

@@ -58,7 +58,7 @@ export async function writeTicks(lake: string, symbol: string, trades: ReturnTyp
     .map((id, i) => `(${id}, ${trades.time[i]}, ${trades.price[i]}, ${trades.qty[i]}, ${trades.isBuyerMaker[i]})`)
     .join(", ");
   await withDuckDB((c) =>
-    c.run(`COPY (SELECT v.id::BIGINT AS trade_id, epoch_ms(v.t::BIGINT) AS "time", v.p::DOUBLE AS price, v.q::DOUBLE AS qty, v.m AS is_buyer_maker
-    FROM (VALUES ${rows}) v(id, t, p, q, m) ORDER BY v.id) TO ${quotedString(path)} (FORMAT parquet)`),
+    c.run(`COPY (SELECT v.id::BIGINT AS trade_id, timezone('UTC', epoch_ms(v.t::BIGINT)) AS "time", v.p::DOUBLE AS price, v.q::DOUBLE AS qty, v.m AS is_buyer_maker,
+    NULL::TIMESTAMPTZ AS event_time, NULL::TIMESTAMPTZ AS receive_time FROM (VALUES ${rows}) v(id, t, p, q, m) ORDER BY v.id) TO ${quotedString(path)} (FORMAT parquet)`),
   );
 }

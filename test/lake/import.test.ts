@@ -130,7 +130,7 @@ async function readLake(lake: string, folder = "ticks", idColumn = "trade_id"): 
   return withDuckDB(async (c) => {
     const reader = await c.runAndReadAll(
       `SELECT ${idColumn}::DOUBLE AS id, epoch_us(time)::DOUBLE AS us, price, qty, is_buyer_maker AS maker, date::VARCHAR AS date, filename AS file
-       FROM read_parquet(${quotedString(join(lake, folder, "symbol=*", "date=*", "*.parquet"))}, hive_partitioning = true, filename = true)
+       FROM read_parquet(${quotedString(join(lake, folder, "market=spot", "symbol=*", "date=*", "*.parquet"))}, hive_partitioning = true, filename = true)
        ORDER BY ${idColumn}, filename`,
     );
     return reader.getRowObjectsJS() as unknown as LakeRow[];
@@ -286,21 +286,25 @@ describe("importFiles (trades → ticks/)", () => {
     const byDay = groupBy(data, (r) => utcDay(r.us));
     expect(byDay.size).toBe(2);
     expect(await listFiles(lake)).toEqual(
-      [...byDay].map(([day, rs]) => `ticks/symbol=BTCUSDT/date=${day}/${pad(rs[0].id)}-${pad(rs[rs.length - 1].id)}.parquet`).sort(),
+      [...byDay]
+        .map(([day, rs]) => `ticks/market=spot/symbol=BTCUSDT/date=${day}/${pad(rs[0].id)}-${pad(rs[rs.length - 1].id)}.parquet`)
+        .sort(),
     );
     const types = await withDuckDB(async (c) =>
       (
         await c.runAndReadAll(
-          `DESCRIBE SELECT * FROM read_parquet(${quotedString(join(lake, "ticks", "*", "*", "*.parquet"))}, hive_partitioning = false)`,
+          `DESCRIBE SELECT * FROM read_parquet(${quotedString(join(lake, "ticks", "*", "*", "*", "*.parquet"))}, hive_partitioning = false)`,
         )
       ).getRowObjectsJS(),
     );
     expect(types.map((t) => `${t.column_name} ${t.column_type}`)).toEqual([
       "trade_id BIGINT",
-      "time TIMESTAMP",
+      "time TIMESTAMP WITH TIME ZONE",
       "price DOUBLE",
       "qty DOUBLE",
       "is_buyer_maker BOOLEAN",
+      "event_time TIMESTAMP WITH TIME ZONE",
+      "receive_time TIMESTAMP WITH TIME ZONE",
     ]);
     expect((await listFiles(temp)).length).toBe(0); // the extracted CSV is gone
   });
@@ -312,7 +316,7 @@ describe("importFiles (trades → ticks/)", () => {
     const stored = await withDuckDB(async (c) =>
       (
         await c.runAndReadAll(
-          `SELECT count(*)::INT AS n FROM read_parquet(${quotedString(join(lake, "ticks", "symbol=ETHUSDT", "*", "*.parquet"))})`,
+          `SELECT count(*)::INT AS n FROM read_parquet(${quotedString(join(lake, "ticks", "market=spot", "symbol=ETHUSDT", "*", "*.parquet"))})`,
         )
       ).getRowObjectsJS(),
     );
@@ -330,7 +334,7 @@ describe("importFiles (trades → ticks/)", () => {
     await writeFile(join(work, "dump.csv"), csv);
     expect(await importPaths([join(work, "dump.csv")], {symbol: "SOLUSDT"})).toMatchObject({rows: 40, added: 40, invalid: 0});
     expectRows(await readLake(lake), data, "ms");
-    expect((await listFiles(lake)).every((f) => f.startsWith("ticks/symbol=SOLUSDT/"))).toBe(true);
+    expect((await listFiles(lake)).every((f) => f.startsWith("ticks/market=spot/symbol=SOLUSDT/"))).toBe(true);
   });
 
   it("re-importing the same file adds nothing and writes no file", async () => {
@@ -459,11 +463,11 @@ describe("aggTrades → aggtrades/ (never into ticks/)", () => {
     const stored = await withDuckDB(async (c) =>
       (
         await c.runAndReadAll(`SELECT agg_id::DOUBLE AS id, epoch_us(time)::DOUBLE AS us, first_trade_id::DOUBLE AS first, last_trade_id::DOUBLE AS last
-                              FROM read_parquet(${quotedString(join(lake, "aggtrades", "*", "*", "*.parquet"))}) ORDER BY agg_id`)
+                              FROM read_parquet(${quotedString(join(lake, "aggtrades", "*", "*", "*", "*.parquet"))}) ORDER BY agg_id`)
       ).getRowObjectsJS(),
     );
     expect(stored).toEqual(expected);
-    expect((await listFiles(join(lake, "aggtrades"))).map((f) => f.split("/")[1])).toEqual(["date=2024-08-08", "date=2024-08-09"]);
+    expect((await listFiles(join(lake, "aggtrades"))).map((f) => f.split("/")[2])).toEqual(["date=2024-08-08", "date=2024-08-09"]);
   });
 });
 

@@ -54,7 +54,7 @@ async function storedIds(): Promise<number[]> {
   return withDuckDB(async (c) =>
     (
       await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
-        glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
+        glob: join(lake, "ticks", "market=spot", `symbol=${symbol}`, "*", "*.parquet"),
       })
     )
       .getRows()
@@ -124,8 +124,8 @@ describe.skipIf(unavailable !== null)("LakeWriter under storage faults", () => {
     await recovered();
     expect(w.compactions).toBe(1);
     expect(await storedIds()).toEqual(range(1, 800));
-    const [date] = await readdir(join(lake, "ticks", `symbol=${symbol}`));
-    expect(await readdir(join(lake, "ticks", `symbol=${symbol}`, date))).toHaveLength(1);
+    const [date] = await readdir(join(lake, "ticks", "market=spot", `symbol=${symbol}`));
+    expect(await readdir(join(lake, "ticks", "market=spot", `symbol=${symbol}`, date))).toHaveLength(1);
   });
 
   it("rm -rf of the lake: the log is rewritten from its open file, and a path that cannot be recreated stays an error until it can", async () => {

@@ -30,8 +30,9 @@ describe("LakeWriter", () => {
     expect(n).toBe(4);
     expect(files).toHaveLength(2);
     expect(await listFiles(lake)).toEqual([
-      "ticks/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
-      "ticks/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet",
+      "lake.json",
+      "ticks/market=spot/symbol=BTCUSDT/date=2026-11-20/000000000000010-000000000000011.parquet",
+      "ticks/market=spot/symbol=BTCUSDT/date=2026-11-21/000000000000012-000000000000013.parquet",
     ]);
     const read = await withDuckDB((c) => readTrades(c, lake, "BTCUSDT"));
     expect(read.id).toEqual([10, 11, 12, 13]);
@@ -39,6 +40,28 @@ describe("LakeWriter", () => {
     expect(read.price).toEqual(trades.map((t) => t.price));
     expect(read.qty).toEqual(trades.map((t) => t.qty));
     expect(read.isBuyerMaker).toEqual(trades.map((t) => t.isBuyerMaker));
+  });
+
+  it("stores the exchange's event time and the local receive time as UTC timestamps, null where unknown", async () => {
+    const writer = await LakeWriter.open(lake, ["BTCUSDT"]);
+    writer.add("BTCUSDT", {...trade(1, midnight + 5), eventTime: midnight + 6, receiveTime: midnight + 41});
+    writer.add("BTCUSDT", trade(2, midnight + 7)); // a REST backfill: neither is known
+    writer.add("BTCUSDT", {...trade(3, midnight + 9), eventTime: midnight + 9, receiveTime: midnight + 8}); // a clock behind the exchange's
+    await writer.close();
+    const rows = await withDuckDB(async (c) =>
+      (
+        await c.runAndReadAll(
+          `SELECT epoch_ms(event_time)::DOUBLE, epoch_ms(receive_time)::DOUBLE, typeof(event_time)
+           FROM read_parquet('${lake}/ticks/market=spot/symbol=BTCUSDT/*/*.parquet') ORDER BY trade_id`,
+        )
+      ).getRows(),
+    );
+    const zoned = "TIMESTAMP WITH TIME ZONE";
+    expect(rows).toEqual([
+      [midnight + 6, midnight + 41, zoned],
+      [null, null, zoned],
+      [midnight + 9, midnight + 8, zoned],
+    ]);
   });
 
   it("drops duplicates by id, also across a restart", async () => {

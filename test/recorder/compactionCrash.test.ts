@@ -30,7 +30,7 @@ async function globCounts(lake: string): Promise<Record<string, {rows: number; i
 
 /** The newest partition folder of `symbol` (the one being published to and compacted). */
 async function newestPartition(lake: string, symbol: string): Promise<string> {
-  const root = join(lake, "ticks", `symbol=${symbol}`);
+  const root = join(lake, "ticks", "market=spot", `symbol=${symbol}`);
   const dates = (await readdir(root)).filter((d) => d.startsWith("date=")).sort();
   return join(root, dates[dates.length - 1]);
 }

@@ -64,7 +64,7 @@ async function finish() {
     for (const symbol of symbols) {
       const rows = (
         await c.runAndReadAll(`SELECT trade_id::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`, {
-          glob: join(lake!, "ticks", `symbol=${symbol}`, "*", "*.parquet"),
+          glob: join(lake!, "ticks", "market=spot", `symbol=${symbol}`, "*", "*.parquet"),
         })
       ).getRows();
       ids.set(

@@ -80,7 +80,7 @@ async function stored(n: number) {
 /** The times of the stored trades either side of ids [fromId, toId] of `symbol`, from the lake's ticks. */
 function around(symbol: string, fromId: number, toId: number) {
   return withDuckDB(async (c) => {
-    const ticks = quotedString(join(lake!, "ticks", "*", "*", "*.parquet"));
+    const ticks = quotedString(join(lake!, "ticks", "*", "*", "*", "*.parquet"));
     const [row] = (
       await c.runAndReadAll(
         `SELECT

@@ -93,7 +93,7 @@ async function stopAll() {
 /** The lake's ticks as a temp table `ticks(symbol, trade_id, ms, price)`. */
 async function loadTicks(c: DuckDBConnection) {
   await c.run(`CREATE OR REPLACE TEMP TABLE ticks AS SELECT symbol, trade_id, epoch_ms("time") AS ms, price
-    FROM read_parquet(${quotedString(join(lake!, "ticks", "*", "*", "*.parquet"))}, hive_partitioning = true)`);
+    FROM read_parquet(${quotedString(join(lake!, "ticks", "*", "*", "*", "*.parquet"))}, hive_partitioning = true)`);
 }
 
 /** Unfilled gap records, each with the times of the stored trades either side of its ids, found by SQL. */

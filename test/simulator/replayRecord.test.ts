@@ -66,7 +66,7 @@ describe.skipIf(!files.every(existsSync))("replay → record of the real spot ca
         const rows = (
           await c.runAndReadAll(
             `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker FROM read_parquet($glob) ORDER BY trade_id`,
-            {glob: join(lake, "ticks", `symbol=${symbol}`, "*", "*.parquet")},
+            {glob: join(lake, "ticks", "market=spot", `symbol=${symbol}`, "*", "*.parquet")},
           )
         ).getRows();
         out.set(

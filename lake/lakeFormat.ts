@@ -1,0 +1,98 @@
+// The lake's format (data/README.md): its number in `<lake>/lake.json` and in every Parquet file's
+// key/value metadata, the columns of a format-2 file, and the SQL that writes them.
+// Format 1: no market level, `time` a naive TIMESTAMP. Format 2: `market=` level, `time` (and every
+// other timestamp) a UTC-adjusted microsecond TIMESTAMPTZ, exchange event and local receive times.
+import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {basename, dirname, join} from "node:path";
+import {quotedString} from "./duckdb.js";
+import {manifestPath, tempName, type LakeMarket} from "./layout.js";
+import {fsync} from "./publish.js";
+
+/** The format this version of pairbook reads and writes. */
+export const lakeFormat = 2;
+
+/** `<lake>/lake.json`. */
+export interface LakeManifest {
+  readonly format: number;
+  /** Set when the lake was migrated from an older format: that format, and when (ISO 8601). */
+  readonly migratedFrom?: number;
+  readonly migratedAt?: string;
+  /** Set (with `format: 1`) while a migration is under way. */
+  readonly migratingTo?: number;
+}
+
+/** The columns of a format-2 tick file, in order; the first five are never null. */
+export const tickColumns = ["trade_id", "time", "price", "qty", "is_buyer_maker", "event_time", "receive_time"] as const;
+const notNullTicks = "trade_id,time,price,qty,is_buyer_maker";
+
+/** SQL for a UTC-adjusted timestamp from a BIGINT expression of ms since the epoch (independent of the session's TimeZone). */
+export function utcTimestamp(msExpression: string): string {
+  return `timezone('UTC', epoch_ms(${msExpression}))`;
+}
+
+/**
+ * The options of a `COPY … TO` writing a format-2 file: zstd, and key/value metadata naming the format,
+ * the market and symbol, the id the rows are sorted by and the columns that are never null (DuckDB
+ * 1.5 writes neither Parquet's `sorting_columns` nor REQUIRED top-level columns, so they are declared here).
+ */
+export function parquetOptions({
+  market,
+  symbol,
+  sortedBy,
+  notNull,
+}: {
+  market: LakeMarket;
+  symbol?: string;
+  sortedBy: string;
+  notNull: string;
+}): string {
+  const kv = [
+    `pairbook_lake_format: ${quotedString(String(lakeFormat))}`,
+    `market: ${quotedString(market)}`,
+    ...(symbol === undefined ? [] : [`symbol: ${quotedString(symbol)}`]),
+    `sorted_by: ${quotedString(sortedBy)}`,
+    `not_null: ${quotedString(notNull)}`,
+  ];
+  return `(FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv.join(", ")}})`;
+}
+
+/** `parquetOptions` for a tick file of `symbol`. */
+export function tickFileOptions(symbol: string, market: LakeMarket = "spot"): string {
+  return parquetOptions({market, symbol, sortedBy: "trade_id", notNull: notNullTicks});
+}
+
+/** `parquetOptions` for a gap record file. */
+export function gapFileOptions(market: LakeMarket = "spot"): string {
+  return parquetOptions({market, sortedBy: "from_id", notNull: "symbol,from_id,to_id,cause,filled,detected_at"});
+}
+
+/** The lake's manifest, or null when it has none (a new lake, or one of format 1). Throws on a torn or foreign file. */
+export async function readManifest(lake: string): Promise<LakeManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(manifestPath(lake), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const manifest = JSON.parse(text) as unknown;
+  if (typeof manifest !== "object" || manifest === null || typeof (manifest as {format?: unknown}).format !== "number")
+    throw new Error(`${manifestPath(lake)} is not a pairbook lake manifest (no "format" number)`);
+  return manifest as LakeManifest;
+}
+
+/** Writes the manifest atomically: a hidden temp file, fsynced, renamed, the folder fsynced. */
+export async function writeManifest(lake: string, manifest: LakeManifest): Promise<void> {
+  const path = manifestPath(lake),
+    temp = join(dirname(path), tempName(basename(path)));
+  await mkdir(lake, {recursive: true});
+  try {
+    await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+    await fsync(temp);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, {force: true}).catch(() => {});
+    throw error;
+  }
+  await fsync(lake);
+}

@@ -1,5 +1,6 @@
 // Binance REST market data: symbol validation (exchangeInfo) and trade history (historicalTrades).
 import type {Trade} from "../../src/lib/bars.js";
+import {WeightBudget} from "./requestBudget.js";
 
 /** An endpoint that could not be reached or answered with an error, naming the URL. */
 export class RestError extends Error {
@@ -16,7 +17,8 @@ export class RestError extends Error {
 
 type Fetch = typeof fetch;
 
-async function getJson(
+/** GET `url` as JSON; a RestError naming the URL (and Binance's code/msg) when unreachable or not OK. */
+export async function getJson(
   url: string,
   {fetch: fetchImpl = fetch, timeoutMs = 10_000}: {fetch?: Fetch; timeoutMs?: number} = {},
 ): Promise<unknown> {
@@ -90,9 +92,7 @@ export async function validateSymbols(restUrl: string, symbols: readonly string[
  * `weightBudget`, and after HTTP 429/418 sends nothing until `Retry-After` has passed.
  */
 export class TradeHistoryClient {
-  private usedWeight = 0;
-  private windowStart = 0;
-  private blockedUntil = 0;
+  private readonly weight: WeightBudget;
   requests = 0;
   rateLimited = 0;
 
@@ -104,7 +104,9 @@ export class TradeHistoryClient {
       now?: () => number;
       sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
     } = {},
-  ) {}
+  ) {
+    this.weight = new WeightBudget(options.weightBudget ?? 4800, options);
+  }
 
   /** Up to `limit` (≤ 1000) trades of `symbol` from id `fromId` on (GET /api/v3/historicalTrades, weight 25). */
   async historicalTrades(
@@ -112,15 +114,12 @@ export class TradeHistoryClient {
     fromId: number,
     {limit = 1000, signal}: {limit?: number; signal?: AbortSignal} = {},
   ): Promise<Trade[]> {
-    const {fetch: fetchImpl = fetch, weightBudget = 4800, now = Date.now, sleep = defaultSleep} = this.options;
+    const {fetch: fetchImpl = fetch} = this.options;
     const weight = 25;
-    for (;;) {
-      const t = now();
-      if (t < this.blockedUntil) await sleep(this.blockedUntil - t, signal);
-      else if (Math.floor(t / 60_000) === this.windowStart && this.usedWeight + weight > weightBudget)
-        await sleep(60_000 - (t % 60_000) + 50, signal);
-      else break;
-      if (signal?.aborted) throw new RestError("aborted", this.restUrl);
+    try {
+      await this.weight.take(weight, signal);
+    } catch {
+      throw new RestError("aborted", this.restUrl);
     }
     const url = `${this.restUrl.replace(/\/$/, "")}/api/v3/historicalTrades?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
     let response: Response;
@@ -133,17 +132,11 @@ export class TradeHistoryClient {
       throw new RestError(`could not reach ${new URL(url).origin} (${cause?.code ?? (error as Error).message})`, url);
     }
     this.requests++;
-    const minute = Math.floor(now() / 60_000);
-    const used = Number(response.headers.get("x-mbx-used-weight-1m"));
-    if (minute !== this.windowStart) ((this.windowStart = minute), (this.usedWeight = 0));
-    this.usedWeight = Number.isFinite(used) && used > 0 ? used : this.usedWeight + weight;
-    if (response.status === 429 || response.status === 418) {
+    const wait = this.weight.record(response, weight);
+    if (wait > 0) {
       this.rateLimited++;
-      const retryAfter = Number(response.headers.get("retry-after"));
-      this.blockedUntil = now() + (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 60_000);
-      this.usedWeight = 0; // Retry-After is the server's word on when to resume; the next answer's header tells the rest
       throw new RestError(
-        `${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round((this.blockedUntil - now()) / 1000)} s`,
+        `${new URL(url).origin} answered HTTP ${response.status} (rate limit); waiting ${Math.round(wait / 1000)} s`,
         url,
         response.status,
       );
@@ -160,11 +153,4 @@ export class TradeHistoryClient {
       isBuyerMaker: row.isBuyerMaker === true,
     }));
   }
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), {once: true});
-  });
 }

@@ -1,9 +1,11 @@
-// Trade-stream connections: connect, parse, watch for silence, rotate before Binance's 24 h limit
+// Market-stream connections: connect, parse, watch for silence, rotate before Binance's 24 h limit
 // (or on `serverShutdown`) with an overlapping successor, and reconnect with capped exponential
-// backoff and jitter, never faster than Binance's 300 connection attempts per 5 minutes per IP.
+// backoff and jitter, never faster than the market's connection-attempt limit. What a connection
+// carries and the market's rules come from a StreamFeed (streamFeed.ts): spot trades or USD-M.
 import WebSocket from "ws";
 import type {ConnectionState} from "../../src/protocol/health.js";
-import {parseFrame, tradeStreamPath, type StreamEvent} from "./messages.js";
+import type {StreamEvent} from "./messages.js";
+import {spotTradeFeed, type StreamFeed} from "./streamFeed.js";
 
 /**
  * A consumer that can fall behind (the lake writer while storage fails). While `full`, every socket
@@ -15,18 +17,18 @@ export interface Backpressure {
   whenRoom(signal: AbortSignal): Promise<void>;
 }
 
-export interface TradeStreamOptions {
-  /** Base WebSocket URL, e.g. wss://stream.binance.com:9443. */
+export interface StreamOptions<E> {
+  /** Base WebSocket URL, e.g. wss://stream.binance.com:9443 or wss://fstream.binance.com. */
   wsUrl: string;
-  symbols: readonly string[];
   signal: AbortSignal;
-  onEvent: (event: StreamEvent) => void;
+  /** Every parsed frame, and a `rejected` event for a binary one. */
+  onEvent: (event: E | Extract<StreamEvent, {type: "rejected"}>) => void;
   onState?: (state: ConnectionState, detail?: string) => void;
   /** A connection was lost and a new one opened: trades in between may be missing. */
   onReconnect?: () => void;
   /** Replace a socket that delivered nothing for this long (default 30 s). */
   silenceMs?: number;
-  /** Open a successor before a connection gets this old (default 23 h 30 min; Binance cuts at 24 h). */
+  /** Open a successor before a connection gets this old (default: the feed's rules, 23 h 30 min; Binance cuts at 24 h). */
   maxAgeMs?: number;
   /** How long old and new connections overlap during a rotation (default 5 s). */
   overlapMs?: number;
@@ -36,6 +38,10 @@ export interface TradeStreamOptions {
   backpressure?: Backpressure;
   random?: () => number;
   now?: () => number;
+}
+
+export interface TradeStreamOptions extends StreamOptions<StreamEvent> {
+  symbols: readonly string[];
 }
 
 /** At most `limit` connection attempts per sliding `windowMs` (Binance: 300 per 5 minutes per IP). */
@@ -70,13 +76,23 @@ interface Connection {
 }
 
 /**
- * Keeps the combined trade stream of `symbols` alive until `signal` aborts. Resolves once every
+ * Keeps the combined spot trade stream of `symbols` alive until `signal` aborts. Resolves once every
  * socket is closed.
  */
-export async function runTradeStream(options: TradeStreamOptions): Promise<void> {
+export function runTradeStream(options: TradeStreamOptions): Promise<void> {
+  return runStream<StreamEvent>(spotTradeFeed(options.symbols), options);
+}
+
+/**
+ * Keeps the connection `feed` describes alive until `signal` aborts (e.g. `usdmFeed(["BTCUSDT"])`
+ * with `wsUrl: "wss://fstream.binance.com"`), under the feed's connection rules. Resolves once every
+ * socket is closed.
+ */
+export async function runStream<E extends {readonly type: string}>(feed: StreamFeed<E>, options: StreamOptions<E>): Promise<void> {
   const {signal, onState = () => {}, onReconnect = () => {}, overlapMs = 5000, random = Math.random} = options;
-  const {initialBackoffMs = 250, maxBackoffMs = 30_000, attempts = new AttemptLimiter()} = options;
-  const url = options.wsUrl.replace(/\/$/, "") + tradeStreamPath(options.symbols);
+  const {initialBackoffMs = 250, maxBackoffMs = 30_000} = options;
+  const attempts = options.attempts ?? new AttemptLimiter(feed.rules.attemptsPerWindow, feed.rules.attemptWindowMs);
+  const url = options.wsUrl.replace(/\/$/, "") + feed.path;
   const open = new Set<Connection>();
   let failures = 0,
     current: Connection | undefined,
@@ -85,7 +101,7 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
   const connect = async (): Promise<Connection | string> => {
     await attempts.take(signal);
     if (signal.aborted) return "stopped";
-    const connection = await openConnection(url, options);
+    const connection = await openConnection(url, feed, options);
     if (typeof connection === "string") return connection;
     open.add(connection);
     void connection.closed.then(() => open.delete(connection));
@@ -154,9 +170,13 @@ export async function runTradeStream(options: TradeStreamOptions): Promise<void>
 }
 
 /** Opens one socket; resolves once it is open (or with the reason it could not be). */
-function openConnection(url: string, options: TradeStreamOptions): Promise<Connection | string> {
-  const {signal, onEvent, silenceMs = 30_000, maxAgeMs = 23.5 * 3600_000, now = Date.now} = options;
-  const symbols = new Set(options.symbols);
+function openConnection<E extends {readonly type: string}>(
+  url: string,
+  feed: StreamFeed<E>,
+  options: StreamOptions<E>,
+): Promise<Connection | string> {
+  const {signal, onEvent, silenceMs = 30_000, now = Date.now} = options;
+  const {maxAgeMs = feed.rules.maxAgeMs - feed.rules.rotateAheadMs} = options;
   return new Promise((resolveOpen) => {
     let receivedData = false,
       reason = "connection closed",
@@ -203,8 +223,8 @@ function openConnection(url: string, options: TradeStreamOptions): Promise<Conne
       resolveFirst();
       if (isBinary) return onEvent({type: "rejected", reason: "binary frame", frame: ""});
       const text = (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
-      const event = parseFrame(text, symbols, now(), receivedAt);
-      if (event.type === "trade") receivedData = true;
+      const event = feed.parse(text, now(), receivedAt);
+      if (feed.isData(event)) receivedData = true;
       if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);
       // The consumer is full: stop reading at once (frames not read are backfilled after the reconnect).

@@ -23,6 +23,10 @@ export interface InjectorOptions {
   readonly schedule?: FaultSchedule;
   /** Options for the random faults. */
   readonly defaults?: Partial<FaultOptions>;
+  /** USD-M: trades are aggregate trades (`@aggTrade`, histories with trade ids), duplicates and garbage shaped so. */
+  readonly aggregate?: boolean;
+  /** The REST path that throttle faults refuse by default; default /api/v3/historicalTrades. */
+  readonly backfillPath?: string;
 }
 
 /** What the tick does with one generated trade: stream it; keep it for historicalTrades only (gap); or drop it as if it never existed (hole). */
@@ -52,6 +56,10 @@ export class FaultInjector {
     this.recentIds = Array.from({length: n}, () => new Float64Array(recentCapacity));
     this.recentCount = new Array<number>(n).fill(0);
     this.bySymbol = new Map(options.instruments.map((i, k) => [i.symbol, k]));
+  }
+
+  private get backfillPath(): string {
+    return this.options.backfillPath ?? "/api/v3/historicalTrades";
   }
 
   records(): readonly FaultRecord[] {
@@ -86,7 +94,7 @@ export class FaultInjector {
       if (++throttle.refused === throttle.count) this.throttles.splice(this.throttles.indexOf(throttle), 1);
       return throttle;
     }
-    if (pathname === "/api/v3/historicalTrades" && this.options.schedule?.refuseRequest()) {
+    if (pathname === this.backfillPath && this.options.schedule?.refuseRequest()) {
       return this.inject("throttle", {count: 0});
     }
     return undefined;
@@ -163,7 +171,7 @@ export class FaultInjector {
           count: (options.count as number | undefined) ?? 1,
           status: (options.status as 429 | 418 | undefined) ?? 429,
           retryAfterSeconds: (options.retryAfterSeconds as number | undefined) ?? 1,
-          path: (options.path as string | undefined) ?? "/api/v3/historicalTrades",
+          path: (options.path as string | undefined) ?? this.backfillPath,
         } as const;
         if (record.count > 0) this.throttles.push(record);
         else Object.assign(record, {refused: 1}); // a random refusal, already happening
@@ -179,7 +187,20 @@ export class FaultInjector {
     const out = new Outbound(this.options.instruments.map((i) => i.symbol));
     for (let j = total - n; j < total; ++j) {
       const rows = this.options.histories[k].read(this.recentIds[k][j % recentCapacity], 1);
-      if (rows.length === 1) out.pushTrade(k, at, rows.id[0], rows.price[0], rows.qty[0], rows.time[0], rows.isBuyerMaker[0] === 1);
+      if (rows.length === 0) continue;
+      if (this.options.aggregate)
+        out.pushAggTrade(
+          k,
+          at,
+          rows.id[0],
+          rows.price[0],
+          rows.qty[0],
+          rows.first[0],
+          rows.last[0],
+          rows.time[0],
+          rows.isBuyerMaker[0] === 1,
+        );
+      else out.pushTrade(k, at, rows.id[0], rows.price[0], rows.qty[0], rows.time[0], rows.isBuyerMaker[0] === 1);
     }
     this.options.hub.publish(out);
     return {kind: "duplicate", at, symbol: this.options.instruments[k].symbol, ids: out.id.slice(0, out.length)};
@@ -191,12 +212,15 @@ export class FaultInjector {
     const {symbol} = this.options.instruments[k];
     const last = this.recentCount[k] > 0 ? this.recentIds[k][(this.recentCount[k] - 1) % recentCapacity] : 1;
     // Trade-shaped garbage carries the next id, so a recorder that stored it would then drop the real trade.
-    const trade = (fields: {s?: string; p?: string; q?: string; T?: number}) =>
-      `{"e":"trade","E":${at},"s":"${fields.s ?? symbol}","t":${last + 1},"p":"${fields.p ?? "1.00000000"}","q":"${fields.q ?? "1.00000000"}","T":${fields.T ?? at},"m":true,"M":true}`;
+    const aggregate = this.options.aggregate === true;
+    const trade = ({s = symbol, p = "1.00000000", q = "1.00000000", T = at}: {s?: string; p?: string; q?: string; T?: number}) =>
+      aggregate
+        ? `{"e":"aggTrade","E":${at},"s":"${s}","a":${last + 1},"p":"${p}","q":"${q}","nq":"${q}","f":1,"l":1,"T":${T},"m":true}`
+        : `{"e":"trade","E":${at},"s":"${s}","t":${last + 1},"p":"${p}","q":"${q}","T":${T},"m":true,"M":true}`;
     let payload: string;
     switch (kind) {
       case "json":
-        payload = `{"e":"trade","E":${at},"s":"${symbol}","t":${last + 1},"p":"1.0`;
+        payload = `{"e":"${aggregate ? "aggTrade" : "trade"}","E":${at},"s":"${symbol}","${aggregate ? "a" : "t"}":${last + 1},"p":"1.0`;
         break;
       case "unknown":
         payload = `{"e":"mysteryEvent","E":${at},"x":[1,2,3]}`;
@@ -220,7 +244,8 @@ export class FaultInjector {
         payload = trade({T: 32_503_680_000_000});
         break; // year 3000
     }
-    return combined && kind !== "json" ? `{"stream":"${symbol.toLowerCase()}@trade","data":${payload}}` : payload;
+    const stream = `${symbol.toLowerCase()}@${aggregate ? "aggTrade" : "trade"}`;
+    return combined && kind !== "json" ? `{"stream":"${stream}","data":${payload}}` : payload;
   }
 
   private symbolIndex(symbol: unknown): number {

@@ -15,6 +15,13 @@ export interface MarketOptions {
    * 1000 trades/s per symbol use 1000, so restarts still never reuse ids.
    */
   readonly idsPerMs?: number;
+  /**
+   * A market to follow instead of drawing a common factor of its own: the USD-M market follows spot.
+   * A symbol both serve then prices at the followed one's log mid plus a small mean-reverting basis
+   * (2 bp standard deviation), so a perpetual and its spot symbol form a tight cointegrated pair;
+   * other symbols load on the followed market's common factor.
+   */
+  readonly follow?: Market;
 }
 
 /**
@@ -61,6 +68,8 @@ function grow<T extends Float64Array | Uint8Array>(from: T, to: T): T {
 
 // Common-factor volatility: 1.2e-4 per √second is about 67% a year, typical of BTC.
 const factorVolPerSqrtSecond = 1.2e-4;
+// Standard deviation of a follower's basis (log points): 2 bp, as a perpetual sits near its spot price.
+const basisStd = 0.0002;
 // Trade sizes: log-normal notional with a median of 200 quote units.
 const logMedianNotional = Math.log(200),
   notionalLogStd = 1.3;
@@ -103,11 +112,14 @@ export class Market {
   private readonly theta: Float64Array;
   private readonly uStd: Float64Array;
   private readonly nextId: Float64Array;
-  private factor = 0;
+  private walk = 0;
+  private readonly follow?: Market;
+  /** Per instrument, its index in the followed market, or -1. */
+  private readonly followIndex: Int16Array;
   private time: number;
   private nextTime: number;
 
-  constructor({symbols, startMs, seed = 1, rate = 15, idsPerMs = 1}: MarketOptions) {
+  constructor({symbols, startMs, seed = 1, rate = 15, idsPerMs = 1, follow}: MarketOptions) {
     if (symbols.length === 0 || symbols.length > 255) throw new RangeError(`Market: expected 1 to 255 symbols, got ${symbols.length}`);
     if (new Set(symbols).size !== symbols.length) throw new RangeError(`Market: duplicate symbols in ${symbols.join(",")}`);
     if (!Number.isFinite(startMs)) throw new RangeError(`Market: invalid startMs ${startMs}`);
@@ -119,13 +131,22 @@ export class Market {
     this.ratePerMs = (rate * n) / 1000;
     this.logStart = Float64Array.from(this.instruments, (i) => Math.log(i.startPrice));
     this.theta = Float64Array.from(this.instruments, (i) => Math.LN2 / i.halfLifeSeconds);
-    this.uStd = Float64Array.from(this.instruments, (i) => i.idiosyncraticStd);
+    this.followIndex = Int16Array.from(symbols, (s) => follow?.instruments.findIndex((i) => i.symbol === s) ?? -1);
+    this.uStd = Float64Array.from(this.instruments, (i, k) => (this.followIndex[k] >= 0 ? basisStd : i.idiosyncraticStd));
     // Start each u from its stationary distribution, so the first minutes look like any others.
     this.u = Float64Array.from(this.uStd, (s) => s * this.random.normal());
     this.uTime = new Float64Array(n).fill(startMs);
     this.nextId = Float64Array.from(symbols, (s) => firstTradeId(s, startMs, idsPerMs));
     this.time = startMs;
     this.nextTime = startMs + this.random.exponential(this.ratePerMs);
+    this.follow = follow;
+  }
+
+  /** Log mid price of instrument k as of the last trade generated (its own last mean-reverting draw). */
+  logMid(k: number): number {
+    const followed = this.followIndex[k];
+    if (followed >= 0) return this.follow!.logMid(followed) + this.u[k];
+    return this.logStart[k] + this.instruments[k].beta * this.walk + this.u[k];
   }
 
   /** A live market never runs out. */
@@ -139,15 +160,16 @@ export class Market {
     batch.length = 0;
     while (this.nextTime <= nowMs) {
       const t = this.nextTime;
-      this.factor += factorVolPerSqrtSecond * Math.sqrt((t - this.time) / 1000) * random.normal();
+      if (this.follow) this.walk = this.follow.walk;
+      else this.walk += factorVolPerSqrtSecond * Math.sqrt((t - this.time) / 1000) * random.normal();
       this.time = t;
       // Superposed Poisson processes: each arrival belongs to a uniformly chosen symbol.
       const k = Math.floor(random.uniform() * this.n);
       const decay = Math.exp((-this.theta[k] * (t - this.uTime[k])) / 1000);
       this.u[k] = this.u[k] * decay + this.uStd[k] * Math.sqrt(1 - decay * decay) * random.normal();
       this.uTime[k] = t;
-      const {beta, tickUnits, stepUnits} = instruments[k];
-      const mid = Math.exp(this.logStart[k] + beta * this.factor + this.u[k]);
+      const {tickUnits, stepUnits} = instruments[k];
+      const mid = Math.exp(this.logMid(k));
       const bidTicks = Math.max(1, Math.floor((mid * 1e8) / tickUnits));
       const buyerMaker = random.uniform() < 0.5 ? 1 : 0;
       const notional = Math.exp(logMedianNotional + notionalLogStd * random.normal());

@@ -32,23 +32,58 @@ export class Outbound {
 
   /** Appends Binance's `<symbol>@trade` payload, keys in Binance's order; price and qty in 1e-8 units. */
   pushTrade(k: number, eventTime: number, id: number, price: number, qty: number, time: number, isBuyerMaker: boolean): void {
-    const symbol = this.symbols[k];
-    this.reserve(symbol.length + 160);
+    let o = this.writeHead(head, eventTime, k, beforeId, id, price, qty);
     const b = this.bytes;
-    let o = copy(b, this.offset, head);
-    o = this.eventTimeDigits.write(b, o, eventTime);
-    o = copy(b, o, beforeSymbol);
-    o = copy(b, o, symbol);
-    o = copy(b, o, beforeId);
-    o = writeInteger(b, o, id);
-    o = copy(b, o, beforePrice);
-    o = writeUnits(b, o, price);
-    o = copy(b, o, beforeQty);
-    o = writeUnits(b, o, qty);
     o = copy(b, o, beforeTime);
     o = this.timeDigits.write(b, o, time);
     o = copy(b, o, isBuyerMaker ? tailMaker : tailTaker);
     this.commit(k, id, o);
+  }
+
+  /**
+   * Appends Binance USD-M's `<symbol>@aggTrade` payload (`a` the aggregate id, `f`..`l` its trade ids;
+   * `nq`, the quantity without RPI orders, equal to `q`; no `M`), keys in Binance's order.
+   */
+  pushAggTrade(
+    k: number,
+    eventTime: number,
+    id: number,
+    price: number,
+    qty: number,
+    first: number,
+    last: number,
+    time: number,
+    isBuyerMaker: boolean,
+  ): void {
+    let o = this.writeHead(aggHead, eventTime, k, beforeAggId, id, price, qty);
+    const b = this.bytes;
+    o = copy(b, o, beforeNormalQty);
+    o = writeUnits(b, o, qty);
+    o = copy(b, o, beforeFirst);
+    o = writeInteger(b, o, first);
+    o = copy(b, o, beforeLast);
+    o = writeInteger(b, o, last);
+    o = copy(b, o, beforeAggTime);
+    o = this.timeDigits.write(b, o, time);
+    o = copy(b, o, isBuyerMaker ? aggTailMaker : aggTailTaker);
+    this.commit(k, id, o);
+  }
+
+  /** Makes room for one payload and writes its common head, `{"e":…,"E":…,"s":…,"t|a":…,"p":…,"q":…"`; returns the offset after it. */
+  private writeHead(event: Uint8Array, eventTime: number, k: number, idKey: Uint8Array, id: number, price: number, qty: number): number {
+    const symbol = this.symbols[k];
+    this.reserve(symbol.length + 220);
+    const b = this.bytes;
+    let o = copy(b, this.offset, event);
+    o = this.eventTimeDigits.write(b, o, eventTime);
+    o = copy(b, o, beforeSymbol);
+    o = copy(b, o, symbol);
+    o = copy(b, o, idKey);
+    o = writeInteger(b, o, id);
+    o = copy(b, o, beforePrice);
+    o = writeUnits(b, o, price);
+    o = copy(b, o, beforeQty);
+    return writeUnits(b, o, qty);
   }
 
   private commit(k: number, id: number, end: number): void {
@@ -77,6 +112,14 @@ const beforeQty = ascii('","q":"'),
   beforeTime = ascii('","T":'),
   tailMaker = ascii(',"m":true,"M":true}'),
   tailTaker = ascii(',"m":false,"M":true}');
+const aggHead = ascii('{"e":"aggTrade","E":'),
+  beforeAggId = ascii('","a":'),
+  beforeNormalQty = ascii('","nq":"'),
+  beforeFirst = ascii('","f":'),
+  beforeLast = ascii(',"l":'),
+  beforeAggTime = ascii(',"T":'),
+  aggTailMaker = ascii(',"m":true}'),
+  aggTailTaker = ascii(',"m":false}');
 
 // A plain loop beats TypedArray.set's call overhead for these few bytes.
 function copy(buffer: Buffer, offset: number, bytes: Uint8Array): number {

@@ -1,12 +1,15 @@
 import type {IncomingMessage, ServerResponse} from "node:http";
-import {formatBigUnits, formatUnits, multiplyUnits} from "./decimal.js";
-import type {Instrument} from "./instruments.js";
 import type {RequestWeight} from "./requestWeight.js";
-import type {TradeHistory} from "./tradeHistory.js";
+
+/** One REST endpoint: its request weight (fixed, or by query) and its answer (throw ApiError for errors). */
+export interface Endpoint {
+  readonly weight: number | ((query: URLSearchParams) => number);
+  readonly handle: (query: URLSearchParams) => unknown;
+}
 
 export interface RestContext {
-  readonly instruments: ReadonlyMap<string, Instrument>;
-  readonly histories: ReadonlyMap<string, TradeHistory>;
+  /** By path, e.g. "/api/v3/ping". */
+  readonly endpoints: Readonly<Record<string, Endpoint>>;
   readonly weight: RequestWeight;
   readonly now: () => number;
   /** Fault injection: a refusal (429 or 418 with Retry-After, nothing charged) for this request, if any. */
@@ -19,7 +22,7 @@ export interface Refusal {
 }
 
 /** A Binance error: HTTP status plus the `{code, msg}` body. */
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: number,
@@ -29,21 +32,13 @@ class ApiError extends Error {
   }
 }
 
-type Endpoint = {weight: number; handle: (query: URLSearchParams, context: RestContext) => unknown};
-
-const endpoints: Record<string, Endpoint> = {
-  "/api/v3/ping": {weight: 1, handle: () => ({})},
-  "/api/v3/time": {weight: 1, handle: (_, {now}) => ({serverTime: now()})},
-  "/api/v3/exchangeInfo": {weight: 20, handle: exchangeInfo},
-  "/api/v3/historicalTrades": {weight: 25, handle: historicalTrades},
-};
-
 /**
- * The REST half of the simulator: GET ping, time, exchangeInfo and historicalTrades with Binance's
- * response shapes, error bodies and request weights. Every response, errors included, carries
+ * The REST half of the simulator, for one API (spot /api/v3 or USD-M /fapi/v1): GET endpoints with
+ * Binance's error bodies and request weights. Every response, errors included, carries
  * X-MBX-USED-WEIGHT-1M; a request over the per-minute budget gets 429 with Retry-After.
  */
 export function restHandler(context: RestContext): (request: IncomingMessage, response: ServerResponse) => void {
+  const {endpoints} = context;
   return (request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const endpoint = Object.hasOwn(endpoints, url.pathname) ? endpoints[url.pathname] : undefined;
@@ -67,7 +62,8 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
           : "Too many requests; please use the websocket for live updates to avoid polling the API.";
       return reply(refusal.status, {code: -1003, msg}, {"Retry-After": String(refusal.retryAfterSeconds)});
     }
-    if (!context.weight.charge(endpoint.weight, now)) {
+    const weight = typeof endpoint.weight === "number" ? endpoint.weight : endpoint.weight(url.searchParams);
+    if (!context.weight.charge(weight, now)) {
       const retryAfter = context.weight.retryAfterSeconds(now);
       return reply(
         429,
@@ -76,7 +72,7 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
       );
     }
     try {
-      reply(200, endpoint.handle(url.searchParams, context));
+      reply(200, endpoint.handle(url.searchParams));
     } catch (error) {
       // A bug here must not take the server (and the test or demo using it) down: answer as Binance does.
       if (error instanceof ApiError) reply(error.status, {code: error.code, msg: error.message});
@@ -85,89 +81,37 @@ export function restHandler(context: RestContext): (request: IncomingMessage, re
   };
 }
 
-function exchangeInfo(query: URLSearchParams, {instruments, now}: RestContext) {
-  const symbol = query.get("symbol"),
-    symbols = query.get("symbols");
-  if (symbol !== null && symbols !== null) throw new ApiError(400, -1128, "Combination of optional parameters invalid.");
-  let selected: Instrument[];
-  if (symbol !== null) selected = [lookup(symbol, instruments)];
-  else if (symbols !== null) selected = parseSymbolList(symbols).map((s) => lookup(s, instruments));
-  else selected = [...instruments.values()];
-  return {
-    timezone: "UTC",
-    serverTime: now(),
-    rateLimits: [
-      {rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000},
-      {rateLimitType: "RAW_REQUESTS", interval: "MINUTE", intervalNum: 5, limit: 61000},
-    ],
-    exchangeFilters: [],
-    symbols: selected.map(symbolInfo),
-  };
-}
-
-function symbolInfo(i: Instrument) {
-  return {
-    symbol: i.symbol,
-    status: "TRADING",
-    baseAsset: i.baseAsset,
-    baseAssetPrecision: 8,
-    quoteAsset: i.quoteAsset,
-    quotePrecision: 8,
-    quoteAssetPrecision: 8,
-    orderTypes: ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
-    isSpotTradingAllowed: true,
-    isMarginTradingAllowed: false,
-    filters: [
-      {filterType: "PRICE_FILTER", minPrice: formatUnits(i.tickUnits), maxPrice: "1000000.00000000", tickSize: formatUnits(i.tickUnits)},
-      {filterType: "LOT_SIZE", minQty: formatUnits(i.stepUnits), maxQty: "9000000.00000000", stepSize: formatUnits(i.stepUnits)},
-    ],
-    permissions: [],
-    permissionSets: [["SPOT"]],
-  };
-}
-
-function historicalTrades(query: URLSearchParams, {instruments, histories}: RestContext) {
-  const symbol = query.get("symbol");
-  if (symbol === null || symbol === "")
-    throw new ApiError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-  const history = histories.get(lookup(symbol, instruments).symbol)!;
-  const limitParam = query.get("limit"),
-    fromIdParam = query.get("fromId");
-  if (limitParam !== null && !/^[0-9]{1,20}$/.test(limitParam)) throw illegal("limit");
-  if (fromIdParam !== null && !/^[0-9]{1,20}$/.test(fromIdParam)) throw illegal("fromId");
-  // Like spot Binance: limits above the maximum are capped rather than refused.
-  const limit = limitParam === null ? 500 : Math.min(1000, Number(limitParam));
-  if (limit < 1) throw new ApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
-  const rows = history.read(fromIdParam === null ? undefined : Number(fromIdParam), limit);
-  return Array.from({length: rows.length}, (_, i) => ({
-    id: rows.id[i],
-    price: formatUnits(rows.price[i]),
-    qty: formatUnits(rows.qty[i]),
-    quoteQty: formatBigUnits(multiplyUnits(rows.price[i], rows.qty[i])),
-    time: rows.time[i],
-    isBuyerMaker: rows.isBuyerMaker[i] === 1,
-    isBestMatch: true,
-  }));
-}
-
-function lookup(symbol: string, instruments: ReadonlyMap<string, Instrument>): Instrument {
-  const found = instruments.get(symbol);
-  if (!found) throw new ApiError(400, -1121, "Invalid symbol.");
+/** The entry for `symbol`, or Binance's -1121 "Invalid symbol." */
+export function lookup<T>(symbol: string, bySymbol: ReadonlyMap<string, T>): T {
+  const found = bySymbol.get(symbol);
+  if (found === undefined) throw new ApiError(400, -1121, "Invalid symbol.");
   return found;
 }
 
-function parseSymbolList(text: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw illegal("symbols");
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((s): s is string => typeof s === "string")) throw illegal("symbols");
-  return parsed;
+/** The mandatory `symbol` parameter, or Binance's -1102. */
+export function requiredSymbol(query: URLSearchParams): string {
+  const symbol = query.get("symbol");
+  if (symbol === null || symbol === "")
+    throw new ApiError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+  return symbol;
 }
 
-function illegal(parameter: string): ApiError {
+/** An optional non-negative integer parameter (ids, times, limits), or Binance's -1100. */
+export function integerParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  if (!/^[0-9]{1,20}$/.test(text)) throw illegal(name);
+  return Number(text);
+}
+
+/** `limit`, default `fallback`, capped at `max` rather than refused (as Binance does); below 1 is -1130. */
+export function limitParam(query: URLSearchParams, fallback: number, max: number): number {
+  const limit = Math.min(max, integerParam(query, "limit") ?? fallback);
+  if (limit < 1) throw new ApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
+  return limit;
+}
+
+export function illegal(parameter: string): ApiError {
   const range = parameter === "symbols" ? `^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$` : "^[0-9]{1,20}$";
   return new ApiError(400, -1100, `Illegal characters found in parameter '${parameter}'; legal range is '${range}'.`);
 }

@@ -2,17 +2,16 @@ import {createServer} from "node:http";
 import type {AddressInfo} from "node:net";
 import {WebSocketServer} from "ws";
 import {type FaultKind, type FaultOptions, type FaultRates, type FaultRecord, type FaultRecordOf, FaultSchedule} from "./faults.js";
-import {IdRanges, type IdSummary} from "./idRanges.js";
-import {FaultInjector} from "./injector.js";
+import type {IdSummary} from "./idRanges.js";
 import {defaultSymbols} from "./instruments.js";
 import {Market} from "./market.js";
-import {Outbound} from "./outbound.js";
 import {RequestWeight} from "./requestWeight.js";
 import {restHandler} from "./rest.js";
-import {StreamHub} from "./streamHub.js";
+import {spotEndpoints} from "./spotRest.js";
 import {parseStreamPath} from "./streamRequest.js";
-import {TradeHistory} from "./tradeHistory.js";
 import type {TradeSource} from "./tradeSource.js";
+import {UsdmMarket, type UsdmOptions} from "./usdmMarket.js";
+import {Venue} from "./venue.js";
 
 // Full-speed replays hand out at most this many trades a tick, and none while a subscriber has this much unsent.
 const replayChunk = 20_000,
@@ -59,6 +58,29 @@ export interface SimulatorOptions {
   maxIncomingPerSecond?: number;
   /** A client whose unsent backlog exceeds this is dropped, like a slow reader on Binance; default 64 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * USD-M futures beside spot on the same port (REST /fapi/v1/…, streams /market/ws and
+   * /market/stream); default on, with perpetuals of the spot symbols (off for a replay unless its
+   * symbols are given). false: spot only.
+   */
+  usdm?: UsdmOptions | false;
+}
+
+/** The USD-M side of a running simulator; the same faults as spot, applied to its streams and REST. */
+export interface UsdmSimulator {
+  /** ws://HOST:PORT — append /market/ws/<stream> or /market/stream?streams=… (fstream's /market route). */
+  readonly wsUrl: string;
+  /** http://HOST:PORT — append /fapi/v1/…. */
+  readonly restUrl: string;
+  /** Simulated ms between fundings. */
+  readonly fundingIntervalMs: number;
+  /** Per perpetual, the aggregate ids `a` written to at least one client socket. */
+  sent(): Record<string, IdSummary>;
+  /** Aggregate trades generated so far (holes excluded). */
+  stats(): {generated: number; clients: number};
+  /** As Simulator.inject, on the futures streams and REST (throttle refuses /fapi/v1/aggTrades by default). */
+  inject<K extends FaultKind>(kind: K, options?: FaultOptions[K]): FaultRecordOf<K>;
+  faultLog(): readonly FaultRecord[];
 }
 
 export interface Simulator {
@@ -67,6 +89,8 @@ export interface Simulator {
   readonly wsUrl: string;
   /** http://HOST:PORT — append /api/v3/…. */
   readonly restUrl: string;
+  /** USD-M futures on the same port, unless turned off. */
+  readonly usdm?: UsdmSimulator;
   /**
    * Per symbol, the ids written to (accepted by the kernel for) at least one client socket; symbols
    * with none are absent. A client dropped later (slow reader, missed pongs) may not have read them all.
@@ -90,7 +114,7 @@ export interface Simulator {
 /**
  * Starts a local server speaking Binance's spot market-data protocol (trade streams, control
  * messages, pings; REST exchangeInfo, historicalTrades, ping, time) on one port, fed by a seeded
- * cointegrated market (market.ts). Rejects with the listen error (e.g. code EADDRINUSE) if the port
+ * cointegrated market (market.ts), and USD-M's beside it (usdmMarket.ts). Rejects with the listen error (e.g. code EADDRINUSE) if the port
  * is taken, and with RangeError for invalid options.
  *
  *   const sim = await startSimulator({port: 0, symbols: ["BTCUSDT", "ETHUSDT"]});
@@ -126,36 +150,53 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startSimulator: invalid port ${port}`);
-  const source: TradeSource = options.source ?? new Market({symbols, startMs: now(), seed, rate, idsPerMs: fast ? 1000 : 1});
-  const instruments = source.instruments;
-  const histories = new Map(instruments.map((i) => [i.symbol, new TradeHistory(historyCapacity)]));
-  const historyByIndex = instruments.map((i) => histories.get(i.symbol)!);
-  const written = instruments.map(() => new IdRanges());
-
-  const hub = new StreamHub({
+  const synthetic = options.source ? undefined : new Market({symbols, startMs: now(), seed, rate, idsPerMs: fast ? 1000 : 1});
+  const source: TradeSource = options.source ?? synthetic!;
+  const {instruments} = source;
+  const hubRules = {pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes};
+  const schedule = (offset: number) => (options.faults ? new FaultSchedule(options.faults, seed + offset) : undefined);
+  const spot = new Venue({
     instruments,
-    pingIntervalMs,
-    pongTimeoutMs,
-    maxIncomingPerSecond,
-    maxBufferedBytes,
-    onWritten: (k, id) => written[k].add(id),
-  });
-  const injector = new FaultInjector({
-    instruments,
-    hub,
+    hub: hubRules,
+    historyCapacity,
     now,
-    histories: historyByIndex,
-    schedule: options.faults ? new FaultSchedule(options.faults, seed) : undefined,
-    defaults: options.faultDefaults,
+    schedule: schedule(0),
+    faultDefaults: options.faultDefaults,
+    aggregate: false,
   });
-  const server = createServer(
-    restHandler({
-      instruments: new Map(instruments.map((i) => [i.symbol, i])),
-      histories,
-      weight: new RequestWeight(),
-      now,
-      refuse: (pathname) => injector.refuse(pathname),
-    }),
+  const hub = spot.hub;
+  const usdmSymbols = options.usdm === false ? [] : (options.usdm?.symbols ?? (synthetic ? symbols : []));
+  let usdm: UsdmMarket | undefined;
+  try {
+    usdm =
+      usdmSymbols.length === 0
+        ? undefined
+        : new UsdmMarket({
+            usdm: options.usdm || {},
+            symbols: usdmSymbols,
+            startMs: now(),
+            seed,
+            idsPerMs: fast ? 1000 : 1,
+            now,
+            historyCapacity,
+            maxBufferedBytes,
+            spot,
+            follow: synthetic,
+            schedule: schedule(1),
+            faultDefaults: options.faultDefaults,
+          });
+  } catch (error) {
+    void hub.close(); // stops its ping timer at once
+    throw error;
+  }
+  const spotHandler = restHandler({
+    endpoints: spotEndpoints({instruments: new Map(instruments.map((i) => [i.symbol, i])), histories: spot.historyBySymbol, now}),
+    weight: new RequestWeight(),
+    now,
+    refuse: (pathname) => spot.injector.refuse(pathname),
+  });
+  const server = createServer((request, response) =>
+    (usdm && request.url?.startsWith("/fapi/") ? usdm.handler : spotHandler)(request, response),
   );
   // Compression off (as on Binance's trade streams) so the hub may write frames to the TCP socket itself;
   // autoPong off so that a stalled connection does not answer pings either.
@@ -175,7 +216,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       );
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, socket, path.combined, path.streams));
+    // USD-M's routes reach the futures hub (only /market carries its streams); without USD-M they carry nothing.
+    const target = path.route === "spot" ? hub : (usdm?.venue.hub ?? hub);
+    const deaf = path.route !== "spot" && (path.route !== "market" || !usdm);
+    wss.handleUpgrade(request, socket, head, (ws) => target.accept(ws, socket, path.combined, path.streams, deaf));
   });
 
   try {
@@ -184,51 +228,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       server.listen(port, host, () => (server.off("error", reject), resolve()));
     });
   } catch (error) {
-    await hub.close();
+    await Promise.all([hub.close(), usdm?.venue.hub.close()]);
     throw error;
   }
 
-  let generated = 0,
-    exhausted = false,
+  let exhausted = false,
     lastTick = performance.now();
-  const out = new Outbound(instruments.map((i) => i.symbol));
+  const venues = usdm ? [spot, usdm.venue] : [spot];
   const tick = () => {
     const t = now(),
       real = performance.now();
-    injector.randomFaults(real - lastTick);
-    lastTick = real;
-    if (maxConnectionAgeMs < Infinity) injector.rotateAged(maxConnectionAgeMs);
-    if (exhausted) return;
-    if (!source.waitForSubscriber || hub.hadSubscriber) {
-      // A replay at full speed goes no faster than its slowest subscriber reads.
-      const batch = source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk);
-      out.clear();
-      for (let i = 0; i < batch.length; ++i) {
-        const k = batch.symbol[i],
-          id = batch.id[i];
-        const fate = injector.fate(k, id);
-        if (fate === "hole") continue;
-        historyByIndex[k].append(id, batch.time[i], batch.price[i], batch.qty[i], batch.isBuyerMaker[i]);
-        ++generated;
-        if (fate === "gap") continue;
-        const eventTime = batch.eventTime[i];
-        out.pushTrade(
-          k,
-          eventTime === eventTime ? eventTime : t,
-          id,
-          batch.price[i],
-          batch.qty[i],
-          batch.time[i],
-          batch.isBuyerMaker[i] === 1,
-        );
-        injector.streamed(k, id);
-      }
-      hub.publish(out);
+    for (const venue of venues) {
+      venue.injector.randomFaults(real - lastTick);
+      if (maxConnectionAgeMs < Infinity) venue.injector.rotateAged(maxConnectionAgeMs);
     }
-    if (source.exhausted) {
+    lastTick = real;
+    if (!exhausted && (!source.waitForSubscriber || hub.hadSubscriber)) {
+      // A replay at full speed goes no faster than its slowest subscriber reads.
+      spot.take(source.advanceTo(t, hub.backlogged(replayBacklogBytes) ? 0 : replayChunk), t);
+    }
+    if (!exhausted && source.exhausted) {
       exhausted = true;
       onExhausted?.();
     }
+    // After spot, so that the perpetuals price on spot's common factor as of t.
+    usdm?.advanceTo(t);
   };
   const ticker = setInterval(tick, tickMs);
 
@@ -239,21 +263,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port: actualPort,
     wsUrl: `ws://${origin}`,
     restUrl: `http://${origin}`,
-    sent() {
-      const out: Record<string, IdSummary> = {};
-      instruments.forEach((i, k) => {
-        const summary = written[k].summary();
-        if (summary) out[i.symbol] = summary;
-      });
-      return out;
+    usdm: usdm && {
+      wsUrl: `ws://${origin}`,
+      restUrl: `http://${origin}`,
+      fundingIntervalMs: usdm.funding.intervalMs,
+      sent: () => usdm.venue.sent(),
+      stats: () => ({generated: usdm.venue.generated, clients: usdm.venue.hub.clientCount}),
+      inject: (kind, faultOptions) => usdm.venue.injector.inject(kind, faultOptions),
+      faultLog: () => usdm.venue.injector.records(),
     },
-    stats: () => ({generated, clients: hub.clientCount}),
-    inject: (kind, faultOptions) => injector.inject(kind, faultOptions),
-    faultLog: () => injector.records(),
+    sent: () => spot.sent(),
+    stats: () => ({generated: spot.generated, clients: hub.clientCount}),
+    inject: (kind, faultOptions) => spot.injector.inject(kind, faultOptions),
+    faultLog: () => spot.injector.records(),
     close() {
       return (closing ??= (async () => {
         clearInterval(ticker);
-        await hub.close();
+        await Promise.all([hub.close(), usdm?.venue.hub.close()]);
         wss.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

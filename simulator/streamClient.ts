@@ -25,6 +25,8 @@ export class StreamClient {
     readonly raw: Duplex,
     public combined: boolean,
     private readonly tradeStreamIndex: ReadonlyMap<string, number>,
+    /** On a route that carries none of the served streams: subscriptions are kept but get no data. */
+    readonly deaf = false,
   ) {
     this.wants = new Uint8Array(tradeStreamIndex.size);
   }

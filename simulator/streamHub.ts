@@ -7,6 +7,8 @@ import {streamEnvelopes, type TradeFrames, tradeFrames} from "./tradeFrames.js";
 
 export interface StreamHubOptions {
   readonly instruments: readonly Instrument[];
+  /** The trade stream type: spot's `<symbol>@trade` or USD-M's `<symbol>@aggTrade`; default "trade". */
+  readonly tradeStream?: "trade" | "aggTrade";
   /** Server ping period; Binance pings every 20 s. */
   readonly pingIntervalMs: number;
   /** A client silent (no pong) this long is dropped; Binance allows 1 minute. */
@@ -43,7 +45,7 @@ export class StreamHub {
   hadSubscriber = false;
 
   constructor(private readonly options: StreamHubOptions) {
-    this.streamNames = options.instruments.map((i) => `${i.symbol.toLowerCase()}@trade`);
+    this.streamNames = options.instruments.map((i) => `${i.symbol.toLowerCase()}@${options.tradeStream ?? "trade"}`);
     this.tradeStreams = new Map(this.streamNames.map((s, k) => [s, k]));
     this.envelopes = streamEnvelopes(this.streamNames);
     this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
@@ -53,9 +55,13 @@ export class StreamHub {
     return this.clients.size;
   }
 
-  /** Takes over an upgraded socket (`raw` is its TCP socket), subscribed to the streams named in its URL. */
-  accept(socket: WebSocket, raw: Duplex, combined: boolean, streams: readonly string[]): void {
-    const client = new StreamClient(socket, raw, combined, this.tradeStreams);
+  /**
+   * Takes over an upgraded socket (`raw` is its TCP socket), subscribed to the streams named in its
+   * URL. A `deaf` client (one on a USD-M route other than /market) keeps its subscriptions but gets no
+   * data on them, as fstream silently sends nothing for `@aggTrade` there.
+   */
+  accept(socket: WebSocket, raw: Duplex, combined: boolean, streams: readonly string[], deaf = false): void {
+    const client = new StreamClient(socket, raw, combined, deaf ? new Map() : this.tradeStreams, deaf);
     this.clients.add(client);
     client.subscribe(streams);
     this.noteSubscriber(client);
@@ -101,6 +107,18 @@ export class StreamHub {
       client.raw.write(frames.bytes, (error) => {
         if (!error) for (let i = 0; i < id.length; ++i) onWritten(symbol[i], id[i]);
       });
+    }
+  }
+
+  /**
+   * Sends one JSON `payload` (a low-rate stream such as `btcusdt@markPrice@1s`) to every client
+   * subscribed to `stream`, bare or wrapped in the combined envelope.
+   */
+  publishText(stream: string, payload: string): void {
+    const now = performance.now();
+    for (const client of this.clients) {
+      if (client.deaf || !client.open || client.silent(now) || !client.streams.has(stream)) continue;
+      client.socket.send(client.combined ? `{"stream":"${stream}","data":${payload}}` : payload);
     }
   }
 

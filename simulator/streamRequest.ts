@@ -8,16 +8,30 @@ export function isStreamName(name: string): boolean {
   return streamName.test(name);
 }
 
+/**
+ * Which server a path reaches: spot (no prefix, as on stream.binance.com), or one of USD-M's routes
+ * (fstream.binance.com/market, /public, /private). Only `market` carries `@aggTrade` and `@markPrice`.
+ */
+export type StreamRoute = "spot" | "market" | "public" | "private";
+
 /** How a client connected: raw (`/ws/<stream>`, bare payloads) or combined (`/stream?streams=`, wrapped). */
 export type StreamPath =
-  {readonly combined: boolean; readonly streams: readonly string[]} | {readonly status: 400 | 404; readonly error: string};
+  | {readonly route: StreamRoute; readonly combined: boolean; readonly streams: readonly string[]}
+  | {readonly status: 400 | 404; readonly error: string};
+
+const routePrefix = /^\/(market|public|private)(?=\/)/;
 
 /**
- * Parses an upgrade request's path: `/ws`, `/ws/<s1>[/<s2>…]`, `/stream`, `/stream?streams=<s1>/<s2>`.
- * Returns the HTTP status to refuse it with otherwise.
+ * Parses an upgrade request's path: `/ws`, `/ws/<s1>[/<s2>…]`, `/stream`, `/stream?streams=<s1>/<s2>`,
+ * each also under `/market`, `/public` or `/private` (USD-M's routes). Returns the HTTP status to
+ * refuse it with otherwise.
  */
 export function parseStreamPath(url: string): StreamPath {
-  const {pathname, searchParams} = new URL(url, "ws://localhost");
+  const parsed = new URL(url, "ws://localhost"),
+    searchParams = parsed.searchParams;
+  const prefix = routePrefix.exec(parsed.pathname);
+  const route: StreamRoute = prefix ? (prefix[1] as StreamRoute) : "spot";
+  const pathname = prefix ? parsed.pathname.slice(prefix[0].length) : parsed.pathname;
   const unit = searchParams.get("timeUnit");
   if (unit !== null && unit.toUpperCase() !== "MILLISECOND")
     return {status: 400, error: `timeUnit ${unit} is not supported by the simulator (milliseconds only)`};
@@ -29,7 +43,7 @@ export function parseStreamPath(url: string): StreamPath {
     combined = true;
     streams = (searchParams.get("streams") ?? "").split("/");
   } else {
-    return {status: 404, error: `unknown path ${pathname} (expected /ws/<stream> or /stream?streams=…)`};
+    return {status: 404, error: `unknown path ${parsed.pathname} (expected [/market]/ws/<stream> or [/market]/stream?streams=…)`};
   }
   streams = [...new Set(streams.filter((s) => s !== ""))];
   const invalid = streams.find((s) => !isStreamName(s));
@@ -37,7 +51,7 @@ export function parseStreamPath(url: string): StreamPath {
     return {status: 400, error: `invalid stream name ${JSON.stringify(invalid)} (expected e.g. btcusdt@trade, lowercase symbol)`};
   if (streams.length > maxStreamsPerConnection)
     return {status: 400, error: `too many streams (at most ${maxStreamsPerConnection} per connection)`};
-  return {combined, streams};
+  return {route, combined, streams};
 }
 
 /** A control message a client may send, already checked. */

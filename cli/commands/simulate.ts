@@ -11,7 +11,11 @@ export const simulate: Command = {
 
 Serves Binance's spot market-data protocol on one port: WebSocket trade streams
 (/ws/<symbol>@trade, /stream?streams=…) and REST (/api/v3/exchangeInfo, historicalTrades,
-ping, time), fed by synthetic trades whose log prices are cointegrated in pairs.
+ping, time), fed by synthetic trades whose log prices are cointegrated in pairs. Beside it, on the
+same port, Binance USD-M futures: perpetuals of the same symbols that follow their spot prices,
+aggregate trades and mark prices on fstream's /market route (/market/ws/<symbol>@aggTrade,
+/market/stream?streams=<symbol>@aggTrade/<symbol>@markPrice@1s), a funding every 8 h of market
+time, and REST /fapi/v1/exchangeInfo, aggTrades, fundingRate, premiumIndex, fundingInfo.
 
 Options:
   --host HOST        interface to listen on (default 127.0.0.1)
@@ -21,6 +25,10 @@ Options:
   --fast             benchmark mode: --rate up to 1000000 per symbol; ids then advance 1000 per
                      wall-clock ms (instead of 1) so restarts still never reuse one, but they are far
                      above a normal run's ids: never record fast and normal runs into one lake
+  --usdm-symbols A,B,…   USD-M perpetuals to trade (default: the --symbols); "none" for spot only
+  --usdm-rate R      mean aggregate trades per second per perpetual, at most 500 (default 15)
+  --funding-interval-ms N   market ms between fundings (default 28800000, 8 h); smaller compresses
+                     funding time for tests
   --seed N           seed of the price, arrival and random-fault generators (default 1)
   --faults LIST      random faults, comma-separated KIND[=RATE] (RATE in events per second, default
                      1/60; for throttle the share of historicalTrades requests refused, default 0.01):
@@ -35,6 +43,7 @@ Options:
                        shutdown    serverShutdown event, then close (1001) after --shutdown-grace-ms
                        throttle    historicalTrades answers 429 with Retry-After: 1
                      e.g. --faults disconnect=0.01,gap=0.02,malformed
+                     Each kind strikes spot and USD-M independently (USD-M's throttle: aggTrades).
   --stall-ms N       how long a stall lasts (default 5000)
   --fault-size N     trades per gap, hole or duplicate (default 5)
   --shutdown-grace-ms N   delay between serverShutdown and the close (default 1000)
@@ -42,7 +51,8 @@ Options:
                      limit (default: never)
   -h, --help         show this help
 
-Prints "pairbook simulate: listening on ws://HOST:PORT (REST http://HOST:PORT)" when ready, a status
+Prints "pairbook simulate: USD-M … --usdm-ws-url ws://HOST:PORT --usdm-rest-url http://HOST:PORT" and
+then "pairbook simulate: listening on ws://HOST:PORT (REST http://HOST:PORT)" when ready, a status
 line every 10 s (with faults injected so far), one line per injected fault, and on Ctrl-C (SIGINT) or
 SIGTERM the trade id ranges sent per symbol.`,
 
@@ -59,6 +69,9 @@ SIGTERM the trade id ranges sent per symbol.`,
       "fault-size": {type: "string"},
       "shutdown-grace-ms": {type: "string"},
       "max-connection-age-ms": {type: "string"},
+      "usdm-symbols": {type: "string"},
+      "usdm-rate": {type: "string"},
+      "funding-interval-ms": {type: "string"},
     });
     const host = values.host ?? "127.0.0.1";
     const port = intFlag(values.port, "port", 9443, {min: 0, max: 65535});
@@ -77,9 +90,14 @@ SIGTERM the trade id ranges sent per symbol.`,
     const faultSize = intFlag(values["fault-size"], "fault-size", 5, {min: 1});
     const shutdownGraceMs = intFlag(values["shutdown-grace-ms"], "shutdown-grace-ms", 1000, {min: 0});
     const maxConnectionAgeMs = intFlag(values["max-connection-age-ms"], "max-connection-age-ms", 0, {min: 1}) || Infinity;
-    const invalid = symbols.find((s) => !/^[A-Z0-9]+USDT$/.test(s));
+    const usdmSymbols = values["usdm-symbols"] === "none" ? [] : symbolsFlag(values["usdm-symbols"], symbols);
+    const usdmRate = numberFlag(values["usdm-rate"], "usdm-rate", 15, {min: 0.001, max: 500});
+    const fundingIntervalMs = intFlag(values["funding-interval-ms"], "funding-interval-ms", 8 * 3_600_000, {min: 1});
+    const invalid = [...symbols, ...usdmSymbols].find((s) => !/^[A-Z0-9]+USDT$/.test(s));
     if (invalid !== undefined)
-      throw new UsageError(`unsupported symbol ${invalid} in --symbols (the simulator makes up [A-Z0-9]+USDT symbols only)`);
+      throw new UsageError(
+        `unsupported symbol ${invalid} in --symbols or --usdm-symbols (the simulator makes up [A-Z0-9]+USDT symbols only)`,
+      );
 
     let simulator: Simulator;
     try {
@@ -92,6 +110,7 @@ SIGTERM the trade id ranges sent per symbol.`,
         fast,
         faults,
         maxConnectionAgeMs,
+        usdm: usdmSymbols.length === 0 ? false : {symbols: usdmSymbols, rate: usdmRate, fundingIntervalMs},
         faultDefaults: {
           stall: {ms: stallMs},
           gap: {count: faultSize},
@@ -104,10 +123,14 @@ SIGTERM the trade id ranges sent per symbol.`,
       throw listenError(error, host, port);
     }
     let last = {at: performance.now(), generated: 0};
-    let logged = 0;
+    let logged = 0,
+      usdmLogged = 0;
     const faultLines = setInterval(() => {
       const log = simulator.faultLog();
       for (; logged < log.length; ++logged) process.stdout.write(`pairbook simulate: fault ${describeFault(log[logged])}\n`);
+      const usdmLog = simulator.usdm?.faultLog() ?? [];
+      for (; usdmLogged < usdmLog.length; ++usdmLogged)
+        process.stdout.write(`pairbook simulate: fault usdm ${describeFault(usdmLog[usdmLogged])}\n`);
     }, 1000);
     const status = setInterval(() => {
       const {generated, clients} = simulator.stats();
@@ -131,7 +154,18 @@ SIGTERM the trade id ranges sent per symbol.`,
           range ? `${symbol} ids ${range.first}..${range.last} (${range.count} trades)\n` : `${symbol} no trades sent\n`,
         );
       }
+      const usdmSent = simulator.usdm?.sent() ?? {};
+      for (const symbol of usdmSymbols) {
+        const range = usdmSent[symbol];
+        process.stdout.write(
+          range ? `usdm:${symbol} aggregate ids ${range.first}..${range.last} (${range.count})\n` : `usdm:${symbol} no trades sent\n`,
+        );
+      }
     });
+    if (simulator.usdm)
+      process.stdout.write(
+        `pairbook simulate: USD-M (${usdmSymbols.join(",")}) on the same port: --usdm-ws-url ${simulator.usdm.wsUrl} --usdm-rest-url ${simulator.usdm.restUrl}\n`,
+      );
     // Announced only once a signal would be handled: scripts may stop us as soon as they read this line.
     process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process

@@ -10,7 +10,8 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir, readFile, rm, stat, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
-import {tickColumns, tickFileOptions} from "./lakeFormat.js";
+import {formatMarketSymbol} from "../src/protocol/symbol.js";
+import {tickColumnsOf, tickFileOptions} from "./lakeFormat.js";
 import type {TickFile} from "./files.js";
 import {batchFileName, compactIntentName, compactIntentOutput} from "./layout.js";
 import {fsync, publishFile, UnsyncedPublishError} from "./publish.js";
@@ -55,10 +56,13 @@ async function merge(connection: DuckDBConnection, inputs: TickFile[]): Promise<
   // costs ~350 MB of RSS; only a hole-filling file inside another's range needs it.
   const sort = disjoint(inputs) ? "" : " ORDER BY trade_id";
   // Lake format 2's columns, timestamps UTC-adjusted (lake/lakeFormat.ts).
-  const columns = tickColumns.map((c) => (c.endsWith("time") ? `"${c}"::TIMESTAMPTZ AS "${c}"` : `"${c}"`)).join(", ");
+  const symbol = symbolOf(dir);
+  const columns = tickColumnsOf(symbol)
+    .map((c) => (c.endsWith("time") ? `"${c}"::TIMESTAMPTZ AS "${c}"` : `"${c}"`))
+    .join(", ");
   const path = await publishFile(dir, name, (temp) =>
     connection
-      .run(`COPY (SELECT ${columns} FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} ${tickFileOptions(symbolOf(dir))}`)
+      .run(`COPY (SELECT ${columns} FROM read_parquet(${list})${sort}) TO ${quotedString(temp)} ${tickFileOptions(symbol)}`)
       .then(() => {}),
   ).catch(async (error: Error) => {
     // Nothing published: the intent would only name inputs that are still the data.
@@ -97,9 +101,11 @@ export async function finishCompactions(dir: string): Promise<void> {
   }
 }
 
-/** The symbol of a partition folder `…/symbol=<SYMBOL>/date=<D>`. */
+/** The symbol of a partition folder `…/market=<M>/symbol=<SYMBOL>/date=<D>`, as pairbook names it (`usdm:` for a perpetual). */
 function symbolOf(dir: string): string {
-  return basename(dirname(dir)).slice("symbol=".length);
+  const symbolDir = dirname(dir),
+    market = basename(dirname(symbolDir)).slice("market=".length);
+  return formatMarketSymbol({market: market === "usdm" ? "usdm" : "spot", symbol: basename(symbolDir).slice("symbol=".length)});
 }
 
 /** Whether the files' id ranges, in the given order, are increasing and do not overlap. */

@@ -1,15 +1,16 @@
 // Gaps are data: each hole in a symbol's trade ids, filled from REST or not, is stored in the lake as
-// `<lake>/gaps/market=spot/date=<YYYY-MM-DD of detection>/<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`
+// `<lake>/gaps/market=<MARKET>/date=<YYYY-MM-DD of detection>/<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`
 // (lake/layout.ts), one row, columns symbol, from_id, to_id, from_time, to_time, cause, filled,
 // detected_at (the record: src/protocol/gaps.ts). The recorder writes them, the loaders read them.
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import type {GapRecord} from "../src/protocol/gaps.js";
+import {parseMarketSymbol, type SymbolMarket} from "../src/protocol/symbol.js";
 import {quotedString} from "./duckdb.js";
 import {gapFileOptions, utcTimestamp} from "./lakeFormat.js";
 import {type TickFile, tickFiles} from "./files.js";
-import {dateOfFolder, gapDayDir, gapFileName, gapsDir, gapsGlob, utcDate} from "./layout.js";
+import {dateOfFolder, gapDayDir, gapFileName, gapsDir, gapsGlob, lakeMarkets, utcDate} from "./layout.js";
 import {publishFile} from "./publish.js";
 import {storedNeighbours} from "./storedNeighbours.js";
 
@@ -17,34 +18,42 @@ const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMPTZ" : ut
 
 /** Writes one gap record atomically (temp file, fsync, rename). */
 export async function writeGap(connection: DuckDBConnection, lake: string, gap: GapRecord): Promise<string> {
-  return publishFile(gapDayDir(lake, utcDate(gap.detectedAt)), gapFileName(gap), (temp) =>
+  const {market, symbol} = parseMarketSymbol(gap.symbol);
+  return publishFile(gapDayDir(lake, utcDate(gap.detectedAt), market), gapFileName(gap), (temp) =>
     connection
       .run(
-        `COPY (SELECT ${quotedString(gap.symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
+        `COPY (SELECT ${quotedString(symbol)} AS symbol, ${gap.fromId}::BIGINT AS from_id, ${gap.toId}::BIGINT AS to_id,
               ${timestamp(gap.fromTime)} AS from_time, ${timestamp(gap.toTime)} AS to_time, ${quotedString(gap.cause)} AS cause,
               ${gap.filled} AS filled, ${timestamp(gap.detectedAt)} AS detected_at)
-       TO ${quotedString(temp)} ${gapFileOptions()}`,
+       TO ${quotedString(temp)} ${gapFileOptions(market)}`,
       )
       .then(() => {}),
   );
 }
 
-/** Every gap record in the lake, oldest first (empty when there are none). */
+/** Every gap record in the lake, oldest first (empty when there are none); perpetuals' symbols carry `usdm:`. */
 export async function readGaps(connection: DuckDBConnection, lake: string): Promise<GapRecord[]> {
-  const files: string[] = [];
-  try {
-    for (const day of await readdir(gapsDir(lake))) {
-      if (dateOfFolder(day) === null) continue;
-      for (const name of await readdir(join(gapsDir(lake), day)))
-        if (name.endsWith(".parquet") && !name.startsWith(".")) files.push(join(gapsDir(lake), day, name));
+  const files: {market: SymbolMarket; path: string}[] = [];
+  for (const market of lakeMarkets) {
+    const dir = gapsDir(lake, market);
+    let days: string[];
+    try {
+      days = await readdir(dir);
+    } catch {
+      continue; // no gap recorded in this market
     }
-  } catch {
-    return [];
+    for (const day of days) {
+      if (dateOfFolder(day) === null) continue;
+      for (const name of await readdir(join(dir, day)))
+        if (name.endsWith(".parquet") && !name.startsWith(".")) files.push({market, path: join(dir, day, name)});
+    }
   }
   if (files.length === 0) return [];
   const reader = await connection.runAndReadAll(
-    `SELECT symbol, from_id::DOUBLE, to_id::DOUBLE, epoch_ms(from_time)::DOUBLE, epoch_ms(to_time)::DOUBLE, cause, filled, epoch_ms(detected_at)::DOUBLE
-     FROM read_parquet([${files.map((f) => quotedString(f)).join(", ")}]) ORDER BY detected_at, symbol, from_id`,
+    `SELECT CASE WHEN m = 'spot' THEN symbol ELSE m || ':' || symbol END, from_id::DOUBLE, to_id::DOUBLE, epoch_ms(from_time)::DOUBLE,
+            epoch_ms(to_time)::DOUBLE, cause, filled, epoch_ms(detected_at)::DOUBLE
+     FROM (${files.map((f) => `SELECT ${quotedString(f.market)} AS m, * FROM read_parquet(${quotedString(f.path)})`).join(" UNION ALL ")})
+     ORDER BY detected_at, symbol, from_id`,
   );
   return reader.getRows().map((r) => ({
     symbol: String(r[0]),
@@ -89,10 +98,11 @@ export interface UnfilledGap {
 
 /** Unfilled gap records of `symbol` (exchange-side holes and backfills that failed), by first id. */
 export async function unfilledGaps(connection: DuckDBConnection, lake: string, symbol: string): Promise<UnfilledGap[]> {
+  const {market, symbol: name} = parseMarketSymbol(symbol);
   const reader = await connection
     .runAndReadAll(
-      `SELECT from_id::DOUBLE, to_id::DOUBLE, cause FROM read_parquet(${quotedString(gapsGlob(lake))}, union_by_name = true)
-     WHERE symbol = ${quotedString(symbol)} AND NOT filled ORDER BY from_id`,
+      `SELECT from_id::DOUBLE, to_id::DOUBLE, cause FROM read_parquet(${quotedString(gapsGlob(lake, market))}, union_by_name = true)
+     WHERE symbol = ${quotedString(name)} AND NOT filled ORDER BY from_id`,
     )
     .catch((error: Error) => {
       if (/No files found/i.test(error.message)) return null; // no gap recorded yet

@@ -5,7 +5,8 @@
 import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
 import {basename, dirname, join} from "node:path";
 import {quotedString} from "./duckdb.js";
-import {manifestPath, tempName, type LakeMarket} from "./layout.js";
+import {parseMarketSymbol, type SymbolMarket} from "../src/protocol/symbol.js";
+import {manifestPath, tempName} from "./layout.js";
 import {fsync} from "./publish.js";
 
 /** The format this version of pairbook reads and writes. */
@@ -23,7 +24,14 @@ export interface LakeManifest {
 
 /** The columns of a format-2 tick file, in order; the first five are never null. */
 export const tickColumns = ["trade_id", "time", "price", "qty", "is_buyer_maker", "event_time", "receive_time"] as const;
+/** What a USD-M tick file adds (its `trade_id` is the aggregate id): the trade ids each aggregate spans. */
+export const aggregateColumns = ["first_trade_id", "last_trade_id"] as const;
 const notNullTicks = "trade_id,time,price,qty,is_buyer_maker";
+
+/** The columns of a tick file of `symbol`'s market, in order. */
+export function tickColumnsOf(symbol: string): readonly string[] {
+  return parseMarketSymbol(symbol).market === "usdm" ? [...tickColumns, ...aggregateColumns] : tickColumns;
+}
 
 /** SQL for a UTC-adjusted timestamp from a BIGINT expression of ms since the epoch (independent of the session's TimeZone). */
 export function utcTimestamp(msExpression: string): string {
@@ -41,7 +49,7 @@ export function parquetOptions({
   sortedBy,
   notNull,
 }: {
-  market: LakeMarket;
+  market: SymbolMarket;
   symbol?: string;
   sortedBy: string;
   notNull: string;
@@ -56,13 +64,15 @@ export function parquetOptions({
   return `(FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv.join(", ")}})`;
 }
 
-/** `parquetOptions` for a tick file of `symbol`. */
-export function tickFileOptions(symbol: string, market: LakeMarket = "spot"): string {
-  return parquetOptions({market, symbol, sortedBy: "trade_id", notNull: notNullTicks});
+/** `parquetOptions` for a tick file of `symbol` (`BTCUSDT`, or `usdm:BTCUSDT`: the market comes from the name). */
+export function tickFileOptions(symbol: string): string {
+  const {market, symbol: name} = parseMarketSymbol(symbol);
+  const notNull = market === "usdm" ? `${notNullTicks},${aggregateColumns.join(",")}` : notNullTicks;
+  return parquetOptions({market, symbol: name, sortedBy: "trade_id", notNull});
 }
 
 /** `parquetOptions` for a gap record file. */
-export function gapFileOptions(market: LakeMarket = "spot"): string {
+export function gapFileOptions(market: SymbolMarket = "spot"): string {
   return parquetOptions({market, sortedBy: "from_id", notNull: "symbol,from_id,to_id,cause,filled,detected_at"});
 }
 

@@ -1,15 +1,18 @@
 // The lake's on-disk contract (documented in data/README.md), every path of it built here:
 //   <lake>/ticks/market=<MARKET>/symbol=<SYMBOL>/date=<YYYY-MM-DD>/<first id>-<last id>.parquet  trades
 //   <lake>/gaps/market=<MARKET>/date=<YYYY-MM-DD>/<SYMBOL>-<from id>-<to id>-<detected at>.parquet  gap records
-//   <lake>/wal/<SYMBOL>/<seq>.csv, first-id, .fill-<id>.csv                      write-ahead log
+//   <lake>/wal/<SYMBOL slug>/<seq>.csv, first-id, .fill-<id>.csv                 write-ahead log
+// Every function here takes a symbol as pairbook names it (src/protocol/symbol.ts): `BTCUSDT` is spot,
+// `usdm:BTCUSDT` the USD-M perpetual; the market level of the path comes from it.
 //   <lake>/lake.json (format manifest), <lake>/.lock/, <lake>/source.json, <lake>/alerts/, <lake>/logs/
 // Format 1 (before markets) had no market level; lake/migrate.ts moves such a lake to this layout.
 // Hidden names (a leading ".") are never data: temp files, compaction intents, DuckDB's spill folder.
 import {join} from "node:path";
 import type {GapRecord} from "../src/protocol/gaps.js";
+import {formatMarketSymbol, marketSymbolSlug, parseMarketSymbol, type SymbolMarket} from "../src/protocol/symbol.js";
 
-/** A market of the lake: Binance spot, or USD-M perpetual futures. */
-export type LakeMarket = "spot" | "usdm";
+/** The lake's markets, in the order listings show them. */
+export const lakeMarkets: readonly SymbolMarket[] = ["spot", "usdm"];
 
 /** `<lake>/<folder>` for a hive-partitioned dataset folder: "ticks" (or "aggtrades", lake/import). */
 export function datasetDir(lake: string, folder = "ticks"): string {
@@ -17,18 +20,35 @@ export function datasetDir(lake: string, folder = "ticks"): string {
 }
 
 /** `<lake>/ticks/market=<MARKET>` (or another dataset's folder), the symbols of one market. */
-export function marketDir(lake: string, folder = "ticks", market: LakeMarket = "spot"): string {
+export function marketDir(lake: string, folder = "ticks", market: SymbolMarket = "spot"): string {
   return join(datasetDir(lake, folder), `market=${market}`);
 }
 
 /** `<lake>/ticks/market=<MARKET>/symbol=<SYMBOL>` (or another dataset's folder), the partitions of one symbol. */
-export function symbolDir(lake: string, symbol: string, folder = "ticks", market: LakeMarket = "spot"): string {
-  return join(marketDir(lake, folder, market), `symbol=${symbol}`);
+export function symbolDir(lake: string, symbol: string, folder = "ticks"): string {
+  const {market, symbol: name} = parseMarketSymbol(symbol);
+  return join(marketDir(lake, folder, market), `symbol=${name}`);
+}
+
+/** The symbols (as pairbook names them: `usdm:` before a perpetual) whose folders a market folder lists. */
+export function symbolsOfFolders(names: readonly string[], market: SymbolMarket): string[] {
+  return names.flatMap((name) => {
+    const symbol = symbolOfFolder(name);
+    return symbol === null ? [] : [formatMarketSymbol({market, symbol})];
+  });
 }
 
 /** `<lake>/ticks/market=<MARKET>/symbol=<SYMBOL>/date=<YYYY-MM-DD>`, the folder of one symbol-day. */
-export function partitionDir(lake: string, symbol: string, date: string, folder = "ticks", market: LakeMarket = "spot"): string {
-  return join(symbolDir(lake, symbol, folder, market), `date=${date}`);
+export function partitionDir(lake: string, symbol: string, date: string, folder = "ticks"): string {
+  return join(symbolDir(lake, symbol, folder), `date=${date}`);
+}
+
+/**
+ * `<lake>/funding/market=usdm/symbol=<SYMBOL>/date=<YYYY-MM-DD>` (`date` omitted: the symbol's folder),
+ * a perpetual's funding events of one UTC day, in `<first ms>-<last ms>-<count>.parquet` (lake/funding.ts).
+ */
+export function fundingDir(lake: string, symbol: string, date?: string): string {
+  return date === undefined ? symbolDir(lake, symbol, "funding") : partitionDir(lake, symbol, date, "funding");
 }
 
 /** `<lake>/lake.json`, the lake's format manifest (lake/manifest.ts). */
@@ -57,9 +77,9 @@ export function batchFileRange(name: string): {first: number; last: number} | nu
   return match ? {first: Number(match[1]), last: Number(match[2])} : null;
 }
 
-/** Glob over every published tick file of one symbol (or all symbols). Temp files start with "." and never match. */
-export function ticksGlob(lake: string, symbol = "*", market: LakeMarket = "spot"): string {
-  return join(symbolDir(lake, symbol, "ticks", market), "date=*", "*.parquet");
+/** Glob over every published tick file of one symbol. Temp files start with "." and never match. */
+export function ticksGlob(lake: string, symbol: string): string {
+  return join(symbolDir(lake, symbol, "ticks"), "date=*", "*.parquet");
 }
 
 /** Format 1's folder of a dataset's symbol (`<lake>/<folder>/symbol=<SYMBOL>`, no market level): lake/migrate.ts only. */
@@ -93,28 +113,28 @@ export function compactIntentOutput(name: string): string | null {
 }
 
 /** `<lake>/gaps/market=<MARKET>`, the gap records' folder. */
-export function gapsDir(lake: string, market: LakeMarket = "spot"): string {
+export function gapsDir(lake: string, market: SymbolMarket = "spot"): string {
   return join(lake, "gaps", `market=${market}`);
 }
 
 /** `<lake>/gaps/market=<MARKET>/date=<YYYY-MM-DD>`, the records detected on one UTC day. */
-export function gapDayDir(lake: string, date: string, market: LakeMarket = "spot"): string {
+export function gapDayDir(lake: string, date: string, market: SymbolMarket = "spot"): string {
   return join(gapsDir(lake, market), `date=${date}`);
 }
 
-/** `<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`, one gap record's file. */
+/** `<SYMBOL>-<from id>-<to id>-<detected at ms>.parquet`, one gap record's file (in its market's folder: the plain symbol). */
 export function gapFileName(gap: GapRecord): string {
-  return `${gap.symbol}-${gap.fromId}-${gap.toId}-${gap.detectedAt}.parquet`;
+  return `${parseMarketSymbol(gap.symbol).symbol}-${gap.fromId}-${gap.toId}-${gap.detectedAt}.parquet`;
 }
 
 /** Glob over every gap record file of a market. */
-export function gapsGlob(lake: string, market: LakeMarket = "spot"): string {
+export function gapsGlob(lake: string, market: SymbolMarket = "spot"): string {
   return join(gapsDir(lake, market), "*", "*.parquet");
 }
 
-/** `<lake>/wal/<SYMBOL>`, a symbol's write-ahead log folder. */
+/** `<lake>/wal/<SYMBOL>` (`wal/usdm_BTCUSDT` for a perpetual), a symbol's write-ahead log folder. */
 export function walDir(lake: string, symbol: string): string {
-  return join(lake, "wal", symbol);
+  return join(lake, "wal", marketSymbolSlug(parseMarketSymbol(symbol)));
 }
 
 /** `<dir>/<seq, 12 digits>.csv`, a log segment. */

@@ -5,7 +5,7 @@
 // pairbook's own readers skip them (lake/files.ts tickFiles), other tools would read them twice.
 import {readdir, rm, stat} from "node:fs/promises";
 import {scanTickFiles} from "./files.js";
-import {marketDir, symbolOfFolder} from "./layout.js";
+import {lakeMarkets, marketDir, symbolsOfFolders} from "./layout.js";
 import {lakeLockHolder} from "./lock.js";
 import {prepareLake} from "./openLake.js";
 
@@ -76,11 +76,10 @@ export async function resolveLeftovers(
 }
 
 async function symbolsIn(lake: string): Promise<string[]> {
-  try {
-    return (await readdir(marketDir(lake))).flatMap((e) => symbolOfFolder(e) ?? []);
-  } catch {
-    return [];
-  }
+  const symbols: string[] = [];
+  for (const market of lakeMarkets)
+    symbols.push(...symbolsOfFolders(await readdir(marketDir(lake, "ticks", market)).catch(() => []), market));
+  return symbols;
 }
 
 async function ageMs(path: string, now: () => number): Promise<number> {

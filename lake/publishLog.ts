@@ -6,6 +6,7 @@ import {tickFileOptions, utcTimestamp} from "./lakeFormat.js";
 import {batchFileName, partitionDir} from "./layout.js";
 import {publishFile, UnsyncedPublishError} from "./publish.js";
 import {walSource, walTimes} from "./wal.js";
+import {parseMarketSymbol} from "../src/protocol/symbol.js";
 
 /** A lake file just published from the log. */
 export interface PublishedFile {
@@ -30,6 +31,7 @@ export async function publishLog(
   published: (file: PublishedFile) => void,
 ): Promise<void> {
   const source = walSource(quotedString(csv));
+  const aggregate = parseMarketSymbol(symbol).market === "usdm" ? ", first_trade_id, last_trade_id" : "";
   const days = (
     await connection.runAndReadAll(
       `SELECT strftime(epoch_ms("time"), '%Y-%m-%d') AS day, min(id)::DOUBLE, max(id)::DOUBLE, count(*)::DOUBLE
@@ -43,7 +45,7 @@ export async function publishLog(
         connection
           .run(
             `COPY (SELECT id AS trade_id, ${utcTimestamp('"time"')} AS "time", price, qty, maker AS is_buyer_maker,
-                   ${utcTimestamp(walTimes.event)} AS event_time, ${utcTimestamp(walTimes.receive)} AS receive_time FROM ${source}
+                   ${utcTimestamp(walTimes.event)} AS event_time, ${utcTimestamp(walTimes.receive)} AS receive_time${aggregate} FROM ${source}
                  WHERE id > ${after} AND strftime(epoch_ms("time"), '%Y-%m-%d') = ${quotedString(day)})
            TO ${quotedString(temp)} ${tickFileOptions(symbol)}`,
           )

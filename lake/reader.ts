@@ -3,23 +3,23 @@ import {readdir} from "node:fs/promises";
 import type {TradeColumns} from "../src/lib/bars.js";
 import {quotedString} from "./duckdb.js";
 import {tickFiles} from "./files.js";
-import {marketDir, symbolOfFolder, utcDate} from "./layout.js";
+import {lakeMarkets, marketDir, symbolsOfFolders, utcDate} from "./layout.js";
 
-/** Symbols with at least one partition folder in the lake, sorted. */
+/** Symbols with at least one partition folder in the lake: spot ones sorted, then perpetuals (`usdm:…`) sorted. */
 export async function lakeSymbols(lake: string): Promise<string[]> {
-  try {
-    const entries = await readdir(marketDir(lake));
-    return entries.flatMap((e) => symbolOfFolder(e) ?? []).sort();
-  } catch {
-    return [];
+  const symbols: string[] = [];
+  for (const market of lakeMarkets) {
+    const names = await readdir(marketDir(lake, "ticks", market)).catch(() => []);
+    symbols.push(...symbolsOfFolders(names, market).sort());
   }
+  return symbols;
 }
 
 /**
  * SQL for read_parquet over a symbol's published files (compaction leftovers excluded, see
  * lake/files.ts), limited to the UTC days that overlap [from, to); null when there are none.
  */
-async function tickSource(lake: string, symbol: string, from = -Infinity, to = Infinity): Promise<string | null> {
+export async function tickSource(lake: string, symbol: string, from = -Infinity, to = Infinity): Promise<string | null> {
   const year10000 = 253_402_300_800_000; // dates past 9999 do not print as YYYY-MM-DD
   const lo = from > 0 && from < year10000 ? utcDate(from) : "",
     hi = to > 0 && to <= year10000 ? utcDate(to - 1) : "9999-12-31";

@@ -24,6 +24,9 @@ import {fsync} from "./publish.js";
 export interface LakeTrade extends Trade {
   readonly eventTime?: number;
   readonly receiveTime?: number;
+  /** A USD-M aggregate trade's first and last trade ids (`f`, `l`); its `id` is the aggregate id. */
+  readonly firstId?: number;
+  readonly lastId?: number;
 }
 
 /**
@@ -34,12 +37,16 @@ export interface LakeTrade extends Trade {
 export function walLine(t: LakeTrade): string {
   const e = t.eventTime === undefined ? "" : t.eventTime - t.time,
     r = t.receiveTime === undefined ? "" : t.receiveTime - t.time;
-  return `${t.id},${t.time},${t.price},${t.qty},${t.isBuyerMaker ? 1 : 0},${e},${r}\n`;
+  const line = `${t.id},${t.time},${t.price},${t.qty},${t.isBuyerMaker ? 1 : 0},${e},${r}`;
+  return t.firstId === undefined ? `${line}\n` : `${line},${t.firstId},${t.lastId}\n`;
 }
 
-/** Column definition for DuckDB's read_csv over a segment (see `walTimes` for the last two). */
+/**
+ * Column definition for DuckDB's read_csv over a segment (see `walTimes` for the deltas). A USD-M
+ * aggregate's line adds its first and last trade ids; shorter lines read them as null.
+ */
 export const walColumns =
-  "{'id': 'BIGINT', 'time': 'BIGINT', 'price': 'DOUBLE', 'qty': 'DOUBLE', 'maker': 'BOOLEAN', 'event_delta': 'BIGINT', 'receive_delta': 'BIGINT'}";
+  "{'id': 'BIGINT', 'time': 'BIGINT', 'price': 'DOUBLE', 'qty': 'DOUBLE', 'maker': 'BOOLEAN', 'event_delta': 'BIGINT', 'receive_delta': 'BIGINT', 'first_trade_id': 'BIGINT', 'last_trade_id': 'BIGINT'}";
 
 /** SQL for the event and receive times of a segment's row, ms since the epoch (null when unknown). */
 export const walTimes = {event: '"time" + event_delta', receive: '"time" + receive_delta'} as const;
@@ -47,7 +54,7 @@ export const walTimes = {event: '"time" + event_delta', receive: '"time" + recei
 /**
  * DuckDB's read_csv over a segment. A line is under 100 bytes, so a 2 MiB read buffer (the default is
  * 32 MiB, and DuckDB keeps several) does: publishing a million-line segment then takes ~30 MB, not ~110.
- * `null_padding`: a line of a log written before format 2 has five fields; its two times read as null.
+ * `null_padding`: a line of a log written before format 2 has five fields, a spot line seven; what they lack reads as null.
  */
 export function walSource(quotedPath: string): string {
   return `read_csv(${quotedPath}, header = false, auto_detect = false, null_padding = true, buffer_size = 2097152, max_line_size = 1024, columns = ${walColumns})`;

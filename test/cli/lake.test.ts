@@ -45,7 +45,8 @@ describe("pairbook lake", () => {
     expect(row).toMatchObject({symbol: "BTCUSDT", trades: "800", ids: "800", first_id: "1", last_id: "800", missing_ids: "0", files: "1"});
     expect(await readdir(partitionDir(lake, "BTCUSDT", day))).toEqual([output]);
     const [count] = await withDuckDB(
-      async (c) => (await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`)).getRows()[0],
+      async (c) =>
+        (await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake, "BTCUSDT"))})`)).getRows()[0],
     );
     expect(count).toBe(800);
     const files = await pairbook(["lake", "--lake", lake, "--files"]);

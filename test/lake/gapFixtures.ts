@@ -39,7 +39,7 @@ export const after = concat(
 export const legA = concat(before, after);
 export const legB = run(1, 0, 60_000, 150, (i) => 50 + Math.sin(i / 7));
 export const hole: GapRecord = {
-  symbol: "A",
+  symbol: "AUSDT",
   fromId: before.id.at(-1)! + 1,
   toId: 999,
   fromTime: before.time.at(-1)!,

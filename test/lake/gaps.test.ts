@@ -21,7 +21,7 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     // One file holding ids 1..53 and 1000..1010 (a compaction merged the files either side of the hole), then 1011..1063.
     await writeTicks(
       lake,
-      "A",
+      "AUSDT",
       concat(
         before,
         run(1000, 39_600, 41_800, 200, () => 90),
@@ -29,26 +29,26 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     );
     await writeTicks(
       lake,
-      "A",
+      "AUSDT",
       run(1011, 41_800, 52_000, 200, () => 91),
     );
     await withDuckDB(async (c) => {
-      expect(await storedNeighbours(c, lake, "A", 54, 999)).toEqual({
+      expect(await storedNeighbours(c, lake, "AUSDT", 54, 999)).toEqual({
         before: {id: 53, time: t0 + 10_400},
         after: {id: 1000, time: t0 + 39_600},
       });
-      expect(await storedNeighbours(c, lake, "A", 1011, 1011)).toEqual({
+      expect(await storedNeighbours(c, lake, "AUSDT", 1011, 1011)).toEqual({
         before: {id: 1010, time: t0 + 41_600},
         after: {id: 1012, time: t0 + 42_000},
       });
-      expect(await storedNeighbours(c, lake, "A", 2000, 2100)).toEqual({before: {id: 1061, time: t0 + 51_800}, after: null});
-      expect(await storedNeighbours(c, lake, "A", -5, 0)).toEqual({before: null, after: {id: 1, time: t0}});
-      expect(await storedNeighbours(c, lake, "B", 1, 2)).toEqual({before: null, after: null});
+      expect(await storedNeighbours(c, lake, "AUSDT", 2000, 2100)).toEqual({before: {id: 1061, time: t0 + 51_800}, after: null});
+      expect(await storedNeighbours(c, lake, "AUSDT", -5, 0)).toEqual({before: null, after: {id: 1, time: t0}});
+      expect(await storedNeighbours(c, lake, "BUSDT", 1, 2)).toEqual({before: null, after: null});
     });
-    expect(await lastStoredTrades(lake, ["A", "B"])).toEqual(
+    expect(await lastStoredTrades(lake, ["AUSDT", "BUSDT"])).toEqual(
       new Map([
-        ["A", {id: 1061, time: t0 + 51_800}],
-        ["B", null],
+        ["AUSDT", {id: 1061, time: t0 + 51_800}],
+        ["BUSDT", null],
       ]),
     );
   });
@@ -56,9 +56,9 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
   it("readGaps returns an old record with from_time null as written; withGapTimes fills it from the stored trades", async () => {
     const lake = await mkdtemp(join(tmpdir(), "pairbook-oldgaps-"));
     lakes.push(lake);
-    await writeTicks(lake, "A", before);
-    await writeTicks(lake, "A", after);
-    await writeTicks(lake, "B", legB);
+    await writeTicks(lake, "AUSDT", before);
+    await writeTicks(lake, "AUSDT", after);
+    await writeTicks(lake, "BUSDT", legB);
     // As the recorder wrote it before it knew its last stored trade at restart.
     await withDuckDB((c) => writeGap(c, lake, {...hole, fromTime: null}));
     const stored = await withDuckDB((c) => readGaps(c, lake));
@@ -76,12 +76,12 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
     lakes.push(lake);
     await withDuckDB(async (c) => {
       expect(await readGaps(c, lake)).toEqual([]);
-      expect(await unfilledGaps(c, lake, "A")).toEqual([]);
+      expect(await unfilledGaps(c, lake, "AUSDT")).toEqual([]);
       await writeGap(c, lake, {...hole, fromId: 500, toId: 600, cause: "exchange"});
       await writeGap(c, lake, {...hole, fromId: 100, toId: 200, cause: "restart"});
       await writeGap(c, lake, {...hole, fromId: 300, toId: 400, filled: true});
-      await writeGap(c, lake, {...hole, symbol: "B"});
-      expect(await unfilledGaps(c, lake, "A")).toEqual([
+      await writeGap(c, lake, {...hole, symbol: "BUSDT"});
+      expect(await unfilledGaps(c, lake, "AUSDT")).toEqual([
         {fromId: 100, toId: 200, cause: "restart"},
         {fromId: 500, toId: 600, cause: "exchange"},
       ]);

@@ -26,7 +26,7 @@ const globCount = () =>
     async (c) =>
       (
         await c.runAndReadAll(
-          `SELECT count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake))})`,
+          `SELECT count(*)::DOUBLE, count(DISTINCT trade_id)::DOUBLE FROM read_parquet(${quotedString(ticksGlob(lake, "BTCUSDT"))})`,
         )
       ).getRows()[0],
   );

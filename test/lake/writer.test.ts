@@ -3,7 +3,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
-import {readTrades} from "../../lake/reader.js";
+import {readGaps, unfilledGaps} from "../../lake/gaps.js";
+import {lakeSymbols, readTrades} from "../../lake/reader.js";
 import {lastStoredId} from "../../lake/files.js";
 import {LakeWriter} from "../../lake/writer.js";
 
@@ -62,6 +63,49 @@ describe("LakeWriter", () => {
       [null, null, zoned],
       [midnight + 9, midnight + 8, zoned],
     ]);
+  });
+
+  it("keeps a USD-M perpetual (usdm:SYMBOL) apart: market=usdm, its aggregates' trade-id ranges, its gaps and log", async () => {
+    const writer = await LakeWriter.open(lake, ["BTCUSDT", "usdm:BTCUSDT"]);
+    writer.add("BTCUSDT", trade(7, midnight + 1));
+    writer.add("usdm:BTCUSDT", {...trade(7, midnight + 2, 60_010), firstId: 100, lastId: 103}); // the same id: another market
+    writer.add("usdm:BTCUSDT", {...trade(8, midnight + 3, 60_011), firstId: 104, lastId: 104});
+    expect(await readdir(join(lake, "wal"))).toEqual(["BTCUSDT", "usdm_BTCUSDT"]);
+    await writer.recordGap({
+      symbol: "usdm:BTCUSDT",
+      fromId: 9,
+      toId: 11,
+      fromTime: null,
+      toTime: null,
+      cause: "stream",
+      filled: false,
+      detectedAt: midnight + 5,
+    });
+    await writer.close();
+    const files = await listFiles(lake);
+    expect(files.filter((f) => f.endsWith(".parquet"))).toEqual([
+      `gaps/market=usdm/date=2026-11-21/BTCUSDT-9-11-${midnight + 5}.parquet`,
+      "ticks/market=spot/symbol=BTCUSDT/date=2026-11-21/000000000000007-000000000000007.parquet",
+      "ticks/market=usdm/symbol=BTCUSDT/date=2026-11-21/000000000000007-000000000000008.parquet",
+    ]);
+    expect(await lakeSymbols(lake)).toEqual(["BTCUSDT", "usdm:BTCUSDT"]);
+    const {perp, spot, gaps, unfilled} = await withDuckDB(async (c) => ({
+      perp: (
+        await c.runAndReadAll(
+          `SELECT trade_id::DOUBLE, price, first_trade_id::DOUBLE, last_trade_id::DOUBLE FROM read_parquet('${lake}/ticks/market=usdm/*/*/*.parquet') ORDER BY trade_id`,
+        )
+      ).getRows(),
+      spot: (await readTrades(c, lake, "BTCUSDT")).price,
+      gaps: await readGaps(c, lake),
+      unfilled: await unfilledGaps(c, lake, "usdm:BTCUSDT"),
+    }));
+    expect(perp).toEqual([
+      [7, 60_010, 100, 103],
+      [8, 60_011, 104, 104],
+    ]);
+    expect(spot).toEqual([100.7]);
+    expect(gaps.map((g) => [g.symbol, g.fromId, g.toId])).toEqual([["usdm:BTCUSDT", 9, 11]]);
+    expect(unfilled).toEqual([{fromId: 9, toId: 11, cause: "stream"}]);
   });
 
   it("drops duplicates by id, also across a restart", async () => {

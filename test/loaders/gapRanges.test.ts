@@ -24,11 +24,11 @@ describe("gapRanges + gapFlags + alignBars", () => {
     expect(hole.fromTime).toBe(t0 + 10_400);
     const a = resample(legA, 1000, {from: t0, to: t0 + 60_000}),
       b = resample(legB, 1000, {from: t0, to: t0 + 60_000});
-    const gapA = gapFlags(a.start, 1000, gapRanges([hole], "A"));
+    const gapA = gapFlags(a.start, 1000, gapRanges([hole], "AUSDT"));
     const flagged = Array.from(gapA).flatMap((f, k) => (f ? [k] : []));
     expect(flagged).toEqual(Array.from({length: 30}, (_, k) => 10 + k)); // buckets 10 s … 39 s
-    expect(gapRanges([hole], "B")).toEqual([]);
-    expect(gapRanges([{...hole, filled: true}], "A")).toEqual([]);
+    expect(gapRanges([hole], "BUSDT")).toEqual([]);
+    expect(gapRanges([{...hole, filled: true}], "AUSDT")).toEqual([]);
 
     const x = alignBars(a, b, {gapA});
     expect(x.gaps).toEqual([{from: t0 + 10_000, to: t0 + 40_000}]);
@@ -48,10 +48,10 @@ describe("gapRanges + gapFlags + alignBars", () => {
 
   it("a time still unknown leaves that side open: everything from the known end on (or up to it) is flagged", () => {
     const a = resample(legA, 1000, {from: t0, to: t0 + 60_000});
-    const open = gapFlags(a.start, 1000, gapRanges([{...hole, toTime: null}], "A"));
+    const open = gapFlags(a.start, 1000, gapRanges([{...hole, toTime: null}], "AUSDT"));
     expect(Array.from(open).indexOf(1)).toBe(10);
     expect(open.subarray(10).every((f) => f === 1)).toBe(true);
-    const start = gapFlags(a.start, 1000, gapRanges([{...hole, fromTime: null}], "A"));
+    const start = gapFlags(a.start, 1000, gapRanges([{...hole, fromTime: null}], "AUSDT"));
     expect(Array.from(start).lastIndexOf(1)).toBe(39);
     expect(start.subarray(0, 40).every((f) => f === 1)).toBe(true);
   });
@@ -61,11 +61,11 @@ describe("a lake whose gap records lack times (written by an older recorder)", (
   it("loadLakeBars flags every bucket of an old record with from_time null, as if it had its times", async () => {
     const lake = await mkdtemp(join(tmpdir(), "pairbook-oldgaps-"));
     lakes.push(lake);
-    await writeTicks(lake, "A", before);
-    await writeTicks(lake, "A", after);
-    await writeTicks(lake, "B", legB);
+    await writeTicks(lake, "AUSDT", before);
+    await writeTicks(lake, "AUSDT", after);
+    await writeTicks(lake, "BUSDT", legB);
     await withDuckDB((c) => writeGap(c, lake, {...hole, fromTime: null}));
-    const loaded = await loadLakeBars(lake, ["A", "B"], {interval: 1000, lookbackMs: 3_600_000});
+    const loaded = await loadLakeBars(lake, ["AUSDT", "BUSDT"], {interval: 1000, lookbackMs: 3_600_000});
     const [a, b] = loaded.legs;
     expect(Array.from(a.gap).flatMap((f, k) => (f ? [a.bars.start[k] - t0] : []))).toEqual(
       Array.from({length: 30}, (_, k) => 10_000 + 1000 * k),

@@ -1,5 +1,5 @@
 import {parseArgs, type ParseArgsConfig} from "node:util";
-import {isSymbol} from "../src/protocol/symbol.js";
+import {isMarketSymbol, isSymbol} from "../src/protocol/symbol.js";
 
 /** One `pairbook <name>` subcommand. `run` returns the process exit code. */
 export interface Command {
@@ -58,14 +58,22 @@ function range(min: number, max: number): string {
   return max < Infinity ? ` ≤ ${max}` : "";
 }
 
-/** "btcusdt, ETHUSDT" → ["BTCUSDT", "ETHUSDT"], rejecting anything that is not a Binance symbol. */
-export function symbolsFlag(value: string | undefined, fallback: readonly string[]): string[] {
+/**
+ * "btcusdt, ETHUSDT" → ["BTCUSDT", "ETHUSDT"], rejecting anything that is not a Binance symbol. With
+ * `markets`, a USD-M perpetual may be named too: "usdm:btcusdt" → "usdm:BTCUSDT" (src/protocol/symbol.ts).
+ */
+export function symbolsFlag(value: string | undefined, fallback: readonly string[], {markets = false}: {markets?: boolean} = {}): string[] {
   if (value === undefined) return [...fallback];
   const symbols = value
     .split(",")
-    .map((s) => s.trim().toUpperCase())
-    .filter((s) => s !== "");
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => (/^usdm:/i.test(s) ? `usdm:${s.slice(5).toUpperCase()}` : s.toUpperCase()));
   if (symbols.length === 0) throw new UsageError("invalid --symbols: expected a comma-separated list such as BTCUSDT,ETHUSDT");
-  for (const s of symbols) if (!isSymbol(s)) throw new UsageError(`invalid symbol in --symbols: ${JSON.stringify(s)}`);
+  for (const s of symbols)
+    if (!(markets ? isMarketSymbol(s) : isSymbol(s)))
+      throw new UsageError(
+        `invalid symbol in --symbols: ${JSON.stringify(s)}${markets ? " (expected e.g. BTCUSDT, or usdm:BTCUSDT for the USD-M perpetual)" : ""}`,
+      );
   return [...new Set(symbols)];
 }

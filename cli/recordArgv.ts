@@ -6,6 +6,9 @@ export interface RecordArgvOptions {
   readonly lake: string;
   readonly wsUrl: string;
   readonly restUrl: string;
+  /** The USD-M endpoints (--usdm-ws-url, --usdm-rest-url), when `usdm:` symbols are recorded from elsewhere than Binance. */
+  readonly usdmWsUrl?: string;
+  readonly usdmRestUrl?: string;
   /** The live feed's port; 0 (the default) for a free one, read back from the "live feed" line. */
   readonly livePort?: number;
   /** Seconds between publishes (--publish-interval); default the recorder's own. */
@@ -23,7 +26,8 @@ export interface RecordArgvOptions {
  *   recordArgv({symbols: ["BTCUSDT"], lake: "data", wsUrl, restUrl, alerts: false})
  *   // ["record", "--symbols", "BTCUSDT", "--lake", "data", "--ws-url", wsUrl, "--rest-url", restUrl, "--live-port", "0", "--no-alerts"]
  */
-export function recordArgv({symbols, lake, wsUrl, restUrl, livePort = 0, publishInterval, alerts, args = []}: RecordArgvOptions): string[] {
+export function recordArgv(options: RecordArgvOptions): string[] {
+  const {symbols, lake, wsUrl, restUrl, usdmWsUrl, usdmRestUrl, livePort = 0, publishInterval, alerts, args = []} = options;
   return [
     "record",
     "--symbols",
@@ -34,6 +38,8 @@ export function recordArgv({symbols, lake, wsUrl, restUrl, livePort = 0, publish
     wsUrl,
     "--rest-url",
     restUrl,
+    ...(usdmWsUrl === undefined ? [] : ["--usdm-ws-url", usdmWsUrl]),
+    ...(usdmRestUrl === undefined ? [] : ["--usdm-rest-url", usdmRestUrl]),
     "--live-port",
     String(livePort),
     ...(publishInterval === undefined ? [] : ["--publish-interval", String(publishInterval)]),

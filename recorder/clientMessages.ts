@@ -1,16 +1,15 @@
 // Frames a live-feed client sends, validated from `unknown`: the only message is
-//   {"type": "subscribe", "symbols": ["BTCUSDT", …], "interval": "1s" | "1m" | "5m" | "15m" | "1h"}
+//   {"type": "subscribe", "symbols": ["BTCUSDT", "usdm:BTCUSDT", …], "interval": "1s" | "1m" | "5m" | "15m" | "1h"}
 // (interval optional, default 1s). Anything else gets a one-line reason; nothing here throws.
 import type {RawData} from "ws";
 import {type Interval, intervals} from "../src/lib/bars.js";
 import type {Subscribe} from "../src/protocol/liveWire.js";
+import {isMarketSymbol} from "../src/protocol/symbol.js";
 import {maxSymbolsPerSubscribe} from "./liveLimits.js";
 
 /** A valid message, a frame to answer with an error, or one that breaks a limit (the client is closed). */
 export type ClientMessage =
   {ok: true; message: Subscribe} | {ok: false; error: string; close?: false} | {ok: false; error: string; close: true};
-
-const symbolPattern = /^[A-Z0-9]{1,30}$/;
 
 /** JSON of any value, cut to `max` characters: error replies never echo a large frame back. */
 export function excerpt(value: unknown, max = 40): string {
@@ -56,8 +55,7 @@ export function parseClientMessage(data: RawData, isBinary: boolean): ClientMess
     return {ok: false, error: `symbols must be a non-empty array of symbols such as ["BTCUSDT"], got ${excerpt(raw)}`};
   const symbols = new Set<string>();
   for (const symbol of raw as unknown[]) {
-    if (typeof symbol !== "string" || !symbolPattern.test(symbol))
-      return {ok: false, error: `invalid symbol ${excerpt(symbol)} (expected upper-case letters and digits, e.g. BTCUSDT)`};
+    if (!isMarketSymbol(symbol)) return {ok: false, error: `invalid symbol ${excerpt(symbol)} (expected e.g. BTCUSDT or usdm:BTCUSDT)`};
     symbols.add(symbol);
   }
   if (symbols.size > maxSymbolsPerSubscribe)

@@ -11,12 +11,13 @@ import {type Neighbours, storedNeighbours} from "../lake/storedNeighbours.js";
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";
+import type {FetchTrades} from "./sequencer.js";
 
 export interface HoleRepairOptions {
   lake: string;
   symbol: string;
   writer: LakeWriter;
-  fetchTrades: (symbol: string, fromId: number, signal: AbortSignal) => Promise<Trade[]>;
+  fetchTrades: FetchTrades;
   onGap: (gap: GapRecord) => void;
   log: (line: string) => void;
   signal: AbortSignal;

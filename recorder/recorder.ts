@@ -4,26 +4,40 @@
 import {LakeWriter} from "../lake/writer.js";
 import {lakeAccess} from "../lake/access.js";
 import {acquireLakeLock} from "../lake/lock.js";
-import {checkLakeSource, recordingSource, rememberLakeSource} from "../lake/source.js";
+import {checkLakeSource, LakeSourceError, recordingSource, rememberLakeSource} from "../lake/source.js";
 import {lastStoredTrades} from "../lake/storedNeighbours.js";
 import type {RecorderHealth} from "../src/protocol/health.js";
-import {TradeHistoryClient, validateSymbols} from "./binance/rest.js";
-import {AttemptLimiter, runTradeStream} from "./binance/stream.js";
 import {handleAlerts} from "./alerts/api.js";
 import {AlertEngine} from "./alerts/engine.js";
 import {type StreamConnection, HealthMonitor} from "./health.js";
 import {repairHoles} from "./lakeHoles.js";
+import {FundingRecorder} from "./fundingRecorder.js";
 import {LiveHub} from "./liveHub.js";
+import {
+  binanceUsdmRestUrl,
+  binanceUsdmWsUrl,
+  connectionGroups,
+  marketAttempts,
+  type MarketEndpoints,
+  MarketHistory,
+  runMarketStream,
+  splitMarkets,
+  validateMarketSymbols,
+} from "./markets.js";
 import {TradePipeline} from "./pipeline.js";
 
 /** GET /health (src/protocol/health.ts); `pairbook status` imports it from here. */
 export type {RecorderHealth};
 
 export interface RecorderConfig {
+  /** As pairbook names them: `BTCUSDT` (spot), `usdm:BTCUSDT` (USD-M perpetual). */
   symbols: readonly string[];
   lake: string;
   wsUrl: string;
   restUrl: string;
+  /** USD-M endpoints, used when a symbol is `usdm:` (default: Binance's fstream and fapi, markets.ts). */
+  usdmWsUrl?: string;
+  usdmRestUrl?: string;
   liveHost: string;
   livePort: number;
   /** Page origins allowed to use the live feed and API besides http pages on localhost (--allow-origin). */
@@ -61,11 +75,34 @@ export interface Recorder {
   stop(options?: {publishWithinMs?: number}): Promise<{trades: number; files: number; published: boolean}>;
 }
 
+/**
+ * The lake's source for a recording of `symbols`: one source (lake/source.ts) whatever the markets,
+ * so a perpetual read from Binance and a spot symbol from a simulator never share a lake.
+ */
+function recordingSources(config: RecorderConfig & MarketEndpoints): ReturnType<typeof recordingSource> {
+  const {spot, usdm} = splitMarkets(config.symbols);
+  const spotSource = recordingSource(config.wsUrl, config.restUrl),
+    usdmSource = recordingSource(config.usdmWsUrl, config.usdmRestUrl);
+  if (usdm.length === 0) return spotSource;
+  if (spot.length === 0) return usdmSource;
+  if (spotSource.source !== usdmSource.source)
+    throw new LakeSourceError(
+      `the spot endpoints (${config.restUrl}) and the USD-M endpoints (${config.usdmRestUrl}) are not the same source; a lake records one`,
+    );
+  return spotSource;
+}
+
 /** Validates the symbols, opens the lake and the live feed, then streams until `stop`. */
 export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const {symbols, log} = config;
+  const endpoints: MarketEndpoints = {
+    wsUrl: config.wsUrl,
+    restUrl: config.restUrl,
+    usdmWsUrl: config.usdmWsUrl ?? binanceUsdmWsUrl,
+    usdmRestUrl: config.usdmRestUrl ?? binanceUsdmRestUrl,
+  };
   // One writer per lake, and one source: LakeLockedError, LakeSourceError, LakeAccessError (lake/).
-  const source = recordingSource(config.wsUrl, config.restUrl);
+  const source = recordingSources({...config, ...endpoints});
   const lock = await acquireLakeLock(config.lake, {command: "pairbook record"});
   if (lock.tookOver)
     log(
@@ -74,7 +111,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   let writer: LakeWriter;
   try {
     await checkLakeSource(config.lake, source, "record");
-    await validateSymbols(config.restUrl, symbols);
+    await validateMarketSymbols(endpoints, symbols);
     await rememberLakeSource(config.lake, source, "pairbook record");
     writer = await lakeAccess(config.lake, "write", () =>
       LakeWriter.open(config.lake, symbols, {
@@ -90,11 +127,12 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   }
   // The lock goes once the writer has published and closed (never while a publish may still run).
   const closeWriter = () => writer.close().finally(() => lock.release().catch(() => {}));
-  const rest = new TradeHistoryClient(config.restUrl);
-  const perConnection = config.streamsPerConnection ?? 1024;
-  const connections: StreamConnection[] = [];
-  for (let i = 0; i < symbols.length; i += perConnection)
-    connections.push({symbols: symbols.slice(i, i + perConnection), state: "connecting", since: Date.now()});
+  const rest = new MarketHistory(endpoints);
+  const connections: StreamConnection[] = connectionGroups(symbols, config.streamsPerConnection).map((group) => ({
+    symbols: group,
+    state: "connecting",
+    since: Date.now(),
+  }));
   // Started below; until then, /health and the alert engine's clock see none of them.
   // (Read by closures before `pipeline` is set, so not a const declared where it is made.)
   let pipeline: TradePipeline | undefined = undefined,
@@ -146,7 +184,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     alerts,
     lastStored,
     log,
-    fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+    fetchTrades: rest.fetchTrades,
   });
   pipeline = trades;
 
@@ -168,12 +206,18 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   trades.hub = hub;
 
   const controller = new AbortController();
-  const attempts = new AttemptLimiter();
+  const attempts = marketAttempts();
+  // Funding of the perpetuals: settled history now, then each funding time as it passes.
+  const perpetuals = symbols.filter((s) => s.startsWith("usdm:"));
+  const funding =
+    perpetuals.length > 0
+      ? new FundingRecorder({lake: config.lake, symbols: perpetuals, rest: rest.usdm, log, signal: controller.signal})
+      : undefined;
+  const fundingHistory = funding?.backfill();
   const streaming = Promise.all(
     connections.map((connection) =>
-      runTradeStream({
-        wsUrl: config.wsUrl,
-        symbols: connection.symbols,
+      runMarketStream(connection.symbols, {
+        endpoints,
         signal: controller.signal,
         attempts,
         silenceMs: config.silenceMs,
@@ -181,17 +225,17 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         backpressure: writer, // past its memory bound, sockets close until the log takes the trades
         onState: (state, detail) => {
           Object.assign(connection, {state, detail, since: Date.now()});
-          if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${config.wsUrl}`);
+          const from = connection.symbols[0].startsWith("usdm:") ? endpoints.usdmWsUrl : endpoints.wsUrl;
+          if (state === "open") log(`stream open${detail ? ` (${detail})` : ""}: ${connection.symbols.join(", ")} from ${from}`);
           else if (state !== "connecting") log(`stream ${state}${detail ? `: ${detail}` : ""}`);
         },
         onReconnect: () => trades.reconnected(connection.symbols),
-        onEvent: (event) => {
-          // The trade carries the exchange's event time and the frame's wall-clock arrival for the lake.
-          if (event.type === "trade") trades.received(event.symbol, event.trade, event.receivedAt);
-          else if (event.type === "rejected") {
-            const rejected = health.rejectedFrame(event.reason, event.frame);
-            if (rejected <= 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${event.reason}): ${event.frame}`);
-          }
+        // The trade carries the exchange's event time and the frame's wall-clock arrival for the lake.
+        onTrade: (symbol, trade, receivedAt) => trades.received(symbol, trade, receivedAt),
+        onMarkPrice: (symbol, mark) => funding?.onMarkPrice(symbol, mark),
+        onRejected: (reason, frame) => {
+          const rejected = health.rejectedFrame(reason, frame);
+          if (rejected <= 20 || rejected % 1000 === 0) log(`rejected frame #${rejected} (${reason}): ${frame}`);
         },
       }),
     ),
@@ -208,7 +252,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
         log,
         signal: controller.signal,
         onGap: (gap) => trades.gap(gap, "missing inside the lake"),
-        fetchTrades: (sym, fromId, signal) => rest.historicalTrades(sym, fromId, {signal}),
+        fetchTrades: rest.fetchTrades,
       }).catch((error: Error) => log(`${symbol}: looking for holes in the lake failed: ${error.message}`)),
     ),
   );
@@ -221,6 +265,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       controller.abort();
       await streaming;
       await repairing;
+      await fundingHistory;
+      await funding?.close();
       trades.stop();
       await hub.close();
       await alerts?.close();

@@ -1,6 +1,7 @@
 import {resolve} from "node:path";
 import {RestError} from "../../recorder/binance/rest.js";
 import {checkToken, isLoopbackHost, minTokenLength, normalizeOrigin} from "../../recorder/access.js";
+import {binanceUsdmRestUrl, binanceUsdmWsUrl} from "../../recorder/markets.js";
 import {startRecorder} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
 import {lakeCliError} from "../lakeErrors.js";
@@ -16,10 +17,13 @@ export const record: Command = {
   usage: `Usage: pairbook record [options]
 
 Options:
-  --symbols LIST       comma-separated symbols (default ${defaultSymbols.join(",")})
+  --symbols LIST       comma-separated symbols (default ${defaultSymbols.join(",")}); usdm:SYMBOL is the
+                       USD-M perpetual (e.g. BTCUSDT,usdm:BTCUSDT,usdm:ETHUSDT)
   --lake DIR           lake folder (default ./data)
-  --ws-url URL         WebSocket base URL (default ${binanceWsUrl})
-  --rest-url URL       REST base URL (default ${binanceRestUrl})
+  --ws-url URL         spot WebSocket base URL (default ${binanceWsUrl})
+  --rest-url URL       spot REST base URL (default ${binanceRestUrl})
+  --usdm-ws-url URL    USD-M WebSocket base URL (default ${binanceUsdmWsUrl}; /market/stream is appended)
+  --usdm-rest-url URL  USD-M REST base URL (default ${binanceUsdmRestUrl})
   --live-host HOST     live feed and /health host (default 127.0.0.1)
   --live-port PORT     live feed and /health port (default 8787)
   --allow-origin ORIGIN
@@ -57,6 +61,8 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       lake: {type: "string"},
       "ws-url": {type: "string"},
       "rest-url": {type: "string"},
+      "usdm-ws-url": {type: "string"},
+      "usdm-rest-url": {type: "string"},
       "live-host": {type: "string"},
       "live-port": {type: "string"},
       "allow-origin": {type: "string", multiple: true},
@@ -68,10 +74,12 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       "no-alerts": {type: "boolean"},
     });
     const config = {
-      symbols: symbolsFlag(values.symbols, defaultSymbols),
+      symbols: symbolsFlag(values.symbols, defaultSymbols, {markets: true}),
       lake: resolve(values.lake ?? "data"),
       wsUrl: values["ws-url"] ?? binanceWsUrl,
       restUrl: values["rest-url"] ?? binanceRestUrl,
+      usdmWsUrl: values["usdm-ws-url"] ?? binanceUsdmWsUrl,
+      usdmRestUrl: values["usdm-rest-url"] ?? binanceUsdmRestUrl,
       liveHost: values["live-host"] ?? "127.0.0.1",
       livePort: intFlag(values["live-port"], "live-port", 8787, {min: 0, max: 65535}),
       ...accessFlags(values["live-host"] ?? "127.0.0.1", values["allow-origin"], values.token),
@@ -92,7 +100,9 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       if (error instanceof RestError) {
         if (error.code === -1121 || /unknown symbol|not trading/.test(error.message)) throw new CliError(error.message, 2);
         const offline =
-          config.restUrl === binanceRestUrl ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead." : "";
+          config.restUrl === binanceRestUrl || config.usdmRestUrl === binanceUsdmRestUrl
+            ? "\nNo internet here? `npm run demo` runs pairbook against a local simulator instead."
+            : "";
         throw new CliError(`${error.message}${offline}`, 3);
       }
       if (/already in use/.test((error as Error).message)) throw new CliError((error as Error).message, 4);

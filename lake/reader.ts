@@ -75,8 +75,14 @@ export async function readTrades(
 
 /** Time (ms) of a symbol's latest trade in the lake, or null when it has none. */
 export async function lastTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
-  const source = await tickSource(lake, symbol);
-  if (!source) return null;
+  const files = await tickFiles(lake, symbol);
+  if (files.length === 0) return null;
+  // Files of the last day hold the latest trades (partitions are by trade date): one day read, not the whole lake.
+  const day = files.reduce((d, f) => (f.date > d ? f.date : d), files[0].date);
+  const source = `read_parquet([${files
+    .filter((f) => f.date === day)
+    .map((f) => quotedString(f.path))
+    .join(", ")}])`;
   const reader = await connection.runAndReadAll(`SELECT epoch_ms(max(time))::DOUBLE FROM ${source}`);
   const value = reader.getColumns()[0][0];
   return typeof value === "number" ? value : null;

@@ -1,13 +1,14 @@
-// Bars of several symbols from the lake on one UTC grid, with gap flags, resampled with src/lib's one
-// bar definition (the recorder's live hub uses the same).
+// Bars of several symbols from the lake on one UTC grid, with gap flags: aggregated by DuckDB to
+// src/lib/bars.ts's one bar definition (the recorder's live hub uses the same; ./aggregateBars.ts).
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {readGaps, withGapTimes} from "../lake/gaps.js";
-import {lastTradeTime, readTrades} from "../lake/reader.js";
+import {lastTradeTime} from "../lake/reader.js";
 import {resample} from "../src/lib/bars.js";
 import {gapFlags} from "../src/lib/gapFlags.js";
 import type {BarsContent, BarsLeg} from "../src/protocol/barsFile.js";
+import {aggregateBars} from "./aggregateBars.js";
 import {gapRanges} from "./gapRanges.js";
 import {lookbackWindow} from "./window.js";
 
@@ -27,7 +28,8 @@ export async function firstTradeTime(connection: DuckDBConnection, lake: string,
 
 /**
  * Reads the trades of `symbols` in the `lookbackMs` window (never starting before their first trade) ending at the bucket of the latest trade of
- * `anchor` symbols (default: the same symbols), resamples them to bars of `interval` ms and flags the
+ * `anchor` symbols (default: the same symbols), resamples them to bars of `interval` ms in DuckDB
+ * (`aggregateBars`: what `resample` would give, volumes to the last bits) and flags the
  * buckets overlapping a recorded, unfilled gap: every bucket from the one holding the last trade
  * before the hole to the one holding the first trade after it, so no close is carried across. The
  * result's `gaps` are the symbols' gap records overlapping the range (all of them when it is empty),
@@ -61,9 +63,8 @@ export async function loadLakeBars(
     const {from, to} = lookbackWindow(first, last, interval, lookbackMs);
     const legs: BarsLeg[] = [];
     for (const symbol of symbols) {
-      const trades = await readTrades(connection, lake, symbol, {from, to});
-      const bars = resample(trades, interval, {from, to});
-      legs.push({symbol, bars, gap: gapFlags(bars.start, interval, gapRanges(allGaps, symbol)), trades: trades.length});
+      const {bars, trades} = await aggregateBars(connection, lake, symbol, {interval, from, to});
+      legs.push({symbol, bars, gap: gapFlags(bars.start, interval, gapRanges(allGaps, symbol)), trades});
     }
     // A time still unknown leaves that side open, as in gapRanges.
     const gaps = allGaps.filter((g) => (g.toTime ?? Infinity) >= from && (g.fromTime ?? -Infinity) < to);

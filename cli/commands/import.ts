@@ -4,6 +4,7 @@ import {join, resolve} from "node:path";
 import {
   ArchiveFileError,
   type ArchiveKind,
+  defaultJobs,
   DownloadError,
   type ImportEvent,
   importFiles,
@@ -23,7 +24,7 @@ import {isSymbol} from "../../src/protocol/symbol.js";
 export const importCommand: Command = {
   name: "import",
   summary: "Load Binance public-archive trades/aggTrades (CSV or daily zip) into the lake",
-  usage: `Usage: pairbook import [--symbol SYMBOL] [--kind trades|aggTrades] [--lake ./data] FILE...
+  usage: `Usage: pairbook import [--symbol SYMBOL] [--kind trades|aggTrades] [--lake ./data] [--jobs N] FILE...
        pairbook import --base-url URL --symbol SYMBOL --from YYYY-MM-DD --to YYYY-MM-DD [--kind trades|aggTrades] [--lake ./data]
 
 Files are Binance spot (or USD-M futures) archive CSVs, plain or as the daily .zip; a zip is checked
@@ -41,6 +42,13 @@ Options:
   --from DATE         first day to download (UTC, inclusive)
   --to DATE           last day to download (UTC, inclusive; default --from)
   --no-checksum       import zips without a .CHECKSUM (not recommended)
+  --jobs N            files downloaded, checked and parsed at once (default: one per core, at most 4);
+                      publishing stays in file order, so the lake ends the same whatever N
+
+Memory does not grow with the file: each zip is checked and unzipped in one streamed pass to a temp
+CSV, and DuckDB works under a fixed memory limit, spilling to the temp folder beyond it. An interrupted
+import (even kill -9) is resumed by running it again: files are published whole per day and segment,
+and ids already in the lake are skipped, so every id ends up stored exactly once.
 
 Where rows go:
   trades     → <lake>/ticks/symbol=S/date=D/<first id>-<last id>.parquet (the tick lake, real trade ids)
@@ -68,6 +76,7 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
     const symbol = values.symbol === undefined ? undefined : symbolFlag(values.symbol);
     const lake = resolve(values.lake ?? "data");
     const checksum = !values["no-checksum"];
+    const jobs = values.jobs === undefined ? defaultJobs() : jobsFlag(values.jobs);
     const progress = new Progress(process.stderr);
     let work: (tempDir: string) => Promise<ImportSummary>;
     if (values["base-url"] !== undefined) {
@@ -81,17 +90,17 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
         throw new UsageError(`invalid --base-url: ${JSON.stringify(values["base-url"])}`);
       }
       const range = {baseUrl: url.href, symbol, kind: kind ?? "trades", from: values.from, to: values.to ?? values.from};
-      work = (tempDir) => importRange(range, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+      work = (tempDir) => importRange(range, {lake, tempDir, checksum, jobs, onEvent: (e) => progress.event(e)});
     } else {
       if (values.from || values.to) throw new UsageError("--from/--to go with --base-url");
       if (positionals.length === 0) throw new UsageError("no FILE given (or use --base-url with --from/--to)");
-      let jobs: ImportJob[];
+      let files: ImportJob[];
       try {
-        jobs = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
+        files = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
       } catch (error) {
         throw error instanceof RangeError ? new UsageError(error.message) : error;
       }
-      work = (tempDir) => importFiles(jobs, {lake, tempDir, checksum, onEvent: (e) => progress.event(e)});
+      work = (tempDir) => importFiles(files, {lake, tempDir, checksum, jobs, onEvent: (e) => progress.event(e)});
     }
     // One writer per lake: a running recorder would store the same ids again from its stream, and its
     // compaction would delete files this import is reading. Archives are real trades: never into a
@@ -161,6 +170,7 @@ function parseFlagsWithFiles(argv: string[]) {
     from: {type: "string"},
     to: {type: "string"},
     "no-checksum": {type: "boolean"},
+    jobs: {type: "string"},
   });
   return {values, positionals: files};
 }
@@ -172,31 +182,51 @@ function kindFlag(value: string | undefined): ArchiveKind | undefined {
   return kind;
 }
 
+function jobsFlag(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`invalid --jobs: ${JSON.stringify(value)} (expected 1 to 64)`);
+  return jobs;
+}
+
 function symbolFlag(value: string): string {
   const symbol = value.trim().toUpperCase();
   if (!isSymbol(symbol)) throw new UsageError(`invalid --symbol: ${JSON.stringify(value)}`);
   return symbol;
 }
 
-/** Progress on stderr: a rewritten status line on a terminal, one line per finished file otherwise. */
+/**
+ * Progress on stderr: one overall bar for all files (files done, rows, rate, ETA from the files done so
+ * far) rewritten on a terminal; one line per finished file otherwise.
+ */
 class Progress {
   private rows = 0;
+  private done = 0;
+  private total = 0;
+  private readonly stages = new Map<string, string>();
   private readonly started = performance.now();
   private shown = false;
   constructor(private readonly out: NodeJS.WriteStream) {}
 
   event(e: ImportEvent): void {
-    if (e.type === "missing") return this.line(`${e.name}: not on the server (HTTP 404), skipped`);
+    if (e.type === "missing") {
+      this.done += 1;
+      return this.line(`${e.name}: not on the server (HTTP 404), skipped`);
+    }
     if (e.type === "retry") return this.line(`${e.url}: ${e.reason}, retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
-    const files = `[${e.index + (e.type === "done" ? 1 : 0)}/${e.total} files]`;
-    if (e.type === "file") return this.status(`${files} ${e.name}: ${e.stage}…`);
+    this.total = e.total;
+    if (e.type === "file") {
+      this.stages.set(e.name, e.stage);
+      return this.status();
+    }
+    this.stages.delete(e.name);
+    this.done += 1;
     this.rows += e.counts.rows;
-    const rate = this.rows / Math.max(1e-3, (performance.now() - this.started) / 1000);
     const {rows, added, duplicates, invalid} = e.counts;
     this.line(
-      `${files} ${e.name}: ${rows} rows (${e.timeUnit === "us" ? "µs" : "ms"} times${e.header ? ", header" : ""}), ${added} added, ` +
-        `${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(rate)} rows/s`,
+      `[${this.done}/${e.total} files] ${e.name}: ${rows} rows (${e.timeUnit === "us" ? "µs" : "ms"} times${e.header ? ", header" : ""}), ` +
+        `${added} added, ${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(this.rate())} rows/s`,
     );
+    this.status();
   }
 
   clear(): void {
@@ -204,9 +234,21 @@ class Progress {
     this.shown = false;
   }
 
-  private status(text: string): void {
-    if (!this.out.isTTY) return;
-    this.out.write(`\r\x1b[K${text}`);
+  private rate(): number {
+    return this.rows / Math.max(1e-3, (performance.now() - this.started) / 1000);
+  }
+
+  private status(): void {
+    if (!this.out.isTTY || this.total === 0) return;
+    const width = 24,
+      filled = Math.round((width * this.done) / this.total);
+    const elapsed = (performance.now() - this.started) / 1000;
+    const eta = this.done === 0 ? "…" : duration((elapsed / this.done) * (this.total - this.done));
+    const working = [...this.stages].map(([name, stage]) => `${name.replace(/\.zip$/, "")} ${stage}`).join(", ");
+    const text =
+      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${this.done}/${this.total} files, ${this.rows} rows, ` +
+      `${Math.round(this.rate())} rows/s, ETA ${eta}${working ? ` — ${working}` : ""}`;
+    this.out.write(`\r\x1b[K${text.slice(0, Math.max(20, (this.out.columns ?? 120) - 1))}`);
     this.shown = true;
   }
 
@@ -214,4 +256,13 @@ class Progress {
     this.clear();
     this.out.write(`${text}\n`);
   }
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return s < 60
+    ? `${s} s`
+    : s < 3600
+      ? `${Math.floor(s / 60)} min ${s % 60} s`
+      : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

@@ -20,10 +20,10 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Checks `zipPath` against its checksum file (default `<zipPath>.CHECKSUM`). Throws ArchiveFileError when
- * the checksum file is missing or malformed, names another file, or the digest differs.
+ * The SHA-256 that `zipPath`'s checksum file (default `<zipPath>.CHECKSUM`) promises. Throws
+ * ArchiveFileError when the checksum file is missing or malformed, or names another file.
  */
-export async function verifyChecksum(zipPath: string, checksumPath = `${zipPath}.CHECKSUM`): Promise<string> {
+export async function expectedChecksum(zipPath: string, checksumPath = `${zipPath}.CHECKSUM`): Promise<string> {
   let text: string;
   try {
     text = await readFile(checksumPath, "utf8");
@@ -40,10 +40,24 @@ export async function verifyChecksum(zipPath: string, checksumPath = `${zipPath}
   }
   if (expected.fileName !== basename(zipPath))
     throw new ArchiveFileError(`${checksumPath} is for ${expected.fileName}, not ${basename(zipPath)}`);
-  const actual = await sha256File(zipPath);
-  if (actual !== expected.sha256)
-    throw new ArchiveFileError(
-      `${zipPath}: SHA-256 mismatch (file ${actual}, ${basename(checksumPath)} says ${expected.sha256}); nothing imported`,
+  return expected.sha256;
+}
+
+/** A zip whose SHA-256 is not the one its CHECKSUM promises. */
+export class ChecksumMismatch extends ArchiveFileError {}
+
+/** Throws ChecksumMismatch (an ArchiveFileError) when the digest `actual` of `zipPath` is not the `expected` one. */
+export function checkDigest(zipPath: string, actual: string, expected: string): void {
+  if (actual !== expected)
+    throw new ChecksumMismatch(
+      `${zipPath}: SHA-256 mismatch (file ${actual}, ${basename(zipPath)}.CHECKSUM says ${expected}); nothing imported`,
     );
+}
+
+/** Checks `zipPath` against its checksum file (see `expectedChecksum`) with a read of its own; returns the digest. */
+export async function verifyChecksum(zipPath: string, checksumPath = `${zipPath}.CHECKSUM`): Promise<string> {
+  const expected = await expectedChecksum(zipPath, checksumPath);
+  const actual = await sha256File(zipPath);
+  checkDigest(zipPath, actual, expected);
   return actual;
 }

@@ -1,14 +1,18 @@
-// Imports archive files (local, or downloaded day by day) into the lake, one after another, with events
-// for progress. Per file: checksum (zips), extraction to a temp CSV, shape sniffing, then importCsv.
+// Imports archive files (local, or downloaded day by day) into the lake, `jobs` files at a time, with
+// events for progress. Per file: one streamed pass over the zip (SHA-256 of the whole file and the CSV
+// inflated to a temp file, CRC-32 checked), shape sniffing, DuckDB's parallel CSV scan into a temp table;
+// then, in file order, dedupe against the lake and publish (runInOrder).
+import type {DuckDBConnection} from "@duckdb/node-api";
+import {availableParallelism} from "node:os";
 import {open, rm, stat} from "node:fs/promises";
 import {basename, join} from "node:path";
-import {quotedString, withDuckDB} from "../duckdb.js";
 import {type ArchiveKind, dailyArchiveName, dailyArchiveUrl, dateRange, parseArchiveName} from "./archiveName.js";
-import {verifyChecksum} from "./checksum.js";
-import {csvShape, type TimeUnit} from "./csvShape.js";
+import {expectedChecksum} from "./checksum.js";
+import {csvShape, type CsvShape, type TimeUnit} from "./csvShape.js";
 import {download, type DownloadOptions} from "./download.js";
 import {ArchiveFileError} from "./errors.js";
-import {type ImportCounts, importCsv} from "./importCsv.js";
+import {type ImportCounts, type LoadedCsv, loadCsv, publishLoaded} from "./importCsv.js";
+import {runInOrder, type Step} from "./runInOrder.js";
 import {extractCsv} from "./zip.js";
 
 /** One file to import, resolved from a path and the command's options. */
@@ -20,7 +24,7 @@ export interface ImportJob {
 }
 
 export type ImportEvent =
-  | {type: "file"; index: number; total: number; name: string; stage: "download" | "checksum" | "extract" | "import"}
+  | {type: "file"; index: number; total: number; name: string; stage: "download" | "extract" | "import"}
   | {type: "done"; index: number; total: number; name: string; timeUnit: TimeUnit; header: boolean; counts: ImportCounts}
   | {type: "missing"; name: string; url: string}
   | {type: "retry"; url: string; reason: string; attempt: number; delayMs: number};
@@ -32,6 +36,15 @@ export interface ImportOptions {
   /** Verify `.zip.CHECKSUM` (default true). */
   readonly checksum?: boolean;
   readonly onEvent?: (event: ImportEvent) => void;
+  /** Files prepared in parallel (default `defaultJobs()`); the lake ends the same whatever the number. */
+  readonly jobs?: number;
+  /** DuckDB's memory limit for the whole import (default 192MB; it spills to `tempDir` beyond). */
+  readonly memoryLimit?: string;
+}
+
+/** Files imported in parallel by default: one per core, at most 4 (each holds a temp CSV on disk). */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export interface ImportSummary extends Omit<ImportCounts, "files"> {
@@ -55,16 +68,21 @@ export function resolveJob(path: string, {symbol, kind}: {symbol?: string; kind?
   return {path, symbol: resolved, kind: kind ?? name?.kind ?? "trades", zip};
 }
 
-/** Imports local archive files in order; stops at the first bad file (files before it stay imported). */
+/**
+ * Imports local archive files (in parallel, published in order); stops at the first bad file (files
+ * before it stay imported, none after it is written).
+ */
 export async function importFiles(jobs: readonly ImportJob[], options: ImportOptions): Promise<ImportSummary> {
   const totals = new Totals();
-  await withDuckDB(async (connection) => {
-    await prepare(connection, options.tempDir);
-    for (const [i, job] of jobs.entries()) {
-      const done = await importOne(connection, job, i, jobs.length, options);
-      totals.add(done);
-    }
+  const steps = jobs.map((job, i): Step<Prepared> => {
+    const csvPath = join(options.tempDir, `${i}-${basename(job.path)}.csv`);
+    return {
+      prepare: (connection) => prepareFile(connection, job, csvPath, i, jobs.length, options),
+      publish: async (connection, prepared) => totals.add(await publishFile(connection, job, prepared, i, jobs.length, options)),
+      cleanup: () => rm(csvPath, {force: true}),
+    };
   });
+  await runInOrder(steps, poolOptions(options));
   return totals.summary([]);
 }
 
@@ -82,42 +100,51 @@ export async function importRange(
     missing: string[] = [];
   const onRetry = (url: string) => (reason: string, attempt: number, delayMs: number) =>
     options.onEvent?.({type: "retry", url, reason, attempt, delayMs});
-  await withDuckDB(async (connection) => {
-    await prepare(connection, options.tempDir);
-    for (const [i, date] of dates.entries()) {
-      const name = dailyArchiveName(symbol, kind, date),
-        url = dailyArchiveUrl(baseUrl, symbol, kind, date);
-      const path = join(options.tempDir, name);
-      options.onEvent?.({type: "file", index: i, total: dates.length, name, stage: "download"});
-      try {
-        if ((await download(url, path, {...options.download, onRetry: onRetry(url)})) === "missing") {
-          missing.push(name);
-          options.onEvent?.({type: "missing", name, url});
-          continue;
-        }
+  const steps = dates.map((date, i): Step<Prepared | "missing"> => {
+    const name = dailyArchiveName(symbol, kind, date),
+      url = dailyArchiveUrl(baseUrl, symbol, kind, date),
+      path = join(options.tempDir, name),
+      job = {path, symbol, kind, zip: true},
+      csvPath = `${path}.csv`;
+    return {
+      async prepare(connection) {
+        options.onEvent?.({type: "file", index: i, total: dates.length, name, stage: "download"});
+        if ((await download(url, path, {...options.download, onRetry: onRetry(url)})) === "missing") return "missing";
         if (
           options.checksum !== false &&
           (await download(`${url}.CHECKSUM`, `${path}.CHECKSUM`, {...options.download, onRetry: onRetry(`${url}.CHECKSUM`)})) === "missing"
-        ) {
+        )
           throw new ArchiveFileError(`${url} has no .CHECKSUM on the server (--no-checksum imports without)`);
-        }
-        totals.add(await importOne(connection, {path, symbol, kind, zip: true}, i, dates.length, options));
-      } finally {
-        await rm(path, {force: true});
-        await rm(`${path}.CHECKSUM`, {force: true});
-      }
-    }
+        return prepareFile(connection, job, csvPath, i, dates.length, options);
+      },
+      async publish(connection, prepared) {
+        if (prepared !== "missing") return totals.add(await publishFile(connection, job, prepared, i, dates.length, options));
+        missing.push(name);
+        options.onEvent?.({type: "missing", name, url});
+      },
+      async cleanup() {
+        for (const file of [path, `${path}.CHECKSUM`, csvPath]) await rm(file, {force: true});
+      },
+    };
   });
+  await runInOrder(steps, poolOptions(options));
   return totals.summary(missing);
 }
 
-async function importOne(
-  connection: Parameters<typeof importCsv>[0],
+interface Prepared {
+  readonly shape: CsvShape;
+  readonly loaded: LoadedCsv;
+}
+
+/** Checksum, unzip and parse one file into the connection's `incoming` table; nothing touches the lake. */
+async function prepareFile(
+  connection: DuckDBConnection,
   job: ImportJob,
+  csvPath: string,
   index: number,
   total: number,
   options: ImportOptions,
-) {
+): Promise<Prepared> {
   const name = basename(job.path),
     event = options.onEvent ?? (() => {});
   try {
@@ -125,30 +152,32 @@ async function importOne(
   } catch {
     throw new ArchiveFileError(`${job.path}: no such file`);
   }
-  let csvPath = job.path;
-  try {
-    if (job.zip) {
-      if (options.checksum !== false) {
-        event({type: "file", index, total, name, stage: "checksum"});
-        await verifyChecksum(job.path);
-      }
-      event({type: "file", index, total, name, stage: "extract"});
-      csvPath = join(options.tempDir, `${name}.csv`);
-      await extractCsv(job.path, csvPath);
-    }
-    const shape = csvShape(await readHead(csvPath), job.kind, name);
-    event({type: "file", index, total, name, stage: "import"});
-    const counts = await importCsv(connection, {lake: options.lake, symbol: job.symbol, csvPath, shape});
-    event({type: "done", index, total, name, timeUnit: shape.timeUnit, header: shape.header, counts});
-    return counts;
-  } finally {
-    if (csvPath !== job.path) await rm(csvPath, {force: true});
+  if (job.zip) {
+    const sha256 = options.checksum === false ? undefined : await expectedChecksum(job.path);
+    event({type: "file", index, total, name, stage: "extract"});
+    await extractCsv(job.path, csvPath, {sha256});
   }
+  const source = job.zip ? csvPath : job.path;
+  const shape = csvShape(await readHead(source), job.kind, name);
+  event({type: "file", index, total, name, stage: "import"});
+  return {shape, loaded: await loadCsv(connection, source, shape)};
 }
 
-async function prepare(connection: Parameters<typeof importCsv>[0], tempDir: string): Promise<void> {
-  // Spill big files next to the extracted CSVs; rows need no insertion order (COPY sorts by id).
-  await connection.run(`SET temp_directory = ${quotedString(tempDir)}; SET preserve_insertion_order = false`);
+async function publishFile(
+  connection: DuckDBConnection,
+  job: ImportJob,
+  {shape, loaded}: Prepared,
+  index: number,
+  total: number,
+  options: ImportOptions,
+): Promise<ImportCounts> {
+  const counts = await publishLoaded(connection, {lake: options.lake, symbol: job.symbol, kind: shape.kind, loaded});
+  options.onEvent?.({type: "done", index, total, name: basename(job.path), timeUnit: shape.timeUnit, header: shape.header, counts});
+  return counts;
+}
+
+function poolOptions(options: ImportOptions) {
+  return {jobs: options.jobs ?? defaultJobs(), tempDir: options.tempDir, memoryLimit: options.memoryLimit ?? "96MB"};
 }
 
 async function readHead(path: string, bytes = 65_536): Promise<string> {

@@ -5,6 +5,8 @@ import {open} from "node:fs/promises";
 import {Transform} from "node:stream";
 import {pipeline} from "node:stream/promises";
 import {createInflateRaw, crc32} from "node:zlib";
+import {createHash} from "node:crypto";
+import {ChecksumMismatch, checkDigest, sha256File} from "./checksum.js";
 import {ArchiveFileError} from "./errors.js";
 
 export interface ZipEntry {
@@ -101,10 +103,23 @@ export async function zipEntries(path: string): Promise<ZipEntry[]> {
 }
 
 /**
- * Extracts the single `.csv` entry of the zip at `zipPath` into `outPath` (stored or deflated),
- * checking its size and CRC-32. Throws ArchiveFileError when the zip is damaged or holds no single CSV.
+ * Extracts the single `.csv` entry of the zip at `zipPath` into `outPath` (stored or deflated), streamed
+ * (memory does not grow with the file), checking its size and CRC-32. With `sha256` (the digest its
+ * CHECKSUM promises), the whole zip is hashed in the same pass, so the check costs no second read; a
+ * digest mismatch is reported before any damage it explains. The caller must not use `outPath` unless
+ * this resolves. Throws ArchiveFileError when the digest differs, the zip is damaged or holds no single CSV.
  */
-export async function extractCsv(zipPath: string, outPath: string): Promise<ZipEntry> {
+export async function extractCsv(zipPath: string, outPath: string, {sha256}: {sha256?: string} = {}): Promise<ZipEntry> {
+  try {
+    return await extractEntry(zipPath, outPath, sha256);
+  } catch (error) {
+    // A file changed after its CHECKSUM was made is reported as such, not as the damage it causes.
+    if (sha256 && !(error instanceof ChecksumMismatch)) checkDigest(zipPath, await sha256File(zipPath), sha256);
+    throw error;
+  }
+}
+
+async function extractEntry(zipPath: string, outPath: string, sha256: string | undefined): Promise<ZipEntry> {
   const csvs = (await zipEntries(zipPath)).filter((e) => /\.csv$/i.test(e.name));
   if (csvs.length !== 1) throw new ArchiveFileError(`${zipPath}: expected one .csv entry in the zip, found ${csvs.length}`);
   const entry = csvs[0];
@@ -120,6 +135,19 @@ export async function extractCsv(zipPath: string, outPath: string): Promise<ZipE
   } finally {
     await file.close();
   }
+  const dataEnd = dataStart + entry.compressedSize;
+  const hash = sha256 ? createHash("sha256") : undefined;
+  let position = sha256 ? 0 : dataStart;
+  // Hashes every byte of the file and passes on only the entry's data.
+  const slice = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash?.update(chunk);
+      const from = Math.max(0, dataStart - position),
+        to = Math.min(chunk.length, dataEnd - position);
+      position += chunk.length;
+      done(null, from < to ? chunk.subarray(from, to) : undefined);
+    },
+  });
   let crc = 0,
     size = 0;
   const check = new Transform({
@@ -129,15 +157,18 @@ export async function extractCsv(zipPath: string, outPath: string): Promise<ZipE
       done(null, chunk);
     },
   });
-  const source = createReadStream(zipPath, {start: dataStart, end: dataStart + entry.compressedSize - 1});
+  const source = sha256
+    ? createReadStream(zipPath, {highWaterMark: 1 << 20})
+    : createReadStream(zipPath, {start: dataStart, end: dataEnd - 1, highWaterMark: 1 << 20});
   try {
-    if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(outPath));
-    else await pipeline(source, check, createWriteStream(outPath));
+    if (entry.method === 8) await pipeline(source, slice, createInflateRaw(), check, createWriteStream(outPath));
+    else await pipeline(source, slice, check, createWriteStream(outPath));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code?.startsWith("Z_"))
       throw new ArchiveFileError(`${zipPath}: damaged zip data (${(error as Error).message})`);
     throw error;
   }
+  if (hash && sha256) checkDigest(zipPath, hash.digest("hex"), sha256);
   if (size !== entry.size || crc >>> 0 !== entry.crc)
     throw new ArchiveFileError(`${zipPath}: damaged zip data (size or CRC-32 of ${entry.name} does not match)`);
   return entry;

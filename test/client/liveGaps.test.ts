@@ -47,11 +47,11 @@ function file(n: number): BarsFile {
     };
   };
   return {
-    meta: {symbols: ["A", "B"], interval: "1s", intervalMs: 1000, from: s(0), to: s(n), builtAt: s(n), trades: {}, gaps: [], liveUrl: ""},
+    meta: {symbols: ["AUSDT", "BUSDT"], interval: "1s", intervalMs: 1000, from: s(0), to: s(n), builtAt: s(n), trades: {}, gaps: [], liveUrl: ""},
     time,
     symbols: new Map([
-      ["A", leg(60_000)],
-      ["B", leg(3_000)],
+      ["AUSDT", leg(60_000)],
+      ["BUSDT", leg(3_000)],
     ]),
   };
 }
@@ -78,9 +78,9 @@ function feed(bars: LiveBars, gaps: Map<number, [string, LiveGap][]>, step: (k: 
     pb = 3_000;
   for (let k = 303; k < 600; ++k) {
     ((pa *= 1 + 1e-3 * rng.normal()), (pb *= 1 + 1e-3 * rng.normal()));
-    if (k < 400 || k >= 460) bars.add("A", [bar(s(k), pa)]);
-    if (k < 396 || k >= 460) bars.add("B", [bar(s(k), pb)]);
-    if (k === 470) for (const j of [300, 301, 302]) (bars.add("A", [bar(s(j), 60_000)]), bars.add("B", [bar(s(j), 3_000)]));
+    if (k < 400 || k >= 460) bars.add("AUSDT", [bar(s(k), pa)]);
+    if (k < 396 || k >= 460) bars.add("BUSDT", [bar(s(k), pb)]);
+    if (k === 470) for (const j of [300, 301, 302]) (bars.add("AUSDT", [bar(s(j), 60_000)]), bars.add("BUSDT", [bar(s(j), 3_000)]));
     for (const [symbol, gap] of gaps.get(k) ?? []) bars.addGap(symbol, gap);
     step(k);
   }
@@ -88,14 +88,14 @@ function feed(bars: LiveBars, gaps: Map<number, [string, LiveGap][]>, step: (k: 
 
 describe("LiveBars.addGap(symbol, gap)", () => {
   const arrivals = new Map<number, [string, LiveGap][]>([
-    [430, [["A", gapA]]], // during the outage: before the bars after the hole
-    [465, [["B", gapB]]], // after them
-    [500, [["A", gapInFile]]], // reaching back into the file's rows
+    [430, [["AUSDT", gapA]]], // during the outage: before the bars after the hole
+    [465, [["BUSDT", gapB]]], // after them
+    [500, [["AUSDT", gapInFile]]], // reaching back into the file's rows
     [
       520,
       [
-        ["A", gapA],
-        ["B", gapB],
+        ["AUSDT", gapA],
+        ["BUSDT", gapB],
       ],
     ], // the same gaps again (a snapshot after a reconnect)
   ]);
@@ -106,14 +106,14 @@ describe("LiveBars.addGap(symbol, gap)", () => {
     let before520 = 0;
     feed(without, new Map(), () => {});
     feed(withGaps, arrivals, (k) => {
-      (withGaps.bars("A"), withGaps.bars("B")); // lay rows out as a page's frames do, between arrivals
+      (withGaps.bars("AUSDT"), withGaps.bars("BUSDT")); // lay rows out as a page's frames do, between arrivals
       if (k === 519) before520 = withGaps.version;
       // The repeated gaps changed nothing: second 520's two bars are its only versions.
       if (k === 520) expect(withGaps.version).toBe(before520 + 2);
     });
     for (const [symbol, ranges] of [
-      ["A", [gapA, gapInFile]],
-      ["B", [gapB_resolved]],
+      ["AUSDT", [gapA, gapInFile]],
+      ["BUSDT", [gapB_resolved]],
     ] as const) {
       const got = withGaps.bars(symbol),
         base = without.bars(symbol);
@@ -133,10 +133,10 @@ describe("LiveBars.addGap(symbol, gap)", () => {
     const bars = new LiveBars(file(300)),
       stream = new PairStream();
     let version = bars.version;
-    stream.update(bars.bars("A"), bars.bars("B"), -Infinity, view, rule);
+    stream.update(bars.bars("AUSDT"), bars.bars("BUSDT"), -Infinity, view, rule);
     feed(bars, arrivals, (k) => {
-      const legA = bars.bars("A"),
-        legB = bars.bars("B");
+      const legA = bars.bars("AUSDT"),
+        legB = bars.bars("BUSDT");
       stream.update(legA, legB, bars.changedSince(version), view, rule);
       version = bars.version;
       if (k % 7 !== 0 && k !== 430 && k !== 465 && k !== 500) return;
@@ -146,8 +146,8 @@ describe("LiveBars.addGap(symbol, gap)", () => {
       expect(Array.from(stream.column("b")), `second ${k}`).toEqual(Array.from(batch.b));
       expect(stream.gaps, `second ${k}`).toEqual(batch.gaps);
     });
-    const legA = bars.bars("A"),
-      legB = bars.bars("B");
+    const legA = bars.bars("AUSDT"),
+      legB = bars.bars("BUSDT");
     const flagA = gapFlags(
       legA.bars.start,
       1000,
@@ -170,7 +170,7 @@ describe("LiveBars.addGap(symbol, gap)", () => {
     // Without the gap messages, the outage's empty seconds would be rows carrying second 399's closes.
     const blind = new LiveBars(file(300));
     feed(blind, new Map(), () => {});
-    const flat = pairView(blind.bars("A"), blind.bars("B"), view);
+    const flat = pairView(blind.bars("AUSDT"), blind.bars("BUSDT"), view);
     const inside = Array.from(flat.time)
       .map((t, i) => [t, flat.a[i]] as const)
       .filter(([t]) => t > s(400) && t < s(460));
@@ -185,27 +185,27 @@ describe("a LiveHub gap reaches a page's bars (connectLiveFeed → PageFeed → 
 
   it("a gap sent live and one in a later client's snapshot flag the same buckets as gapFlags", async () => {
     const f = file(300);
-    hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["A", "B"], health: () => ({})});
+    hub = await LiveHub.start({host: "127.0.0.1", port: 0, symbols: ["AUSDT", "BUSDT"], health: () => ({})});
     let id = 1;
     const trade = (k: number, ms: number, price: number) => ({id: id++, time: s(k) + ms, price, qty: 1, isBuyerMaker: false});
-    for (let k = 300; k < 320; ++k) (hub.onTrade("A", trade(k, 100, 60_000 + k)), hub.onTrade("B", trade(k, 100, 3_000 + k)));
+    for (let k = 300; k < 320; ++k) (hub.onTrade("AUSDT", trade(k, 100, 60_000 + k)), hub.onTrade("BUSDT", trade(k, 100, 3_000 + k)));
     // The browser client as the page runs it, over Node's ws (same onopen/onmessage/onclose API).
     const connect: typeof connectLiveFeed = (o) =>
       connectLiveFeed({...o, socket: (url) => new WebSocket(url) as unknown as globalThis.WebSocket});
-    page = new PageFeed(f, {url: `ws://127.0.0.1:${hub.port}`, symbols: ["A", "B"], enabled: true, connect});
-    await vi.waitFor(() => expect(page!.bars.bars("A").bars.start.length).toBe(320), {timeout: 10_000, interval: 20});
-    hub.onGap({symbol: "A", fromTime: s(318) + 100, toTime: s(330) + 5, filled: false});
-    hub.onGap({symbol: "B", fromTime: s(1), toTime: s(2), filled: true}); // filled: no bar changes, not sent
-    for (let k = 330; k < 340; ++k) (hub.onTrade("A", trade(k, 5, 60_000 + k)), hub.onTrade("B", trade(k, 5, 3_000 + k)));
-    await vi.waitFor(() => expect(page!.bars.bars("A").bars.start.length).toBe(340), {timeout: 10_000, interval: 20});
-    const a = page.bars.bars("A");
+    page = new PageFeed(f, {url: `ws://127.0.0.1:${hub.port}`, symbols: ["AUSDT", "BUSDT"], enabled: true, connect});
+    await vi.waitFor(() => expect(page!.bars.bars("AUSDT").bars.start.length).toBe(320), {timeout: 10_000, interval: 20});
+    hub.onGap({symbol: "AUSDT", fromTime: s(318) + 100, toTime: s(330) + 5, filled: false});
+    hub.onGap({symbol: "BUSDT", fromTime: s(1), toTime: s(2), filled: true}); // filled: no bar changes, not sent
+    for (let k = 330; k < 340; ++k) (hub.onTrade("AUSDT", trade(k, 5, 60_000 + k)), hub.onTrade("BUSDT", trade(k, 5, 3_000 + k)));
+    await vi.waitFor(() => expect(page!.bars.bars("AUSDT").bars.start.length).toBe(340), {timeout: 10_000, interval: 20});
+    const a = page.bars.bars("AUSDT");
     expect(Array.from(a.gap)).toEqual(Array.from(gapFlags(a.bars.start, 1000, [{from: s(318) + 100, to: s(330) + 5}])));
-    expect(page.bars.bars("B").gap.every((g) => g === 0)).toBe(true);
+    expect(page.bars.bars("BUSDT").gap.every((g) => g === 0)).toBe(true);
 
     // A page opened now gets the gap with its snapshot.
-    const second = new PageFeed(f, {url: `ws://127.0.0.1:${hub.port}`, symbols: ["A", "B"], enabled: true, connect});
+    const second = new PageFeed(f, {url: `ws://127.0.0.1:${hub.port}`, symbols: ["AUSDT", "BUSDT"], enabled: true, connect});
     try {
-      await vi.waitFor(() => expect(Array.from(second.bars.bars("A").gap)).toEqual(Array.from(a.gap)), {timeout: 10_000, interval: 20});
+      await vi.waitFor(() => expect(Array.from(second.bars.bars("AUSDT").gap)).toEqual(Array.from(a.gap)), {timeout: 10_000, interval: 20});
     } finally {
       second.stop();
     }

@@ -1,10 +1,14 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
+import {analyzeBasket} from "./analyzeBasket.js";
+import {fundingOfColumns} from "./analyzeFunding.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
 import type {BacktestStats} from "../../src/lib/backtestStats.js";
 import {hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
 import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
+import {backtestStatsLines, backtestStatsRows, statPercent} from "../../src/lib/report/backtestStatsRows.js";
+import {walkForward, type WalkForwardOptions} from "../../src/lib/walkForward.js";
 import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
 import {ols} from "../../src/lib/ols.js";
 import {pairReport} from "../../src/lib/pairReport.js";
@@ -14,6 +18,10 @@ const usage = `Usage: pairbook analyze --csv FILE [options]
 
   --csv FILE             CSV with a header row
   --a COL, --b COL       price columns (default: the first two columns other than --time)
+  --b COL,COL[,…]        a basket: a against up to 5 legs (OLS hedge vector, Engle-Granger with
+                         N = legs + 1, Johansen across all legs, backtest trading every leg)
+  --trend T              a basket's hedge regression and Engle-Granger terms: n, c, ct or ctt
+                         (default c; a pair's are c)
   --time COL             time column in ms or ISO dates, used to annualise the backtest (default
                          "time" if present)
   --log                  work on log prices
@@ -28,6 +36,12 @@ const usage = `Usage: pairbook analyze --csv FILE [options]
   --stop Z               stop-loss |z| (default none)
   --lag N                fill lag in bars (default 1)
   --fee-bps F            fees per leg in bps (default 0)
+  --funding-a COL        leg a is a perpetual: COL holds its funding rate on the rows at funding times,
+                         empty elsewhere (--funding-b COL: leg b's); the backtest charges the position
+                         held at the row's time rate × the previous row's price (1 with --log), a long
+                         paying a positive rate and receiving a negative one, and prints funding paid
+  --walk-forward T,S[,P] also a walk-forward backtest: the OLS hedge refitted on every T bars, traded
+                         on the S bars after them, the train window moving by P bars (default S)
   --json                 machine-readable output
 
 Exit codes: 0 report printed; 2 bad options or input: an unreadable or malformed CSV, fewer than
@@ -43,6 +57,7 @@ const options = {
   b: {type: "string"},
   time: {type: "string"},
   log: {type: "boolean"},
+  trend: {type: "string"},
   method: {type: "string"},
   window: {type: "string"},
   "adf-regression": {type: "string"},
@@ -55,12 +70,15 @@ const options = {
   stop: {type: "string"},
   lag: {type: "string"},
   "fee-bps": {type: "string"},
+  "funding-a": {type: "string"},
+  "funding-b": {type: "string"},
+  "walk-forward": {type: "string"},
   json: {type: "boolean"},
 } as const;
 
 export const analyze: Command = {
   name: "analyze",
-  summary: "hedge ratios, cointegration tests and a backtest for two price columns of a CSV",
+  summary: "hedge ratios, cointegration tests and a backtest for two price columns of a CSV, or a basket",
   usage,
   async run(argv) {
     const {values: f} = parseFlags(argv, options);
@@ -90,7 +108,18 @@ export const analyze: Command = {
       path = f.csv;
     const table = csv(path, () => readCsv(text));
     const timeName = f.time ?? (table.header.includes("time") ? "time" : undefined);
-    const others = table.header.filter((h) => h !== timeName);
+    const fundingNames = {a: f["funding-a"], b: f["funding-b"]};
+    if ((fundingNames.a ?? fundingNames.b) !== undefined && (f.b?.includes(",") || f["walk-forward"] !== undefined))
+      throw new UsageError("--funding-a/--funding-b are for a pair's backtest, without --walk-forward");
+    if (f.b?.includes(",")) {
+      const trend = option(() => regressionOption(f.trend ?? "c"));
+      if (method !== "ols") throw new UsageError(`--method ${method} is for a pair; a basket's hedge is OLS`);
+      const [b, log, json] = [f.b, Boolean(f.log), Boolean(f.json)];
+      const flags = {a: f.a, b, log, json, trend, adfRegression: regression, autolag, maxlag, window, detOrder, kArDiff};
+      return analyzeBasket(path, table, timeName, {...flags, entry, exit, stop, lag, feeBps});
+    }
+    if (f.trend !== undefined) throw new UsageError("--trend is for a basket (--b X,Y); a pair's Engle-Granger uses c");
+    const others = table.header.filter((h) => h !== timeName && h !== fundingNames.a && h !== fundingNames.b);
     const aName = f.a ?? others[0],
       bName = f.b ?? others.find((h) => h !== aName);
     if (aName === undefined || bName === undefined)
@@ -102,6 +131,7 @@ export const analyze: Command = {
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
     degenerate(f.csv, [aName, rawA], [bName, rawB], Boolean(f.log));
     const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
+    const funding = csv(path, () => fundingOfColumns(table, fundingNames, time));
 
     // The same assembly as the notebook's pair pages (src/lib/pairReport.ts), so both show the same numbers.
     const {report: numbers} = option(() =>
@@ -120,11 +150,14 @@ export const analyze: Command = {
         lag,
         feeBps,
         barMs,
+        funding,
         names: [aName, bName],
       }),
     );
     const {n: _, ...rest} = numbers;
-    const report = {n, columns: {a: aName, b: bName, log: Boolean(f.log)}, ...rest};
+    const rule = {window, entry, exit, stop, lag, feeBps, barMs, log: Boolean(f.log)};
+    const walk = f["walk-forward"] === undefined ? undefined : option(() => walkForwardOf(f["walk-forward"]!, rawA, rawB, rule));
+    const report = {n, columns: {a: aName, b: bName, log: Boolean(f.log)}, ...rest, ...(walk ? {walkForward: walk} : {})};
     process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
     return 0;
   },
@@ -207,6 +240,7 @@ function human(r: {
   correlation: number;
   backtest: Record<string, number>;
   backtestStats: BacktestStats;
+  walkForward?: ReturnType<typeof walkForwardOf>;
 }): string {
   const cv = (c: CriticalValues) => `1% ${fmt(c["1%"], 4)}, 5% ${fmt(c["5%"], 4)}, 10% ${fmt(c["10%"], 4)}`;
   const lines = [
@@ -227,20 +261,34 @@ function human(r: {
     "",
     `backtest        ${r.backtest.trades} trades, PnL ${fmt(r.backtest.totalPnl)}, max drawdown ${fmt(r.backtest.maxDrawdown)}, win rate ${fmt(r.backtest.winRate, 3)}, Sharpe ${fmt(r.backtest.sharpe, 3)}, fees ${fmt(r.backtest.feesPaid)}`,
     ...statsLines(r.backtestStats, r.columns),
+    ...(r.walkForward ? walkForwardLines(r.walkForward, r.columns) : []),
   ];
   return `${lines.join("\n")}\n`;
 }
 
-const pct = (v: number) => (Number.isFinite(v) ? `${fmt(100 * v, 4)}%` : String(v));
-
-/** The backtest's statistics (src/lib/backtestStats.ts), returns on the largest gross entry notional. */
+/** The backtest's statistics (src/lib/backtestStats.ts) as the pages show them (src/lib/report/backtestStatsRows.ts). */
 function statsLines(s: BacktestStats, names: {a: string; b: string}): string[] {
-  const leg = (l: BacktestStats["buyAndHold"]["a"]) =>
-    `${pct(l.totalReturn)} (annual ${pct(l.annualReturn)}, vol ${pct(l.annualVolatility)}, max drawdown ${pct(l.maxDrawdown)})`;
+  return backtestStatsLines(backtestStatsRows(s, [names.a, names.b]));
+}
+
+/** --walk-forward TRAIN,TEST[,STEP] (src/lib/walkForward.ts) on the prices as analysed; RangeError for a bad value. */
+function walkForwardOf(spec: string, rawA: Float64Array, rawB: Float64Array, rule: Omit<WalkForwardOptions, "train" | "test">) {
+  const [train, test, step = test] = spec.split(",").map(Number);
+  if (!/^\d+,\d+(,\d+)?$/.test(spec)) throw new RangeError(`invalid --walk-forward: ${spec} (expected TRAIN,TEST[,STEP] in bars)`);
+  const a = rule.log ? logPrices(rawA) : rawA,
+    b = rule.log ? logPrices(rawB) : rawB;
+  const {segments, stats} = walkForward(a, b, {...rule, train, test, step});
+  return {train, test, step, segments, stats};
+}
+
+function walkForwardLines(w: ReturnType<typeof walkForwardOf>, names: {a: string; b: string}): string[] {
   return [
-    `  returns       on capital ${fmt(s.capital)}: total ${pct(s.totalReturn)}, annual ${pct(s.annualReturn)}, annual vol ${pct(s.annualVolatility)}, exposure-adjusted ${pct(s.exposureAdjustedReturn)} (${fmt(s.barsPerYear)} bars a year)`,
-    `  drawdowns     longest ${s.maxDrawdownBars} bars, average ${fmt(s.avgDrawdown)} over ${fmt(s.avgDrawdownBars, 4)} bars`,
-    `  trades        best ${fmt(s.bestTrade)}, worst ${fmt(s.worstTrade)}, average ${fmt(s.avgTrade)}, expectancy ${pct(s.expectancy)}, SQN ${fmt(s.sqn, 3)}`,
-    `  buy and hold  ${names.a} ${leg(s.buyAndHold.a)}; ${names.b} ${leg(s.buyAndHold.b)}`,
+    "",
+    `walk-forward    ${w.segments.length} segments: OLS refitted on ${w.train} bars, traded on the next ${w.test}, step ${w.step}`,
+    ...w.segments.map(
+      (s, k) =>
+        `  ${String(k + 1).padStart(3)}  bars ${s.testFrom}–${s.testTo - 1}  β ${fmt(s.beta).padEnd(12)} OOS return ${statPercent(s.totalReturn).padEnd(10)} PnL ${fmt(s.totalPnl).padEnd(12)} ${s.trades} trades`,
+    ),
+    ...(w.stats ? statsLines(w.stats, names) : []),
   ];
 }

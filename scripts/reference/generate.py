@@ -23,6 +23,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from series import generate_pair  # noqa: E402
 from backtest_stats import backtest_stats_cases  # noqa: E402
 from ransac import ransac_cases  # noqa: E402
+from baskets import basket_cases  # noqa: E402
+from indicators import indicator_cases  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "reference")
@@ -333,7 +335,9 @@ if __name__ == "__main__":
     for name, make in [("adf.json", adf_cases), ("coint.json", coint_cases), ("johansen.json", johansen_cases),
                        ("hedges.json", hedge_cases), ("stats.json", stats_cases), ("real.json", real_cases),
                        ("analyze.json", analyze_cases), ("ransac.json", ransac_cases),
-                       ("backtestStats.json", lambda: backtest_stats_cases(spec))]:
+                       ("backtestStats.json", lambda: backtest_stats_cases(spec)),
+                       ("baskets.json", basket_cases),
+                       ("indicators.json", lambda: indicator_cases(spec))]:
         if only and name.split(".")[0] not in only:
             continue
         t = time.time()

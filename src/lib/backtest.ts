@@ -1,3 +1,4 @@
+import {type BacktestFunding, fundingOption} from "./funding.js";
 import {IncrementalBacktest} from "./incrementalBacktest.js";
 
 export interface BacktestOptions {
@@ -16,6 +17,8 @@ export interface BacktestOptions {
   readonly slippageBps?: number;
   /** Bar length in ms, for annualising Sharpe, Sortino and Calmar (default 1000; 365-day year). */
   readonly barMs?: number;
+  /** Funding of perpetual legs (src/lib/funding.ts): charged on the position held at each funding time (default none). */
+  readonly funding?: BacktestFunding;
 }
 
 export interface BacktestTrade {
@@ -44,6 +47,8 @@ export interface BacktestMetrics {
   /** Share of bars with an open position. */
   readonly exposure: number;
   readonly feesPaid: number;
+  /** Funding paid, net of funding received (0 without a funding schedule); PnL, equity and trades are net of it. */
+  readonly fundingPaid: number;
 }
 
 export interface BacktestResult extends BacktestMetrics {
@@ -60,7 +65,8 @@ export interface BacktestResult extends BacktestMetrics {
  * Backtest of the spread mean-reversion rule on two legs. The decision at bar t uses z_t only; an
  * order fills at the close of bar t + lag; at most one position change per bar (an exit and an entry
  * never share a bar). PnL_t = h_{t−1}·(Δa_t − β·Δb_t) with β frozen at entry; fees and slippage are
- * charged on each leg's traded notional at the fill. O(n).
+ * charged on each leg's traded notional at the fill; with `funding`, each funding event charges the
+ * position held at its time h·(mark_a·rate_a − β·mark_b·rate_b). O(n + funding events).
  *
  *   backtest(eth, btc, rollingZScore(s, 60), {beta: hedge.beta, entry: 2, exit: 0.5}).sharpe
  */
@@ -70,6 +76,8 @@ export function backtest(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLik
   if (b.length !== n || z.length !== n) throw new RangeError(`backtest: a, b and z differ in length (${n}, ${b.length}, ${z.length})`);
   if (typeof options.beta !== "number" && options.beta.length !== n)
     throw new RangeError(`backtest: beta has ${options.beta.length} values, expected ${n}`);
+  if (o.funding && o.funding.times.length !== n)
+    throw new RangeError(`backtest: funding has ${o.funding.times.length} bar times, expected ${n}`);
   const position = new Int8Array(n),
     pnl = new Float64Array(n);
   const tradeList: BacktestTrade[] = [];
@@ -93,6 +101,7 @@ export interface NormalizedBacktestOptions {
   readonly beta: number | ArrayLike<number>;
   readonly cost: number;
   readonly barsPerYear: number;
+  readonly funding?: BacktestFunding;
 }
 
 /** Validates backtest options once (shared with `sweep`). */
@@ -105,7 +114,10 @@ export function backtestOptions(options: BacktestOptions): NormalizedBacktestOpt
   if (!(feeBps >= 0) || !(slippageBps >= 0)) throw new RangeError(`invalid fees: ${feeBps}, ${slippageBps} bps (expected ≥ 0)`);
   if (!(barMs > 0)) throw new RangeError(`invalid barMs: ${barMs} (expected > 0)`);
   if (typeof options.beta === "number" && !Number.isFinite(options.beta)) throw new RangeError(`invalid beta: ${options.beta}`);
-  return {entry, exit, stop, lag, beta: options.beta, cost: (feeBps + slippageBps) / 1e4, barsPerYear: (365 * 86_400_000) / barMs};
+  const cost = (feeBps + slippageBps) / 1e4,
+    barsPerYear = (365 * 86_400_000) / barMs;
+  const normalized = {entry, exit, stop, lag, beta: options.beta, cost, barsPerYear};
+  return options.funding ? {...normalized, funding: fundingOption(options.funding)} : normalized;
 }
 
 /**

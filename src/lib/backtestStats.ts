@@ -14,6 +14,16 @@ export interface LegBenchmark {
   readonly maxDrawdown: number;
 }
 
+/** What funding did to a backtest of perpetual legs (src/lib/funding.ts), in PnL units. */
+export interface FundingStats {
+  /** Funding paid, net of funding received (< 0: received on balance). */
+  readonly paid: number;
+  /** Final equity had no funding been charged: equity + paid. */
+  readonly pnlBeforeFunding: number;
+  /** Final equity, net of funding (the backtest's total PnL). */
+  readonly netPnl: number;
+}
+
 export interface BacktestStats {
   /** 365 × 86,400,000 / barMs: the bars in a 365-day year (crypto trades every day). */
   readonly barsPerYear: number;
@@ -42,6 +52,8 @@ export interface BacktestStats {
   /** annualReturn / exposure (share of bars in a position): the yearly return per unit of time invested. */
   readonly exposureAdjustedReturn: number;
   readonly buyAndHold: {readonly a: LegBenchmark; readonly b: LegBenchmark};
+  /** Present when the backtest charged funding (`fundingPaid` given): its own line in the report. */
+  readonly funding?: FundingStats;
 }
 
 export interface BacktestStatsOptions {
@@ -49,6 +61,8 @@ export interface BacktestStatsOptions {
   readonly barMs?: number;
   /** The prices are log prices (the legs' returns are then exp(Δ ln p) − 1). */
   readonly log?: boolean;
+  /** The backtest charged funding: report `result.fundingPaid` as `funding` (default false). */
+  readonly funded?: boolean;
 }
 
 /**
@@ -59,10 +73,10 @@ export interface BacktestStatsOptions {
  *   backtestStats(backtest(eth, btc, z, {beta}), eth, btc, {barMs: 60_000}).sqn
  */
 export function backtestStats(
-  result: Pick<BacktestResult, "pnl" | "equity" | "drawdown" | "position" | "tradeList">,
+  result: Pick<BacktestResult, "pnl" | "equity" | "drawdown" | "position" | "tradeList"> & {readonly fundingPaid?: number},
   a: ArrayLike<number>,
   b: ArrayLike<number>,
-  {barMs = 1000, log = false}: BacktestStatsOptions = {},
+  {barMs = 1000, log = false, funded = false}: BacktestStatsOptions = {},
 ): BacktestStats {
   const n = result.pnl.length;
   if (a.length !== n || b.length !== n)
@@ -87,6 +101,8 @@ export function backtestStats(
   const annualReturn = (pnl.mean * barsPerYear) / capital;
   const tradePnl = meanStd(trades.map((t) => t.pnl));
   const dd = drawdownEpisodes(result.drawdown);
+  const net = n > 0 ? result.equity[n - 1] : 0,
+    paid = result.fundingPaid ?? 0;
   return {
     barsPerYear,
     capital,
@@ -103,6 +119,7 @@ export function backtestStats(
     sqn: tradePnl.std > 0 ? (Math.sqrt(trades.length) * tradePnl.mean) / tradePnl.std : NaN,
     exposureAdjustedReturn: exposed > 0 ? annualReturn / (exposed / n) : NaN,
     buyAndHold: {a: legBenchmark(a, barsPerYear, log), b: legBenchmark(b, barsPerYear, log)},
+    ...(funded ? {funding: {paid, pnlBeforeFunding: net + paid, netPnl: net}} : {}),
   };
 }
 

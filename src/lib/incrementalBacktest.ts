@@ -1,4 +1,5 @@
 import type {BacktestMetrics, BacktestTrade, NormalizedBacktestOptions} from "./backtest.js";
+import {fundingOnBar} from "./funding.js";
 
 /** Everything an IncrementalBacktest carries from one bar to the next, for `restore`. */
 export interface BacktestState {
@@ -14,7 +15,9 @@ export interface BacktestState {
  * series (the caller keeps them whole: the previous bar's prices are read back) and sets `position`,
  * `pnl`, `equity` and `drawdown` of that bar. `simulate` (so `backtest` and `sweep`) runs this very
  * code, so a backtest continued bar by bar equals the batch one bit for bit. `save` and `restore`
- * return to an earlier bar (a replaced last bar). O(1) per bar, O(lag) per save.
+ * return to an earlier bar (a replaced last bar). With `options.funding` (its bar times and schedules
+ * kept whole by the caller too, read at bar `length`), the funding events of a bar are charged before
+ * its fill. O(1) per bar (O(log m) with funding), O(lag) per save.
  *
  *   const bt = new IncrementalBacktest(backtestOptions({beta: 0.045}));
  *   for (let t = 0; t < n; ++t) bt.push(a, b, z), (equity[t] = bt.equity);
@@ -27,10 +30,12 @@ export class IncrementalBacktest {
   pnl = 0;
   equity = 0;
   drawdown = 0;
+  /** Funding the last bar paid (received when < 0), already in its `pnl`. */
+  funding = 0;
   /** Closed trades, oldest first (with `keepTrades`; the open one is in `tradeList()`). */
   readonly trades: BacktestTrade[] = [];
   private readonly keepTrades: boolean;
-  private readonly betaSeries: ArrayLike<number> | null;
+  private betaSeries: ArrayLike<number> | null;
   private readonly betaConst: number;
   // Orders decided but not yet filled, by fill bar modulo lag + 1.
   private pending: Int8Array;
@@ -43,6 +48,7 @@ export class IncrementalBacktest {
   private peak = 0;
   private maxDrawdown = 0;
   private fees = 0;
+  private fundingTotal = 0;
   private gross = 0;
   private sum = 0;
   private sumSq = 0;
@@ -67,14 +73,32 @@ export class IncrementalBacktest {
     this.keepTrades = keepTrades;
   }
 
-  /** Takes bar `length` of a, b and z (and of β when it is a series). O(1). */
-  push(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>): void {
+  /** Reads β from `beta` from now on (a β series that moved to a larger buffer as it grew). */
+  rebindBeta(beta: ArrayLike<number>): void {
+    if (this.betaSeries) this.betaSeries = beta;
+  }
+
+  /**
+   * Takes bar `length` of a, b and z (and of β when it is a series). O(1). A basket passes b = Σ βᵢ·bᵢ
+   * with β 1 and `hedgeNotional` = Σ |βᵢ·bᵢ|, so that fees are charged on every leg.
+   */
+  push(a: ArrayLike<number>, b: ArrayLike<number>, z: ArrayLike<number>, hedgeNotional?: ArrayLike<number>): void {
     const t = this.length,
       {entry, exit, stop, lag, cost} = this.options;
     const held = this.position;
     // Mark to market what was held since the previous close.
     let p = t > 0 && held !== 0 ? held * (a[t] - a[t - 1] - this.heldBeta * (b[t] - b[t - 1])) : 0;
     if (held !== 0) this.tradePnl += p;
+    this.funding = 0;
+    const f = this.options.funding;
+    if (f && held !== 0) {
+      const unit = f.unitMark ?? false;
+      const fa = f.a ? fundingOnBar(f.a, f.times, a, t, unit) : 0,
+        fb = f.b ? fundingOnBar(f.b, f.times, b, t, unit) : 0;
+      // Leg a holds h units, leg b −h·β: each pays its quantity × mark × rate.
+      const paid = held * fa - held * this.heldBeta * fb;
+      if (paid !== 0) ((p -= paid), (this.tradePnl -= paid), (this.fundingTotal += paid), (this.funding = paid));
+    }
     // Decide from z_t alone: one change of the target position at most.
     const zt = z[t];
     if (zt === zt) {
@@ -100,7 +124,8 @@ export class IncrementalBacktest {
     if (t >= lag && this.pending[slot] !== held) {
       const want = this.pending[slot],
         fillBeta = want !== 0 ? this.pendingBeta[slot] : this.heldBeta;
-      const notional = Math.abs(a[t]) + Math.abs(fillBeta * b[t]);
+      const hedge = hedgeNotional ? Math.abs(fillBeta) * hedgeNotional[t] : Math.abs(fillBeta * b[t]);
+      const notional = Math.abs(a[t]) + hedge;
       const fee = cost * notional;
       ((p -= fee), (this.fees += fee));
       if (held !== 0) ((this.tradePnl -= fee), this.book(t));
@@ -174,6 +199,7 @@ export class IncrementalBacktest {
       avgHoldingBars: count > 0 ? holding / count : NaN,
       exposure: n > 0 ? this.exposed / n : NaN,
       feesPaid: this.fees,
+      fundingPaid: this.fundingTotal,
     };
   }
 
@@ -204,6 +230,8 @@ export class IncrementalBacktest {
       this.holding,
       this.tradePnl,
       this.tradeStart,
+      this.funding,
+      this.fundingTotal,
     );
     return {length: this.length, scalars, pending: this.pending.slice(), pendingBeta: this.pendingBeta.slice(), trades: this.trades.length};
   }
@@ -234,6 +262,7 @@ export class IncrementalBacktest {
       (this.count = v[17]),
       (this.wins = v[18]));
     ((this.winSum = v[19]), (this.lossSum = v[20]), (this.holding = v[21]), (this.tradePnl = v[22]), (this.tradeStart = v[23]));
+    ((this.funding = v[24]), (this.fundingTotal = v[25]));
     (this.pending.set(s.pending), this.pendingBeta.set(s.pendingBeta));
     this.trades.length = s.trades;
   }

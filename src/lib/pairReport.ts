@@ -2,6 +2,7 @@ import {adf, type AdfResult, autolagOption, type CriticalValues} from "./adf.js"
 import {backtest, type BacktestResult} from "./backtest.js";
 import {backtestStats, type BacktestStats} from "./backtestStats.js";
 import {coint} from "./coint.js";
+import type {BacktestFunding} from "./funding.js";
 import {pearson} from "./correlation.js";
 import {halfLife} from "./halfLife.js";
 import {type HedgeMethod, hedgeMethodOption, hedgeRatio, logPrices} from "./hedgeRatio.js";
@@ -30,6 +31,11 @@ export interface PairReportOptions {
   readonly feeBps?: number;
   /** Bar length in ms, to annualise the backtest (default 1000). */
   readonly barMs?: number;
+  /**
+   * Funding schedules of perpetual legs and the bars' open times (src/lib/funding.ts), charged by the
+   * backtest; with `log` every event is marked at 1 (a unit position is a unit of capital). Default none.
+   */
+  readonly funding?: Omit<BacktestFunding, "unitMark">;
   /** Names of the two series in error messages (default a, b). */
   readonly names?: readonly [string, string];
 }
@@ -226,8 +232,10 @@ export function pairRule(
 ): PairRule {
   const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = options;
   const zscore = rollingZScore(fit.spread, window);
-  const bt = backtest(fit.a, fit.b, zscore, {beta: fit.hedge.beta, entry, exit, stop, lag, feeBps, barMs});
-  const stats = backtestStats(bt, fit.a, fit.b, {barMs, log: options.log ?? false});
+  const log = options.log ?? false,
+    funding = options.funding ? {...options.funding, unitMark: log} : undefined;
+  const bt = backtest(fit.a, fit.b, zscore, {beta: fit.hedge.beta, entry, exit, stop, lag, feeBps, barMs, funding});
+  const stats = backtestStats(bt, fit.a, fit.b, {barMs, log, funded: funding !== undefined});
   return {zscore, backtest: bt, stats, options: {window, entry, exit, stop, lag, feeBps, barMs}};
 }
 

@@ -55,15 +55,24 @@ export function readCsv(text: string): CsvTable {
 
 /**
  * The named column as numbers. Throws CsvError for a missing column or a cell that is empty or not a
- * number (in a time column: nor an ISO date), naming its value, column and file line. O(rows).
+ * number (in a time column: nor an ISO date), naming its value, column and file line; with `sparse`
+ * an empty cell is NaN (a column with values on some rows only, as funding rates). O(rows).
  * Example: numericColumn(readCsv("time,x\n2024-01-01,3\n"), "time") → Float64Array [1704067200000]
  */
-export function numericColumn(table: CsvTable, name: string, {time = isTimeName(name)}: {time?: boolean} = {}): Float64Array {
+export function numericColumn(
+  table: CsvTable,
+  name: string,
+  {time = isTimeName(name), sparse = false}: {time?: boolean; sparse?: boolean} = {},
+): Float64Array {
   const k = table.header.indexOf(name);
   if (k < 0) throw new CsvError(`no column ${JSON.stringify(name)} (columns: ${table.header.join(", ")})`);
   const out = new Float64Array(table.rows.length);
   for (let r = 0; r < table.rows.length; ++r) {
     const cell = table.rows[r][k];
+    if (sparse && cell === "") {
+      out[r] = NaN;
+      continue;
+    }
     const v = cell === "" ? NaN : Number(cell);
     out[r] = Number.isFinite(v) ? v : time ? isoMs(cell) : NaN;
     if (!Number.isFinite(out[r]))

@@ -120,8 +120,8 @@ describe("pairbook analyze --csv FILE --json", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/ADF of spread/);
     expect(r.stdout).toMatch(/Johansen/);
-    expect(r.stdout).toMatch(/expectancy -?[0-9.e+-]+%, SQN/);
-    expect(r.stdout).toMatch(/buy and hold {2}eth .*; btc /);
+    expect(r.stdout).toMatch(/expectancy -?[0-9.e+-]+%, SQN /);
+    expect(r.stdout).toMatch(/\n {2}buy and hold eth +total -?[0-9.e+-]+%, annual .*\n {2}buy and hold btc +total /);
   });
 });
 

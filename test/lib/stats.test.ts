@@ -67,19 +67,23 @@ describe("statistics match pandas / numpy / statsmodels", () => {
     expectAllClose(bollinger(a).upper, c.expected.bollingerUpper, 1e-9, 1e-9, "upper");
   });
 
-  it.each(cases)("rollingVolatility(|b| + 1, 25) matches pandas log-return rolling std and quantiles on %s", (_, c) => {
-    const {b} = pairOf(c.series);
-    const v = rollingVolatility(
-      b.map((x) => Math.abs(x) + 1),
-      c.window,
-    );
-    expectAllClose(v.volatility, c.expected.volatility, 1e-6, 1e-12, "volatility");
-    expectClose(v.lowThreshold, c.expected.volatilityThresholds[0], 1e-6, 1e-12, "low");
-    expectClose(v.highThreshold, c.expected.volatilityThresholds[1], 1e-6, 1e-12, "high");
-    const labels = new Set(v.regime.filter((r) => r !== null));
-    expect([...labels].sort()).toEqual(["high", "low", "normal"]);
-    expect(v.regime[c.window - 1]).toBeNull();
-  });
+  it.each(cases)(
+    "rollingVolatility(|b| + 1, 25) matches pandas log-return rolling std, its last thresholds the whole sample's quantiles on %s",
+    (_, c) => {
+      const {b} = pairOf(c.series);
+      const v = rollingVolatility(
+        b.map((x) => Math.abs(x) + 1),
+        c.window,
+      );
+      expectAllClose(v.volatility, c.expected.volatility, 1e-6, 1e-12, "volatility");
+      // Expanding thresholds: at the last bar they are the quantiles of the whole sample.
+      expectClose(v.lowThreshold.at(-1)!, c.expected.volatilityThresholds[0], 1e-6, 1e-12, "low");
+      expectClose(v.highThreshold.at(-1)!, c.expected.volatilityThresholds[1], 1e-6, 1e-12, "high");
+      const labels = new Set(v.regime.filter((r) => r !== null));
+      expect([...labels].sort()).toEqual(["high", "low", "normal"]);
+      expect(v.regime[c.window - 1]).toBeNull();
+    },
+  );
 });
 
 describe("statistics on degenerate input", () => {

@@ -8,6 +8,7 @@
 // No DOM: the same code runs in Node tests against the batch functions.
 import type {BacktestMetrics, BacktestTrade} from "../backtest.js";
 import type {SymbolBars} from "../bars.js";
+import {dynamicHedgeKey} from "../dynamicHedge.js";
 import {type RowColumn, StreamColumns} from "./streamColumns.js";
 import {type StreamRule, StreamRuleStage} from "./streamRule.js";
 import {type StreamView, StreamViewStage} from "./streamView.js";
@@ -84,9 +85,16 @@ export class PairStream {
   update(legA: SymbolBars, legB: SymbolBars, changedFrom: number, view: StreamView, rule: StreamRule): StreamChange {
     const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
     const h = rule.hedge;
-    const ruleKey = [h ? `${h.alpha}|${h.beta}` : "-", rule.log, rule.window, rule.entry, rule.exit, rule.stop, rule.lag, rule.feeBps].join(
-      "|",
-    );
+    const ruleKey = [
+      rule.dynamic ? dynamicHedgeKey(rule.dynamic) : h ? `${h.alpha}|${h.beta}` : "-",
+      rule.log,
+      rule.window,
+      rule.entry,
+      rule.exit,
+      rule.stop,
+      rule.lag,
+      rule.feeBps,
+    ].join("|");
     let from: number;
     if (viewKey !== this.viewKey) {
       this.viewKey = viewKey;

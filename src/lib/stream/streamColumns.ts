@@ -6,6 +6,8 @@ export const rowColumns = [
   "b",
   "la",
   "lb",
+  "alpha",
+  "beta",
   "spread",
   "mean",
   "std",
@@ -16,6 +18,7 @@ export const rowColumns = [
   "retB",
   "corr",
   "pnl",
+  "position",
   "equity",
   "drawdown",
 ] as const;

@@ -1,14 +1,18 @@
 // The pair stream's row stages: returns and their rolling correlation, and under a hedge the spread,
-// its rolling mean, std, bands and z-score and the backtest of the rule (pairRule), row by row.
+// its rolling mean, std, bands and z-score and the backtest of the rule (pairRule), row by row. The
+// hedge is fixed (the fit's) or dynamic (rolling OLS or Kalman: β_t, α_t from rows ≤ t, src/lib/dynamicHedge.ts).
 import {type BacktestMetrics, backtestOptions, type BacktestTrade} from "../backtest.js";
 import {type BacktestState, IncrementalBacktest} from "../incrementalBacktest.js";
 import {type CorrelationState, IncrementalCorrelation} from "../incrementalCorrelation.js";
+import {type DynamicHedgeSpec, type DynamicHedgeState, IncrementalDynamicHedge} from "../dynamicHedge.js";
 import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
 import type {StreamColumns} from "./streamColumns.js";
 
 export interface StreamRule {
   hedge: {alpha: number; beta: number} | null;
+  /** A hedge that moves bar by bar, used instead of `hedge` (which may then be null). */
+  dynamic?: DynamicHedgeSpec | null;
   log: boolean;
   window: number;
   entry: number;
@@ -22,6 +26,8 @@ interface RowCheckpoint {
   z: ZScoreState | null;
   corr: CorrelationState;
   backtest: BacktestState | null;
+  hedge: DynamicHedgeState | null;
+  first: number;
 }
 
 /**
@@ -35,6 +41,9 @@ export class StreamRuleStage {
   private zs: IncrementalZScore | null = null;
   private corr = new IncrementalCorrelation(2);
   private backtest: IncrementalBacktest | null = null;
+  private hedge: IncrementalDynamicHedge | null = null;
+  // The first row with a hedge (0 for a fixed one; after rolling OLS's first window): the z-score starts there.
+  private first = -1;
   private checkpoints = new CheckpointRing<RowCheckpoint>();
 
   constructor(private readonly rows: StreamColumns) {}
@@ -69,35 +78,54 @@ export class StreamRuleStage {
         this.corr.restore(c.corr);
         if (c.z) this.zs?.restore(c.z);
         if (c.backtest) this.backtest?.restore(c.backtest);
+        if (c.hedge) this.hedge?.restore(c.hedge);
+        this.first = c.first;
         this.done = from;
         // Checkpoints after `from` were taken on rows that have changed.
         this.checkpoints.dropAfter(from);
       } else this.restart();
     }
     const rule = this.rule!,
-      h = rule.hedge;
-    const {a, b, la, lb, spread, mean, std, z, upper, lower, retA, retB, corr, pnl, equity, drawdown} = this.rows.data;
+      h = rule.hedge,
+      dh = this.hedge;
+    const {a, b, la, lb, alpha, beta, spread, mean, std, z, upper, lower, retA, retB, corr, pnl, position, equity, drawdown} =
+      this.rows.data;
     const zs = this.zs,
       bt = this.backtest,
       rc = this.corr,
       entry = rule.entry,
       log = rule.log,
       kept = n - depth;
+    // The columns may have moved to larger buffers since the last run.
+    bt?.rebindBeta(beta);
+    let sx = this.first >= 0 ? spread.subarray(this.first) : spread;
     for (let i = this.done; i < n; ++i) {
-      if (i > kept) this.checkpoints.put(i, {z: zs?.save() ?? null, corr: rc.save(), backtest: bt?.save() ?? null});
+      if (i > kept)
+        this.checkpoints.put(i, {
+          z: zs?.save() ?? null,
+          corr: rc.save(),
+          backtest: bt?.save() ?? null,
+          hedge: dh?.save() ?? null,
+          first: this.first,
+        });
       retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
       retB[i] = i === 0 ? NaN : b[i] / b[i - 1] - 1;
       rc.push(retA, retB);
       corr[i] = rc.value;
-      if (!h || !zs || !bt) continue;
+      if (!zs || !bt) continue;
       la[i] = log ? Math.log(a[i]) : a[i];
       lb[i] = log ? Math.log(b[i]) : b[i];
-      spread[i] = la[i] - h.beta * lb[i] - h.alpha;
-      zs.push(spread);
-      ((mean[i] = zs.mean), (std[i] = zs.std), (z[i] = zs.z));
-      ((upper[i] = zs.mean + entry * zs.std), (lower[i] = zs.mean - entry * zs.std));
+      if (dh) (dh.push(la, lb), (alpha[i] = dh.alpha), (beta[i] = dh.beta));
+      else ((alpha[i] = h!.alpha), (beta[i] = h!.beta));
+      spread[i] = la[i] - beta[i] * lb[i] - alpha[i];
+      if (this.first < 0 && !Number.isNaN(beta[i])) ((this.first = i), (sx = spread.subarray(i)));
+      if (this.first >= 0) {
+        zs.push(sx);
+        ((mean[i] = zs.mean), (std[i] = zs.std), (z[i] = zs.z));
+        ((upper[i] = zs.mean + entry * zs.std), (lower[i] = zs.mean - entry * zs.std));
+      } else mean[i] = std[i] = z[i] = upper[i] = lower[i] = NaN;
       bt.push(la, lb, z);
-      ((pnl[i] = bt.pnl), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
+      ((pnl[i] = bt.pnl), (position[i] = bt.position), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
     }
     this.done = n;
   }
@@ -106,13 +134,16 @@ export class StreamRuleStage {
   private restart(): void {
     const r = this.rule!;
     this.done = 0;
+    this.first = -1;
     this.checkpoints.clear();
     this.corr = new IncrementalCorrelation(Math.max(2, r.window));
-    this.zs = r.hedge ? new IncrementalZScore(r.window) : null;
-    this.backtest = r.hedge
-      ? new IncrementalBacktest(
-          backtestOptions({beta: r.hedge.beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps}),
-        )
+    const hedged = r.hedge !== null || Boolean(r.dynamic);
+    this.hedge = r.dynamic ? new IncrementalDynamicHedge(r.dynamic) : null;
+    this.zs = hedged ? new IncrementalZScore(r.window) : null;
+    // A fixed hedge: β a number, as pairRule's backtest; a dynamic one: the β column, the backtest entering at β_t.
+    const beta = r.dynamic ? this.rows.data.beta : r.hedge ? r.hedge.beta : 0;
+    this.backtest = hedged
+      ? new IncrementalBacktest(backtestOptions({beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps}))
       : null;
   }
 }

@@ -5,7 +5,9 @@
 import {describe, expect, it} from "vitest";
 import {rollingCorrelation} from "../../../src/lib/correlation.js";
 import {pairRule} from "../../../src/lib/pairReport.js";
-import {rollingMean, rollingStd} from "../../../src/lib/rolling.js";
+import {rollingMean, rollingStd, rollingZScore} from "../../../src/lib/rolling.js";
+import {backtest} from "../../../src/lib/backtest.js";
+import {dynamicHedge} from "../../../src/lib/dynamicHedge.js";
 import type {BarsFile, SymbolBars} from "../../../src/protocol/barsFile.js";
 import {LiveBars} from "../../../src/client/liveBars.js";
 import type {LiveBar} from "../../../src/protocol/liveWire.js";
@@ -75,6 +77,7 @@ const bar = (start: number, p: number): LiveBar => ({start, open: p, high: p, lo
 function batch(legA: SymbolBars, legB: SymbolBars, view: StreamView, rule: StreamRule) {
   const v = pairView(legA, legB, view);
   const corr = rollingCorrelation(returns(v.a), returns(v.b), Math.max(2, rule.window));
+  if (rule.dynamic) return {v, corr, series: dynamicBatch(v, rule)};
   if (!rule.hedge) return {v, corr, series: null};
   const s = hedgedSeries(v, rule.hedge, rule.log);
   const r = pairRule(
@@ -94,6 +97,39 @@ function batch(legA: SymbolBars, legB: SymbolBars, view: StreamView, rule: Strea
       z: r.zscore,
       bt: r.backtest,
     },
+  };
+}
+
+/**
+ * The batch path under a dynamic hedge: β_t, α_t by dynamicHedge on the (log) prices, the spread
+ * a − β_t·b − α_t, its rolling mean, std and z-score from the first bar with a β on, and the backtest with
+ * β per bar.
+ */
+function dynamicBatch(v: {time: Float64Array; a: Float64Array; b: Float64Array}, rule: StreamRule) {
+  const {a, b} = hedgedSeries(v, {alpha: 0, beta: 0}, rule.log),
+    n = a.length;
+  const h = dynamicHedge(a, b, rule.dynamic!);
+  const spread = a.map((x, i) => x - h.beta[i] * b[i] - h.alpha[i]);
+  const found = h.beta.findIndex((x) => !Number.isNaN(x)),
+    first = found < 0 ? n : found;
+  const pad = (x: Float64Array) => {
+    const out = new Float64Array(n).fill(NaN);
+    out.set(x, first);
+    return out;
+  };
+  const tail = spread.subarray(first),
+    mean = pad(rollingMean(tail, rule.window)),
+    sd = pad(rollingStd(tail, rule.window)),
+    z = pad(rollingZScore(tail, rule.window));
+  const bt = backtest(a, b, z, {beta: h.beta, entry: rule.entry, exit: rule.exit, stop: rule.stop, lag: rule.lag, feeBps: rule.feeBps});
+  return {
+    spread,
+    mean,
+    upper: mean.map((m, i) => m + rule.entry * sd[i]),
+    lower: mean.map((m, i) => m - rule.entry * sd[i]),
+    z,
+    bt,
+    beta: h.beta,
   };
 }
 
@@ -245,5 +281,67 @@ describe("PairStream.update(legs, changedFrom, view, rule) equals the batch path
     s.rebuild();
     s.update(bars.bars("A"), bars.bars("B"), Infinity, view, rule);
     expectBatch(s, bars.bars("A"), bars.bars("B"), view, rule, "after rebuild()");
+  });
+});
+
+describe("PairStream.update with a dynamic hedge (rolling OLS, Kalman) equals the batch path", () => {
+  const rolling: StreamRule = {...rule, hedge: null, dynamic: {kind: "rolling-ols", window: 30}};
+  const kalman: StreamRule = {...rule, hedge: null, dynamic: {kind: "kalman", delta: 1e-4, ve: 1e-3}, log: true};
+
+  it("rolling OLS over 30 bars, 1-second bars: appended, replaced and late bars", () => {
+    const {replaced, stream} = live({intervalMs: 1000, lookbackMs: Infinity}, rolling, 300);
+    expect(replaced).toBeGreaterThan(20);
+    // β moves: not one value (as a fixed hedge would give).
+    const beta = stream.column("beta").filter((x) => !Number.isNaN(x));
+    expect(Math.max(...beta) - Math.min(...beta)).toBeGreaterThan(0.1);
+    expect(stream.tradeList().length).toBeGreaterThan(0);
+  });
+
+  it("Kalman on log prices, 5-second bars, several bars per update", () => {
+    const {stream} = live({intervalMs: 5000, lookbackMs: Infinity}, {...kalman, window: 10}, 300, {every: 3});
+    expect(stream.tradeList().length).toBeGreaterThan(0);
+  });
+
+  it("switching between the fixed, rolling and Kalman hedges recomputes the rows", () => {
+    const view = {intervalMs: 1000, lookbackMs: Infinity},
+      bars = new LiveBars(snapshot(500)),
+      stream = new PairStream();
+    const zs: Float64Array[] = [];
+    for (const r of [rule, rolling, {...rolling, dynamic: {kind: "rolling-ols" as const, window: 60}}, kalman, rule]) {
+      stream.update(bars.bars("A"), bars.bars("B"), Infinity, view, r);
+      expectBatch(stream, bars.bars("A"), bars.bars("B"), view, r, JSON.stringify(r));
+      zs.push(stream.column("z").slice());
+    }
+    expect(zs[1]).not.toEqual(zs[0]);
+    expect(zs[2]).not.toEqual(zs[1]);
+    expect(zs[3]).not.toEqual(zs[2]);
+    expect(zs[4]).toEqual(zs[0]);
+  });
+
+  it("no look-ahead: appending bars never changes β, spread or z at earlier rows", () => {
+    for (const r of [rolling, kalman]) {
+      const view = {intervalMs: 1000, lookbackMs: Infinity},
+        bars = new LiveBars(snapshot(400)),
+        stream = new PairStream();
+      stream.update(bars.bars("A"), bars.bars("B"), -Infinity, view, r);
+      const before = Object.fromEntries((["beta", "alpha", "spread", "z"] as const).map((k) => [k, stream.column(k).slice()]));
+      let version = bars.version;
+      for (let k = 0; k < 100; ++k) {
+        const start = t0 + (400 + k) * 1000;
+        (bars.add("A", [bar(start, 70_000 - 30 * k)]), bars.add("B", [bar(start, 3_000 + k)]));
+        stream.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, r);
+        version = bars.version;
+      }
+      // A fresh stream over all the bars (the batch), cut at the old length, equals the rows before.
+      const fresh = new PairStream();
+      fresh.update(bars.bars("A"), bars.bars("B"), -Infinity, view, r);
+      for (const k of ["beta", "alpha", "spread", "z"] as const) {
+        const n = before[k].length;
+        expectSame(stream.column(k).subarray(0, n), before[k], `${r.dynamic!.kind} ${k}`);
+        expectSame(fresh.column(k).subarray(0, n), before[k], `${r.dynamic!.kind} ${k} (fresh)`);
+        // …and the new bars did move β (the test would see a look-ahead).
+        expect(stream.column(k)[stream.length - 1]).not.toBe(before[k][n - 1]);
+      }
+    }
   });
 });

@@ -3,9 +3,14 @@
 // Which pair reports exist comes from loaders/config.ts (PAIRBOOK_* variables; default: every pair of
 // the symbols in the lake), read once when Framework loads this file.
 import {coverage, notebookConfig, pairSlug} from "./loaders/config.js";
+import {marketSymbolSlug, parseMarketSymbol} from "./src/protocol/symbol.js";
+import {researchPages} from "./scripts/researchPages.js";
 
-const {pairs} = await coverage(notebookConfig(process.env));
+const {pairs, symbols} = await coverage(notebookConfig(process.env));
 const paths = pairs.map((pair) => `/pairs/${pairSlug(pair)}`);
+// One symbol page per covered symbol: /symbols/BTCUSDT, /symbols/usdm_BTCUSDT for a USD-M perpetual.
+const symbolPaths = symbols.map((s) => `/symbols/${marketSymbolSlug(parseMarketSymbol(s))}`);
+const research = researchPages();
 
 export default {
   title: "pairbook",
@@ -26,13 +31,21 @@ export default {
       open: true,
       pages: pairs.map((pair, i) => ({name: `${pair[0]} / ${pair[1]}`, path: paths[i]})),
     },
+    {
+      name: "Symbols",
+      collapsible: true,
+      open: false,
+      pages: symbols.map((s, i) => ({name: s, path: symbolPaths[i]})),
+    },
     {name: "Cointegration map", path: "/coint"},
     {name: "Backtest lab", path: "/lab"},
+    // Every src/research/*.md, by its title: adding a research page is dropping a file there.
+    ...(research.length ? [{name: "Research", collapsible: true, open: true, pages: research}] : []),
     {name: "Data", path: "/data"},
     {name: "Alerts", path: "/alerts"},
     {name: "System", path: "/system"},
   ],
-  dynamicPaths: paths,
+  dynamicPaths: [...paths, ...symbolPaths],
   pager: false,
   // Links end in .html (/pairs/A-B.html), so the site works on any static server, URL rewriting or not.
   preserveExtension: true,

@@ -15,6 +15,7 @@ import {readdirSync, readFileSync, statSync} from "node:fs";
 import {homedir} from "node:os";
 import {join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
+import {researchPages} from "./researchPages.js";
 
 const dist = process.argv[2] ?? "dist";
 const namespaces = new Set([
@@ -86,6 +87,10 @@ if (pages.length === 0) problems.push(`${dist}: no pages`);
 const has = (re) => all.some((f) => re.test(relative(dist, f)));
 for (const page of ["index", "coint", "lab", "data", "system", "alerts"])
   if (!has(new RegExp(`^${page}\\.html$`))) problems.push(`${dist}: page ${page}.html is missing`);
+// Every research page (src/research/*.md, found as the config finds them) is built.
+for (const {path} of researchPages())
+  if (!has(new RegExp(`^${path.slice(1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.html$`)))
+    problems.push(`${dist}: research page ${path}.html is missing`);
 if (!has(/^_file\/data\/overview\.[0-9a-f]+\.json$/)) problems.push(`${dist}: the overview data (data/overview.json) is missing`);
 if (!has(/^_file\/data\/bars\.[0-9a-f]+\.arrow$/)) problems.push(`${dist}: the bars of all symbols (data/bars.arrow) are missing`);
 // Every pair report needs its bars file next to it (src/pairs/[pair].arrow.ts).
@@ -95,6 +100,14 @@ for (const report of reports) {
   const slug = report.slice("pairs/".length, -".html".length);
   if (!has(new RegExp(`^_file\\/pairs\\/${slug}\\.[0-9a-f]+\\.arrow$`)))
     problems.push(`${dist}: ${report} has no bars file (pairs/${slug}.arrow)`);
+}
+// Every symbol page needs its bars file next to it (src/symbols/[symbol].arrow.ts).
+const symbolPages = all.map((f) => relative(dist, f)).filter((f) => /^symbols\/(usdm_)?[A-Z0-9]+\.html$/.test(f));
+if (symbolPages.length === 0) problems.push(`${dist}: no symbol page (symbols/*.html)`);
+for (const page of symbolPages) {
+  const slug = page.slice("symbols/".length, -".html".length);
+  if (!has(new RegExp(`^_file\\/symbols\\/${slug}\\.[0-9a-f]+\\.arrow$`)))
+    problems.push(`${dist}: ${page} has no bars file (symbols/${slug}.arrow)`);
 }
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);

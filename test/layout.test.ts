@@ -15,7 +15,7 @@ const tracked = execFileSync("git", ["ls-files", "recorder", "simulator", "lake"
 function area(path: string): string {
   const [top, second] = path.split("/");
   if (top !== "src") return top;
-  return ["lib", "protocol", "client", "components"].includes(second) ? `src/${second}` : "src/pages";
+  return ["lib", "protocol", "client", "components", "notebook"].includes(second) ? `src/${second}` : "src/pages";
 }
 
 /** What each folder may import besides itself; cli/ sits on top and may import anything. */
@@ -28,7 +28,9 @@ const allowed: Record<string, readonly string[]> = {
   loaders: ["lake", "src/lib", "src/protocol"],
   recorder: ["lake", "src/lib", "src/protocol"],
   simulator: ["lake", "src/lib", "src/protocol"],
-  "src/pages": ["src/lib", "src/protocol", "src/client", "src/components"],
+  // The research pages' toolkit: loads the build's bars (FileAttachment) and hands out lib views and charts.
+  "src/notebook": ["src/lib", "src/protocol", "src/client", "src/components"],
+  "src/pages": ["src/lib", "src/protocol", "src/client", "src/components", "src/notebook"],
 };
 
 /** Relative and node: imports of a source file (static, dynamic and type-only). */
@@ -47,7 +49,7 @@ describe("the layout", () => {
     expect(new Set(tracked.map(area))).toEqual(new Set([...Object.keys(allowed), "cli"]));
   });
 
-  it("imports go down the data's path; only the loader entries under src/data and src/pairs import loaders/", () => {
+  it("imports go down the data's path; only the loader entries under src/data, src/pairs and src/symbols import loaders/", () => {
     const wrong: string[] = [];
     for (const path of tracked) {
       const from = area(path);
@@ -55,7 +57,7 @@ describe("the layout", () => {
       for (const target of importsOf(path).relative) {
         const to = area(target);
         if (to === from || allowed[from].includes(to)) continue;
-        const loaderEntry = from === "src/pages" && to === "loaders" && /^src\/(data|pairs)\/[^/]+\.(ts|js)$/.test(path);
+        const loaderEntry = from === "src/pages" && to === "loaders" && /^src\/(data|pairs|symbols)\/[^/]+\.(ts|js)$/.test(path);
         if (!loaderEntry) wrong.push(`${path} → ${target}`);
       }
     }
@@ -64,7 +66,7 @@ describe("the layout", () => {
 
   it("what runs in the browser imports no Node module", () => {
     const wrong = tracked
-      .filter((path) => ["src/lib", "src/protocol", "src/client", "src/components"].includes(area(path)))
+      .filter((path) => ["src/lib", "src/protocol", "src/client", "src/components", "src/notebook"].includes(area(path)))
       .flatMap((path) => importsOf(path).node.map((spec) => `${path} → ${spec}`));
     expect(wrong).toEqual([]);
   });

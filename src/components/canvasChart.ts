@@ -140,7 +140,7 @@ export class CanvasChart {
     let [x0, x1] = view ?? data.xDomain ?? xExtent(data.layers);
     if (!(x1 >= x0)) ((x0 = Date.now() - 3600e3), (x1 = Date.now()));
     if (x1 - x0 < (data.minSpan ?? 1000)) x1 = x0 + (data.minSpan ?? 1000);
-    const key = `${this.width}|${data.yLabel}|${data.yDomain?.join(",") ?? ""}|${view?.join(",") ?? ""}`;
+    const key = `${this.width}|${data.yLabel}|${data.yDomain?.join(",") ?? ""}|${view?.join(",") ?? ""}|${data.yRight?.labels.join(",") ?? ""}`;
     const prev = live && this.axes?.key === key ? this.axes : null;
     const keepX = prev !== null && x0 >= prev.x[0] && x1 <= prev.x[1];
     // Live: headroom of 5% of the span to the right and 10% of the range above and below.
@@ -160,12 +160,12 @@ export class CanvasChart {
       clip = Math.max(0, Math.floor((x[Math.min(from, rows - 1)] - xd[0]) * k) - 5);
       start = lowerBound(x, xd[0] + (clip - 2) / k);
     }
-    let series = decimateLayers(data.layers, xd[0], k, start);
+    let series = decimateLayers(data.layers, xd, k, start);
     let [y0, y1] = data.yDomain ?? yExtent(data.layers, series);
     const keepY = keepX && (data.yDomain !== undefined || (y0 >= prev.y[0] && y1 <= prev.y[1]));
     if (clip >= 0 && !keepY) {
       // The new rows leave the y axis: new axes, everything redrawn.
-      ((clip = -1), (series = decimateLayers(data.layers, xd[0], k, 0)));
+      ((clip = -1), (series = decimateLayers(data.layers, xd, k, 0)));
       [y0, y1] = yExtent(data.layers, series);
     }
     if (!keepX || !keepY) {
@@ -174,7 +174,7 @@ export class CanvasChart {
       // The same axes again (a slider that leaves this chart's domains, e.g. the correlation's): keep the SVG.
       const a = this.axes;
       if (!(a && a.key === key && a.x[0] === xd[0] && a.x[1] === xd[1] && a.y[0] === yd[0] && a.y[1] === yd[1]))
-        this.drawAxes(xd, yd, data.yLabel);
+        this.drawAxes(xd, yd, data.yLabel, data.yRight);
       this.axes = {key, x: xd, y: yd};
       // data-x-domain: the times shown (for tests); the overlay follows the new axes.
       this.element.setAttribute("data-x-domain", `${xd[0]},${xd[1]}`);
@@ -187,7 +187,7 @@ export class CanvasChart {
     if (clip >= 0) this.element.setAttribute("data-partial", String(++this.partial));
   }
 
-  private drawAxes(x: [number, number], y: [number, number], label: string): void {
+  private drawAxes(x: [number, number], y: [number, number], label: string, right?: ChartData["yRight"]): void {
     const svg = Plot.plot({
       width: this.width,
       height: this.height,
@@ -197,7 +197,25 @@ export class CanvasChart {
       marginBottom,
       x: {type: "utc", domain: [new Date(x[0]), new Date(x[1])], label: null},
       y: {domain: y, label, grid: true},
-      marks: [Plot.frame({strokeOpacity: 0})],
+      // A second y axis: its labels inside the frame's right edge (the right margin is narrow).
+      marks: [
+        Plot.frame({strokeOpacity: 0}),
+        // Given a right axis, Plot draws no implicit left one: both are explicit then.
+        ...(right
+          ? [
+              Plot.axisY({anchor: "left", label}),
+              Plot.axisY(right.ticks, {
+                anchor: "right",
+                tickSize: 0,
+                tickPadding: -3,
+                textAnchor: "end",
+                tickFormat: (_: number, i: number) => right.labels[i],
+                label: right.label,
+                labelAnchor: "top",
+              }),
+            ]
+          : []),
+      ],
     });
     this.holder.replaceChildren(svg, this.canvas, this.overlay);
     const dpr = globalThis.devicePixelRatio || 1;

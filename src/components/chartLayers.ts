@@ -1,6 +1,7 @@
 // What a canvas chart (./canvasChart.ts) draws: its layers, the data they make, and what is computed
 // from the layers alone — extents, the decimated series, and what must hold for a partial redraw.
-import {axisColumns, decimateColumns} from "./decimate.js";
+import type {ChartScales} from "./chartScales.js";
+import {axisColumns, decimateColumns, visibleRows} from "./decimate.js";
 
 export interface LineLayer {
   type: "line";
@@ -45,7 +46,21 @@ export interface SpanLayer {
   opacity?: number;
 }
 
-export type Layer = LineLayer | AreaLayer | RuleLayer | DotLayer | SpanLayer;
+/**
+ * A layer that folds and paints its own rows (candles and volume bars, ./candleLayer.ts): `columns`
+ * makes its points for the axis (y: every value it draws, for the y extent), `draw` paints what the
+ * last `columns` made (`clip` as in drawLayers).
+ */
+export interface CustomLayer {
+  type: "custom";
+  x: ArrayLike<number>;
+  /** Its style, for partial redraws (shapeOf). */
+  shape: string;
+  columns(xd: readonly [number, number], perMs: number, start: number): {x: Float64Array; y: Float64Array};
+  draw(ctx: CanvasRenderingContext2D, scales: ChartScales, clip: number): void;
+}
+
+export type Layer = LineLayer | AreaLayer | RuleLayer | DotLayer | SpanLayer | CustomLayer;
 
 export interface ChartData {
   layers: readonly Layer[];
@@ -59,6 +74,8 @@ export interface ChartData {
   minSpan?: number;
   /** A fixed y domain (values outside are clamped); default: the data's extent. */
   yDomain?: [number, number];
+  /** A second y axis on the right: tick positions (in the left axis' units), their labels, a title. */
+  yRight?: {ticks: readonly number[]; labels: readonly string[]; label: string};
 }
 
 /** Decimated points of the line and area layers (null for the others). */
@@ -69,7 +86,8 @@ export function xExtent(layers: readonly Layer[]): [number, number] {
   let lo = Infinity,
     hi = -Infinity;
   for (const l of layers) {
-    if ((l.type === "line" || l.type === "area") && l.x.length) ((lo = Math.min(lo, l.x[0])), (hi = Math.max(hi, l.x[l.x.length - 1])));
+    if ((l.type === "line" || l.type === "area" || l.type === "custom") && l.x.length)
+      ((lo = Math.min(lo, l.x[0])), (hi = Math.max(hi, l.x[l.x.length - 1])));
   }
   return [lo, hi];
 }
@@ -97,7 +115,7 @@ export function yExtent(layers: readonly Layer[], series: Series): [number, numb
 
 /** The x of the series layers (they share one in a chart of the same bars), or null. */
 export function seriesX(layers: readonly Layer[]): ArrayLike<number> | null {
-  for (const l of layers) if (l.type === "line" || l.type === "area") return l.x;
+  for (const l of layers) if (l.type === "line" || l.type === "area" || l.type === "custom") return l.x;
   return null;
 }
 
@@ -113,21 +131,29 @@ export function shapeOf(layers: readonly Layer[]): string {
           ? `a${l.fill}`
           : l.type === "rule"
             ? `r${l.y}${l.stroke}`
-            : l.type[0],
+            : l.type === "custom"
+              ? `c${l.shape}`
+              : l.type[0],
     )
     .join("|");
 }
 
 /**
- * Min/max per pixel column of the axis (from x0, `perMs` pixels per ms), of the line and area
- * layers' rows from `start` on; layers sharing an x share the columns.
+ * Min/max per pixel column of the axis `xd` (`perMs` pixels per ms), of the line and area layers'
+ * rows from `start` on that the axis shows (./decimate.ts `visibleRows`: a zoomed chart decimates
+ * only its view's rows, an unzoomed one all rows); layers sharing an x share the columns.
+ * O(rows shown) per layer.
  */
-export function decimateLayers(layers: readonly Layer[], x0: number, perMs: number, start: number): Series {
+export function decimateLayers(layers: readonly Layer[], xd: readonly [number, number], perMs: number, start: number): Series {
   const columns = new Map<ArrayLike<number>, Int32Array>();
   return layers.map((l) => {
+    if (l.type === "custom") return l.columns(xd, perMs, start);
     if (l.type !== "line" && l.type !== "area") return null;
     let c = columns.get(l.x);
-    if (!c) columns.set(l.x, (c = axisColumns(l.x, x0, perMs, start)));
+    if (!c) {
+      const [from, to] = visibleRows(l.x, xd[0], xd[1]);
+      columns.set(l.x, (c = axisColumns(l.x, xd[0], perMs, Math.max(start, from), to)));
+    }
     return decimateColumns(l.x, l.y, c);
   });
 }

@@ -30,11 +30,12 @@ export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, pixels: num
 
 /**
  * Pixel columns of an axis, as index boundaries: row i is in column floor((x[i] − x0)·perUnit), for
- * the rows from `from` on. Unlike `decimate`'s columns (the data's extent split evenly) they stay put
- * while rows are appended, so a chart can redraw only its last columns. O(n − from).
+ * the rows `from` … `to` − 1. Unlike `decimate`'s columns (the data's extent split evenly) they stay
+ * put while rows are appended, so a chart can redraw only its last columns, and a zoomed chart
+ * decimate only the rows it shows (`visibleRows`). O(to − from).
  */
-export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, from = 0): Int32Array {
-  const n = x.length,
+export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, from = 0, to = x.length): Int32Array {
+  const n = Math.min(to, x.length),
     starts: number[] = [];
   let col = NaN;
   for (let i = from; i < n; ++i) {
@@ -43,6 +44,29 @@ export function axisColumns(x: ArrayLike<number>, x0: number, perUnit: number, f
   }
   starts.push(n);
   return Int32Array.from(starts);
+}
+
+/**
+ * The rows of x (sorted ascending) a chart showing times [from, to] draws: those inside, and one on
+ * each side so the line runs on to the plot's edges. Two binary searches: O(log n).
+ * visibleRows([1, 2, 3, 4, 5], 2.5, 3.5) → [1, 4] (rows 1 … 3).
+ */
+export function visibleRows(x: ArrayLike<number>, from: number, to: number): [number, number] {
+  const lo = firstRow(x, (v) => v >= from),
+    hi = firstRow(x, (v) => v > to);
+  return [Math.max(0, lo - 1), Math.min(x.length, hi + 1)];
+}
+
+/** The first row whose x passes `test` (false up to some row, true from it on), or x.length. */
+function firstRow(x: ArrayLike<number>, test: (v: number) => boolean): number {
+  let lo = 0,
+    hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(x[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
@@ -74,7 +98,7 @@ export function decimateColumns(x: ArrayLike<number>, y: ArrayLike<number>, star
       iLast = i;
     }
     if (iFirst < 0) {
-      if (sawNaN) ((ox[m] = m ? ox[m - 1] : x[0]), (oy[m++] = NaN));
+      if (sawNaN) ((ox[m] = m ? ox[m - 1] : x[starts[0]]), (oy[m++] = NaN));
       continue;
     }
     // The picks in time order, each once (iFirst ≤ iMin, iMax ≤ iLast).

@@ -85,7 +85,8 @@ export function drawLayers(
       }
       close(d.x.length - 1);
       ctx.fill();
-    } else {
+    } else if (l.type === "custom") l.draw(ctx, scales, clip);
+    else {
       // The first mark of each style per pixel column: marks of earlier columns than a partial redraw
       // reaches are skipped whole, so the choice is the same as in a full redraw.
       const last: {fill: string; symbol: string; column: number}[] = [],

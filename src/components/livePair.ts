@@ -8,6 +8,7 @@ import type {PageFeed} from "../client/pageFeed.js";
 import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
 import {PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
+import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
 
 export interface LivePairOptions {
   view: StreamView;
@@ -22,11 +23,15 @@ export interface LivePairOptions {
 
 export class LivePair {
   readonly stream = new PairStream();
+  /** Each leg's candles at the stream's rows (the candle and volume charts). */
+  private readonly candles = [new RowCandles(), new RowCandles()] as const;
   private options: LivePairOptions | null = null;
   private version = -1;
   private refit = NaN;
   private paused = false;
   private key = "";
+  /** The key without what a refit changes (the hedge's values, the refit period), for the charts. */
+  private chartKey = "";
   private readonly listeners = new Set<(key: string) => void>();
   private readonly stopFrames: () => void;
 
@@ -64,10 +69,9 @@ export class LivePair {
     if (pinned && options.refit !== this.refit) this.stream.rebuild();
     this.refit = options.refit;
     this.options = options;
-    this.key = [
+    const sliders = [
       view.intervalMs,
       view.lookbackMs,
-      pinned ? options.refit : "",
       method,
       rule.log,
       rule.window,
@@ -76,9 +80,12 @@ export class LivePair {
       rule.stop,
       rule.lag,
       rule.feeBps,
-      h?.alpha,
-      h?.beta,
-    ].join("|");
+    ];
+    this.key = [...sliders, pinned ? options.refit : "", h?.alpha, h?.beta].join("|");
+    // A refit redraws the charts as a live frame does: the axes stay while the data fit them. A new pair
+    // of axes (Plot) for five charts, and again at the next live bar (live axes keep headroom), were
+    // most of a refit's main-thread time (bench/liveProfile.ts).
+    this.chartKey = [...sliders, h ? "hedge" : "none"].join("|");
     this.refresh();
   }
 
@@ -128,6 +135,10 @@ export class LivePair {
         time,
         a: s.column("a"),
         b: s.column("b"),
+        candles: [0, 1].map((i) => this.candles[i].update(this.feed.bars.bars(this.names[i]), time, o.view.intervalMs, changed.bars)) as [
+          Candles,
+          Candles,
+        ],
         gaps: s.gaps,
         liveBuckets: this.feed.bars.liveBuckets,
         changed,
@@ -145,11 +156,11 @@ export class LivePair {
         correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
         equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
       },
-      this.key,
+      this.chartKey,
     );
     this.kpis.update({
       method: o.method,
-      beta: r.hedge?.beta,
+      beta: r.dynamic && n ? s.column("beta")[n - 1] : r.hedge?.beta, // a dynamic hedge: the last bar's β
       zLast: z && n ? z[n - 1] : NaN,
       window: r.window,
       pnl: metrics?.totalPnl,

@@ -1,17 +1,24 @@
 // The pair report's five charts as persistent canvas charts (./canvasChart.ts): created once per page,
 // updated in place. A live frame (same sliders, more bars) redraws only the canvases; a slider change
-// refits the axes' domains. One crosshair (./crosshair.ts) and one zoom (./chartZoom.ts) span all five.
+// refits the axes' domains. One crosshair (./crosshair.ts) and one zoom (./chartZoom.ts) span all five
+// and each leg's candles and volume (./legCharts.ts). The prices show rebased (first bar = 100) or raw on
+// two y axes (./rawPrices.ts).
+import type {Candles} from "../lib/stream/rowCandles.js";
 import type {GapSpan, TradeMark} from "./charts.js";
 import {CanvasChart} from "./canvasChart.js";
 import type {Layer} from "./chartLayers.js";
 import {ChartZoom} from "./chartZoom.js";
 import {Crosshair} from "./crosshair.js";
+import {LegCharts} from "./legCharts.js";
 import {pairTooltip} from "./pairTooltip.js";
+import {rawPrices} from "./rawPrices.js";
 
 export interface PairChartsData {
   time: ArrayLike<number>;
   a: ArrayLike<number>;
   b: ArrayLike<number>;
+  /** Each leg's open, high, low, close, volume and taker buy volume at the rows of `time`. */
+  candles: readonly [Candles, Candles];
   gaps: readonly GapSpan[];
   /** null until a hedge is fitted. */
   spread: {spread: ArrayLike<number>; mean: ArrayLike<number>; upper: ArrayLike<number>; lower: ArrayLike<number>; title: string} | null;
@@ -27,6 +34,9 @@ export interface PairChartsData {
 }
 
 type CardName = "spread" | "zscore" | "correlation" | "equity";
+/** How the prices card shows the legs: rebased to 100 at the first bar, or raw on two y axes. */
+export type PriceView = "rebased" | "raw";
+const legColors = ["#4269d0", "#efb118"] as const;
 const kindColor = {long: "#22a06b", short: "#d03050", exit: "#555"} as const;
 const kindSymbol = {long: "triangle", short: "diamond", exit: "circle"} as const;
 
@@ -59,8 +69,14 @@ export class PairCharts {
   readonly grid: HTMLDivElement;
   /** The hint under the charts: how to zoom and hover, and a notice for a malformed zoom in the URL. */
   readonly hint: HTMLDivElement;
+  /** Each leg's candles over its volume, two cards side by side. */
+  readonly legs: LegCharts;
   readonly crosshair: Crosshair;
   readonly zoom: ChartZoom;
+  private readonly pricesTitle: HTMLHeadingElement;
+  private priceView: PriceView = "rebased";
+  private rawKey = "";
+  private unbind = () => {};
   private readonly cards: Record<CardName, ReturnType<typeof card>>;
   private data: PairChartsData | null = null;
   private key = "";
@@ -73,8 +89,9 @@ export class PairCharts {
       legend: {domain: ["long", "short", "exit"], range: [kindColor.long, kindColor.short, kindColor.exit]},
     });
     const prices = card("prices-chart", this.prices);
-    prices.title.textContent = "Prices";
+    this.pricesTitle = prices.title;
     this.top = prices.card;
+    this.legs = new LegCharts(names);
     this.cards = {
       spread: card("spread-chart", this.spread),
       zscore: card("zscore-chart", this.zscore),
@@ -85,13 +102,18 @@ export class PairCharts {
     this.grid = document.createElement("div");
     this.grid.className = "grid grid-cols-2";
     this.grid.append(...Object.values(this.cards).map((c) => c.card));
-    const all = [this.prices, this.spread, this.zscore, this.correlation, this.equity];
+    const all = [this.prices, this.spread, this.zscore, this.correlation, this.equity, ...this.legs.charts];
     this.crosshair = new Crosshair(all, {time: () => this.data?.time ?? [], describe: (row) => pairTooltip(this.data!, names, row)});
-    this.zoom = new ChartZoom(all, () => {
-      const d = this.data,
-        n = d?.time.length ?? 0;
-      return d && n ? {from: d.time[0], to: d.time[n - 1], minSpan: 4 * d.intervalMs} : null;
-    });
+    this.zoom = new ChartZoom(
+      all,
+      () => {
+        const d = this.data,
+          n = d?.time.length ?? 0;
+        return d && n ? {from: d.time[0], to: d.time[n - 1], minSpan: 4 * d.intervalMs} : null;
+        // The raw view fits its axes to the bars in view.
+      },
+      () => this.priceView === "raw" && this.drawPrices(false),
+    );
     this.hint = document.createElement("div");
     this.hint.id = "chart-hint";
     this.hint.className = "pb-notice";
@@ -117,20 +139,14 @@ export class PairCharts {
     // Every chart spans the bars' time, also one with nothing to draw yet (a window not yet filled).
     const n = time.length,
       x = {xDomain: n ? ([time[0], time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
-    // The prices depend on the bars only: a slider that leaves the view leaves them as they are.
-    if (d.changed.bars < n || n !== this.rows)
-      this.prices.update(
-        {
-          yLabel: "price (first bar = 100)",
-          ...x,
-          layers: [
-            ...gaps,
-            {type: "line", x: time, y: d.a, stroke: "#4269d0", scale: 100 / d.a[0]},
-            {type: "line", x: time, y: d.b, stroke: "#efb118", scale: 100 / d.b[0]},
-          ],
-        },
+    // The prices and candles depend on the bars only: a slider that leaves the view leaves them as they are.
+    if (d.changed.bars < n || n !== this.rows) {
+      this.drawPrices(d.changed.bars > 0);
+      this.legs.update(
+        {time, candles: d.candles, gaps: d.gaps, intervalMs: d.intervalMs, xDomain: x.xDomain},
         {live: d.changed.bars > 0, from: d.changed.bars},
       );
+    }
     this.rows = n;
     // The derived series: redrawn from their first changed row while live.
     const opts = {live, from: d.changed.series};
@@ -208,6 +224,52 @@ export class PairCharts {
     this.crosshair.refresh();
   }
 
+  /** Follows `control` (the page's "prices" control, value "rebased" or "raw") from now on. */
+  bindPriceView(control: EventTarget & {value: unknown}): void {
+    const follow = () => this.setPriceView(control.value === "raw" ? "raw" : "rebased");
+    control.addEventListener("input", follow);
+    this.unbind = () => control.removeEventListener("input", follow);
+    follow();
+  }
+
+  /** Shows the prices rebased to 100 or raw on two y axes (the page's "prices" control). */
+  setPriceView(view: PriceView): void {
+    if (view === this.priceView) return;
+    this.priceView = view;
+    this.drawPrices(false);
+    this.crosshair.refresh();
+  }
+
+  /** Draws the prices card in its view; `live`: only bars were added (a partial redraw where possible). */
+  private drawPrices(live: boolean): void {
+    const d = this.data;
+    if (!d) return;
+    const n = d.time.length,
+      gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [],
+      x = {xDomain: n ? ([d.time[0], d.time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
+    const [A, B] = this.names;
+    if (this.priceView === "raw") {
+      const raw = rawPrices(d.time, d.a, d.b, this.names, this.zoom?.view ?? null, {...x, gaps, colors: legColors});
+      setText(this.pricesTitle, `Prices: ${A} (left axis), ${B} (right axis)`);
+      this.prices.update(raw.data, {live: live && raw.key === this.rawKey, from: d.changed.bars});
+      this.rawKey = raw.key;
+      return;
+    }
+    setText(this.pricesTitle, "Prices");
+    this.prices.update(
+      {
+        yLabel: "price (first bar = 100)",
+        ...x,
+        layers: [
+          ...gaps,
+          {type: "line", x: d.time, y: d.a, stroke: legColors[0], scale: 100 / d.a[0]},
+          {type: "line", x: d.time, y: d.b, stroke: legColors[1], scale: 100 / d.b[0]},
+        ],
+      },
+      {live, from: d.changed.bars},
+    );
+  }
+
   private note(which: CardName, text: string | null): void {
     const n = this.cards[which].note;
     if (n.hidden !== (text === null)) n.hidden = text === null;
@@ -216,5 +278,7 @@ export class PairCharts {
 
   dispose(): void {
     for (const c of [this.prices, this.spread, this.zscore, this.correlation, this.equity]) c.dispose();
+    this.legs.dispose();
+    this.unbind();
   }
 }

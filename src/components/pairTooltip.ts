@@ -1,5 +1,6 @@
-// What the pair report's crosshair tooltip (./crosshair.ts) shows at a bar: both legs' closes and every
-// derived series the charts draw (./pairCharts.ts), and the trades entered or exited at that bar.
+// What the pair report's crosshair tooltip (./crosshair.ts) shows at a bar: both legs' closes, each
+// leg's candle (open, high, low, close, volume, taker buy and sell volume; NaN where the leg had no
+// trade), every derived series the charts draw (./pairCharts.ts), and the trades at that bar.
 import type {TooltipContent, TooltipValue} from "./crosshair.js";
 import type {PairChartsData} from "./pairCharts.js";
 
@@ -17,6 +18,18 @@ export function pairTooltip(d: PairChartsData, names: readonly [string, string],
       {key: "a", label: names[0], value: d.a[row]},
       {key: "b", label: names[1], value: d.b[row]},
     ];
+  for (const [i, leg] of (["a", "b"] as const).entries()) {
+    const c = d.candles[i];
+    values.push(
+      {key: `${leg}.open`, label: `${names[i]} open`, value: c.open[row]},
+      {key: `${leg}.high`, label: `${names[i]} high`, value: c.high[row]},
+      {key: `${leg}.low`, label: `${names[i]} low`, value: c.low[row]},
+      {key: `${leg}.close`, label: `${names[i]} close`, value: c.close[row]},
+      {key: `${leg}.volume`, label: `${names[i]} volume`, value: c.volume[row]},
+      {key: `${leg}.takerBuy`, label: `${names[i]} taker buy`, value: c.takerBuyVolume[row]},
+      {key: `${leg}.takerSell`, label: `${names[i]} taker sell`, value: c.volume[row] - c.takerBuyVolume[row]},
+    );
+  }
   if (d.spread)
     values.push(
       {key: "spread", label: "spread", value: d.spread.spread[row]},

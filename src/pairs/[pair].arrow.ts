@@ -1,11 +1,9 @@
 // Data loader: one pair report's bars (both legs at the base interval over the lookback, with gap
 // flags), as Arrow IPC. Framework passes the page parameter as --pair=BTCUSDT-ETHUSDT.
-// Only the columns the report uses are kept (time; per leg close, trade count, gap flag): at 86,400
-// bars that is 2.9 MB instead of 11 MB, which the page fetches before it can draw anything.
+// Only the columns the report draws are kept (loaders/pairBarsFile.ts: no quote volume).
 import {parseArgs} from "node:util";
-import {tableFromIPC, tableToIPC} from "apache-arrow";
 import {coverage, notebookConfig, parsePairSlug} from "../../loaders/config.js";
-import {encodeBarsFile} from "../../src/protocol/barsFile.js";
+import {pairBarsFile} from "../../loaders/pairBarsFile.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {intervalMs} from "../../src/lib/bars.js";
 
@@ -19,6 +17,4 @@ const loaded = await loadLakeBars(config.lake, pair, {
   lookbackMs: config.lookbackMs,
   anchor: symbols,
 });
-const full = tableFromIPC(encodeBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));
-const kept = ["time", ...loaded.legs.flatMap(({symbol}) => [`${symbol}.close`, `${symbol}.count`, `${symbol}.gap`])];
-process.stdout.write(tableToIPC(full.select(kept), "stream"));
+process.stdout.write(pairBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));

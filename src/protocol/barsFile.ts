@@ -81,8 +81,8 @@ export function encodeBarsFile(
 
 /**
  * Decodes a bars file into per-symbol BarColumns with gap flags, without copying the Float64 columns.
- * Columns a file leaves out (the pair reports' files keep only close, count and gap) read as the close
- * (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer.
+ * Columns a file leaves out (the pair reports' files have no quote volume, loaders/pairBarsFile.ts) read
+ * as the close (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer.
  */
 export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
   const table = tableFromIPC<Record<string, Float64 | Int32 | Uint8>>(new Uint8Array(bytes));
@@ -103,8 +103,10 @@ export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
     const close = column(`${s}.close`),
       volume = column(`${s}.volume`, zero),
       quoteVolume = column(`${s}.quoteVolume`, zero);
-    const vwap = new Float64Array(n);
-    for (let i = 0; i < n; ++i) vwap[i] = volume[i] > 0 ? quoteVolume[i] / volume[i] : NaN;
+    // Without a quote volume (the pair reports' files) the VWAP is unknown, also where volume > 0.
+    const vwap = new Float64Array(n),
+      quoted = table.getChild(`${s}.quoteVolume`) !== null;
+    for (let i = 0; i < n; ++i) vwap[i] = quoted && volume[i] > 0 ? quoteVolume[i] / volume[i] : NaN;
     const bars: BarColumns = {
       interval: meta.intervalMs,
       start: time,

@@ -13,6 +13,7 @@ const pages = [
   ["pair", "/pairs/BTCUSDT-ETHUSDT"],
   ["coint", "/coint"],
   ["lab", "/lab"],
+  ["research", "/research/hedge-drift"],
   ["data", "/data"],
   ["system", "/system"],
 ].filter(([name]) => !only || name === only);
@@ -21,7 +22,7 @@ for (const [name, path] of pages) {
   const errors = collectErrors(page);
   await page.goto(`${site.url}${path}?static`);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(name === "pair" || name === "lab" || name === "coint" ? 5000 : 1500);
+  await page.waitForTimeout(name === "pair" || name === "lab" || name === "coint" || name === "research" ? 5000 : 1500);
   await page.screenshot({path: join(out, `${name}.png`), fullPage: true});
   const errorCells = await page.locator(".observablehq--error").allTextContents();
   console.log(`${name}: ${join(out, `${name}.png`)}; console errors ${JSON.stringify(errors)}; error cells ${JSON.stringify(errorCells)}`);

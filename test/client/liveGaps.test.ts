@@ -47,7 +47,17 @@ function file(n: number): BarsFile {
     };
   };
   return {
-    meta: {symbols: ["AUSDT", "BUSDT"], interval: "1s", intervalMs: 1000, from: s(0), to: s(n), builtAt: s(n), trades: {}, gaps: [], liveUrl: ""},
+    meta: {
+      symbols: ["AUSDT", "BUSDT"],
+      interval: "1s",
+      intervalMs: 1000,
+      from: s(0),
+      to: s(n),
+      builtAt: s(n),
+      trades: {},
+      gaps: [],
+      liveUrl: "",
+    },
     time,
     symbols: new Map([
       ["AUSDT", leg(60_000)],

@@ -11,5 +11,9 @@ declare module "@observablehq/inputs" {
   export function number(options?: Common & {value?: number; step?: number | "any"; placeholder?: string}): Input<number>;
   export function number(extent: [number, number], options?: Common & {value?: number; step?: number | "any"}): Input<number>;
   export function select<T>(data: Iterable<T>, options?: Common & {value?: T; format?: (d: T) => string}): Input<T>;
+  export function range(
+    extent: [number, number],
+    options?: Common & {value?: number; step?: number; format?: (d: number) => string},
+  ): Input<number>;
   export function toggle(options?: Common & {value?: boolean}): Input<boolean>;
 }

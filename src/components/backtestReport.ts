@@ -1,0 +1,77 @@
+// The pair page's backtest section: the statistics of the report (src/lib/backtestStats.ts, as
+// `pairbook analyze` prints them) beside the trade PnL histogram and the underwater curve of the rule
+// on the bars shown, and the trades' CSV download. Built once, redrawn in place with the live stream.
+import {html} from "htl";
+import type {BacktestStats} from "../lib/backtestStats.js";
+import {tradesCsv} from "../lib/report/tradesCsv.js";
+import type {PairStream} from "../lib/stream/pairStream.js";
+import {backtestStatsTable, tradePnlHistogram, underwaterChart} from "./backtestCharts.js";
+import {downloadButton} from "./download.js";
+import {KeyedThrottle} from "./throttle.js";
+
+/** What the section follows: LivePair's stream and its update notifications. */
+export interface BacktestSource {
+  readonly stream: PairStream;
+  subscribe(listener: (key: string) => void): () => void;
+}
+
+export class BacktestReport {
+  readonly element: HTMLElement;
+  private readonly stats = html`<div></div>`;
+  private readonly histogram = html`<div id="trade-histogram"></div>`;
+  private readonly underwater = html`<div id="underwater-chart"></div>`;
+  private source: BacktestSource | null = null;
+  private feeBps = 0;
+
+  /** `filename`: the trades CSV's name (#download-trades). */
+  constructor(
+    private readonly names: readonly [string, string],
+    filename: string,
+  ) {
+    const download = downloadButton("Download trades (CSV)", filename, () => this.csv(), {id: "download-trades", type: "text/csv"});
+    this.element = html`<div id="backtest-section" hidden>
+      <div class="grid grid-cols-2">
+        <div class="card"><h2>Returns, drawdowns, trades, buy and hold</h2>${this.stats}</div>
+        <div>
+          <div class="card"><h2>Trade PnL</h2>${this.histogram}</div>
+          <div class="card"><h2>Underwater: equity below its peak</h2>${this.underwater}</div>
+        </div>
+      </div>
+      <p>${download}</p>
+    </div>`;
+  }
+
+  /**
+   * Draws `stats` (null: still computed) and the source's trades and drawdown now and after each of its
+   * updates: at once when its key or `key` changed, at most once a second otherwise (live bars).
+   * Returns the function that stops following.
+   */
+  follow(
+    source: BacktestSource,
+    stats: BacktestStats | null,
+    {feeBps, width, key}: {feeBps: number; width: number; key: string},
+  ): () => void {
+    ((this.source = source), (this.feeBps = feeBps));
+    this.stats.replaceChildren(stats ? backtestStatsTable(stats, this.names) : html`<p class="pb-notice">Fitting…</p>`);
+    const throttle = new KeyedThrottle(1000);
+    const stop = source.subscribe((k) => throttle.run(`${k}|${key}`, () => this.draw(source.stream, width)));
+    return () => (stop(), throttle.cancel());
+  }
+
+  private draw(s: PairStream, width: number): void {
+    this.element.hidden = !s.ruled;
+    if (!s.ruled) return;
+    const w = Math.max(280, Math.floor(width / 2) - 40),
+      trades = s.tradeList();
+    this.histogram.dataset.count = String(trades.length);
+    this.histogram.replaceChildren(tradePnlHistogram(trades, {width: w}));
+    this.underwater.replaceChildren(underwaterChart({time: s.column("time"), drawdown: s.column("drawdown")}, {width: w}));
+  }
+
+  private csv(): string {
+    const s = this.source?.stream;
+    if (!s?.ruled) return "";
+    const bars = {time: s.column("time"), a: s.column("a"), b: s.column("b"), la: s.column("la"), lb: s.column("lb")};
+    return tradesCsv(s.tradeList(), bars, this.names, this.feeBps);
+  }
+}

@@ -1,4 +1,5 @@
-// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20]
+// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20 --usdm]
+// (--usdm: half the load on USD-M perpetuals: BTCUSDT, ETHUSDT spot and usdm:BTCUSDT, usdm:ETHUSDT, a quarter each)
 // Measures `pairbook record` as users run it (its own process, started through cli/pairbook.js)
 // against a local fast simulator in another process:
 //  1. sustained durable ingest: trades/s accepted and fsynced to the write-ahead log (and published
@@ -21,12 +22,15 @@ const {values} = parseArgs({
     seconds: {type: "string", default: "60"},
     rate: {type: "string", default: "100000"},
     "latency-seconds": {type: "string", default: "20"},
+    usdm: {type: "boolean", default: false},
   },
 });
 const seconds = Number(values.seconds),
   rate = Number(values.rate),
   latencySeconds = Number(values["latency-seconds"]);
-const symbols = ["BTCUSDT", "ETHUSDT"];
+const spot = ["BTCUSDT", "ETHUSDT"],
+  perpetuals = values.usdm ? ["BTCUSDT", "ETHUSDT"] : [];
+const symbols = [...spot, ...perpetuals.map((s) => `usdm:${s}`)];
 
 /** Starts `pairbook record` and resolves once it prints its live feed's port. */
 async function recorder(
@@ -34,9 +38,13 @@ async function recorder(
   lake: string,
 ): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
   // Started as `npx pairbook record` starts it: the executable itself, with its shebang's V8 flags.
-  const child = spawn("cli/pairbook.js", recordArgv({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, alerts: false}), {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    "cli/pairbook.js",
+    recordArgv({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, usdmWsUrl: sim.ws, usdmRestUrl: sim.rest, alerts: false}),
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({input: child.stdout});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -57,7 +65,8 @@ function memory(pid: number): {rss: number; peak: number} {
 }
 
 async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string}> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", String(ratePerSymbol), symbols.join(",")], {
+  const args = [String(ratePerSymbol), spot.join(","), ...(perpetuals.length > 0 ? [String(ratePerSymbol), perpetuals.join(",")] : [])];
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", ...args], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({input: child.stdout});

@@ -1,7 +1,7 @@
 // npm run bench:notebook [-- --skip-build] [--lake DIR]
-// The notebook at full size in headless Chromium: a one-day lake of 4 symbols (simulator Market, 1-second
-// trading, ~5 trades/s each, written by scripts/make-test-lake.ts), built with `npm run build`'s
-// launcher into bench/.dist (6 pair reports), then on the BTCUSDT/ETHUSDT report (86,400 × 2 bars):
+// The notebook at full size in headless Chromium: a one-day lake of 5 symbols (4 spot and usdm:BTCUSDT;
+// simulator Market, 1-second trading, ~5 trades/s each, written by scripts/make-test-lake.ts), built with
+// `npm run build`'s launcher into bench/.dist (10 pair reports), then on the BTCUSDT/ETHUSDT report (86,400 × 2 bars):
 //  - page interactive: navigation → KPIs and every chart drawn; and → the full report (tests, hedges);
 //  - slider → every chart updated (z window moves; spread, z-score, correlation and equity charts redrawn);
 //  - hover: pointer move → the frame with the crosshair and tooltip; zoom: brush end → all five charts

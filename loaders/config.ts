@@ -2,9 +2,11 @@
 // loaders, observablehq.config.ts for the pair pages' paths). Every variable is optional:
 //
 //   PAIRBOOK_LAKE            lake folder (default ./data)
-//   PAIRBOOK_SYMBOLS         symbols, comma-separated (default: every symbol in the lake)
+//   PAIRBOOK_SYMBOLS         symbols, comma-separated (default: every symbol in the lake); a USD-M
+//                            perpetual is named usdm:BTCUSDT (src/protocol/symbol.ts), spot plainly
 //   PAIRBOOK_PAIRS           pair reports, A/B comma-separated, A regressed on B (default: every pair
-//                            of the symbols, in the order the symbols sort)
+//                            of the symbols, in the order the symbols sort); a basis pair is
+//                            BTCUSDT/usdm:BTCUSDT
 //   PAIRBOOK_PAIR            the featured pair, listed first (default BTCUSDT/ETHUSDT when both exist)
 //   PAIRBOOK_INTERVAL        base bar interval of the loaders' files: 1s, 1m, 5m, 15m or 1h (default 1s);
 //                            pages offer this one and every coarser one
@@ -12,7 +14,7 @@
 //   PAIRBOOK_LIVE_URL        the recorder's live feed the pages connect to (default ws://127.0.0.1:8787)
 import {resolve} from "node:path";
 import {intervalMs} from "../src/lib/bars.js";
-import {isSymbol} from "../src/protocol/symbol.js";
+import {formatMarketSymbol, isMarketSymbol, marketSymbolSlug, parseMarketSymbol, parseMarketSymbolSlug} from "../src/protocol/symbol.js";
 import {resolveLeftovers} from "../lake/leftovers.js";
 import {lakeSymbols} from "../lake/reader.js";
 
@@ -30,10 +32,16 @@ export interface NotebookConfig {
   liveUrl: string;
 }
 
+/** A symbol as written in a variable, in its one spelling: " usdm:btcusdt" → "usdm:BTCUSDT", "ethusdt" → "ETHUSDT". */
+function normalSymbol(text: string): string {
+  const s = text.trim();
+  return /^usdm:/i.test(s) ? `usdm:${s.slice(5).toUpperCase()}` : s.toUpperCase();
+}
+
 function parsePair(text: string, name: string): Pair {
-  const pair = text.trim().toUpperCase().split("/");
-  if (pair.length !== 2 || pair.some((s) => !isSymbol(s)) || pair[0] === pair[1]) {
-    throw new Error(`invalid ${name} ${JSON.stringify(text)} (expected two symbols such as BTCUSDT/ETHUSDT)`);
+  const pair = text.split("/").map(normalSymbol);
+  if (pair.length !== 2 || pair.some((s) => !isMarketSymbol(s)) || pair[0] === pair[1]) {
+    throw new Error(`invalid ${name} ${JSON.stringify(text)} (expected two symbols such as BTCUSDT/ETHUSDT or BTCUSDT/usdm:BTCUSDT)`);
   }
   return [pair[0], pair[1]];
 }
@@ -43,15 +51,10 @@ export function notebookConfig(env: Record<string, string | undefined>): Noteboo
   const featured = parsePair(env.PAIRBOOK_PAIR ?? "BTCUSDT/ETHUSDT", "PAIRBOOK_PAIR");
   let symbols: string[] | null = null;
   if (env.PAIRBOOK_SYMBOLS?.trim()) {
-    symbols = [
-      ...new Set(
-        env.PAIRBOOK_SYMBOLS.split(",")
-          .map((s) => s.trim().toUpperCase())
-          .filter(Boolean),
-      ),
-    ];
-    const bad = symbols.find((s) => !isSymbol(s));
-    if (bad !== undefined) throw new Error(`invalid PAIRBOOK_SYMBOLS: ${JSON.stringify(bad)} is not a symbol`);
+    symbols = [...new Set(env.PAIRBOOK_SYMBOLS.split(",").map(normalSymbol).filter(Boolean))];
+    const bad = symbols.find((s) => !isMarketSymbol(s));
+    if (bad !== undefined)
+      throw new Error(`invalid PAIRBOOK_SYMBOLS: ${JSON.stringify(bad)} is not a symbol (expected e.g. BTCUSDT or usdm:BTCUSDT)`);
   }
   const pairs = env.PAIRBOOK_PAIRS?.trim()
     ? env.PAIRBOOK_PAIRS.split(",")
@@ -96,11 +99,26 @@ export async function coverage(config: NotebookConfig): Promise<{symbols: string
   return {symbols, pairs};
 }
 
-/** A pair's page name: BTCUSDT/ETHUSDT → BTCUSDT-ETHUSDT (the [pair] parameter of src/pairs/[pair].md). */
+/**
+ * A pair's page and file name (the [pair] parameter of src/pairs/[pair].md): BTCUSDT/ETHUSDT →
+ * BTCUSDT-ETHUSDT, BTCUSDT/usdm:BTCUSDT → BTCUSDT-usdm_BTCUSDT (each leg as marketSymbolSlug writes it).
+ */
 export function pairSlug([a, b]: Pair): string {
-  return `${a}-${b}`;
+  return `${symbolSlug(a)}-${symbolSlug(b)}`;
 }
 
+/** Inverse of pairSlug: BTCUSDT-usdm_BTCUSDT → ["BTCUSDT", "usdm:BTCUSDT"]. Throws naming the slug otherwise. */
 export function parsePairSlug(slug: string): Pair {
-  return parsePair(slug.replace("-", "/"), "pair page name");
+  const legs = slug.split("-");
+  const fail = () => new Error(`invalid pair page name ${JSON.stringify(slug)} (expected e.g. BTCUSDT-ETHUSDT or BTCUSDT-usdm_BTCUSDT)`);
+  if (legs.length !== 2) throw fail();
+  try {
+    const [a, b] = legs.map((leg) => formatMarketSymbol(parseMarketSymbolSlug(leg)));
+    if (a === b) throw fail();
+    return [a, b];
+  } catch {
+    throw fail();
+  }
 }
+
+const symbolSlug = (symbol: string): string => marketSymbolSlug(parseMarketSymbol(symbol));

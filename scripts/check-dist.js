@@ -9,15 +9,19 @@
 //  - any error cell Framework rendered at build time (class observablehq--error);
 //  - a page without its data files;
 //  - the building machine's absolute paths (the project's folder, the user's home) in any file: a
-//    published report leaks nothing local.
-// Usage: node scripts/check-dist.js [dist]
+//    published report leaks nothing local;
+//  - with --with-perpetual (the test lake has one): no USD-M perpetual's symbol page (symbols/usdm_X.html)
+//    or no basis pair report (pairs/X-usdm_X.html, spot against its own perpetual).
+// Usage: node scripts/check-dist.js [dist] [--with-perpetual]
 import {readdirSync, readFileSync, statSync} from "node:fs";
 import {homedir} from "node:os";
 import {join, relative} from "node:path";
 import {fileURLToPath} from "node:url";
 import {researchPages} from "./researchPages.js";
 
-const dist = process.argv[2] ?? "dist";
+const args = process.argv.slice(2);
+const withPerpetual = args.includes("--with-perpetual");
+const dist = args.find((a) => !a.startsWith("--")) ?? "dist";
 const namespaces = new Set([
   "http://www.w3.org/2000/svg",
   "http://www.w3.org/1999/xhtml",
@@ -94,7 +98,7 @@ for (const {path} of researchPages())
 if (!has(/^_file\/data\/overview\.[0-9a-f]+\.json$/)) problems.push(`${dist}: the overview data (data/overview.json) is missing`);
 if (!has(/^_file\/data\/bars\.[0-9a-f]+\.arrow$/)) problems.push(`${dist}: the bars of all symbols (data/bars.arrow) are missing`);
 // Every pair report needs its bars file next to it (src/pairs/[pair].arrow.ts).
-const reports = all.map((f) => relative(dist, f)).filter((f) => /^pairs\/[A-Z0-9]+-[A-Z0-9]+\.html$/.test(f));
+const reports = all.map((f) => relative(dist, f)).filter((f) => /^pairs\/(usdm_)?[A-Z0-9]+-(usdm_)?[A-Z0-9]+\.html$/.test(f));
 if (reports.length === 0) problems.push(`${dist}: no pair report (pairs/*.html)`);
 for (const report of reports) {
   const slug = report.slice("pairs/".length, -".html".length);
@@ -109,6 +113,10 @@ for (const page of symbolPages) {
   if (!has(new RegExp(`^_file\\/symbols\\/${slug}\\.[0-9a-f]+\\.arrow$`)))
     problems.push(`${dist}: ${page} has no bars file (symbols/${slug}.arrow)`);
 }
+if (withPerpetual && !symbolPages.some((f) => f.startsWith("symbols/usdm_")))
+  problems.push(`${dist}: no perpetual's symbol page (symbols/usdm_*.html)`);
+if (withPerpetual && !reports.some((f) => /^pairs\/(?:([A-Z0-9]+)-usdm_\1|usdm_([A-Z0-9]+)-\2)\.html$/.test(f)))
+  problems.push(`${dist}: no basis pair report (pairs/X-usdm_X.html)`);
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}/:\n  ${problems.slice(0, 50).join("\n  ")}`);
   process.exit(1);

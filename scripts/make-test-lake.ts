@@ -1,6 +1,7 @@
 // Writes a deterministic lake for the build, browser tests and the notebook bench: `minutes` of
-// simulated trades for four symbols (same seed, same fixed start time every run) through the real
-// LakeWriter, with one unfilled gap: ETHUSDT's trades of a 90-second stretch are left out and a gap
+// simulated trades for four spot symbols and the USD-M perpetual usdm:BTCUSDT (same seeds, same fixed
+// start time every run; the perpetual follows spot BTCUSDT as the simulator's USD-M market does, so the
+// site has a perp symbol page and a basis pair report) through the real LakeWriter, with one unfilled gap: ETHUSDT's trades of a 90-second stretch are left out and a gap
 // record for the hole is written, as the recorder does when a backfill fails.
 // Usage: tsx scripts/make-test-lake.ts [lake=test/.lake] [minutes=45] [rate=5]
 import {rm} from "node:fs/promises";
@@ -11,7 +12,9 @@ import {unitsPerWhole} from "../simulator/decimal.js";
 import {Market} from "../simulator/market.js";
 
 const [lake = "test/.lake", minutes = "45", rate = "5"] = process.argv.slice(2);
-const symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];
+const spotSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"],
+  perpetuals = ["BTCUSDT"];
+const symbols = [...spotSymbols, ...perpetuals.map((s) => `usdm:${s}`)];
 const startMs = Date.UTC(2026, 10, 20, 12, 0, 0);
 const endMs = startMs + Number(minutes) * 60_000;
 // The hole: two thirds of the way through, 90 seconds of ETHUSDT.
@@ -21,13 +24,25 @@ const gapSymbol = "ETHUSDT",
 
 await rm(lake, {recursive: true, force: true});
 const writer = await LakeWriter.open(lake, symbols);
-const market = new Market({symbols, startMs, seed: 42, rate: Number(rate)});
+const market = new Market({symbols: spotSymbols, startMs, seed: 42, rate: Number(rate)});
+const usdm = new Market({symbols: perpetuals, startMs, seed: 43, rate: Number(rate), follow: market});
 let trades = 0;
 const hole = {fromId: NaN, toId: NaN, fromTime: NaN, toTime: NaN};
 for (let t = startMs; t < endMs; t += 60_000) {
-  const batch = market.advanceTo(t + 60_000);
+  // Spot first: the perpetuals price off spot's state at the same clock.
+  for (const [source, prefix] of [
+    [market, ""],
+    [usdm, "usdm:"],
+  ] as const) {
+    trades += take(source, prefix, source.advanceTo(t + 60_000));
+  }
+}
+
+/** Writes one batch of `source`'s trades as `prefix` + symbol, leaving out the hole; the count written. */
+function take(source: Market, prefix: string, batch: ReturnType<Market["advanceTo"]>): number {
+  let written = 0;
   for (let i = 0; i < batch.length; ++i) {
-    const symbol = market.instruments[batch.symbol[i]].symbol;
+    const symbol = prefix + source.instruments[batch.symbol[i]].symbol;
     const time = batch.time[i],
       id = batch.id[i];
     if (symbol === gapSymbol) {
@@ -47,8 +62,9 @@ for (let t = startMs; t < endMs; t += 60_000) {
       qty: batch.qty[i] / unitsPerWhole,
       isBuyerMaker: batch.isBuyerMaker[i] === 1,
     });
-    trades++;
+    written++;
   }
+  return written;
 }
 await writer.close();
 if (!Number.isNaN(hole.fromId)) {

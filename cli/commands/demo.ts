@@ -2,14 +2,16 @@ import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
 import {Child} from "../children.js";
-import {CliError, type Command, intFlag, parseFlags, symbolsFlag} from "../command.js";
+import {CliError, type Command, intFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
+import {demoPairs} from "../demoPairs.js";
 import {openDemoLog, plain, previewFilter, showAll, type TerminalFilter} from "../demoLog.js";
 import {recordArgv} from "../recordArgv.js";
 import {binanceRestUrl, binanceWsUrl} from "./record.js";
 
 const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
 const framework = fileURLToPath(new URL("../../scripts/observable.js", import.meta.url));
-const demoSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT"];
+// Spot and USD-M perpetuals side by side: BTCUSDT against usdm:BTCUSDT is the demo's basis pair.
+const demoSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "usdm:BTCUSDT", "usdm:ETHUSDT"];
 
 const options = {
   symbols: {type: "string"},
@@ -25,7 +27,7 @@ const demoLake = "data-demo",
 const usage = (what: string, symbols: string[], lake: string) => `Usage: pairbook ${what} [options]
 
 Options:
-  --symbols LIST    symbols to record (default ${symbols.join(",")})
+  --symbols LIST    symbols to record (default ${symbols.join(",")})${lake === demoLake ? "; usdm:X is X's USD-M perpetual" : ""}
   --lake DIR        lake folder (default ./${lake}${lake === demoLake ? "; simulated trades never go into a lake of real ones" : ""})
   --live-port PORT  recorder's live feed port (default 8787)
   --port PORT       notebook preview port (default 3000; the next free one if taken)
@@ -54,14 +56,17 @@ export const start: Command = {
 
 async function runStack(argv: string[], {simulated}: {simulated: boolean}): Promise<number> {
   const {values} = parseFlags(argv, options);
-  const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2));
+  const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2), {markets: simulated});
+  if (symbols.length < 2) throw new UsageError("invalid --symbols: expected at least two symbols (a pair)");
   // Absolute: the recorder and the preview (which resolves against the project folder) read the same lake.
   const lake = resolve(values.lake ?? (simulated ? demoLake : liveLake));
   const livePort = intFlag(values["live-port"], "live-port", 8787, {min: 1, max: 65535});
   const port = intFlag(values.port, "port", 3000, {min: 1, max: 65535});
 
   let wsUrl = binanceWsUrl,
-    restUrl = binanceRestUrl;
+    restUrl = binanceRestUrl,
+    usdmWsUrl: string | undefined,
+    usdmRestUrl: string | undefined;
   if (!simulated) {
     // Fail fast, before starting anything, when the exchange is out of reach.
     try {
@@ -102,31 +107,56 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
 
   try {
     if (simulated) {
-      const simulator = new Child("simulate", process.execPath, [cli, "simulate", "--port", "0", "--symbols", symbols.join(",")], {
-        echo: echo("simulate", showAll),
-      });
+      const spot = symbols.filter((s) => !s.startsWith("usdm:")),
+        perpetuals = symbols.filter((s) => s.startsWith("usdm:")).map((s) => s.slice("usdm:".length));
+      const simulator = new Child(
+        "simulate",
+        process.execPath,
+        [
+          cli,
+          "simulate",
+          "--port",
+          "0",
+          ...(spot.length ? ["--symbols", spot.join(",")] : []),
+          "--usdm-symbols",
+          perpetuals.join(",") || "none",
+        ],
+        {echo: echo("simulate", showAll)},
+      );
       children.push(simulator);
-      const [, ws, rest] = await simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000);
-      ((wsUrl = ws), (restUrl = rest));
+      // The USD-M line comes before the listening one: wait for both from the start.
+      const [[, ws, rest], usdm] = await Promise.all([
+        simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000),
+        perpetuals.length ? simulator.waitFor(/--usdm-ws-url (ws:\/\/\S+) --usdm-rest-url (http:\/\/\S+)/, 20_000) : null,
+      ]);
+      ((wsUrl = ws), (restUrl = rest), (usdmWsUrl = usdm?.[1]), (usdmRestUrl = usdm?.[2]));
     }
     // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
     const recorder = new Child(
       "record",
       process.execPath,
-      ["--max-semi-space-size=4", cli, ...recordArgv({symbols, lake, wsUrl, restUrl, livePort})],
+      ["--max-semi-space-size=4", cli, ...recordArgv({symbols, lake, wsUrl, restUrl, usdmWsUrl, usdmRestUrl, livePort})],
       {
         echo: echo("record", showAll),
       },
     );
     children.push(recorder);
     await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
-    const pair = `${symbols[0]}/${symbols[1]}`;
+    // Every recorded symbol is covered from the first second (spot and perpetuals side by side), and
+    // the basis pairs (spot/perp of one coin) come right after the featured pair.
+    const {featured: pair, pairs, basisPages} = demoPairs(symbols);
     const preview = new Child(
       "preview",
       process.execPath,
       [framework, "preview", "--no-open", "--host", "127.0.0.1", "--port", String(port)],
       {
-        env: {PAIRBOOK_LAKE: lake, PAIRBOOK_PAIR: pair, PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`},
+        env: {
+          PAIRBOOK_LAKE: lake,
+          // `start` records into the real lake, whose other symbols stay covered as before.
+          ...(simulated ? {PAIRBOOK_SYMBOLS: symbols.join(","), PAIRBOOK_PAIRS: pairs} : {}),
+          PAIRBOOK_PAIR: pair,
+          PAIRBOOK_LIVE_URL: `ws://127.0.0.1:${livePort}`,
+        },
         echo: echo("preview", previewFilter()),
       },
     );
@@ -135,6 +165,7 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     log("preparing the page (first run bundles the chart libraries)…");
     await warmUp(url);
     log(`notebook ready: ${url}  (${simulated ? "simulated market" : "live Binance"}; ${pair}; Ctrl-C to stop)`);
+    for (const page of basisPages) log(`spot/perp basis report: ${new URL(`pairs/${page}.html`, url).href}`);
   } catch (error) {
     const failed = children.find((c) => c.process.exitCode !== null);
     await stopAll();

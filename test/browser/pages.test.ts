@@ -37,9 +37,11 @@ const cellValues = (page: Page, selector: string) =>
 describe("overview (static)", () => {
   it("shows a ticker per symbol, links to every pair report, coverage with the gap, and no errors", async () => {
     const {page, errors} = await open("/", "#coverage-table");
-    expect(await page.locator("#tickers .pb-ticker").count()).toBe(4);
+    // Four spot symbols and the perpetual usdm:BTCUSDT (scripts/make-test-lake.ts): 5 × 4 / 2 = 10 pairs.
+    expect(await page.locator("#tickers .pb-ticker").count()).toBe(5);
     const links = await page.locator("#pair-links a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-    expect(links).toHaveLength(6);
+    expect(links).toHaveLength(10);
+    expect(links).toContain("./pairs/BTCUSDT-usdm_BTCUSDT.html");
     expect(links[0]).toBe("./pairs/BTCUSDT-ETHUSDT.html");
     expect(await page.locator("#coverage-table").textContent()).toContain("1 gap (1 unfilled)");
     expect(await page.locator("#gaps-table").textContent()).toContain("ETHUSDT");
@@ -52,16 +54,18 @@ describe("overview (static)", () => {
 });
 
 describe("cointegration map (static)", () => {
-  it("fills both heatmaps and the sortable table for all 12 ordered pairs; the interval select recomputes", async () => {
+  it("fills both heatmaps and the sortable table for all 20 ordered pairs; the interval select recomputes", async () => {
     const {page, errors} = await open("/coint", "#pvalue-map");
-    expect(await page.locator("#pvalue-map td[data-value]").count()).toBe(12);
-    expect(await page.locator("#correlation-map td[data-value]").count()).toBe(12);
-    expect(await page.locator("#coint-table tbody tr").count()).toBe(12);
+    // 5 symbols (4 spot, usdm:BTCUSDT): 5 × 4 ordered pairs.
+    expect(await page.locator("#pvalue-map td[data-value]").count()).toBe(20);
+    expect(await page.locator("#correlation-map td[data-value]").count()).toBe(20);
+    expect(await page.locator("#coint-table tbody tr").count()).toBe(20);
     const before = await cellValues(page, "#pvalue-map");
     await page.locator("form", {hasText: "interval"}).first().locator("select").selectOption("1m");
     await expect.poll(() => cellValues(page, "#pvalue-map")).not.toBe(before);
     // Both directions of a pair link to its one report.
     expect(await page.locator("#pvalue-map a[href='./pairs/BTCUSDT-ETHUSDT.html']").count()).toBe(2);
+    expect(await page.locator("#pvalue-map a[href='./pairs/BTCUSDT-usdm_BTCUSDT.html']").count()).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
   });

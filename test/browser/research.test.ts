@@ -125,9 +125,9 @@ describe("a page dropped into src/research/", () => {
     const links = page.locator("#observablehq-sidebar details", {hasText: "Research"}).locator("a");
     expect(await links.allTextContents()).toEqual(["Dropped page", "Hedge-ratio drift"]);
     await links.first().click();
-    // The inline expression fills in once info() resolves: the test lake's four symbols.
+    // The inline expression fills in once info() resolves: the test lake's five symbols (4 spot, usdm:BTCUSDT).
     await page.locator("#dropped", {hasText: /\d symbols/}).waitFor({timeout: 30_000});
-    expect(await page.locator("#dropped").textContent()).toBe("4 symbols");
+    expect(await page.locator("#dropped").textContent()).toBe("5 symbols");
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

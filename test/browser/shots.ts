@@ -11,6 +11,8 @@ const browser = await launchBrowser();
 const pages = [
   ["overview", "/"],
   ["pair", "/pairs/BTCUSDT-ETHUSDT"],
+  ["basis", "/pairs/BTCUSDT-usdm_BTCUSDT"],
+  ["perp", "/symbols/usdm_BTCUSDT"],
   ["coint", "/coint"],
   ["lab", "/lab"],
   ["research", "/research/hedge-drift"],
@@ -22,7 +24,7 @@ for (const [name, path] of pages) {
   const errors = collectErrors(page);
   await page.goto(`${site.url}${path}?static`);
   await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(name === "pair" || name === "lab" || name === "coint" || name === "research" ? 5000 : 1500);
+  await page.waitForTimeout(name === "pair" || name === "basis" || name === "lab" || name === "coint" || name === "research" ? 5000 : 1500);
   await page.screenshot({path: join(out, `${name}.png`), fullPage: true});
   const errorCells = await page.locator(".observablehq--error").allTextContents();
   console.log(`${name}: ${join(out, `${name}.png`)}; console errors ${JSON.stringify(errors)}; error cells ${JSON.stringify(errorCells)}`);

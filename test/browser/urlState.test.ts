@@ -119,8 +119,8 @@ describe("pair report", () => {
     expect(notice).toContain("lag=1.5");
     expect(await page.locator("#url-notice").isVisible()).toBe(true);
     const values = await controls(page);
-    // interval, lookback, window, method, log, entry, exit, stop, fee, lag
-    expect(values.slice(2)).toEqual([60, "ols", false, 2, 0, 0, 0, 1]);
+    // interval, lookback, window, method (with its rolling window, Kalman δ and noise), log, prices, entry, exit, stop, fee, lag
+    expect(values.slice(2)).toEqual([60, "ols", 300, 1e-4, 1e-3, false, "rebased", 2, 0, 0, 0, 1]);
     expect(await search(page)).toBe("?static&other=x");
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(errors).toEqual([]);

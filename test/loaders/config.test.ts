@@ -47,8 +47,34 @@ describe("notebookConfig(env)", () => {
     });
   });
 
+  it("reads USD-M perpetuals as usdm:SYMBOL in every variable, the qualifier lower-case and the symbol upper-case", () => {
+    const config = notebookConfig({
+      PAIRBOOK_SYMBOLS: "BTCUSDT, USDM:btcusdt,usdm:ETHUSDT,usdm:BTCUSDT",
+      PAIRBOOK_PAIRS: "BTCUSDT/usdm:BTCUSDT,usdm:ethusdt/Usdm:BTCUSDT",
+      PAIRBOOK_PAIR: " btcusdt / usdm:btcusdt ",
+    });
+    expect(config.symbols).toEqual(["BTCUSDT", "usdm:BTCUSDT", "usdm:ETHUSDT"]);
+    expect(config.pairs).toEqual([
+      ["BTCUSDT", "usdm:BTCUSDT"],
+      ["usdm:ETHUSDT", "usdm:BTCUSDT"],
+    ]);
+    expect(config.featured).toEqual(["BTCUSDT", "usdm:BTCUSDT"]);
+  });
+
   it.each([
-    [{PAIRBOOK_PAIR: "BTCUSDT"}, 'invalid PAIRBOOK_PAIR "BTCUSDT" (expected two symbols such as BTCUSDT/ETHUSDT)'],
+    [
+      {PAIRBOOK_SYMBOLS: "coinm:BTCUSD"},
+      'invalid PAIRBOOK_SYMBOLS: "COINM:BTCUSD" is not a symbol (expected e.g. BTCUSDT or usdm:BTCUSDT)',
+    ],
+    [{PAIRBOOK_SYMBOLS: "usdm_BTCUSDT"}, 'invalid PAIRBOOK_SYMBOLS: "USDM_BTCUSDT" is not a symbol'],
+    [{PAIRBOOK_PAIR: "usdm:BTCUSDT/USDM:btcusdt"}, 'invalid PAIRBOOK_PAIR "usdm:BTCUSDT/USDM:btcusdt"'],
+    [{PAIRBOOK_PAIRS: "BTCUSDT/usdm:"}, 'invalid pair in PAIRBOOK_PAIRS "BTCUSDT/usdm:"'],
+  ] as const)("refuses the perpetual-naming mistake %o", (env, message) => {
+    expect(() => notebookConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    [{PAIRBOOK_PAIR: "BTCUSDT"}, 'invalid PAIRBOOK_PAIR "BTCUSDT" (expected two symbols such as BTCUSDT/ETHUSDT or BTCUSDT/usdm:BTCUSDT)'],
     [{PAIRBOOK_PAIR: "BTCUSDT/BTCUSDT"}, 'invalid PAIRBOOK_PAIR "BTCUSDT/BTCUSDT"'],
     [{PAIRBOOK_SYMBOLS: "BTCUSDT,BTC-USD"}, 'invalid PAIRBOOK_SYMBOLS: "BTC-USD" is not a symbol'],
     [{PAIRBOOK_PAIRS: "BTCUSDT/ETHUSDT,X/Y/Z"}, 'invalid pair in PAIRBOOK_PAIRS "X/Y/Z"'],
@@ -89,6 +115,22 @@ describe("coverage(config)", () => {
     });
   });
 
+  it("a basis pair (spot and perpetual of one coin) is covered like any other pair", async () => {
+    const config = notebookConfig({
+      PAIRBOOK_LAKE: lake,
+      PAIRBOOK_SYMBOLS: "BTCUSDT,usdm:BTCUSDT,ETHUSDT",
+      PAIRBOOK_PAIR: "BTCUSDT/usdm:BTCUSDT",
+    });
+    expect(await coverage(config)).toEqual({
+      symbols: ["BTCUSDT", "usdm:BTCUSDT", "ETHUSDT"],
+      pairs: [
+        ["BTCUSDT", "usdm:BTCUSDT"],
+        ["BTCUSDT", "ETHUSDT"],
+        ["usdm:BTCUSDT", "ETHUSDT"],
+      ],
+    });
+  });
+
   it("an empty lake covers the featured pair (its bars will arrive live)", async () => {
     expect(await coverage(notebookConfig({PAIRBOOK_LAKE: `${lake}-missing`, PAIRBOOK_PAIR: "SOLUSDT/BNBUSDT"}))).toEqual({
       symbols: ["SOLUSDT", "BNBUSDT"],
@@ -102,5 +144,20 @@ describe("pairSlug and parsePairSlug", () => {
     expect(pairSlug(["BTCUSDT", "ETHUSDT"])).toBe("BTCUSDT-ETHUSDT");
     expect(parsePairSlug("BTCUSDT-ETHUSDT")).toEqual(["BTCUSDT", "ETHUSDT"]);
     expect(() => parsePairSlug("BTCUSDT")).toThrow('invalid pair page name "BTCUSDT"');
+  });
+
+  it("a perpetual leg is written usdm_SYMBOL in the name (no ':' in a URL path or file name); spot names are unchanged", () => {
+    expect(pairSlug(["BTCUSDT", "usdm:BTCUSDT"])).toBe("BTCUSDT-usdm_BTCUSDT");
+    expect(pairSlug(["usdm:ETHUSDT", "usdm:BTCUSDT"])).toBe("usdm_ETHUSDT-usdm_BTCUSDT");
+    expect(parsePairSlug("BTCUSDT-usdm_BTCUSDT")).toEqual(["BTCUSDT", "usdm:BTCUSDT"]);
+    expect(parsePairSlug("usdm_ETHUSDT-SOLUSDT")).toEqual(["usdm:ETHUSDT", "SOLUSDT"]);
+    for (const bad of [
+      "BTCUSDT-usdm:BTCUSDT",
+      "usdm_BTCUSDT-usdm_BTCUSDT",
+      "BTCUSDT-ETHUSDT-SOLUSDT",
+      "btcusdt-ethusdt",
+      "BTCUSDT-USDM_BTCUSDT",
+    ])
+      expect(() => parsePairSlug(bad), bad).toThrow(`invalid pair page name ${JSON.stringify(bad)}`);
   });
 });

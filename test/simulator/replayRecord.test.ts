@@ -12,7 +12,7 @@ import {startRecorder} from "../../recorder/recorder.js";
 import {readCaptures} from "../../simulator/replay/capture.js";
 import {ReplaySource} from "../../simulator/replay/replaySource.js";
 import {startSimulator} from "../../simulator/server.js";
-import type {Trade} from "../../src/lib/bars.js";
+import type {LakeTrade as Trade} from "../../lake/wal.js";
 
 const spot = "../shared/data/real/hftbacktest-binance-ws/spot";
 const files = ["btcusdt_20240808.gz", "btcusdt_20240809.gz", "ethusdt_20240808.gz", "ethusdt_20240809.gz"].map((f) => join(spot, f));
@@ -25,7 +25,8 @@ function captured(): Map<string, Trade[]> {
     for (const line of gunzipSync(readFileSync(file)).toString().split("\n")) {
       if (!line.includes("@trade")) continue;
       const event = parseFrameJson(line.slice(line.indexOf(" ") + 1), new Set(symbols), Date.now());
-      if (event.type === "trade") out.get(event.symbol)!.push(event.trade);
+      // The lake keeps the stream's event time E too; the receive time is this machine's, not the capture's.
+      if (event.type === "trade") out.get(event.symbol)!.push({...event.trade, receiveTime: undefined});
     }
   }
   for (const list of out.values()) list.sort((a, b) => a.id - b.id);
@@ -65,13 +66,16 @@ describe.skipIf(!files.every(existsSync))("replay → record of the real spot ca
       for (const symbol of symbols) {
         const rows = (
           await c.runAndReadAll(
-            `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker FROM read_parquet($glob) ORDER BY trade_id`,
+            `SELECT trade_id::DOUBLE, epoch_ms(time)::DOUBLE, price, qty, is_buyer_maker, epoch_ms(event_time)::DOUBLE FROM read_parquet($glob) ORDER BY trade_id`,
             {glob: join(lake, "ticks", "market=spot", `symbol=${symbol}`, "*", "*.parquet")},
           )
         ).getRows();
         out.set(
           symbol,
-          rows.map(([id, time, price, qty, isBuyerMaker]) => ({id, time, price, qty, isBuyerMaker}) as Trade),
+          rows.map(
+            ([id, time, price, qty, isBuyerMaker, eventTime]) =>
+              ({id, time, price, qty, isBuyerMaker, eventTime, receiveTime: undefined}) as Trade,
+          ),
         );
       }
       return out;

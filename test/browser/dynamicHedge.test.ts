@@ -56,7 +56,11 @@ describe("pair report: dynamic hedges drive the spread, z-score and backtest", (
     await page.locator("#hedge-table").waitFor({timeout: 30_000});
     const fixed = await shown(page),
       fixedTrades = await page.locator("#trades-table").textContent();
+    // Each method's parameters show only while it is chosen.
+    const visible = (label: string) => page.locator("form", {hasText: label}).first().isVisible();
+    expect([await visible("rolling OLS window"), await visible("Kalman δ")]).toEqual([false, false]);
     await chooseMethod(page, "kalman");
+    expect([await visible("rolling OLS window"), await visible("Kalman δ")]).toEqual([false, true]);
     await expect.poll(() => value(page, "#zscore-last"), {timeout: 15_000}).not.toBe(fixed.z);
     const kalman = await shown(page);
     expect(kalman.pnl).not.toBe(fixed.pnl);

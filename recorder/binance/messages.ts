@@ -163,7 +163,8 @@ class Cursor {
   }
 }
 
-const cursor = new Cursor();
+/** The one reading position of the fast paths (this file's and usdmMessages.ts's). */
+export const cursor = new Cursor();
 
 export function reject(reason: string, frame: string): {readonly type: "rejected"; readonly reason: string; readonly frame: string} {
   return {type: "rejected", reason, frame: frame.length > 200 ? `${frame.slice(0, 200)}…` : frame};

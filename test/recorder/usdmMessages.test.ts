@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from "node:fs";
 import {gunzipSync} from "node:zlib";
 import {describe, expect, it} from "vitest";
-import {parseUsdmFrame, usdmStreamPath} from "../../recorder/binance/usdmMessages.js";
+import {parseUsdmFrame, parseUsdmFrameJson, usdmStreamPath} from "../../recorder/binance/usdmMessages.js";
 
 const real = "../shared/data/real/hftbacktest-binance-ws/usdm";
 const now = Date.UTC(2026, 10, 21);
@@ -172,5 +172,42 @@ describe("usdmStreamPath", () => {
     expect(() => usdmStreamPath(many)).toThrow("1026 streams (fstream allows 1024 per connection)");
     expect(usdmStreamPath(many.slice(0, 512))).toMatch(/^\/market\/stream\?streams=/);
     expect(() => usdmStreamPath([])).toThrow(RangeError);
+  });
+});
+
+describe("parseUsdmFrame's @aggTrade fast path", () => {
+  const frames = [
+    JSON.stringify({stream: "btcusdt@aggTrade", data: agg}),
+    JSON.stringify(agg),
+    JSON.stringify({stream: "ethusdt@aggTrade", data: {...agg, s: "ETHUSDT", m: false, p: "2650.1", q: "12", nq: "12", f: 7, l: 7}}),
+    JSON.stringify({stream: "btcusdt@markPrice@1s", data: mark}),
+  ];
+
+  it("gives the same event as the JSON path on aggTrade frames and on every one-character mutation of them", () => {
+    // xorshift32: a fixed, reproducible sequence of mutations
+    let state = 2463534242;
+    const random = () => ((state ^= state << 13), (state ^= state >>> 17), (state ^= state << 5), (state >>> 0) / 4294967296);
+    const alphabet = '0123456789.-"{}:,eEaAsSpPqQnflLTmMbx \\';
+    let trades = 0,
+      checked = 0;
+    for (const frame of frames) {
+      const variants = [frame];
+      for (let k = 0; k < 60; ++k) {
+        const at = Math.floor(random() * frame.length);
+        const c = alphabet[Math.floor(random() * alphabet.length)];
+        variants.push(frame.slice(0, at) + c + frame.slice(at + 1)); // replace
+        variants.push(frame.slice(0, at) + frame.slice(at + 1)); // delete
+      }
+      for (const variant of variants) {
+        const fast = parseUsdmFrame(variant, symbols, now, 1),
+          json = parseUsdmFrameJson(variant, symbols, now, 1);
+        if (fast.type === "rejected" && json.type === "rejected") expect(fast.reason).toBe(json.reason);
+        else expect({variant, fast}).toEqual({variant, fast: json});
+        checked++;
+        if (fast.type === "trade") trades++;
+      }
+    }
+    expect(checked).toBeGreaterThan(400);
+    expect(trades).toBeGreaterThan(50); // many mutations (in digits) still parse as trades
   });
 });

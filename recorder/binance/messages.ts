@@ -84,23 +84,12 @@ const zero = 48,
  */
 function parseTradeFast(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): StreamEvent | null {
   const c = cursor;
-  let end: string;
-  c.s = frame;
-  if (frame.startsWith('{"stream":"')) {
-    const j = frame.indexOf('","data":{', 11);
-    if (j < 0 || frame.indexOf('"', 11) !== j || frame.lastIndexOf("\\", j) > 10) return null;
-    ((c.i = j + 10), (end = "}}"));
-  } else if (frame.startsWith('{"e":"trade"')) ((c.i = 1), (end = "}"));
-  else return null;
-  if (!c.literal('"e":"trade","E":')) return null;
+  const end = c.open(frame, "trade");
+  if (end === null) return null;
   const eventTime = c.integer();
   if (Number.isNaN(eventTime) || !c.literal(',"s":"')) return null;
-  const close = frame.indexOf('"', c.i);
-  if (close < 0) return null;
-  const symbol = frame.slice(c.i, close);
-  if (symbol.includes("\\")) return null;
-  c.i = close;
-  if (!c.literal('","t":')) return null;
+  const symbol = c.symbol();
+  if (symbol === null || !c.literal('","t":')) return null;
   const id = c.integer();
   if (Number.isNaN(id) || !c.literal(',"p":"')) return null;
   const price = c.decimal();
@@ -124,6 +113,32 @@ function parseTradeFast(frame: string, symbols: ReadonlySet<string>, now: number
 class Cursor {
   s = "";
   i = 0;
+
+  /**
+   * Starts reading `frame`, combined (`{"stream":"…","data":{…}}`) or raw, up to and including
+   * `"e":"<event>","E":`; returns the closing the frame must end with, or null for another shape.
+   */
+  open(frame: string, event: string): string | null {
+    this.s = frame;
+    let end: string;
+    if (frame.startsWith('{"stream":"')) {
+      const j = frame.indexOf('","data":{', 11);
+      if (j < 0 || frame.indexOf('"', 11) !== j || frame.lastIndexOf("\\", j) > 10) return null;
+      ((this.i = j + 10), (end = "}}"));
+    } else if (frame.startsWith(`{"e":"${event}"`)) ((this.i = 1), (end = "}"));
+    else return null;
+    return this.literal(`"e":"${event}","E":`) ? end : null;
+  }
+
+  /** A string value up to its closing quote (left unread), or null when it has an escape or no end. */
+  symbol(): string | null {
+    const close = this.s.indexOf('"', this.i);
+    if (close < 0) return null;
+    const text = this.s.slice(this.i, close);
+    if (text.includes("\\")) return null;
+    this.i = close;
+    return text;
+  }
 
   literal(text: string): boolean {
     if (!this.s.startsWith(text, this.i)) return false;

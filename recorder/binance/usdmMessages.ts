@@ -73,23 +73,12 @@ export function parseUsdmFrame(frame: string, symbols: ReadonlySet<string>, now:
  */
 function parseAggTradeFast(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent | null {
   const c = cursor;
-  let end: string;
-  c.s = frame;
-  if (frame.startsWith('{"stream":"')) {
-    const j = frame.indexOf('","data":{', 11);
-    if (j < 0 || frame.indexOf('"', 11) !== j || frame.lastIndexOf("\\", j) > 10) return null;
-    ((c.i = j + 10), (end = "}}"));
-  } else if (frame.startsWith('{"e":"aggTrade"')) ((c.i = 1), (end = "}"));
-  else return null;
-  if (!c.literal('"e":"aggTrade","E":')) return null;
+  const end = c.open(frame, "aggTrade");
+  if (end === null) return null;
   const eventTime = c.integer();
   if (Number.isNaN(eventTime) || !c.literal(',"s":"')) return null;
-  const close = frame.indexOf('"', c.i);
-  if (close < 0) return null;
-  const symbol = frame.slice(c.i, close);
-  if (symbol.includes("\\")) return null;
-  c.i = close;
-  if (!c.literal('","a":')) return null;
+  const symbol = c.symbol();
+  if (symbol === null || !c.literal('","a":')) return null;
   const aggregate = c.integer();
   if (Number.isNaN(aggregate) || !c.literal(',"p":"')) return null;
   const price = c.decimal();

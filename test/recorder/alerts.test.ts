@@ -227,11 +227,15 @@ describe("alerts in the recorder", () => {
       } = await call("GET", `/events?rule=${id}`);
       expect(events).toHaveLength(1);
       expect(events[0].value).toBeGreaterThan(1);
-      const deliveries = (await readFile(join(lake, "alerts", "deliveries.jsonl"), "utf8"))
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l));
-      expect(deliveries).toEqual([expect.objectContaining({eventId: events[0].id, ok: true, attempts: 2})]);
+      // The hook sees the POST before the webhook appends its delivery line: wait for the line.
+      const deliveries = async () =>
+        (await readFile(join(lake, "alerts", "deliveries.jsonl"), "utf8").catch(() => ""))
+          .trim()
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l));
+      await vi.waitFor(async () => expect(await deliveries()).toHaveLength(1), {timeout: 10_000, interval: 50});
+      expect(await deliveries()).toEqual([expect.objectContaining({eventId: events[0].id, ok: true, attempts: 2})]);
       expect((await call("PATCH", `/rules/${id}`, {paused: true})).json.rule.paused).toBe(true);
       expect(JSON.parse(await readFile(rulesFile, "utf8")).rules[0].paused).toBe(true);
       expect((await call("DELETE", `/rules/${id}`)).status).toBe(204);

@@ -98,12 +98,14 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
   return rows;
 }
 
-/** Backtest Sharpe of the rule on each row's spread (dynamic β frozen at entry). O(rows·n). */
+/** Backtest Sharpe of the rule on each row's spread (dynamic β frozen at entry; funding charged as pairRule does). O(rows·n). */
 export function hedgeSharpes(rows: readonly HedgeRow[], fit: Pick<PairFit, "a" | "b">, rule: PairReportOptions): number[] {
-  const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000} = rule;
+  const {window = 20, entry = 2, exit = 0, stop, lag = 1, feeBps = 0, barMs = 1000, log = false} = rule;
+  // Perpetual legs pay funding here too, as in pairRule's backtest (marked at 1 with log prices).
+  const funding = rule.funding ? {...rule.funding, unitMark: log} : undefined;
   return rows.map((r) => {
     const z = zScoreAfterWarmUp(r.spread, window);
-    const o = backtestOptions({beta: r.betaSeries, entry, exit, stop, lag, feeBps, barMs});
+    const o = backtestOptions({beta: r.betaSeries, entry, exit, stop, lag, feeBps, barMs, funding});
     // NaN β of a rolling fit's first bars: no entry there (z is NaN as well until the window fills).
     return simulate(fit.a, fit.b, z, o, null, null, null).sharpe;
   });
@@ -114,7 +116,7 @@ export function hedgeSharpes(rows: readonly HedgeRow[], fit: Pick<PairFit, "a" |
  * finite value on, NaN before. (rollingZScore's running sums would carry the NaN to every later bar,
  * and the rolling-OLS row had no Sharpe.)
  */
-function zScoreAfterWarmUp(spread: Float64Array, window: number): Float64Array {
+export function zScoreAfterWarmUp(spread: Float64Array, window: number): Float64Array {
   let k = 0;
   while (k < spread.length && !Number.isFinite(spread[k])) ++k;
   const z = new Float64Array(spread.length).fill(NaN);

@@ -1,6 +1,6 @@
 // The hedge table's rows (src/lib/report/hedges.ts): R² where it means something, none for Kalman.
 import {describe, expect, it} from "vitest";
-import {hedgeRows, hedgeSharpes} from "../../../src/lib/report/hedges.js";
+import {hedgeRows, hedgeSharpes, zScoreAfterWarmUp} from "../../../src/lib/report/hedges.js";
 import {backtestOptions, simulate} from "../../../src/lib/backtest.js";
 import {pairFit} from "../../../src/lib/pairReport.js";
 import {generatePair} from "../series.js";
@@ -42,5 +42,20 @@ describe("hedgeRows(fit, rollingWindow)", () => {
     expect(byHand.trades).toBeGreaterThan(0);
     expect(sharpes[i]).toBeCloseTo(byHand.sharpe, 6);
     for (const [j, sharpe] of sharpes.entries()) expect(Number.isFinite(sharpe), rows[j].name).toBe(true);
+  });
+
+  it("charges a perpetual leg's funding in every row's Sharpe, as pairRule's backtest does", () => {
+    const times = Float64Array.from(a, (_, t) => t * 60_000);
+    // A large rate every 100 bars on leg a: the Sharpe must move.
+    const events = Array.from({length: 19}, (_, k) => ({time: (k + 1) * 100 * 60_000, rate: 0.01}));
+    const rule = {window: 30, entry: 1.5, exit: 0, lag: 1, feeBps: 0, barMs: 60_000};
+    const plain = hedgeSharpes(rows, fit, rule),
+      funded = hedgeSharpes(rows, fit, {...rule, funding: {times, a: events}});
+    const ols = rows.findIndex((r) => r.name === "OLS");
+    const z = zScoreAfterWarmUp(rows[ols].spread, rule.window);
+    const byHand = simulate(a, b, z, backtestOptions({...rule, beta: rows[ols].betaSeries, funding: {times, a: events}}), null, null, null);
+    expect(byHand.fundingPaid).not.toBe(0);
+    expect(funded[ols]).toBe(byHand.sharpe);
+    expect(funded[ols]).not.toBe(plain[ols]);
   });
 });

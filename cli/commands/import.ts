@@ -3,13 +3,12 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {
   ArchiveFileError,
-  type ArchiveKind,
+  type ArchiveType,
   defaultJobs,
   DownloadError,
-  type ImportEvent,
   importFiles,
   type ImportJob,
-  importRange,
+  importRanges,
   type ImportSummary,
   resolveJob,
 } from "../../lake/import/index.js";
@@ -19,26 +18,35 @@ import {acquireLakeLock, type LakeLock} from "../../lake/lock.js";
 import {archiveSource, checkLakeSource, rememberLakeSource} from "../../lake/source.js";
 import {CliError, type Command, parseFlags, UsageError} from "../command.js";
 import {lakeCliError} from "../lakeErrors.js";
-import {isSymbol} from "../../src/protocol/symbol.js";
+import {Progress} from "../importProgress.js";
+import {isMarketSymbol, parseMarketSymbol} from "../../src/protocol/symbol.js";
 
 export const importCommand: Command = {
   name: "import",
-  summary: "Load Binance public-archive trades/aggTrades (CSV or daily zip) into the lake",
-  usage: `Usage: pairbook import [--symbol SYMBOL] [--kind trades|aggTrades] [--lake ./data] [--jobs N] FILE...
-       pairbook import --base-url URL --symbol SYMBOL --from YYYY-MM-DD --to YYYY-MM-DD [--kind trades|aggTrades] [--lake ./data]
+  summary: "Load Binance public archives (spot trades/aggTrades, USD-M aggTrades and funding rates) into the lake",
+  usage: `Usage: pairbook import [--symbol SYMBOL] [--kind KIND] [--lake ./data] [--jobs N] FILE...
+       pairbook import --base-url URL --symbols LIST --from YYYY-MM-DD [--to YYYY-MM-DD] [--kind KIND,...] [--lake ./data]
 
-Files are Binance spot (or USD-M futures) archive CSVs, plain or as the daily .zip; a zip is checked
-against its sibling FILE.zip.CHECKSUM (SHA-256) before anything is written. Symbol and kind come from
-the archive name (BTCUSDT-trades-2024-08-08.zip) unless given. With --base-url, the daily zips and
-their CHECKSUMs are downloaded from <URL>/data/spot/daily/<kind>/<SYMBOL>/<SYMBOL>-<kind>-<date>.zip
-(any server with the data.binance.vision layout; e.g. https://data.binance.vision), with retries;
-days the server does not have (404) are reported and skipped.
+Files are Binance archive CSVs, plain or as the .zip of data.binance.vision; a zip is checked against
+its sibling FILE.zip.CHECKSUM (SHA-256) before anything is written. Symbols are written as everywhere
+in pairbook: BTCUSDT is spot, usdm:BTCUSDT the USD-M perpetual. Symbol and kind come from the archive
+name (BTCUSDT-aggTrades-2024-08-08.zip) unless given; as the name does not tell spot from futures, a
+file is USD-M when it is a fundingRate file, lies under a futures/um/ folder, or --symbol says usdm:.
+With --base-url, the archives and their CHECKSUMs are downloaded, with retries, from
+  spot  <URL>/data/spot/daily/<kind>/<SYMBOL>/<SYMBOL>-<kind>-<date>.zip   (trades, aggTrades)
+  usdm  <URL>/data/futures/um/daily/aggTrades/<SYMBOL>/<SYMBOL>-aggTrades-<date>.zip
+        <URL>/data/futures/um/monthly/fundingRate/<SYMBOL>/<SYMBOL>-fundingRate-<YYYY-MM>.zip
+        (each month the range touches)
+(any server with the data.binance.vision layout; e.g. https://data.binance.vision); files the server
+does not have (404, such as the current month's funding file) are reported and skipped.
 
 Options:
-  --symbol SYMBOL     symbol to store the rows under (default: from the file name)
-  --kind KIND         trades (default) or aggTrades
+  --symbols LIST      symbols to download, comma-separated (BTCUSDT,usdm:BTCUSDT); with FILEs, the one
+                      symbol to store them under (default: from the file name). --symbol is the same
+  --kind KIND         trades, aggTrades or fundingRate (with --base-url a comma-separated list);
+                      default: trades for spot symbols, aggTrades,fundingRate for usdm: symbols
   --lake DIR          lake folder (default ./data)
-  --base-url URL      download daily files from this server instead of reading FILEs
+  --base-url URL      download archives from this server instead of reading FILEs
   --from DATE         first day to download (UTC, inclusive)
   --to DATE           last day to download (UTC, inclusive; default --from)
   --no-checksum       import zips without a .CHECKSUM (not recommended)
@@ -51,14 +59,22 @@ import (even kill -9) is resumed by running it again: files are published whole 
 and ids already in the lake are skipped, so every id ends up stored exactly once.
 
 Where rows go:
-  trades     → <lake>/ticks/symbol=S/date=D/<first id>-<last id>.parquet (the tick lake, real trade ids)
-  aggTrades  → <lake>/aggtrades/symbol=S/date=D/<first agg id>-<last agg id>.parquet, columns
-               agg_id, time, price, qty, first_trade_id, last_trade_id, is_buyer_maker
-               (never mixed into ticks: aggregate ids are not trade ids)
-Header rows and ms/µs timestamps are detected per file. Ids already in the lake are skipped, so
-re-importing adds nothing; rows with zero price/qty or an impossible time are counted and skipped.
-The lake has no spot/futures dimension: do not import futures files under a symbol holding spot data
-(the summary's "conflicts" counts stored ids whose price, qty or time differ from the file).
+  spot trades       → <lake>/ticks/market=spot/symbol=S/date=D/<first id>-<last id>.parquet (the tick
+                      lake, real trade ids)
+  spot aggTrades    → <lake>/aggtrades/market=spot/symbol=S/date=D/<first agg id>-<last agg id>.parquet,
+                      columns agg_id, time, price, qty, first_trade_id, last_trade_id, is_buyer_maker
+                      (never mixed into spot ticks: aggregate ids are not trade ids)
+  usdm aggTrades    → <lake>/ticks/market=usdm/symbol=S/date=D/<first agg id>-<last agg id>.parquet, the
+                      columns pairbook record stores for a perpetual (trade_id is the aggregate id,
+                      first_trade_id and last_trade_id the trades it spans; event_time, receive_time null)
+  usdm fundingRate  → <lake>/funding/market=usdm/symbol=S/date=D/, one row per funding time (rate;
+                      mark_price null, source 'archive'), merged with what pairbook record stored there
+                      (its REST rows, which carry the mark price, are kept)
+  usdm trades         refused: the usdm tick lake keeps aggregate ids, futures trade ids are another sequence
+Header rows and ms/µs timestamps are detected per file. Ids (and funding times) already in the lake are
+skipped, so re-importing adds nothing; rows with zero price/qty or an impossible time are counted and
+skipped. The summary's "conflicts" counts stored ids whose price, qty or time differ from the file, and
+stored settled funding rates that differ from the file's.
 
 One writer per lake: import takes the lake's lock (<lake>/.lock) and refuses a lake that a running
 \`pairbook record\` (or another import) holds; stop the recorder, import, start it again (it then
@@ -72,8 +88,10 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
             7 the lake cannot be created or written.`,
   async run(argv) {
     const {values, positionals} = parseFlagsWithFiles(argv);
-    const kind = kindFlag(values.kind);
-    const symbol = values.symbol === undefined ? undefined : symbolFlag(values.symbol);
+    const kinds = values.kind === undefined ? undefined : listFlag(values.kind, "--kind").map(kindFlag);
+    if (values.symbol !== undefined && values.symbols !== undefined) throw new UsageError("give --symbols or --symbol, not both");
+    const symbolsValue = values.symbols ?? values.symbol;
+    const symbols = symbolsValue === undefined ? [] : listFlag(symbolsValue, "--symbols").map(symbolFlag);
     const lake = resolve(values.lake ?? "data");
     const checksum = !values["no-checksum"];
     const jobs = values.jobs === undefined ? defaultJobs() : jobsFlag(values.jobs);
@@ -81,7 +99,7 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
     let work: (tempDir: string) => Promise<ImportSummary>;
     if (values["base-url"] !== undefined) {
       if (positionals.length > 0) throw new UsageError("give either FILEs or --base-url, not both");
-      if (!symbol) throw new UsageError("--base-url needs --symbol");
+      if (symbols.length === 0) throw new UsageError("--base-url needs --symbols");
       if (!values.from) throw new UsageError("--base-url needs --from YYYY-MM-DD");
       let url: URL;
       try {
@@ -89,11 +107,17 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
       } catch {
         throw new UsageError(`invalid --base-url: ${JSON.stringify(values["base-url"])}`);
       }
-      const range = {baseUrl: url.href, symbol, kind: kind ?? "trades", from: values.from, to: values.to ?? values.from};
-      work = (tempDir) => importRange(range, {lake, tempDir, checksum, jobs, onEvent: (e) => progress.event(e)});
+      const [from, to] = [values.from, values.to ?? values.from];
+      const ranges = symbols.flatMap((symbol) =>
+        (kinds ?? defaultKinds(symbol)).map((kind) => ({baseUrl: url.href, symbol, kind, from, to})),
+      );
+      work = (tempDir) => importRanges(ranges, {lake, tempDir, checksum, jobs, onEvent: (e) => progress.event(e)});
     } else {
       if (values.from || values.to) throw new UsageError("--from/--to go with --base-url");
       if (positionals.length === 0) throw new UsageError("no FILE given (or use --base-url with --from/--to)");
+      if (symbols.length > 1) throw new UsageError("with FILEs, give one --symbol to store them under (or none: from the file names)");
+      if (kinds !== undefined && kinds.length > 1) throw new UsageError("with FILEs, give one --kind (or none: from the file names)");
+      const [symbol, kind] = [symbols[0], kinds?.[0]];
       let files: ImportJob[];
       try {
         files = positionals.map((path) => resolveJob(resolve(path), {symbol, kind}));
@@ -138,7 +162,9 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
     if (invalid > 0)
       process.stderr.write(`warning: skipped ${invalid} invalid row(s) (unparseable, zero/negative price or qty, impossible time)\n`);
     if (conflicts > 0)
-      process.stderr.write(`warning: ${conflicts} id(s) already stored with a different price, qty or time (kept the stored rows)\n`);
+      process.stderr.write(
+        `warning: ${conflicts} id(s) already stored with a different price, qty or time, or funding time(s) with a different settled rate (kept the stored rows)\n`,
+      );
     if (missing.length > 0) process.stderr.write(`missing on the server (skipped): ${missing.join(", ")}\n`);
     process.stdout.write(
       `imported ${filesRead} file(s) into ${lake} in ${seconds.toFixed(1)} s: ${rows} rows read, ${added} added, ` +
@@ -164,6 +190,7 @@ function parseFlagsWithFiles(argv: string[]) {
   }
   const {values} = parseFlags(flags, {
     symbol: {type: "string"},
+    symbols: {type: "string"},
     kind: {type: "string"},
     lake: {type: "string"},
     "base-url": {type: "string"},
@@ -175,11 +202,23 @@ function parseFlagsWithFiles(argv: string[]) {
   return {values, positionals: files};
 }
 
-function kindFlag(value: string | undefined): ArchiveKind | undefined {
-  if (value === undefined) return undefined;
-  const kind = ({trades: "trades", aggtrades: "aggTrades"} as const)[value.toLowerCase() as "trades" | "aggtrades"];
-  if (!kind) throw new UsageError(`invalid --kind: ${JSON.stringify(value)} (expected trades or aggTrades)`);
+const kinds = {trades: "trades", aggtrades: "aggTrades", fundingrate: "fundingRate"} as const;
+
+function kindFlag(value: string): ArchiveType {
+  const kind = kinds[value.toLowerCase() as keyof typeof kinds] as ArchiveType | undefined;
+  if (!kind) throw new UsageError(`invalid --kind: ${JSON.stringify(value)} (expected trades, aggTrades or fundingRate)`);
   return kind;
+}
+
+/** What --base-url downloads for a symbol without --kind: spot trades; a perpetual's aggregates and funding. */
+function defaultKinds(symbol: string): ArchiveType[] {
+  return parseMarketSymbol(symbol).market === "usdm" ? ["aggTrades", "fundingRate"] : ["trades"];
+}
+
+function listFlag(value: string, flag: string): string[] {
+  const items = value.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) throw new UsageError(`invalid ${flag}: ${JSON.stringify(value)} (an empty item)`);
+  return items;
 }
 
 function jobsFlag(value: string): number {
@@ -188,81 +227,10 @@ function jobsFlag(value: string): number {
   return jobs;
 }
 
+/** `btcusdt` → `BTCUSDT`, `usdm:ethusdt` → `usdm:ETHUSDT`; UsageError for anything else. */
 function symbolFlag(value: string): string {
-  const symbol = value.trim().toUpperCase();
-  if (!isSymbol(symbol)) throw new UsageError(`invalid --symbol: ${JSON.stringify(value)}`);
+  const match = /^(usdm:)?(.*)$/i.exec(value.trim())!;
+  const symbol = `${match[1] ? "usdm:" : ""}${match[2].toUpperCase()}`;
+  if (!isMarketSymbol(symbol)) throw new UsageError(`invalid symbol: ${JSON.stringify(value)} (expected e.g. BTCUSDT or usdm:BTCUSDT)`);
   return symbol;
-}
-
-/**
- * Progress on stderr: one overall bar for all files (files done, rows, rate, ETA from the files done so
- * far) rewritten on a terminal; one line per finished file otherwise.
- */
-class Progress {
-  private rows = 0;
-  private done = 0;
-  private total = 0;
-  private readonly stages = new Map<string, string>();
-  private readonly started = performance.now();
-  private shown = false;
-  constructor(private readonly out: NodeJS.WriteStream) {}
-
-  event(e: ImportEvent): void {
-    if (e.type === "missing") {
-      this.done += 1;
-      return this.line(`${e.name}: not on the server (HTTP 404), skipped`);
-    }
-    if (e.type === "retry") return this.line(`${e.url}: ${e.reason}, retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
-    this.total = e.total;
-    if (e.type === "file") {
-      this.stages.set(e.name, e.stage);
-      return this.status();
-    }
-    this.stages.delete(e.name);
-    this.done += 1;
-    this.rows += e.counts.rows;
-    const {rows, added, duplicates, invalid} = e.counts;
-    this.line(
-      `[${this.done}/${e.total} files] ${e.name}: ${rows} rows (${e.timeUnit === "us" ? "µs" : "ms"} times${e.header ? ", header" : ""}), ` +
-        `${added} added, ${duplicates} duplicates, ${invalid} invalid — ${this.rows} rows so far, ${Math.round(this.rate())} rows/s`,
-    );
-    this.status();
-  }
-
-  clear(): void {
-    if (this.shown && this.out.isTTY) this.out.write("\r\x1b[K");
-    this.shown = false;
-  }
-
-  private rate(): number {
-    return this.rows / Math.max(1e-3, (performance.now() - this.started) / 1000);
-  }
-
-  private status(): void {
-    if (!this.out.isTTY || this.total === 0) return;
-    const width = 24,
-      filled = Math.round((width * this.done) / this.total);
-    const elapsed = (performance.now() - this.started) / 1000;
-    const eta = this.done === 0 ? "…" : duration((elapsed / this.done) * (this.total - this.done));
-    const working = [...this.stages].map(([name, stage]) => `${name.replace(/\.zip$/, "")} ${stage}`).join(", ");
-    const text =
-      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${this.done}/${this.total} files, ${this.rows} rows, ` +
-      `${Math.round(this.rate())} rows/s, ETA ${eta}${working ? ` — ${working}` : ""}`;
-    this.out.write(`\r\x1b[K${text.slice(0, Math.max(20, (this.out.columns ?? 120) - 1))}`);
-    this.shown = true;
-  }
-
-  private line(text: string): void {
-    this.clear();
-    this.out.write(`${text}\n`);
-  }
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  return s < 60
-    ? `${s} s`
-    : s < 3600
-      ? `${Math.floor(s / 60)} min ${s % 60} s`
-      : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

@@ -1,10 +1,14 @@
-// Where each archive kind lands in the lake. Trades go to the tick lake (`ticks/`, real trade ids);
-// aggTrades get their own dataset (`aggtrades/`), never mixed into ticks: an aggregate trade is not a
-// trade, and its id is an aggregate id from another sequence.
+// Where each archive kind lands in the lake. Spot trades go to the tick lake (`ticks/market=spot`, real
+// trade ids); spot aggTrades get their own dataset (`aggtrades/`), never mixed into ticks: an aggregate
+// trade is not a trade, and its id is an aggregate id from another sequence. USD-M aggTrades go to the
+// tick lake (`ticks/market=usdm`), whose ids are aggregate ids: the recorder stores fstream's @aggTrade
+// there, with the same columns.
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
 import {tickFiles} from "../files.js";
 import {batchFileRange, dateOfFolder, partitionDir, symbolDir} from "../layout.js";
+import {aggregateColumns, tickColumns} from "../lakeFormat.js";
+import type {SymbolMarket} from "../../src/protocol/symbol.js";
 import type {ArchiveKind} from "./archiveName.js";
 
 export interface Dataset {
@@ -18,6 +22,8 @@ export interface Dataset {
   readonly notNull: string;
   /** Extra columns carried from the CSV besides id, time, price, qty, is_buyer_maker. */
   readonly extra: readonly string[];
+  /** Column names of a published file in order, when not `columns`' (set by the datasets added with markets). */
+  readonly order?: readonly string[];
 }
 
 export const ticks: Dataset = {
@@ -39,7 +45,29 @@ export const aggTrades: Dataset = {
   extra: ["first_trade_id", "last_trade_id"],
 };
 
-export function datasetOf(kind: ArchiveKind): Dataset {
+/**
+ * `<lake>/ticks/market=usdm/symbol=<S>/…`: USD-M aggregate trades, the columns and order the recorder
+ * writes (lake/publishLog.ts): `trade_id` is the aggregate id, first/last trade ids after the times.
+ */
+export const usdmTicks: Dataset = {
+  folder: "ticks",
+  idColumn: "trade_id",
+  columns:
+    "trade_id BIGINT, time TIMESTAMPTZ, price DOUBLE, qty DOUBLE, is_buyer_maker BOOLEAN, event_time TIMESTAMPTZ, receive_time TIMESTAMPTZ, first_trade_id BIGINT, last_trade_id BIGINT",
+  notNull: `trade_id,time,price,qty,is_buyer_maker,${aggregateColumns.join(",")}`,
+  extra: [...aggregateColumns],
+  order: [...tickColumns, ...aggregateColumns],
+};
+
+/**
+ * The dataset an archive kind of a market lands in. RangeError for USD-M trades: the usdm tick lake
+ * holds aggregate ids, and futures trade ids are another sequence.
+ */
+export function datasetOf(kind: ArchiveKind, market: SymbolMarket = "spot"): Dataset {
+  if (market === "usdm") {
+    if (kind === "aggTrades") return usdmTicks;
+    throw new RangeError("USD-M trades archives are not imported: the lake's usdm ticks are aggregate trades (import aggTrades)");
+  }
   return kind === "trades" ? ticks : aggTrades;
 }
 
@@ -56,7 +84,7 @@ export interface DataFile {
 
 /** Published files of one symbol in a dataset with their id ranges from the names, sorted by first id. */
 export async function datasetFiles(dataset: Dataset, lake: string, symbol: string): Promise<DataFile[]> {
-  if (dataset === ticks) return tickFiles(lake, symbol);
+  if (dataset.folder === "ticks") return tickFiles(lake, symbol);
   const root = symbolDir(lake, symbol, dataset.folder),
     files: DataFile[] = [];
   let dates: string[];

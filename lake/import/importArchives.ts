@@ -1,27 +1,25 @@
 // Imports archive files (local, or downloaded day by day) into the lake, `jobs` files at a time, with
 // events for progress. Per file: one streamed pass over the zip (SHA-256 of the whole file and the CSV
 // inflated to a temp file, CRC-32 checked), shape sniffing, DuckDB's parallel CSV scan into a temp table;
-// then, in file order, dedupe against the lake and publish (runInOrder).
+// then, in file order, dedupe against the lake and publish (runInOrder). USD-M funding-rate archives take
+// the same path to the funding table (importFunding.ts).
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {availableParallelism} from "node:os";
-import {open, rm, stat} from "node:fs/promises";
+import {mkdir, open, rm, stat} from "node:fs/promises";
 import {basename, join} from "node:path";
-import {type ArchiveKind, dailyArchiveName, dailyArchiveUrl, dateRange, parseArchiveName} from "./archiveName.js";
+import {parseMarketSymbol} from "../../src/protocol/symbol.js";
+import {archiveName, type ArchiveType, archiveUrl, dateRange, monthRange} from "./archiveName.js";
+import {checkKind, type ImportJob} from "./resolveJob.js";
 import {expectedChecksum} from "./checksum.js";
 import {csvShape, type CsvShape, type TimeUnit} from "./csvShape.js";
 import {download, type DownloadOptions} from "./download.js";
 import {ArchiveFileError} from "./errors.js";
 import {type ImportCounts, type LoadedCsv, loadCsv, publishLoaded} from "./importCsv.js";
+import {type LoadedFunding, loadFunding, publishFunding} from "./importFunding.js";
 import {runInOrder, type Step} from "./runInOrder.js";
 import {extractCsv} from "./zip.js";
 
-/** One file to import, resolved from a path and the command's options. */
-export interface ImportJob {
-  readonly path: string;
-  readonly symbol: string;
-  readonly kind: ArchiveKind;
-  readonly zip: boolean;
-}
+export {type ImportJob, resolveJob} from "./resolveJob.js";
 
 export type ImportEvent =
   | {type: "file"; index: number; total: number; name: string; stage: "download" | "extract" | "import"}
@@ -54,21 +52,6 @@ export interface ImportSummary extends Omit<ImportCounts, "files"> {
 }
 
 /**
- * Resolves a path into a job: symbol and kind from the options or the archive name
- * (`BTCUSDT-trades-2024-08-08.zip`), which must agree. Throws RangeError for a caller mistake.
- */
-export function resolveJob(path: string, {symbol, kind}: {symbol?: string; kind?: ArchiveKind}): ImportJob {
-  const name = parseArchiveName(basename(path));
-  if (symbol && name && name.symbol !== symbol) throw new RangeError(`${basename(path)} is a ${name.symbol} file, not ${symbol}`);
-  if (kind && name && name.kind !== kind) throw new RangeError(`${basename(path)} is a ${name.kind} file, not ${kind}`);
-  const resolved = symbol ?? name?.symbol;
-  if (!resolved) throw new RangeError(`cannot tell the symbol of ${basename(path)} from its name: give --symbol`);
-  const zip = /\.zip$/i.test(path);
-  if (!zip && !/\.csv$/i.test(path)) throw new RangeError(`${basename(path)}: expected a .csv or .zip file`);
-  return {path, symbol: resolved, kind: kind ?? name?.kind ?? "trades", zip};
-}
-
-/**
  * Imports local archive files (in parallel, published in order); stops at the first bad file (files
  * before it stay imported, none after it is written).
  */
@@ -86,44 +69,70 @@ export async function importFiles(jobs: readonly ImportJob[], options: ImportOpt
   return totals.summary([]);
 }
 
+/** Archives of one symbol and kind to download: every day (every month for fundingRate) from `from` to `to`. */
+export interface ArchiveRange {
+  readonly baseUrl: string;
+  /** `BTCUSDT` (spot, `data/spot/…`) or `usdm:BTCUSDT` (USD-M, `data/futures/um/…`). */
+  readonly symbol: string;
+  readonly kind: ArchiveType;
+  /** First and last UTC day, `YYYY-MM-DD`, inclusive. */
+  readonly from: string;
+  readonly to: string;
+}
+
 /**
- * Downloads the daily archives of `symbol` from `baseUrl` (data.binance.vision layout, with their
- * `.CHECKSUM`) for every date from `from` to `to`, importing each; days the server does not have (404)
- * are reported and skipped.
+ * Downloads the archives of `symbol` from `baseUrl` (data.binance.vision layout, with their `.CHECKSUM`):
+ * the daily files of every date from `from` to `to`, or for fundingRate the monthly files of every month
+ * the range touches, importing each; files the server does not have (404) are reported and skipped.
  */
-export async function importRange(
-  {baseUrl, symbol, kind, from, to}: {baseUrl: string; symbol: string; kind: ArchiveKind; from: string; to: string},
+export async function importRange(range: ArchiveRange, options: ImportOptions & {download?: DownloadOptions}): Promise<ImportSummary> {
+  return importRanges([range], options);
+}
+
+/** `importRange` for several ranges (e.g. a perpetual's aggTrades and fundingRate), published in the order given. */
+export async function importRanges(
+  ranges: readonly ArchiveRange[],
   options: ImportOptions & {download?: DownloadOptions},
 ): Promise<ImportSummary> {
-  const dates = dateRange(from, to),
-    totals = new Totals(),
+  const files = ranges.flatMap(({baseUrl, symbol, kind, from, to}) => {
+    checkKind(symbol, kind, symbol);
+    const {market, symbol: plain} = parseMarketSymbol(symbol);
+    return (kind === "fundingRate" ? monthRange(from, to) : dateRange(from, to)).map((period) => ({
+      name: archiveName(plain, kind, period),
+      url: archiveUrl(baseUrl, market, plain, kind, period),
+      symbol,
+      kind,
+    }));
+  });
+  const totals = new Totals(),
     missing: string[] = [];
   const onRetry = (url: string) => (reason: string, attempt: number, delayMs: number) =>
     options.onEvent?.({type: "retry", url, reason, attempt, delayMs});
-  const steps = dates.map((date, i): Step<Prepared | "missing"> => {
-    const name = dailyArchiveName(symbol, kind, date),
-      url = dailyArchiveUrl(baseUrl, symbol, kind, date),
-      path = join(options.tempDir, name),
+  const steps = files.map(({name, url, symbol, kind}, i): Step<Prepared | "missing"> => {
+    // A folder per file: spot and USD-M archives of one symbol and day have the same name.
+    const dir = join(options.tempDir, `download-${i}`),
+      path = join(dir, name),
       job = {path, symbol, kind, zip: true},
       csvPath = `${path}.csv`;
     return {
       async prepare(connection) {
-        options.onEvent?.({type: "file", index: i, total: dates.length, name, stage: "download"});
+        options.onEvent?.({type: "file", index: i, total: files.length, name, stage: "download"});
+        await mkdir(dir, {recursive: true});
         if ((await download(url, path, {...options.download, onRetry: onRetry(url)})) === "missing") return "missing";
         if (
           options.checksum !== false &&
           (await download(`${url}.CHECKSUM`, `${path}.CHECKSUM`, {...options.download, onRetry: onRetry(`${url}.CHECKSUM`)})) === "missing"
         )
           throw new ArchiveFileError(`${url} has no .CHECKSUM on the server (--no-checksum imports without)`);
-        return prepareFile(connection, job, csvPath, i, dates.length, options);
+        return prepareFile(connection, job, csvPath, i, files.length, options);
       },
       async publish(connection, prepared) {
-        if (prepared !== "missing") return totals.add(await publishFile(connection, job, prepared, i, dates.length, options));
+        if (prepared !== "missing") return totals.add(await publishFile(connection, job, prepared, i, files.length, options));
         missing.push(name);
         options.onEvent?.({type: "missing", name, url});
       },
       async cleanup() {
-        for (const file of [path, `${path}.CHECKSUM`, csvPath]) await rm(file, {force: true});
+        await rm(dir, {recursive: true, force: true});
       },
     };
   });
@@ -131,10 +140,7 @@ export async function importRange(
   return totals.summary(missing);
 }
 
-interface Prepared {
-  readonly shape: CsvShape;
-  readonly loaded: LoadedCsv;
-}
+type Prepared = {readonly shape: CsvShape; readonly loaded: LoadedCsv} | {readonly funding: LoadedFunding};
 
 /** Checksum, unzip and parse one file into the connection's `incoming` table; nothing touches the lake. */
 async function prepareFile(
@@ -158,6 +164,7 @@ async function prepareFile(
     await extractCsv(job.path, csvPath, {sha256});
   }
   const source = job.zip ? csvPath : job.path;
+  if (job.kind === "fundingRate") return {funding: await loadFunding(source, name)};
   const shape = csvShape(await readHead(source), job.kind, name);
   event({type: "file", index, total, name, stage: "import"});
   return {shape, loaded: await loadCsv(connection, source, shape)};
@@ -166,13 +173,19 @@ async function prepareFile(
 async function publishFile(
   connection: DuckDBConnection,
   job: ImportJob,
-  {shape, loaded}: Prepared,
+  prepared: Prepared,
   index: number,
   total: number,
   options: ImportOptions,
 ): Promise<ImportCounts> {
-  const counts = await publishLoaded(connection, {lake: options.lake, symbol: job.symbol, kind: shape.kind, loaded});
-  options.onEvent?.({type: "done", index, total, name: basename(job.path), timeUnit: shape.timeUnit, header: shape.header, counts});
+  const {lake} = options,
+    {symbol} = job;
+  const counts =
+    "funding" in prepared
+      ? await publishFunding(connection, {lake, symbol, loaded: prepared.funding})
+      : await publishLoaded(connection, {lake, symbol, kind: prepared.shape.kind, loaded: prepared.loaded});
+  const {timeUnit, header} = "funding" in prepared ? {timeUnit: "ms" as const, header: prepared.funding.header} : prepared.shape;
+  options.onEvent?.({type: "done", index, total, name: basename(job.path), timeUnit, header, counts});
   return counts;
 }
 

@@ -7,7 +7,8 @@ import {parquetOptions} from "../lakeFormat.js";
 import {batchFileName} from "../layout.js";
 import {idIntervals} from "../files.js";
 import type {CsvShape} from "./csvShape.js";
-import {datasetFiles, datasetOf, datasetPartition} from "./datasets.js";
+import {type Dataset, datasetFiles, datasetOf, datasetPartition} from "./datasets.js";
+import {parseMarketSymbol} from "../../src/protocol/symbol.js";
 import {publishFile} from "../publish.js";
 
 export interface ImportCounts {
@@ -86,8 +87,9 @@ export async function loadCsv(connection: DuckDBConnection, csvPath: string, sha
 }
 
 /**
- * Publishes the new rows of the connection's `incoming` table (from `loadCsv`) for `symbol` into `lake`
- * (trades → `ticks/`, aggTrades → `aggtrades/`). Ids already stored are skipped by an exact anti-join
+ * Publishes the new rows of the connection's `incoming` table (from `loadCsv`) for `symbol` (`BTCUSDT`,
+ * or `usdm:BTCUSDT` for a perpetual) into `lake` (spot trades → `ticks/`, spot aggTrades → `aggtrades/`,
+ * USD-M aggTrades → `ticks/market=usdm`, as the recorder stores them: datasets.ts). Ids already stored are skipped by an exact anti-join
  * against the files whose name ranges overlap the file's ids, so re-importing adds nothing and overlaps
  * add only the missing ids; an id repeated in the file is kept once. New rows are published per UTC day,
  * split where the stored id ranges lie so a new file's range does not straddle a stored file; each
@@ -97,7 +99,8 @@ export async function publishLoaded(
   connection: DuckDBConnection,
   {lake, symbol, kind, loaded}: {lake: string; symbol: string; kind: CsvShape["kind"]; loaded: LoadedCsv},
 ): Promise<ImportCounts> {
-  const dataset = datasetOf(kind);
+  const {market, symbol: name} = parseMarketSymbol(symbol);
+  const dataset = datasetOf(kind, market);
   const {rows, invalid, valid, first, last} = loaded;
   const counts = {rows, invalid};
   try {
@@ -135,12 +138,9 @@ export async function publishLoaded(
     const groups = await rowsOf(connection, `${groupSql} ORDER BY first`);
     const files: string[] = [];
     let added = 0;
-    const extra = dataset.extra.map((c) => `, ${c}`).join("");
-    // Format 2: a UTC-adjusted time; an archive knows neither the event nor the receive time.
-    const select = `id AS ${dataset.idColumn}, timezone('UTC', time) AS time, price, qty${extra}, is_buyer_maker,
-      NULL::TIMESTAMPTZ AS event_time, NULL::TIMESTAMPTZ AS receive_time`;
+    const select = selectList(dataset);
     const distinct = loaded.distinct < valid ? "DISTINCT ON (id)" : "";
-    const options = parquetOptions({market: "spot", symbol, sortedBy: dataset.idColumn, notNull: dataset.notNull});
+    const options = parquetOptions({market, symbol: name, sortedBy: dataset.idColumn, notNull: dataset.notNull});
     for (const group of groups) {
       const [day, lo, hi] = [Number(group.day), Number(group.first), Number(group.last)];
       const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
@@ -168,6 +168,27 @@ export async function importCsv(
 ): Promise<ImportCounts> {
   const loaded = await loadCsv(connection, csvPath, shape);
   return publishLoaded(connection, {lake, symbol, kind: shape.kind, loaded});
+}
+
+// Format 2: a UTC-adjusted time; an archive knows neither the event nor the receive time.
+function selectList(dataset: Dataset): string {
+  const order = dataset.order ?? [
+    dataset.idColumn,
+    "time",
+    "price",
+    "qty",
+    ...dataset.extra,
+    "is_buyer_maker",
+    "event_time",
+    "receive_time",
+  ];
+  const expression: Record<string, string> = {
+    [dataset.idColumn]: `id AS ${dataset.idColumn}`,
+    time: "timezone('UTC', time) AS time",
+    event_time: "NULL::TIMESTAMPTZ AS event_time",
+    receive_time: "NULL::TIMESTAMPTZ AS receive_time",
+  };
+  return order.map((column) => expression[column] ?? column).join(", ");
 }
 
 async function rowsOf(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {

@@ -6,9 +6,10 @@ import {createServer, type Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {crc32, deflateRawSync, gunzipSync} from "node:zlib";
+import {gunzipSync} from "node:zlib";
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {importCommand} from "../../cli/commands/import.js";
+import {makeZip} from "./archiveZip.js";
 import {CliError, UsageError} from "../../cli/command.js";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
 import {LakeWriter} from "../../lake/writer.js";
@@ -55,47 +56,6 @@ function tradesCsv(data: Row[], unit: "ms" | "us"): string {
         `${r.id},${r.price.toFixed(8)},${r.qty.toFixed(8)},${(r.price * r.qty).toFixed(8)},${unit === "ms" ? Math.floor(r.us / 1000) : r.us},${r.maker ? "True" : "False"},True\n`,
     )
     .join("");
-}
-
-/** A minimal zip (local headers, central directory, end record), deflated or stored. */
-function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8): Buffer {
-  const locals: Buffer[] = [],
-    centrals: Buffer[] = [];
-  let offset = 0;
-  for (const {name, data} of entries) {
-    const body = method === 8 ? deflateRawSync(data) : data,
-      fileName = Buffer.from(name),
-      crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, body);
-    centrals.push(central, fileName);
-    offset += 30 + fileName.length + body.length;
-  }
-  const directory = Buffer.concat(centrals),
-    end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
 }
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");

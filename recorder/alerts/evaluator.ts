@@ -7,8 +7,10 @@
 import {barMetric, type BarMetric} from "../../src/lib/alertMetric.js";
 import {intervalMs} from "../../src/lib/bars.js";
 import type {GapRange} from "../../src/lib/gapFlags.js";
+import type {HedgeMethod} from "../../src/lib/hedgeMethods.js";
 import type {AlertBars} from "./alertBars.js";
 import type {EvaluationBudget} from "./limits.js";
+import {ruleDynamicHedge, ruleSpan} from "./rules.js";
 import type {AlertRule, AlertRuleState} from "../../src/protocol/alerts.js";
 
 export interface EvaluatorHooks {
@@ -74,7 +76,7 @@ export class BarEvaluator {
     const p = this.progress.get(rule.id);
     const gap =
       p?.gap && !rule.paused
-        ? `not evaluated while its window of ${rule.window} bars holds bars of a recorded gap in ${p.gap.symbol}'s trades (${span(p.gap.range)}); evaluation resumes with the first window after it`
+        ? `not evaluated while its window of ${ruleSpan(rule)} bars holds bars of a recorded gap in ${p.gap.symbol}'s trades (${span(p.gap.range)}); evaluation resumes with the first window after it`
         : null;
     return {
       evaluationMs: p && Number.isFinite(p.costMs) ? round(p.costMs) : null,
@@ -125,7 +127,9 @@ export class BarEvaluator {
     if (Number.isNaN(through)) return false;
     let p = this.progress.get(rule.id);
     if (!p) this.progress.set(rule.id, (p = fresh()));
-    const first = this.series.firstFull(legs, ms, rule.window);
+    // A dynamic hedge runs over the hedgeWindow − 1 bars before the window too: they are read, and must be clean, as well.
+    const reads = ruleSpan(rule);
+    const first = this.series.firstFull(legs, ms, reads);
     if (Number.isNaN(p.next)) p.next = first;
     else if (p.next < first) {
       // Not enough history yet, or (after a long backlog) the oldest closes are no longer kept.
@@ -141,16 +145,19 @@ export class BarEvaluator {
     p.next += ms;
     // The pages exclude a gap's bars and carry no close across them: a window holding one is not evaluated.
     for (const leg of legs) {
-      const range = this.series.gapIn(leg, ms, bar, rule.window);
+      const range = this.series.gapIn(leg, ms, bar, reads);
       if (range) return (p.gapBars++, (p.gap = {symbol: leg, range}), true);
     }
     p.gap = null;
-    const a = this.series.window(legs[0], ms, bar, rule.window)!;
-    const b = legs.length > 1 ? this.series.window(legs[1], ms, bar, rule.window) : null;
+    const a = this.series.window(legs[0], ms, bar, reads)!;
+    const b = legs.length > 1 ? this.series.window(legs[1], ms, bar, reads) : null;
     const start = this.now();
     let value: number;
     try {
-      value = barMetric(rule.metric as BarMetric, a, b, {hedge: rule.hedge, intervalMs: ms});
+      const dynamic = ruleDynamicHedge(rule);
+      value = dynamic
+        ? barMetric(rule.metric as BarMetric, a, b, {dynamic, window: rule.window, intervalMs: ms})
+        : barMetric(rule.metric as BarMetric, a, b, {hedge: rule.hedge as HedgeMethod, intervalMs: ms});
     } catch (error) {
       this.hooks.pause(rule, `evaluation failed: ${(error as Error).message}`);
       return true;
@@ -174,7 +181,7 @@ export class BarEvaluator {
       ms = intervalMs(rule.interval);
     const through = this.series.closedThrough(legs, ms),
       next = this.progress.get(rule.id)?.next ?? NaN;
-    const from = Number.isNaN(next) ? this.series.firstFull(legs, ms, rule.window) : next;
+    const from = Number.isNaN(next) ? this.series.firstFull(legs, ms, ruleSpan(rule)) : next;
     return Number.isNaN(through) || Number.isNaN(from) || from > through ? 0 : (through - from) / ms + 1;
   }
 

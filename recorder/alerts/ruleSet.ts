@@ -7,7 +7,7 @@ import {intervalMs} from "../../src/lib/bars.js";
 import type {AlertRule} from "../../src/protocol/alerts.js";
 import {isBarRule} from "./evaluator.js";
 import {MAX_ALERT_RULES} from "./limits.js";
-import {RuleError, validateRule} from "./rules.js";
+import {RuleError, ruleSpan, validateRule} from "./rules.js";
 import {readRulesFile, writeRulesFile} from "./store.js";
 
 export class RuleSet {
@@ -134,12 +134,12 @@ export class RuleSet {
     return out;
   }
 
-  /** Closed bars a series keeps: the largest window on its interval, plus the backlog a rule may have. */
+  /** Closed bars a series keeps: the largest span (window and a dynamic hedge's bars before it) on its interval, plus the backlog a rule may have. */
   keep(interval: number): number {
     let out = this.keepCache.get(interval);
     if (out === undefined) {
       let max = 0;
-      for (const r of this.rules) if (isBarRule(r) && intervalMs(r.interval) === interval) max = Math.max(max, r.window);
+      for (const r of this.rules) if (isBarRule(r) && intervalMs(r.interval) === interval) max = Math.max(max, ruleSpan(r));
       this.keepCache.set(interval, (out = max + this.backlogBars + 1));
     }
     return out;

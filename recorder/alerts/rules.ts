@@ -1,19 +1,21 @@
 // Alert rules: validation that names the field at fault, and the condition and re-arm tests. Their
 // shape and the lists of choices are the alerts API's (src/protocol/alerts.ts).
-import {type HedgeMethod, hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
-import {hedgeMethodOption} from "../../src/lib/hedgeRatio.js";
 import {intervals} from "../../src/lib/bars.js";
+import type {DynamicHedgeSpec} from "../../src/lib/dynamicHedge.js";
 import {
+  type AlertHedge,
+  alertHedges,
   type AlertMetric,
   type AlertRule,
   type Comparator,
   comparators,
+  isDynamicHedge,
   isPairMetric,
   metrics,
   type Severity,
   severities,
 } from "../../src/protocol/alerts.js";
-import {MAX_WINDOW, maxWindow} from "./limits.js";
+import {MAX_HEDGE_WINDOW, MAX_WINDOW, maxWindow} from "./limits.js";
 
 /** A rule that cannot be accepted; `field` names the property at fault. */
 export class RuleError extends Error {
@@ -80,6 +82,9 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
     "interval",
     "window",
     "hedge",
+    "hedgeWindow",
+    "delta",
+    "ve",
     "severity",
     "cooldownSeconds",
     "hysteresis",
@@ -95,8 +100,9 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
         ? r.id
         : fail("id", r.id, "letters, digits, _ or -");
   const metric = metrics.includes(r.metric as AlertMetric) ? (r.metric as AlertMetric) : fail("metric", r.metric, metrics.join(", "));
-  if (typeof r.target !== "string") fail("target", r.target, "a symbol such as BTCUSDT or a pair such as BTCUSDT/ETHUSDT");
-  const legs = r.target.toUpperCase().split("/");
+  if (typeof r.target !== "string") fail("target", r.target, "a symbol such as BTCUSDT or usdm:BTCUSDT, or a pair such as BTCUSDT/ETHUSDT");
+  // Symbols are upper case; a perpetual's qualifier is `usdm:` (src/protocol/symbol.ts).
+  const legs = r.target.split("/").map((leg) => (/^usdm:/i.test(leg) ? `usdm:${leg.slice(5).toUpperCase()}` : leg.toUpperCase()));
   const isPair = isPairMetric(metric);
   if (legs.length !== (isPair ? 2 : 1))
     fail("target", r.target, isPair ? `a pair such as BTCUSDT/ETHUSDT for ${metric}` : `one symbol for ${metric}`);
@@ -119,16 +125,15 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
       : Number.isInteger(r.window) && (r.window as number) >= 3 && (r.window as number) <= MAX_WINDOW
         ? (r.window as number)
         : fail("window", r.window, `an integer from 3 to ${MAX_WINDOW} (bars)`);
-  let hedge: HedgeMethod = "ols";
-  if (r.hedge !== undefined) {
-    try {
-      hedge = hedgeMethodOption(r.hedge);
-    } catch {
-      fail("hedge", r.hedge, hedgeMethodsText);
-    }
-  }
+  const hedge =
+    r.hedge === undefined
+      ? "ols"
+      : alertHedges.includes(r.hedge as AlertHedge)
+        ? (r.hedge as AlertHedge)
+        : fail("hedge", r.hedge, alertHedges.join(", "));
   const limit = maxWindow(metric, hedge);
   if (window > limit) fail("window", window, `at most ${limit} bars for ${metric} with hedge ${hedge}: its cost grows with window²`);
+  const dynamic = isDynamicHedge(hedge) ? dynamicFields(r, hedge) : {};
   const severity =
     r.severity === undefined
       ? "warning"
@@ -186,10 +191,44 @@ export function validateRule(input: unknown, recorded: readonly string[], id: st
     interval,
     window,
     hedge,
+    ...dynamic,
     severity,
     cooldownSeconds,
     hysteresis,
     paused,
     pauseReason: paused ? reason : null,
   };
+}
+
+/** A dynamic hedge's parameters, checked, with their defaults (kept only for the hedge that uses them). */
+function dynamicFields(r: Record<string, unknown>, hedge: "rolling-ols" | "kalman"): Pick<AlertRule, "hedgeWindow" | "delta" | "ve"> {
+  const hedgeWindow =
+    r.hedgeWindow === undefined
+      ? 60
+      : Number.isInteger(r.hedgeWindow) && (r.hedgeWindow as number) >= 3 && (r.hedgeWindow as number) <= MAX_HEDGE_WINDOW
+        ? (r.hedgeWindow as number)
+        : fail("hedgeWindow", r.hedgeWindow, `an integer from 3 to ${MAX_HEDGE_WINDOW} (bars)`);
+  if (hedge === "rolling-ols") return {hedgeWindow};
+  const delta =
+    r.delta === undefined
+      ? 1e-4
+      : typeof r.delta === "number" && r.delta > 0 && r.delta < 1
+        ? r.delta
+        : fail("delta", r.delta, "a number between 0 and 1 (exclusive)");
+  const ve =
+    r.ve === undefined ? 1e-3 : typeof r.ve === "number" && r.ve > 0 && Number.isFinite(r.ve) ? r.ve : fail("ve", r.ve, "a number > 0");
+  return {hedgeWindow, delta, ve};
+}
+
+/** The dynamic hedge of a pair rule whose metric is hedged (zscore, spread, adfPValue), or null. */
+export function ruleDynamicHedge(rule: Pick<AlertRule, "metric" | "hedge" | "hedgeWindow" | "delta" | "ve">): DynamicHedgeSpec | null {
+  if (!(rule.metric === "zscore" || rule.metric === "spread" || rule.metric === "adfPValue")) return null;
+  if (rule.hedge === "rolling-ols") return {kind: "rolling-ols", window: rule.hedgeWindow ?? 60};
+  if (rule.hedge === "kalman") return {kind: "kalman", delta: rule.delta ?? 1e-4, ve: rule.ve ?? 1e-3};
+  return null;
+}
+
+/** Closes one evaluation of the rule reads: its window, and before it a dynamic hedge's hedgeWindow − 1 bars. */
+export function ruleSpan(rule: Pick<AlertRule, "metric" | "window" | "hedge" | "hedgeWindow" | "delta" | "ve">): number {
+  return ruleDynamicHedge(rule) ? rule.window + (rule.hedgeWindow ?? 60) - 1 : rule.window;
 }

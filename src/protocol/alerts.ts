@@ -3,17 +3,23 @@
 // accepts. Validation stays with the recorder (recorder/alerts/rules.ts).
 import type {BarMetric} from "../lib/alertMetric.js";
 import type {Interval} from "../lib/bars.js";
-import type {HedgeMethod} from "../lib/hedgeMethods.js";
+import {type HedgeMethod, hedgeMethods} from "../lib/hedgeMethods.js";
 
 /** Bar metrics (src/lib/alertMetric.ts), and two from the recorder's own state: seconds since the last trade, open gaps. */
 export type AlertMetric = BarMetric | "staleness" | "openGaps";
 export type Comparator = ">" | ">=" | "<" | "<=" | "abs>";
 export type Severity = "info" | "warning" | "critical";
+/**
+ * A pair rule's hedge: hedgeRatio's fixed ones, fitted on the window, or a dynamic one as the pair page's
+ * (src/lib/dynamicHedge.ts), β_t and α_t known at bar t's close from bars ≤ t: "rolling-ols" (OLS over
+ * the last `hedgeWindow` bars) and "kalman" (the filter bar by bar, with `delta` and `ve`).
+ */
+export type AlertHedge = HedgeMethod | "rolling-ols";
 
 export interface AlertRule {
   readonly id: string;
   readonly name: string;
-  /** A symbol ("BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b). */
+  /** A symbol ("BTCUSDT", a perpetual "usdm:BTCUSDT") or a pair ("BTCUSDT/ETHUSDT": a regressed on b; a basis pair "BTCUSDT/usdm:BTCUSDT"). */
   readonly target: string;
   readonly metric: AlertMetric;
   readonly comparator: Comparator;
@@ -21,7 +27,16 @@ export interface AlertRule {
   /** Bar interval and window (bars) for bar metrics. */
   readonly interval: string;
   readonly window: number;
-  readonly hedge: HedgeMethod;
+  readonly hedge: AlertHedge;
+  /**
+   * Dynamic hedges only. rolling-ols: its window (bars); kalman: the filter's warm-up, started
+   * hedgeWindow − 1 bars before the metric's window. Either way a value reads the last
+   * window + hedgeWindow − 1 closes (default 60).
+   */
+  readonly hedgeWindow?: number;
+  /** kalman only: transition δ (0 < δ < 1, default 1e-4) and observation noise variance (> 0, default 1e-3). */
+  readonly delta?: number;
+  readonly ve?: number;
   readonly severity: Severity;
   /** No second event for this rule within this many seconds of the last. */
   readonly cooldownSeconds: number;
@@ -90,6 +105,10 @@ export const symbolMetrics = ["price", "volatility", "staleness", "openGaps"] as
 export const metrics: readonly AlertMetric[] = [...pairMetrics, ...symbolMetrics];
 export const comparators: readonly Comparator[] = [">", ">=", "<", "<=", "abs>"];
 export const severities: readonly Severity[] = ["info", "warning", "critical"];
+/** Hedges a pair rule offers, in the pair page's order. */
+export const alertHedges: readonly AlertHedge[] = ["ols", "rolling-ols", ...hedgeMethods.filter((m) => m !== "ols")];
+/** The hedges that move bar by bar (and take hedgeWindow; kalman also delta and ve). */
+export const isDynamicHedge = (hedge: string): hedge is "rolling-ols" | "kalman" => hedge === "rolling-ols" || hedge === "kalman";
 export const alertIntervals: readonly Interval[] = ["1s", "1m", "5m", "15m", "1h"];
 
 /** Whether a metric is evaluated on a pair (else on one symbol). */

@@ -3,11 +3,12 @@
 // buttons and the field at fault is outlined.
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
-import {hedgeMethods} from "../../lib/hedgeMethods.js";
 import {
+  alertHedges,
   type AlertRule,
   alertIntervals,
   comparators,
+  isDynamicHedge,
   isPairMetric,
   pairMetrics,
   type RuleInput,
@@ -40,6 +41,9 @@ const defaults = {
   interval: "1m",
   window: 60,
   hedge: "ols",
+  hedgeWindow: 60,
+  delta: 1e-4,
+  ve: 1e-3,
   severity: "warning",
   cooldownSeconds: 60,
   hysteresis: null,
@@ -58,7 +62,10 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
     threshold: Inputs.number({label: "threshold", value: start.threshold, step: "any"}),
     interval: Inputs.select(alertIntervals, {label: "interval", value: start.interval}),
     window: Inputs.number({label: "window (bars)", value: start.window, step: "any"}),
-    hedge: Inputs.select(hedgeMethods, {label: "hedge (pairs)", value: start.hedge}),
+    hedge: Inputs.select(alertHedges, {label: "hedge (pairs)", value: start.hedge}),
+    hedgeWindow: Inputs.number({label: "hedge window (bars)", value: start.hedgeWindow ?? defaults.hedgeWindow, step: 1}),
+    delta: Inputs.number({label: "Kalman δ", value: start.delta ?? defaults.delta, step: "any"}),
+    ve: Inputs.number({label: "Kalman obs. noise", value: start.ve ?? defaults.ve, step: "any"}),
     severity: Inputs.select(severities, {label: "severity", value: start.severity}),
     cooldownSeconds: Inputs.number({label: "cooldown (s)", value: start.cooldownSeconds, step: "any"}),
     hysteresis: Inputs.text({
@@ -78,6 +85,14 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
   };
   for (const [key, input] of Object.entries(fields)) ((input.dataset.field = key), grid.append(input));
   setTargets(start.target);
+  // A dynamic hedge's parameters show only for it (rolling OLS: its window; Kalman: warm-up, δ, noise).
+  const showHedge = () => {
+    const h = String(fields.hedge.value);
+    fields.hedgeWindow.hidden = !isDynamicHedge(h);
+    fields.delta.hidden = fields.ve.hidden = h !== "kalman";
+  };
+  fields.hedge.addEventListener("input", showHedge);
+  showHedge();
   fields.metric.addEventListener("input", () => {
     const target = fields.target.value;
     setTargets(typeof target === "string" ? target : "");
@@ -104,6 +119,8 @@ export function alertForm(symbols: readonly string[], {rule = null, onSubmit, on
       interval: value("interval"),
       window: value("window"),
       hedge: value("hedge"),
+      ...(isDynamicHedge(String(value("hedge"))) ? {hedgeWindow: value("hedgeWindow")} : {}),
+      ...(value("hedge") === "kalman" ? {delta: value("delta"), ve: value("ve")} : {}),
       severity: value("severity"),
       cooldownSeconds: value("cooldownSeconds"),
       // An unparsable level goes as typed, so the recorder names the field.

@@ -18,10 +18,16 @@ export interface RulesTableOptions {
 
 const clockMetric = (metric: string) => metric === "staleness" || metric === "openGaps";
 
-/** "1s × 60 bars" (· hedge for pairs), or "checked every 0.5 s" for staleness and open gaps. */
-export function evaluationText(rule: Pick<AlertRule, "metric" | "interval" | "window" | "hedge">): string {
+/** "1s × 60 bars" (· hedge for pairs, with a dynamic one's parameters), or "checked every 0.5 s" for staleness and open gaps. */
+export function evaluationText(rule: Pick<AlertRule, "metric" | "interval" | "window" | "hedge" | "hedgeWindow" | "delta" | "ve">): string {
   if (clockMetric(rule.metric)) return "checked every 0.5 s";
-  return `${rule.interval} × ${rule.window} bars${isPairMetric(rule.metric) ? ` · ${rule.hedge}` : ""}`;
+  const params =
+    rule.hedge === "rolling-ols"
+      ? ` ${rule.hedgeWindow} bars`
+      : rule.hedge === "kalman" && rule.delta !== undefined
+        ? ` δ ${rule.delta} noise ${rule.ve} (warm-up ${rule.hedgeWindow} bars)`
+        : "";
+  return `${rule.interval} × ${rule.window} bars${isPairMetric(rule.metric) ? ` · ${rule.hedge}${params}` : ""}`;
 }
 
 export function rulesTable(

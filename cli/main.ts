@@ -33,6 +33,10 @@ const commands: Record<string, {summary: string; load: () => Promise<Command>}> 
     load: async () => (await import("./commands/lake.js")).lake,
   },
   status: {summary: "print a running recorder's health", load: async () => (await import("./commands/status.js")).status},
+  serve: {
+    summary: "a read-only HTTP API over the lake and the built notebook",
+    load: async () => (await import("./commands/serve.js")).serve,
+  },
 };
 
 const help = `pairbook — a reactive research notebook for crypto pairs trading

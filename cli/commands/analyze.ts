@@ -8,10 +8,9 @@ import {hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
 import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
 import {backtestStatsLines, backtestStatsRows, statPercent} from "../../src/lib/report/backtestStatsRows.js";
-import {walkForward, type WalkForwardOptions} from "../../src/lib/walkForward.js";
+import {analyzeReport, type WalkForwardReport} from "../../src/lib/report/analyzeReport.js";
 import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
 import {ols} from "../../src/lib/ols.js";
-import {pairReport} from "../../src/lib/pairReport.js";
 import {CsvError, numericColumn, readCsv} from "../../src/protocol/csv.js";
 
 const usage = `Usage: pairbook analyze --csv FILE [options]
@@ -130,12 +129,13 @@ export const analyze: Command = {
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
     degenerate(f.csv, [aName, rawA], [bName, rawB], Boolean(f.log));
-    const barMs = time !== undefined && n > 1 ? Math.max(1, (time[n - 1] - time[0]) / (n - 1)) : 1000;
     const funding = csv(path, () => fundingOfColumns(table, fundingNames, time));
 
-    // The same assembly as the notebook's pair pages (src/lib/pairReport.ts), so both show the same numbers.
-    const {report: numbers} = option(() =>
-      pairReport(rawA, rawB, {
+    // The same assembly as `pairbook serve`'s report, on the notebook's pairReport (src/lib/report/analyzeReport.ts).
+    const report = option(() =>
+      analyzeReport(rawA, rawB, {
+        names: [aName, bName],
+        time,
         log: Boolean(f.log),
         method,
         window,
@@ -149,15 +149,10 @@ export const analyze: Command = {
         stop,
         lag,
         feeBps,
-        barMs,
         funding,
-        names: [aName, bName],
+        walkForward: f["walk-forward"],
       }),
     );
-    const {n: _, ...rest} = numbers;
-    const rule = {window, entry, exit, stop, lag, feeBps, barMs, log: Boolean(f.log)};
-    const walk = f["walk-forward"] === undefined ? undefined : option(() => walkForwardOf(f["walk-forward"]!, rawA, rawB, rule));
-    const report = {n, columns: {a: aName, b: bName, log: Boolean(f.log)}, ...rest, ...(walk ? {walkForward: walk} : {})};
     process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
     return 0;
   },
@@ -240,7 +235,7 @@ function human(r: {
   correlation: number;
   backtest: Record<string, number>;
   backtestStats: BacktestStats;
-  walkForward?: ReturnType<typeof walkForwardOf>;
+  walkForward?: WalkForwardReport;
 }): string {
   const cv = (c: CriticalValues) => `1% ${fmt(c["1%"], 4)}, 5% ${fmt(c["5%"], 4)}, 10% ${fmt(c["10%"], 4)}`;
   const lines = [
@@ -271,17 +266,7 @@ function statsLines(s: BacktestStats, names: {a: string; b: string}): string[] {
   return backtestStatsLines(backtestStatsRows(s, [names.a, names.b]));
 }
 
-/** --walk-forward TRAIN,TEST[,STEP] (src/lib/walkForward.ts) on the prices as analysed; RangeError for a bad value. */
-function walkForwardOf(spec: string, rawA: Float64Array, rawB: Float64Array, rule: Omit<WalkForwardOptions, "train" | "test">) {
-  const [train, test, step = test] = spec.split(",").map(Number);
-  if (!/^\d+,\d+(,\d+)?$/.test(spec)) throw new RangeError(`invalid --walk-forward: ${spec} (expected TRAIN,TEST[,STEP] in bars)`);
-  const a = rule.log ? logPrices(rawA) : rawA,
-    b = rule.log ? logPrices(rawB) : rawB;
-  const {segments, stats} = walkForward(a, b, {...rule, train, test, step});
-  return {train, test, step, segments, stats};
-}
-
-function walkForwardLines(w: ReturnType<typeof walkForwardOf>, names: {a: string; b: string}): string[] {
+function walkForwardLines(w: WalkForwardReport, names: {a: string; b: string}): string[] {
   return [
     "",
     `walk-forward    ${w.segments.length} segments: OLS refitted on ${w.train} bars, traded on the next ${w.test}, step ${w.step}`,

@@ -1,11 +1,11 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
 import {analyzeBasket} from "./analyzeBasket.js";
+import {dynamicFlags, dynamicUsage, hedgeOfFlags, withDynamicRule} from "./analyzeDynamic.js";
 import {fundingOfColumns} from "./analyzeFunding.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
 import type {BacktestStats} from "../../src/lib/backtestStats.js";
-import {hedgeMethodsText} from "../../src/lib/hedgeMethods.js";
-import {hedgeMethodOption, logPrices} from "../../src/lib/hedgeRatio.js";
+import {logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
 import {backtestStatsLines, backtestStatsRows, statPercent} from "../../src/lib/report/backtestStatsRows.js";
 import {analyzeReport, type WalkForwardReport} from "../../src/lib/report/analyzeReport.js";
@@ -24,7 +24,7 @@ const usage = `Usage: pairbook analyze --csv FILE [options]
   --time COL             time column in ms or ISO dates, used to annualise the backtest (default
                          "time" if present)
   --log                  work on log prices
-  --method M             hedge: ${hedgeMethodsText} (default ols)
+${dynamicUsage}
   --window N             z-score window (default 20)
   --adf-regression R     n, c, ct or ctt (default c)
   --autolag A            aic, bic, t-stat or none (default aic)
@@ -58,6 +58,7 @@ const options = {
   log: {type: "boolean"},
   trend: {type: "string"},
   method: {type: "string"},
+  ...dynamicFlags,
   window: {type: "string"},
   "adf-regression": {type: "string"},
   autolag: {type: "string"},
@@ -90,7 +91,7 @@ export const analyze: Command = {
         throw error;
       }
     };
-    const method = option(() => hedgeMethodOption(f.method ?? "ols"));
+    const {method, dynamic} = option(() => hedgeOfFlags(f));
     const regression = option(() => regressionOption(f["adf-regression"] ?? "c"));
     const autolag = option(() => autolagOption(f.autolag ?? "aic"));
     const window = intFlag(f.window, "window", 20, {min: 2});
@@ -112,7 +113,7 @@ export const analyze: Command = {
       throw new UsageError("--funding-a/--funding-b are for a pair's backtest, without --walk-forward");
     if (f.b?.includes(",")) {
       const trend = option(() => regressionOption(f.trend ?? "c"));
-      if (method !== "ols") throw new UsageError(`--method ${method} is for a pair; a basket's hedge is OLS`);
+      if ((f.method ?? "ols") !== "ols") throw new UsageError(`--method ${f.method} is for a pair; a basket's hedge is OLS`);
       const [b, log, json] = [f.b, Boolean(f.log), Boolean(f.json)];
       const flags = {a: f.a, b, log, json, trend, adfRegression: regression, autolag, maxlag, window, detOrder, kArDiff};
       return analyzeBasket(path, table, timeName, {...flags, entry, exit, stop, lag, feeBps});
@@ -153,7 +154,10 @@ export const analyze: Command = {
         walkForward: f["walk-forward"],
       }),
     );
-    process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : human(report));
+    // rolling-ols, kalman: spread, z-score and backtest under β_t bar by bar (analyzeDynamic.ts).
+    const rule = {window, entry, exit, stop, lag, feeBps, funding, log: Boolean(f.log), time};
+    const shown = dynamic ? option(() => withDynamicRule(report, rawA, rawB, dynamic, rule)) : report;
+    process.stdout.write(f.json ? `${JSON.stringify(shown, null, 2)}\n` : human(shown));
     return 0;
   },
 };

@@ -2,6 +2,7 @@
 // columns the report draws — time; per leg open, high, low, close, volume, taker buy volume (candles,
 // volume and taker panels), trade count and gap flag. The quote volume (VWAP) is left out: the report
 // does not show it, and at 86,400 bars each Float64 column is 0.7 MB the page fetches before it draws.
+// The metadata (BarsMeta, with perpetual legs' funding events: loaders/pairFunding.ts) is kept whole.
 import {tableFromIPC, tableToIPC} from "apache-arrow";
 import {type BarsContent, encodeBarsFile} from "../src/protocol/barsFile.js";
 

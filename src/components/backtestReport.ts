@@ -1,6 +1,7 @@
 // The pair page's backtest section: the statistics of the report (src/lib/backtestStats.ts, as
-// `pairbook analyze` prints them) beside the trade PnL histogram and the underwater curve of the rule
-// on the bars shown, and the trades' CSV download. Built once, redrawn in place with the live stream.
+// `pairbook analyze` prints them; funding paid its own line when a leg is a perpetual) beside the trade
+// PnL histogram and the underwater curve of the rule on the bars shown, and the trades' CSV download.
+// Built once, redrawn in place with the live stream.
 import {html} from "htl";
 import type {BacktestStats} from "../lib/backtestStats.js";
 import {tradesCsv} from "../lib/report/tradesCsv.js";
@@ -18,6 +19,7 @@ export interface BacktestSource {
 export class BacktestReport {
   readonly element: HTMLElement;
   private readonly stats = html`<div></div>`;
+  private readonly statsTitle = html`<h2>Returns, drawdowns, trades, buy and hold</h2>`;
   private readonly histogram = html`<div id="trade-histogram"></div>`;
   private readonly underwater = html`<div id="underwater-chart"></div>`;
   private source: BacktestSource | null = null;
@@ -31,7 +33,7 @@ export class BacktestReport {
     const download = downloadButton("Download trades (CSV)", filename, () => this.csv(), {id: "download-trades", type: "text/csv"});
     this.element = html`<div id="backtest-section" hidden>
       <div class="grid grid-cols-2">
-        <div class="card"><h2>Returns, drawdowns, trades, buy and hold</h2>${this.stats}</div>
+        <div class="card">${this.statsTitle}${this.stats}</div>
         <div>
           <div class="card"><h2>Trade PnL</h2>${this.histogram}</div>
           <div class="card"><h2>Underwater: equity below its peak</h2>${this.underwater}</div>
@@ -53,6 +55,7 @@ export class BacktestReport {
   ): () => void {
     ((this.source = source), (this.feeBps = feeBps));
     this.stats.replaceChildren(stats ? backtestStatsTable(stats, this.names) : html`<p class="pb-notice">Fitting…</p>`);
+    this.statsTitle.textContent = `Returns, drawdowns, trades, buy and hold${stats?.funding ? ", funding" : ""}`;
     const throttle = new KeyedThrottle(1000);
     const stop = source.subscribe((k) => throttle.run(`${k}|${key}`, () => this.draw(source.stream, width)));
     return () => (stop(), throttle.cancel());

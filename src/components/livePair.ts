@@ -10,6 +10,10 @@ import type {PairKpis} from "./pairKpis.js";
 import {PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
 
+/** A recompute of every row runs in slices: this many rows at a time, new tasks after this many ms. */
+const sliceRows = 8192,
+  sliceMs = 20;
+
 export interface LivePairOptions {
   view: StreamView;
   rule: StreamRule;
@@ -34,6 +38,10 @@ export class LivePair {
   private chartKey = "";
   private readonly listeners = new Set<(key: string) => void>();
   private readonly stopFrames: () => void;
+  /** A sliced recompute: what its slices changed so far, whether its next slice is posted, the channel posting it. */
+  private due: StreamChange | null = null;
+  private slicing = false;
+  private readonly channel = new MessageChannel();
 
   constructor(
     private readonly feed: PageFeed,
@@ -42,6 +50,10 @@ export class LivePair {
     private readonly kpis: PairKpis,
   ) {
     this.stopFrames = feed.frames(() => this.options && !this.paused && this.feed.bars.version !== this.version && this.refresh());
+    this.channel.port2.onmessage = () => {
+      this.slicing = false;
+      if (this.options && this.due) this.refresh();
+    };
   }
 
   /** The rule in use (null before the first `configure`), for what reads the stream's series. */
@@ -91,28 +103,48 @@ export class LivePair {
 
   /**
    * Calls `listener(key)` now and after every update (key: the options', as for the charts), e.g. for
-   * tables redrawn at most once a second. Returns the function that stops it.
+   * tables redrawn at most once a second; never while a sliced recompute is under way (the stream's
+   * later rows are then the previous options'). Returns the function that stops it.
    */
   subscribe(listener: (key: string) => void): () => void {
     this.listeners.add(listener);
-    if (this.options) listener(this.key);
+    if (this.options && !this.stream.pending) listener(this.key); // else when the recompute is done
     return () => void this.listeners.delete(listener);
   }
 
   stop(): void {
     this.stopFrames();
     this.listeners.clear();
+    this.channel.port1.close();
+    this.channel.port2.close();
   }
 
   private refresh(): void {
     const o = this.options!,
       bars = this.feed.bars,
-      [A, B] = this.names;
+      [A, B] = this.names,
+      t0 = performance.now();
     const changedFrom = this.version < 0 ? -Infinity : bars.changedSince(this.version);
-    const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule);
+    const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule, sliceRows);
     this.version = bars.version;
-    this.draw(changed);
+    // A recompute of every row (a refit, a slider: ~50 ms at 86,400 rows here, more on a slow machine)
+    // goes on in slices of one task each, so live frames, the pointer and the sliders are served between them.
+    while (this.stream.pending && performance.now() - t0 < sliceMs) this.stream.proceed(sliceRows);
+    // What the slices so far changed, drawn once the last one is done.
+    const d = this.due,
+      due = d ? {bars: Math.min(d.bars, changed.bars), series: Math.min(d.series, changed.series)} : changed;
+    // The drawing in a task of its own too when this one has had its time.
+    if (this.stream.pending || (d && performance.now() - t0 > sliceMs / 2)) return void ((this.due = due), this.later());
+    this.due = null;
+    this.draw(due);
     for (const listener of this.listeners) listener(this.key);
+  }
+
+  /** Goes on with a sliced recompute in a task of its own (a message: no timer clamping). */
+  private later(): void {
+    if (this.slicing) return;
+    this.slicing = true;
+    this.channel.port1.postMessage(null);
   }
 
   private draw(changed: StreamChange): void {

@@ -16,8 +16,8 @@ export interface BacktestState {
  * `pnl`, `equity` and `drawdown` of that bar. `simulate` (so `backtest` and `sweep`) runs this very
  * code, so a backtest continued bar by bar equals the batch one bit for bit. `save` and `restore`
  * return to an earlier bar (a replaced last bar). With `options.funding` (its bar times and schedules
- * kept whole by the caller too, read at bar `length`), the funding events of a bar are charged before
- * its fill. O(1) per bar (O(log m) with funding), O(lag) per save.
+ * kept whole by the caller too, read at bar `length`; `rebindFundingTimes` when the times move), the
+ * funding events of a bar are charged before its fill. O(1) per bar (O(log m) with funding), O(lag) per save.
  *
  *   const bt = new IncrementalBacktest(backtestOptions({beta: 0.045}));
  *   for (let t = 0; t < n; ++t) bt.push(a, b, z), (equity[t] = bt.equity);
@@ -37,6 +37,7 @@ export class IncrementalBacktest {
   private readonly keepTrades: boolean;
   private betaSeries: ArrayLike<number> | null;
   private readonly betaConst: number;
+  private fundingTimes: ArrayLike<number>;
   // Orders decided but not yet filled, by fill bar modulo lag + 1.
   private pending: Int8Array;
   private pendingBeta: Float64Array;
@@ -68,6 +69,7 @@ export class IncrementalBacktest {
   ) {
     this.betaSeries = typeof options.beta === "number" ? null : options.beta;
     this.betaConst = typeof options.beta === "number" ? options.beta : 0;
+    this.fundingTimes = options.funding?.times ?? [];
     this.pending = new Int8Array(options.lag + 1);
     this.pendingBeta = new Float64Array(options.lag + 1);
     this.keepTrades = keepTrades;
@@ -76,6 +78,11 @@ export class IncrementalBacktest {
   /** Reads β from `beta` from now on (a β series that moved to a larger buffer as it grew). */
   rebindBeta(beta: ArrayLike<number>): void {
     if (this.betaSeries) this.betaSeries = beta;
+  }
+
+  /** Reads the funding's bar times from `times` from now on (a time column that moved to a larger buffer as it grew). */
+  rebindFundingTimes(times: ArrayLike<number>): void {
+    if (this.options.funding) this.fundingTimes = times;
   }
 
   /**
@@ -93,8 +100,8 @@ export class IncrementalBacktest {
     const f = this.options.funding;
     if (f && held !== 0) {
       const unit = f.unitMark ?? false;
-      const fa = f.a ? fundingOnBar(f.a, f.times, a, t, unit) : 0,
-        fb = f.b ? fundingOnBar(f.b, f.times, b, t, unit) : 0;
+      const fa = f.a ? fundingOnBar(f.a, this.fundingTimes, a, t, unit) : 0,
+        fb = f.b ? fundingOnBar(f.b, this.fundingTimes, b, t, unit) : 0;
       // Leg a holds h units, leg b −h·β: each pays its quantity × mark × rate.
       const paid = held * fa - held * this.heldBeta * fb;
       if (paid !== 0) ((p -= paid), (this.tradePnl -= paid), (this.fundingTotal += paid), (this.funding = paid));

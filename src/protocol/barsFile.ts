@@ -2,10 +2,12 @@
 // (src/data/bars.arrow.ts, src/pairs/[pair].arrow.ts) and read by the pages. Columns: a shared `time`
 // (bucket starts) and per symbol `SYM.open`, `.high`, `.low`, `.close`, `.volume`, `.quoteVolume`,
 // `.takerBuyVolume` (Float64), `.count` (Int32) and `.gap` (Uint8, 1 = overlaps a recorded gap); the
-// context (BarsMeta) goes in the schema metadata under "pairbook". apache-arrow's table functions run
+// context (BarsMeta, with the funding events of USD-M legs) goes in the schema metadata under
+// "pairbook" (a file without `funding`, older or spot-only, has none). apache-arrow's table functions run
 // in Node and in the browser alike, so the encoder and the decoder both live here.
 import {type Float64, type Int32, Schema, Table, tableFromArrays, tableFromIPC, tableToIPC, type Uint8} from "apache-arrow";
 import type {BarColumns, SymbolBars} from "../lib/bars.js";
+import type {FundingRateEvent} from "../lib/funding.js";
 import type {GapRecord} from "./gaps.js";
 
 /** The context of a bars file, in its schema metadata. */
@@ -19,6 +21,12 @@ export interface BarsMeta {
   trades: Record<string, number>;
   gaps: GapRecord[];
   liveUrl: string;
+  /**
+   * Funding events of the perpetual (`usdm:`) legs, by symbol, ascending ({time, rate, mark}: mark left
+   * out where the lake has none); a perpetual leg without an event in the range has an empty list, a
+   * spot leg none. Absent from files written before funding was carried.
+   */
+  funding?: Record<string, FundingRateEvent[]>;
 }
 
 /** One symbol's bars to encode, with gap flags and the number of trades they come from. */
@@ -39,6 +47,8 @@ export interface BarsContent {
   readonly legs: readonly BarsLeg[];
   /** The symbols' gap records overlapping the range (all of them when the range is empty). */
   readonly gaps: readonly GapRecord[];
+  /** Funding events of the perpetual legs, by symbol (loaders/pairFunding.ts); none for spot legs. */
+  readonly funding?: Readonly<Record<string, readonly FundingRateEvent[]>>;
 }
 
 /** One symbol's bars as decoded (declared with the bars, in src/lib/bars.ts, which the analytics read). */
@@ -74,9 +84,34 @@ export function encodeBarsFile(
     trades: Object.fromEntries(content.legs.map((l) => [l.symbol, l.trades])),
     gaps: [...content.gaps],
     liveUrl,
+    ...(content.funding
+      ? {funding: Object.fromEntries(Object.entries(content.funding).map(([s, events]) => [s, events.map(fundingEvent)]))}
+      : {}),
   };
   const table = tableFromArrays(columns);
   return tableToIPC(new Table(new Schema(table.schema.fields, new Map([["pairbook", JSON.stringify(meta)]])), table.batches), "stream");
+}
+
+/** An event as the file stores it: time, rate and the mark when known (no other key). */
+function fundingEvent({time, rate, mark}: FundingRateEvent): FundingRateEvent {
+  return mark === undefined ? {time, rate} : {time, rate, mark};
+}
+
+/** The funding events of a file's metadata: lists of events with a finite time and rate (and mark, when given) kept, anything else dropped. */
+function fundingOfMeta(value: unknown): Record<string, FundingRateEvent[]> | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+  const funding: Record<string, FundingRateEvent[]> = {};
+  for (const [symbol, events] of Object.entries(value as Record<string, unknown>)) {
+    if (!Array.isArray(events)) continue;
+    funding[symbol] = events
+      .filter((e): e is FundingRateEvent => {
+        const x = e as Partial<Record<keyof FundingRateEvent, unknown>>;
+        return typeof e === "object" && e !== null && finite(x.time) && finite(x.rate) && (x.mark === undefined || finite(x.mark));
+      })
+      .map(fundingEvent);
+  }
+  return funding;
 }
 
 /**
@@ -88,6 +123,9 @@ export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
   const table = tableFromIPC<Record<string, Float64 | Int32 | Uint8>>(new Uint8Array(bytes));
   const meta = JSON.parse(table.schema.metadata.get("pairbook") ?? "null") as BarsMeta | null;
   if (!meta) throw new Error("bars file has no pairbook metadata: rebuild with npm run build");
+  const funding = fundingOfMeta(meta.funding);
+  if (funding) meta.funding = funding;
+  else delete meta.funding;
   const n = table.numRows;
   let zeros: Float64Array | null = null;
   const column = (name: string, missing?: () => Float64Array): Float64Array => {

@@ -1,5 +1,6 @@
 // USD-M perpetuals in the built notebook (npm run test:build: the test lake holds usdm:BTCUSDT beside
-// spot BTCUSDT): the basis pair report (spot against its own perpetual) and the perpetual's symbol page.
+// spot BTCUSDT, with a funding every 5 minutes): the basis pair report (spot against its own perpetual,
+// its backtest charging funding) and the perpetual's symbol page.
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {collectErrors, launchBrowser, serveStatic} from "./harness.js";
@@ -30,6 +31,36 @@ describe("perpetuals in the notebook", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-closes").click()]);
     expect(download.suggestedFilename()).toBe("BTCUSDT-usdm_BTCUSDT-1s.csv");
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  for (const [hedge, query] of [
+    ["a fixed hedge (the worker's report)", ""],
+    ["a dynamic hedge (the page's stream)", "&method=rolling-ols"],
+  ])
+    it(`the basis report's backtest charges the perpetual's funding (the test lake's 5-minute fundings) and shows funding paid, under ${hedge}`, async () => {
+      const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
+      const errors = collectErrors(page);
+      await page.goto(`${site.url}/pairs/BTCUSDT-usdm_BTCUSDT?static${query}`);
+      const paid = page.locator("#backtest-stats #bs-funding-paid");
+      await paid.waitFor({timeout: 30_000});
+      const value = (id: string) => page.locator(`#backtest-stats #bs-${id}`).getAttribute("data-value").then(Number);
+      expect(await page.locator("#backtest-stats td", {hasText: /^paid$/}).count()).toBe(1);
+      expect(await page.locator("#backtest-section h2").first().textContent()).toBe("Returns, drawdowns, trades, buy and hold, funding");
+      const funding = await value("funding-paid");
+      expect(Number.isFinite(funding) && funding !== 0, `funding paid ${funding}`).toBe(true);
+      expect(Number(await paid.textContent())).toBeCloseTo(funding, 4);
+      // Before funding = net + paid: the line is the backtest's own, not a constant.
+      expect(await value("funding-pnlBeforeFunding")).toBeCloseTo((await value("funding-netPnl")) + funding, 9);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+  it("a spot pair's backtest has no funding line", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
+    await page.goto(`${site.url}/pairs/BTCUSDT-ETHUSDT?static`);
+    await page.locator("#backtest-stats #bs-sqn").waitFor({timeout: 30_000});
+    expect(await page.locator("#backtest-stats [id^=bs-funding]").count()).toBe(0);
     await page.close();
   });
 

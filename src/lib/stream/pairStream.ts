@@ -63,6 +63,11 @@ export class PairStream {
     return this.series.ruled;
   }
 
+  /** Whether the backtest charges funding (the rule has a perpetual leg's events). */
+  get funded(): boolean {
+    return this.series.funded;
+  }
+
   /** Closed trades and the open one (bars index the rows). */
   tradeList(): BacktestTrade[] {
     return this.series.tradeList();
@@ -78,11 +83,22 @@ export class PairStream {
     this.viewKey = "";
   }
 
+  /** Whether the rule's series are not yet computed over every row (an `update` given a `limit`). */
+  get pending(): boolean {
+    return this.series.pending;
+  }
+
+  /** Goes on with the rule's series for at most `limit` more rows; returns whether every row is done. */
+  proceed(limit = Infinity): boolean {
+    return !this.series.pending || this.series.run(this.length, limit);
+  }
+
   /**
    * Brings the rows up to date with the legs' bars and the options; `changedFrom` is the first fine
-   * bucket start written since the previous update (Infinity: none, -Infinity: unknown).
+   * bucket start written since the previous update (Infinity: none, -Infinity: unknown). `limit`: at
+   * most this many rows of the rule's series now, the rest by `proceed` (`pending` until then).
    */
-  update(legA: SymbolBars, legB: SymbolBars, changedFrom: number, view: StreamView, rule: StreamRule): StreamChange {
+  update(legA: SymbolBars, legB: SymbolBars, changedFrom: number, view: StreamView, rule: StreamRule, limit = Infinity): StreamChange {
     const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
     const h = rule.hedge;
     const ruleKey = [
@@ -94,6 +110,7 @@ export class PairStream {
       rule.stop,
       rule.lag,
       rule.feeBps,
+      fundingKey(rule.funding),
     ].join("|");
     let from: number;
     if (viewKey !== this.viewKey) {
@@ -107,7 +124,13 @@ export class PairStream {
       this.series.reset(rule);
       from = 0;
     }
-    this.series.run(from);
+    this.series.run(from, limit);
     return {bars, series: Math.min(from, this.length)};
   }
+}
+
+/** The funding schedules' identity in the rule's key: each leg's event count and last event time. */
+function fundingKey(f: StreamRule["funding"]): string {
+  const leg = (e: readonly {time: number}[] | undefined) => (e ? `${e.length}@${e.length > 0 ? e[e.length - 1].time : ""}` : "-");
+  return f ? `${leg(f.a)}/${leg(f.b)}` : "-";
 }

@@ -5,6 +5,7 @@ import {type BacktestMetrics, backtestOptions, type BacktestTrade} from "../back
 import {type BacktestState, IncrementalBacktest} from "../incrementalBacktest.js";
 import {type CorrelationState, IncrementalCorrelation} from "../incrementalCorrelation.js";
 import {type DynamicHedgeSpec, type DynamicHedgeState, IncrementalDynamicHedge} from "../dynamicHedge.js";
+import type {FundingRateEvent} from "../funding.js";
 import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
 import type {StreamColumns} from "./streamColumns.js";
@@ -20,6 +21,11 @@ export interface StreamRule {
   stop: number | undefined;
   lag: number;
   feeBps: number;
+  /**
+   * Funding events of perpetual legs (src/lib/funding.ts), charged by the backtest at the rows' times
+   * (marked at 1 with `log`, as pairRule); null or absent for spot legs.
+   */
+  funding?: {readonly a?: readonly FundingRateEvent[]; readonly b?: readonly FundingRateEvent[]} | null;
 }
 
 interface RowCheckpoint {
@@ -53,6 +59,11 @@ export class StreamRuleStage {
     return this.backtest !== null;
   }
 
+  /** Whether the backtest charges funding (a perpetual leg). */
+  get funded(): boolean {
+    return this.backtest?.options.funding !== undefined;
+  }
+
   /** Closed trades and the open one (bars index the rows). */
   tradeList(): BacktestTrade[] {
     return this.backtest?.tradeList() ?? [];
@@ -69,8 +80,17 @@ export class StreamRuleStage {
     this.restart();
   }
 
-  /** Runs the stages from row `from` (back to a checkpoint, or from 0 without one) to the last row. */
-  run(from: number): void {
+  /** Whether rows are left for `run` (a run cut short by its `limit`). */
+  get pending(): boolean {
+    return this.done < this.rows.length;
+  }
+
+  /**
+   * Runs the stages from row `from` (back to a checkpoint, or from 0 without one) to the last row, or
+   * for at most `limit` rows (a long run in slices, so no task blocks the page; the next `run` goes on
+   * where this one stopped). Returns whether the last row was reached.
+   */
+  run(from: number, limit = Infinity): boolean {
     const n = this.rows.length;
     if (from < this.done) {
       const c = this.checkpoints.get(from);
@@ -98,8 +118,10 @@ export class StreamRuleStage {
       kept = n - depth;
     // The columns may have moved to larger buffers since the last run.
     bt?.rebindBeta(beta);
+    bt?.rebindFundingTimes(this.rows.data.time);
     let sx = this.first >= 0 ? spread.subarray(this.first) : spread;
-    for (let i = this.done; i < n; ++i) {
+    const end = Math.min(n, this.done + limit);
+    for (let i = this.done; i < end; ++i) {
       if (i > kept)
         this.checkpoints.put(i, {
           z: zs?.save() ?? null,
@@ -127,7 +149,8 @@ export class StreamRuleStage {
       bt.push(la, lb, z);
       ((pnl[i] = bt.pnl), (position[i] = bt.position), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
     }
-    this.done = n;
+    this.done = end;
+    return end === n;
   }
 
   /** Fresh stages for the rule, before row 0. */
@@ -142,8 +165,11 @@ export class StreamRuleStage {
     this.zs = hedged ? new IncrementalZScore(r.window) : null;
     // A fixed hedge: β a number, as pairRule's backtest; a dynamic one: the β column, the backtest entering at β_t.
     const beta = r.dynamic ? this.rows.data.beta : r.hedge ? r.hedge.beta : 0;
+    // Funding at the rows' times: validated on the rows so far, then read from the growing column.
+    const f = r.funding,
+      funding = f && (f.a || f.b) ? {times: this.rows.column("time"), a: f.a, b: f.b, unitMark: r.log} : undefined;
     this.backtest = hedged
-      ? new IncrementalBacktest(backtestOptions({beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps}))
+      ? new IncrementalBacktest(backtestOptions({beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps, funding}))
       : null;
   }
 }

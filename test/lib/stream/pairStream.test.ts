@@ -345,3 +345,46 @@ describe("PairStream.update with a dynamic hedge (rolling OLS, Kalman) equals th
     }
   });
 });
+
+describe("PairStream.update(…, limit) and proceed: a recompute in slices equals the batch path", () => {
+  const kalman: StreamRule = {...rule, hedge: null, dynamic: {kind: "kalman", delta: 1e-4, ve: 1e-3}};
+
+  it("slices of 300 rows, live bars (appended and replaced) arriving between them, for three rules in turn", () => {
+    const view = {intervalMs: 1000, lookbackMs: Infinity},
+      bars = new LiveBars(snapshot(2000)),
+      stream = new PairStream();
+    let k = 0;
+    for (const r of [rule, {...rule, window: 45}, kalman]) {
+      let version = bars.version,
+        slices = 1;
+      stream.update(bars.bars("A"), bars.bars("B"), Infinity, view, r, 300);
+      expect(stream.pending).toBe(true);
+      while (stream.pending) {
+        const start = t0 + (2000 + k++) * 1000;
+        bars.add("A", [bar(start, 60_000 + k)]);
+        bars.add("B", [bar(start, 3_000 + k / 20)]);
+        if (k % 3 === 0) bars.add("A", [bar(start, 60_000 - k)]); // the open bucket again
+        if (slices % 2) stream.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, r, 300);
+        else stream.proceed(300);
+        version = bars.version;
+        ++slices;
+      }
+      // ~2,000 rows in slices of 300 (a proceed's bars come in with the next update).
+      expect(slices).toBeGreaterThan(6);
+      stream.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, r);
+      expectBatch(stream, bars.bars("A"), bars.bars("B"), view, r, `after ${slices} slices`);
+    }
+  });
+
+  it("proceed() with no limit finishes the rows at once; without a rule it is a no-op", () => {
+    const view = {intervalMs: 1000, lookbackMs: Infinity},
+      bars = new LiveBars(snapshot(1000)),
+      stream = new PairStream();
+    expect(stream.proceed()).toBe(true);
+    stream.update(bars.bars("A"), bars.bars("B"), Infinity, view, rule, 10);
+    expect(stream.pending).toBe(true);
+    expect(stream.proceed()).toBe(true);
+    expect(stream.pending).toBe(false);
+    expectBatch(stream, bars.bars("A"), bars.bars("B"), view, rule, "after proceed()");
+  });
+});

@@ -92,22 +92,33 @@ export class FitClient {
   private readonly fallback = {current: null as FitState | null};
   private readonly inflight = new Map<number, Request>();
   private nextId = 1;
-  private fitRunning = false;
+  private readonly runningFits = new Set<number>();
+  // The last fit asked for: the same bars and options again (rolling OLS after OLS, a Kalman δ moved:
+  // both fit the same static hedge) get its answers without new work.
+  private last: {a: Float64Array; b: Float64Array; key: string; result: {hedge: Promise<Hedge>; fit: Promise<FitSummary>}} | null = null;
 
   /** `url`: the worker module (this one); null runs everything on the main thread. */
   constructor(private url: string | URL | null = import.meta.url) {}
 
-  fit(a: Float64Array, b: Float64Array, options: FitRequest): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
-    if (this.fitRunning) this.restart();
+  /**
+   * Fits `a`, `b`. The same arrays and options as the previous call return its promises. A fit still
+   * running is abandoned (the worker restarted) unless `interrupt` is false: a page that needs no hedge
+   * at once (a dynamic hedge drives its charts) lets it finish rather than pay a restart and a re-send.
+   */
+  fit(a: Float64Array, b: Float64Array, options: FitRequest, {interrupt = true} = {}): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
+    const key = JSON.stringify(options);
+    if (this.last && this.last.a === a && this.last.b === b && this.last.key === key) return this.last.result;
+    if (this.runningFits.size > 0 && interrupt) this.restart();
     const id = this.nextId++;
     const hedge = this.expect<Hedge>(id, "hedge"),
       fit = this.expect<FitSummary>(id, "fit");
-    this.fitRunning = true;
-    const done = () => void (this.fitRunning = false);
+    this.runningFits.add(id);
+    const done = () => void this.runningFits.delete(id);
     fit.then(done, done);
     hedge.catch(() => {}); // reported through fit as well
     this.send({type: "fit", id, a, b, options});
-    return {hedge, fit};
+    this.last = {a, b, key, result: {hedge, fit}};
+    return this.last.result;
   }
 
   rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
@@ -120,6 +131,7 @@ export class FitClient {
   stop(): void {
     this.worker?.terminate();
     this.worker = null;
+    this.last = null;
     for (const p of this.pending.values()) p.reject(new Error("fit worker stopped"));
     this.pending.clear();
   }
@@ -173,6 +185,7 @@ export class FitClient {
     for (const p of this.pending.values()) p.reject(new Error("superseded"));
     this.pending.clear();
     this.inflight.clear();
-    this.fitRunning = false;
+    this.runningFits.clear();
+    this.last = null;
   }
 }

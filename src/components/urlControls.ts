@@ -15,27 +15,49 @@ export type ValueControl = EventTarget & {value: unknown};
  * @example display(html`<div class="pb-controls">${Object.values(controls)}${urlControls(schema, controls, state)}</div>`)
  */
 export function urlControls<S extends UrlSchema>(schema: S, controls: {[K in keyof S]?: ValueControl}, state: UrlState<S>): HTMLElement {
-  const write = () => writeUrlState(schema, valuesOf(controls));
+  // history.replaceState costs tens of ms in Chromium: written when the page is idle, after the charts
+  // the input recomputes, coalescing a slider's run of inputs into one write (flushed before a copy).
+  let pending: number | undefined;
+  const flush = () => {
+    if (pending === undefined) return;
+    cancelIdle(pending);
+    pending = undefined;
+    writeUrlState(schema, valuesOf(controls));
+  };
+  const write = () => {
+    if (pending === undefined) pending = whenIdle(() => ((pending = undefined), writeUrlState(schema, valuesOf(controls))));
+  };
   for (const control of Object.values(controls)) control?.addEventListener("input", write);
   writeUrlState(schema, {...state.values, ...valuesOf(controls)});
   const notice = state.problems.length
     ? html`<p class="pb-notice pb-url-notice" id="url-notice" role="status">Link: ${state.problems.join("; ")}.</p>`
     : null;
-  return html`<div class="pb-link">${copyLinkButton()}${notice}</div>`;
+  return html`<div class="pb-link">${copyLinkButton(flush)}${notice}</div>`;
 }
 
 function valuesOf<S extends UrlSchema>(controls: {[K in keyof S]?: ValueControl}): Partial<UrlValues<S>> {
   return Object.fromEntries(Object.entries(controls).map(([name, control]) => [name, control?.value])) as Partial<UrlValues<S>>;
 }
 
-/** A button copying location.href, with a short confirmation (or the link to copy by hand). */
-export function copyLinkButton(): HTMLElement {
+/** Runs `f` when the page is idle (at most 300 ms later); a handle for cancelIdle. */
+function whenIdle(f: () => void): number {
+  return typeof requestIdleCallback === "function" ? requestIdleCallback(f, {timeout: 300}) : window.setTimeout(f, 50);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof cancelIdleCallback === "function") cancelIdleCallback(handle);
+  else clearTimeout(handle);
+}
+
+/** A button copying location.href (after `beforeCopy`, e.g. a pending URL write), with a short confirmation (or the link to copy by hand). */
+export function copyLinkButton(beforeCopy?: () => void): HTMLElement {
   const said = html`<span class="pb-notice" id="copy-link-status" role="status"></span>`;
   const button = html`<button class="pb-button" type="button" id="copy-link" title="Copy a link to this view, with every control as set">
     Copy link
   </button>` as HTMLButtonElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
   button.onclick = async () => {
+    beforeCopy?.();
     const href = location.href;
     clearTimeout(timer);
     try {

@@ -64,11 +64,11 @@ describe("pair report: dynamic hedges drive the spread, z-score and backtest", (
     await expect.poll(() => value(page, "#zscore-last"), {timeout: 15_000}).not.toBe(fixed.z);
     const kalman = await shown(page);
     expect(kalman.pnl).not.toBe(fixed.pnl);
-    expect(page.url()).toContain("method=kalman");
+    await expect.poll(() => page.url()).toContain("method=kalman");
     // δ changes the filter, so the spread and z.
     await page.locator("form", {hasText: "Kalman δ"}).first().locator("select").selectOption({index: 5});
     await expect.poll(() => value(page, "#zscore-last"), {timeout: 15_000}).not.toBe(kalman.z);
-    expect(page.url()).toMatch(/delta=0\.01/);
+    await expect.poll(() => page.url()).toMatch(/delta=0\.01/);
     await chooseMethod(page, "rolling-ols");
     await expect.poll(() => page.url()).toContain("method=rolling-ols");
     await expect.poll(() => value(page, "#zscore-last"), {timeout: 15_000}).not.toBe(kalman.z);

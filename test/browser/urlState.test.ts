@@ -72,20 +72,23 @@ describe("pair report", () => {
     await setRange(page, "fill lag", 1);
     await setRange(page, "fill lag", 2);
     await setRange(page, "z window", 60);
-    expect((await params(page)).window).toBeUndefined();
+    // The URL is written when the page is idle after an input (urlControls): poll for it.
+    await expect.poll(async () => (await params(page)).window).toBeUndefined();
     await setRange(page, "z window", 90);
-    expect(await params(page)).toEqual({
-      static: "",
-      lookback: "30",
-      window: "90",
-      method: "tls",
-      log: "1",
-      entry: "1.5",
-      exit: "0.2",
-      stop: "4",
-      fee: "2",
-      lag: "2",
-    });
+    await expect
+      .poll(() => params(page))
+      .toEqual({
+        static: "",
+        lookback: "30",
+        window: "90",
+        method: "tls",
+        log: "1",
+        entry: "1.5",
+        exit: "0.2",
+        stop: "4",
+        fee: "2",
+        lag: "2",
+      });
     // ?static stays as written (no "static="), first, as it was.
     expect(await search(page)).toMatch(/^\?static&/);
     await expect.poll(() => analyzeLine(page), {timeout: 30_000}).toContain(expectedLine);
@@ -149,6 +152,7 @@ describe("backtest lab", () => {
     await setRange(page, "in-sample share", 0.6);
     await page.locator("#entry-exit-map td[data-row='1.5'][data-col='0.5']").click();
     await expect.poll(() => page.locator("#oos h2").textContent()).toContain("Window 120, entry 1.5, exit 0.5");
+    await expect.poll(async () => (await params(page)).split).toBe("0.6"); // written when idle, all controls at once
     const p = await params(page);
     expect(p).toEqual({static: "", pair: p.pair, window: "120", fee: "3", split: "0.6", cell: "120_1.5_0.5"});
     expect(p.pair).toMatch(/^[A-Z]+-[A-Z]+$/);

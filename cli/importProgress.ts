@@ -8,6 +8,8 @@ import type {ImportEvent} from "../lake/import/index.js";
 export class Progress {
   private rows = 0;
   private done = 0;
+  /** Files skipped as already imported: done, but left out of the ETA (they take no time). */
+  private skipped = 0;
   private total = 0;
   private readonly stages = new Map<string, string>();
   private readonly started = performance.now();
@@ -27,6 +29,11 @@ export class Progress {
     }
     this.stages.delete(e.name);
     this.done += 1;
+    if (e.type === "skipped") {
+      this.skipped += 1;
+      this.line(`[${this.done}/${e.total} files] ${e.name}: already imported (checksum unchanged), skipped`);
+      return this.status();
+    }
     this.rows += e.counts.rows;
     const {rows, added, duplicates, invalid} = e.counts;
     this.line(
@@ -50,7 +57,8 @@ export class Progress {
     const width = 24,
       filled = Math.round((width * this.done) / this.total);
     const elapsed = (performance.now() - this.started) / 1000;
-    const eta = this.done === 0 ? "…" : duration((elapsed / this.done) * (this.total - this.done));
+    const worked = this.done - this.skipped;
+    const eta = worked === 0 ? "…" : duration((elapsed / worked) * (this.total - this.done));
     const working = [...this.stages].map(([name, stage]) => `${name.replace(/\.zip$/, "")} ${stage}`).join(", ");
     const text =
       `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${this.done}/${this.total} files, ${this.rows} rows, ` +

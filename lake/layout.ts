@@ -5,6 +5,7 @@
 // Every function here takes a symbol as pairbook names it (src/protocol/symbol.ts): `BTCUSDT` is spot,
 // `usdm:BTCUSDT` the USD-M perpetual; the market level of the path comes from it.
 //   <lake>/lake.json (format manifest), <lake>/.lock/, <lake>/source.json, <lake>/alerts/, <lake>/logs/
+//   <lake>/imported/market=<MARKET>/symbol=<SYMBOL>/<archive name>.json    archive files imported whole
 // Format 1 (before markets) had no market level; lake/migrate.ts moves such a lake to this layout.
 // Hidden names (a leading ".") are never data: temp files, compaction intents, DuckDB's spill folder.
 import {join} from "node:path";
@@ -181,6 +182,11 @@ export function sourcePath(lake: string): string {
 /** `<lake>/alerts`, the recorder's alert rules and events. */
 export function alertsDir(lake: string): string {
   return join(lake, "alerts");
+}
+
+/** `<lake>/imported/market=<MARKET>/symbol=<SYMBOL>`, the markers of archive files imported whole (lake/import/importMarker.ts). */
+export function importedDir(lake: string, symbol: string): string {
+  return symbolDir(lake, symbol, "imported");
 }
 
 /** `<lake>/logs`, the demo's log files. */

@@ -56,7 +56,9 @@ Options:
 Memory does not grow with the file: each zip is checked and unzipped in one streamed pass to a temp
 CSV, and DuckDB works under a fixed memory limit, spilling to the temp folder beyond it. An interrupted
 import (even kill -9) is resumed by running it again: files are published whole per day and segment,
-and ids already in the lake are skipped, so every id ends up stored exactly once.
+and ids already in the lake are skipped, so every id ends up stored exactly once. A zip imported whole
+is marked in <lake>/imported/ with its SHA-256: running again skips it without downloading or reading
+it, unless its CHECKSUM changed (the file was republished) or its ids are no longer all in the lake.
 
 Where rows go:
   spot trades       → <lake>/ticks/market=spot/symbol=S/date=D/<first id>-<last id>.parquet (the tick
@@ -158,7 +160,7 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
     }
     progress.clear();
     const seconds = (performance.now() - started) / 1000;
-    const {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten, missing} = summary;
+    const {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten, missing, skipped} = summary;
     if (invalid > 0)
       process.stderr.write(`warning: skipped ${invalid} invalid row(s) (unparseable, zero/negative price or qty, impossible time)\n`);
     if (conflicts > 0)
@@ -166,9 +168,10 @@ Exit codes: 0 done (also when some days were missing); 2 bad usage or a bad file
         `warning: ${conflicts} id(s) already stored with a different price, qty or time, or funding time(s) with a different settled rate (kept the stored rows)\n`,
       );
     if (missing.length > 0) process.stderr.write(`missing on the server (skipped): ${missing.join(", ")}\n`);
+    const already = skipped.length > 0 ? `; ${skipped.length} file(s) already imported, not read again` : "";
     process.stdout.write(
       `imported ${filesRead} file(s) into ${lake} in ${seconds.toFixed(1)} s: ${rows} rows read, ${added} added, ` +
-        `${duplicates} skipped as duplicates, ${invalid} invalid; ${filesWritten} Parquet file(s) written\n`,
+        `${duplicates} skipped as duplicates, ${invalid} invalid; ${filesWritten} Parquet file(s) written${already}\n`,
     );
     return 0;
   },

@@ -1,8 +1,9 @@
 // Imports archive files (local, or downloaded day by day) into the lake, `jobs` files at a time, with
 // events for progress. Per file: one streamed pass over the zip (SHA-256 of the whole file and the CSV
 // inflated to a temp file, CRC-32 checked), shape sniffing, DuckDB's parallel CSV scan into a temp table;
-// then, in file order, dedupe against the lake and publish (runInOrder). USD-M funding-rate archives take
-// the same path to the funding table (importFunding.ts).
+// then, in file order, dedupe against the lake and publish (runInOrder), and mark the zip imported
+// (importMarker.ts): a resumed import skips it before downloading or reading it. USD-M funding-rate
+// archives take the same path to the funding table (importFunding.ts).
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {availableParallelism} from "node:os";
 import {mkdir, open, rm, stat} from "node:fs/promises";
@@ -16,7 +17,9 @@ import {download, type DownloadOptions} from "./download.js";
 import {ArchiveFileError} from "./errors.js";
 import {type ImportCounts, type LoadedCsv, loadCsv, publishLoaded} from "./importCsv.js";
 import {type LoadedFunding, loadFunding, publishFunding} from "./importFunding.js";
+import {alreadyImported, writeMarker} from "./importMarker.js";
 import {runInOrder, type Step} from "./runInOrder.js";
+import {Totals} from "./totals.js";
 import {extractCsv} from "./zip.js";
 
 export {type ImportJob, resolveJob} from "./resolveJob.js";
@@ -25,6 +28,7 @@ export type ImportEvent =
   | {type: "file"; index: number; total: number; name: string; stage: "download" | "extract" | "import"}
   | {type: "done"; index: number; total: number; name: string; timeUnit: TimeUnit; header: boolean; counts: ImportCounts}
   | {type: "missing"; name: string; url: string}
+  | {type: "skipped"; index: number; total: number; name: string}
   | {type: "retry"; url: string; reason: string; attempt: number; delayMs: number};
 
 export interface ImportOptions {
@@ -49,24 +53,33 @@ export interface ImportSummary extends Omit<ImportCounts, "files"> {
   readonly filesRead: number;
   readonly filesWritten: number;
   readonly missing: readonly string[];
+  /** Zips skipped as already imported whole (their marker holds: importMarker.ts). */
+  readonly skipped: readonly string[];
 }
 
 /**
  * Imports local archive files (in parallel, published in order); stops at the first bad file (files
- * before it stay imported, none after it is written).
+ * before it stay imported, none after it is written). A zip already imported whole is skipped unread.
  */
 export async function importFiles(jobs: readonly ImportJob[], options: ImportOptions): Promise<ImportSummary> {
   const totals = new Totals();
-  const steps = jobs.map((job, i): Step<Prepared> => {
+  const steps = jobs.map((job, i): Step<Prepared | "skipped"> => {
     const csvPath = join(options.tempDir, `${i}-${basename(job.path)}.csv`);
     return {
-      prepare: (connection) => prepareFile(connection, job, csvPath, i, jobs.length, options),
-      publish: async (connection, prepared) => totals.add(await publishFile(connection, job, prepared, i, jobs.length, options)),
+      async prepare(connection) {
+        await exists(job.path);
+        const sha256 = await expectedSha256(job, options);
+        const {lake} = options;
+        if (sha256 && job.kind !== "fundingRate" && (await alreadyImported(lake, job.symbol, job.kind, basename(job.path), sha256)))
+          return "skipped";
+        return prepareFile(connection, job, csvPath, i, jobs.length, options, sha256);
+      },
+      publish: (connection, prepared) => publishOrSkip(connection, job, prepared, i, jobs.length, options, totals),
       cleanup: () => rm(csvPath, {force: true}),
     };
   });
   await runInOrder(steps, poolOptions(options));
-  return totals.summary([]);
+  return totals.summary();
 }
 
 /** Archives of one symbol and kind to download: every day (every month for fundingRate) from `from` to `to`. */
@@ -104,31 +117,36 @@ export async function importRanges(
       kind,
     }));
   });
-  const totals = new Totals(),
-    missing: string[] = [];
+  const totals = new Totals();
   const onRetry = (url: string) => (reason: string, attempt: number, delayMs: number) =>
     options.onEvent?.({type: "retry", url, reason, attempt, delayMs});
-  const steps = files.map(({name, url, symbol, kind}, i): Step<Prepared | "missing"> => {
+  const steps = files.map(({name, url, symbol, kind}, i): Step<Prepared | "missing" | "skipped"> => {
     // A folder per file: spot and USD-M archives of one symbol and day have the same name.
     const dir = join(options.tempDir, `download-${i}`),
       path = join(dir, name),
       job = {path, symbol, kind, zip: true},
       csvPath = `${path}.csv`;
+    const fetchTo = (from: string, to: string) => download(from, to, {...options.download, onRetry: onRetry(from)});
     return {
       async prepare(connection) {
         options.onEvent?.({type: "file", index: i, total: files.length, name, stage: "download"});
         await mkdir(dir, {recursive: true});
-        if ((await download(url, path, {...options.download, onRetry: onRetry(url)})) === "missing") return "missing";
-        if (
-          options.checksum !== false &&
-          (await download(`${url}.CHECKSUM`, `${path}.CHECKSUM`, {...options.download, onRetry: onRetry(`${url}.CHECKSUM`)})) === "missing"
-        )
-          throw new ArchiveFileError(`${url} has no .CHECKSUM on the server (--no-checksum imports without)`);
-        return prepareFile(connection, job, csvPath, i, files.length, options);
+        let sha256: string | undefined;
+        // The CHECKSUM first (a few bytes): with a marker that still holds, the zip is never downloaded.
+        if (options.checksum !== false) {
+          if ((await fetchTo(`${url}.CHECKSUM`, `${path}.CHECKSUM`)) === "missing") {
+            if ((await fetchTo(url, path)) === "missing") return "missing";
+            throw new ArchiveFileError(`${url} has no .CHECKSUM on the server (--no-checksum imports without)`);
+          }
+          sha256 = await expectedChecksum(path);
+          if (kind !== "fundingRate" && (await alreadyImported(options.lake, symbol, kind, name, sha256))) return "skipped";
+        }
+        if ((await fetchTo(url, path)) === "missing") return "missing";
+        return prepareFile(connection, job, csvPath, i, files.length, options, sha256);
       },
       async publish(connection, prepared) {
-        if (prepared !== "missing") return totals.add(await publishFile(connection, job, prepared, i, files.length, options));
-        missing.push(name);
+        if (prepared !== "missing") return publishOrSkip(connection, job, prepared, i, files.length, options, totals);
+        totals.missing.push(name);
         options.onEvent?.({type: "missing", name, url});
       },
       async cleanup() {
@@ -137,10 +155,24 @@ export async function importRanges(
     };
   });
   await runInOrder(steps, poolOptions(options));
-  return totals.summary(missing);
+  return totals.summary();
 }
 
-type Prepared = {readonly shape: CsvShape; readonly loaded: LoadedCsv} | {readonly funding: LoadedFunding};
+/** A parsed file; `sha256`: its zip's verified digest, for the marker. */
+type Prepared = ({readonly shape: CsvShape; readonly loaded: LoadedCsv} | {readonly funding: LoadedFunding}) & {readonly sha256?: string};
+
+/** The digest a zip's CHECKSUM promises (undefined for a CSV, or with checksum: false). */
+async function expectedSha256(job: ImportJob, options: ImportOptions): Promise<string | undefined> {
+  return job.zip && options.checksum !== false ? expectedChecksum(job.path) : undefined;
+}
+
+async function exists(path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch {
+    throw new ArchiveFileError(`${path}: no such file`);
+  }
+}
 
 /** Checksum, unzip and parse one file into the connection's `incoming` table; nothing touches the lake. */
 async function prepareFile(
@@ -150,24 +182,45 @@ async function prepareFile(
   index: number,
   total: number,
   options: ImportOptions,
+  sha256: string | undefined,
 ): Promise<Prepared> {
   const name = basename(job.path),
     event = options.onEvent ?? (() => {});
-  try {
-    await stat(job.path);
-  } catch {
-    throw new ArchiveFileError(`${job.path}: no such file`);
-  }
+  await exists(job.path);
   if (job.zip) {
-    const sha256 = options.checksum === false ? undefined : await expectedChecksum(job.path);
     event({type: "file", index, total, name, stage: "extract"});
     await extractCsv(job.path, csvPath, {sha256});
   }
   const source = job.zip ? csvPath : job.path;
-  if (job.kind === "fundingRate") return {funding: await loadFunding(source, name)};
+  if (job.kind === "fundingRate") return {funding: await loadFunding(source, name), sha256};
   const shape = csvShape(await readHead(source), job.kind, name);
   event({type: "file", index, total, name, stage: "import"});
-  return {shape, loaded: await loadCsv(connection, source, shape)};
+  return {shape, loaded: await loadCsv(connection, source, shape), sha256};
+}
+
+/** Publishes a prepared file and marks its zip imported (after its last Parquet file), or reports it skipped. */
+async function publishOrSkip(
+  connection: DuckDBConnection,
+  job: ImportJob,
+  prepared: Prepared | "skipped",
+  index: number,
+  total: number,
+  options: ImportOptions,
+  totals: Totals,
+): Promise<void> {
+  const name = basename(job.path);
+  if (prepared === "skipped") {
+    totals.skipped.push(name);
+    return options.onEvent?.({type: "skipped", index, total, name});
+  }
+  const counts = await publishFile(connection, job, prepared, index, total, options);
+  if (prepared.sha256 && "loaded" in prepared) {
+    const {loaded, sha256} = prepared,
+      some = loaded.valid > 0;
+    const marker = {name, sha256, first: some ? loaded.first : null, last: some ? loaded.last : null, rows: loaded.rows};
+    await writeMarker(options.lake, job.symbol, {...marker, importedAt: new Date().toISOString()});
+  }
+  totals.add(counts);
 }
 
 async function publishFile(
@@ -201,28 +254,5 @@ async function readHead(path: string, bytes = 65_536): Promise<string> {
     return buffer.toString("utf8", 0, bytesRead);
   } finally {
     await file.close();
-  }
-}
-
-class Totals {
-  rows = 0;
-  added = 0;
-  duplicates = 0;
-  invalid = 0;
-  conflicts = 0;
-  filesRead = 0;
-  filesWritten = 0;
-  add(c: ImportCounts): void {
-    this.rows += c.rows;
-    this.added += c.added;
-    this.duplicates += c.duplicates;
-    this.invalid += c.invalid;
-    this.conflicts += c.conflicts;
-    this.filesRead += 1;
-    this.filesWritten += c.files.length;
-  }
-  summary(missing: string[]): ImportSummary {
-    const {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten} = this;
-    return {rows, added, duplicates, invalid, conflicts, filesRead, filesWritten, missing};
   }
 }

@@ -160,9 +160,12 @@ async function extractEntry(zipPath: string, outPath: string, sha256: string | u
   const source = sha256
     ? createReadStream(zipPath, {highWaterMark: 1 << 20})
     : createReadStream(zipPath, {start: dataStart, end: dataEnd - 1, highWaterMark: 1 << 20});
+  // 1 MB chunks out of inflate (default 16 KB): ~60× fewer chunks through the transforms and writes to
+  // the CSV; bench:import's 143 MB CSV took ~1/3 less CPU to extract (user + system, 6 runs each).
+  const sink = createWriteStream(outPath, {highWaterMark: 1 << 20});
   try {
-    if (entry.method === 8) await pipeline(source, slice, createInflateRaw(), check, createWriteStream(outPath));
-    else await pipeline(source, slice, check, createWriteStream(outPath));
+    if (entry.method === 8) await pipeline(source, slice, createInflateRaw({chunkSize: 1 << 20}), check, sink);
+    else await pipeline(source, slice, check, sink);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code?.startsWith("Z_"))
       throw new ArchiveFileError(`${zipPath}: damaged zip data (${(error as Error).message})`);

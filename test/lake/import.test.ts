@@ -248,6 +248,7 @@ describe("importFiles (trades → ticks/)", () => {
     expect(await listFiles(lake)).toEqual(
       [...byDay]
         .map(([day, rs]) => `ticks/market=spot/symbol=BTCUSDT/date=${day}/${pad(rs[0].id)}-${pad(rs[rs.length - 1].id)}.parquet`)
+        .concat("imported/market=spot/symbol=BTCUSDT/BTCUSDT-trades-2024-08-08.zip.json") // the zip's import marker
         .sort(),
     );
     const types = await withDuckDB(async (c) =>
@@ -297,13 +298,17 @@ describe("importFiles (trades → ticks/)", () => {
     expect((await listFiles(lake)).every((f) => f.startsWith("ticks/market=spot/symbol=SOLUSDT/"))).toBe(true);
   });
 
-  it("re-importing the same file adds nothing and writes no file", async () => {
+  it("re-importing the same file adds nothing and writes no file: skipped by its marker, or deduplicated without it", async () => {
     const zip = await writeArchive(work, "BTCUSDT-trades-2024-08-08", tradesCsv(rows(1000, 1099), "ms"));
     await importPaths([zip]);
     const before = await listFiles(lake);
     const again = await importPaths([zip]);
-    expect(again).toMatchObject({rows: 100, added: 0, duplicates: 100, filesWritten: 0});
+    expect(again).toMatchObject({rows: 0, added: 0, filesRead: 0, filesWritten: 0, skipped: ["BTCUSDT-trades-2024-08-08.zip"]});
     expect(await listFiles(lake)).toEqual(before);
+    await rm(join(lake, "imported"), {recursive: true});
+    const unmarked = await importPaths([zip]);
+    expect(unmarked).toMatchObject({rows: 100, added: 0, duplicates: 100, filesWritten: 0, skipped: []});
+    expect(await listFiles(lake)).toEqual(before); // the marker is written again
     expect((await readLake(lake)).length).toBe(100);
   });
 
@@ -441,7 +446,8 @@ describe("pairbook import (CLI)", () => {
     expect(first.out).toMatch(/30 rows read, 30 added, 0 skipped as duplicates, 0 invalid/);
     expect(first.err).toMatch(/\[1\/1 files\] BTCUSDT-trades-2024-08-08.zip: 30 rows .* rows\/s/);
     const second = await cli(["--lake", lake, "--symbol", "btcusdt", zip]);
-    expect(second.out).toMatch(/30 rows read, 0 added, 30 skipped as duplicates/);
+    expect(second.out).toMatch(/imported 0 file\(s\) .* 0 rows read, .*; 1 file\(s\) already imported, not read again/);
+    expect(second.err).toMatch(/\[1\/1 files\] BTCUSDT-trades-2024-08-08.zip: already imported/);
   });
 
   it("bad usage and bad files exit 2 (UsageError / CliError 2)", async () => {

@@ -1,11 +1,14 @@
 // GET /api/v1/pairs/{a}/{b}/report: the pair report of the lake's bars — the very object
 // `pairbook analyze --json` prints for a CSV of the same aligned closes (src/lib/report/analyzeReport.ts).
+import {degenerateReason} from "../src/lib/degenerateSeries.js";
+import type {DynamicHedgeSpec} from "../src/lib/dynamicHedge.js";
 import {analyzeReport} from "../src/lib/report/analyzeReport.js";
+import {reportMethods, withDynamicRule} from "../src/lib/report/dynamicReport.js";
 import {queryBars, requireSymbols} from "./barsQuery.js";
 import {pairCloses} from "./pairSeries.js";
 import {ParamError, type Params} from "./params.js";
-import {intervalParam, logParam, lookbackParam, methodParam, pairPathParams} from "./paramSpecs.js";
-import {jsonReply} from "./reply.js";
+import {intervalParam, logParam, lookbackParam, pairPathParams} from "./paramSpecs.js";
+import {errorReply, jsonReply} from "./reply.js";
 import type {Route, RouteContext} from "./route.js";
 
 /** Fewest aligned rows a report or a test is computed on (as `pairbook analyze`). */
@@ -49,7 +52,25 @@ export const reportRoute: Route = {
     intervalParam,
     lookbackParam,
     {name: "window", in: "query", kind: "integer", min: 2, max: 100_000, default: "20", description: "z-score window, bars"},
-    methodParam,
+    {
+      name: "method",
+      in: "query",
+      kind: "enum",
+      values: reportMethods,
+      default: "ols",
+      description:
+        "hedge: a fixed fit, or rolling-ols and kalman moving bar by bar (spread, z-score and backtest under β_t; the tests stay the fixed fit's)",
+    },
+    {
+      name: "hedge-window",
+      in: "query",
+      kind: "integer",
+      min: 3,
+      max: 100_000,
+      description: "rolling-ols: its window in bars (default 300)",
+    },
+    {name: "delta", in: "query", kind: "number", description: "kalman: transition δ, 0 < δ < 1 (default 1e-4)"},
+    {name: "ve", in: "query", kind: "number", description: "kalman: observation noise variance, > 0 (default 1e-3)"},
     {name: "entry", in: "query", kind: "number", min: 0, default: "2", description: "backtest entry |z|"},
     {name: "exit", in: "query", kind: "number", default: "0", description: "backtest exit z"},
     {name: "stop", in: "query", kind: "number", min: 0, description: "backtest stop-loss |z| (default none)"},
@@ -61,19 +82,44 @@ export const reportRoute: Route = {
   cache: true,
   async handle(context) {
     const {params} = context;
+    const dynamic = dynamicOf(params);
     const {a, b, aligned} = await pairOf(context);
-    const report = analyzeReport(aligned.a, aligned.b, {
-      names: [a, b],
-      time: aligned.time,
-      log: params.string("log") === "true",
-      method: params.string("method"),
+    const log = params.string("log") === "true";
+    // As `pairbook analyze`: no statistic means anything on a constant or exactly collinear series.
+    const degenerate = degenerateReason([a, b], aligned.a, aligned.b, log);
+    if (degenerate !== null) return errorReply(422, `the bars cannot be analysed: ${degenerate}`);
+    const rule = {
       window: params.number("window"),
       entry: params.number("entry"),
       exit: params.number("exit"),
       stop: params.optionalNumber("stop"),
       lag: params.number("lag"),
       feeBps: params.number("fees"),
+    };
+    const method = params.string("method");
+    const report = analyzeReport(aligned.a, aligned.b, {
+      names: [a, b],
+      time: aligned.time,
+      log,
+      method: method === "rolling-ols" ? "ols" : method,
+      ...rule,
     });
-    return jsonReply(report);
+    return jsonReply(dynamic ? withDynamicRule(report, aligned.a, aligned.b, dynamic, {...rule, log, time: aligned.time}) : report);
   },
 };
+
+/** The dynamic hedge `method` asks for (null: a fixed one); ParamError for a parameter of another method. */
+function dynamicOf(params: Params): DynamicHedgeSpec | null {
+  const method = params.string("method");
+  if (params.has("hedge-window") && method !== "rolling-ols")
+    throw new ParamError("hedge-window", "hedge-window is for method=rolling-ols");
+  for (const name of ["delta", "ve"])
+    if (params.has(name) && method !== "kalman") throw new ParamError(name, `${name} is for method=kalman`);
+  if (method === "rolling-ols") return {kind: "rolling-ols", window: params.optionalNumber("hedge-window") ?? 300};
+  if (method !== "kalman") return null;
+  const delta = params.optionalNumber("delta") ?? 1e-4,
+    ve = params.optionalNumber("ve") ?? 1e-3;
+  if (!(delta > 0 && delta < 1)) throw new ParamError("delta", `invalid delta: ${delta} (expected 0 < δ < 1)`);
+  if (!(ve > 0)) throw new ParamError("ve", `invalid ve: ${ve} (expected > 0)`);
+  return {kind: "kalman", delta, ve};
+}

@@ -213,8 +213,16 @@ async function send(
     if (req.method === "HEAD" || res.destroyed) break;
     const bytes = Buffer.from(chunk);
     if ((size += bytes.length) <= keep) kept.push(bytes);
-    if (!res.write(bytes)) await new Promise<void>((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+    if (!res.write(bytes)) await drained(res);
   }
   res.end();
   return size <= keep && !res.destroyed ? Buffer.concat(kept) : null;
+}
+
+/** Resolves on the response's next `drain` or its `close`, removing both listeners (a long stream waits many times). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => (res.off("drain", done), res.off("close", done), resolve());
+    (res.once("drain", done), res.once("close", done));
+  });
 }

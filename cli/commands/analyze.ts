@@ -1,16 +1,15 @@
 import {readFile} from "node:fs/promises";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, UsageError} from "../command.js";
 import {analyzeBasket} from "./analyzeBasket.js";
-import {dynamicFlags, dynamicUsage, hedgeOfFlags, withDynamicRule} from "./analyzeDynamic.js";
+import {dynamicFlags, dynamicUsage, hedgeOfFlags} from "./analyzeDynamic.js";
 import {fundingOfColumns} from "./analyzeFunding.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
 import type {BacktestStats} from "../../src/lib/backtestStats.js";
-import {logPrices} from "../../src/lib/hedgeRatio.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
 import {backtestStatsLines, backtestStatsRows, statPercent} from "../../src/lib/report/backtestStatsRows.js";
 import {analyzeReport, type WalkForwardReport} from "../../src/lib/report/analyzeReport.js";
-import {constantRtol, extent, nearConstant} from "../../src/lib/nearConstant.js";
-import {ols} from "../../src/lib/ols.js";
+import {degenerateReason} from "../../src/lib/degenerateSeries.js";
+import {withDynamicRule} from "../../src/lib/report/dynamicReport.js";
 import {CsvError, numericColumn, readCsv} from "../../src/protocol/csv.js";
 
 const usage = `Usage: pairbook analyze --csv FILE [options]
@@ -129,7 +128,7 @@ export const analyze: Command = {
     const time = timeName === undefined ? undefined : csv(path, () => numericColumn(table, timeName, {time: true}));
     const n = rawA.length;
     if (n < 30) throw new CliError(`${f.csv}: too few rows (${n}; need at least 30)`, 2);
-    degenerate(f.csv, [aName, rawA], [bName, rawB], Boolean(f.log));
+    degenerate(f.csv, [aName, bName], rawA, rawB, Boolean(f.log));
     const funding = csv(path, () => fundingOfColumns(table, fundingNames, time));
 
     // The same assembly as `pairbook serve`'s report, on the notebook's pairReport (src/lib/report/analyzeReport.ts).
@@ -154,7 +153,7 @@ export const analyze: Command = {
         walkForward: f["walk-forward"],
       }),
     );
-    // rolling-ols, kalman: spread, z-score and backtest under β_t bar by bar (analyzeDynamic.ts).
+    // rolling-ols, kalman: spread, z-score and backtest under β_t bar by bar (src/lib/report/dynamicReport.ts).
     const rule = {window, entry, exit, stop, lag, feeBps, funding, log: Boolean(f.log), time};
     const shown = dynamic ? option(() => withDynamicRule(report, rawA, rawB, dynamic, rule)) : report;
     process.stdout.write(f.json ? `${JSON.stringify(shown, null, 2)}\n` : human(shown));
@@ -163,40 +162,10 @@ export const analyze: Command = {
 };
 
 /** Refuses (exit 2, one line naming the column) a degenerate series: see "Exit codes" in the usage. */
-function degenerate(
-  path: string,
-  [aName, rawA]: readonly [string, Float64Array],
-  [bName, rawB]: readonly [string, Float64Array],
-  log: boolean,
-): void {
-  for (const [name, x] of [
-    [aName, rawA],
-    [bName, rawB],
-  ] as const) {
-    if (x.every((v) => v === x[0])) throw new CliError(`${path}: column ${JSON.stringify(name)} is constant (${x[0]} on every row)`, 2);
-    if (nearConstant(x)) {
-      const e = extent(x);
-      throw new CliError(
-        `${path}: column ${JSON.stringify(name)} is near-constant (it varies by ${num(e.range)} at magnitude ${num(e.magnitude)}, a relative ${num(e.range / e.magnitude)} ≤ ${constantRtol}): no statistic is meaningful on it`,
-        2,
-      );
-    }
-  }
-  // Non-positive prices with --log are reported by pairReport, with their row.
-  if (log && (rawA.some((v) => !(v > 0)) || rawB.some((v) => !(v > 0)))) return;
-  const a = log ? logPrices(rawA) : rawA,
-    b = log ? logPrices(rawB) : rawB;
-  const {residuals} = ols(a, b),
-    e = extent(residuals);
-  if (nearConstant(residuals, {magnitude: extent(a).magnitude})) {
-    throw new CliError(
-      `${path}: columns ${JSON.stringify(aName)} and ${JSON.stringify(bName)} are exactly collinear${log ? " in logs" : ""} (their OLS spread varies by ${num(e.range)}, ≤ ${constantRtol} × the largest |${aName}|): the spread has no variance to test`,
-      2,
-    );
-  }
+function degenerate(path: string, names: readonly [string, string], rawA: Float64Array, rawB: Float64Array, log: boolean): void {
+  const reason = degenerateReason(names, rawA, rawB, log);
+  if (reason !== null) throw new CliError(`${path}: ${reason}`, 2);
 }
-
-const num = (v: number) => String(Number(v.toPrecision(3)));
 
 async function readText(path: string): Promise<string> {
   try {

@@ -159,8 +159,12 @@ describe("GET /api/v1/bars", () => {
 const minutesMs = (m: number) => m * 60_000;
 
 describe("GET /api/v1/pairs/{a}/{b}/report", () => {
-  it("equals pairbook analyze --json on the same bars, aligned by hand", async () => {
-    const query = "interval=1m&lookback=1d&window=10&entry=1.5&exit=0.2&fees=2";
+  it.each([
+    ["the OLS hedge", "", []],
+    ["method=rolling-ols", "&method=rolling-ols&hedge-window=8", ["--method", "rolling-ols", "--hedge-window", "8"]],
+    ["method=kalman", "&method=kalman&delta=0.001&ve=0.01", ["--method", "kalman", "--delta", "0.001", "--ve", "0.01"]],
+  ])("equals pairbook analyze --json on the same bars, aligned by hand, under %s", async (_, method, flags) => {
+    const query = `interval=1m&lookback=1d&window=10&entry=1.5&exit=0.2&fees=2${method}`;
     const {status, doc} = await json(`/api/v1/pairs/BTCUSDT/ETHUSDT/report?${query}`);
     expect(status).toBe(200);
     // The report's window covers every trade (lookback 1d > 40 min): ask for all of it, for both legs alike.
@@ -185,13 +189,16 @@ describe("GET /api/v1/pairs/{a}/{b}/report", () => {
     const out: string[] = [];
     const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
     try {
-      expect(await analyze.run(["--csv", csv, "--json", "--window", "10", "--entry", "1.5", "--exit", "0.2", "--fee-bps", "2"])).toBe(0);
+      expect(
+        await analyze.run(["--csv", csv, "--json", "--window", "10", "--entry", "1.5", "--exit", "0.2", "--fee-bps", "2", ...flags]),
+      ).toBe(0);
     } finally {
       spy.mockRestore();
       await rm(csv);
     }
     const expected = JSON.parse(out.join(""));
     expect(expected.n).toBe(rows.length);
+    expect(expected.hedge.method).toBe(method === "" ? "ols" : method.split("&")[1].slice("method=".length));
     expect(doc).toEqual(expected);
   });
 
@@ -199,6 +206,11 @@ describe("GET /api/v1/pairs/{a}/{b}/report", () => {
     for (const [query, parameter] of [
       ["window=1", "window"],
       ["method=magic", "method"],
+      ["method=ols&hedge-window=20", "hedge-window"],
+      ["method=rolling-ols&delta=0.1", "delta"],
+      ["method=kalman&delta=1", "delta"],
+      ["method=kalman&ve=0", "ve"],
+      ["method=rolling-ols&hedge-window=2", "hedge-window"],
       ["entry=-1", "entry"],
       ["lookback=5m", "lookback"], // too few bars where both traded
     ]) {

@@ -4,7 +4,7 @@
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";
-import type {RecorderHealth, SymbolHealth} from "../src/protocol/health.js";
+import type {HistoryHealth, RecorderHealth, SymbolHealth} from "../src/protocol/health.js";
 import type {AlertEngine} from "./alerts/engine.js";
 import type {TradeHistoryClient} from "./binance/rest.js";
 import type {LiveHub} from "./liveHub.js";
@@ -22,6 +22,8 @@ export interface HealthSources {
   sequencer: (symbol: string) => Pick<Sequencer, "duplicates" | "backfilled" | "openGap"> | undefined;
   hub: () => Pick<LiveHub, "latency"> | undefined;
   alerts: () => Pick<AlertEngine, "health"> | undefined;
+  /** `record --history` progress, when loading the past was asked for. */
+  history?: () => HistoryHealth | null;
 }
 
 export class HealthMonitor {
@@ -114,6 +116,7 @@ export class HealthMonitor {
       rest: {requests: rest.requests, rateLimited: rest.rateLimited},
       liveLatencyMs: this.sources.hub()?.latency() ?? null,
       alerts: this.sources.alerts()?.health() ?? null,
+      history: this.sources.history?.() ?? null,
       memory: (({rss, heapUsed, external, arrayBuffers}) => ({rss, heapUsed, external: external + arrayBuffers}))(process.memoryUsage()),
     };
   }

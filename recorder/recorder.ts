@@ -10,6 +10,7 @@ import type {RecorderHealth} from "../src/protocol/health.js";
 import {handleAlerts} from "./alerts/api.js";
 import {AlertEngine} from "./alerts/engine.js";
 import {type StreamConnection, HealthMonitor} from "./health.js";
+import {type HistoryConfig, type HistoryRun, recordHistory} from "./history/startHistory.js";
 import {repairHoles} from "./lakeHoles.js";
 import {FundingRecorder} from "./fundingRecorder.js";
 import {LiveHub} from "./liveHub.js";
@@ -61,6 +62,8 @@ export interface RecorderConfig {
   /** POST each alert event here as JSON. */
   webhookUrl?: string;
   webhookRetryDelayMs?: (attempt: number) => number;
+  /** Load this much of the recent past below what the lake holds, in the background (--history). */
+  history?: HistoryConfig;
   log: (line: string) => void;
 }
 
@@ -137,7 +140,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   // (Read by closures before `pipeline` is set, so not a const declared where it is made.)
   let pipeline: TradePipeline | undefined = undefined,
     hub: LiveHub | undefined,
-    alerts: AlertEngine | undefined;
+    alerts: AlertEngine | undefined,
+    history: HistoryRun | undefined;
   const health = new HealthMonitor(symbols, {
     lake: config.lake,
     writer,
@@ -146,6 +150,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     sequencer: (symbol) => pipeline?.sequencers.get(symbol),
     hub: () => hub,
     alerts: () => alerts,
+    history: () => history?.health() ?? null,
   });
 
   if (config.alertsFile) {
@@ -257,6 +262,10 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     ),
   );
 
+  // The recent past below what the lake holds (--history), in the background once the hole repair is over.
+  if (config.history?.windowMs)
+    history = recordHistory({...config.history, ...config, rest, writer, trades, after: repairing, signal: controller.signal});
+
   return {
     livePort: hub.port,
     alerts,
@@ -265,6 +274,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       controller.abort();
       await streaming;
       await repairing;
+      await history?.done;
       await fundingHistory;
       await funding?.close();
       trades.stop();

@@ -4,6 +4,7 @@ import {WebSocketServer} from "ws";
 import {type FaultKind, type FaultOptions, type FaultRates, type FaultRecord, type FaultRecordOf, FaultSchedule} from "./faults.js";
 import type {IdSummary} from "./idRanges.js";
 import {defaultSymbols} from "./instruments.js";
+import {archiveHandler, takePast} from "./archive.js";
 import {Market} from "./market.js";
 import {RequestWeight} from "./requestWeight.js";
 import {restHandler} from "./rest.js";
@@ -52,6 +53,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Generation period, ms: each tick sends the trades since the previous one; default 25. */
   tickMs?: number;
+  /** A past: the synthetic market opened this long (ms) before the start, served by historicalTrades and the archive (archive.ts). */
+  pastMs?: number;
   /** Trades kept per symbol for historicalTrades, oldest dropped first; default 1 000 000. */
   historyCapacity?: number;
   /** Incoming frames per second per connection before it is dropped; default 5 as on Binance. */
@@ -137,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     fast = false,
     maxConnectionAgeMs = Infinity,
     onExhausted,
+    pastMs = 0,
   } = options;
   for (const [name, value] of Object.entries({
     pingIntervalMs,
@@ -150,7 +154,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw new RangeError(`startSimulator: invalid ${name} ${value} (expected a positive number)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`startSimulator: invalid port ${port}`);
-  const synthetic = options.source ? undefined : new Market({symbols, startMs: now(), seed, rate, idsPerMs: fast ? 1000 : 1});
+  if (!(pastMs >= 0 && pastMs <= 30 * 86_400_000)) throw new RangeError(`startSimulator: invalid pastMs ${pastMs} (0 to 30 days)`);
+  const synthetic = options.source ? undefined : new Market({symbols, startMs: now() - pastMs, seed, rate, idsPerMs: fast ? 1000 : 1});
   const source: TradeSource = options.source ?? synthetic!;
   const {instruments} = source;
   const hubRules = {pingIntervalMs, pongTimeoutMs, maxIncomingPerSecond, maxBufferedBytes};
@@ -165,6 +170,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     aggregate: false,
   });
   const hub = spot.hub;
+  if (synthetic && pastMs > 0) takePast(spot, synthetic, now() - pastMs, now());
   const usdmSymbols = options.usdm === false ? [] : (options.usdm?.symbols ?? (synthetic ? symbols : []));
   let usdm: UsdmMarket | undefined;
   try {
@@ -195,8 +201,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     refuse: (pathname) => spot.injector.refuse(pathname),
   });
-  const server = createServer((request, response) =>
-    (usdm && request.url?.startsWith("/fapi/") ? usdm.handler : spotHandler)(request, response),
+  const archive = archiveHandler(spot.historyBySymbol, now);
+  const server = createServer(
+    (request, response) =>
+      archive(request, response) || (usdm && request.url?.startsWith("/fapi/") ? usdm.handler : spotHandler)(request, response),
   );
   // Compression off (as on Binance's trade streams) so the hub may write frames to the TCP socket itself;
   // autoPong off so that a stalled connection does not answer pings either.

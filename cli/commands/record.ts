@@ -2,6 +2,8 @@ import {resolve} from "node:path";
 import {RestError} from "../../recorder/binance/rest.js";
 import {checkToken, isLoopbackHost, minTokenLength, normalizeOrigin} from "../../recorder/access.js";
 import {binanceUsdmRestUrl, binanceUsdmWsUrl} from "../../recorder/markets.js";
+import type {HistoryConfig} from "../../recorder/history/startHistory.js";
+import {parseHistoryDuration} from "../../recorder/history/historyWindow.js";
 import {startRecorder} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
 import {lakeCliError} from "../lakeErrors.js";
@@ -10,6 +12,7 @@ import {onShutdown} from "../shutdown.js";
 export const binanceWsUrl = "wss://stream.binance.com:9443";
 export const binanceRestUrl = "https://api.binance.com";
 export const defaultSymbols = ["BTCUSDT", "ETHUSDT"];
+export const binanceArchiveUrl = "https://data.binance.vision";
 
 export const record: Command = {
   name: "record",
@@ -40,6 +43,11 @@ Options:
   --no-alerts          evaluate no alert rules
   --publish-interval S seconds between Parquet publishes (default 10; trades are durable in the
                        write-ahead log within 0.2 s of arrival either way)
+  --history DURATION   also load the recent past (90m, 6h, 30h, 7d; default none; \`pairbook start\`
+                       passes 6h) in the background, below what the lake holds: whole UTC days
+                       before today from the public archive, today's part from REST, newest first;
+                       live gaps keep priority on the REST budget. A restart resumes it
+  --archive-url BASE   archive for --history, data.binance.vision layout (default ${binanceArchiveUrl})
   --max-buffer-mb MB   while storage fails, hold up to MB of accepted trades in memory (default 256);
                        past it, stop reading the exchange and backfill the hole once storage is back
 
@@ -69,6 +77,8 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       token: {type: "string"},
       "publish-interval": {type: "string"},
       "max-buffer-mb": {type: "string"},
+      history: {type: "string"},
+      "archive-url": {type: "string"},
       alerts: {type: "string"},
       webhook: {type: "string"},
       "no-alerts": {type: "boolean"},
@@ -87,6 +97,7 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
       maxBufferedBytes: Math.round(numberFlag(values["max-buffer-mb"], "max-buffer-mb", 256, {min: 0.01, max: 65536}) * 2 ** 20),
       alertsFile: values["no-alerts"] ? undefined : resolve(values.alerts ?? "alerts.json"),
       webhookUrl: values.webhook,
+      history: historyFlags(values.history, values["archive-url"]),
       log: (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     };
     if (config.webhookUrl && !/^https?:\/\//.test(config.webhookUrl))
@@ -121,6 +132,19 @@ Exit codes: 0 stopped cleanly; 1 unexpected failure; 2 bad option or unknown sym
     return new Promise<number>(() => {}); // runs until a signal; onShutdown exits the process
   },
 };
+
+/** --history and --archive-url, checked. */
+function historyFlags(history: string | undefined, archiveUrl: string | undefined): HistoryConfig | undefined {
+  let windowMs: number;
+  try {
+    windowMs = history === undefined ? 0 : parseHistoryDuration(history);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (archiveUrl !== undefined && !/^https?:\/\//.test(archiveUrl))
+    throw new UsageError(`invalid --archive-url: ${JSON.stringify(archiveUrl)} (expected an http:// or https:// URL)`);
+  return windowMs > 0 ? {windowMs, archiveUrl: archiveUrl ?? binanceArchiveUrl} : undefined;
+}
 
 /** --allow-origin and --token, checked: origins normalized, a token required off loopback. */
 function accessFlags(liveHost: string, origins: string[] | undefined, token: string | undefined): {allowOrigins: string[]; token?: string} {

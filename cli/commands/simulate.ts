@@ -1,4 +1,5 @@
 import {onShutdown} from "../shutdown.js";
+import {parseHistoryDuration} from "../../recorder/history/historyWindow.js";
 import {CliError, intFlag, numberFlag, parseFlags, symbolsFlag, UsageError, type Command} from "../command.js";
 import {defaultSymbols, parseFaults, startSimulator, type FaultRates, type Simulator} from "../../simulator/index.js";
 
@@ -29,6 +30,9 @@ Options:
   --usdm-rate R      mean aggregate trades per second per perpetual, at most 500 (default 15)
   --funding-interval-ms N   market ms between fundings (default 28800000, 8 h); smaller compresses
                      funding time for tests
+  --history DURATION a past of DURATION (90m, 6h, 30h, 7d; default none): historicalTrades serves it
+                     and /data/spot/daily/trades/… each whole UTC day before today, in
+                     data.binance.vision's layout (record --history --archive-url http://HOST:PORT)
   --seed N           seed of the price, arrival and random-fault generators (default 1)
   --faults LIST      random faults, comma-separated KIND[=RATE] (RATE in events per second, default
                      1/60; for throttle the share of historicalTrades requests refused, default 0.01):
@@ -72,6 +76,7 @@ SIGTERM the trade id ranges sent per symbol.`,
       "usdm-symbols": {type: "string"},
       "usdm-rate": {type: "string"},
       "funding-interval-ms": {type: "string"},
+      history: {type: "string"},
     });
     const host = values.host ?? "127.0.0.1";
     const port = intFlag(values.port, "port", 9443, {min: 0, max: 65535});
@@ -80,6 +85,12 @@ SIGTERM the trade id ranges sent per symbol.`,
     const fast = values.fast ?? false;
     const rate = numberFlag(values.rate, "rate", 15, {min: 0.001, max: fast ? 1_000_000 : 500});
     const seed = intFlag(values.seed, "seed", 1);
+    let pastMs: number;
+    try {
+      pastMs = values.history === undefined ? 0 : parseHistoryDuration(values.history);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     let faults: FaultRates | undefined;
     try {
       faults = values.faults === undefined ? undefined : parseFaults(values.faults);
@@ -110,6 +121,8 @@ SIGTERM the trade id ranges sent per symbol.`,
         fast,
         faults,
         maxConnectionAgeMs,
+        pastMs,
+        historyCapacity: Math.max(1_000_000, Math.ceil((rate * pastMs) / 1000) + 1_000_000),
         usdm: usdmSymbols.length === 0 ? false : {symbols: usdmSymbols, rate: usdmRate, fundingIntervalMs},
         faultDefaults: {
           stall: {ms: stallMs},

@@ -46,12 +46,29 @@ export const status: Command = {
         `${symbol.padEnd(10)} ${String(s.lastId ?? "–").padStart(14)} ${(s.lastTime ? new Date(s.lastTime).toISOString() : "–").padEnd(24)} ${String(s.receiveLagMs ?? "–").padStart(7)} ${s.tradesPerSecond.toFixed(1).padStart(9)} ${String(s.duplicates).padStart(6)} ${String(s.gapsFilled).padStart(6)} ${String(s.gapsUnfilled).padStart(6)}  ${s.openGap ? `${s.openGap.fromId}..${s.openGap.toId}` : "–"}`,
       );
     }
+    lines.push(...historyLines(health.history));
     process.stdout.write(lines.join("\n") + "\n");
     return 0;
   },
 };
 
 type Health = RecorderHealth & {liveClients: number; liveClientsDropped?: number; liveRequestsRefused?: number};
+
+/** `record --history` progress per symbol: range covered, remaining, ETA (nothing without --history). */
+function historyLines(history: RecorderHealth["history"] | undefined): string[] {
+  if (!history) return [];
+  const lines = ["", `history: the last ${formatDuration(history.windowMs / 1000)}${history.loading ? ", loading" : ", loaded"}`];
+  for (const [symbol, h] of Object.entries(history.symbols)) {
+    const from = h.coveredFrom === null ? "–" : new Date(h.coveredFrom).toISOString().slice(0, 16).replace("T", " ");
+    const days = h.archiveDays.total ? `, archive days ${h.archiveDays.imported.length}/${h.archiveDays.total}` : "";
+    const fellBack = h.archiveDays.fellBack.length ? ` (from REST instead: ${h.archiveDays.fellBack.join(", ")})` : "";
+    const eta = h.etaMs === null ? "" : `, ETA ${formatDuration(h.etaMs / 1000)}`;
+    lines.push(
+      `${symbol.padEnd(10)} ${h.state.padEnd(7)} from ${from} UTC, ${formatDuration(h.remainingMs / 1000)} to go${eta}; ${h.trades} trades, ${h.requests} REST requests${days}${fellBack}${h.detail && h.state !== "loading" ? ` (${h.detail})` : ""}`,
+    );
+  }
+  return lines;
+}
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 

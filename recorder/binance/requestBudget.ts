@@ -36,6 +36,13 @@ export class WeightBudget {
     }
   }
 
+  /** Weight still free this minute (0 while a Retry-After pause lasts): background work (history) takes only a share of it. */
+  spare(): number {
+    const t = (this.clock.now ?? Date.now)();
+    if (t < this.blockedUntil) return 0;
+    return this.budget - (Math.floor(t / 60_000) === this.minute ? this.usedWeight : 0);
+  }
+
   /**
    * Counts an answer: its used-weight header (else `weight` more than before). For 429/418 starts the
    * pause and returns its length in ms; returns 0 otherwise.
@@ -82,7 +89,9 @@ export class WindowLimit {
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), {once: true});
+    // The abort listener goes when the timer fires: a poll loop (history's gate) would pile them up.
+    const onAbort = () => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
+    signal?.addEventListener("abort", onAbort, {once: true});
   });
 }

@@ -92,7 +92,7 @@ export async function validateSymbols(restUrl: string, symbols: readonly string[
  * `weightBudget`, and after HTTP 429/418 sends nothing until `Retry-After` has passed.
  */
 export class TradeHistoryClient {
-  private readonly weight: WeightBudget;
+  readonly weight: WeightBudget;
   requests = 0;
   rateLimited = 0;
 

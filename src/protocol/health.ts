@@ -47,6 +47,34 @@ export interface LiveFeedHealth {
   liveRequestsRefused: number;
 }
 
+/** Loading of one symbol's recent past (`pairbook record --history`, recorder/history/). */
+export interface SymbolHistory {
+  /** waiting: for the lake's first trade; loading: archive days or REST pages; done; failed (see detail). */
+  state: "waiting" | "loading" | "done" | "failed";
+  /** The window asked for starts here (ms); it ends at the live stream. */
+  windowStart: number;
+  /** Time of the oldest trade held in the window so far (ms); null until the lake holds one. */
+  coveredFrom: number | null;
+  /** Window time not yet loaded (coveredFrom − windowStart, ms); 0 when done. */
+  remainingMs: number;
+  /** Estimated wall-clock ms until done at the rate so far; null while unknown. */
+  etaMs: number | null;
+  /** Trades stored and REST requests made by the history so far. */
+  trades: number;
+  requests: number;
+  /** Archive days of the window (UTC dates): imported, and those that fell back to REST (missing, corrupt). */
+  archiveDays: {total: number; imported: string[]; fellBack: string[]};
+  /** What it is doing or why it stopped ("archive 2026-11-30", "REST", an error). */
+  detail: string | null;
+}
+
+/** `record --history`: the window, whether any symbol is still loading (pages show a notice), and each symbol's progress. */
+export interface HistoryHealth {
+  windowMs: number;
+  loading: boolean;
+  symbols: Record<string, SymbolHistory>;
+}
+
 /** The recorder's own part of /health (recorder/recorder.ts). */
 export interface RecorderHealth {
   uptimeSeconds: number;
@@ -78,6 +106,8 @@ export interface RecorderHealth {
   /** Frame arrival → live-feed send, ms. */
   liveLatencyMs: {count: number; p50: number; p99: number; max: number} | null;
   alerts: AlertsHealth | null;
+  /** The recent past being loaded, when recording with --history; null without. */
+  history: HistoryHealth | null;
   /** The recorder process's memory, bytes: resident set, V8 heap in use, and memory outside it (buffers). */
   memory: {rss: number; heapUsed: number; external: number};
 }

@@ -5,6 +5,8 @@ import {marketSymbolSlug, parseMarketSymbol} from "../src/protocol/symbol.js";
 export interface DemoPairs {
   /** PAIRBOOK_PAIR: the first two symbols, as given. */
   readonly featured: string;
+  /** Page name (pairs/NAME.html) of the featured pair, e.g. BTCUSDT-ETHUSDT. */
+  readonly featuredPage: string;
   /** PAIRBOOK_PAIRS: every pair of the symbols, featured first, then the basis pairs (spot/perp). */
   readonly pairs: string;
   /** Page names (pairs/NAME.html) of the basis pairs, e.g. BTCUSDT-usdm_BTCUSDT. */
@@ -15,7 +17,7 @@ export interface DemoPairs {
  * The demo's pairs of `symbols` (at least two, as symbolsFlag reads them).
  *
  *   demoPairs(["BTCUSDT", "ETHUSDT", "usdm:BTCUSDT"])
- *   // {featured: "BTCUSDT/ETHUSDT", pairs: "BTCUSDT/ETHUSDT,BTCUSDT/usdm:BTCUSDT,ETHUSDT/usdm:BTCUSDT", basisPages: ["BTCUSDT-usdm_BTCUSDT"]}
+ *   // {featured: "BTCUSDT/ETHUSDT", featuredPage: "BTCUSDT-ETHUSDT", pairs: "BTCUSDT/ETHUSDT,BTCUSDT/usdm:BTCUSDT,ETHUSDT/usdm:BTCUSDT", basisPages: ["BTCUSDT-usdm_BTCUSDT"]}
  */
 export function demoPairs(symbols: readonly string[]): DemoPairs {
   const all: [string, string][] = [];
@@ -31,6 +33,7 @@ export function demoPairs(symbols: readonly string[]): DemoPairs {
   const slug = (s: string) => marketSymbolSlug(parseMarketSymbol(s));
   return {
     featured: `${symbols[0]}/${symbols[1]}`,
+    featuredPage: `${slug(symbols[0])}-${slug(symbols[1])}`,
     pairs: ordered.map(([a, b]) => `${a}/${b}`).join(","),
     basisPages: basis.map(([a, b]) => `${slug(a)}-${slug(b)}`),
   };

@@ -3,6 +3,7 @@ import {fileURLToPath} from "node:url";
 import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
 import {Child} from "../children.js";
 import {CliError, type Command, intFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
+import {demoHistory, isHistoryChatter, lakeHoldsTrades, reportHistory} from "../demoHistory.js";
 import {demoPairs} from "../demoPairs.js";
 import {openDemoLog, plain, previewFilter, showAll, type TerminalFilter} from "../demoLog.js";
 import {recordArgv} from "../recordArgv.js";
@@ -12,6 +13,12 @@ const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
 const framework = fileURLToPath(new URL("../../scripts/observable.js", import.meta.url));
 // Spot and USD-M perpetuals side by side: BTCUSDT against usdm:BTCUSDT is the demo's basis pair.
 const demoSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "usdm:BTCUSDT", "usdm:ETHUSDT"];
+// Trades per second per symbol. The recorder loads history one symbol at a time per market with half the
+// spot weight budget (96 pages of 1000 trades a minute): at 6/s the demo's 2 h of BTCUSDT and the last
+// hour of ETHUSDT take ~66 pages, so the featured pair's report has its hour within the first minute.
+const demoRate = 6;
+// A funding every 10 minutes of the simulated market (8 h on Binance), so a short session's basis backtest pays some.
+const demoFundingIntervalMs = 600_000;
 
 const options = {
   symbols: {type: "string"},
@@ -82,6 +89,7 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     }
   }
 
+  const started = Date.now();
   const output = openDemoLog(lake, simulated ? "demo" : "start");
   const log = (line: string) => (output.write("pairbook", line), process.stdout.write(`[pairbook] ${line}\n`));
   // Every line into the log; those `show` keeps onto the terminal too.
@@ -91,13 +99,21 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   };
   log(`full output of every process: ${output.path || "(none: neither the lake nor the temp folder is writable)"}`);
 
+  // A simulated past only for an empty lake (cli/demoHistory.ts): two runs' pasts would overlap in time.
+  const past = simulated && !(await lakeHoldsTrades(lake)) ? demoHistory : null;
+  if (simulated && !past)
+    log(
+      `${lake} already holds trades of an earlier demo: recording goes on from now, without a new simulated past (delete the folder, or pass another --lake, for a fresh one)`,
+    );
+
   const children: Child[] = [];
   let stopping: Promise<void> | undefined;
   // Stop in data-path order: the simulator first (so everything it sent is received), then the
-  // recorder (which publishes what it holds), then the preview.
+  // recorder (which publishes what it holds), then the preview (started first, so it is ready sooner).
+  const order = ["simulate", "record", "preview"];
   const stopAll = () =>
     (stopping ??= (async () => {
-      for (const child of children) await child.stop();
+      for (const child of [...children].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))) await child.stop();
     })());
   process.on("SIGINT", () => void stopAll());
   process.on("SIGTERM", () => void stopAll());
@@ -106,45 +122,10 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
   process.stdout.on("error", () => void stopAll()); // the terminal went away (EPIPE)
 
   try {
-    if (simulated) {
-      const spot = symbols.filter((s) => !s.startsWith("usdm:")),
-        perpetuals = symbols.filter((s) => s.startsWith("usdm:")).map((s) => s.slice("usdm:".length));
-      const simulator = new Child(
-        "simulate",
-        process.execPath,
-        [
-          cli,
-          "simulate",
-          "--port",
-          "0",
-          ...(spot.length ? ["--symbols", spot.join(",")] : []),
-          "--usdm-symbols",
-          perpetuals.join(",") || "none",
-        ],
-        {echo: echo("simulate", showAll)},
-      );
-      children.push(simulator);
-      // The USD-M line comes before the listening one: wait for both from the start.
-      const [[, ws, rest], usdm] = await Promise.all([
-        simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000),
-        perpetuals.length ? simulator.waitFor(/--usdm-ws-url (ws:\/\/\S+) --usdm-rest-url (http:\/\/\S+)/, 20_000) : null,
-      ]);
-      ((wsUrl = ws), (restUrl = rest), (usdmWsUrl = usdm?.[1]), (usdmRestUrl = usdm?.[2]));
-    }
-    // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
-    const recorder = new Child(
-      "record",
-      process.execPath,
-      ["--max-semi-space-size=4", cli, ...recordArgv({symbols, lake, wsUrl, restUrl, usdmWsUrl, usdmRestUrl, livePort})],
-      {
-        echo: echo("record", showAll),
-      },
-    );
-    children.push(recorder);
-    await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
+    // The preview first: it reads the lake as the recorder fills it (scripts/observable.js watches it).
     // Every recorded symbol is covered from the first second (spot and perpetuals side by side), and
     // the basis pairs (spot/perp of one coin) come right after the featured pair.
-    const {featured: pair, pairs, basisPages} = demoPairs(symbols);
+    const {featured: pair, featuredPage, pairs, basisPages} = demoPairs(symbols);
     const preview = new Child(
       "preview",
       process.execPath,
@@ -161,10 +142,76 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
       },
     );
     children.push(preview);
-    const [url] = await preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 60_000);
+    const previewUrl = preview.waitFor(/http:\/\/127\.0\.0\.1:\d+\//, 90_000);
+    previewUrl.catch(() => {}); // awaited below, once the recorder runs; a failure to start is reported there
+    if (simulated) {
+      const spot = symbols.filter((s) => !s.startsWith("usdm:")),
+        perpetuals = symbols.filter((s) => s.startsWith("usdm:")).map((s) => s.slice("usdm:".length));
+      const simulator = new Child(
+        "simulate",
+        process.execPath,
+        [
+          cli,
+          "simulate",
+          "--port",
+          "0",
+          ...(spot.length ? ["--symbols", spot.join(",")] : []),
+          "--usdm-symbols",
+          perpetuals.join(",") || "none",
+          "--rate",
+          String(demoRate),
+          "--usdm-rate",
+          String(demoRate),
+          "--funding-interval-ms",
+          String(demoFundingIntervalMs),
+          ...(past ? ["--history", past] : []),
+        ],
+        {echo: echo("simulate", showAll)},
+      );
+      children.push(simulator);
+      // The USD-M line comes before the listening one: wait for both from the start.
+      const [[, ws, rest], usdm] = await Promise.all([
+        simulator.waitFor(/listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/, 20_000),
+        perpetuals.length ? simulator.waitFor(/--usdm-ws-url (ws:\/\/\S+) --usdm-rest-url (http:\/\/\S+)/, 20_000) : null,
+      ]);
+      ((wsUrl = ws), (restUrl = rest), (usdmWsUrl = usdm?.[1]), (usdmRestUrl = usdm?.[2]));
+    }
+    // The V8 flag of cli/pairbook.js's shebang (`npx pairbook record` runs with it): smaller young generation, ~30 MB less RSS.
+    const recorder = new Child(
+      "record",
+      process.execPath,
+      [
+        "--max-semi-space-size=4",
+        cli,
+        ...recordArgv({
+          symbols,
+          lake,
+          wsUrl,
+          restUrl,
+          usdmWsUrl,
+          usdmRestUrl,
+          livePort,
+          args: historyArgs(simulated, past, restUrl),
+        }),
+      ],
+      {
+        echo: echo("record", (line) => !isHistoryChatter(line)),
+      },
+    );
+    children.push(recorder);
+    await recorder.waitFor(/recording .* live feed ws:\/\//, 30_000);
+    const history =
+      past || !simulated
+        ? reportHistory(`http://127.0.0.1:${livePort}/health`, symbols.slice(0, 2), log, {started, stopped: () => stopping !== undefined})
+        : null;
+    const [url] = await previewUrl;
     log("preparing the page (first run bundles the chart libraries)…");
     await warmUp(url);
+    // The featured report's first view should have its hour of bars: its loader runs once that is in the lake.
+    if (history) await Promise.race([history.featuredHour, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    await warmUp(new URL(`pairs/${featuredPage}.html`, url).href);
     log(`notebook ready: ${url}  (${simulated ? "simulated market" : "live Binance"}; ${pair}; Ctrl-C to stop)`);
+    log(`pair report: ${new URL(`pairs/${featuredPage}.html`, url).href}`);
     for (const page of basisPages) log(`spot/perp basis report: ${new URL(`pairs/${page}.html`, url).href}`);
   } catch (error) {
     const failed = children.find((c) => c.process.exitCode !== null);
@@ -206,4 +253,13 @@ async function warmUp(url: string): Promise<void> {
   } catch {
     // Only an optimization: the page still works, it is just slower on its first view.
   }
+}
+
+/**
+ * The recorder's history flags: `pairbook start` loads the last 6 h from Binance's archive and REST, the
+ * demo its simulator's past (`past`, from the simulator's archive and REST), so the pages have bars at once.
+ */
+function historyArgs(simulated: boolean, past: string | null, restUrl: string): string[] {
+  if (!simulated) return ["--history", "6h"];
+  return past ? ["--history", past, "--archive-url", restUrl] : [];
 }

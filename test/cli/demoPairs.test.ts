@@ -18,9 +18,15 @@ describe("demoPairs(symbols)", () => {
   it("a basis pair given first is featured once, in the order given; spot only has no basis pages", () => {
     expect(demoPairs(["usdm:BTCUSDT", "BTCUSDT", "ETHUSDT"])).toEqual({
       featured: "usdm:BTCUSDT/BTCUSDT",
+      featuredPage: "usdm_BTCUSDT-BTCUSDT",
       pairs: "usdm:BTCUSDT/BTCUSDT,usdm:BTCUSDT/ETHUSDT,BTCUSDT/ETHUSDT",
       basisPages: ["BTCUSDT-usdm_BTCUSDT"],
     });
-    expect(demoPairs(["BTCUSDT", "ETHUSDT"])).toEqual({featured: "BTCUSDT/ETHUSDT", pairs: "BTCUSDT/ETHUSDT", basisPages: []});
+    expect(demoPairs(["BTCUSDT", "ETHUSDT"])).toEqual({
+      featured: "BTCUSDT/ETHUSDT",
+      featuredPage: "BTCUSDT-ETHUSDT",
+      pairs: "BTCUSDT/ETHUSDT",
+      basisPages: [],
+    });
   });
 });

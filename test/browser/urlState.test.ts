@@ -192,7 +192,9 @@ describe("data page and cointegration map", () => {
     await setRange(page, "z window", 30);
     await select(page, "hedge method").selectOption({label: "huber"});
     await expect.poll(() => page.locator("#download-analytics .pb-notice").textContent()).toContain("spread (huber), z-score (30 bars)");
-    expect(Object.keys(await params(page)).sort()).toEqual(["interval", "lookback", "method", "pair", "static", "window"]);
+    await expect
+      .poll(async () => Object.keys(await params(page)).sort())
+      .toEqual(["interval", "lookback", "method", "pair", "static", "window"]);
     const set = await controls(page),
       bars = await page.locator("#download-bars h2").textContent();
     const link = page.url();
@@ -213,7 +215,7 @@ describe("data page and cointegration map", () => {
     await setRange(page, "lookback", 0.5);
     await page.locator("form", {hasText: "log prices"}).locator("input[type=checkbox]").check();
     await expect.poll(() => cellValues(page, "#pvalue-map")).not.toBe(before);
-    expect(await params(page)).toEqual({static: "", interval: "1m", lookback: "0.5", log: "1"});
+    await expect.poll(() => params(page)).toEqual({static: "", interval: "1m", lookback: "0.5", log: "1"});
     const set = await controls(page),
       map = await cellValues(page, "#pvalue-map");
     const link = page.url();

@@ -35,7 +35,8 @@ export async function lakeHoldsTrades(lake: string): Promise<boolean> {
  */
 export function isHistoryChatter(line: string): boolean {
   if (/instead|stopped|fail|error/i.test(line)) return false;
-  return /^(\S+: )?history(: loading| from |: archive day .* imported| loaded)/.test(line);
+  // The recorder's lines start with an ISO timestamp (cli/commands/record.ts), then maybe "SYMBOL: ".
+  return /^(\d{4}-\d\d-\d\dT\S+Z )?(\S+: )?history(: loading| from |: archive day .* imported| loaded)/.test(line);
 }
 
 /** Where the loading stands, for the demo's terminal, from /health's `history`. */

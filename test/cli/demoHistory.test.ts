@@ -40,6 +40,13 @@ describe("isHistoryChatter(line)", () => {
       isHistoryChatter("history: loading the last 2 h of BTCUSDT, ETHUSDT in the background from REST; live recording goes on meanwhile"),
     ).toBe(true);
     expect(isHistoryChatter("BTCUSDT: history from 2026-12-01 22:09 UTC, 6.0 h to go; 0 trades, 0 REST requests")).toBe(true);
+    // As the recorder writes them: an ISO timestamp first (the demo showed these on the terminal).
+    expect(
+      isHistoryChatter("2026-12-01T22:43:52.634Z BTCUSDT: history from 2026-12-01 22:43 UTC, 2.0 h to go; 0 trades, 0 REST requests"),
+    ).toBe(true);
+    expect(isHistoryChatter("2026-12-01T22:43:42.555Z history: loading the last 2 h of BTCUSDT in the background from REST")).toBe(true);
+    expect(isHistoryChatter("2026-12-01T22:43:53.591Z BTCUSDT: history loaded: 43476 trades from 2026-12-01 20:43 UTC")).toBe(true);
+    expect(isHistoryChatter("2026-12-01T22:43:42.567Z stream open: BTCUSDT from ws://127.0.0.1:37651")).toBe(false);
     expect(isHistoryChatter("BTCUSDT: history: archive day 2026-11-30 imported (1/1)")).toBe(true);
     expect(isHistoryChatter("usdm:BTCUSDT: history loaded (REST has no older trades): 65 trades from 2026-12-01 22:09 UTC")).toBe(true);
     expect(isHistoryChatter("BTCUSDT: history: archive day 2026-11-30 fails its checksum; fetching its trades from REST instead")).toBe(

@@ -254,22 +254,16 @@ export function reportOf(fit: PairFit, rule: PairRule): PairReport {
     johansen: fit.johansen,
     halfLife: fit.halfLife,
     correlation: fit.correlation,
-    backtest: {
-      trades: bt.trades,
-      totalPnl: bt.totalPnl,
-      maxDrawdown: bt.maxDrawdown,
-      winRate: bt.winRate,
-      sharpe: bt.sharpe,
-      sortino: bt.sortino,
-      calmar: bt.calmar,
-      profitFactor: bt.profitFactor,
-      returnOnGross: bt.returnOnGross,
-      avgHoldingBars: bt.avgHoldingBars,
-      exposure: bt.exposure,
-      feesPaid: bt.feesPaid,
-    },
+    backtest: backtestSummary(bt),
     backtestStats: rule.stats,
   };
+}
+
+/** The backtest's headline metrics as the report (and analyze --json) prints them. */
+export function backtestSummary(bt: BacktestResult): PairReport["backtest"] {
+  const {trades, totalPnl, maxDrawdown, winRate, sharpe, sortino, calmar, profitFactor, returnOnGross, avgHoldingBars, exposure, feesPaid} =
+    bt;
+  return {trades, totalPnl, maxDrawdown, winRate, sharpe, sortino, calmar, profitFactor, returnOnGross, avgHoldingBars, exposure, feesPaid};
 }
 
 function pick({alpha, beta}: Hedge): Hedge {

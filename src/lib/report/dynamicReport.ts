@@ -4,6 +4,7 @@ import type {DynamicHedgeSpec} from "../dynamicHedge.js";
 import {dynamicPairRule, type DynamicRuleOptions} from "../dynamicPairRule.js";
 import {hedgeMethods} from "../hedgeMethods.js";
 import {logPrices} from "../hedgeRatio.js";
+import {backtestSummary} from "../pairReport.js";
 import {barMsOf} from "../stream/pairSeries.js";
 import type {AnalyzeReport} from "./analyzeReport.js";
 
@@ -62,20 +63,7 @@ export function withDynamicRule(
     },
     spread: {mean, std: Math.sqrt(ssr / (m - 1)), last: r.spread[n - 1]},
     zscore: {window, last: r.zscore[n - 1]},
-    backtest: {
-      trades: bt.trades,
-      totalPnl: bt.totalPnl,
-      maxDrawdown: bt.maxDrawdown,
-      winRate: bt.winRate,
-      sharpe: bt.sharpe,
-      sortino: bt.sortino,
-      calmar: bt.calmar,
-      profitFactor: bt.profitFactor,
-      returnOnGross: bt.returnOnGross,
-      avgHoldingBars: bt.avgHoldingBars,
-      exposure: bt.exposure,
-      feesPaid: bt.feesPaid,
-    },
+    backtest: backtestSummary(bt),
     backtestStats: r.stats,
   };
 }

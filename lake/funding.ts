@@ -10,6 +10,7 @@ import {quotedString} from "./duckdb.js";
 import {parquetOptions, utcTimestamp} from "./lakeFormat.js";
 import {dateOfFolder, fundingDir, utcDate} from "./layout.js";
 import {publishFile} from "./publish.js";
+import {retryVanished} from "./vanishedFiles.js";
 
 /** Where a funding event came from: the markPrice stream, `GET /fapi/v1/fundingRate`, or a monthly archive. */
 export type FundingSource = "stream" | "rest" | "archive";
@@ -159,10 +160,17 @@ export async function readFunding(
   }
   const first = Number.isFinite(from) ? utcDate(from) : "",
     last = Number.isFinite(to) ? utcDate(to) : "9999-12-31";
+  // Listed again when a day's file was replaced between the listing and the read (lake/vanishedFiles.ts).
+  const records = await retryVanished(async () => readFiles(connection, await fundingFiles(lake, symbol, days, first, last)));
+  return mergeFunding(records).filter((r) => r.fundingTime >= from && r.fundingTime < to);
+}
+
+/** The funding files of `symbol` in the day folders `days` from `first` to `last` (UTC dates), in date order. */
+async function fundingFiles(lake: string, symbol: string, days: readonly string[], first: string, last: string): Promise<string[]> {
   const files: string[] = [];
-  for (const folder of days.sort()) {
+  for (const folder of [...days].sort()) {
     const day = dateOfFolder(folder);
     if (day !== null && day >= first && day <= last) files.push(...(await parquetFiles(fundingDir(lake, symbol, day))));
   }
-  return mergeFunding(await readFiles(connection, files)).filter((r) => r.fundingTime >= from && r.fundingTime < to);
+  return files;
 }

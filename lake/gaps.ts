@@ -13,6 +13,7 @@ import {type TickFile, tickFiles} from "./files.js";
 import {dateOfFolder, gapDayDir, gapFileName, gapsDir, gapsGlob, lakeMarkets, utcDate} from "./layout.js";
 import {publishFile} from "./publish.js";
 import {storedNeighbours} from "./storedNeighbours.js";
+import {retryVanished} from "./vanishedFiles.js";
 
 const timestamp = (ms: number | null) => (ms === null ? "NULL::TIMESTAMPTZ" : utcTimestamp(`${Math.round(ms)}::BIGINT`));
 
@@ -74,7 +75,11 @@ export async function readGaps(connection: DuckDBConnection, lake: string): Prom
  * time stays null only when no stored trade lies on that side. Filled gaps are returned as they are.
  * O(unfilled records with a null time × one or two file reads).
  */
-export async function withGapTimes(connection: DuckDBConnection, lake: string, gaps: readonly GapRecord[]): Promise<GapRecord[]> {
+export function withGapTimes(connection: DuckDBConnection, lake: string, gaps: readonly GapRecord[]): Promise<GapRecord[]> {
+  return retryVanished(() => withGapTimesOnce(connection, lake, gaps)); // compaction may delete a listed file meanwhile
+}
+
+async function withGapTimesOnce(connection: DuckDBConnection, lake: string, gaps: readonly GapRecord[]): Promise<GapRecord[]> {
   const files = new Map<string, TickFile[]>();
   const out: GapRecord[] = [];
   for (const g of gaps) {

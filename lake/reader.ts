@@ -4,6 +4,7 @@ import type {TradeColumns} from "../src/lib/bars.js";
 import {quotedString} from "./duckdb.js";
 import {tickFiles} from "./files.js";
 import {lakeMarkets, marketDir, symbolsOfFolders, utcDate} from "./layout.js";
+import {retryVanished} from "./vanishedFiles.js";
 
 /** Symbols with at least one partition folder in the lake: spot ones sorted, then perpetuals (`usdm:…`) sorted. */
 export async function lakeSymbols(lake: string): Promise<string[]> {
@@ -35,12 +36,24 @@ export interface TradeRange {
   to?: number;
 }
 
-/** Reads one symbol's trades from the lake as columns ordered by trade id (empty when there are none). */
-export async function readTrades(
+/**
+ * Reads one symbol's trades from the lake as columns ordered by trade id (empty when there are none).
+ * Read again from a fresh listing when compaction deleted a listed file meanwhile (lake/vanishedFiles.ts).
+ */
+export function readTrades(
   connection: DuckDBConnection,
   lake: string,
   symbol: string,
-  {from = 0, to = 8.64e15}: TradeRange = {},
+  range: TradeRange = {},
+): Promise<TradeColumns & {length: number}> {
+  return retryVanished(() => readTradesOnce(connection, lake, symbol, range));
+}
+
+async function readTradesOnce(
+  connection: DuckDBConnection,
+  lake: string,
+  symbol: string,
+  {from = 0, to = 8.64e15}: TradeRange,
 ): Promise<TradeColumns & {length: number}> {
   const columns = {
     id: [] as number[],
@@ -74,7 +87,11 @@ export async function readTrades(
 }
 
 /** Time (ms) of a symbol's latest trade in the lake, or null when it has none. */
-export async function lastTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+export function lastTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+  return retryVanished(() => lastTradeTimeOnce(connection, lake, symbol));
+}
+
+async function lastTradeTimeOnce(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
   const files = await tickFiles(lake, symbol);
   if (files.length === 0) return null;
   // Files of the last day hold the latest trades (partitions are by trade date): one day read, not the whole lake.

@@ -5,6 +5,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "./duckdb.js";
 import {type TickFile, tickFiles} from "./files.js";
+import {retryVanished} from "./vanishedFiles.js";
 
 /** A stored trade's id and time (ms since the UTC epoch). */
 export interface StoredTrade {
@@ -60,24 +61,26 @@ export async function storedNeighbours(
 
 /** The latest stored trade of each symbol (null for a symbol with none), with a DuckDB of its own. */
 export async function lastStoredTrades(lake: string, symbols: readonly string[]): Promise<Map<string, StoredTrade | null>> {
-  return withDuckDB(async (connection) => {
-    const out = new Map<string, StoredTrade | null>();
-    for (const symbol of symbols) {
-      const files = await tickFiles(lake, symbol);
-      const last = files.reduce((m, f) => Math.max(m, f.last), -Infinity);
-      out.set(
-        symbol,
-        await pick(
-          connection,
-          files.filter((f) => f.last === last),
-          last,
-          last,
-          "max",
-        ),
-      );
-    }
-    return out;
-  });
+  return retryVanished(() =>
+    withDuckDB(async (connection) => {
+      const out = new Map<string, StoredTrade | null>();
+      for (const symbol of symbols) {
+        const files = await tickFiles(lake, symbol);
+        const last = files.reduce((m, f) => Math.max(m, f.last), -Infinity);
+        out.set(
+          symbol,
+          await pick(
+            connection,
+            files.filter((f) => f.last === last),
+            last,
+            last,
+            "max",
+          ),
+        );
+      }
+      return out;
+    }),
+  );
 }
 
 /** The trade with the largest (max) or smallest (min) id in [lo, hi] among `files`, or null. */

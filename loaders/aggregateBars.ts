@@ -2,6 +2,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {utcTimestamp} from "../lake/lakeFormat.js";
 import {tickSource} from "../lake/reader.js";
+import {retryVanished} from "../lake/vanishedFiles.js";
 import {type BarColumns, bucketStart, emptyBars} from "../src/lib/bars.js";
 
 // Open and close are the trades with the least and greatest (time, id): one HUGEINT key (time in
@@ -34,6 +35,16 @@ export async function aggregateBars(
 ): Promise<{bars: BarColumns; trades: number}> {
   if (!(interval > 0 && Number.isSafeInteger(interval))) throw new RangeError(`aggregateBars: invalid interval ${interval}`);
   if (!(Number.isFinite(from) && Number.isFinite(to))) throw new RangeError(`aggregateBars: invalid range [${from}, ${to})`);
+  // From a fresh listing, with fresh bars, when compaction deleted a listed file meanwhile.
+  return retryVanished(() => aggregateOnce(connection, lake, symbol, {interval, from, to}));
+}
+
+async function aggregateOnce(
+  connection: DuckDBConnection,
+  lake: string,
+  symbol: string,
+  {interval, from, to}: {interval: number; from: number; to: number},
+): Promise<{bars: BarColumns; trades: number}> {
   const lo = bucketStart(from, interval);
   const bars = emptyBars(interval, lo, Math.max(0, Math.ceil((to - lo) / interval)));
   const source = await tickSource(lake, symbol, from, to);

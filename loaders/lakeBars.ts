@@ -5,6 +5,7 @@ import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {readGaps, withGapTimes} from "../lake/gaps.js";
 import {lastTradeTime} from "../lake/reader.js";
+import {retryVanished} from "../lake/vanishedFiles.js";
 import {resample} from "../src/lib/bars.js";
 import {gapFlags} from "../src/lib/gapFlags.js";
 import type {BarsContent, BarsLeg} from "../src/protocol/barsFile.js";
@@ -13,7 +14,11 @@ import {gapRanges} from "./gapRanges.js";
 import {lookbackWindow} from "./window.js";
 
 /** Time (ms) of a symbol's earliest trade in the lake, or null when it has none. */
-export async function firstTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+export function firstTradeTime(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
+  return retryVanished(() => firstTradeTimeOnce(connection, lake, symbol));
+}
+
+async function firstTradeTimeOnce(connection: DuckDBConnection, lake: string, symbol: string): Promise<number | null> {
   const files = await tickFiles(lake, symbol);
   if (files.length === 0) return null;
   // Files of the first day hold the earliest trades (partitions are by trade date).

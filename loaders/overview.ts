@@ -6,6 +6,7 @@ import type {DuckDBConnection} from "@duckdb/node-api";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
 import {readGaps, withGapTimes} from "../lake/gaps.js";
+import {retryVanished} from "../lake/vanishedFiles.js";
 import {intervalMs} from "../src/lib/bars.js";
 import type {Overview} from "../src/protocol/overview.js";
 import {type NotebookConfig, type Pair, pairSlug} from "./config.js";
@@ -33,12 +34,12 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
   return (await connection.runAndReadAll(sql)).getRows();
 }
 
-export async function overview(
-  config: NotebookConfig,
-  symbols: readonly string[],
-  pairs: readonly Pair[],
-  now = Date.now(),
-): Promise<Overview> {
+/** The Overview's data; run again from a fresh listing when compaction deleted a listed file meanwhile (lake/vanishedFiles.ts). */
+export function overview(config: NotebookConfig, symbols: readonly string[], pairs: readonly Pair[], now = Date.now()): Promise<Overview> {
+  return retryVanished(() => overviewOnce(config, symbols, pairs, now));
+}
+
+async function overviewOnce(config: NotebookConfig, symbols: readonly string[], pairs: readonly Pair[], now: number): Promise<Overview> {
   return withDuckDB(async (connection) => {
     // Unfilled gaps with an unknown time (older recorders) get it from the stored trades either side.
     const gaps = await withGapTimes(

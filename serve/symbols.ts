@@ -8,6 +8,7 @@ import {firstTradeTime} from "../loaders/lakeBars.js";
 import {parseMarketSymbol} from "../src/protocol/symbol.js";
 import {jsonReply} from "./reply.js";
 import type {Route} from "./route.js";
+import {retryVanished} from "../lake/vanishedFiles.js";
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -19,32 +20,35 @@ export const symbolsRoute: Route = {
   cache: true,
   async handle({lake}) {
     const symbols = await lakeSymbols(lake);
-    const out = await withDuckDB(async (connection) => {
-      const gaps = await withGapTimes(
-        connection,
-        lake,
-        (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol)),
-      );
-      const list = [];
-      for (const symbol of symbols) {
-        const first = await firstTradeTime(connection, lake, symbol),
-          last = await lastTradeTime(connection, lake, symbol);
-        const days = [...new Set((await tickFiles(lake, symbol)).map((f) => f.date))].sort();
-        const own = gaps.filter((g) => g.symbol === symbol);
-        list.push({
-          symbol,
-          market: parseMarketSymbol(symbol).market,
-          first,
-          last,
-          firstIso: iso(first),
-          lastIso: iso(last),
-          days,
-          gaps: own,
-          unfilledGaps: own.filter((g) => !g.filled).length,
-        });
-      }
-      return list;
-    });
+    // Run again from a fresh listing when compaction deleted a listed file meanwhile (lake/vanishedFiles.ts).
+    const out = await retryVanished(() =>
+      withDuckDB(async (connection) => {
+        const gaps = await withGapTimes(
+          connection,
+          lake,
+          (await readGaps(connection, lake)).filter((g) => symbols.includes(g.symbol)),
+        );
+        const list = [];
+        for (const symbol of symbols) {
+          const first = await firstTradeTime(connection, lake, symbol),
+            last = await lastTradeTime(connection, lake, symbol);
+          const days = [...new Set((await tickFiles(lake, symbol)).map((f) => f.date))].sort();
+          const own = gaps.filter((g) => g.symbol === symbol);
+          list.push({
+            symbol,
+            market: parseMarketSymbol(symbol).market,
+            first,
+            last,
+            firstIso: iso(first),
+            lastIso: iso(last),
+            days,
+            gaps: own,
+            unfilledGaps: own.filter((g) => !g.filled).length,
+          });
+        }
+        return list;
+      }),
+    );
     return jsonReply({symbols: out});
   },
 };

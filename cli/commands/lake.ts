@@ -7,6 +7,7 @@ import {lakeSymbols} from "../../lake/reader.js";
 import {describeSource, readLakeSource} from "../../lake/source.js";
 import {CliError, type Command, parseFlags, UsageError} from "../command.js";
 import {lakeCliError} from "../lakeErrors.js";
+import {retryVanished} from "../../lake/vanishedFiles.js";
 
 export const lake: Command = {
   name: "lake",
@@ -44,24 +45,27 @@ Exit codes: 0 done; 1 the lake holds no trades; 2 bad option;
       process.stdout.write(paths.join("\n") + "\n");
       return 0;
     }
-    const rows = await withDuckDB(async (connection) => {
-      const out: Record<string, unknown>[] = [];
-      for (const symbol of await lakeSymbols(dir)) {
-        const files = await tickFiles(dir, symbol);
-        if (files.length === 0) continue;
-        const [row] = (
-          await connection.runAndReadAll(
-            `SELECT $symbol AS symbol, count(*) AS trades, count(DISTINCT trade_id) AS ids, min(trade_id) AS first_id, max(trade_id) AS last_id,
+    // Run again from a fresh listing when a running recorder's compaction deleted a listed file meanwhile.
+    const rows = await retryVanished(() =>
+      withDuckDB(async (connection) => {
+        const out: Record<string, unknown>[] = [];
+        for (const symbol of await lakeSymbols(dir)) {
+          const files = await tickFiles(dir, symbol);
+          if (files.length === 0) continue;
+          const [row] = (
+            await connection.runAndReadAll(
+              `SELECT $symbol AS symbol, count(*) AS trades, count(DISTINCT trade_id) AS ids, min(trade_id) AS first_id, max(trade_id) AS last_id,
                   max(trade_id) - min(trade_id) + 1 - count(DISTINCT trade_id) AS missing_ids, count(DISTINCT filename) AS files,
                   strftime(min(time), '%Y-%m-%d %H:%M:%S') AS first_time, strftime(max(time), '%Y-%m-%d %H:%M:%S') AS last_time
            FROM read_parquet([${files.map((f) => quotedString(f.path)).join(", ")}], filename = true)`,
-            {symbol},
-          )
-        ).getRowObjectsJson();
-        out.push(row);
-      }
-      return out;
-    });
+              {symbol},
+            )
+          ).getRowObjectsJson();
+          out.push(row);
+        }
+        return out;
+      }),
+    );
     if (rows.length === 0) throw new CliError(`no trades in ${dir} (record some with \`pairbook record\` or \`npm run demo\`)`);
     if (values.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + "\n");

@@ -24,7 +24,9 @@ export function dynamicHedgeKey(spec: DynamicHedgeSpec): string {
 /**
  * β_t and α_t of `spec` for every bar (`rollingOls` or `kalmanHedge`), a bar whose fit is undefined
  * (rolling OLS over a constant b) keeping the previous bar's: NaN only before the first defined bar.
- * O(n).
+ * The Kalman filter's first bar is undefined too: its gain is 0 there (P₀ = 0), so β₀ = α₀ = 0 is the
+ * prior, not a hedge — a spread a₀ − 0·b₀ would be a whole price, and one such bar swamps the spread's
+ * variance (an R² of −4,643 on BTC/ETH). O(n).
  *
  *   dynamicHedge(eth, btc, {kind: "rolling-ols", window: 60}).beta
  */
@@ -36,6 +38,7 @@ export function dynamicHedge(
   const fit = spec.kind === "rolling-ols" ? rollingOls(a, b, spec.window) : kalmanHedge(a, b, spec);
   const alpha = Float64Array.from(fit.alpha),
     beta = Float64Array.from(fit.beta);
+  if (spec.kind === "kalman" && beta.length > 0) alpha[0] = beta[0] = NaN; // the prior (see above)
   for (let t = 1; t < beta.length; ++t)
     if (Number.isNaN(beta[t]) || Number.isNaN(alpha[t])) ((beta[t] = beta[t - 1]), (alpha[t] = alpha[t - 1]));
   return {alpha, beta};
@@ -64,6 +67,7 @@ export class IncrementalDynamicHedge {
   push(a: ArrayLike<number>, b: ArrayLike<number>): void {
     const f = this.fit;
     f.push(a, b);
+    if (this.spec.kind === "kalman" && f.length === 1) return; // the prior, not a hedge (see dynamicHedge)
     if (!Number.isNaN(f.beta) && !Number.isNaN(f.alpha)) ((this.alpha = f.alpha), (this.beta = f.beta));
   }
 

@@ -27,7 +27,7 @@ export interface DynamicPairRule {
   readonly beta: Float64Array;
   /** a_t − β_t·b_t − α_t. */
   readonly spread: Float64Array;
-  /** The first bar with a hedge (rolling OLS: window − 1; Kalman: 0); the z-score starts there. */
+  /** The first bar with a hedge (rolling OLS: window − 1; Kalman: 1, after its prior); the z-score starts there. */
   readonly first: number;
   readonly zscore: Float64Array;
   readonly backtest: BacktestResult;

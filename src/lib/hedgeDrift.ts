@@ -14,7 +14,7 @@ export interface HedgeDriftOptions extends KalmanOptions {
  * How a hedge ratio of a on b drifts, bar by bar, with no look-ahead: β at bar t uses bars ≤ t only.
  * Static methods (ols, huber, theil-sen, tls, ransac) are refitted by `hedgeRatio` on the trailing
  * `window` bars every `step` bars and held until the next refit (ols with step 1 is statsmodels
- * `RollingOLS`); kalman is the filter's posterior β (`kalmanHedge`, options delta and ve). NaN before
+ * `RollingOLS`); kalman is the filter's posterior β (`kalmanHedge`, options delta and ve; NaN at the first bar, its prior). NaN before
  * the first full window. O(n/step · cost of one fit on `window` bars); kalman O(n).
  *
  *   hedgeDrift(eth, btc, {method: "theil-sen", window: 300, step: 30})
@@ -23,7 +23,11 @@ export function hedgeDrift(a: ArrayLike<number>, b: ArrayLike<number>, options: 
   const n = a.length;
   if (b.length !== n) throw new RangeError(`hedgeDrift: a and b differ in length (${n} vs ${b.length})`);
   const method = hedgeMethodOption(options.method ?? "ols");
-  if (method === "kalman") return Float64Array.from(kalmanHedge(a, b, options).beta);
+  if (method === "kalman") {
+    const beta = Float64Array.from(kalmanHedge(a, b, options).beta);
+    if (n > 0) beta[0] = NaN; // the filter's prior (gain 0 at the first bar), not a hedge: see dynamicHedge
+    return beta;
+  }
   const {window, step = 1} = options;
   if (!Number.isInteger(window) || window < 3) throw new RangeError(`hedgeDrift: invalid window ${window} (expected an integer ≥ 3)`);
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`hedgeDrift: invalid step ${step} (expected an integer ≥ 1)`);

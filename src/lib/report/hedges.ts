@@ -3,7 +3,7 @@
 import {adf} from "../adf.js";
 import {backtestOptions, simulate} from "../backtest.js";
 import {halfLife} from "../halfLife.js";
-import {kalmanHedge} from "../kalman.js";
+import {dynamicHedge} from "../dynamicHedge.js";
 import type {PairFit, PairReportOptions} from "../pairReport.js";
 import {rollingZScore} from "../rolling.js";
 import {rollingOls} from "../rollingOls.js";
@@ -87,7 +87,8 @@ export function hedgeRows(fit: Pick<PairFit, "a" | "b" | "hedges">, rollingWindo
     const r = rollingOls(a, b, Math.max(3, rollingWindow));
     rows.push(dynamicRow(names.rollingOls, r.alpha, r.beta));
   }
-  const k = kalmanHedge(a, b);
+  // Not kalmanHedge's raw output: its first bar is the prior (β₀ = α₀ = 0), a whole price as "spread".
+  const k = dynamicHedge(a, b, {kind: "kalman", delta: 1e-4, ve: 1e-3});
   rows.push(
     dynamicRow(names.kalman, k.alpha, k.beta, {r2: false}),
     staticRow("huber"),

@@ -21,7 +21,11 @@ describe("hedgeRows(fit, rollingWindow)", () => {
     const k = row("Kalman");
     expect(k.rSquared).toBeNaN();
     expect(k.dynamic).toBe(true);
-    expect(Number.isFinite(k.beta) && Number.isFinite(k.halfLife)).toBe(true);
+    expect(Number.isFinite(k.beta) && Number.isFinite(k.adfP)).toBe(true);
+    // The filter's first bar is its prior (β₀ = α₀ = 0), no hedge: a whole price there would drive the
+    // ADF and half-life columns. Its posterior residuals after that revert within a bar (no half-life).
+    expect(k.spread[0]).toBeNaN();
+    expect(Number.isFinite(k.spread[1])).toBe(true);
   });
 
   it("gives the rolling-OLS row a Sharpe: its rule trades once the rolling fit has warmed up", () => {

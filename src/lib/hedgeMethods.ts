@@ -3,6 +3,3 @@
 
 export const hedgeMethods = ["ols", "kalman", "huber", "theil-sen", "tls", "ransac"] as const;
 export type HedgeMethod = (typeof hedgeMethods)[number];
-
-/** The list for messages and help: "ols, kalman, huber, theil-sen, tls or ransac". */
-export const hedgeMethodsText = `${hedgeMethods.slice(0, -1).join(", ")} or ${hedgeMethods[hedgeMethods.length - 1]}`;

@@ -4,7 +4,7 @@ import type {ParamSpec} from "./params.js";
 import type {Route} from "./route.js";
 
 /** A parameter's JSON Schema, as serve/params.ts parses it. */
-function schemaOf(spec: ParamSpec): Record<string, unknown> {
+export function schemaOf(spec: ParamSpec): Record<string, unknown> {
   const base: Record<string, unknown> = {type: "string"};
   switch (spec.kind) {
     case "symbol":
@@ -48,8 +48,12 @@ const errorSchema = {
   properties: {error: {type: "string"}, parameter: {type: "string", description: "the parameter at fault"}},
 };
 
-/** The OpenAPI 3.1 document of `routes`. */
-export function openApiDocument(routes: readonly Route[], version: string): Record<string, unknown> {
+/** The OpenAPI 3.1 document of `routes`, with `extensions` (x-… fields, e.g. the WebSocket channel) at its top. */
+export function openApiDocument(
+  routes: readonly Route[],
+  version: string,
+  extensions: Record<string, unknown> = {},
+): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const route of routes) {
     const error = (description: string) => ({description, content: {"application/json": {schema: {$ref: "#/components/schemas/Error"}}}});
@@ -92,5 +96,6 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       },
     },
     paths,
+    ...extensions,
   };
 }

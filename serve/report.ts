@@ -31,7 +31,7 @@ export async function pairOf({lake, params, limits}: RouteContext, [pa, pb] = ["
   });
   const aligned = pairCloses(content.legs[0], content.legs[1]);
   enoughRows(aligned.time.length, params);
-  return {a, b, aligned};
+  return {a, b, aligned, legs: [content.legs[0], content.legs[1]] as const};
 }
 
 /** ParamError naming `lookback` when fewer than minRows rows remain. */
@@ -109,7 +109,7 @@ export const reportRoute: Route = {
 };
 
 /** The dynamic hedge `method` asks for (null: a fixed one); ParamError for a parameter of another method. */
-function dynamicOf(params: Params): DynamicHedgeSpec | null {
+export function dynamicOf(params: Params): DynamicHedgeSpec | null {
   const method = params.string("method");
   if (params.has("hedge-window") && method !== "rolling-ols")
     throw new ParamError("hedge-window", "hedge-window is for method=rolling-ols");

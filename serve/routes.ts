@@ -3,6 +3,7 @@
 import {barsRoute} from "./bars.js";
 import {correlationRoute} from "./correlation.js";
 import {openApiDocument} from "./openapi.js";
+import {liveChannelDocument} from "./liveParams.js";
 import {jsonReply} from "./reply.js";
 import {reportRoute} from "./report.js";
 import type {Route} from "./route.js";
@@ -18,7 +19,7 @@ const openApiRoute: Route = {
   params: [],
   produces: ["application/json"],
   cache: false,
-  handle: () => Promise.resolve(jsonReply(openApiDocument(routes, apiVersion))),
+  handle: () => Promise.resolve(jsonReply(openApiDocument(routes, apiVersion, {"x-websockets": liveChannelDocument()}))),
 };
 
 /** Every route of the API, in the order the OpenAPI document lists them. */

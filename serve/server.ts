@@ -6,7 +6,9 @@
 import {createHash} from "node:crypto";
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from "node:http";
 import type {AddressInfo} from "node:net";
+import type {Duplex} from "node:stream";
 import {cachedFingerprint} from "./lakeFingerprint.js";
+import {LiveChannel} from "./liveChannel.js";
 import {commonQuery, ParamError, parseParams} from "./params.js";
 import {errorReply, type Reply} from "./reply.js";
 import {matchPath, type Route, type ServeLimits} from "./route.js";
@@ -36,6 +38,9 @@ export interface ServeOptions {
   /** Most API computations at once; more are answered 503 with Retry-After (default 8). */
   readonly maxConcurrent?: number;
   readonly routes?: readonly Route[];
+  /** The recorder's live feed for the channel ws /api/v1/live (default ws://127.0.0.1:8787), and its reconnect backoff (ms). */
+  readonly liveUrl?: string;
+  readonly liveBackoffMs?: readonly [first: number, max: number];
   readonly log?: (line: string) => void;
   readonly now?: () => number;
 }
@@ -157,6 +162,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   server.on("clientError", (_error, socket) => socket.destroy());
+  const live = new LiveChannel({
+    lake: options.lake,
+    gate: options.gate,
+    limits,
+    now,
+    log,
+    liveUrl: options.liveUrl,
+    backoffMs: options.liveBackoffMs,
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => live.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => (server.off("error", reject), resolve()));
@@ -167,6 +182,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${shown === "0.0.0.0" || shown === "[::]" ? "127.0.0.1" : shown}:${port}/`,
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -13,6 +13,7 @@ describe("pairbook serve", () => {
     [["--colour"], /Unknown option '--colour'/],
     [["--host", "0.0.0.0"], /give --token/],
     [["--host", "0.0.0.0", "--token", "short"], /invalid token/],
+    [["--live", "127.0.0.1:8787"], /--live: invalid live-feed URL/],
   ])("pairbook serve %j exits 2 with one line", async (args, message) => {
     const run = await pairbook(["serve", ...args]);
     expect(run.code).toBe(2);

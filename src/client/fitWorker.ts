@@ -28,34 +28,50 @@ export interface RuleResult {
   sharpes: number[];
 }
 
+// A fit's bars are sent once: a fit of the bars the worker already holds (another method) sends null.
 type Request =
-  | {type: "fit"; id: number; a: Float64Array; b: Float64Array; options: FitRequest}
+  | {type: "fit"; id: number; a: Float64Array | null; b: Float64Array | null; options: FitRequest}
   | {type: "rule"; id: number; fitId: number; options: PairReportOptions};
 type Reply = {id: number; part: "hedge" | "fit" | "rule"; value: unknown} | {id: number; error: string};
 
-/** What the worker keeps between requests: the latest fit and its rows (the rule requests use them). */
+/** A fit and its rows, kept for the rule requests. */
 interface FitState {
-  id: number;
   fit: PairFit;
   rows: HedgeRow[];
 }
 
+/** What the worker keeps between requests: the bars of the latest fit, and the fits of those bars by id. */
+interface WorkerState {
+  bars: {a: Float64Array; b: Float64Array} | null;
+  fits: Map<number, FitState>;
+}
+
+/** How many fits of the current bars the worker keeps, and the client remembers (the same ones: the latest). */
+const keptFits = 4;
+
+const newState = (): WorkerState => ({bars: null, fits: new Map()});
+
 /** Computes one request; the worker and the main-thread fallback share it. */
-function handle(request: Request, state: {current: FitState | null}, reply: (r: Reply) => void): void {
+function handle(request: Request, state: WorkerState, reply: (r: Reply) => void): void {
   try {
     if (request.type === "fit") {
-      const {a, b, options, id} = request;
-      state.current = null;
+      const {options, id} = request;
+      const {a: newA, b: newB} = request;
+      if (newA && newB && (newA !== state.bars?.a || newB !== state.bars?.b)) ((state.bars = {a: newA, b: newB}), state.fits.clear());
+      if (!state.bars) throw new Error(`fit ${id}: no bars`);
+      const {a, b} = state.bars;
       reply({id, part: "hedge", value: hedgeRatio(a, b, {method: options.method as Hedge["method"], log: options.log})});
       const fit = pairFit(a, b, {log: options.log, method: options.method});
       const rows = hedgeRows(fit, options.rollingWindow);
-      state.current = {id, fit, rows};
+      state.fits.set(id, {fit, rows});
+      // The few latest (the page's methods switched back and forth); older ones free their series.
+      for (const old of state.fits.keys()) if (state.fits.size > keptFits) state.fits.delete(old);
       const {a: _a, b: _b, spread: _s, ...numbers} = fit;
       const summary: FitSummary = {...numbers, id, rows: rows.map(({spread: _x, betaSeries: _y, ...row}) => row)};
       reply({id, part: "fit", value: summary});
     } else {
-      const current = state.current;
-      if (!current || current.id !== request.fitId) throw new Error(`fit ${request.fitId} is no longer current`);
+      const current = state.fits.get(request.fitId);
+      if (!current) throw new Error(`fit ${request.fitId} is no longer current`);
       const report = reportOf(current.fit, pairRule(current.fit, request.options));
       reply({
         id: request.id,
@@ -71,7 +87,7 @@ function handle(request: Request, state: {current: FitState | null}, reply: (r: 
 const inWorker =
   typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
 if (inWorker) {
-  const state = {current: null as FitState | null};
+  const state = newState();
   self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r) => self.postMessage(r));
 }
 
@@ -84,41 +100,52 @@ interface Pending {
  * The page's handle on the worker. `fit` resolves the chosen method's hedge first (the charts need
  * only that), then the whole fit; starting a new fit abandons one still running (the worker is
  * restarted, as a synchronous computation cannot be interrupted). `rule` computes the report and the
- * hedges' Sharpes of a rule on the current fit.
+ * hedges' Sharpes of a rule on a fit of the current bars.
+ *
+ * The bars go to the worker once per worker: structured-cloning 86,400 × 2 values costs the main thread
+ * tens of ms on a loaded machine (bench/notebookProfile.ts), so a fit of the same arrays with another
+ * method sends none, and the fits of the current bars are kept (switching methods back costs nothing).
  */
 export class FitClient {
   private worker: Worker | null = null;
   private readonly pending = new Map<string, Pending>();
-  private readonly fallback = {current: null as FitState | null};
+  private readonly fallback = newState();
+  /** The bars the worker holds. */
+  private sent: {a: Float64Array; b: Float64Array} | null = null;
   private readonly inflight = new Map<number, Request>();
   private nextId = 1;
   private readonly runningFits = new Set<number>();
-  // The last fit asked for: the same bars and options again (rolling OLS after OLS, a Kalman δ moved:
-  // both fit the same static hedge) get its answers without new work.
-  private last: {a: Float64Array; b: Float64Array; key: string; result: {hedge: Promise<Hedge>; fit: Promise<FitSummary>}} | null = null;
+  // The fits of the current bars by options: the same bars and options again (rolling OLS after OLS, a
+  // Kalman δ moved: both fit the same static hedge; a method chosen again) get their answers without new work.
+  private last: {a: Float64Array; b: Float64Array; results: Map<string, {hedge: Promise<Hedge>; fit: Promise<FitSummary>}>} | null = null;
 
   /** `url`: the worker module (this one); null runs everything on the main thread. */
   constructor(private url: string | URL | null = import.meta.url) {}
 
   /**
-   * Fits `a`, `b`. The same arrays and options as the previous call return its promises. A fit still
+   * Fits `a`, `b`. The same arrays and options as an earlier call of these arrays return its promises. A fit still
    * running is abandoned (the worker restarted) unless `interrupt` is false: a page that needs no hedge
    * at once (a dynamic hedge drives its charts) lets it finish rather than pay a restart and a re-send.
    */
   fit(a: Float64Array, b: Float64Array, options: FitRequest, {interrupt = true} = {}): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
     const key = JSON.stringify(options);
-    if (this.last && this.last.a === a && this.last.b === b && this.last.key === key) return this.last.result;
+    const known = this.last && this.last.a === a && this.last.b === b ? this.last.results.get(key) : undefined;
+    if (known) return known;
     if (this.runningFits.size > 0 && interrupt) this.restart();
+    if (!this.last || this.last.a !== a || this.last.b !== b) this.last = {a, b, results: new Map()};
     const id = this.nextId++;
     const hedge = this.expect<Hedge>(id, "hedge"),
       fit = this.expect<FitSummary>(id, "fit");
     this.runningFits.add(id);
+    const results = this.last.results,
+      result = {hedge, fit};
     const done = () => void this.runningFits.delete(id);
-    fit.then(done, done);
+    fit.then(done, () => (done(), results.get(key) === result && results.delete(key)));
     hedge.catch(() => {}); // reported through fit as well
     this.send({type: "fit", id, a, b, options});
-    this.last = {a, b, key, result: {hedge, fit}};
-    return this.last.result;
+    results.set(key, result);
+    for (const old of results.keys()) if (results.size > keptFits) results.delete(old);
+    return result;
   }
 
   rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
@@ -131,7 +158,7 @@ export class FitClient {
   stop(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.last = null;
+    this.last = this.sent = null;
     for (const p of this.pending.values()) p.reject(new Error("fit worker stopped"));
     this.pending.clear();
   }
@@ -151,10 +178,15 @@ export class FitClient {
     this.pending.delete(key);
   };
 
+  /** Sends a request, a fit's bars only when the worker does not hold them (`inflight` keeps them, for the fallback). */
   private send(request: Request): void {
     this.inflight.set(request.id, request);
     const worker = this.start();
-    if (worker) worker.postMessage(request);
+    if (worker && request.type === "fit" && request.a && request.b) {
+      const held = this.sent?.a === request.a && this.sent?.b === request.b;
+      worker.postMessage(held ? {...request, a: null, b: null} : request);
+      this.sent = {a: request.a, b: request.b};
+    } else if (worker) worker.postMessage(request);
     else setTimeout(() => handle(request, this.fallback, this.receive), 0);
   }
 
@@ -171,7 +203,9 @@ export class FitClient {
       event.preventDefault();
       this.worker?.terminate();
       this.worker = null;
+      this.sent = null;
       this.url = null;
+      // `inflight` holds the requests with their bars, so the fallback gets them.
       for (const request of [...this.inflight.values()].sort((p, q) => p.id - q.id))
         setTimeout(() => handle(request, this.fallback, this.receive), 0);
     };
@@ -186,6 +220,6 @@ export class FitClient {
     this.pending.clear();
     this.inflight.clear();
     this.runningFits.clear();
-    this.last = null;
+    this.last = this.sent = null;
   }
 }

@@ -6,7 +6,8 @@ import {html} from "htl";
 import type {BacktestStats} from "../lib/backtestStats.js";
 import {tradesCsv} from "../lib/report/tradesCsv.js";
 import type {PairStream} from "../lib/stream/pairStream.js";
-import {backtestStatsTable, tradePnlHistogram, underwaterChart} from "./backtestCharts.js";
+import {backtestStatsTable, tradePnlHistogram} from "./backtestCharts.js";
+import {CanvasChart} from "./canvasChart.js";
 import {downloadButton} from "./download.js";
 import {KeyedThrottle} from "./throttle.js";
 
@@ -22,6 +23,14 @@ export class BacktestReport {
   private readonly statsTitle = html`<h2>Returns, drawdowns, trades, buy and hold</h2>`;
   private readonly histogram = html`<div id="trade-histogram"></div>`;
   private readonly underwater = html`<div id="underwater-chart"></div>`;
+  /**
+   * The underwater curve on a canvas chart (./canvasChart.ts), not a Plot chart (./backtestCharts.ts
+   * `underwaterChart`): a new Plot SVG once a second while live was the page's longest main-thread
+   * task between refits (~100–200 ms, bench/notebookProfile.ts); a canvas keeps its axes and redraws.
+   */
+  private readonly underwaterCurve = new CanvasChart({height: 220, marginLeft: 60});
+  /** What the histogram and the curve show: the trades' PnLs, the options' key. */
+  private shown = {pnl: "", key: ""};
   private source: BacktestSource | null = null;
   private feeBps = 0;
 
@@ -41,34 +50,67 @@ export class BacktestReport {
       </div>
       <p>${download}</p>
     </div>`;
+    this.underwater.append(this.underwaterCurve.element);
   }
 
   /**
-   * Draws `stats` (null: still computed) and the source's trades and drawdown now and after each of its
-   * updates: at once when its key or `key` changed, at most once a second otherwise (live bars).
-   * Returns the function that stops following.
+   * Draws `stats` (null: still computed; a function: computed from the source's stream at its first
+   * update, once a recompute in slices is done, instead of finishing it at once) and the source's trades
+   * and drawdown now and after each of its updates: at once when its key or `key` changed, at most once
+   * a second otherwise (live bars). Returns the function that stops following (and the underwater
+   * chart's size observer: the page calls it when it drops this section).
    */
   follow(
     source: BacktestSource,
-    stats: BacktestStats | null,
+    stats: BacktestStats | null | (() => BacktestStats | null),
     {feeBps, width, key}: {feeBps: number; width: number; key: string},
   ): () => void {
     ((this.source = source), (this.feeBps = feeBps));
-    this.stats.replaceChildren(stats ? backtestStatsTable(stats, this.names) : html`<p class="pb-notice">Fitting…</p>`);
-    this.statsTitle.textContent = `Returns, drawdowns, trades, buy and hold${stats?.funding ? ", funding" : ""}`;
+    let lazy = typeof stats === "function" ? stats : null;
+    if (!lazy) this.showStats(stats as BacktestStats | null);
+    else this.stats.replaceChildren(html`<p class="pb-notice">Computing…</p>`);
     const throttle = new KeyedThrottle(1000);
-    const stop = source.subscribe((k) => throttle.run(`${k}|${key}`, () => this.draw(source.stream, width)));
-    return () => (stop(), throttle.cancel());
+    const stop = source.subscribe((k) =>
+      throttle.run(`${k}|${key}`, () => {
+        if (lazy) (this.showStats(lazy()), (lazy = null));
+        this.draw(source.stream, width, `${k}|${key}`);
+      }),
+    );
+    return () => (stop(), throttle.cancel(), this.underwaterCurve.dispose());
   }
 
-  private draw(s: PairStream, width: number): void {
+  private showStats(stats: BacktestStats | null): void {
+    this.stats.replaceChildren(stats ? backtestStatsTable(stats, this.names) : html`<p class="pb-notice">Fitting…</p>`);
+    this.statsTitle.textContent = `Returns, drawdowns, trades, buy and hold${stats?.funding ? ", funding" : ""}`;
+  }
+
+  private draw(s: PairStream, width: number, key: string): void {
     this.element.hidden = !s.ruled;
     if (!s.ruled) return;
     const w = Math.max(280, Math.floor(width / 2) - 40),
       trades = s.tradeList();
-    this.histogram.dataset.count = String(trades.length);
-    this.histogram.replaceChildren(tradePnlHistogram(trades, {width: w}));
-    this.underwater.replaceChildren(underwaterChart({time: s.column("time"), drawdown: s.column("drawdown")}, {width: w}));
+    // The histogram again only when a trade's PnL changed (a live bar usually changes none).
+    const pnl = `${w}|${trades.map((t) => t.pnl).join()}`;
+    if (pnl !== this.shown.pnl) {
+      this.histogram.dataset.count = String(trades.length);
+      this.histogram.replaceChildren(tradePnlHistogram(trades, {width: w}));
+    }
+    const time = s.column("time"),
+      drawdown = s.column("drawdown"),
+      n = time.length;
+    this.underwaterCurve.update(
+      {
+        yLabel: "drawdown (PnL below peak)",
+        xDomain: n ? [time[0], time[n - 1]] : undefined,
+        layers: [
+          {type: "area", x: time, y: drawdown, fill: "#d03050", opacity: 0.35},
+          {type: "line", x: time, y: drawdown, stroke: "#d03050"},
+          {type: "rule", y: 0, stroke: "#999"},
+        ],
+      },
+      {live: key === this.shown.key},
+    );
+    this.shown = {pnl, key};
   }
 
   private csv(): string {

@@ -110,6 +110,9 @@ export class Crosshair {
   }
 
   private show(row: number, chart: CanvasChart): void {
+    // Layout read before the tooltip's DOM changes: read after them, it forced a layout of the whole
+    // page inside the pointer's task (tens of ms with the report's tables; bench/notebookProfile.ts).
+    const top = chart.holder.offsetTop;
     const c = this.source.describe(row);
     this.t = c.time;
     for (const ch of this.charts) ch.mark({cursor: c.time});
@@ -145,7 +148,7 @@ export class Crosshair {
     const s = chart.scales!,
       x = s.px(c.time),
       right = x > (s.left + s.right) / 2;
-    this.tip.style.top = `${chart.holder.offsetTop + s.top}px`;
+    this.tip.style.top = `${top + s.top}px`;
     this.tip.style.left = right ? "" : `${x + 12}px`;
     this.tip.style.right = right ? `${chart.plotWidth - x + 12}px` : "";
   }

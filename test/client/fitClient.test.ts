@@ -31,3 +31,46 @@ describe("FitClient (on the main thread: no Worker in Node)", () => {
     client.stop();
   });
 });
+
+describe("FitClient with a worker", () => {
+  const {a, b} = generatePair({kind: "cointegrated", seed: 7, n: 400});
+  const options = {method: "ols", log: false, rollingWindow: 50};
+
+  /** A stand-in Worker: records what it is sent, answers every fit with a hedge and a fit. */
+  class FakeWorker {
+    static sent: {type: string; id: number; a: unknown; b: unknown}[] = [];
+    onmessage: ((e: {data: unknown}) => void) | null = null;
+    onerror: unknown = null;
+    postMessage(m: {type: string; id: number; a: unknown; b: unknown}): void {
+      FakeWorker.sent.push(m);
+      queueMicrotask(() => {
+        this.onmessage?.({data: {id: m.id, part: "hedge", value: {beta: m.id}}});
+        this.onmessage?.({data: {id: m.id, part: "fit", value: {id: m.id}}});
+      });
+    }
+    terminate(): void {}
+  }
+
+  it("fit(a, b) with another method sends the bars once, and a method chosen again gets its first answers", async () => {
+    const saved = globalThis.Worker;
+    globalThis.Worker = FakeWorker as unknown as typeof Worker;
+    try {
+      const client = new FitClient("fake.js");
+      const first = client.fit(a, b, options, {interrupt: false});
+      await first.fit;
+      const tls = client.fit(a, b, {...options, method: "tls"}, {interrupt: false});
+      await tls.fit;
+      expect(client.fit(a, b, options, {interrupt: false}).fit).toBe(first.fit);
+      expect(FakeWorker.sent.map((m) => [m.type, m.a === null, m.b === null])).toEqual([
+        ["fit", false, false],
+        ["fit", true, true],
+      ]);
+      // New bars are sent again.
+      await client.fit(Float64Array.from(a), b, options, {interrupt: false}).fit;
+      expect(FakeWorker.sent[2].a).not.toBeNull();
+      client.stop();
+    } finally {
+      globalThis.Worker = saved;
+    }
+  });
+});

@@ -53,7 +53,7 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Generation period, ms: each tick sends the trades since the previous one; default 25. */
   tickMs?: number;
-  /** A past: the synthetic market opened this long (ms) before the start, served by historicalTrades and the archive (archive.ts). */
+  /** A past: the synthetic markets (spot and USD-M) opened this long (ms) before the start, served by REST and the archive (archive.ts). */
   pastMs?: number;
   /** Trades kept per symbol for historicalTrades, oldest dropped first; default 1 000 000. */
   historyCapacity?: number;
@@ -170,7 +170,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     aggregate: false,
   });
   const hub = spot.hub;
-  if (synthetic && pastMs > 0) takePast(spot, synthetic, now() - pastMs, now());
   const usdmSymbols = options.usdm === false ? [] : (options.usdm?.symbols ?? (synthetic ? symbols : []));
   let usdm: UsdmMarket | undefined;
   try {
@@ -180,7 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         : new UsdmMarket({
             usdm: options.usdm || {},
             symbols: usdmSymbols,
-            startMs: now(),
+            startMs: now() - (synthetic ? pastMs : 0), // with spot's past
             seed,
             idsPerMs: fast ? 1000 : 1,
             now,
@@ -195,13 +194,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     void hub.close(); // stops its ping timer at once
     throw error;
   }
+  if (synthetic && pastMs > 0) takePast(spot, synthetic, now() - pastMs, now(), usdm);
   const spotHandler = restHandler({
     endpoints: spotEndpoints({instruments: new Map(instruments.map((i) => [i.symbol, i])), histories: spot.historyBySymbol, now}),
     weight: new RequestWeight(),
     now,
     refuse: (pathname) => spot.injector.refuse(pathname),
   });
-  const archive = archiveHandler(spot.historyBySymbol, now);
+  const archive = archiveHandler({spot: spot.historyBySymbol, usdm: usdm?.venue.historyBySymbol}, now);
   const server = createServer(
     (request, response) =>
       archive(request, response) || (usdm && request.url?.startsWith("/fapi/") ? usdm.handler : spotHandler)(request, response),

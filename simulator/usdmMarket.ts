@@ -104,11 +104,14 @@ export class UsdmMarket {
     });
   }
 
-  /** Generates, keeps and streams the aggregate trades up to clock `t`, then settles fundings and sends mark prices due. */
-  advanceTo(t: number): void {
+  /**
+   * Generates, keeps and streams the aggregate trades up to clock `t`, then settles fundings and sends
+   * mark prices due; `quiet` (the simulated past, before anyone subscribes) sends no mark prices.
+   */
+  advanceTo(t: number, quiet = false): void {
     const batch = this.market.advanceTo(t);
     this.ids.assign(batch);
     this.venue.take(batch, t, this.ids);
-    this.funding.advanceTo(t, (stream, payload) => this.venue.hub.publishText(stream, payload));
+    this.funding.advanceTo(t, quiet ? () => {} : (stream, payload) => this.venue.hub.publishText(stream, payload));
   }
 }

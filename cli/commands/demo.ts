@@ -13,9 +13,9 @@ const cli = fileURLToPath(new URL("../pairbook.js", import.meta.url));
 const framework = fileURLToPath(new URL("../../scripts/observable.js", import.meta.url));
 // Spot and USD-M perpetuals side by side: BTCUSDT against usdm:BTCUSDT is the demo's basis pair.
 const demoSymbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "usdm:BTCUSDT", "usdm:ETHUSDT"];
-// Trades per second per symbol. The recorder loads history one symbol at a time per market with half the
-// spot weight budget (96 pages of 1000 trades a minute): at 6/s the demo's 2 h of BTCUSDT and the last
-// hour of ETHUSDT take ~66 pages, so the featured pair's report has its hour within the first minute.
+// Trades per second per symbol. The recorder loads history of a market's symbols side by side, newest
+// first, with half the spot weight budget (96 pages of 1000 trades a minute): at 6/s the last hour of
+// all four spot symbols takes ~92 pages, so the featured pair's report has its hour within the first minute.
 const demoRate = 6;
 // A funding every 10 minutes of the simulated market (8 h on Binance), so a short session's basis backtest pays some.
 const demoFundingIntervalMs = 600_000;

@@ -1,19 +1,23 @@
 // Loads one symbol's recent past below what the lake holds, newest first: today's part page by page
-// from REST, then each whole UTC day before today from the public archive (checksum verified, through
-// lake/import), a day the archive cannot give (missing, corrupt, bad checksum) from REST instead.
-// Every step only adds ids below the lake's bottom trade (lakeBottom.ts), published before the next
-// step, so a restart resumes from the bottom and nothing stored is fetched again; the live stream and
-// gap backfills hold ids above it. REST pages wait at the gate (historyGate.ts): live gaps first.
+// from REST, then each whole UTC day before today from the public archive (spot trades, USD-M
+// aggTrades; checksum verified, through lake/import), a day the archive cannot give (missing, corrupt,
+// bad checksum) from REST instead. Every step only adds ids below the lake's bottom trade
+// (lakeBottom.ts), published before the next step, so a restart resumes from the bottom and nothing
+// stored is fetched again; the live stream and gap backfills hold ids above it. Each REST request
+// waits for the symbol's turn among its market's loaders (historyTurns.ts: newest first), then at the
+// gate (historyGate.ts: live gaps first).
 import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {setTimeout as sleep} from "node:timers/promises";
 import {importRange} from "../../lake/import/index.js";
+import type {SerialQueue} from "../../lake/serialQueue.js";
 import type {StoredTrade} from "../../lake/storedNeighbours.js";
 import type {Trade} from "../../src/lib/bars.js";
 import type {FetchTrades} from "../sequencer.js";
 import type {HistoryGate} from "./historyGate.js";
 import type {SymbolProgress} from "./historyProgress.js";
+import type {HistoryTurns} from "./historyTurns.js";
 import {utcDate, utcDayStart} from "./historyWindow.js";
 import {lakeBottom} from "./lakeBottom.js";
 
@@ -22,8 +26,10 @@ export interface HistoryLoaderOptions {
   /** As pairbook names it (`BTCUSDT`, `usdm:BTCUSDT`). */
   symbol: string;
   windowStart: number;
-  /** data.binance.vision layout; undefined: every day from REST. Spot only (archive days of `usdm:` symbols come from REST). */
+  /** data.binance.vision layout (spot trades, USD-M aggTrades); undefined: every day from REST. */
   archiveUrl?: string;
+  /** Archive imports, one at a time (each holds a DuckDB instance and a temp CSV). */
+  imports: SerialQueue;
   /** writer.publishFill: trades below the stored ids, as their own files. */
   publish: (trades: readonly Trade[]) => Promise<unknown>;
   fetchTrades: FetchTrades;
@@ -32,6 +38,8 @@ export interface HistoryLoaderOptions {
   /** Request weight of one REST page (historicalTrades 25, aggTrades 20). */
   pageWeight: number;
   gate: HistoryGate;
+  /** The market's loaders' turns at REST (newest first). */
+  turns: HistoryTurns;
   progress: SymbolProgress;
   signal: AbortSignal;
   now?: () => number;
@@ -46,10 +54,11 @@ const pageSize = 1000;
 /** Loads the window; resolves when the lake holds it (or REST has no more), or on abort. */
 export async function loadHistory(o: HistoryLoaderOptions): Promise<void> {
   const {progress, signal, windowStart, now = Date.now} = o;
-  const archive = o.archiveUrl !== undefined && !o.symbol.startsWith("usdm:");
+  const archive = o.archiveUrl !== undefined;
   try {
     const start = await waitForBottom(o);
     if (!start) return;
+    o.turns.at(o.symbol, start.time);
     let bottom: StoredTrade = start;
     progress.covered(bottom.time, "REST");
     const today = utcDayStart(now());
@@ -69,10 +78,8 @@ export async function loadHistory(o: HistoryLoaderOptions): Promise<void> {
         if (bottom.id <= 0) break;
         let below = carry.from < bottom.id ? carry.trades.at(-1) : undefined;
         if (!below) {
-          await o.gate.wait(o.pageWeight, signal);
           const belowId = bottom.id - 1;
-          below = await withRetry(() => o.fetchOne(o.symbol, belowId, signal), signal);
-          progress.requested();
+          below = await rest(o, () => o.fetchOne(o.symbol, belowId, signal));
           if (!below || below.id >= bottom.id) return progress.finished("done", "REST has no older trades");
           carry = {from: belowId, trades: [below]};
         }
@@ -95,6 +102,30 @@ export async function loadHistory(o: HistoryLoaderOptions): Promise<void> {
     if (!signal.aborted) progress.finished("done", null);
   } catch (error) {
     if (!signal.aborted) progress.finished("failed", (error as Error).message);
+  } finally {
+    o.turns.away(o.symbol);
+  }
+}
+
+/**
+ * One REST request of the loader: on its turn (newest first among the market's loaders), past the
+ * gate, retried. Its oldest trade (a page's first) is where the loader now reaches, unless `moves` is false.
+ */
+async function rest<T extends Trade | readonly Trade[] | undefined>(
+  o: HistoryLoaderOptions,
+  request: () => Promise<T>,
+  {moves = true} = {},
+): Promise<T> {
+  const release = await o.turns.take(o.symbol, o.signal);
+  try {
+    await o.gate.wait(o.pageWeight, o.signal);
+    const answer = await withRetry(request, o.signal);
+    o.progress.requested();
+    const oldest: Trade | undefined = isPage(answer) ? answer[0] : answer;
+    if (moves && oldest) o.turns.at(o.symbol, oldest.time);
+    return answer;
+  } finally {
+    release();
   }
 }
 
@@ -129,7 +160,7 @@ interface RestResult {
  * before) is used first and never asked for again.
  */
 async function restDown(o: HistoryLoaderOptions, bottom: StoredTrade, floor: number, carry: Carry): Promise<RestResult> {
-  const {symbol, fetchTrades, gate, progress, signal, pageWeight, batch: batchSize = 20_000} = o;
+  const {symbol, fetchTrades, progress, signal, batch: batchSize = 20_000} = o;
   let batch: Trade[] = [],
     cursor = carry.from - 1,
     oldest: Trade | null | undefined;
@@ -152,26 +183,23 @@ async function restDown(o: HistoryLoaderOptions, bottom: StoredTrade, floor: num
   if (take(carry.trades, carry.from)) return (await publish(), {bottom, stopped: "floor", carry});
   for (;;) {
     if (cursor < 0) return (await publish(), {bottom, stopped: "exhausted", carry: {from: 0, trades: []}});
-    await gate.wait(pageWeight, signal);
     const from = Math.max(0, cursor - pageSize + 1);
-    const page = await withRetry(() => fetchTrades(symbol, from, signal), signal);
-    progress.requested();
+    const page = await rest(o, () => fetchTrades(symbol, from, signal));
     const inside = page.filter((t) => t.id >= from && t.id <= cursor);
     if (take(inside, from)) return (await publish(), {bottom, stopped: "floor", carry});
     // REST holds nothing in [from, first answered id): either its oldest trade (nothing lies below:
     // asking on would only answer the same trades again) or a hole in the ids. Its oldest trade tells.
     if (page.length === 0 || page[0].id > from) {
-      if (oldest === undefined) {
-        await gate.wait(pageWeight, signal);
-        oldest = (await withRetry(() => o.fetchOne(symbol, 0, signal), signal)) ?? null;
-        progress.requested();
-      }
+      // The oldest trade REST has is no position of the loader's (it stays where its pages reach).
+      if (oldest === undefined) oldest = (await rest(o, () => o.fetchOne(symbol, 0, signal), {moves: false})) ?? null;
       if (oldest === null || oldest.id >= from) return (await publish(), {bottom, stopped: "exhausted", carry: {from: 0, trades: []}});
     }
     cursor = from - 1;
     if (batch.length >= batchSize) await publish();
   }
 }
+
+const isPage = (answer: Trade | readonly Trade[] | undefined): answer is readonly Trade[] => Array.isArray(answer);
 
 /** A request, retried with backoff on errors (REST down, rate limited); throws after 5 failures or on abort. */
 async function withRetry<T>(request: () => Promise<T>, signal: AbortSignal): Promise<T> {
@@ -193,10 +221,14 @@ async function withRetry<T>(request: () => Promise<T>, signal: AbortSignal): Pro
 async function archiveOrRest(o: HistoryLoaderOptions, date: string, bottom: StoredTrade, floor: number, carry: Carry): Promise<RestResult> {
   const {lake, symbol, progress} = o;
   progress.covered(bottom.time, `archive ${date}`);
+  o.turns.away(symbol);
   const tempDir = await mkdtemp(join(tmpdir(), "pairbook-history-"));
   let why: string | undefined;
   try {
-    const summary = await importRange({baseUrl: o.archiveUrl!, symbol, kind: "trades", from: date, to: date}, {lake, tempDir, jobs: 1});
+    const kind = symbol.startsWith("usdm:") ? "aggTrades" : "trades";
+    const summary = await o.imports.run(() =>
+      importRange({baseUrl: o.archiveUrl!, symbol, kind, from: date, to: date}, {lake, tempDir, jobs: 1}),
+    );
     if (summary.missing.length > 0) why = "is not in the archive";
     else {
       progress.stored(summary.added);
@@ -204,6 +236,7 @@ async function archiveOrRest(o: HistoryLoaderOptions, date: string, bottom: Stor
       if (after && after.id < bottom.id) {
         progress.archiveDay(date, "imported");
         progress.covered(after.time, "REST");
+        o.turns.at(symbol, after.time);
         return {bottom: after, stopped: "floor", carry: {from: after.id, trades: []}};
       }
       if (after && after.id === bottom.id && summary.rows > 0) why = "holds nothing below the stored trades";
@@ -215,6 +248,7 @@ async function archiveOrRest(o: HistoryLoaderOptions, date: string, bottom: Stor
   } finally {
     await rm(tempDir, {recursive: true, force: true}).catch(() => {});
   }
+  o.turns.at(symbol, bottom.time);
   progress.archiveDay(date, "fell back", why);
   progress.covered(bottom.time, "REST");
   return restDown(o, bottom, floor, carry);

@@ -1,6 +1,8 @@
 // `pairbook record --history`: loads every recorded symbol's recent past in the background
-// (historyLoader.ts per symbol, one after another per market so that pages of the most recent hours
-// come first for each), under each market's REST weight budget with live gaps first (historyGate.ts).
+// (historyLoader.ts per symbol, all at once; the symbols of one market take turns at REST newest first,
+// historyTurns.ts, so every symbol's most recent hours come before any symbol's older ones), under each
+// market's REST weight budget with live gaps first (historyGate.ts), archive days one at a time.
+import {SerialQueue} from "../../lake/serialQueue.js";
 import type {LakeWriter} from "../../lake/writer.js";
 import type {Trade} from "../../src/lib/bars.js";
 import type {HistoryHealth} from "../../src/protocol/health.js";
@@ -11,6 +13,7 @@ import type {FetchTrades} from "../sequencer.js";
 import {HistoryGate} from "./historyGate.js";
 import {type HistoryLoaderOptions, loadHistory} from "./historyLoader.js";
 import {historyHealth, SymbolProgress} from "./historyProgress.js";
+import {HistoryTurns} from "./historyTurns.js";
 import {archiveDays} from "./historyWindow.js";
 
 /** What `record --history DURATION --archive-url BASE` asks for. */
@@ -36,6 +39,8 @@ export interface HistoryOptions extends HistoryConfig {
   now?: () => number;
   /** At most one progress line per symbol this often (ms); default 30 s. */
   logEveryMs?: number;
+  /** How long a symbol without a stored trade yet holds back its market's others (HistoryTurns' graceMs). */
+  graceMs?: number;
 }
 
 export interface HistoryRun {
@@ -51,40 +56,40 @@ export function startHistory(o: HistoryOptions): HistoryRun {
     start = now(),
     windowStart = start - o.windowMs;
   const days = o.archiveUrl ? archiveDays(windowStart, start) : [];
-  const progress = o.symbols.map(
-    (symbol) => new SymbolProgress(symbol, windowStart, symbol.startsWith("usdm:") ? 0 : days.length, o.log, now, o.logEveryMs ?? 30_000),
-  );
+  const progress = o.symbols.map((symbol) => new SymbolProgress(symbol, windowStart, days.length, o.log, now, o.logEveryMs ?? 30_000));
   o.log(
     `history: loading the last ${+(o.windowMs / 3_600_000).toFixed(2)} h of ${o.symbols.join(", ")} in the background${
       days.length > 0 ? ` (archive days ${days[days.length - 1]}..${days[0]} from ${o.archiveUrl}, today from REST)` : " from REST"
     }; live recording goes on meanwhile`,
   );
-  // Symbols of one market share a budget: one at a time per market, each newest first.
-  const markets = new Map<string, SymbolProgress[]>();
-  for (const p of progress) {
-    const market = parseMarketSymbol(p.symbol).market;
-    markets.set(market, [...(markets.get(market) ?? []), p]);
-  }
+  // Symbols of one market share a budget: they take turns at it, newest first.
+  const marketOf = (symbol: string) => parseMarketSymbol(symbol).market;
+  const turns = new Map(
+    [...new Set(o.symbols.map(marketOf))].map((market) => {
+      const symbols = o.symbols.filter((s) => marketOf(s) === market);
+      return [market, new HistoryTurns(symbols, {graceMs: o.graceMs})];
+    }),
+  );
+  const imports = new SerialQueue();
   const done = Promise.all(
-    [...markets.values()].map(async (list) => {
-      for (const p of list) {
-        if (o.signal.aborted) return;
-        const budget = o.budget(p.symbol);
-        await loadHistory({
-          lake: o.lake,
-          symbol: p.symbol,
-          windowStart,
-          archiveUrl: o.archiveUrl,
-          publish: (trades) => o.publish(p.symbol, trades),
-          fetchTrades: o.fetchTrades,
-          fetchOne: o.fetchOne,
-          pageWeight: p.symbol.startsWith("usdm:") ? 20 : 25,
-          gate: new HistoryGate({spare: () => budget.spare(), budget: budget.budget, liveGapOpen: () => o.liveGapOpen(p.symbol)}),
-          progress: p,
-          signal: o.signal,
-          now,
-        });
-      }
+    progress.map((p) => {
+      const budget = o.budget(p.symbol);
+      return loadHistory({
+        lake: o.lake,
+        symbol: p.symbol,
+        windowStart,
+        archiveUrl: o.archiveUrl,
+        imports,
+        publish: (trades) => o.publish(p.symbol, trades),
+        fetchTrades: o.fetchTrades,
+        fetchOne: o.fetchOne,
+        pageWeight: p.symbol.startsWith("usdm:") ? 20 : 25,
+        gate: new HistoryGate({spare: () => budget.spare(), budget: budget.budget, liveGapOpen: () => o.liveGapOpen(p.symbol)}),
+        turns: turns.get(marketOf(p.symbol))!,
+        progress: p,
+        signal: o.signal,
+        now,
+      });
     }),
   ).then(() => undefined);
   return {health: () => historyHealth(o.windowMs, progress), done};

@@ -2,20 +2,17 @@
 // a proxy that logs every request): the lake ends with every id of the window exactly once, each page
 // and archive day fetched once, live trades interleaved; a kill -9 halfway and a restart fetch nothing
 // the lake already held.
-import {type ChildProcess, spawn} from "node:child_process";
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from "node:http";
+import type {ChildProcess} from "node:child_process";
 import {mkdtemp, readdir, rm} from "node:fs/promises";
-import type {AddressInfo} from "node:net";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {recordArgv} from "../../cli/recordArgv.js";
 import {withDuckDB} from "../../lake/duckdb.js";
 import {utcDayStart} from "../../recorder/history/historyWindow.js";
 import {symbolDir} from "../../lake/layout.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
 import type {Health} from "../../src/protocol/health.js";
+import {exited, historyProxy, type HistoryProxy, killLeft, recordThrough, untilHealth} from "./historyHarness.js";
 import {lakeIdCounts} from "./lakeIdCounts.js";
 
 // The window reaches back to 16:00 UTC yesterday whatever the time of day: one archive day (yesterday,
@@ -23,85 +20,30 @@ import {lakeIdCounts} from "./lakeIdCounts.js";
 const symbol = "BTCUSDT",
   windowMinutes = Math.ceil((Date.now() - utcDayStart(Date.now()) + 8 * 3_600_000) / 60_000),
   windowMs = windowMinutes * 60_000;
-let lake: string, simulator: Simulator, proxy: Server, proxyUrl: string;
-/** Every request through the proxy: run (1 or 2), path, and for historicalTrades the ids answered. */
-const requests: {run: number; path: string; ids: number[]}[] = [];
-let run = 0,
-  badChecksum = false;
-const output: string[] = [];
+let lake: string, simulator: Simulator, proxy: HistoryProxy;
 
 beforeAll(async () => {
   lake = await mkdtemp(join(tmpdir(), "pairbook-history-"));
   // 0.15 trades/s for 8 to 32 h: 4 300 to 17 300 trades, at most 13 REST pages for today's part, the rest from the archive.
   simulator = await startSimulator({port: 0, symbols: [symbol], rate: 0.15, seed: 3, pastMs: windowMs, usdm: false});
-  proxy = createServer((req, res) => void forward(req, res).catch(() => res.destroy()));
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await historyProxy(simulator);
 });
-
-/** Forwards a request to the simulator, logging it (and the ids a historicalTrades page answers). */
-async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const upstream = await fetch(`${simulator.restUrl}${req.url}`);
-  const body = Buffer.from(await upstream.arrayBuffer());
-  const path = new URL(req.url ?? "/", "http://x").pathname;
-  let ids: number[] = [];
-  if (badChecksum && path.endsWith(".CHECKSUM"))
-    return void res.writeHead(200).end(`${"0".repeat(64)}  ${path.split("/").pop()!.slice(0, -9)}\n`);
-  if (path === "/api/v3/historicalTrades" && upstream.ok) ids = (JSON.parse(body.toString()) as {id: number}[]).map((t) => t.id);
-  requests.push({run, path: req.url ?? "", ids});
-  const headers: Record<string, string> = {};
-  upstream.headers.forEach((value, key) => void (key !== "content-length" && key !== "content-encoding" && (headers[key] = value)));
-  res.writeHead(upstream.status, headers).end(body);
-}
 
 afterAll(async () => {
   await simulator?.close();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await rm(lake, {recursive: true, force: true});
 });
 
 /** Starts `pairbook record --history <windowMinutes>m` through the proxy; resolves with the child and its /health URL. */
-async function record(into = lake): Promise<{child: ChildProcess; health: () => Promise<Health>}> {
-  ++run;
-  const argv = recordArgv({
-    symbols: [symbol],
-    lake: into,
-    wsUrl: simulator.wsUrl,
-    restUrl: proxyUrl,
-    publishInterval: 0.3,
-    alerts: false,
-    args: ["--history", `${windowMinutes}m`, "--archive-url", proxyUrl],
-  });
-  const child = spawn(process.execPath, ["cli/pairbook.js", ...argv], {stdio: ["ignore", "pipe", "pipe"]});
-  const lines = createInterface({input: child.stdout});
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.on("line", (line) => {
-      output.push(line);
-      const match = /live feed ws:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on("exit", (code) => reject(new Error(`record exited with ${code}: ${output.join("\n")}`)));
-  });
-  return {child, health: async () => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health};
-}
+const record = (into = lake) =>
+  recordThrough(proxy, simulator, {symbols: [symbol], lake: into, history: `${windowMinutes}m`, archive: true});
 
 /** Polls /health until `done` holds (a server whose timing we do not control). */
-async function until(health: () => Promise<Health>, done: (h: Health) => boolean, timeoutMs = 40_000): Promise<Health> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const h = await health();
-    if (done(h)) return h;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out; last /health: ${JSON.stringify({history: h.history, symbols: h.symbols, rest: h.rest})}\n${output.join("\n")}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (health: () => Promise<Health>, done: (h: Health) => boolean) => untilHealth(health, done, proxy.output, 40_000);
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-const zips = (r: number) => requests.filter((q) => q.run === r && q.path.endsWith(".zip")).map((q) => q.path);
-const pages = (r: number) => requests.filter((q) => q.run === r && q.path.startsWith("/api/v3/historicalTrades")).map((q) => q.ids);
+const zips = (r: number) => proxy.requests.filter((q) => q.run === r && q.path.endsWith(".zip")).map((q) => q.path);
+const pages = (r: number) => proxy.requests.filter((q) => q.run === r && q.path.startsWith("/api/v3/historicalTrades")).map((q) => q.ids);
 
 /** Stored partitions of the symbol (dates) and the stored id set. */
 async function stored(): Promise<{dates: string[]; ids: Set<number>}> {
@@ -120,7 +62,7 @@ async function stored(): Promise<{dates: string[]; ids: Set<number>}> {
 
 /** The ids each historicalTrades request of run `r` asked for: [fromId, fromId + limit − 1]. */
 function asked(r: number): number[][] {
-  return requests
+  return proxy.requests
     .filter((q) => q.run === r && q.path.startsWith("/api/v3/historicalTrades"))
     .map((q) => {
       const query = new URL(q.path, "http://x").searchParams;
@@ -138,7 +80,9 @@ function expectDisjoint(idLists: number[][]): void {
 describe("pairbook record --history", () => {
   it("an archive day that fails its checksum is reported and its trades fetched from REST instead, each id once", async () => {
     const other = await mkdtemp(join(tmpdir(), "pairbook-history-"));
-    badChecksum = true;
+    // Every CHECKSUM promises another digest.
+    proxy.tamper = (path) =>
+      path.endsWith(".CHECKSUM") ? Buffer.from(`${"0".repeat(64)}  ${path.split("/").pop()!.slice(0, -9)}\n`) : undefined;
     let child: ChildProcess | undefined;
     try {
       const [oldest] = (await (await fetch(`${simulator.restUrl}/api/v3/historicalTrades?symbol=${symbol}&fromId=0&limit=1`)).json()) as {
@@ -152,7 +96,7 @@ describe("pairbook record --history", () => {
       child.kill("SIGTERM");
       expect(await exited(child)).toBe(0);
       expect(
-        output.some((line) =>
+        proxy.output.some((line) =>
           /BTCUSDT: history: archive day \S+ could not be imported \(.*checksum.*\); fetching its trades from REST instead/i.test(line),
         ),
       ).toBe(true);
@@ -169,10 +113,10 @@ describe("pairbook record --history", () => {
       expect(row.n).toBe(row.hi - row.lo + 1);
     } finally {
       // A failed run must not leave its recorder asking the simulator (the next test counts requests).
-      if (child && child.exitCode === null && child.signalCode === null) (child.kill("SIGKILL"), await exited(child));
-      badChecksum = false;
-      requests.length = 0;
-      run = 0;
+      await killLeft(child);
+      proxy.tamper = undefined;
+      proxy.requests.length = 0;
+      proxy.run = 0;
       await rm(other, {recursive: true, force: true});
     }
   }, 60_000);
@@ -221,6 +165,6 @@ describe("pairbook record --history", () => {
     expect(row.lo).toBe(oldest.id);
     expect(row.hi).toBe(sent.last);
     expect(row.n).toBe(sent.last - oldest.id + 1);
-    expect(output.some((line) => /BTCUSDT: history loaded/.test(line))).toBe(true);
+    expect(proxy.output.some((line) => /BTCUSDT: history loaded/.test(line))).toBe(true);
   }, 90_000);
 });

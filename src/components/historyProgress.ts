@@ -3,6 +3,7 @@
 import {html} from "htl";
 import type {HealthState} from "../client/health.js";
 import type {HistoryHealth, SymbolHistory} from "../protocol/health.js";
+import type {HistoryStatus} from "../protocol/historyStatus.js";
 
 /**
  * A duration for people: "45 s", "12 min", "5 h 20 min", "2 d 3 h" (rounded down to its two largest units).
@@ -34,10 +35,17 @@ function longestEta(history: HistoryHealth): number | null {
 
 /**
  * The notice for the top of a page while the recorder is still loading history (a `#history-notice`
- * with data-state "loading"); an empty, hidden one otherwise (static page, no recorder, no history, done).
+ * with data-state "loading"): from its /health while it answers, else as the build saw it (`built`, the
+ * overview file's `history`, data-source "build"); an empty, hidden one otherwise (no history, done).
  */
-export function historyNotice(state: HealthState | null): HTMLElement {
+export function historyNotice(state: HealthState | null, built: HistoryStatus | null = null): HTMLElement {
   const history = state?.ok ? state.health.history : null;
+  if (!state?.ok && built?.loading) {
+    const legs = Object.values(built.symbols);
+    return html`<div class="pb-status" id="history-notice" data-state="loading" data-source="build">History was still loading when this
+      page was built (${utc(built.checkedAt)} UTC): the recorder was filling the last ${duration(built.windowMs)}
+      (${legs.filter((s) => s.state === "done").length} of ${legs.length} symbols done). This page shows the trades the lake held then; a new build shows more.</div>`;
+  }
   if (!history?.loading) return html`<div id="history-notice" data-state="none" hidden></div>`;
   const symbols = Object.values(history.symbols),
     done = symbols.filter((s) => s.state === "done").length,

@@ -4,6 +4,7 @@
 // leg's funding events go with them (loaders/pairFunding.ts), charged by the page's backtest.
 import {parseArgs} from "node:util";
 import {coverage, notebookConfig, parsePairSlug} from "../../loaders/config.js";
+import {historyStatus} from "../../loaders/historyStatus.js";
 import {pairBarsFile} from "../../loaders/pairBarsFile.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {withPairFunding} from "../../loaders/pairFunding.js";
@@ -22,4 +23,6 @@ const loaded = await withPairFunding(
     anchor: symbols,
   }),
 );
-process.stdout.write(pairBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));
+// Whether the recorder is still loading these legs' history (record --history): the page says so.
+const history = await historyStatus(config, pair);
+process.stdout.write(pairBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl, history}));

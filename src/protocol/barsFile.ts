@@ -2,13 +2,15 @@
 // (src/data/bars.arrow.ts, src/pairs/[pair].arrow.ts) and read by the pages. Columns: a shared `time`
 // (bucket starts) and per symbol `SYM.open`, `.high`, `.low`, `.close`, `.volume`, `.quoteVolume`,
 // `.takerBuyVolume` (Float64), `.count` (Int32) and `.gap` (Uint8, 1 = overlaps a recorded gap); the
-// context (BarsMeta, with the funding events of USD-M legs) goes in the schema metadata under
-// "pairbook" (a file without `funding`, older or spot-only, has none). apache-arrow's table functions run
+// context (BarsMeta, with the funding events of USD-M legs and the recorder's history loading when
+// built) goes in the schema metadata under "pairbook" (a file without `funding`, older or spot-only,
+// has none; one without `history`, no loading known). apache-arrow's table functions run
 // in Node and in the browser alike, so the encoder and the decoder both live here.
 import {type Float64, type Int32, Schema, Table, tableFromArrays, tableFromIPC, tableToIPC, type Uint8} from "apache-arrow";
 import type {BarColumns, SymbolBars} from "../lib/bars.js";
 import type {FundingRateEvent} from "../lib/funding.js";
 import type {GapRecord} from "./gaps.js";
+import type {HistoryStatus} from "./historyStatus.js";
 
 /** The context of a bars file, in its schema metadata. */
 export interface BarsMeta {
@@ -27,6 +29,8 @@ export interface BarsMeta {
    * spot leg none. Absent from files written before funding was carried.
    */
   funding?: Record<string, FundingRateEvent[]>;
+  /** The recorder's history loading of these symbols when built (loaders/historyStatus.ts); absent: none known. */
+  history?: HistoryStatus;
 }
 
 /** One symbol's bars to encode, with gap flags and the number of trades they come from. */
@@ -63,11 +67,16 @@ export interface BarsFile {
 /** The Float64 columns written per symbol (besides `.count` and `.gap`). */
 export const barFields = ["open", "high", "low", "close", "volume", "quoteVolume", "takerBuyVolume"] as const;
 
+/** What a bars file says besides its bars: the base interval's name, build time, live feed, history loading (null: none). */
+export interface BarsFileOptions {
+  interval: string;
+  builtAt: number;
+  liveUrl: string;
+  history?: HistoryStatus | null;
+}
+
 /** Encodes bars as a bars file (Arrow IPC stream). */
-export function encodeBarsFile(
-  content: BarsContent,
-  {interval, builtAt, liveUrl}: {interval: string; builtAt: number; liveUrl: string},
-): Uint8Array {
+export function encodeBarsFile(content: BarsContent, {interval, builtAt, liveUrl, history}: BarsFileOptions): Uint8Array {
   const columns: Record<string, Float64Array | Int32Array | Uint8Array> = {time: content.legs[0]?.bars.start ?? new Float64Array(0)};
   for (const {symbol, bars, gap} of content.legs) {
     for (const field of barFields) columns[`${symbol}.${field}`] = bars[field];
@@ -87,6 +96,7 @@ export function encodeBarsFile(
     ...(content.funding
       ? {funding: Object.fromEntries(Object.entries(content.funding).map(([s, events]) => [s, events.map(fundingEvent)]))}
       : {}),
+    ...(history ? {history} : {}),
   };
   const table = tableFromArrays(columns);
   return tableToIPC(new Table(new Schema(table.schema.fields, new Map([["pairbook", JSON.stringify(meta)]])), table.batches), "stream");

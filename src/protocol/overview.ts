@@ -3,6 +3,7 @@
 // builds it (through src/data/overview.json.ts); the Overview, System, Data, Lab, Cointegration and
 // Alerts pages read it.
 import type {GapRecord} from "./gaps.js";
+import type {HistoryStatus} from "./historyStatus.js";
 
 export interface Overview {
   builtAt: number;
@@ -35,4 +36,6 @@ export interface Overview {
   }[];
   gaps: GapRecord[];
   ingest: {from: number | null; stepMs: number; counts: Record<string, number[]>};
+  /** The recorder's history loading of the symbols when built (loaders/historyStatus.ts); null or absent: none known. */
+  history?: HistoryStatus | null;
 }

@@ -3,6 +3,7 @@
 // parameter as --symbol=BTCUSDT, or --symbol=usdm_BTCUSDT for a USD-M perpetual (src/protocol/symbol.ts).
 import {parseArgs} from "node:util";
 import {coverage, notebookConfig} from "../../loaders/config.js";
+import {historyStatus} from "../../loaders/historyStatus.js";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {intervalMs} from "../../src/lib/bars.js";
 import {encodeBarsFile} from "../../src/protocol/barsFile.js";
@@ -18,4 +19,6 @@ const loaded = await loadLakeBars(config.lake, [symbol], {
   lookbackMs: config.lookbackMs,
   anchor: symbols,
 });
-process.stdout.write(encodeBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl}));
+// Whether the recorder is still loading this symbol's history (record --history): the page says so.
+const history = await historyStatus(config, [symbol]);
+process.stdout.write(encodeBarsFile(loaded, {interval: config.interval, builtAt: Date.now(), liveUrl: config.liveUrl, history}));

@@ -30,8 +30,9 @@ Options:
   --usdm-rate R      mean aggregate trades per second per perpetual, at most 500 (default 15)
   --funding-interval-ms N   market ms between fundings (default 28800000, 8 h); smaller compresses
                      funding time for tests
-  --history DURATION a past of DURATION (90m, 6h, 30h, 7d; default none): historicalTrades serves it
-                     and /data/spot/daily/trades/… each whole UTC day before today, in
+  --history DURATION a past of DURATION (90m, 6h, 30h, 7d; default none), spot and perpetuals:
+                     historicalTrades and /fapi/v1/aggTrades serve it, and /data/spot/daily/trades/…
+                     and /data/futures/um/daily/aggTrades/… each whole UTC day before today, in
                      data.binance.vision's layout (record --history --archive-url http://HOST:PORT)
   --seed N           seed of the price, arrival and random-fault generators (default 1)
   --faults LIST      random faults, comma-separated KIND[=RATE] (RATE in events per second, default
@@ -122,7 +123,11 @@ SIGTERM the trade id ranges sent per symbol.`,
         faults,
         maxConnectionAgeMs,
         pastMs,
-        historyCapacity: Math.max(1_000_000, Math.ceil((rate * pastMs) / 1000) + 1_000_000),
+        // Trades kept per instrument: the past of the faster market (spot or perpetual) plus room for the live run.
+        historyCapacity: Math.max(
+          1_000_000,
+          Math.ceil((Math.max(rate, usdmSymbols.length > 0 ? usdmRate : 0) * pastMs) / 1000) + 1_000_000,
+        ),
         usdm: usdmSymbols.length === 0 ? false : {symbols: usdmSymbols, rate: usdmRate, fundingIntervalMs},
         faultDefaults: {
           stall: {ms: stallMs},

@@ -1,4 +1,4 @@
-// npm run bench:serve [-- --seconds S] [--lake DIR]
+// npm run bench:serve [-- --seconds S] [--lake DIR] [--channel-clients N] [--bar-rate R]
 // pairbook serve under load, beside references measured in the same run. A seeded one-day lake of
 // BTCUSDT and ETHUSDT (one trade every second each, ETH ≈ 0.05·BTC plus noise) is written once with
 // DuckDB in the lake's layout; the server runs in a child process (so its RSS is its own), and a
@@ -8,7 +8,11 @@
 //  - references: a small static file served by the same server (its HTTP floor), and DuckDB's own time
 //    for the same 1-second aggregation read into Node (the floor under the bars route);
 //  - memory: 100 concurrent clients on the report, then 100 on the bars (the server answers 503 beyond
-//    its 8 computations at once), peak RSS of the server process sampled from /proc every 50 ms.
+//    its 8 computations at once), peak RSS of the server process sampled from /proc every 50 ms;
+//  - the live channel (bench/serveChannel.ts): N clients (default 32, the socket limit) subscribed to
+//    the pair at 1-second bars, serve following a real recorder hub (recorder/liveHub.ts) in this
+//    process fed R buckets a second (default 10): push latency p50/p99 (trades handed to the hub → the
+//    bucket's row at a client, the hub's own share beside it) and serve's RSS.
 // Figures are printed with the load average: the machine may be shared.
 import {spawn} from "node:child_process";
 import {existsSync, readFileSync} from "node:fs";
@@ -21,12 +25,16 @@ import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFileOptions, utcTimestamp} from "../lake/lakeFormat.js";
 import {batchFileName, partitionDir, ticksGlob, utcDate} from "../lake/layout.js";
 import {AccessPolicy} from "../recorder/access.js";
+import {LiveHub} from "../recorder/liveHub.js";
 import {startServer} from "../serve/server.js";
+import {channelPhase} from "./serveChannel.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const lake = option("--lake", "/tmp/pairbook-bench/serve-lake");
 const seconds = Number(option("--seconds", "5"));
+const channelClients = Number(option("--channel-clients", "32"));
+const barRate = Number(option("--bar-rate", "10"));
 const start = Date.UTC(2026, 10, 20);
 
 /** The lake: per symbol one file of 86,400 trades, one a second with seeded jitter (DuckDB's hash). */
@@ -52,7 +60,8 @@ async function serveChild(): Promise<void> {
   const site = `${lake}-site`;
   await mkdir(site, {recursive: true});
   await writeFile(join(site, "index.html"), `<!doctype html><h1>pairbook</h1>${"<p>static reference</p>".repeat(40)}`);
-  const server = await startServer({lake, site, host: "127.0.0.1", port: 0, gate: new AccessPolicy({host: "127.0.0.1"})});
+  const liveUrl = option("--live-url", "ws://127.0.0.1:8787");
+  const server = await startServer({lake, site, host: "127.0.0.1", port: 0, gate: new AccessPolicy({host: "127.0.0.1"}), liveUrl});
   process.stdout.write(`${server.url}\n`);
 }
 
@@ -133,7 +142,10 @@ async function main(): Promise<void> {
       .join(" ")}; ${seconds} s a phase`,
   );
   await writeLake();
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/serve.ts", "--child", "--lake", lake], {
+  // The recorder's live feed the channel phase feeds; serve connects to it on the first subscription.
+  const hub = await LiveHub.start({symbols: ["BTCUSDT", "ETHUSDT"], host: "127.0.0.1", port: 0, health: () => ({})});
+  const liveUrl = `ws://127.0.0.1:${hub.port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/serve.ts", "--child", "--lake", lake, "--live-url", liveUrl], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {
@@ -163,8 +175,20 @@ async function main(): Promise<void> {
     );
     row("100 clients, cached pair report", await load(base, report, 100, pid));
     row("100 clients, one day of 1 s bars", await load(base, bars, 100, pid));
+    const c = await channelPhase(base, hub, () => rssOf(pid), {
+      clients: channelClients,
+      rate: barRate,
+      seconds,
+      lakeEnd: start + 86_399_000,
+    });
+    console.log(
+      `${`live channel, ${channelClients} clients, ${barRate} bars/s`.padEnd(42)} push p50 ${c.p50.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms  max ${c.max.toFixed(1)} ms ` +
+        `(hub's share p50 ${c.hub.p50.toFixed(1)}, p99 ${c.hub.p99.toFixed(1)} ms)  ${c.rows}/${c.expected} rows  ` +
+        `seeding ${(c.seedMs / 1000).toFixed(1)} s  RSS ${mb(c.rssBefore)} before seeding, peak ${mb(c.peakRss)}`,
+    );
   } finally {
     child.kill();
+    await hub.close();
   }
 }
 

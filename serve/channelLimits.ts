@@ -33,3 +33,25 @@ export const errorRefillPerSecond = 1;
  * past it the subscription ends with an error message asking to subscribe again (a fresh seed and fit).
  */
 export const maxRowsFactor = 2;
+
+/** The channel's bounds as one value: `defaultChannelLimits`, or lower ones a test or a bench sets (LiveChannelOptions). */
+export interface ChannelLimits {
+  readonly subscriptionsPerSocket: number;
+  readonly subscriptionsOverall: number;
+  readonly sockets: number;
+  readonly slowSocketBytes: number;
+  readonly stuckMs: number;
+  readonly maxQueuedBytes: number;
+  /** How often sockets that stopped reading are looked for when no live bar comes, ms. */
+  readonly sweepMs: number;
+}
+
+export const defaultChannelLimits: ChannelLimits = {
+  subscriptionsPerSocket: maxSubscriptionsPerSocket,
+  subscriptionsOverall: maxSubscriptionsOverall,
+  sockets: maxChannelSockets,
+  slowSocketBytes,
+  stuckMs,
+  maxQueuedBytes: maxSocketQueuedBytes,
+  sweepMs: 1000,
+};

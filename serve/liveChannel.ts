@@ -7,7 +7,7 @@ import type {IncomingMessage} from "node:http";
 import {STATUS_CODES} from "node:http";
 import type {Duplex} from "node:stream";
 import {WebSocketServer} from "ws";
-import {maxChannelSockets, maxClientFrameBytes} from "./channelLimits.js";
+import {type ChannelLimits, defaultChannelLimits, maxClientFrameBytes} from "./channelLimits.js";
 import {LiveSocket, type LiveSocketHost} from "./liveSocket.js";
 import type {LiveSubscription} from "./liveSubscription.js";
 import {LiveUpstream} from "./liveUpstream.js";
@@ -29,6 +29,8 @@ export interface LiveChannelOptions {
   readonly liveUrl?: string;
   /** Reconnect backoff, first and largest delay in ms (default 500 and 30 000). */
   readonly backoffMs?: readonly [number, number];
+  /** Lower bounds than channelLimits.ts's (tests, benches); each one not given keeps its default. */
+  readonly channelLimits?: Partial<ChannelLimits>;
   readonly log: (line: string) => void;
 }
 
@@ -39,8 +41,10 @@ export class LiveChannel {
   private readonly host: LiveSocketHost;
   private flushing = false;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly bounds: ChannelLimits;
 
   constructor(private readonly options: LiveChannelOptions) {
+    const bounds = (this.bounds = {...defaultChannelLimits, ...options.channelLimits});
     this.upstream = new LiveUpstream({
       url: options.liveUrl ?? defaultLiveUrl,
       backoffMs: options.backoffMs,
@@ -57,6 +61,7 @@ export class LiveChannel {
     const upstream = this.upstream;
     this.host = {
       total: 0,
+      limits: bounds,
       context: (params): RouteContext => ({lake, limits, now, params}),
       attach(sub) {
         for (const symbol of sub.symbols) {
@@ -72,7 +77,7 @@ export class LiveChannel {
       log: options.log,
     };
     // Clients that stopped reading are found even when no live bar comes.
-    this.sweeper = setInterval(() => this.flush(), 1000).unref();
+    this.sweeper = setInterval(() => this.flush(), bounds.sweepMs).unref();
   }
 
   /** Takes an upgrade of `livePath`: checked by the gate first, then handed to ws. */
@@ -89,8 +94,8 @@ export class LiveChannel {
       ? decision
       : url.pathname !== livePath
         ? {status: 404, error: `no WebSocket at ${url.pathname.slice(0, 120)} (the live channel is ${livePath})`}
-        : this.sockets.size >= maxChannelSockets
-          ? {status: 503, error: `too many live channel clients (limit ${maxChannelSockets}); try again later`}
+        : this.sockets.size >= this.bounds.sockets
+          ? {status: 503, error: `too many live channel clients (limit ${this.bounds.sockets}); try again later`}
           : null;
     if (refusal) return refuse(socket, refusal.status, refusal.error);
     this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -3,15 +3,7 @@
 // throw out of here. Rows wait (coalesced) while it is behind; one behind for too long, or over the
 // queue bound, is closed (1008), as is one that keeps sending invalid messages.
 import type {WebSocket} from "ws";
-import {
-  errorBurst,
-  errorRefillPerSecond,
-  maxSocketQueuedBytes,
-  maxSubscriptionsOverall,
-  maxSubscriptionsPerSocket,
-  slowSocketBytes,
-  stuckMs,
-} from "./channelLimits.js";
+import {type ChannelLimits, errorBurst, errorRefillPerSecond} from "./channelLimits.js";
 import {parseLiveMessage} from "./liveParams.js";
 import {LiveSubscription, SubscriptionError} from "./liveSubscription.js";
 import {ParamError} from "./params.js";
@@ -22,6 +14,7 @@ export interface LiveSocketHost {
   context(params: RouteContext["params"]): RouteContext;
   /** Subscriptions of every socket (made or being seeded). */
   total: number;
+  readonly limits: ChannelLimits;
   /** Starts following a subscription's legs; returns a note when the recorder is known not to record one. */
   attach(subscription: LiveSubscription): string | null;
   detach(subscription: LiveSubscription): void;
@@ -65,9 +58,11 @@ export class LiveSocket {
   /** Sends every subscription's changed rows, unless the client is behind (they wait, coalesced). */
   flush(now = Date.now()): void {
     if (this.closed) return;
+    const {slowSocketBytes, stuckMs} = this.host.limits;
     if (this.socket.bufferedAmount > slowSocketBytes) {
       this.stuckSince ??= now;
-      if (now - this.stuckSince > stuckMs) this.drop(1008, "client too slow: stopped reading the live channel");
+      if (now - this.stuckSince > stuckMs)
+        this.drop(1008, `client too slow: stopped reading the live channel (over ${slowSocketBytes} unsent bytes for ${stuckMs / 1000} s)`);
       return;
     }
     this.stuckSince = undefined;
@@ -77,8 +72,9 @@ export class LiveSocket {
   /** Sends a message (JSON; NaN becomes null); false when the client is gone or over its queue bound. */
   send(message: object): boolean {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return false;
-    if (this.socket.bufferedAmount > maxSocketQueuedBytes) {
-      this.drop(1008, `over ${maxSocketQueuedBytes} unsent bytes: the client stopped reading`);
+    const {maxQueuedBytes} = this.host.limits;
+    if (this.socket.bufferedAmount > maxQueuedBytes) {
+      this.drop(1008, `over ${maxQueuedBytes} unsent bytes: the client stopped reading`);
       return false;
     }
     this.socket.send(JSON.stringify(message));
@@ -90,10 +86,11 @@ export class LiveSocket {
     const refuse = (error: string, parameter?: string) => this.send({type: "error", id, error, ...(parameter && {parameter})});
     if (this.subscriptions.has(id) || this.seeding.has(id))
       return void refuse(`subscription ${id} exists: unsubscribe it first or use another id`, "id");
-    if (this.subscriptions.size + this.seeding.size >= maxSubscriptionsPerSocket)
-      return void refuse(`over ${maxSubscriptionsPerSocket} subscriptions on this socket: unsubscribe one first`);
-    if (this.host.total >= maxSubscriptionsOverall)
-      return void refuse(`pairbook serve holds ${maxSubscriptionsOverall} live subscriptions (its limit); try again later`);
+    const {subscriptionsPerSocket, subscriptionsOverall} = this.host.limits;
+    if (this.subscriptions.size + this.seeding.size >= subscriptionsPerSocket)
+      return void refuse(`over ${subscriptionsPerSocket} subscriptions on this socket: unsubscribe one first`);
+    if (this.host.total >= subscriptionsOverall)
+      return void refuse(`pairbook serve holds ${subscriptionsOverall} live subscriptions (its limit); try again later`);
     this.seeding.add(id);
     this.host.total++;
     let sub: LiveSubscription;
@@ -152,6 +149,7 @@ export class LiveSocket {
 
   private drop(code: number, reason: string): void {
     if (this.closed) return;
+    this.host.log(`pairbook serve: live channel client closed (${code}): ${reason}`);
     this.end();
     this.socket.close(code, reason.slice(0, 120));
   }

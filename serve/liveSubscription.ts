@@ -1,7 +1,9 @@
 // One subscription of the live channel: a pair and the report's settings, seeded from the lake (the bars
 // GET /api/v1/pairs/{a}/{b}/report reads, fitted as it fits them) and then fed by the recorder's live
 // bars. The rows are the pair page's (src/lib/stream PairStream: the incremental align, hedge, z-score
-// and backtest), so a live bar redoes only the rows from the bucket it changed.
+// and backtest), so a live bar redoes only the rows from the bucket it changed. A perpetual leg's funding
+// events (those the lake holds when the subscription is seeded) go into the rule as into the report's
+// backtest; they change its PnL, never a pushed column (z, β, spread and position do not depend on them).
 import type {BacktestTrade} from "../src/lib/backtest.js";
 import {degenerateReason} from "../src/lib/degenerateSeries.js";
 import type {HedgeMethod} from "../src/lib/hedgeMethods.js";
@@ -12,7 +14,7 @@ import type {LiveBar, LiveGap} from "../src/protocol/liveWire.js";
 import {maxRowsFactor} from "./channelLimits.js";
 import {LiveLegs} from "./liveLegs.js";
 import {intervalName} from "./paramSpecs.js";
-import {dynamicOf, pairOf} from "./report.js";
+import {dynamicOf, pairFunding, pairOf} from "./report.js";
 import type {RouteContext} from "./route.js";
 
 /** A row as pushed: the bar's start, both closes, the hedge, spread, z, the position held after it, and the order decided at its close. */
@@ -62,13 +64,15 @@ export class LiveSubscription {
   static async seed(id: string, context: RouteContext): Promise<LiveSubscription> {
     const {params} = context;
     const dynamic = dynamicOf(params);
-    const {a, b, aligned, legs} = await pairOf(context);
+    const {a, b, aligned, legs, content} = await pairOf(context);
     const log = params.string("log") === "true";
     const degenerate = degenerateReason([a, b], aligned.a, aligned.b, log);
     if (degenerate !== null) throw new SubscriptionError(`the bars cannot be analysed: ${degenerate}`);
     const method = params.string("method");
     // A fixed hedge is the report's: fitted on the same aligned closes with the same method.
     const hedge = dynamic ? null : hedgeRatio(aligned.a, aligned.b, {method: method as HedgeMethod, log});
+    // The stream charges funding at its own rows' times (src/lib/stream/streamRule.ts): the legs' events only.
+    const funding = await pairFunding(context.lake, content, [a, b], aligned);
     const rule: StreamRule = {
       hedge: hedge && {alpha: hedge.alpha, beta: hedge.beta},
       dynamic,
@@ -79,6 +83,7 @@ export class LiveSubscription {
       stop: params.optionalNumber("stop"),
       lag: params.number("lag"),
       feeBps: params.number("fees"),
+      funding: funding ? {a: funding.a, b: funding.b} : null,
     };
     const interval = params.number("interval");
     // What the subscription computes, echoed in its snapshot (stop null: none).

@@ -1,9 +1,14 @@
 // GET /api/v1/pairs/{a}/{b}/report: the pair report of the lake's bars — the very object
-// `pairbook analyze --json` prints for a CSV of the same aligned closes (src/lib/report/analyzeReport.ts).
+// `pairbook analyze --json` prints for a CSV of the same aligned closes (src/lib/report/analyzeReport.ts),
+// its backtest charging a perpetual (usdm:) leg's funding events as the pair page's does.
 import {degenerateReason} from "../src/lib/degenerateSeries.js";
 import type {DynamicHedgeSpec} from "../src/lib/dynamicHedge.js";
+import {withPairFunding} from "../loaders/pairFunding.js";
+import type {AlignedBars} from "../src/lib/align.js";
+import type {BacktestFunding} from "../src/lib/funding.js";
 import {analyzeReport} from "../src/lib/report/analyzeReport.js";
 import {reportMethods, withDynamicRule} from "../src/lib/report/dynamicReport.js";
+import type {BarsContent} from "../src/protocol/barsFile.js";
 import {queryBars, requireSymbols} from "./barsQuery.js";
 import {pairCloses} from "./pairSeries.js";
 import {ParamError, type Params} from "./params.js";
@@ -31,7 +36,25 @@ export async function pairOf({lake, params, limits}: RouteContext, [pa, pb] = ["
   });
   const aligned = pairCloses(content.legs[0], content.legs[1]);
   enoughRows(aligned.time.length, params);
-  return {a, b, aligned, legs: [content.legs[0], content.legs[1]] as const};
+  return {a, b, aligned, content, legs: [content.legs[0], content.legs[1]] as const};
+}
+
+/**
+ * The backtest's funding option (src/lib/funding.ts) on the aligned rows: each perpetual (usdm:) leg's
+ * events the lake holds from the range's first bucket on (loaders/pairFunding.ts, what the pair page's
+ * bars file carries), marked at the lake's mark price or else the previous row's close; undefined for a
+ * spot pair. A perpetual without stored events gets an empty schedule (funding paid 0, still reported).
+ * O(days of funding read).
+ */
+export async function pairFunding(
+  lake: string,
+  content: BarsContent,
+  [a, b]: readonly [string, string],
+  aligned: AlignedBars,
+): Promise<Omit<BacktestFunding, "unitMark"> | undefined> {
+  const {funding} = await withPairFunding(lake, content);
+  if (!funding) return undefined;
+  return {times: aligned.time, a: funding[a], b: funding[b]};
 }
 
 /** ParamError naming `lookback` when fewer than minRows rows remain. */
@@ -46,7 +69,7 @@ export function enoughRows(n: number, params: Params): void {
 export const reportRoute: Route = {
   path: "/api/v1/pairs/{a}/{b}/report",
   summary:
-    "The pair report (hedges, spread, z-score, ADF, Engle-Granger, Johansen, half-life, backtest): what `pairbook analyze --json` prints for the same bars",
+    "The pair report (hedges, spread, z-score, ADF, Engle-Granger, Johansen, half-life, backtest; a perpetual usdm: leg's funding events in the lake charged, funding paid under backtestStats.funding): what `pairbook analyze --json` prints for the same bars and funding rates",
   params: [
     ...pairPathParams,
     intervalParam,
@@ -83,7 +106,7 @@ export const reportRoute: Route = {
   async handle(context) {
     const {params} = context;
     const dynamic = dynamicOf(params);
-    const {a, b, aligned} = await pairOf(context);
+    const {a, b, aligned, content} = await pairOf(context);
     const log = params.string("log") === "true";
     // As `pairbook analyze`: no statistic means anything on a constant or exactly collinear series.
     const degenerate = degenerateReason([a, b], aligned.a, aligned.b, log);
@@ -95,6 +118,7 @@ export const reportRoute: Route = {
       stop: params.optionalNumber("stop"),
       lag: params.number("lag"),
       feeBps: params.number("fees"),
+      funding: await pairFunding(context.lake, content, [a, b], aligned),
     };
     const method = params.string("method");
     const report = analyzeReport(aligned.a, aligned.b, {

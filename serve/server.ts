@@ -8,6 +8,7 @@ import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Serve
 import type {AddressInfo} from "node:net";
 import type {Duplex} from "node:stream";
 import {cachedFingerprint} from "./lakeFingerprint.js";
+import type {ChannelLimits} from "./channelLimits.js";
 import {LiveChannel} from "./liveChannel.js";
 import {commonQuery, ParamError, parseParams} from "./params.js";
 import {errorReply, type Reply} from "./reply.js";
@@ -41,6 +42,8 @@ export interface ServeOptions {
   /** The recorder's live feed for the channel ws /api/v1/live (default ws://127.0.0.1:8787), and its reconnect backoff (ms). */
   readonly liveUrl?: string;
   readonly liveBackoffMs?: readonly [first: number, max: number];
+  /** The live channel's bounds where lower than serve/channelLimits.ts's defaults (tests, benches). */
+  readonly liveLimits?: Partial<ChannelLimits>;
   readonly log?: (line: string) => void;
   readonly now?: () => number;
 }
@@ -170,6 +173,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     liveUrl: options.liveUrl,
     backoffMs: options.liveBackoffMs,
+    channelLimits: options.liveLimits,
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => live.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {

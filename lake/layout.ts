@@ -6,6 +6,7 @@
 // `usdm:BTCUSDT` the USD-M perpetual; the market level of the path comes from it.
 //   <lake>/lake.json (format manifest), <lake>/.lock/, <lake>/source.json, <lake>/alerts/, <lake>/logs/
 //   <lake>/imported/market=<MARKET>/symbol=<SYMBOL>/<archive name>.json    archive files imported whole
+//   <lake>/history/state.json                                              the recorder's --history progress, as last written
 // Format 1 (before markets) had no market level; lake/migrate.ts moves such a lake to this layout.
 // Hidden names (a leading ".") are never data: temp files, compaction intents, DuckDB's spill folder.
 import {join} from "node:path";
@@ -187,6 +188,11 @@ export function alertsDir(lake: string): string {
 /** `<lake>/imported/market=<MARKET>/symbol=<SYMBOL>`, the markers of archive files imported whole (lake/import/importMarker.ts). */
 export function importedDir(lake: string, symbol: string): string {
   return symbolDir(lake, symbol, "imported");
+}
+
+/** `<lake>/history/state.json`, the recorder's `--history` progress as it last wrote it (lake/historyMarker.ts). */
+export function historyMarkerPath(lake: string): string {
+  return join(lake, "history", "state.json");
 }
 
 /** `<lake>/logs`, the demo's log files. */

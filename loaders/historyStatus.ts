@@ -1,12 +1,14 @@
-// Is the recorder still loading history (`pairbook record --history`) for a build's symbols? The progress
-// lives in the recorder's memory only, so a build asks its /health (the recorder behind PAIRBOOK_LIVE_URL,
-// as the pages do), and only trusts the answer when that recorder records this very lake. What the
-// page holds of each symbol, its covered range, comes from the lake itself. No recorder answering, or
-// one without --history: null, no notice (the lake does not say which window was asked for).
+// Is the recorder still loading history (`pairbook record --history`) for a build's symbols? A build
+// asks the recorder's /health (the recorder behind PAIRBOOK_LIVE_URL, as the pages do), and only trusts
+// the answer when that recorder records this very lake. When none answers (or it records without
+// --history), the progress the last --history run wrote in the lake (`<lake>/history/state.json`,
+// lake/historyMarker.ts) says whether it finished: one stopped halfway still shows its notice. What the
+// page holds of each symbol, its covered range, comes from the lake itself. Neither: null, no notice.
 import {realpath} from "node:fs/promises";
 import {resolve} from "node:path";
 import {quotedString, withDuckDB} from "../lake/duckdb.js";
 import {tickFiles} from "../lake/files.js";
+import {readHistoryMarker} from "../lake/historyMarker.js";
 import {retryVanished} from "../lake/vanishedFiles.js";
 import type {HistoryHealth, SymbolHistory} from "../src/protocol/health.js";
 import type {HistoryStatus, LegHistoryStatus} from "../src/protocol/historyStatus.js";
@@ -17,7 +19,11 @@ export interface HistoryStatusOptions {
   timeoutMs?: number;
   fetcher?: typeof fetch;
   now?: () => number;
+  /** Where a marker that is not one (torn, foreign) is reported, in one line; default stderr (the build's log). */
+  log?: (line: string) => void;
 }
+
+const toStderr = (line: string) => void process.stderr.write(`${line}\n`);
 
 const states: readonly string[] = ["waiting", "loading", "done", "failed"] satisfies SymbolHistory["state"][];
 
@@ -67,10 +73,27 @@ async function lakeRange(lake: string, symbol: string): Promise<{from: number | 
   });
 }
 
+/** Each of `symbols` that `states` knows, with its covered range from the lake. */
+async function legsOf(
+  lake: string,
+  symbols: readonly string[],
+  states: Record<string, Pick<SymbolHistory, "state" | "windowStart" | "detail">>,
+): Promise<Record<string, LegHistoryStatus>> {
+  const legs: Record<string, LegHistoryStatus> = {};
+  for (const symbol of symbols) {
+    const s = states[symbol];
+    if (!s) continue;
+    const range = await retryVanished(() => lakeRange(lake, symbol)); // the recorder compacts as it loads
+    legs[symbol] = {state: s.state, windowStart: s.windowStart, coveredFrom: range.from, coveredTo: range.to, detail: s.detail ?? null};
+  }
+  return legs;
+}
+
 /**
  * The history of `symbols` as a build sees it: the state per symbol from the recorder recording `lake`
- * (asked at its /health behind `liveUrl`), the covered range from the lake; null when no such recorder
- * answers, it records without --history, or none of `symbols` is in its history.
+ * (asked at its /health behind `liveUrl`), else as the last --history run wrote it in the lake (with
+ * `markerAt`); the covered range from the lake. Null when neither knows any of `symbols` (no --history
+ * run ever, or a marker that is not one: ignored, with one log line).
  *
  *   await historyStatus({lake: "data", liveUrl: "ws://127.0.0.1:8787"}, ["BTCUSDT", "ETHUSDT"])
  */
@@ -81,19 +104,25 @@ export async function historyStatus(
 ): Promise<HistoryStatus | null> {
   const checkedAt = (options.now ?? Date.now)();
   const health = await askRecorder(config.liveUrl, options);
-  if (!health?.history || !(await samePath(health.lake, config.lake))) return null;
-  const legs: Record<string, LegHistoryStatus> = {};
-  for (const symbol of symbols) {
-    const s = health.history.symbols[symbol];
-    if (!s) continue;
-    const range = await retryVanished(() => lakeRange(config.lake, symbol)); // the recorder compacts as it loads
-    legs[symbol] = {state: s.state, windowStart: s.windowStart, coveredFrom: range.from, coveredTo: range.to, detail: s.detail ?? null};
+  let source: {windowMs: number; symbols: Record<string, Pick<SymbolHistory, "state" | "windowStart" | "detail">>; markerAt?: number};
+  if (health?.history && (await samePath(health.lake, config.lake))) source = health.history;
+  else {
+    // No recorder loading this lake's history now: what the last --history run wrote before it stopped.
+    const read = await readHistoryMarker(config.lake);
+    if (read === null) return null;
+    if ("ignored" in read) {
+      (options.log ?? toStderr)(`history notice: ${read.ignored}; ignored`);
+      return null;
+    }
+    source = {...read.marker, markerAt: read.marker.updatedAt};
   }
+  const legs = await legsOf(config.lake, symbols, source.symbols);
   if (Object.keys(legs).length === 0) return null;
   return {
     checkedAt,
-    windowMs: health.history.windowMs,
+    windowMs: source.windowMs,
     loading: Object.values(legs).some((l) => l.state === "waiting" || l.state === "loading"),
     symbols: legs,
+    ...(source.markerAt === undefined ? {} : {markerAt: source.markerAt}),
   };
 }

@@ -1,14 +1,23 @@
+import {resolve} from "node:path";
+import {readHistoryMarker} from "../../lake/historyMarker.js";
 import type {RecorderHealth} from "../../recorder/recorder.js";
 import {CliError, type Command, intFlag, parseFlags} from "../command.js";
 
 export const status: Command = {
   name: "status",
   summary: "Print a running recorder's health",
-  usage: `Usage: pairbook status [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--json]
+  usage: `Usage: pairbook status [--host 127.0.0.1] [--port 8787] [--token TOKEN] [--json] [--lake ./data]
 
-  --token TOKEN  the recorder's --token, sent as Authorization: Bearer (needed when it has one)`,
+  --token TOKEN  the recorder's --token, sent as Authorization: Bearer (needed when it has one)
+  --lake DIR     when no recorder answers: how far its last --history run got (<lake>/history/state.json)`,
   async run(argv) {
-    const {values} = parseFlags(argv, {host: {type: "string"}, port: {type: "string"}, token: {type: "string"}, json: {type: "boolean"}});
+    const {values} = parseFlags(argv, {
+      host: {type: "string"},
+      port: {type: "string"},
+      token: {type: "string"},
+      json: {type: "boolean"},
+      lake: {type: "string"},
+    });
     const host = values.host ?? "127.0.0.1";
     const url = `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${intFlag(values.port, "port", 8787, {min: 1, max: 65535})}/health`;
     let response: Response;
@@ -18,7 +27,8 @@ export const status: Command = {
         headers: values.token === undefined ? {} : {authorization: `Bearer ${values.token}`},
       });
     } catch {
-      throw new CliError(`no recorder answers at ${url} (start one with \`pairbook record\` or \`npm run demo\`)`);
+      const history = await markerLines(resolve(values.lake ?? "data"));
+      throw new CliError(`no recorder answers at ${url} (start one with \`pairbook record\` or \`npm run demo\`)${history}`);
     }
     const body = (await response.json().catch(() => ({}))) as Health & {error?: string};
     if (!response.ok)
@@ -68,6 +78,24 @@ function historyLines(history: RecorderHealth["history"] | undefined): string[] 
     );
   }
   return lines;
+}
+
+/** With no recorder answering: the lake's --history marker, as lines to append ("" without one). */
+async function markerLines(lake: string): Promise<string> {
+  const read = await readHistoryMarker(lake);
+  if (read === null) return "";
+  if ("ignored" in read) return `\nhistory: ${read.ignored}; ignored`;
+  const {marker} = read,
+    unfinished = Object.values(marker.symbols).some((s) => s.state === "waiting" || s.state === "loading");
+  const written = `as last written ${new Date(marker.updatedAt).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const lines = [
+    unfinished
+      ? `history of ${lake}: the last ${formatDuration(marker.windowMs / 1000)}, not finished: the last run with --history stopped before it was done (${written}; \`pairbook record --history\` continues it)`
+      : `history of ${lake}: the last ${formatDuration(marker.windowMs / 1000)}, loaded (${written})`,
+  ];
+  for (const [symbol, s] of Object.entries(marker.symbols))
+    lines.push(`${symbol.padEnd(10)} ${s.state}${s.detail ? ` (${s.detail})` : ""}`);
+  return `\n${lines.join("\n")}`;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

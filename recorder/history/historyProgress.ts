@@ -18,6 +18,8 @@ export class SymbolProgress {
     private readonly log: (line: string) => void,
     private readonly now: () => number,
     private readonly logEveryMs: number,
+    /** Called when the state or the detail changes (the lake's marker is rewritten then: a few times per run). */
+    private readonly changed: () => void = () => {},
   ) {
     this.state = {
       state: "waiting",
@@ -35,11 +37,13 @@ export class SymbolProgress {
   /** The oldest trade held in the window is now at `time` (ms). */
   covered(time: number, detail?: string): void {
     const s = this.state,
-      now = this.now();
+      now = this.now(),
+      was = [s.state, s.detail];
     if (s.state === "waiting") ((s.state = "loading"), (this.startedAt = now), (this.coveredAtStart = time));
     s.coveredFrom = s.coveredFrom === null ? time : Math.min(s.coveredFrom, time);
     s.remainingMs = Math.max(0, s.coveredFrom - s.windowStart);
     if (detail !== undefined) s.detail = detail;
+    if (s.state !== was[0] || s.detail !== was[1]) this.changed();
     const loaded = this.coveredAtStart! - s.coveredFrom,
       elapsed = now - this.startedAt!;
     s.etaMs = loaded > 0 && elapsed > 0 ? Math.round((s.remainingMs * elapsed) / loaded) : null;
@@ -76,6 +80,7 @@ export class SymbolProgress {
     s.detail = detail;
     s.etaMs = state === "done" ? 0 : null;
     if (state === "done") s.remainingMs = 0;
+    this.changed();
     this.log(
       state === "done"
         ? `${this.symbol}: history loaded${detail ? ` (${detail})` : ""}: ${s.trades} trades from ${s.coveredFrom === null ? "–" : stamp(s.coveredFrom)} UTC, ${s.archiveDays.imported.length} archive day(s), ${s.requests} REST requests`

@@ -12,6 +12,7 @@ import type {MarketHistory} from "../markets.js";
 import type {FetchTrades} from "../sequencer.js";
 import {HistoryGate} from "./historyGate.js";
 import {type HistoryLoaderOptions, loadHistory} from "./historyLoader.js";
+import {HistoryMarkerFile} from "./historyMarkerFile.js";
 import {historyHealth, SymbolProgress} from "./historyProgress.js";
 import {HistoryTurns} from "./historyTurns.js";
 import {archiveDays} from "./historyWindow.js";
@@ -46,7 +47,7 @@ export interface HistoryOptions extends HistoryConfig {
 export interface HistoryRun {
   /** Null until it starts. */
   health(): HistoryHealth | null;
-  /** Resolves when every symbol is done, failed or aborted. */
+  /** Resolves when every symbol is done, failed or aborted, and the lake's marker (<lake>/history/state.json) says so. */
   readonly done: Promise<void>;
 }
 
@@ -56,7 +57,13 @@ export function startHistory(o: HistoryOptions): HistoryRun {
     start = now(),
     windowStart = start - o.windowMs;
   const days = o.archiveUrl ? archiveDays(windowStart, start) : [];
-  const progress = o.symbols.map((symbol) => new SymbolProgress(symbol, windowStart, days.length, o.log, now, o.logEveryMs ?? 30_000));
+  // The lake keeps the progress (<lake>/history/state.json) for builds after this recorder is gone.
+  const marker = new HistoryMarkerFile({lake: o.lake, windowMs: o.windowMs, windowStart, startedAt: start, log: o.log, now});
+  const progress = o.symbols.map(
+    (symbol) => new SymbolProgress(symbol, windowStart, days.length, o.log, now, o.logEveryMs ?? 30_000, () => marker.changed()),
+  );
+  marker.track(progress);
+  marker.changed();
   o.log(
     `history: loading the last ${+(o.windowMs / 3_600_000).toFixed(2)} h of ${o.symbols.join(", ")} in the background${
       days.length > 0 ? ` (archive days ${days[days.length - 1]}..${days[0]} from ${o.archiveUrl}, today from REST)` : " from REST"
@@ -91,7 +98,7 @@ export function startHistory(o: HistoryOptions): HistoryRun {
         now,
       });
     }),
-  ).then(() => undefined);
+  ).then(() => (marker.changed(), marker.flushed()));
   return {health: () => historyHealth(o.windowMs, progress), done};
 }
 

@@ -40,6 +40,14 @@ function longestEta(history: HistoryHealth): number | null {
  */
 export function historyNotice(state: HealthState | null, built: HistoryStatus | null = null): HTMLElement {
   const history = state?.ok ? state.health.history : null;
+  // Built from the lake's marker: a recorder without --history leaves that window unfinished too.
+  if (built?.loading && built.markerAt !== undefined && !history) {
+    const legs = Object.values(built.symbols);
+    return html`<div class="pb-status" id="history-notice" data-state="loading" data-source="build">History did not finish loading: the
+      last run of the recorder with --history, filling the last ${duration(built.windowMs)}, stopped before it was done (its progress as last
+      written, at ${utc(built.markerAt)} UTC: ${legs.filter((s) => s.state === "done").length} of ${legs.length} symbols done). This page
+      shows the trades the lake held when it was built (${utc(built.checkedAt)} UTC); the recorder started again with --history loads the rest.</div>`;
+  }
   if (!state?.ok && built?.loading) {
     const legs = Object.values(built.symbols);
     return html`<div class="pb-status" id="history-notice" data-state="loading" data-source="build">History was still loading when this

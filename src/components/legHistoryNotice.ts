@@ -1,6 +1,7 @@
 // The pair and symbol pages' notice while the recorder still loads their legs' history (`record
 // --history`): as the build saw it (the bars file's `history`, loaders/historyStatus.ts), then, while the
 // page is live, as the recorder's /health says every 5 s (with the ETA). Hidden once every leg is done.
+// Built from the lake's marker (no recorder was loading: `markerAt`), it says the history never finished.
 import {html} from "htl";
 import {fetchHealth} from "../client/health.js";
 import type {HistoryHealth} from "../protocol/health.js";
@@ -25,6 +26,8 @@ export interface LegHistoryView {
   source: "build" | "recorder";
   /** When the build asked the recorder (build), or null (live). */
   checkedAt: number | null;
+  /** Built from the lake's marker (no recorder loading the history then): when the last --history run wrote it (ms); else null. */
+  markerAt: number | null;
   windowMs: number;
   legs: LegHistoryLine[];
 }
@@ -33,8 +36,9 @@ const loading = (l: LegHistoryLine) => l.state === "waiting" || l.state === "loa
 
 /**
  * The legs' history: from the live /health when it answered (`live`: its `history`, null for a recorder
- * without --history), else as built (`live` undefined: static page, or no recorder answering); null
- * once none of `legs` is waiting or loading.
+ * without --history), else as built (`live` undefined: static page, or no recorder answering; or a
+ * recorder without --history when the build read the lake's marker: that leaves the window unfinished);
+ * null once none of `legs` is waiting or loading.
  */
 export function legHistoryView(
   built: HistoryStatus | null,
@@ -42,8 +46,8 @@ export function legHistoryView(
   legs: readonly string[],
 ): LegHistoryView | null {
   let view: LegHistoryView | null = null;
-  if (live !== undefined) {
-    if (live === null) return null;
+  if (live === null && built?.markerAt === undefined) return null;
+  if (live) {
     const lines = legs.flatMap((symbol) => {
       const s = live.symbols[symbol];
       return s
@@ -60,26 +64,36 @@ export function legHistoryView(
           ]
         : [];
     });
-    view = {source: "recorder", checkedAt: null, windowMs: live.windowMs, legs: lines};
+    view = {source: "recorder", checkedAt: null, markerAt: null, windowMs: live.windowMs, legs: lines};
   } else if (built) {
     const lines = legs.flatMap((symbol) => {
       const s = built.symbols[symbol];
       return s ? [{symbol, ...s, etaMs: null}] : [];
     });
-    view = {source: "build", checkedAt: built.checkedAt, windowMs: built.windowMs, legs: lines};
+    view = {source: "build", checkedAt: built.checkedAt, markerAt: built.markerAt ?? null, windowMs: built.windowMs, legs: lines};
   }
   return view && view.legs.some(loading) ? view : null;
 }
 
 const utc = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
 
-function legText(l: LegHistoryLine): string {
+/** One leg; `stopped`: no recorder is loading it (built from the lake's marker). */
+function legText(l: LegHistoryLine, stopped: boolean): string {
   if (l.state === "done") return `${l.symbol}: loaded`;
   if (l.state === "failed") return `${l.symbol}: stopped (${l.detail ?? "failed"})`;
-  if (l.coveredFrom === null) return `${l.symbol}: waiting for its first trade`;
+  if (l.coveredFrom === null) return `${l.symbol}: ${stopped ? "no trades in the lake" : "waiting for its first trade"}`;
   const held = l.coveredTo === null ? `covered from ${utc(l.coveredFrom)} UTC` : `holds ${utc(l.coveredFrom)} – ${utc(l.coveredTo)} UTC`;
-  const left = Math.max(0, l.coveredFrom - l.windowStart);
-  return `${l.symbol}: ${held}, ${duration(left)} of the window still to load${l.etaMs === null ? "" : `, about ${duration(l.etaMs)} left`}`;
+  const left = `${duration(Math.max(0, l.coveredFrom - l.windowStart))} of the window ${stopped ? "never loaded" : "still to load"}`;
+  return `${l.symbol}: ${held}, ${left}${l.etaMs === null ? "" : `, about ${duration(l.etaMs)} left`}`;
+}
+
+/** The notice's first sentence: loading now, or (built from the lake's marker) stopped before it was done. */
+function headline(view: LegHistoryView): string {
+  const window = `the last ${duration(view.windowMs)}`;
+  if (view.markerAt !== null)
+    return `History did not finish loading: the last run of the recorder with --history, filling ${window} newest first, stopped before it was done (its progress as last written, at ${utc(view.markerAt)} UTC; no recorder was loading it when this page was built${view.checkedAt === null ? "" : `, at ${utc(view.checkedAt)} UTC`}).`;
+  const when = view.checkedAt === null ? "" : ` (as the build at ${utc(view.checkedAt)} UTC saw it)`;
+  return `History is still loading${when}: the recorder fills ${window}, newest first.`;
 }
 
 /** Fills `box` (`#history-notice`, data-state "loading" or "none", data-source "build" or "recorder") with `view`. */
@@ -89,11 +103,16 @@ export function renderLegHistory(box: HTMLElement, view: LegHistoryView | null, 
   box.className = view ? "pb-status" : ""; // .pb-status sets display, which would override [hidden]
   if (!view) return void (box.replaceChildren(), delete box.dataset.source);
   box.dataset.source = view.source;
-  const when = view.checkedAt === null ? "" : ` (as the build at ${utc(view.checkedAt)} UTC saw it)`;
+  const stopped = view.markerAt !== null;
+  const next = stopped
+    ? "the recorder started again with --history loads the rest"
+    : live
+      ? "a preview refreshes it as they arrive"
+      : "a new build shows more";
   box.replaceChildren(
-    html`History is still loading${when}: the recorder fills the last ${duration(view.windowMs)}, newest first.
-    ${view.legs.map((l, i) => html`${i ? "; " : ""}<span class="pb-history-leg" data-symbol=${l.symbol} data-state=${l.state}>${legText(l)}</span>`)}.
-    This page shows the trades the lake held when it was built; ${live ? "a preview refreshes it as they arrive" : "a new build shows more"}.`,
+    html`${headline(view)}
+    ${view.legs.map((l, i) => html`${i ? "; " : ""}<span class="pb-history-leg" data-symbol=${l.symbol} data-state=${l.state}>${legText(l, stopped)}</span>`)}.
+    This page shows the trades the lake held when it was built; ${next}.`,
   );
 }
 

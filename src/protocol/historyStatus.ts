@@ -19,9 +19,10 @@ export interface LegHistoryStatus {
 }
 
 /**
- * The history of a build's symbols while a recorder recording this lake with --history answered /health;
- * a build records null when none answered or it records without --history (the lake alone does not say
- * which window was asked for).
+ * The history of a build's symbols: from the /health of a recorder recording this lake with --history;
+ * when none answers (or it records without --history), from the progress the last --history run wrote
+ * in the lake (`<lake>/history/state.json`, lake/historyMarker.ts), with `markerAt`. A build records
+ * null when neither says anything of its symbols.
  */
 export interface HistoryStatus {
   /** When the recorder was asked (ms). */
@@ -31,4 +32,9 @@ export interface HistoryStatus {
   /** Some of these symbols is still waiting or loading. */
   loading: boolean;
   symbols: Record<string, LegHistoryStatus>;
+  /**
+   * Set when no recorder was loading the history as the build asked: the states are the ones the last
+   * --history run wrote in the lake, at this time (ms); one still loading then never finished.
+   */
+  markerAt?: number;
 }

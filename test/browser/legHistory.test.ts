@@ -1,13 +1,15 @@
 // The pair and symbol pages built while the recorder still loads history (`record --history`): a notice
 // naming the legs still loading and what the lake held of them, in the static build and live (with the
 // ETA), and none once the history is complete. The recorder is a test server answering /health only.
+// Built after the recorder stopped halfway (no recorder loading: the progress it left in the lake,
+// <lake>/history/state.json), the notice says the history did not finish.
 //
 // "Built against" a history: the pages' HTML and modules come from `npm run test:build` (dist/), which no
 // history changes; their bars file is what the page's own data loader (src/pairs/[pair].arrow.ts,
 // src/symbols/[symbol].arrow.ts) writes on the test lake with that recorder answering, run here as
 // Framework runs it, and served under the built file's name.
 import {spawn} from "node:child_process";
-import {readdir} from "node:fs/promises";
+import {mkdir, readdir, rm, writeFile} from "node:fs/promises";
 import {createServer, type Server} from "node:http";
 import {join, resolve} from "node:path";
 import type {Browser, Page} from "playwright-core";
@@ -54,7 +56,7 @@ let recorder: Server, liveUrl: string;
 let browser: Browser, dist: {url: string; close: () => Promise<void>}, site: Server, siteUrl: string;
 /** Built file name (under /_file/) → the bytes the page gets instead. */
 let served = new Map<string, Buffer>();
-const built = {loading: new Map<string, Buffer>(), done: new Map<string, Buffer>()};
+const built = {loading: new Map<string, Buffer>(), done: new Map<string, Buffer>(), stopped: new Map<string, Buffer>()};
 
 /** The data loader `entry` run as Framework runs it, with the recorder answering `answer`: its stdout. */
 function runLoader(entry: string, ...args: string[]): Promise<Buffer> {
@@ -124,6 +126,30 @@ beforeAll(async () => {
   // Six loader runs (tsx and DuckDB starting each time): minutes on a loaded machine.
   await buildAgainst(true, built.loading);
   await buildAgainst(false, built.done);
+  // A recorder restarted without --history, and in the lake the marker of a run killed while ETHUSDT loaded.
+  const markerAt = first + 5 * minute;
+  await mkdir(join(lake, "history"), {recursive: true});
+  await writeFile(
+    join(lake, "history", "state.json"),
+    JSON.stringify({
+      format: 1,
+      windowMs: 180 * minute,
+      startedAt: windowStart + 180 * minute,
+      windowStart,
+      updatedAt: markerAt,
+      symbols: {
+        BTCUSDT: {state: "done", windowStart, coveredFrom: windowStart, detail: null},
+        ETHUSDT: {state: "loading", windowStart, coveredFrom: first, detail: "REST"},
+      },
+    }),
+  );
+  try {
+    answer = {lake, history: null};
+    built.stopped.set(await builtFile("data", "overview", "json"), await runLoader("src/data/overview.json.ts"));
+    built.stopped.set(await builtFile("pairs", "BTCUSDT-ETHUSDT"), await runLoader("src/pairs/[pair].arrow.ts", "--pair=BTCUSDT-ETHUSDT"));
+  } finally {
+    await rm(join(lake, "history"), {recursive: true, force: true});
+  }
 }, 300_000);
 afterAll(async () => {
   await browser?.close();
@@ -197,6 +223,30 @@ describe("pair and symbol pages built while history loads", () => {
     await expect.poll(() => notice.getAttribute("data-state"), {timeout: 15_000}).toBe("none");
     expect(await notice.isVisible()).toBe(false);
     await page.close();
+  });
+
+  it("built after the recorder stopped halfway (the lake's marker, no recorder loading): the pair page and the Overview say the history did not finish", async () => {
+    served = built.stopped;
+    const {page, errors} = await open("/pairs/BTCUSDT-ETHUSDT?static", "#hedge-table");
+    const notice = page.locator("#history-notice");
+    expect(await notice.getAttribute("data-state")).toBe("loading");
+    expect(await notice.isVisible()).toBe(true);
+    const text = await squeeze(page, "#history-notice");
+    expect(text).toContain(`History did not finish loading`);
+    expect(text).toContain(`its progress as last written, at ${utc(first + 5 * minute)} UTC`);
+    expect(text).not.toContain("History is still loading");
+    expect(await squeeze(page, ".pb-history-leg[data-symbol=ETHUSDT]")).toBe(
+      `ETHUSDT: holds ${utc(first)} – ${utc(last)} UTC, 1 h 30 min of the window never loaded`,
+    );
+    expect(errors).toEqual([]);
+    if (process.env.PAIRBOOK_SHOTS) await page.screenshot({path: `${process.env.PAIRBOOK_SHOTS}/pair-history-stopped.png`});
+    await page.close();
+    const overview = await open("/?static", "#symbol-links");
+    expect(await squeeze(overview.page, "#history-notice")).toContain("History did not finish loading");
+    expect(await squeeze(overview.page, "#history-notice")).toContain("1 of 2 symbols done");
+    expect(overview.errors).toEqual([]);
+    if (process.env.PAIRBOOK_SHOTS) await overview.page.screenshot({path: `${process.env.PAIRBOOK_SHOTS}/overview-history-stopped.png`});
+    await overview.page.close();
   });
 
   it("built once the history is complete: no notice on any of these pages", async () => {

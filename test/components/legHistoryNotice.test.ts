@@ -72,4 +72,14 @@ describe("legHistoryView(built, live, legs)", () => {
     // A page built with no history known still shows what a live recorder loads.
     expect(legHistoryView(null, live("waiting"), ["ETHUSDT"])?.legs[0].state).toBe("waiting");
   });
+
+  it("built from the lake's marker (no recorder was loading): kept while a recorder without --history answers; one with --history replaces it", () => {
+    const stopped = {...built("loading"), markerAt: t - hour};
+    const view = legHistoryView(stopped, undefined, ["BTCUSDT", "ETHUSDT"]);
+    expect(view?.markerAt).toBe(t - hour);
+    expect(legHistoryView(stopped, null, ["BTCUSDT", "ETHUSDT"])?.markerAt).toBe(t - hour);
+    expect(legHistoryView(stopped, live("loading"), ["ETHUSDT"])?.markerAt).toBeNull();
+    expect(legHistoryView(stopped, live("done"), ["ETHUSDT"])).toBeNull();
+    expect(legHistoryView(built("loading"), undefined, ["ETHUSDT"])?.markerAt).toBeNull();
+  });
 });

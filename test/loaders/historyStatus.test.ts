@@ -1,8 +1,12 @@
 // historyStatus() on a small real lake (test/loaders/smallLake.ts) with a recorder that is a local test
 // server answering /health (src/protocol/health.ts) only: history incomplete, complete, absent, another
 // lake's, no recorder. The covered ranges are the lake's first and last trades, read off smallLake's rows.
+// Without a recorder loading history, the progress the last --history run left in the lake
+// (<lake>/history/state.json, written here by hand as lake/historyMarker.ts documents it): stopped
+// halfway, finished, torn or foreign.
 import {createServer, type Server} from "node:http";
-import {rm} from "node:fs/promises";
+import {mkdir, rm, writeFile} from "node:fs/promises";
+import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {historyStatus} from "../../loaders/historyStatus.js";
 import type {HistoryHealth, SymbolHistory} from "../../src/protocol/health.js";
@@ -102,5 +106,86 @@ describe("historyStatus(config, symbols)", () => {
   it("a /health of another shape (an older recorder, another service) is ignored", async () => {
     answer = {lake, history: {windowMs: hour, loading: true, symbols: {BTCUSDT: {state: "busy"} as unknown as SymbolHistory}}};
     expect(await historyStatus({lake, liveUrl}, ["BTCUSDT"])).toBeNull();
+  });
+});
+
+describe("historyStatus(config, symbols) from the lake's marker, no recorder loading the history", () => {
+  const markerPath = () => join(lake, "history", "state.json");
+  const noRecorder = "ws://127.0.0.1:9";
+  const writeMarker = async (text: string) => (await mkdir(join(lake, "history"), {recursive: true}), await writeFile(markerPath(), text));
+  const marker = (eth: SymbolHistory["state"]) =>
+    JSON.stringify({
+      format: 1,
+      windowMs: 2 * hour,
+      startedAt: t0 + 2 * hour,
+      windowStart,
+      updatedAt: t0 + 2 * hour + 5000,
+      symbols: {
+        BTCUSDT: {state: "done", windowStart, coveredFrom: windowStart, detail: null},
+        ETHUSDT: {state: eth, windowStart, coveredFrom: t0 + 300, detail: "REST"},
+      },
+    });
+  const removeMarker = () => rm(join(lake, "history"), {recursive: true, force: true});
+
+  it("a run stopped halfway: loading, the state as last written (markerAt), the covered range from the lake", async () => {
+    await writeMarker(marker("loading"));
+    try {
+      const status = await historyStatus({lake, liveUrl: noRecorder}, ["BTCUSDT", "ETHUSDT"], {now: () => 42});
+      expect(status).toEqual({
+        checkedAt: 42,
+        windowMs: 2 * hour,
+        loading: true,
+        markerAt: t0 + 2 * hour + 5000,
+        symbols: {
+          BTCUSDT: {state: "done", windowStart, coveredFrom: t0 + 100, coveredTo: t0 + 4900, detail: null},
+          ETHUSDT: {state: "loading", windowStart, coveredFrom: t0 + 300, coveredTo: t0 + 3100, detail: "REST"},
+        },
+      });
+      // A recorder of this lake without --history, or one of another lake, leaves the window unfinished: the marker still speaks.
+      answer = {lake, history: null};
+      expect((await historyStatus({lake, liveUrl}, ["ETHUSDT"]))?.markerAt).toBe(t0 + 2 * hour + 5000);
+      answer = {lake: `${lake}-other`, history: {windowMs: hour, loading: false, symbols: {ETHUSDT: leg("done", t0)}}};
+      expect((await historyStatus({lake, liveUrl}, ["ETHUSDT"]))?.symbols.ETHUSDT.state).toBe("loading");
+      // A recorder of this lake loading history is asked, not the marker (which it keeps up to date).
+      answer = {lake, history: {windowMs: hour, loading: false, symbols: {ETHUSDT: leg("done", t0)}}};
+      const live = await historyStatus({lake, liveUrl}, ["ETHUSDT"]);
+      expect(live?.symbols.ETHUSDT.state).toBe("done");
+      expect(live?.markerAt).toBeUndefined();
+    } finally {
+      await removeMarker();
+    }
+  });
+
+  it("a finished run: not loading; symbols it never loaded: null", async () => {
+    await writeMarker(marker("done"));
+    try {
+      expect((await historyStatus({lake, liveUrl: noRecorder}, ["BTCUSDT", "ETHUSDT"]))?.loading).toBe(false);
+      expect(await historyStatus({lake, liveUrl: noRecorder}, ["SOLUSDT"])).toBeNull();
+    } finally {
+      await removeMarker();
+    }
+  });
+
+  it("a torn, foreign or later-format marker is ignored with one log line: null, no throw", async () => {
+    const torn = marker("loading").slice(0, 60);
+    const foreign = JSON.stringify({format: 1, windowMs: 2 * hour, symbols: {ETHUSDT: {state: "busy"}}});
+    const later = marker("loading").replace('"format":1', '"format":2');
+    try {
+      for (const text of [torn, "\u0000\u0000garbage", foreign, later, ""]) {
+        await writeMarker(text);
+        const lines: string[] = [];
+        expect(await historyStatus({lake, liveUrl: noRecorder}, ["ETHUSDT"], {log: (line) => lines.push(line)})).toBeNull();
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(markerPath());
+      }
+    } finally {
+      await removeMarker();
+    }
+  });
+
+  it("no marker and no recorder: null, nothing logged", async () => {
+    const lines: string[] = [];
+    expect(await historyStatus({lake, liveUrl: noRecorder}, ["BTCUSDT"], {log: (line) => lines.push(line)})).toBeNull();
+    expect(lines).toEqual([]);
   });
 });

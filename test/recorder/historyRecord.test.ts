@@ -1,13 +1,16 @@
 // `pairbook record --history` (today's part plus 8 h of yesterday) against the simulator's past (its REST and its daily archive, behind
 // a proxy that logs every request): the lake ends with every id of the window exactly once, each page
 // and archive day fetched once, live trades interleaved; a kill -9 halfway and a restart fetch nothing
-// the lake already held.
+// the lake already held. The lake's marker (<lake>/history/state.json) says "loading" after the kill and
+// "done" after the finished run, and a build with no recorder running reads it (loaders/historyStatus.ts).
 import type {ChildProcess} from "node:child_process";
-import {mkdtemp, readdir, rm} from "node:fs/promises";
+import {mkdtemp, readdir, readFile, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
+import type {HistoryMarker} from "../../lake/historyMarker.js";
+import {historyStatus} from "../../loaders/historyStatus.js";
 import {utcDayStart} from "../../recorder/history/historyWindow.js";
 import {symbolDir} from "../../lake/layout.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
@@ -72,6 +75,21 @@ function asked(r: number): number[][] {
     });
 }
 
+/** The lake's --history marker, or null while there is none (read as written: a torn one would fail the test). */
+async function readMarker(): Promise<HistoryMarker | null> {
+  const text = await readFile(join(lake, "history", "state.json"), "utf8").catch(() => null);
+  return text === null ? null : (JSON.parse(text) as HistoryMarker);
+}
+
+/** Polls the marker until `done` holds (the recorder writes it in the background). */
+async function untilMarker(done: (m: HistoryMarker | null) => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done(await readMarker())) {
+    if (Date.now() > deadline) throw new Error(`timed out; marker: ${JSON.stringify(await readMarker())}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function expectDisjoint(idLists: number[][]): void {
   const seen = new Set<number>();
   for (const ids of idLists) for (const id of ids) (expect(seen.has(id)).toBe(false), seen.add(id));
@@ -127,14 +145,24 @@ describe("pairbook record --history", () => {
       id: number;
     }[];
 
-    // Run 1: kill -9 once history has stored something and is not done.
+    // Run 1: kill -9 once history has stored something and is not done (and its marker has caught up: written on each change of state).
     const first = await record();
     const h1 = await until(first.health, (h) => (h.history?.symbols[symbol].trades ?? 0) > 0);
     expect(h1.history?.symbols[symbol].state).toBe("loading");
+    await untilMarker((m) => m?.symbols[symbol]?.state === "loading");
     first.child.kill("SIGKILL");
     await exited(first.child);
     const atKill = await stored();
     expect(atKill.ids.size).toBeGreaterThan(0);
+    // The lake still says the history was loading, for the window asked; a build now (no recorder) shows the notice.
+    const marker = (await readMarker())!;
+    expect(marker.symbols[symbol].state).toBe("loading");
+    expect(marker.windowMs).toBe(windowMs);
+    expect(marker.symbols[symbol].windowStart).toBe(h1.history!.symbols[symbol].windowStart);
+    const built = await historyStatus({lake, liveUrl: "ws://127.0.0.1:9"}, [symbol]);
+    expect(built?.loading).toBe(true);
+    expect(built?.markerAt).toBe(marker.updatedAt);
+    expect(built?.symbols[symbol].coveredFrom).toBeLessThanOrEqual(h1.history!.symbols[symbol].coveredFrom!);
     // Run 1 fetched no id twice and no archive day twice.
     expectDisjoint(pages(1).filter((ids) => ids.length > 1));
     expect(new Set(zips(1)).size).toBe(zips(1).length);
@@ -159,6 +187,9 @@ describe("pairbook record --history", () => {
     await until(second.health, (h) => h.symbols[symbol].lastId === sent.last); // the last frame read before the stop
     second.child.kill("SIGTERM");
     expect(await exited(second.child)).toBe(0);
+    // The restart updated the marker: done, and a build without a recorder shows no notice.
+    expect((await readMarker())?.symbols[symbol].state).toBe("done");
+    expect((await historyStatus({lake, liveUrl: "ws://127.0.0.1:9"}, [symbol]))?.loading).toBe(false);
     expect(sent.first).toBeGreaterThan(oldest.id); // live trades came after the past…
     const [row] = await lakeIdCounts(lake);
     expect(row.n).toBe(row.ids); // …and nothing is stored twice

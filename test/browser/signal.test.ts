@@ -75,13 +75,18 @@ describe("live switch", () => {
   /** Everything a live bar changes on screen: chart redraw counters, KPIs, the signal card. */
   const screen = (page: Page) =>
     page.evaluate(() => ({
-      drawn: [...document.querySelectorAll(".pb-canvas-chart")].map((c) => c.getAttribute("data-drawn")),
+      // The charts that follow every live bar; the backtest section's underwater curve redraws at most once a
+      // second, like the tables, so a trailing redraw may still come just after the pause (compared below).
+      drawn: [...document.querySelectorAll(".pb-canvas-chart")]
+        .filter((c) => !c.closest("#underwater-chart"))
+        .map((c) => c.getAttribute("data-drawn")),
       live: document.querySelector("#zscore-chart")!.getAttribute("data-live"),
       bars: document.querySelector("#bar-count")!.textContent,
       z: document.querySelector("#zscore-last")!.getAttribute("data-value"),
       signal: document.querySelector("#signal-card")!.textContent,
     }));
   const trades = (page: Page) => page.locator("#trades-table").innerHTML();
+  const underwater = (page: Page) => attr(page, "#underwater-chart .pb-canvas-chart", "data-drawn");
 
   it("pause stops chart updates while bars keep arriving; resume catches up at once", async () => {
     const page = await browser.newPage();
@@ -97,11 +102,12 @@ describe("live switch", () => {
       Number((await page.locator("#live-waiting").textContent())?.match(/(\d+) new live bars? waiting/)?.[1] ?? 0);
     await expect.poll(waiting, {timeout: 20_000}).toBeGreaterThanOrEqual(2);
     // The tables redraw at most once a second (a trailing redraw may still show the state at the pause).
-    const table = await trades(page);
+    const [table, curve] = [await trades(page), await underwater(page)];
     await expect.poll(waiting, {timeout: 20_000}).toBeGreaterThanOrEqual(4);
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     expect(await screen(page)).toEqual(frozen);
     expect(await trades(page)).toBe(table);
+    expect(await underwater(page)).toBe(curve);
     // Resume: the bars that came in are drawn in the click's own task, without waiting for a new one.
     const caught = await page.evaluate(() => {
       const waiting = Number(document.querySelector("#live-waiting")!.textContent.match(/(\d+) new live bars? waiting/)![1]);

@@ -6,9 +6,13 @@
 // as a worker it answers requests. Its imports are plain modules of src/lib (hedges from src/lib/report), which
 // resolve in a worker exactly as in the page (same URLs, built or previewed, no network).
 // Where a Worker cannot start (or fails), the same functions run on the main thread after a yield.
+// A fit can also compute the page's rule series over the fitted rows under the new hedge (a refit:
+// ruleSeries), which the page's PairStream takes as they are instead of recomputing them.
 import {hedgeRatio} from "../lib/hedgeRatio.js";
 import {type PairFit, pairFit, type PairReport, type PairReportOptions, pairRule, reportOf} from "../lib/pairReport.js";
 import {type HedgeRow, hedgeRows, hedgeSharpes} from "../lib/report/hedges.js";
+import {type GivenSeries, ruleKeyOf, type StreamRule} from "../lib/stream/pairStream.js";
+import {type RuleSeries, ruleSeries, ruleSeriesTransfer} from "../lib/stream/ruleSeries.js";
 
 export interface FitRequest {
   log: boolean;
@@ -28,11 +32,18 @@ export interface RuleResult {
   sharpes: number[];
 }
 
+/** The rule series a fit computes too: the rule's (its hedge replaced by the fit's), over the fitted rows. */
+interface SeriesRequest {
+  rule: StreamRule;
+  /** The rows' times, sent only when the backtest reads them (funding); else null. */
+  time: Float64Array | null;
+}
+
 // A fit's bars are sent once: a fit of the bars the worker already holds (another method) sends null.
 type Request =
-  | {type: "fit"; id: number; a: Float64Array | null; b: Float64Array | null; options: FitRequest}
+  | {type: "fit"; id: number; a: Float64Array | null; b: Float64Array | null; options: FitRequest; series: SeriesRequest | null}
   | {type: "rule"; id: number; fitId: number; options: PairReportOptions};
-type Reply = {id: number; part: "hedge" | "fit" | "rule"; value: unknown} | {id: number; error: string};
+type Reply = {id: number; part: "hedge" | "series" | "fit" | "rule"; value: unknown} | {id: number; error: string};
 
 /** A fit and its rows, kept for the rule requests. */
 interface FitState {
@@ -51,8 +62,11 @@ const keptFits = 4;
 
 const newState = (): WorkerState => ({bars: null, fits: new Map()});
 
-/** Computes one request; the worker and the main-thread fallback share it. */
-function handle(request: Request, state: WorkerState, reply: (r: Reply) => void): void {
+/**
+ * Computes one request; the worker and the main-thread fallback share it. The fallback answers a
+ * series request with null (`series` false): the page's sliced recompute serves the main thread better.
+ */
+function handle(request: Request, state: WorkerState, reply: (r: Reply, transfer?: ArrayBuffer[]) => void, series = true): void {
   try {
     if (request.type === "fit") {
       const {options, id} = request;
@@ -60,7 +74,13 @@ function handle(request: Request, state: WorkerState, reply: (r: Reply) => void)
       if (newA && newB && (newA !== state.bars?.a || newB !== state.bars?.b)) ((state.bars = {a: newA, b: newB}), state.fits.clear());
       if (!state.bars) throw new Error(`fit ${id}: no bars`);
       const {a, b} = state.bars;
-      reply({id, part: "hedge", value: hedgeRatio(a, b, {method: options.method as Hedge["method"], log: options.log})});
+      const hedge = hedgeRatio(a, b, {method: options.method as Hedge["method"], log: options.log});
+      reply({id, part: "hedge", value: hedge});
+      if (request.series) {
+        const {rule, time} = request.series;
+        const value = series ? ruleSeries(time, a, b, {...rule, hedge: rule.dynamic ? null : hedge}) : null;
+        reply({id, part: "series", value}, value ? ruleSeriesTransfer(value) : []);
+      }
       const fit = pairFit(a, b, {log: options.log, method: options.method});
       const rows = hedgeRows(fit, options.rollingWindow);
       state.fits.set(id, {fit, rows});
@@ -88,7 +108,7 @@ const inWorker =
   typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
 if (inWorker) {
   const state = newState();
-  self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r) => self.postMessage(r));
+  self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r, transfer = []) => self.postMessage(r, {transfer}));
 }
 
 interface Pending {
@@ -118,6 +138,9 @@ export class FitClient {
   // The fits of the current bars by options: the same bars and options again (rolling OLS after OLS, a
   // Kalman δ moved: both fit the same static hedge; a method chosen again) get their answers without new work.
   private last: {a: Float64Array; b: Float64Array; results: Map<string, {hedge: Promise<Hedge>; fit: Promise<FitSummary>}>} | null = null;
+  /** The rule the page shows (`follow`), and the series of the latest fit under it, until taken. */
+  private following: {rule: StreamRule; key: string} | null = null;
+  private series: {key: string; given: Promise<GivenSeries | null>} | null = null;
 
   /** `url`: the worker module (this one); null runs everything on the main thread. */
   constructor(private url: string | URL | null = import.meta.url) {}
@@ -127,7 +150,12 @@ export class FitClient {
    * running is abandoned (the worker restarted) unless `interrupt` is false: a page that needs no hedge
    * at once (a dynamic hedge drives its charts) lets it finish rather than pay a restart and a re-send.
    */
-  fit(a: Float64Array, b: Float64Array, options: FitRequest, {interrupt = true} = {}): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
+  fit(
+    a: Float64Array,
+    b: Float64Array,
+    options: FitRequest,
+    {interrupt = true, time = null}: {interrupt?: boolean; time?: Float64Array | null} = {},
+  ): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
     const key = JSON.stringify(options);
     const known = this.last && this.last.a === a && this.last.b === b ? this.last.results.get(key) : undefined;
     if (known) return known;
@@ -142,10 +170,36 @@ export class FitClient {
     const done = () => void this.runningFits.delete(id);
     fit.then(done, () => (done(), results.get(key) === result && results.delete(key)));
     hedge.catch(() => {}); // reported through fit as well
-    this.send({type: "fit", id, a, b, options});
+    const f = this.following,
+      series = f && time ? {rule: f.rule, time: f.rule.funding ? time : null} : null;
+    if (f && series) {
+      const given = this.expect<RuleSeries | null>(id, "series").then((s) => s && {series: s, rows: {time: time!, a, b}});
+      this.series = {key: f.key, given};
+      given.catch(() => {}); // for whoever takes it
+    }
+    this.send({type: "fit", id, a, b, options, series});
     results.set(key, result);
     for (const old of results.keys()) if (results.size > keptFits) results.delete(old);
     return result;
+  }
+
+  /**
+   * The rule the page shows (its hedge aside): from now on each new fit given the rows' `time` also
+   * computes the rule's series over the fitted rows under its hedge, for `takeSeries`. null: none.
+   */
+  follow(rule: StreamRule | null): void {
+    this.following = rule && {rule, key: ruleKeyOf({...rule, hedge: null})};
+  }
+
+  /**
+   * The series of the latest fit, if computed for `rule` (its hedge aside: PairStream checks that),
+   * once: a second call, or one with another rule, returns null. Resolves to null where not computed.
+   */
+  takeSeries(rule: StreamRule): Promise<GivenSeries | null> | null {
+    const s = this.series;
+    if (!s || s.key !== ruleKeyOf({...rule, hedge: null})) return null;
+    this.series = null;
+    return s.given;
   }
 
   rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
@@ -158,7 +212,7 @@ export class FitClient {
   stop(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.last = this.sent = null;
+    this.last = this.sent = this.series = null;
     for (const p of this.pending.values()) p.reject(new Error("fit worker stopped"));
     this.pending.clear();
   }
@@ -168,7 +222,7 @@ export class FitClient {
   }
 
   private receive = (r: Reply): void => {
-    if ("error" in r || r.part !== "hedge") this.inflight.delete(r.id);
+    if ("error" in r || r.part === "fit" || r.part === "rule") this.inflight.delete(r.id);
     if ("error" in r) {
       for (const [key, p] of this.pending) if (key.startsWith(`${r.id}:`)) (p.reject(new Error(r.error)), this.pending.delete(key));
       return;
@@ -187,7 +241,7 @@ export class FitClient {
       worker.postMessage(held ? {...request, a: null, b: null} : request);
       this.sent = {a: request.a, b: request.b};
     } else if (worker) worker.postMessage(request);
-    else setTimeout(() => handle(request, this.fallback, this.receive), 0);
+    else setTimeout(() => handle(request, this.fallback, this.receive, false), 0);
   }
 
   private start(): Worker | null {
@@ -207,7 +261,7 @@ export class FitClient {
       this.url = null;
       // `inflight` holds the requests with their bars, so the fallback gets them.
       for (const request of [...this.inflight.values()].sort((p, q) => p.id - q.id))
-        setTimeout(() => handle(request, this.fallback, this.receive), 0);
+        setTimeout(() => handle(request, this.fallback, this.receive, false), 0);
     };
     return this.worker;
   }
@@ -220,6 +274,6 @@ export class FitClient {
     this.pending.clear();
     this.inflight.clear();
     this.runningFits.clear();
-    this.last = this.sent = null;
+    this.last = this.sent = this.series = null;
   }
 }

@@ -2,12 +2,14 @@
 // `configure` when a slider or the fit changes (the series are recomputed from the bars); every
 // animation frame with new live bars goes straight from the feed to `PairStream`, which appends or
 // redoes only the buckets that changed, and then to the canvases and the KPIs — no cell reruns, no
-// copy of the day's bars, so a live bar reaches the z-score chart within a frame or two.
+// copy of the day's bars, so a live bar reaches the z-score chart within a frame or two. A refit's
+// series are computed by the fit worker (FitClient.follow/takeSeries): the main thread swaps them in.
 import type {TradeMark} from "./charts.js";
+import type {FitClient} from "../client/fitWorker.js";
 import type {PageFeed} from "../client/pageFeed.js";
 import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
-import {PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
+import {type GivenSeries, PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
 
 /** A recompute of every row runs in slices: this many rows at a time, new tasks after this many ms. */
@@ -42,12 +44,18 @@ export class LivePair {
   private due: StreamChange | null = null;
   private slicing = false;
   private readonly channel = new MessageChannel();
+  /** Counts `configure` calls (and `stop`): series the worker sends for an older one are dropped. */
+  private configured = 0;
+  /** Options whose worker series came while paused: applied on resume (a pause holds the refit). */
+  private held: (() => void) | null = null;
 
+  /** `fitter`: the page's fit worker, which then computes a refit's series (null: all on this thread). */
   constructor(
     private readonly feed: PageFeed,
     private readonly names: readonly [string, string],
     private readonly charts: PairCharts,
     private readonly kpis: PairKpis,
+    private readonly fitter: FitClient | null = null,
   ) {
     this.stopFrames = feed.frames(() => this.options && !this.paused && this.feed.bars.version !== this.version && this.refresh());
     this.channel.port2.onmessage = () => {
@@ -67,14 +75,44 @@ export class LivePair {
    */
   pause(paused: boolean): void {
     this.paused = paused;
+    const held = paused ? null : this.held;
+    if (held) return void ((this.held = null), held());
     if (!paused && this.options && this.feed.bars.version !== this.version) this.refresh();
   }
 
   /**
+   * The fitted bars of a refit without a new pairView: the stream's rows (time, a, b) at the feed's
+   * bars, when its view is of `view` with every bar (PairStream.viewRows); else null.
+   */
+  rows(view: StreamView): {time: Float64Array; a: Float64Array; b: Float64Array} | null {
+    const bars = this.feed.bars,
+      [A, B] = this.names;
+    if (!this.options || this.version < 0) return null;
+    // The stream's version stays: the next refresh redoes these buckets with the rule's series too.
+    return this.stream.viewRows(bars.bars(A), bars.bars(B), bars.changedSince(this.version), view);
+  }
+
+  /**
    * New options (a slider, a fit): recomputes what they change and redraws. `key` (everything but the
-   * bars) tells the charts whether to keep their axes.
+   * bars) tells the charts whether to keep their axes. When the fit worker computed the series of
+   * these options' rule (a refit), they are taken when they come; live frames draw the previous
+   * options' series meanwhile.
    */
   configure(options: LivePairOptions): void {
+    this.held = null;
+    this.fitter?.follow(options.rule);
+    const given = this.fitter?.takeSeries(options.rule) ?? null,
+      ticket = ++this.configured;
+    if (!given) return this.apply(options, null);
+    const apply = (g: GivenSeries | null) => {
+      if (ticket !== this.configured) return;
+      if (this.paused) this.held = () => this.apply(options, g);
+      else this.apply(options, g);
+    };
+    given.then(apply, () => apply(null));
+  }
+
+  private apply(options: LivePairOptions, given: GivenSeries | null): void {
     const {view, rule, method} = options,
       h = rule.hedge,
       pinned = Number.isFinite(view.lookbackMs);
@@ -98,7 +136,7 @@ export class LivePair {
     // of axes (Plot) for five charts, and again at the next live bar (live axes keep headroom), were
     // most of a refit's main-thread time (bench/liveProfile.ts).
     this.chartKey = [...sliders, h ? "hedge" : "none"].join("|");
-    this.refresh();
+    this.refresh(given);
   }
 
   /**
@@ -113,19 +151,20 @@ export class LivePair {
   }
 
   stop(): void {
+    ++this.configured;
     this.stopFrames();
     this.listeners.clear();
     this.channel.port1.close();
     this.channel.port2.close();
   }
 
-  private refresh(): void {
+  private refresh(given: GivenSeries | null = null): void {
     const o = this.options!,
       bars = this.feed.bars,
       [A, B] = this.names,
       t0 = performance.now();
     const changedFrom = this.version < 0 ? -Infinity : bars.changedSince(this.version);
-    const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule, sliceRows);
+    const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule, sliceRows, given);
     this.version = bars.version;
     // A recompute of every row (a refit, a slider: ~50 ms at 86,400 rows here, more on a slow machine)
     // goes on in slices of one task each, so live frames, the pointer and the sliders are served between them.

@@ -55,34 +55,38 @@ export class SignalCard {
     if (key === this.shown) return;
     this.shown = key;
     const p = this.parts;
-    this.element.dataset.position = signal ? String(signal.position) : "";
+    // Only the text and attributes that changed are written, and the steps' items are kept: a live
+    // frame then relays out a few text boxes, not the card (and the page) over again.
+    set(this.element, null, signal ? String(signal.position) : "", "position");
     if (!signal) {
-      for (const el of Object.values(p)) el.textContent = "";
-      p.position.textContent = "—";
-      p.entry.textContent = "needs a hedge and bars";
+      for (const el of Object.values(p)) set(el, "");
+      set(p.position, "—");
+      set(p.entry, "needs a hedge and bars");
+      p.steps.replaceChildren();
       return;
     }
-    p.time.textContent = `after the bar of ${utc(signal.time)}`;
-    p.position.textContent = positions[signal.position];
-    p.position.dataset.value = String(signal.position);
-    p.entry.textContent = signal.entryTime === null ? "no open trade" : `entered ${utc(signal.entryTime)}`;
-    p.entry.dataset.value = String(signal.entryTime);
-    p.z.textContent = fmt(signal.z, 3);
-    p.z.dataset.value = String(signal.z);
-    p.spread.textContent = fmt(signal.spread, 5);
-    p.spread.dataset.value = String(signal.spread);
+    set(p.time, `after the bar of ${utc(signal.time)}`);
+    set(p.position, positions[signal.position], String(signal.position));
+    set(p.entry, signal.entryTime === null ? "no open trade" : `entered ${utc(signal.entryTime)}`, String(signal.entryTime));
+    set(p.z, fmt(signal.z, 3), String(signal.z));
+    set(p.spread, fmt(signal.spread, 5), String(signal.spread));
     const first = signal.steps[0];
-    p.next.textContent = Number.isNaN(signal.z) ? "the z window is filling" : `${first.kind} ${stepText(first.distance)}`;
-    p.steps.replaceChildren(
-      ...signal.steps.map((s) => {
-        const li = document.createElement("li");
-        li.dataset.kind = s.kind;
-        li.dataset.value = String(s.distance);
-        li.textContent = `${s.kind} at z = ${fmt(s.level, 3)}: ${stepText(s.distance)}`;
-        return li;
-      }),
-    );
+    set(p.next, Number.isNaN(signal.z) ? "the z window is filling" : `${first.kind} ${stepText(first.distance)}`);
+    const items = p.steps.children;
+    while (items.length > signal.steps.length) items[items.length - 1].remove();
+    while (items.length < signal.steps.length) p.steps.append(document.createElement("li"));
+    signal.steps.forEach((s, i) => {
+      const li = items[i] as HTMLElement;
+      set(li, `${s.kind} at z = ${fmt(s.level, 3)}: ${stepText(s.distance)}`, String(s.distance));
+      set(li, null, s.kind, "kind");
+    });
   }
+}
+
+/** Sets `el`'s text (null: leaves it) and its data-`key` attribute (undefined: leaves it), each only if it differs. */
+function set(el: HTMLElement, text: string | null, value?: string, key = "value"): void {
+  if (text !== null && el.textContent !== text) el.textContent = text;
+  if (value !== undefined && el.dataset[key] !== value) el.dataset[key] = value;
 }
 
 /**

@@ -74,3 +74,27 @@ describe("FitClient with a worker", () => {
     }
   });
 });
+
+describe("FitClient.follow(rule) and takeSeries(rule): a fit's rule series", () => {
+  const {a, b} = generatePair({kind: "cointegrated", seed: 7, n: 400});
+  const time = Float64Array.from(a, (_, i) => i * 1000);
+  const options = {method: "ols", log: false, rollingWindow: 50};
+  const rule = {hedge: null, log: false, window: 30, entry: 2, exit: 0, stop: undefined, lag: 1, feeBps: 0};
+
+  it("takeSeries(rule) after a fit given the rows' time returns its series once, for that rule only", async () => {
+    const client = new FitClient(null);
+    client.fit(a, b, options, {time});
+    expect(client.takeSeries(rule)).toBeNull(); // nothing followed yet
+    client.follow(rule);
+    client.fit(a, b, {...options, method: "tls"}, {time});
+    expect(client.takeSeries({...rule, window: 31})).toBeNull();
+    const given = client.takeSeries({...rule, hedge: {alpha: 1, beta: 2}}); // the hedge is the fit's
+    expect(given).not.toBeNull();
+    expect(client.takeSeries(rule)).toBeNull(); // taken
+    // On the main thread (no worker) the series are left to the page's sliced recompute.
+    expect(await given).toBeNull();
+    client.fit(a, b, {...options, log: true}); // a fit without the rows' time computes none
+    expect(client.takeSeries(rule)).toBeNull();
+    client.stop();
+  });
+});

@@ -33,4 +33,15 @@ export class CheckpointRing<S> {
   clear(): void {
     this.ring.fill(null);
   }
+
+  /** The states kept, by step (plain data: a worker sends them with the series it computed). */
+  entries(): {step: number; state: S}[] {
+    return this.ring.filter((c): c is {step: number; state: S} => c !== null);
+  }
+
+  /** Keeps the states of `entries` instead of these (another ring's, e.g. a worker's). */
+  load(entries: readonly {step: number; state: S}[]): void {
+    this.clear();
+    for (const {step, state} of entries) this.put(step, state);
+  }
 }

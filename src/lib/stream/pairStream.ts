@@ -10,6 +10,7 @@ import type {BacktestMetrics, BacktestTrade} from "../backtest.js";
 import type {SymbolBars} from "../bars.js";
 import {dynamicHedgeKey} from "../dynamicHedge.js";
 import {type RowColumn, StreamColumns} from "./streamColumns.js";
+import type {RuleSeries} from "./ruleSeries.js";
 import {type StreamRule, StreamRuleStage} from "./streamRule.js";
 import {type StreamView, StreamViewStage} from "./streamView.js";
 
@@ -20,6 +21,14 @@ export type {StreamView} from "./streamView.js";
 export interface StreamChange {
   bars: number;
   series: number;
+  /** Set when the rule's series were taken from `given` (computed elsewhere) rather than computed here. */
+  adopted?: true;
+}
+
+/** A rule's series computed elsewhere (ruleSeries, in the fit worker), with the rows they were computed over. */
+export interface GivenSeries {
+  series: RuleSeries;
+  rows: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>};
 }
 
 /**
@@ -78,6 +87,22 @@ export class PairStream {
     return this.series.metrics(barMs);
   }
 
+  /**
+   * The view's rows (time, a, b) brought up to the legs' bars (`changedFrom` as for `update`; the rule's
+   * series wait for the next `update`), as copies: they equal `pairView`'s (the page's fitted bars) when
+   * the view is of `view` with every bar, so a refit need not rebuild them. null for another view.
+   */
+  viewRows(
+    legA: SymbolBars,
+    legB: SymbolBars,
+    changedFrom: number,
+    view: StreamView,
+  ): {time: Float64Array; a: Float64Array; b: Float64Array} | null {
+    if (Number.isFinite(view.lookbackMs) || this.viewKey !== `${view.intervalMs}|${view.lookbackMs}`) return null;
+    this.view.extend(legA, legB, changedFrom);
+    return {time: this.column("time").slice(), a: this.column("a").slice(), b: this.column("b").slice()};
+  }
+
   /** Drops the view so the next `update` rebuilds it (a refit with a finite lookback moves its head). */
   rebuild(): void {
     this.viewKey = "";
@@ -97,21 +122,21 @@ export class PairStream {
    * Brings the rows up to date with the legs' bars and the options; `changedFrom` is the first fine
    * bucket start written since the previous update (Infinity: none, -Infinity: unknown). `limit`: at
    * most this many rows of the rule's series now, the rest by `proceed` (`pending` until then).
+   * `given`: the rule's series computed elsewhere over rows the view's first rows equal (the fit
+   * worker's, at a refit): when the rows would be recomputed from the start, they are taken instead,
+   * and only the rows after them (or from the first that differs, within the checkpoints) computed.
    */
-  update(legA: SymbolBars, legB: SymbolBars, changedFrom: number, view: StreamView, rule: StreamRule, limit = Infinity): StreamChange {
+  update(
+    legA: SymbolBars,
+    legB: SymbolBars,
+    changedFrom: number,
+    view: StreamView,
+    rule: StreamRule,
+    limit = Infinity,
+    given: GivenSeries | null = null,
+  ): StreamChange {
     const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
-    const h = rule.hedge;
-    const ruleKey = [
-      rule.dynamic ? dynamicHedgeKey(rule.dynamic) : h ? `${h.alpha}|${h.beta}` : "-",
-      rule.log,
-      rule.window,
-      rule.entry,
-      rule.exit,
-      rule.stop,
-      rule.lag,
-      rule.feeBps,
-      fundingKey(rule.funding),
-    ].join("|");
+    const ruleKey = ruleKeyOf(rule);
     let from: number;
     if (viewKey !== this.viewKey) {
       this.viewKey = viewKey;
@@ -124,9 +149,44 @@ export class PairStream {
       this.series.reset(rule);
       from = 0;
     }
+    const adopted = from === 0 && given !== null && ruleKeyOf(given.series.rule) === ruleKey ? this.adopt(given, rule) : null;
+    if (adopted !== null) from = adopted;
     this.series.run(from, limit);
-    return {bars, series: Math.min(from, this.length)};
+    return {bars, series: adopted !== null ? adopted : Math.min(from, this.length), ...(adopted !== null ? {adopted: true} : {})};
   }
+
+  /**
+   * Takes `given`'s series when the rows it was computed over are the first rows of the view; returns
+   * the first row to compute from (the first that differs, or the first after them), null when not taken.
+   */
+  private adopt({series, rows}: GivenSeries, rule: StreamRule): number | null {
+    const n = series.rows,
+      length = this.length,
+      {time, a, b} = this.rows.data;
+    if (n > length || series.capacity < length || rows.a.length !== n) return null;
+    let d = 0;
+    while (d < n && Object.is(time[d], rows.time[d]) && Object.is(a[d], rows.a[d]) && Object.is(b[d], rows.b[d])) ++d;
+    if (!StreamRuleStage.resumes(series.state, d)) return null;
+    this.rows.adopt(series.columns, series.capacity);
+    this.series.adopt(rule, series.state);
+    return d;
+  }
+}
+
+/** Everything of a rule its series depend on, as a key: equal keys, equal series over equal rows. */
+export function ruleKeyOf(rule: StreamRule): string {
+  const h = rule.hedge;
+  return [
+    rule.dynamic ? dynamicHedgeKey(rule.dynamic) : h ? `${h.alpha}|${h.beta}` : "-",
+    rule.log,
+    rule.window,
+    rule.entry,
+    rule.exit,
+    rule.stop,
+    rule.lag,
+    rule.feeBps,
+    fundingKey(rule.funding),
+  ].join("|");
 }
 
 /** The funding schedules' identity in the rule's key: each leg's event count and last event time. */

@@ -49,6 +49,26 @@ export class StreamColumns {
     if (rows > this.capacity) this.allocate(Math.max(2 * this.capacity, Math.ceil(rows * 1.25)));
   }
 
+  /**
+   * Takes `columns` (buffers of `capacity` rows each, e.g. a worker's) as those columns; the others keep
+   * their rows so far, moved to buffers of that capacity. RangeError when it is below the rows so far.
+   */
+  adopt(columns: Partial<Record<RowColumn, Float64Array>>, capacity: number): void {
+    if (capacity < this.length) throw new RangeError(`StreamColumns.adopt: capacity ${capacity} below the ${this.length} rows`);
+    for (const name of rowColumns) {
+      const given = columns[name];
+      if (given && given.length !== capacity)
+        throw new RangeError(`StreamColumns.adopt: ${name} has ${given.length} rows, not ${capacity}`);
+      if (given) this.data[name] = given;
+      else if (capacity !== this.capacity) {
+        const x = new Float64Array(capacity);
+        x.set(this.data[name].subarray(0, this.length));
+        this.data[name] = x;
+      }
+    }
+    this.capacity = capacity;
+  }
+
   /** Grows every column to `capacity` rows, keeping the rows so far. */
   private allocate(capacity: number): void {
     for (const name of rowColumns) {

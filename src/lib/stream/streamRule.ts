@@ -28,12 +28,25 @@ export interface StreamRule {
   funding?: {readonly a?: readonly FundingRateEvent[]; readonly b?: readonly FundingRateEvent[]} | null;
 }
 
-interface RowCheckpoint {
+/** The stages' state before a row (plain data, structured-cloneable). */
+export interface RowCheckpoint {
   z: ZScoreState | null;
   corr: CorrelationState;
   backtest: BacktestState | null;
   hedge: DynamicHedgeState | null;
   first: number;
+}
+
+/**
+ * Everything a `StreamRuleStage` carries after its rows: how many it has done, the stages' state and
+ * closed trades, and the checkpoints of its last rows. A worker computes the series and sends this
+ * with them; `adopt` goes on from it exactly as the stage that made it would.
+ */
+export interface RuleSnapshot {
+  readonly done: number;
+  readonly state: RowCheckpoint;
+  readonly trades: readonly BacktestTrade[];
+  readonly checkpoints: readonly {step: number; state: RowCheckpoint}[];
 }
 
 /**
@@ -80,6 +93,32 @@ export class StreamRuleStage {
     this.restart();
   }
 
+  /**
+   * The stages' state after the rows done, for `adopt` (by another stage over equal rows), with the
+   * checkpoints of the last `keep` rows (fewer: less to send; a later change redoes every row).
+   */
+  snapshot(keep = Infinity): RuleSnapshot {
+    const checkpoints = this.checkpoints.entries().filter((c) => c.step >= this.done - keep);
+    return {done: this.done, state: this.save(), trades: [...(this.backtest?.trades ?? [])], checkpoints};
+  }
+
+  /** Whether `adopt(rule, s)` could then redo from row `from` (≤ s.done): a checkpoint of s is there. */
+  static resumes(s: RuleSnapshot, from: number): boolean {
+    return from === s.done || s.checkpoints.some((c) => c.step === from);
+  }
+
+  /**
+   * Takes a new rule with the state another stage reached over these rows under it (`snapshot`; the
+   * rows' columns adopted by the caller): the next `run` goes on from there, as that stage's would.
+   */
+  adopt(rule: StreamRule, s: RuleSnapshot): void {
+    this.reset(rule);
+    this.backtest?.trades.push(...s.trades);
+    this.load(s.state);
+    this.done = s.done;
+    this.checkpoints.load(s.checkpoints);
+  }
+
   /** Whether rows are left for `run` (a run cut short by its `limit`). */
   get pending(): boolean {
     return this.done < this.rows.length;
@@ -95,11 +134,7 @@ export class StreamRuleStage {
     if (from < this.done) {
       const c = this.checkpoints.get(from);
       if (c) {
-        this.corr.restore(c.corr);
-        if (c.z) this.zs?.restore(c.z);
-        if (c.backtest) this.backtest?.restore(c.backtest);
-        if (c.hedge) this.hedge?.restore(c.hedge);
-        this.first = c.first;
+        this.load(c);
         this.done = from;
         // Checkpoints after `from` were taken on rows that have changed.
         this.checkpoints.dropAfter(from);
@@ -122,14 +157,7 @@ export class StreamRuleStage {
     let sx = this.first >= 0 ? spread.subarray(this.first) : spread;
     const end = Math.min(n, this.done + limit);
     for (let i = this.done; i < end; ++i) {
-      if (i > kept)
-        this.checkpoints.put(i, {
-          z: zs?.save() ?? null,
-          corr: rc.save(),
-          backtest: bt?.save() ?? null,
-          hedge: dh?.save() ?? null,
-          first: this.first,
-        });
+      if (i > kept) this.checkpoints.put(i, this.save());
       retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
       retB[i] = i === 0 ? NaN : b[i] / b[i - 1] - 1;
       rc.push(retA, retB);
@@ -151,6 +179,26 @@ export class StreamRuleStage {
     }
     this.done = end;
     return end === n;
+  }
+
+  /** The stages' state now. */
+  private save(): RowCheckpoint {
+    return {
+      z: this.zs?.save() ?? null,
+      corr: this.corr.save(),
+      backtest: this.backtest?.save() ?? null,
+      hedge: this.hedge?.save() ?? null,
+      first: this.first,
+    };
+  }
+
+  /** Returns the stages to a state `save` gave. */
+  private load(c: RowCheckpoint): void {
+    this.corr.restore(c.corr);
+    if (c.z) this.zs?.restore(c.z);
+    if (c.backtest) this.backtest?.restore(c.backtest);
+    if (c.hedge) this.hedge?.restore(c.hedge);
+    this.first = c.first;
   }
 
   /** Fresh stages for the rule, before row 0. */

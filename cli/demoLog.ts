@@ -44,6 +44,8 @@ export function previewFilter(): TerminalFilter {
     if (/^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH) \//.test(line)) return false;
     if (/^socket (open|close)\b/.test(line)) return false;
     if (/^load \S.* → success\b/.test(line) && !/\berror\b/.test(line)) return false;
+    // The first run's bundling of each npm import ("d3 → src/.observablehq/cache/_node/d3@7.9.2/index.js"): ~40 lines.
+    if (/^\S+ → src\/\.observablehq\/cache\/_node\//.test(line)) return false;
     return true;
   };
 }

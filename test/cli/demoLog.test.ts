@@ -25,6 +25,17 @@ describe("previewFilter()", () => {
     ).toEqual(["Observable Framework v1.13.4", "↳ http://127.0.0.1:3091/"]);
   });
 
+  it("drops the first run's bundling line of each npm import, keeps other arrows", () => {
+    // As the demo's terminal showed them on a fresh clone (coloured as Framework colours its output).
+    expect(
+      shown([
+        "d3-array \x1b[90m→\x1b[39m src/.observablehq/cache/_node/d3-array@3.2.4/index.js",
+        "@observablehq/plot → src/.observablehq/cache/_node/@observablehq/plot@0.6.17/index.js",
+        "load src/data/overview.json.ts → error in 12ms",
+      ]),
+    ).toEqual(["load src/data/overview.json.ts → error in 12ms"]);
+  });
+
   it("drops socket lines and the multi-line dumps of page messages, then shows what follows", () => {
     const lines = [
       "socket open /_observablehq",

@@ -5,11 +5,10 @@
 // recorder of the lake answers. Written atomically (temp file, fsync, rename, fsync of the folder), so a
 // reader sees the old marker or the new one; a file that is not a marker (torn by a foreign writer,
 // hand-edited, a later format) reads as `ignored`, never as an error.
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
-import {basename, dirname, join} from "node:path";
+import {readFile} from "node:fs/promises";
 import type {SymbolHistory} from "../src/protocol/health.js";
-import {historyMarkerPath, tempName} from "./layout.js";
-import {fsync} from "./publish.js";
+import {historyMarkerPath} from "./layout.js";
+import {replaceFile} from "./publish.js";
 
 /** One symbol's history as the recorder last wrote it. */
 export interface HistoryMarkerSymbol {
@@ -88,18 +87,6 @@ export async function readHistoryMarker(lake: string): Promise<HistoryMarkerRead
 }
 
 /** Writes (or replaces) the marker atomically: hidden temp file, fsync, rename, fsync of the folder. */
-export async function writeHistoryMarker(lake: string, marker: HistoryMarker): Promise<void> {
-  const path = historyMarkerPath(lake),
-    dir = dirname(path),
-    temp = join(dir, tempName(basename(path)));
-  await mkdir(dir, {recursive: true});
-  try {
-    await writeFile(temp, `${JSON.stringify(marker, null, 1)}\n`);
-    await fsync(temp);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, {force: true}).catch(() => {});
-    throw error;
-  }
-  await fsync(dir);
+export function writeHistoryMarker(lake: string, marker: HistoryMarker): Promise<void> {
+  return replaceFile(historyMarkerPath(lake), `${JSON.stringify(marker, null, 1)}\n`);
 }

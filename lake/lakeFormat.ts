@@ -2,12 +2,11 @@
 // key/value metadata, the columns of a format-2 file, and the SQL that writes them.
 // Format 1: no market level, `time` a naive TIMESTAMP. Format 2: `market=` level, `time` (and every
 // other timestamp) a UTC-adjusted microsecond TIMESTAMPTZ, exchange event and local receive times.
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
-import {basename, dirname, join} from "node:path";
+import {readFile} from "node:fs/promises";
 import {quotedString} from "./duckdb.js";
 import {parseMarketSymbol, type SymbolMarket} from "../src/protocol/symbol.js";
-import {manifestPath, tempName} from "./layout.js";
-import {fsync} from "./publish.js";
+import {manifestPath} from "./layout.js";
+import {replaceFile} from "./publish.js";
 
 /** The format this version of pairbook reads and writes. */
 export const lakeFormat = 2;
@@ -92,17 +91,6 @@ export async function readManifest(lake: string): Promise<LakeManifest | null> {
 }
 
 /** Writes the manifest atomically: a hidden temp file, fsynced, renamed, the folder fsynced. */
-export async function writeManifest(lake: string, manifest: LakeManifest): Promise<void> {
-  const path = manifestPath(lake),
-    temp = join(dirname(path), tempName(basename(path)));
-  await mkdir(lake, {recursive: true});
-  try {
-    await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
-    await fsync(temp);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, {force: true}).catch(() => {});
-    throw error;
-  }
-  await fsync(lake);
+export function writeManifest(lake: string, manifest: LakeManifest): Promise<void> {
+  return replaceFile(manifestPath(lake), `${JSON.stringify(manifest, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 // Atomic publish of one lake file: hidden temp file in the partition, fsync, rename, fsync the folder.
-import {access, mkdir, open, rename, rm} from "node:fs/promises";
-import {join} from "node:path";
+import {access, mkdir, open, rename, rm, writeFile} from "node:fs/promises";
+import {basename, dirname, join} from "node:path";
 import {tempName} from "./layout.js";
 
 /**
@@ -44,6 +44,26 @@ export async function publishFile(dir: string, name: string, write: (tempPath: s
     throw new UnsyncedPublishError(path, dir, error as Error);
   }
   return path;
+}
+
+/**
+ * Writes or replaces the small file `path` with `text` atomically: hidden temp file, fsync, rename,
+ * fsync of the folder (created if needed). Readers see the old text or the new, never a part. For
+ * the lake's own bookkeeping (manifest, markers), which unlike data files is meant to be replaced.
+ */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const dir = dirname(path),
+    temp = join(dir, tempName(basename(path)));
+  await mkdir(dir, {recursive: true});
+  try {
+    await writeFile(temp, text);
+    await fsync(temp);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, {force: true}).catch(() => {});
+    throw error;
+  }
+  await fsync(dir);
 }
 
 async function exists(path: string): Promise<boolean> {

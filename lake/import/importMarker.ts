@@ -4,12 +4,12 @@
 // the CHECKSUM still names that digest (a file republished upstream is imported again) and the lake's
 // files still cover the id range (a deleted partition is imported again). Without a marker, or when it
 // does not hold, the file is read and deduplicated against the lake as before: a marker only saves work.
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {parseMarketSymbol} from "../../src/protocol/symbol.js";
 import {idIntervals} from "../files.js";
-import {importedDir, tempName} from "../layout.js";
-import {fsync} from "../publish.js";
+import {importedDir} from "../layout.js";
+import {replaceFile} from "../publish.js";
 import type {ArchiveKind} from "./archiveName.js";
 import {datasetFiles, datasetOf} from "./datasets.js";
 
@@ -40,20 +40,8 @@ export async function readMarker(lake: string, symbol: string, name: string): Pr
 }
 
 /** Writes (or replaces) the marker of `marker.name` atomically: temp file, fsync, rename, fsync of the folder. */
-export async function writeMarker(lake: string, symbol: string, marker: ImportMarker): Promise<void> {
-  const dir = importedDir(lake, symbol),
-    path = join(dir, `${marker.name}.json`),
-    temp = join(dir, tempName(`${marker.name}.json`));
-  await mkdir(dir, {recursive: true});
-  try {
-    await writeFile(temp, `${JSON.stringify(marker)}\n`);
-    await fsync(temp);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, {force: true}).catch(() => {});
-    throw error;
-  }
-  await fsync(dir);
+export function writeMarker(lake: string, symbol: string, marker: ImportMarker): Promise<void> {
+  return replaceFile(join(importedDir(lake, symbol), `${marker.name}.json`), `${JSON.stringify(marker)}\n`);
 }
 
 /**

@@ -6,13 +6,13 @@
 // page holds of each symbol, its covered range, comes from the lake itself. Neither: null, no notice.
 import {realpath} from "node:fs/promises";
 import {resolve} from "node:path";
-import {quotedString, withDuckDB} from "../lake/duckdb.js";
-import {tickFiles} from "../lake/files.js";
+import {withDuckDB} from "../lake/duckdb.js";
 import {readHistoryMarker} from "../lake/historyMarker.js";
-import {retryVanished} from "../lake/vanishedFiles.js";
+import {lastTradeTime} from "../lake/reader.js";
 import type {HistoryHealth, SymbolHistory} from "../src/protocol/health.js";
 import type {HistoryStatus, LegHistoryStatus} from "../src/protocol/historyStatus.js";
 import {authHeaders, recorderEndpoint} from "../src/protocol/recorderEndpoint.js";
+import {firstTradeTime} from "./lakeBars.js";
 
 export interface HistoryStatusOptions {
   /** How long to wait for /health (ms); default 1500. */
@@ -56,21 +56,12 @@ async function askRecorder(liveUrl: string, {timeoutMs = 1500, fetcher = fetch}:
   }
 }
 
-/** Oldest and latest trade time of `symbol` in the lake (ms): the first file by id and the last one. */
-async function lakeRange(lake: string, symbol: string): Promise<{from: number | null; to: number | null}> {
-  const files = await tickFiles(lake, symbol);
-  if (files.length === 0) return {from: null, to: null};
-  const first = files.reduce((m, f) => (f.first < m.first ? f : m)),
-    last = files.reduce((m, f) => (f.last > m.last ? f : m));
-  return withDuckDB(async (connection) => {
-    const [[from]] = (
-      await connection.runAndReadAll(`SELECT epoch_ms(min(time))::DOUBLE FROM read_parquet(${quotedString(first.path)})`)
-    ).getRows();
-    const [[to]] = (
-      await connection.runAndReadAll(`SELECT epoch_ms(max(time))::DOUBLE FROM read_parquet(${quotedString(last.path)})`)
-    ).getRows();
-    return {from: from === null ? null : Number(from), to: to === null ? null : Number(to)};
-  });
+/** Oldest and latest trade time of `symbol` in the lake (ms), null when it holds none. */
+function lakeRange(lake: string, symbol: string): Promise<{from: number | null; to: number | null}> {
+  return withDuckDB(async (connection) => ({
+    from: await firstTradeTime(connection, lake, symbol),
+    to: await lastTradeTime(connection, lake, symbol),
+  }));
 }
 
 /** Each of `symbols` that `states` knows, with its covered range from the lake. */
@@ -83,7 +74,7 @@ async function legsOf(
   for (const symbol of symbols) {
     const s = states[symbol];
     if (!s) continue;
-    const range = await retryVanished(() => lakeRange(lake, symbol)); // the recorder compacts as it loads
+    const range = await lakeRange(lake, symbol); // each read retried if the recorder compacts meanwhile
     legs[symbol] = {state: s.state, windowStart: s.windowStart, coveredFrom: range.from, coveredTo: range.to, detail: s.detail ?? null};
   }
   return legs;

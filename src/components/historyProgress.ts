@@ -20,6 +20,9 @@ export function duration(ms: number): string {
   return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
 }
 
+/** "about 12 min left", or "less than a minute left" (never "about 0 s"). */
+export const timeLeft = (ms: number): string => (ms < 60_000 ? "less than a minute left" : `about ${duration(ms)} left`);
+
 const utc = (t: number | null) => (t === null ? "—" : new Date(t).toISOString().slice(0, 16).replace("T", " "));
 
 /** The longest ETA among the symbols still loading, or null when one of them has none yet. */
@@ -59,7 +62,7 @@ export function historyNotice(state: HealthState | null, built: HistoryStatus | 
     done = symbols.filter((s) => s.state === "done").length,
     eta = longestEta(history);
   return html`<div class="pb-status" id="history-notice" data-state="loading">History is still loading: the recorder is
-    filling the last ${duration(history.windowMs)} (${done} of ${symbols.length} symbols done${eta === null ? "" : `, about ${duration(eta)} left`}).
+    filling the last ${duration(history.windowMs)} (${done} of ${symbols.length} symbols done${eta === null ? "" : `, ${timeLeft(eta)}`}).
     This page shows the trades the lake held when it was built; a preview refreshes it as they arrive.</div>`;
 }
 

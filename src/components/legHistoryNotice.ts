@@ -6,7 +6,7 @@ import {html} from "htl";
 import {fetchHealth} from "../client/health.js";
 import type {HistoryHealth} from "../protocol/health.js";
 import type {HistoryStatus} from "../protocol/historyStatus.js";
-import {duration} from "./historyProgress.js";
+import {duration, timeLeft} from "./historyProgress.js";
 
 /** One leg as the notice shows it. */
 export interface LegHistoryLine {
@@ -84,7 +84,7 @@ function legText(l: LegHistoryLine, stopped: boolean): string {
   if (l.coveredFrom === null) return `${l.symbol}: ${stopped ? "no trades in the lake" : "waiting for its first trade"}`;
   const held = l.coveredTo === null ? `covered from ${utc(l.coveredFrom)} UTC` : `holds ${utc(l.coveredFrom)} – ${utc(l.coveredTo)} UTC`;
   const left = `${duration(Math.max(0, l.coveredFrom - l.windowStart))} of the window ${stopped ? "never loaded" : "still to load"}`;
-  return `${l.symbol}: ${held}, ${left}${l.etaMs === null ? "" : `, about ${duration(l.etaMs)} left`}`;
+  return `${l.symbol}: ${held}, ${left}${l.etaMs === null ? "" : `, ${timeLeft(l.etaMs)}`}`;
 }
 
 /** The notice's first sentence: loading now, or (built from the lake's marker) stopped before it was done. */

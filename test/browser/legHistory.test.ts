@@ -45,7 +45,7 @@ function history(loading: boolean): HistoryHealth {
     loading,
     symbols: {
       BTCUSDT: leg("done", windowStart, 0),
-      ETHUSDT: loading ? leg("loading", first, 45_000) : leg("done", windowStart, 0),
+      ETHUSDT: loading ? leg("loading", first, 2_700_000) : leg("done", windowStart, 0),
     },
   };
 }
@@ -217,7 +217,7 @@ describe("pair and symbol pages built while history loads", () => {
     const notice = page.locator("#history-notice");
     await expect.poll(() => notice.getAttribute("data-source"), {timeout: 15_000}).toBe("recorder");
     expect(await squeeze(page, ".pb-history-leg[data-symbol=ETHUSDT]")).toBe(
-      `ETHUSDT: covered from ${utc(first)} UTC, 1 h 30 min of the window still to load, about 45 s left`,
+      `ETHUSDT: covered from ${utc(first)} UTC, 1 h 30 min of the window still to load, about 45 min left`,
     );
     answer = {lake, history: history(false)}; // the next 5-second poll reads it
     await expect.poll(() => notice.getAttribute("data-state"), {timeout: 15_000}).toBe("none");

@@ -130,7 +130,9 @@ describe("history loading on the Overview and System pages", () => {
     const notice = page.locator("#history-notice");
     await expect.poll(() => notice.getAttribute("data-state"), {timeout: 15_000}).toBe("loading");
     // 120 min window, one of two symbols done, the longest ETA 45 s.
-    expect((await notice.textContent())!.replace(/\s+/g, " ")).toContain("filling the last 2 h (1 of 2 symbols done, about 45 s left)");
+    expect((await notice.textContent())!.replace(/\s+/g, " ")).toContain(
+      "filling the last 2 h (1 of 2 symbols done, less than a minute left)",
+    );
     expect(await notice.isVisible()).toBe(true);
     const eth = page.locator("#history-table tr[data-symbol=ETHUSDT] td");
     // Covered from 11:30 UTC, 90 min remaining, ETA 45 s, 10,800 trades, 1 of 1 archive day.

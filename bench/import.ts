@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {crc32, deflateRawSync} from "node:zlib";
+import {oneEntryZip} from "../simulator/oneEntryZip.js";
 
 const {values} = parseArgs({options: {rows: {type: "string", default: "2000000"}, runs: {type: "string", default: "1"}}});
 const rowCount = Number(values.rows),
@@ -34,38 +34,6 @@ function tradesCsv(n: number): Buffer {
   return Buffer.from(lines.join("\n") + "\n");
 }
 
-/** A one-entry deflated zip (local header, data, central directory, end record). */
-function zipOf(name: string, data: Buffer): Buffer {
-  const body = deflateRawSync(data, {level: 6}),
-    fileName = Buffer.from(name),
-    crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const directory = Buffer.concat([central, fileName]);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(30 + fileName.length + body.length, 16);
-  return Buffer.concat([local, fileName, body, directory, end]);
-}
-
 /** Runs `command` under /usr/bin/time; wall seconds and peak RSS in MB. */
 function timed(command: string[], env: Record<string, string> = {}): {seconds: number; rssMb: number; stdout: string} {
   const result = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...command], {encoding: "utf8", env: {...process.env, ...env}});
@@ -79,7 +47,7 @@ try {
   const name = "BTCUSDT-trades-2024-08-09.zip",
     zipPath = join(dir, name);
   const csv = tradesCsv(rowCount);
-  const zip = zipOf(name.replace(/\.zip$/, ".csv"), csv);
+  const zip = oneEntryZip(name.replace(/\.zip$/, ".csv"), csv);
   writeFileSync(zipPath, zip);
   writeFileSync(`${zipPath}.CHECKSUM`, `${createHash("sha256").update(zip).digest("hex")}  ${name}\n`);
   console.log(

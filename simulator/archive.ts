@@ -6,9 +6,9 @@
 // once and kept.
 import {createHash} from "node:crypto";
 import type {IncomingMessage, ServerResponse} from "node:http";
-import {crc32, deflateRawSync} from "node:zlib";
 import {formatBigUnits, formatUnits, multiplyUnits} from "./decimal.js";
 import type {Market} from "./market.js";
+import {oneEntryZip} from "./oneEntryZip.js";
 import type {TradeHistory} from "./tradeHistory.js";
 import type {Venue} from "./venue.js";
 
@@ -86,36 +86,5 @@ function dayZip(name: string, history: TradeHistory, dayStart: number): Buffer |
       lines.push(`${rows.id[i]},${price},${qty},${quote},${rows.time[i]},${rows.isBuyerMaker[i] ? "True" : "False"},True\n`);
     }
   }
-  return zipOne(name, Buffer.from(lines.join("")));
-}
-
-/** A minimal zip of one deflated entry: local header, data, central directory, end record. */
-function zipOne(name: string, data: Buffer): Buffer {
-  const body = deflateRawSync(data),
-    fileName = Buffer.from(name),
-    crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + fileName.length, 12);
-  end.writeUInt32LE(30 + fileName.length + body.length, 16);
-  return Buffer.concat([local, fileName, body, central, fileName, end]);
+  return oneEntryZip(name, Buffer.from(lines.join("")));
 }

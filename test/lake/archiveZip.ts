@@ -1,13 +1,13 @@
 // Zip files in the layout of Binance's public archives, built without the code under test.
 import {crc32, deflateRawSync} from "node:zlib";
 
-/** A minimal zip (local headers, central directory, end record), deflated or stored. */
-export function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8): Buffer {
+/** A minimal zip (local headers, central directory, end record), deflated (at zlib `level`) or stored. */
+export function makeZip(entries: {name: string; data: Buffer}[], method: 0 | 8 = 8, level = 6): Buffer {
   const locals: Buffer[] = [],
     centrals: Buffer[] = [];
   let offset = 0;
   for (const {name, data} of entries) {
-    const body = method === 8 ? deflateRawSync(data) : data,
+    const body = method === 8 ? deflateRawSync(data, {level}) : data,
       fileName = Buffer.from(name),
       crc = crc32(data);
     const local = Buffer.alloc(30);

@@ -5,11 +5,11 @@ import {createHash} from "node:crypto";
 import {mkdtemp, readdir, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {crc32, deflateRawSync} from "node:zlib";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {quotedString, withDuckDB} from "../../lake/duckdb.js";
 import {importFiles, resolveJob} from "../../lake/import/index.js";
 import {pairbook} from "../cli/pairbook.js";
+import {makeZip} from "./archiveZip.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -34,30 +34,7 @@ function tradesCsv(from: number, to: number): Buffer {
 
 /** Writes `<dir>/<name>.zip` (one deflated entry) and its `.CHECKSUM`; returns the zip's path. */
 async function archive(name: string, csv: Buffer): Promise<string> {
-  const body = deflateRawSync(csv, {level: 1}),
-    fileName = Buffer.from(`${name}.csv`),
-    crc = crc32(csv);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(body.length, 18);
-  local.writeUInt32LE(csv.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(body.length, 20);
-  central.writeUInt32LE(csv.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + fileName.length, 12);
-  end.writeUInt32LE(30 + fileName.length + body.length, 16);
-  const zip = Buffer.concat([local, fileName, body, central, fileName, end]);
+  const zip = makeZip([{name: `${name}.csv`, data: csv}], 8, 1);
   const path = join(dir, `${name}.zip`);
   await writeFile(path, zip);
   await writeFile(`${path}.CHECKSUM`, `${createHash("sha256").update(zip).digest("hex")}  ${name}.zip\n`);

@@ -54,7 +54,8 @@ def main() -> int:
     print(f"hedge ({h['method']})  beta {h['beta']:.6g}  alpha {h['alpha']:.6g}  R² {h['rSquared']:.4f}")
     print(f"z({report['zscore']['window']}) last {report['zscore']['last']:.3f}  half-life {report['halfLife']:.1f} bars")
     print(f"Engle-Granger  stat {eg['statistic']:.4f}  p {eg['pValue']:.4f}")
-    print(f"backtest  {bt['trades']} trades  PnL {bt['totalPnl']:.6g}  Sharpe {bt['sharpe']}")
+    sharpe = "n/a" if bt["sharpe"] is None else f"{bt['sharpe']:.2f}"  # null without trades or variance
+    print(f"backtest  {bt['trades']} trades  PnL {bt['totalPnl']:.6g}  Sharpe {sharpe}")
     return 0
 
 

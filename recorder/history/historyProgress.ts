@@ -75,7 +75,7 @@ export class SymbolProgress {
     if (detail !== undefined) s.detail = detail;
     if (s.state !== was[0] || s.detail !== was[1]) this.changed();
     s.etaMs = this.eta(now);
-    if (now - this.loggedAt >= this.logEveryMs && s.remainingMs > 0) {
+    if (now - this.loggedAt >= this.logEveryMs && s.remainingMs >= 60_000) {
       this.loggedAt = now;
       this.log(
         `${this.symbol}: history from ${stamp(s.coveredFrom)} UTC, ${hours(s.remainingMs)} to go${s.etaMs === null ? "" : ` (about ${hours(s.etaMs)})`}; ${s.trades} trades, ${s.requests} REST requests`,

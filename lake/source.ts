@@ -1,15 +1,16 @@
 // Simulated and real trades never share a lake: `<lake>/source.json` names where its trades came from,
 // written by the first `pairbook record` or `pairbook import`, and every later writer must match it.
 // Sources: "simulator" (stream and REST on this machine's loopback: `pairbook simulate`, `replay`, the
-// demo, the tests; any port counts as the same source), "binance-spot" (Binance's public spot hosts,
-// and its public archives), or the REST host of any other exchange endpoint ("api.binance.us").
+// demo, the tests; any port counts as the same source), "binance" (Binance's public spot and USD-M
+// hosts, and its public archives; lakes written before perpetuals say "binance-spot", the same source),
+// or the REST host of any other exchange endpoint ("api.binance.us").
 import {readFile, rename, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {lakeAccess} from "./access.js";
 import {sourcePath, tempName} from "./layout.js";
 
 export interface LakeSource {
-  /** What is compared: "simulator", "binance-spot" or an exchange's REST host. */
+  /** What is compared: "simulator", "binance" (older lakes: "binance-spot") or an exchange's REST host. */
   readonly source: string;
   /** For people: the endpoints of the first run, the command and when. */
   readonly wsUrl?: string;
@@ -23,7 +24,8 @@ export class LakeSourceError extends Error {
   override name = "LakeSourceError";
 }
 
-const binanceSpotHosts = new Set([
+/** Binance's public market-data hosts: spot and USD-M futures, one exchange and one source. */
+const binanceHosts = new Set([
   "stream.binance.com",
   "data-stream.binance.vision",
   "api.binance.com",
@@ -33,10 +35,15 @@ const binanceSpotHosts = new Set([
   "api4.binance.com",
   "api-gcp.binance.com",
   "data-api.binance.vision",
+  "fstream.binance.com",
+  "fapi.binance.com",
 ]);
 
+/** The source's name as compared: "binance-spot", from lakes written before perpetuals, is "binance". */
+const canonical = (source: string) => (source === "binance-spot" ? "binance" : source);
+
 /** Public archives of data.binance.vision, as `pairbook import` reads them. */
-export const archiveSource: LakeSource = {source: "binance-spot", by: "pairbook import"};
+export const archiveSource: LakeSource = {source: "binance", by: "pairbook import"};
 
 /**
  * The source of a recording from `wsUrl` and `restUrl`; throws LakeSourceError when one is on this
@@ -51,7 +58,7 @@ export function recordingSource(wsUrl: string, restUrl: string): LakeSource {
       `--ws-url ${wsUrl} and --rest-url ${restUrl} are not the same source (one is on this machine, the other is not)`,
     );
   }
-  const source = isLoopback(rest) ? "simulator" : binanceSpotHosts.has(rest) ? "binance-spot" : rest;
+  const source = isLoopback(rest) ? "simulator" : binanceHosts.has(rest) ? "binance" : rest;
   return {source, wsUrl, restUrl};
 }
 
@@ -71,7 +78,7 @@ export async function readLakeSource(lake: string): Promise<LakeSource | null> {
     throw new LakeSourceError(`${sourcePath(lake)} is not valid JSON; it should name the lake's source, e.g. {"source": "simulator"}`);
   }
   if (typeof value !== "object" || value === null || typeof (value as LakeSource).source !== "string") {
-    throw new LakeSourceError(`${sourcePath(lake)} names no source; expected e.g. {"source": "binance-spot"}`);
+    throw new LakeSourceError(`${sourcePath(lake)} names no source; expected e.g. {"source": "binance"}`);
   }
   return value as LakeSource;
 }
@@ -82,7 +89,7 @@ export async function readLakeSource(lake: string): Promise<LakeSource | null> {
  */
 export async function checkLakeSource(lake: string, source: LakeSource, what: string): Promise<LakeSource | null> {
   const stored = await lakeAccess(lake, "read", () => readLakeSource(lake));
-  if (stored && stored.source !== source.source) {
+  if (stored && canonical(stored.source) !== canonical(source.source)) {
     throw new LakeSourceError(
       `the lake at ${lake} holds ${describeSource(stored.source)} trades; refusing to ${what} ${describeSource(source.source)} trades into it ` +
         `(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo)`,
@@ -101,9 +108,9 @@ export async function rememberLakeSource(lake: string, source: LakeSource, by: s
   });
 }
 
-/** "simulator" → "simulated", "binance-spot" → "Binance spot", a host → "api.binance.us". */
+/** "simulator" → "simulated", "binance" (or "binance-spot") → "Binance", a host → "api.binance.us". */
 export function describeSource(source: string): string {
-  return source === "simulator" ? "simulated" : source === "binance-spot" ? "Binance spot" : source;
+  return source === "simulator" ? "simulated" : canonical(source) === "binance" ? "Binance" : source;
 }
 
 function hostOf(url: string): string {

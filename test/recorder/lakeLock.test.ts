@@ -2,14 +2,14 @@
 // a second writer exits 5 while the first keeps recording; kill -9 leaves a stale lock the next start
 // takes over; simulated and real trades never share a lake (exit 6).
 import {type ChildProcess, spawn} from "node:child_process";
-import {mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {createInterface} from "node:readline";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
 import {recordArgv} from "../../cli/recordArgv.js";
 import {LakeLockedError} from "../../lake/lock.js";
-import {LakeSourceError, recordingSource} from "../../lake/source.js";
+import {archiveSource, checkLakeSource, LakeSourceError, recordingSource} from "../../lake/source.js";
 import {startRecorder} from "../../recorder/recorder.js";
 import {startSimulator, type Simulator} from "../../simulator/index.js";
 import {pairbook} from "../cli/pairbook.js";
@@ -95,7 +95,7 @@ describe("one writer per lake (pairbook record, pairbook import)", () => {
       await pairbook(["import", "--lake", lake, csv]),
       6,
       new RegExp(
-        `^pairbook import: the lake at ${lake} holds simulated trades; refusing to import Binance spot trades into it \\(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo\\)$`,
+        `^pairbook import: the lake at ${lake} holds simulated trades; refusing to import Binance trades into it \\(simulated and real trades never share a lake: use another --lake; the demo's is ./data-demo\\)$`,
       ),
     );
     // A lake recorded from the simulator refuses Binance, before any request to it.
@@ -112,7 +112,7 @@ describe("one writer per lake (pairbook record, pairbook import)", () => {
         "0",
       ]),
       6,
-      new RegExp(`^pairbook record: the lake at ${lake} holds simulated trades; refusing to record Binance spot trades into it`),
+      new RegExp(`^pairbook record: the lake at ${lake} holds simulated trades; refusing to record Binance trades into it`),
     );
   }, 120_000);
 
@@ -120,11 +120,11 @@ describe("one writer per lake (pairbook record, pairbook import)", () => {
     const lake = join(root, "archive");
     const imported = await pairbook(["import", "--lake", lake, csv]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(JSON.parse(await readFile(join(lake, "source.json"), "utf8"))).toMatchObject({source: "binance-spot", by: "pairbook import"});
+    expect(JSON.parse(await readFile(join(lake, "source.json"), "utf8"))).toMatchObject({source: "binance", by: "pairbook import"});
     failedWith(
       await pairbook(recordArgs(lake)),
       6,
-      new RegExp(`^pairbook record: the lake at ${lake} holds Binance spot trades; refusing to record simulated trades into it`),
+      new RegExp(`^pairbook record: the lake at ${lake} holds Binance trades; refusing to record simulated trades into it`),
     );
     failedWith(
       await pairbook([
@@ -153,10 +153,27 @@ describe("recordingSource", () => {
     ]) {
       expect(recordingSource(ws, rest).source).toBe("simulator");
     }
-    expect(recordingSource("wss://stream.binance.com:9443", "https://api.binance.com").source).toBe("binance-spot");
-    expect(recordingSource("wss://data-stream.binance.vision", "https://data-api.binance.vision").source).toBe("binance-spot");
+    expect(recordingSource("wss://stream.binance.com:9443", "https://api.binance.com").source).toBe("binance");
+    expect(recordingSource("wss://data-stream.binance.vision", "https://data-api.binance.vision").source).toBe("binance");
+    // USD-M is the same exchange: a recording of BTCUSDT and usdm:BTCUSDT from Binance is one source.
+    expect(recordingSource("wss://fstream.binance.com", "https://fapi.binance.com").source).toBe("binance");
     expect(recordingSource("wss://stream.binance.us:9443", "https://api.binance.us").source).toBe("api.binance.us");
     expect(() => recordingSource("ws://127.0.0.1:1", "https://api.binance.com")).toThrow(LakeSourceError);
+  });
+});
+
+describe("checkLakeSource", () => {
+  it("reads a lake written before perpetuals (binance-spot) as Binance: Binance writers go on, the simulator is refused", async () => {
+    const lake = join(root, "binance-spot");
+    await mkdir(lake, {recursive: true});
+    await writeFile(join(lake, "source.json"), JSON.stringify({source: "binance-spot", by: "pairbook import"}));
+    await expect(checkLakeSource(lake, archiveSource, "import")).resolves.toMatchObject({source: "binance-spot"});
+    await expect(
+      checkLakeSource(lake, recordingSource("wss://fstream.binance.com", "https://fapi.binance.com"), "record"),
+    ).resolves.not.toBeNull();
+    await expect(checkLakeSource(lake, recordingSource("ws://127.0.0.1:1", "http://127.0.0.1:1"), "record")).rejects.toThrow(
+      /holds Binance trades; refusing to record simulated trades into it/,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import {resolve} from "node:path";
 import {fileURLToPath} from "node:url";
-import {RestError, validateSymbols} from "../../recorder/binance/rest.js";
+import {RestError} from "../../recorder/binance/rest.js";
+import {binanceUsdmRestUrl, binanceUsdmWsUrl, validateMarketSymbols} from "../../recorder/markets.js";
 import {Child} from "../children.js";
 import {CliError, type Command, intFlag, parseFlags, symbolsFlag, UsageError} from "../command.js";
 import {demoHistory, isHistoryChatter, lakeHoldsTrades, reportHistory} from "../demoHistory.js";
@@ -34,7 +35,7 @@ const demoLake = "data-demo",
 const usage = (what: string, symbols: string[], lake: string) => `Usage: pairbook ${what} [options]
 
 Options:
-  --symbols LIST    symbols to record (default ${symbols.join(",")})${lake === demoLake ? "; usdm:X is X's USD-M perpetual" : ""}
+  --symbols LIST    symbols to record (default ${symbols.join(",")}); usdm:X is X's USD-M perpetual
   --lake DIR        lake folder (default ./${lake}${lake === demoLake ? "; simulated trades never go into a lake of real ones" : ""})
   --live-port PORT  recorder's live feed port (default 8787)
   --port PORT       notebook preview port (default 3000; the next free one if taken)
@@ -63,7 +64,7 @@ export const start: Command = {
 
 async function runStack(argv: string[], {simulated}: {simulated: boolean}): Promise<number> {
   const {values} = parseFlags(argv, options);
-  const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2), {markets: simulated});
+  const symbols = symbolsFlag(values.symbols, simulated ? demoSymbols : demoSymbols.slice(0, 2), {markets: true});
   if (symbols.length < 2) throw new UsageError("invalid --symbols: expected at least two symbols (a pair)");
   // Absolute: the recorder and the preview (which resolves against the project folder) read the same lake.
   const lake = resolve(values.lake ?? (simulated ? demoLake : liveLake));
@@ -75,13 +76,16 @@ async function runStack(argv: string[], {simulated}: {simulated: boolean}): Prom
     usdmWsUrl: string | undefined,
     usdmRestUrl: string | undefined;
   if (!simulated) {
-    // Fail fast, before starting anything, when the exchange is out of reach.
+    // Fail fast, before starting anything, when the exchange is out of reach or a symbol is not traded there.
     try {
-      await validateSymbols(restUrl, symbols);
+      await validateMarketSymbols({wsUrl, restUrl, usdmWsUrl: binanceUsdmWsUrl, usdmRestUrl: binanceUsdmRestUrl}, symbols);
     } catch (error) {
       if (error instanceof RestError) {
+        const unreachable = error.status === undefined && error.message.startsWith("could not reach");
         throw new CliError(
-          `${error.message}\nThis machine cannot reach Binance. \`npm run demo\` runs the same notebook against a local simulator, no internet needed.`,
+          unreachable
+            ? `${error.message}\nThis machine cannot reach Binance. \`npm run demo\` runs the same notebook against a local simulator, no internet needed.`
+            : error.message,
           3,
         );
       }

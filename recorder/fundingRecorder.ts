@@ -4,13 +4,15 @@
 // and its estimated rate; once T has passed (a frame names a later T), the stream's last estimate is
 // stored at once (source "stream") and the settled record is fetched from REST a little later
 // (source "rest", which replaces the estimate). Writes are rare (every 1–8 h per symbol), each in
-// its own DuckDB session, one at a time.
+// its own DuckDB session, one at a time. Each stored batch goes to the live feed (`live`, the hub), and
+// at start the latest stored events too, so pages and serve charge what the lake holds since their build.
 import {withDuckDB} from "../lake/duckdb.js";
 import {type FundingRecord, readFunding, writeFunding} from "../lake/funding.js";
 import {SerialQueue} from "../lake/serialQueue.js";
 import {parseMarketSymbol} from "../src/protocol/symbol.js";
 import type {MarkPriceUpdate} from "./binance/usdmMessages.js";
 import type {UsdmHistoryClient} from "./binance/usdmRest.js";
+import {maxFundingKept} from "./liveSnapshots.js";
 
 export interface FundingRecorderOptions {
   lake: string;
@@ -23,6 +25,8 @@ export interface FundingRecorderOptions {
   historyMs?: number;
   /** Wait after a funding time before asking REST for its settled rate (default 10 s). */
   settleDelayMs?: number;
+  /** Told of every funding event once it is stored (recorder/liveHub.ts onFunding). */
+  live?: {onFunding(symbol: string, records: readonly FundingRecord[]): void};
 }
 
 export class FundingRecorder {
@@ -41,6 +45,7 @@ export class FundingRecorder {
     const {symbols, historyMs = 30 * 86_400_000} = this.options;
     for (const symbol of symbols) {
       const stored = await this.queue.run(() => withDuckDB((c) => readFunding(c, this.options.lake, symbol)));
+      this.options.live?.onFunding(symbol, stored.slice(-maxFundingKept));
       const from = stored.length > 0 ? stored[stored.length - 1].fundingTime + 1 : Date.now() - historyMs;
       await this.fetchSettled(symbol, from);
     }
@@ -98,7 +103,10 @@ export class FundingRecorder {
     return this.queue
       .run(() => withDuckDB((c) => writeFunding(c, this.options.lake, symbol, records)))
       .then(
-        () => void (this.stored += records.length),
+        () => {
+          this.stored += records.length;
+          this.options.live?.onFunding(symbol, records);
+        },
         (error: Error) => this.options.log(`${symbol}: could not store ${records.length} funding event(s): ${error.message}`),
       );
   }

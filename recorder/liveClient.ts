@@ -3,7 +3,7 @@
 // nothing it sends can throw out of here; over a limit it is closed with a code and a reason.
 import type {RawData, WebSocket} from "ws";
 import type {Bar} from "../src/lib/bars.js";
-import {type LiveGap, type LiveMessage, toWire, type WireBar} from "../src/protocol/liveWire.js";
+import {type LiveFunding, type LiveGap, type LiveMessage, toWire, type WireBar} from "../src/protocol/liveWire.js";
 import {parseClientMessage} from "./clientMessages.js";
 import {errorBurst, errorRefillPerSecond, maxQueuedBytes, maxSnapshotsPerClient, maxSubscriptionsPerClient} from "./liveLimits.js";
 
@@ -14,6 +14,8 @@ export interface LiveClientOptions {
   series: (symbol: string, interval: string) => WireBar[];
   /** Unfilled gaps of a recorded symbol since the recorder started, sent with each of its snapshots. */
   gaps: (symbol: string) => readonly LiveGap[];
+  /** Latest stored funding events of a perpetual, sent with each of its snapshots; undefined for a spot symbol. */
+  funding: (symbol: string) => readonly LiveFunding[] | undefined;
   /** Unsent bytes above which bars and snapshots wait, and `stuckMs` above which the client is closed. */
   maxBufferedBytes: number;
   stuckMs: number;
@@ -98,7 +100,7 @@ export class LiveClient {
     this.pump();
   }
 
-  /** Sends a gap message (pre-serialized) if the client follows `symbol` at any interval; false otherwise. */
+  /** Sends a gap or funding message (pre-serialized) if the client follows `symbol` at any interval; false otherwise. */
   sendGap(symbol: string, text: string): boolean {
     for (const key of this.subscriptions) if (key.slice(0, key.indexOf("|")) === symbol) return this.sendText(text);
     return false;
@@ -155,8 +157,11 @@ export class LiveClient {
       if (this.closed || this.socket.bufferedAmount > this.options.maxBufferedBytes) return;
       this.pending.delete(key);
       const [symbol, interval] = key.split("|");
-      this.send({type: "snapshot", symbol, interval, bars: this.options.series(symbol, interval), gaps: this.options.gaps(symbol)}, () =>
-        this.pump(),
+      const {series, gaps, funding} = this.options,
+        events = funding(symbol);
+      this.send(
+        {type: "snapshot", symbol, interval, bars: series(symbol, interval), gaps: gaps(symbol), ...(events && {funding: events})},
+        () => this.pump(),
       );
     }
   }

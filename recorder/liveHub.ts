@@ -5,12 +5,21 @@
 // (liveLimits.ts). A slow or hostile client is closed with a reason; it never slows the recorder down,
 // and nothing it sends can throw out of here. Unfilled gaps go to the subscribers of their symbol as
 // they are recorded, and with every snapshot (the latest `maxGapsKept` per symbol), so pages flag
-// their buckets as the loaders flag the lake's gap records.
+// their buckets as the loaders flag the lake's gap records. Funding events of a perpetual go the same
+// way as they are stored (and the latest with every snapshot), so pages and serve charge them at once.
 import type {WebSocket} from "ws";
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";
 import type {LiveFeedHealth} from "../src/protocol/health.js";
-import {type LiveGap, type LiveGapMessage, type LiveMessage, toWire} from "../src/protocol/liveWire.js";
+import type {FundingRecord} from "../lake/funding.js";
+import {
+  type LiveFunding,
+  type LiveFundingMessage,
+  type LiveGap,
+  type LiveGapMessage,
+  type LiveMessage,
+  toWire,
+} from "../src/protocol/liveWire.js";
 import {LatencyHistogram} from "./latencyHistogram.js";
 import {LiveClient} from "./liveClient.js";
 import {slowClientBytes} from "./liveLimits.js";
@@ -105,6 +114,21 @@ export class LiveHub {
     for (const client of this.clients) this.messagesSent += Number(client.sendGap(gap.symbol, text));
   }
 
+  /**
+   * Funding events of a perpetual just stored in the lake (fundingRecorder.ts): kept for the next
+   * snapshots and sent at once to the clients subscribed to it, those that change what is kept only.
+   */
+  onFunding(symbol: string, records: readonly FundingRecord[]): void {
+    if (!this.symbols.has(symbol) || records.length === 0) return;
+    const events = records.map((r): LiveFunding => ({time: r.fundingTime, rate: r.rate, mark: r.markPrice, source: r.source}));
+    if (!this.snapshots.addFunding(symbol, events)) return;
+    // The kept event of each time named (as merged: a settled one is never replaced by an estimate).
+    const times = new Set(events.map((e) => e.time));
+    const changed = (this.snapshots.fundingOf(symbol) ?? []).filter((e) => times.has(e.time));
+    const text = JSON.stringify({type: "funding", symbol, events: changed} satisfies LiveFundingMessage);
+    for (const client of this.clients) this.messagesSent += Number(client.sendGap(symbol, text));
+  }
+
   /** Receive → send latency of live updates, ms: {count, p50, p99, max} since the last reset. */
   latency(reset = false): {count: number; p50: number; p99: number; max: number} {
     return this.latencies.summary(reset);
@@ -130,6 +154,7 @@ export class LiveHub {
       symbols: this.symbols,
       series: (symbol, interval) => this.snapshots.series(symbol, interval).map(toWire),
       gaps: (symbol) => this.snapshots.gapsOf(symbol),
+      funding: (symbol) => this.snapshots.fundingOf(symbol),
       maxBufferedBytes,
       stuckMs,
       onSent: () => this.messagesSent++,

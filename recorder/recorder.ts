@@ -216,7 +216,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
   const perpetuals = symbols.filter((s) => s.startsWith("usdm:"));
   const funding =
     perpetuals.length > 0
-      ? new FundingRecorder({lake: config.lake, symbols: perpetuals, rest: rest.usdm, log, signal: controller.signal})
+      ? new FundingRecorder({lake: config.lake, symbols: perpetuals, rest: rest.usdm, log, signal: controller.signal, live: hub})
       : undefined;
   const fundingHistory = funding?.backfill();
   const streaming = Promise.all(

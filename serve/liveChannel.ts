@@ -56,6 +56,7 @@ export class LiveChannel {
       },
       onBars: (symbol, interval, bars) => this.each((sub) => sub.interval === interval && sub.addBars(symbol, bars)),
       onGap: (symbol, gap) => this.each((sub) => sub.addGap(symbol, gap)),
+      onFunding: (symbol, events) => this.each((sub) => sub.addFunding(symbol, events)),
     });
     const {lake, limits, now} = options;
     const upstream = this.upstream;
@@ -67,6 +68,7 @@ export class LiveChannel {
         for (const symbol of sub.symbols) {
           const kept = upstream.want(symbol, sub.interval);
           for (const gap of kept.gaps) sub.addGap(symbol, gap);
+          sub.addFunding(symbol, kept.funding);
           sub.addBars(symbol, kept.bars);
         }
         const missing = sub.symbols.filter((s) => upstream.recording && !upstream.recording.has(s));

@@ -84,6 +84,7 @@ export function liveChannelDocument(): Record<string, unknown> {
         'Send {"type":"subscribe","id":"s1","a":"BTCUSDT","b":"ETHUSDT", …} with the report\'s query parameters as fields; {"type":"unsubscribe","id":"s1"}.',
         'Server messages: {"type":"status","live":"connecting|connected|down","message"} (the recorder\'s feed; on connect and on every change),',
         '{"type":"snapshot","id","settings","from":0,"rows":[…]} once seeded, then {"type":"rows","id","from","rows":[…]}: replace the rows from index `from` on;',
+        'with a perpetual (usdm:) leg, snapshot and rows carry "fundingPaid" (the backtest\'s, with the funding the recorder stores while open), and {"type":"funding","id","fundingPaid"} comes when only funding changed it;',
         '{"type":"error","id"?,"parameter"?,"error"}: the subscription is not made, the socket stays open.',
         `Limits: ${maxSubscriptionsPerSocket} subscriptions per socket, ${maxSubscriptionsOverall} overall, ${maxChannelSockets} sockets (503 at the upgrade), client frames of ${maxClientFrameBytes} bytes (1009);`,
         `a client behind by over ${slowSocketBytes} bytes for ${stuckMs / 1000} s, or by ${maxSocketQueuedBytes} at once, is closed (1008), as is one sending invalid messages past a burst of ${errorBurst}.`,

@@ -122,10 +122,13 @@ export class LiveSocket {
 
   private sendRows(sub: LiveSubscription, type: "snapshot" | "rows"): void {
     try {
-      const rows = sub.take();
-      if (!rows) return;
+      const rows = sub.take(),
+        refunded = sub.takeFunding();
+      // A perpetual leg: the backtest's funding paid so far, with the rows, or alone when only funding came.
+      const paid = sub.funded ? {fundingPaid: sub.fundingPaid} : {};
+      if (!rows) return void (refunded && sub.funded && this.send({type: "funding", id: sub.id, ...paid}));
       const head = type === "snapshot" ? {settings: sub.settings} : {};
-      this.send({type, id: sub.id, ...head, from: rows.from, rows: rows.rows});
+      this.send({type, id: sub.id, ...head, from: rows.from, rows: rows.rows, ...paid});
     } catch (error) {
       if (!(error instanceof SubscriptionError)) throw error;
       this.remove(sub);

@@ -2,15 +2,18 @@
 // GET /api/v1/pairs/{a}/{b}/report reads, fitted as it fits them) and then fed by the recorder's live
 // bars. The rows are the pair page's (src/lib/stream PairStream: the incremental align, hedge, z-score
 // and backtest), so a live bar redoes only the rows from the bucket it changed. A perpetual leg's funding
-// events (those the lake holds when the subscription is seeded) go into the rule as into the report's
-// backtest; they change its PnL, never a pushed column (z, β, spread and position do not depend on them).
+// events (those the lake holds when the subscription is seeded, then those the recorder stores, from its
+// live feed) go into the rule as into the report's backtest; they change its PnL (`fundingPaid`), never a
+// pushed column (z, β, spread and position do not depend on them).
 import type {BacktestTrade} from "../src/lib/backtest.js";
 import {degenerateReason} from "../src/lib/degenerateSeries.js";
+import type {FundingRateEvent} from "../src/lib/funding.js";
 import type {HedgeMethod} from "../src/lib/hedgeMethods.js";
 import {hedgeRatio} from "../src/lib/hedgeRatio.js";
 import {pairSignal} from "../src/lib/signal.js";
 import {PairStream, type StreamRule, type StreamView} from "../src/lib/stream/pairStream.js";
-import type {LiveBar, LiveGap} from "../src/protocol/liveWire.js";
+import {withLiveFunding} from "../src/protocol/liveFunding.js";
+import type {LiveBar, LiveFunding, LiveGap} from "../src/protocol/liveWire.js";
 import {maxRowsFactor} from "./channelLimits.js";
 import {LiveLegs} from "./liveLegs.js";
 import {intervalName} from "./paramSpecs.js";
@@ -44,6 +47,10 @@ export class LiveSubscription {
   private readonly stream = new PairStream();
   /** First row the client has not got as it is now (Infinity: all sent). */
   private dirty = 0;
+  /** Each leg's funding events from the seed (the lake's), which the live feed's replace by time. */
+  private readonly seeded: readonly [FundingRateEvent[] | undefined, FundingRateEvent[] | undefined];
+  /** Whether the rule's funding changed since `takeFunding`. */
+  private fundingChanged = false;
 
   private constructor(
     readonly id: string,
@@ -51,9 +58,11 @@ export class LiveSubscription {
     readonly settings: Record<string, unknown>,
     private readonly legs: LiveLegs,
     private readonly view: StreamView,
-    private readonly rule: StreamRule,
+    private rule: StreamRule,
     private readonly maxRows: number,
+    private readonly barMs: number,
   ) {
+    this.seeded = [rule.funding?.a ? [...rule.funding.a] : undefined, rule.funding?.b ? [...rule.funding.b] : undefined];
     this.stream.update(legs.bars(0), legs.bars(1), -Infinity, view, rule);
   }
 
@@ -105,7 +114,7 @@ export class LiveSubscription {
     };
     const live = new LiveLegs(legs);
     const view = {intervalMs: interval, lookbackMs: Infinity};
-    return new LiveSubscription(id, [a, b], settings, live, view, rule, maxRowsFactor * context.limits.maxBars);
+    return new LiveSubscription(id, [a, b], settings, live, view, rule, maxRowsFactor * context.limits.maxBars, interval);
   }
 
   get interval(): string {
@@ -127,6 +136,42 @@ export class LiveSubscription {
   addGap(symbol: string, gap: LiveGap): void {
     this.symbols.forEach((s, leg) => s === symbol && this.legs.addGap(leg as 0 | 1, gap));
     this.refresh();
+  }
+
+  /** Whether the backtest charges funding (a perpetual leg). */
+  get funded(): boolean {
+    return this.stream.funded;
+  }
+
+  /** Funding paid by the backtest over the rows so far, net of funding received (0 without a perpetual leg). */
+  get fundingPaid(): number {
+    return this.stream.metrics(this.barMs)?.fundingPaid ?? 0;
+  }
+
+  /**
+   * Funding events of a perpetual leg the recorder stored (its live feed's kept list, liveUpstream.ts):
+   * they replace the seed's of their times in the rule, and the backtest is redone with them (rows unchanged).
+   */
+  addFunding(symbol: string, events: readonly LiveFunding[]): void {
+    const f = this.rule.funding;
+    if (!f || events.length === 0) return;
+    const legs = [f.a, f.b].map((held, leg) => (this.symbols[leg] === symbol && held ? withLiveFunding(this.seeded[leg], events) : held));
+    const same = (x: readonly FundingRateEvent[] | undefined, y: readonly FundingRateEvent[] | undefined) =>
+      x === y || (x !== undefined && y !== undefined && x.length === y.length && x.every((e, i) => sameEvent(e, y[i])));
+    if (same(legs[0], f.a) && same(legs[1], f.b)) return;
+    this.rule = {...this.rule, funding: {a: legs[0], b: legs[1]}};
+    this.fundingChanged = true;
+    const changedFrom = this.legs.takeChanges();
+    const changed = this.stream.update(this.legs.bars(0), this.legs.bars(1), changedFrom, this.view, this.rule);
+    // The rows pushed do not depend on funding: only new bars make rows dirty.
+    if (changedFrom !== Infinity) this.dirty = Math.min(this.dirty, changed.bars);
+  }
+
+  /** Whether the rule's funding changed since the last call (the socket then sends the funding paid). */
+  takeFunding(): boolean {
+    const changed = this.fundingChanged;
+    this.fundingChanged = false;
+    return changed;
   }
 
   /**
@@ -184,4 +229,8 @@ export class LiveSubscription {
     }
     return out;
   }
+}
+
+function sameEvent(x: FundingRateEvent, y: FundingRateEvent): boolean {
+  return x.time === y.time && x.rate === y.rate && x.mark === y.mark;
 }

@@ -1,10 +1,11 @@
 // `pairbook serve`'s connection to the recorder's live feed (recorder/liveHub.ts, the wire of
 // src/protocol/liveWire.ts): it follows the symbol × interval keys the channel's subscriptions need,
 // keeps each key's recent bars (so a new subscription catches up without a new snapshot) and hands
-// bars and gaps on. When the recorder is not running or goes away it says so (`onStatus`) and
+// bars, gaps and a perpetual's funding events on. When the recorder is not running or goes away it says so (`onStatus`) and
 // reconnects in an explicit loop: capped exponential backoff with jitter, one socket per attempt.
 import WebSocket, {type RawData} from "ws";
-import {type LiveBar, type LiveGap, liveGapsOf} from "../src/protocol/liveWire.js";
+import {liveFundingOf, mergeLiveFunding} from "../src/protocol/liveFunding.js";
+import {type LiveBar, type LiveFunding, type LiveGap, liveGapsOf} from "../src/protocol/liveWire.js";
 import {redactToken} from "../src/protocol/recorderEndpoint.js";
 
 /** The feed's state, for the channel's status messages. */
@@ -22,6 +23,8 @@ export interface LiveUpstreamOptions {
   /** New or changed bars of a followed key ("SYMBOL|interval"). */
   readonly onBars: (symbol: string, interval: string, bars: readonly LiveBar[]) => void;
   readonly onGap: (symbol: string, gap: LiveGap) => void;
+  /** Funding events of a perpetual the recorder stored (in a snapshot or as they come), those that changed what is kept. */
+  readonly onFunding: (symbol: string, events: readonly LiveFunding[]) => void;
   /** Backoff between attempts: first and largest delay, ms (default 500 and 30 000). */
   readonly backoffMs?: readonly [first: number, max: number];
   readonly log?: (line: string) => void;
@@ -31,11 +34,14 @@ export interface LiveUpstreamOptions {
 const keptBars = 4096;
 /** Gaps kept per symbol. */
 const keptGaps = 100;
+/** Funding events kept per perpetual (the recorder's snapshot holds as many). */
+const keptFunding = 100;
 
 export class LiveUpstream {
   private readonly wanted = new Map<string, number>(); // "SYMBOL|interval" → subscriptions
   private readonly bars = new Map<string, Map<number, LiveBar>>();
   private readonly gaps = new Map<string, LiveGap[]>();
+  private readonly funding = new Map<string, readonly LiveFunding[]>();
   private socket: WebSocket | null = null;
   private timer: NodeJS.Timeout | undefined;
   private attempt = 0;
@@ -53,8 +59,8 @@ export class LiveUpstream {
     return redactToken(this.options.url);
   }
 
-  /** Follows `symbol` at `interval` (connecting on first use); returns the bars and gaps kept for it. */
-  want(symbol: string, interval: string): {bars: LiveBar[]; gaps: readonly LiveGap[]} {
+  /** Follows `symbol` at `interval` (connecting on first use); returns the bars, gaps and funding events kept for it. */
+  want(symbol: string, interval: string): {bars: LiveBar[]; gaps: readonly LiveGap[]; funding: readonly LiveFunding[]} {
     const key = `${symbol}|${interval}`;
     const count = this.wanted.get(key) ?? 0;
     this.wanted.set(key, count + 1);
@@ -63,7 +69,7 @@ export class LiveUpstream {
       if (this.socket?.readyState === WebSocket.OPEN) this.subscribe([key]);
     }
     if (!this.socket && !this.timer && !this.closed) this.connect();
-    return {bars: [...(this.bars.get(key)?.values() ?? [])], gaps: this.gaps.get(symbol) ?? []};
+    return {bars: [...(this.bars.get(key)?.values() ?? [])], gaps: this.gaps.get(symbol) ?? [], funding: this.funding.get(symbol) ?? []};
   }
 
   /** Stops following a key once no subscription needs it (the recorder keeps sending; its bars are ignored). */
@@ -140,9 +146,11 @@ export class LiveUpstream {
     if (f.type === "hello" && Array.isArray(f.symbols)) this.recording = new Set(f.symbols.filter((s) => typeof s === "string"));
     if (typeof f.symbol !== "string") return;
     if (f.type === "gap") for (const gap of liveGapsOf(f)) this.gap(f.symbol, gap);
+    if (f.type === "funding") this.fund(f.symbol, liveFundingOf(f.events));
     if (typeof f.interval !== "string") return;
     if (f.type === "snapshot") {
       for (const gap of liveGapsOf(f.gaps)) this.gap(f.symbol, gap);
+      this.fund(f.symbol, liveFundingOf(f.funding));
       this.keep(f.symbol, f.interval, Array.isArray(f.bars) ? f.bars.filter(isLiveBar) : []);
     } else if (f.type === "bar" && isLiveBar(f.bar)) this.keep(f.symbol, f.interval, [f.bar]);
   }
@@ -156,6 +164,14 @@ export class LiveUpstream {
       kept.delete(start);
     }
     this.options.onBars(symbol, interval, bars);
+  }
+
+  private fund(symbol: string, events: readonly LiveFunding[]): void {
+    const held = this.funding.get(symbol) ?? [];
+    const merged = mergeLiveFunding(held, events, keptFunding);
+    if (merged === held) return;
+    this.funding.set(symbol, merged);
+    this.options.onFunding(symbol, merged);
   }
 
   private gap(symbol: string, gap: LiveGap): void {

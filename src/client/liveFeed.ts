@@ -1,7 +1,8 @@
 // Browser client of the recorder's live feed: subscribes to symbols, reconnects with capped
 // exponential backoff and jitter, and reports its state for the page's status line (the URL's token
 // redacted). The messages are src/protocol/liveWire.ts.
-import {type LiveBar, type LiveGap, type LiveMessage, liveGapsOf} from "../protocol/liveWire.js";
+import {liveFundingOf} from "../protocol/liveFunding.js";
+import {type LiveBar, type LiveFunding, type LiveGap, type LiveMessage, liveGapsOf} from "../protocol/liveWire.js";
 import {redactToken} from "../protocol/recorderEndpoint.js";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "static";
@@ -19,6 +20,8 @@ export interface LiveFeedOptions {
   onBars?: (symbol: string, bars: readonly LiveBar[]) => void;
   /** Unfilled gaps of a subscribed symbol: those a snapshot lists, then each one recorded (LiveGapMessage). */
   onGap?: (symbol: string, gap: LiveGap) => void;
+  /** Funding events of a subscribed perpetual: those a snapshot lists, then each batch stored (LiveFundingMessage). */
+  onFunding?: (symbol: string, events: readonly LiveFunding[]) => void;
   /** Alert events the recorder pushes to every client ({"type":"alert","event":…}). */
   onAlert?: (event: unknown) => void;
   onStatus: (status: LiveStatus) => void;
@@ -36,6 +39,7 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
     interval,
     onBars = () => {},
     onGap = () => {},
+    onFunding = () => {},
     onAlert = () => {},
     onStatus,
     initialBackoffMs = 1000,
@@ -69,8 +73,11 @@ export function connectLiveFeed(options: LiveFeedOptions): () => void {
       else if (message.type === "snapshot") {
         onBars(message.symbol, message.bars);
         for (const gap of liveGapsOf(message.gaps ?? [])) onGap(message.symbol, gap);
+        const funding = liveFundingOf(message.funding);
+        if (funding.length > 0) onFunding(message.symbol, funding);
       } else if (message.type === "bar") onBars(message.symbol, [message.bar]);
       else if (message.type === "gap") for (const gap of liveGapsOf(message)) onGap(message.symbol, gap);
+      else if (message.type === "funding") onFunding(message.symbol, liveFundingOf(message.events));
       else if (message.type === "error") onStatus({state: "live", detail: `live feed says: ${message.message}`});
     };
     socket.onclose = () => {
@@ -108,6 +115,7 @@ function isLiveMessage(value: unknown): value is LiveMessage {
     case "bar":
       return typeof m.symbol === "string" && object(m.bar);
     case "gap":
+    case "funding":
       return typeof m.symbol === "string";
     case "error":
     case "hello":

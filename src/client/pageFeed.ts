@@ -1,10 +1,12 @@
-// The live side of a page: the build-time bars plus the recorder's feed (bars and unfilled gaps), with
+// The live side of a page: the build-time bars plus the recorder's feed (bars, unfilled gaps and a
+// perpetual's funding events: pageFunding.ts), with
 // a status line (the URL's token redacted). Pages observe three streams: `frames` (at most one per
 // animation frame, for charts), `refits` (throttled, for the expensive statistics) and `statuses`
 // (the status line, on change only), so a live bar redraws charts without redoing every test.
 import type {BarsFile} from "../protocol/barsFile.js";
 import {connectLiveFeed, type LiveStatus} from "./liveFeed.js";
 import {LiveBars} from "./liveBars.js";
+import {PageFunding} from "./pageFunding.js";
 import {redactToken} from "../protocol/recorderEndpoint.js";
 
 export interface FeedFrame {
@@ -49,6 +51,8 @@ export function liveSettings(
 
 export class PageFeed {
   readonly bars: LiveBars;
+  /** The funding events the backtest charges: the build's and the live feed's (read at each refit). */
+  readonly funding: PageFunding;
   status: LiveStatus;
   private readonly frameListeners = new Set<(f: FeedFrame) => void>();
   private readonly statusListeners = new Set<(s: LiveStatus) => void>();
@@ -57,6 +61,7 @@ export class PageFeed {
 
   constructor(file: BarsFile, {url, symbols, enabled, connect = connectLiveFeed}: PageFeedOptions) {
     this.bars = new LiveBars(file);
+    this.funding = new PageFunding(file.meta.funding);
     const built = builtLabel(file.meta.builtAt);
     this.status = enabled
       ? {state: "connecting", detail: `Connecting to ${redactToken(url)}…`}
@@ -69,6 +74,8 @@ export class PageFeed {
           onBars: (symbol, bars) => (this.bars.add(symbol, bars), this.schedule()),
           // Unfilled gaps the recorder reports (a restart, an exchange hole): their buckets are flagged, no close carried across.
           onGap: (symbol, gap) => (this.bars.addGap(symbol, gap), this.schedule()),
+          // Funding stored by the recorder: the next refit charges it (refits count it as news).
+          onFunding: (symbol, events) => (this.funding.add(symbol, events), this.schedule()),
           onStatus: (s) => {
             this.status = s.state === "live" ? s : {state: s.state, detail: `${s.detail} — showing the ${built}`};
             for (const listener of this.statusListeners) listener(this.status);
@@ -76,6 +83,11 @@ export class PageFeed {
           },
         })
       : () => {};
+  }
+
+  /** Grows with every live bar, gap or funding event. */
+  private get news(): number {
+    return this.bars.version + this.funding.version;
   }
 
   private current(): FeedFrame {
@@ -107,17 +119,18 @@ export class PageFeed {
   };
 
   /**
-   * For Generators.observe: the current version now, then at most one every `everyMs` while bars
-   * arrive; and one with every frame of news while `eager()` (too few bars fitted for a report yet).
+   * For Generators.observe: the current version of the news (bars and funding events) now, then at
+   * most one every `everyMs` while news arrives; and one with every frame of news while `eager()` (too
+   * few bars fitted for a report yet).
    */
   refits = (notify: (version: number) => void, everyMs = 30_000, eager: () => boolean = () => false): (() => void) => {
-    let sent = this.bars.version;
+    let sent = this.news;
     notify(sent);
     const timer = setInterval(() => {
-      if (this.bars.version !== sent) notify((sent = this.bars.version));
+      if (this.news !== sent) notify((sent = this.news));
     }, everyMs);
-    const onFrame = (f: FeedFrame) => {
-      if (f.version !== sent && eager()) notify((sent = f.version));
+    const onFrame = () => {
+      if (this.news !== sent && eager()) notify((sent = this.news));
     };
     this.frameListeners.add(onFrame);
     return () => (clearInterval(timer), void this.frameListeners.delete(onFrame));

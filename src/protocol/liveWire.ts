@@ -1,7 +1,8 @@
 // The live feed's wire messages (JSON over WebSocket): recorder/liveHub.ts and liveClient.ts send them,
 // src/client/liveFeed.ts reads them. A page sends one message, `subscribe` (validated by
 // recorder/clientMessages.ts); the recorder answers with a snapshot per symbol and interval, then every
-// bar change, unfilled gaps as they are recorded, alert events, and errors.
+// bar change, unfilled gaps as they are recorded, a perpetual's funding events as they are stored, alert
+// events, and errors.
 import type {Bar, Interval} from "../lib/bars.js";
 import type {AlertEvent} from "./alerts.js";
 
@@ -28,6 +29,18 @@ export interface LiveGap {
   to: number | null;
 }
 
+/**
+ * A funding event of a USD-M perpetual as the live feed sends it: what the recorder stored in the lake's
+ * funding table (lake/funding.ts), `time` the funding time (ms), `mark` null when unknown. A settled
+ * event ("rest", "archive") replaces a "stream" estimate of the same time, never the reverse.
+ */
+export interface LiveFunding {
+  time: number;
+  rate: number;
+  mark: number | null;
+  source: "stream" | "rest" | "archive";
+}
+
 /** Page → recorder: follow `symbols` at `interval` (default 1s). */
 export interface Subscribe {
   type: "subscribe";
@@ -52,6 +65,8 @@ export interface SnapshotMessage {
   interval: string;
   bars: readonly WireBar[];
   gaps: readonly LiveGap[];
+  /** A perpetual's latest stored funding events (at most 100, oldest first; absent for spot symbols). */
+  funding?: readonly LiveFunding[];
 }
 
 /** A bar of a subscription changed (or began). */
@@ -68,6 +83,13 @@ export interface LiveGapMessage extends LiveGap {
   symbol: string;
 }
 
+/** Sent to the subscribers of a perpetual when the recorder stores funding events of it (a settlement, its REST record). */
+export interface LiveFundingMessage {
+  type: "funding";
+  symbol: string;
+  events: readonly LiveFunding[];
+}
+
 /** An alert event, sent to every client. */
 export interface AlertMessage {
   type: "alert";
@@ -81,7 +103,7 @@ export interface ErrorMessage {
 }
 
 /** Every message the recorder sends on the live feed. */
-export type LiveMessage = HelloMessage | SnapshotMessage | BarMessage | LiveGapMessage | AlertMessage | ErrorMessage;
+export type LiveMessage = HelloMessage | SnapshotMessage | BarMessage | LiveGapMessage | LiveFundingMessage | AlertMessage | ErrorMessage;
 
 /** The gap ranges of a message's `gaps` (or of the message itself) that have the wire shape; the rest is ignored. */
 export function liveGapsOf(value: unknown): LiveGap[] {

@@ -9,6 +9,7 @@
 import type {BacktestMetrics, BacktestTrade} from "../backtest.js";
 import type {SymbolBars} from "../bars.js";
 import {dynamicHedgeKey} from "../dynamicHedge.js";
+import type {FundingRateEvent} from "../funding.js";
 import {type RowColumn, StreamColumns} from "./streamColumns.js";
 import type {RuleSeries} from "./ruleSeries.js";
 import {type StreamRule, StreamRuleStage} from "./streamRule.js";
@@ -189,8 +190,19 @@ export function ruleKeyOf(rule: StreamRule): string {
   ].join("|");
 }
 
-/** The funding schedules' identity in the rule's key: each leg's event count and last event time. */
+/**
+ * The funding schedules' identity in the rule's key: every event of each leg, so an appended event or a
+ * settled rate replacing an estimate (the live feed's funding, src/protocol/liveFunding.ts) changes it.
+ * Each schedule's text is kept per array (schedules are not mutated: a new event comes in a new array).
+ */
 function fundingKey(f: StreamRule["funding"]): string {
-  const leg = (e: readonly {time: number}[] | undefined) => (e ? `${e.length}@${e.length > 0 ? e[e.length - 1].time : ""}` : "-");
+  const leg = (e: readonly FundingRateEvent[] | undefined) => {
+    if (!e) return "-";
+    let key = fundingKeys.get(e);
+    if (key === undefined) fundingKeys.set(e, (key = e.map((x) => `${x.time}:${x.rate}:${x.mark ?? ""}`).join(",")));
+    return key;
+  };
   return f ? `${leg(f.a)}/${leg(f.b)}` : "-";
 }
+
+const fundingKeys = new WeakMap<readonly FundingRateEvent[], string>();

@@ -10,6 +10,7 @@ import {hedgedSeries} from "../../../src/lib/stream/pairSeries.js";
 import {pairView} from "../../../src/lib/stream/pairView.js";
 import {streamStats} from "../../../src/lib/stream/streamStats.js";
 import {LiveBars} from "../../../src/client/liveBars.js";
+import {PageFunding} from "../../../src/client/pageFunding.js";
 import type {BarsFile, SymbolBars} from "../../../src/protocol/barsFile.js";
 import type {LiveBar} from "../../../src/protocol/liveWire.js";
 import {Xorshift128} from "../series.js";
@@ -106,6 +107,58 @@ describe("PairStream with funding (the pair page's backtest)", () => {
     const rows = backtestStatsRows(streamStats(stream, 1000, false)!, ["A", "B"]);
     expect(rows.find((r) => r.key === "funding.paid")?.text).toBe("0.0464");
     expect(rows.find((r) => r.key === "funding.pnlBeforeFunding")?.value).toBeCloseTo(0, 12);
+  });
+
+  it("funding the live feed adds while the page is open (PageFunding) is charged at its bar, a settled rate replacing the estimate, no reload", () => {
+    // The hand-computed market of the first test: long the spread (+1 A, −1 B) from bar 11's close to the end.
+    const a = [100, 101, 100, 101, 100, 101, 100, 101, 100, 101, 90, ...Array<number>(14).fill(90)],
+      b = Array<number>(25).fill(50);
+    const f = file(a, b),
+      [legA, legB] = [f.symbols.get("A")!, f.symbols.get("B")!];
+    // The build held A's events at 5 s (nothing held) and 11.5 s (bar 12, marked at bar 11's close 90): 1 × 90 × 1e-4 = 0.009.
+    const funding = new PageFunding({
+      A: [
+        {time: t0 + 5_000, rate: 1e-4},
+        {time: t0 + 11_500, rate: 1e-4},
+      ],
+    });
+    const rule = (): StreamRule => ({
+      hedge: {alpha: 0, beta: 1},
+      log: false,
+      window: 10,
+      entry: 2,
+      exit: -1.9,
+      stop: undefined,
+      lag: 1,
+      feeBps: 0,
+      funding: funding.legs("A", "B"),
+    });
+    const stream = new PairStream();
+    stream.update(legA, legB, -Infinity, view, rule());
+    expect(stream.metrics(1000)!.fundingPaid).toBeCloseTo(0.009, 12);
+    // The live feed: B's funding at 14 s (bar 14, short 1 B paying a negative rate: −1 × 50.5 × −2e-4 = 0.0101)
+    // and A's estimate at 20 s (bar 20: 1 × 91 × 3e-4 = 0.0273).
+    const version = funding.version;
+    funding.add("B", [{time: t0 + 14_000, rate: -2e-4, mark: 50.5, source: "rest"}]);
+    funding.add("A", [{time: t0 + 20_000, rate: 3e-4, mark: 91, source: "stream"}]);
+    expect(funding.version).toBeGreaterThan(version);
+    stream.update(legA, legB, Infinity, view, rule());
+    expect(stream.metrics(1000)!.fundingPaid).toBeCloseTo(0.009 + 0.0101 + 0.0273, 12);
+    // REST settles 20 s at 4e-4 (same count of events, same last time): 1 × 91 × 4e-4 = 0.0364 instead.
+    funding.add("A", [{time: t0 + 20_000, rate: 4e-4, mark: 91, source: "rest"}]);
+    stream.update(legA, legB, Infinity, view, rule());
+    expect(stream.metrics(1000)!.fundingPaid).toBeCloseTo(0.009 + 0.0101 + 0.0364, 12);
+    // A late stream estimate of a settled time changes nothing; the build's 11.5 s event replaced by a settled one does.
+    const before = funding.version;
+    funding.add("A", [{time: t0 + 20_000, rate: 9e-4, mark: 91, source: "stream"}]);
+    expect(funding.version).toBe(before);
+    funding.add("A", [{time: t0 + 11_500, rate: 2e-4, mark: 90, source: "rest"}]);
+    stream.update(legA, legB, Infinity, view, rule());
+    expect(stream.metrics(1000)!.fundingPaid).toBeCloseTo(0.018 + 0.0101 + 0.0364, 12);
+    // The same as a fresh stream over the final schedule (a reload).
+    const fresh = new PairStream();
+    fresh.update(legA, legB, -Infinity, view, rule());
+    expect(stream.metrics(1000)!.fundingPaid).toBe(fresh.metrics(1000)!.fundingPaid);
   });
 
   it("a spot pair (no funding) shows no funding line and charges nothing", () => {

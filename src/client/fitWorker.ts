@@ -7,102 +7,24 @@
 // resolve in a worker exactly as in the page (same URLs, built or previewed, no network).
 // Where a Worker cannot start (or fails), the same functions run on the main thread after a yield.
 // A fit can also compute the page's rule series over the fitted rows under the new hedge (a refit:
-// ruleSeries), which the page's PairStream takes as they are instead of recomputing them.
-import {hedgeRatio} from "../lib/hedgeRatio.js";
-import {type PairFit, pairFit, type PairReport, type PairReportOptions, pairRule, reportOf} from "../lib/pairReport.js";
-import {type HedgeRow, hedgeRows, hedgeSharpes} from "../lib/report/hedges.js";
-import {type GivenSeries, ruleKeyOf, type StreamRule} from "../lib/stream/pairStream.js";
-import {type RuleSeries, ruleSeries, ruleSeriesTransfer} from "../lib/stream/ruleSeries.js";
-
-export interface FitRequest {
-  log: boolean;
-  method: string;
-  /** Window of the rolling-OLS row of the hedge table. */
-  rollingWindow: number;
-}
-
-export type Hedge = ReturnType<typeof hedgeRatio>;
-/** A hedge-table row without its series (what the table shows). */
-export type HedgeRowSummary = Omit<HedgeRow, "spread" | "betaSeries">;
-/** The fit as the page needs it: every number of the report, without the long series. */
-export type FitSummary = Omit<PairFit, "a" | "b" | "spread"> & {readonly id: number; readonly rows: readonly HedgeRowSummary[]};
-
-export interface RuleResult {
-  report: PairReport;
-  sharpes: number[];
-}
-
-/** The rule series a fit computes too: the rule's (its hedge replaced by the fit's), over the fitted rows. */
-interface SeriesRequest {
-  rule: StreamRule;
-  /** The rows' times, sent only when the backtest reads them (funding); else null. */
-  time: Float64Array | null;
-}
-
-// A fit's bars are sent once: a fit of the bars the worker already holds (another method) sends null.
-type Request =
-  | {type: "fit"; id: number; a: Float64Array | null; b: Float64Array | null; options: FitRequest; series: SeriesRequest | null}
-  | {type: "rule"; id: number; fitId: number; options: PairReportOptions};
-type Reply = {id: number; part: "hedge" | "series" | "fit" | "rule"; value: unknown} | {id: number; error: string};
-
-/** A fit and its rows, kept for the rule requests. */
-interface FitState {
-  fit: PairFit;
-  rows: HedgeRow[];
-}
-
-/** What the worker keeps between requests: the bars of the latest fit, and the fits of those bars by id. */
-interface WorkerState {
-  bars: {a: Float64Array; b: Float64Array} | null;
-  fits: Map<number, FitState>;
-}
-
-/** How many fits of the current bars the worker keeps, and the client remembers (the same ones: the latest). */
-const keptFits = 4;
-
-const newState = (): WorkerState => ({bars: null, fits: new Map()});
-
-/**
- * Computes one request; the worker and the main-thread fallback share it. The fallback answers a
- * series request with null (`series` false): the page's sliced recompute serves the main thread better.
- */
-function handle(request: Request, state: WorkerState, reply: (r: Reply, transfer?: ArrayBuffer[]) => void, series = true): void {
-  try {
-    if (request.type === "fit") {
-      const {options, id} = request;
-      const {a: newA, b: newB} = request;
-      if (newA && newB && (newA !== state.bars?.a || newB !== state.bars?.b)) ((state.bars = {a: newA, b: newB}), state.fits.clear());
-      if (!state.bars) throw new Error(`fit ${id}: no bars`);
-      const {a, b} = state.bars;
-      const hedge = hedgeRatio(a, b, {method: options.method as Hedge["method"], log: options.log});
-      reply({id, part: "hedge", value: hedge});
-      if (request.series) {
-        const {rule, time} = request.series;
-        const value = series ? ruleSeries(time, a, b, {...rule, hedge: rule.dynamic ? null : hedge}) : null;
-        reply({id, part: "series", value}, value ? ruleSeriesTransfer(value) : []);
-      }
-      const fit = pairFit(a, b, {log: options.log, method: options.method});
-      const rows = hedgeRows(fit, options.rollingWindow);
-      state.fits.set(id, {fit, rows});
-      // The few latest (the page's methods switched back and forth); older ones free their series.
-      for (const old of state.fits.keys()) if (state.fits.size > keptFits) state.fits.delete(old);
-      const {a: _a, b: _b, spread: _s, ...numbers} = fit;
-      const summary: FitSummary = {...numbers, id, rows: rows.map(({spread: _x, betaSeries: _y, ...row}) => row)};
-      reply({id, part: "fit", value: summary});
-    } else {
-      const current = state.fits.get(request.fitId);
-      if (!current) throw new Error(`fit ${request.fitId} is no longer current`);
-      const report = reportOf(current.fit, pairRule(current.fit, request.options));
-      reply({
-        id: request.id,
-        part: "rule",
-        value: {report, sharpes: hedgeSharpes(current.rows, current.fit, request.options)} satisfies RuleResult,
-      });
-    }
-  } catch (error) {
-    reply({id: request.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error)});
-  }
-}
+// ruleSeries), which the page's PairStream takes as they are instead of recomputing them; a hedge
+// switch's series come from a second worker of this module (./seriesClient.ts). Requests: ./fitHandler.ts.
+import type {GivenSeries, StreamRule} from "../lib/stream/pairStream.js";
+import {ruleKeyOf} from "../lib/stream/pairStream.js";
+import type {RuleSeries} from "../lib/stream/ruleSeries.js";
+import type {PairReportOptions} from "../lib/pairReport.js";
+import {
+  type FitRequest,
+  type FitSummary,
+  handle,
+  type Hedge,
+  keptFits,
+  newState,
+  type Reply,
+  type Request,
+  type RuleResult,
+} from "./fitHandler.js";
+import {SeriesClient} from "./seriesClient.js";
 
 const inWorker =
   typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
@@ -141,9 +63,13 @@ export class FitClient {
   /** The rule the page shows (`follow`), and the series of the latest fit under it, until taken. */
   private following: {rule: StreamRule; key: string} | null = null;
   private series: {key: string; given: Promise<GivenSeries | null>} | null = null;
+  /** The hedge switch's series: a second worker, over the rows of the latest fit given their time. */
+  private readonly switcher: SeriesClient;
 
   /** `url`: the worker module (this one); null runs everything on the main thread. */
-  constructor(private url: string | URL | null = import.meta.url) {}
+  constructor(private url: string | URL | null = import.meta.url) {
+    this.switcher = new SeriesClient(url);
+  }
 
   /**
    * Fits `a`, `b`. The same arrays and options as an earlier call of these arrays return its promises. A fit still
@@ -157,6 +83,7 @@ export class FitClient {
     {interrupt = true, time = null}: {interrupt?: boolean; time?: Float64Array | null} = {},
   ): {hedge: Promise<Hedge>; fit: Promise<FitSummary>} {
     const key = JSON.stringify(options);
+    if (time) this.switcher.setRows({time, a, b});
     const known = this.last && this.last.a === a && this.last.b === b ? this.last.results.get(key) : undefined;
     if (known) return known;
     if (this.runningFits.size > 0 && interrupt) this.restart();
@@ -202,6 +129,24 @@ export class FitClient {
     return s.given;
   }
 
+  /**
+   * The series of `rule` (a hedge switch: its fixed or dynamic hedge as it is) over the rows of the
+   * latest fit given their time, from the series worker; null where it cannot (no rows, no worker).
+   */
+  seriesOf(rule: StreamRule): Promise<GivenSeries | null> | null {
+    const rows = this.switcher.current,
+      series = rows && this.switcher.series(rule);
+    return series ? series.then((s) => s && {series: s, rows}) : null;
+  }
+
+  /**
+   * Has the series worker compute these rules' series in `delayMs` (the hedges the page may switch to
+   * next; a pause, so a slider dragged asks for the last step's only).
+   */
+  prefetch(rules: StreamRule[], delayMs = 250): void {
+    this.switcher.prefetch(rules, delayMs);
+  }
+
   rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
     const id = this.nextId++;
     const result = this.expect<RuleResult>(id, "rule");
@@ -210,6 +155,7 @@ export class FitClient {
   }
 
   stop(): void {
+    this.switcher.stop();
     this.worker?.terminate();
     this.worker = null;
     this.last = this.sent = this.series = null;

@@ -46,7 +46,12 @@ export function dynamicSpecOf(v: HedgeValues): DynamicHedgeSpec | null {
  * them, whose value is the chosen dynamic hedge (`dynamicSpecOf`) and which fires `input` when it
  * changes: `Generators.input(hedge.element)`. The parameters show only for the method using them.
  */
-export function hedgeControls(values: HedgeValues): {controls: Record<keyof typeof hedgeSchema, ValueControl>; element: HTMLElement} {
+export function hedgeControls(values: HedgeValues): {
+  controls: Record<keyof typeof hedgeSchema, ValueControl>;
+  element: HTMLElement;
+  /** The dynamic hedges the select can switch to, with the parameters as set (rolling OLS, Kalman). */
+  alternatives: () => DynamicHedgeSpec[];
+} {
   const exp = (x: number) => x.toExponential(0);
   const controls = {
     method: Inputs.select(pageHedgeMethods, {label: "hedge method", value: values.method}),
@@ -73,5 +78,6 @@ export function hedgeControls(values: HedgeValues): {controls: Record<keyof type
   Object.defineProperty(element, "value", {get: () => dynamicSpecOf(current())});
   element.addEventListener("input", show);
   show();
-  return {controls, element};
+  const alternatives = () => (["rolling-ols", "kalman"] as const).map((method) => dynamicSpecOf({...current(), method})!);
+  return {controls, element, alternatives};
 }

@@ -11,6 +11,7 @@ import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
 import {type GivenSeries, PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
+import {type DynamicHedgeSpec, dynamicHedgeKey} from "../lib/dynamicHedge.js";
 
 /** A recompute of every row runs in slices: this many rows at a time, new tasks after this many ms. */
 const sliceRows = 8192,
@@ -25,6 +26,8 @@ export interface LivePairOptions {
   barMs: number;
   /** The refit period's number: with a finite lookback a new one moves the view's head (PairStream). */
   refit: number;
+  /** The dynamic hedges the page may switch to next: their series are computed ahead, in the series worker. */
+  alternatives?: readonly DynamicHedgeSpec[];
 }
 
 export class LivePair {
@@ -32,6 +35,8 @@ export class LivePair {
   /** Each leg's candles at the stream's rows (the candle and volume charts). */
   private readonly candles = [new RowCandles(), new RowCandles()] as const;
   private options: LivePairOptions | null = null;
+  /** The options of the latest `configure` (`options` once applied). */
+  private configuredOptions: LivePairOptions | null = null;
   private version = -1;
   private refit = NaN;
   private paused = false;
@@ -101,8 +106,21 @@ export class LivePair {
   configure(options: LivePairOptions): void {
     this.held = null;
     this.fitter?.follow(options.rule);
-    const given = this.fitter?.takeSeries(options.rule) ?? null,
+    // A hedge switch: the series from the series worker (computed ahead, or now), not on this thread; a
+    // fit's are under its hedge, which may not be the rule's (a fit kept from before: not refitted).
+    const taken = this.fitter?.takeSeries(options.rule) ?? null,
+      switched = hedgeSwitched(this.configuredOptions, options),
+      given = (switched ? this.fitter?.seriesOf(options.rule) : null) ?? taken,
       ticket = ++this.configured;
+    this.configuredOptions = options;
+    // Every dynamic hedge, the one in use too (its series moved here): at once after a switch (another may
+    // follow), else after a pause (a slider dragged).
+    const ahead = options.alternatives ?? [];
+    if (this.fitter && ahead.length > 0)
+      this.fitter.prefetch(
+        ahead.map((x) => ({...options.rule, hedge: null, dynamic: x})),
+        switched ? 0 : 250,
+      );
     if (!given) return this.apply(options, null);
     const apply = (g: GivenSeries | null) => {
       if (ticket !== this.configured) return;
@@ -242,4 +260,14 @@ export class LivePair {
       excluded: s.excluded,
     });
   }
+}
+
+/** Whether `next` changes the hedge of `previous` (another method, or the dynamic hedge's parameters) to one that rules. */
+function hedgeSwitched(previous: LivePairOptions | null, next: LivePairOptions): boolean {
+  const key = (o: LivePairOptions) => (o.rule.dynamic ? dynamicHedgeKey(o.rule.dynamic) : "-");
+  return (
+    previous !== null &&
+    (next.rule.hedge !== null || Boolean(next.rule.dynamic)) &&
+    (previous.method !== next.method || key(previous) !== key(next))
+  );
 }

@@ -26,7 +26,10 @@ export interface StreamChange {
   adopted?: true;
 }
 
-/** A rule's series computed elsewhere (ruleSeries, in the fit worker), with the rows they were computed over. */
+/**
+ * A rule's series computed elsewhere (ruleSeries, in the fit worker), with the rows they were computed
+ * over; its columns may hold those rows too (time, a, b: ruleSeriesCopy), taken then as they are.
+ */
 export interface GivenSeries {
   series: RuleSeries;
   rows: {time: ArrayLike<number>; a: ArrayLike<number>; b: ArrayLike<number>};
@@ -168,7 +171,9 @@ export class PairStream {
     let d = 0;
     while (d < n && Object.is(time[d], rows.time[d]) && Object.is(a[d], rows.a[d]) && Object.is(b[d], rows.b[d])) ++d;
     if (!StreamRuleStage.resumes(series.state, d)) return null;
-    this.rows.adopt(series.columns, series.capacity);
+    // Given time, a and b columns (the rows themselves) are taken only when they are all the rows.
+    const {time: _t, a: _a, b: _b, ...derived} = series.columns;
+    this.rows.adopt(d === length && n === length ? series.columns : derived, series.capacity);
     this.series.adopt(rule, series.state);
     return d;
   }

@@ -1,0 +1,91 @@
+// The pair report's hedge switch off the main thread: a second worker of the fit worker's module
+// (./fitWorker.ts, requests computed by ./fitHandler.ts) holds the fitted rows and computes the page's
+// rule series over them under another hedge (Kalman, rolling OLS, a fixed one), on demand or ahead of
+// the switch (`prefetch`), and keeps a few. Apart from the fit worker, so a fit of ~1.5 s does not hold
+// a switch up. The series come with the rows' columns, every buffer transferred: the page's PairStream
+// takes them as they are, so a switch on the main thread moves pointers and redraws.
+import type {StreamRule} from "../lib/stream/pairStream.js";
+import type {RuleSeries} from "../lib/stream/ruleSeries.js";
+import type {SeriesRows} from "../lib/stream/ruleSeriesCache.js";
+import type {Reply, Request} from "./fitHandler.js";
+
+/**
+ * The page's handle on the series worker. `setRows` names the rows (sent with the next request, once
+ * per rows); `series(rule)` resolves to the rule's series over them, or null where no worker runs
+ * (the page then recomputes on its thread) or the worker failed.
+ */
+export class SeriesClient {
+  private worker: Worker | null = null;
+  private rows: SeriesRows | null = null;
+  /** The rows the worker holds. */
+  private sent: SeriesRows | null = null;
+  private readonly pending = new Map<number, (s: RuleSeries | null) => void>();
+  private nextId = 1;
+
+  /** `url`: the worker module (./fitWorker.ts); null: no worker (`series` returns null). */
+  constructor(private url: string | URL | null) {}
+
+  /** The rows of the next requests (the page's fitted rows). */
+  setRows(rows: SeriesRows): void {
+    const r = this.rows;
+    if (!r || r.time !== rows.time || r.a !== rows.a || r.b !== rows.b) this.rows = rows;
+  }
+
+  /** The rows the series are computed over (null before `setRows`). */
+  get current(): SeriesRows | null {
+    return this.rows;
+  }
+
+  /** The series of `rule` over the rows, from the worker; null at once without rows or a worker. */
+  series(rule: StreamRule): Promise<RuleSeries | null> | null {
+    const id = this.nextId;
+    if (!this.post({type: "series", id, rows: null, rule})) return null;
+    return new Promise((resolve) => this.pending.set(id, resolve));
+  }
+
+  /** Has the worker compute the rules' series in `delayMs` (instead of those of an earlier call), for `series` later. */
+  prefetch(rules: StreamRule[], delayMs: number): void {
+    this.post({type: "prefetch", id: this.nextId, rows: null, rules, delayMs});
+  }
+
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.sent = this.rows = null;
+    for (const resolve of this.pending.values()) resolve(null);
+    this.pending.clear();
+  }
+
+  /** Sends a request with the rows when the worker does not hold them; false without rows or a worker. */
+  private post(request: Extract<Request, {type: "series" | "prefetch"}>): boolean {
+    const rows = this.rows,
+      worker = rows && this.start();
+    if (!rows || !worker) return false;
+    ++this.nextId;
+    const held = this.sent === rows;
+    worker.postMessage(held ? request : {...request, rows});
+    this.sent = rows;
+    return true;
+  }
+
+  private start(): Worker | null {
+    if (this.worker || this.url === null || typeof Worker !== "function") return this.worker;
+    try {
+      this.worker = new Worker(this.url, {type: "module"});
+    } catch {
+      return null;
+    }
+    this.worker.onmessage = ({data: r}: MessageEvent<Reply>) => {
+      const resolve = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      resolve?.("error" in r ? null : (r.value as RuleSeries | null));
+    };
+    this.worker.onerror = (event) => {
+      // The module could not load: no worker from now on; what is pending is recomputed by the page.
+      event.preventDefault();
+      this.url = null;
+      this.stop();
+    };
+    return this.worker;
+  }
+}

@@ -1,0 +1,62 @@
+// The pair report's hedge switch in the worker (src/client/seriesClient.ts): switching the hedge asks
+// the series worker for the rule's series (the dynamic hedges computed ahead), and the page shows the
+// same numbers as a page opened with that hedge, whose series are computed on the main thread.
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {collectErrors, launchBrowser, serveStatic} from "./harness.js";
+
+let browser: Browser, site: {url: string; close: () => Promise<void>};
+beforeAll(async () => {
+  site = await serveStatic("dist");
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const report = "/pairs/BTCUSDT-ETHUSDT";
+const attribute = (page: Page, selector: string) => page.locator(selector).first().getAttribute("data-value");
+const shown = async (page: Page) => ({z: await attribute(page, "#zscore-last"), pnl: await attribute(page, "#pnl")});
+
+/** Records the type of every message the page posts to a worker (window.__posted); a string, as the page has no bundler helpers. */
+const recordPosts = `{
+  const posted = (window.__posted = []);
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    posted.push(String(message && message.type));
+    return post.call(this, message, ...rest);
+  };
+}`;
+const posted = (page: Page) => page.evaluate(() => (window as unknown as {__posted: string[]}).__posted.slice());
+
+describe("pair report: the hedge switch's series come from the worker", () => {
+  it("switching to Kalman, then rolling OLS, asks the worker for them, with the numbers of a page opened with that hedge", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1400}});
+    const errors = collectErrors(page);
+    await page.addInitScript({content: recordPosts});
+    await page.goto(`${site.url}${report}?static`);
+    await page.locator("#hedge-table").waitFor({timeout: 30_000});
+    // The dynamic hedges the select offers are computed ahead.
+    expect(await posted(page)).toContain("prefetch");
+    const select = page.locator("form", {hasText: "hedge method"}).first().locator("select");
+    let before = await shown(page);
+    for (const method of ["kalman", "rolling-ols"]) {
+      const series = (await posted(page)).filter((t) => t === "series").length;
+      await select.selectOption(method);
+      await expect.poll(() => attribute(page, "#zscore-last"), {timeout: 15_000}).not.toBe(before.z);
+      expect((await posted(page)).filter((t) => t === "series").length).toBeGreaterThan(series);
+      const switched = await shown(page);
+      // Opened with that hedge: nothing to switch from, so the series are computed on the main thread.
+      const fresh = await browser.newPage({viewport: {width: 1300, height: 1400}});
+      await fresh.goto(`${site.url}${report}?static&method=${method}`);
+      await fresh.locator("#hedge-table").waitFor({timeout: 30_000});
+      await expect.poll(() => shown(fresh), {timeout: 15_000}).toEqual(switched);
+      await fresh.close();
+      before = switched;
+    }
+    expect(await page.locator(".observablehq--error").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -117,7 +117,8 @@ export class HealthMonitor {
       liveLatencyMs: this.sources.hub()?.latency() ?? null,
       alerts: this.sources.alerts()?.health() ?? null,
       history: this.sources.history?.() ?? null,
-      memory: (({rss, heapUsed, external, arrayBuffers}) => ({rss, heapUsed, external: external + arrayBuffers}))(process.memoryUsage()),
+      // `external` already holds `arrayBuffers` (every Buffer): adding them counted each buffer twice.
+      memory: (({rss, heapUsed, external}) => ({rss, heapUsed, external}))(process.memoryUsage()),
     };
   }
 }

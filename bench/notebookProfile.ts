@@ -1,9 +1,10 @@
-// npx tsx bench/notebookProfile.ts [--scenario live|hover|hedge|slider] [--seconds 40] [--dist DIR]
+// npx tsx bench/notebookProfile.ts [--scenario live|load|hover|hedge|slider] [--seconds 40] [--dist DIR]
 // Which code makes the pair report's long main-thread tasks: the site bench:notebook built, one of its
 // scenarios (live: 20 bars/s from a fake hub, a 30 s refit among them; hover: 50 pointer moves on the
 // z-score chart; hedge: Kalman ⇄ rolling OLS 12 times; slider: the z window 12 times), Chromium's
-// sampling profiler and trace over it. Prints every main-thread task over 30 ms with what triggered it
-// and the project functions that took its time (inclusive, from the profile's samples in the task).
+// sampling profiler and trace over it (load: from navigation until the report is complete). Prints
+// every main-thread task over 30 ms with what triggered it and the project functions that took its
+// time (inclusive, from the profile's samples in the task).
 import {startWalkFeed} from "./liveWireBars.js";
 import {parseArgs} from "node:util";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
@@ -26,20 +27,21 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send("Profiler.enable");
 await cdp.send("Profiler.setSamplingInterval", {interval: 250});
 const query = feed ? `?live=ws://127.0.0.1:${feed.port}` : "?static";
-if (scenario === "live") {
-  // From the load on, so the refit 30 s after it falls in the profile.
+if (scenario === "live" || scenario === "load") {
+  // From the load on (live: so the refit 30 s after it falls in the profile).
   await browser.startTracing(page, {categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"]});
   await cdp.send("Profiler.start");
 }
 await page.goto(`${site.url}/pairs/BTCUSDT-ETHUSDT${query}`);
 await page.locator("#hedge-table").waitFor({timeout: 60_000});
 await page.waitForTimeout(500);
-if (scenario !== "live") {
+if (scenario !== "live" && scenario !== "load") {
   await browser.startTracing(page, {categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"]});
   await cdp.send("Profiler.start");
 }
 const frame = () => page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
 if (scenario === "live") await page.waitForTimeout(Number(values.seconds) * 1000);
+else if (scenario === "load") await frame();
 else if (scenario === "hover") {
   const plot = page.locator("#zscore-chart .pb-chart-plot");
   await plot.scrollIntoViewIfNeeded();

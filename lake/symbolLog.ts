@@ -58,6 +58,7 @@ export class SymbolLog {
   /** Closes the open segment (it waits to be published) and opens the next; throws, keeping the open one, if it cannot be created. */
   async rotate(): Promise<void> {
     const next = await WalSegment.create(walDir(this.lake, this.symbol), this.seq++);
+    this.segment.seal();
     this.closed.push(this.segment);
     this.segment = next;
   }

@@ -60,21 +60,32 @@ export function walSource(quotedPath: string): string {
   return `read_csv(${quotedPath}, header = false, auto_detect = false, null_padding = true, buffer_size = 2097152, max_line_size = 1024, columns = ${walColumns})`;
 }
 
+/** A segment's line buffers start this large and double as needed. */
+const initialBufferBytes = 1 << 16;
+/**
+ * After a sync, a buffer grown past this is dropped rather than kept for reuse: a stall (a slow fsync,
+ * a burst after a reconnect) grows it to tens of MB, and kept, that peak stayed in memory for good.
+ * Steady state at 200,000 trades/s is ~1 MB per symbol per sync, well under it.
+ */
+const maxKeptBufferBytes = 1 << 22;
+
 /**
  * One symbol's segment. Lines are copied into a byte buffer as they arrive, then written and
  * fsynced by `sync`. Bytes, not an array of strings: at 100k trades/s the strings would live past a
  * young-generation collection and pile up in V8's old space until a full GC.
  */
 export class WalSegment {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer = Buffer.allocUnsafe(initialBufferBytes);
   /** The buffer a sync in progress is writing; reused by the next one. */
-  private spare = Buffer.allocUnsafe(1 << 16);
+  private spare = Buffer.allocUnsafe(initialBufferBytes);
   private used = 0;
   private bufferedRows = 0;
   private writingRows = 0;
   /** Bytes in the file (written; fsynced once `unsynced` is 0). */
   private written = 0;
   private removed = false;
+  /** Closed for appends (rotated): once its lines are written, its buffers are let go. */
+  private sealed = false;
   rows = 0;
   /** Why the file cannot be trusted (fsync failed, deleted, moved): `relocate` must copy it first. */
   broken: string | undefined;
@@ -101,6 +112,11 @@ export class WalSegment {
     return this.broken ? this.rows : this.bufferedRows + this.writingRows;
   }
 
+  /** Bytes of memory the segment's line buffers take (in use or kept for reuse). */
+  get heldBytes(): number {
+    return this.buffer.length + this.spare.length;
+  }
+
   /** Bytes of lines held only in memory (not yet written to the file). */
   get bufferedBytes(): number {
     return this.used;
@@ -114,6 +130,11 @@ export class WalSegment {
   /** Closed (published, or shutdown): nothing more is written. */
   get released(): boolean {
     return this.removed;
+  }
+
+  /** No more lines come (rotated out): its buffers go once its lines are written (closed segments wait for a publish). */
+  seal(): void {
+    this.sealed = true;
   }
 
   /** Appends one line (ASCII, as `walLine` makes). */
@@ -167,7 +188,8 @@ export class WalSegment {
       this.used += rest;
       throw error;
     }
-    this.spare = full;
+    this.spare = full.length > maxKeptBufferBytes ? Buffer.allocUnsafe(initialBufferBytes) : full;
+    if (this.sealed && this.used === 0) this.buffer = this.spare = Buffer.alloc(0);
     if (this.writingRows > 0) {
       try {
         await this.handle.datasync();

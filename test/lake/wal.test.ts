@@ -30,4 +30,30 @@ describe("WalSegment", () => {
     expect(await readFile(segment.path, "utf8")).toBe(expected.join(""));
     expect(segment.rows).toBe(5200);
   });
+
+  it("keeps a buffer grown to 1 MiB for reuse, lets go of one a burst grew past 4 MiB, and frees a sealed segment's after its last sync", async () => {
+    const segment = await WalSegment.create(dir, 1);
+    const expected: string[] = [];
+    const fill = (bytes: number) => {
+      for (let n = 0; n < bytes;) {
+        const next = (expected[expected.length] = line(expected.length + 1));
+        segment.append(next);
+        n += next.length;
+      }
+    };
+    expect(segment.heldBytes).toBe(2 * 65_536); // two 64 KiB buffers
+    fill(600_000); // the buffer doubles 64 KiB → 1 MiB
+    await segment.sync();
+    expect(segment.heldBytes).toBe(65_536 + 1_048_576); // kept: appends go to the 64 KiB one, the 1 MiB one waits
+    fill(5_000_000); // a burst: the 64 KiB buffer doubles to 8 MiB
+    await segment.sync();
+    expect(segment.heldBytes).toBe(1_048_576 + 65_536); // the 8 MiB one is replaced by a new 64 KiB one
+    fill(1000);
+    segment.seal();
+    await segment.sync();
+    expect(segment.heldBytes).toBe(0);
+    expect(segment.unsynced).toBe(0);
+    await segment.close();
+    expect(await readFile(segment.path, "utf8")).toBe(expected.join(""));
+  });
 });

@@ -17,9 +17,9 @@ export class GapQueue {
     return new Promise((stored) => void this.waiting.push({gap, stored}));
   }
 
-  /** Writes the waiting records oldest first; a failure is thrown and its record stays first. */
-  async drain(write: (gap: GapRecord) => Promise<void>): Promise<void> {
-    while (this.waiting.length > 0) {
+  /** Writes the waiting records oldest first, at most `limit` of them; a failure is thrown and its record stays first. */
+  async drain(write: (gap: GapRecord) => Promise<void>, limit = Infinity): Promise<void> {
+    for (let n = 0; n < limit && this.waiting.length > 0; ++n) {
       const {gap, stored} = this.waiting[0];
       await write(gap);
       this.waiting.shift();

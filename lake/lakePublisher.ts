@@ -142,18 +142,20 @@ export class LakePublisher {
     return this.run(() => unfilledGaps(this.connection, this.lake, symbol));
   }
 
-  /** Writes the waiting gap records, oldest first (the gaps stage). */
-  storeGaps(gaps: GapQueue): Promise<void> {
+  /** Writes the waiting gap records, oldest first, at most `limit` of them (the gaps stage). */
+  storeGaps(gaps: GapQueue, limit = Infinity): Promise<void> {
     return this.run(async () => {
       try {
-        await gaps.drain((gap) =>
-          writeGap(this.connection, this.lake, gap).then(
-            () => {},
-            (error: Error) => {
-              if (!(error instanceof UnsyncedPublishError)) throw error;
-              this.dirsToSync.add(error.dir); // in place; its folder is fsynced with the next publish
-            },
-          ),
+        await gaps.drain(
+          (gap) =>
+            writeGap(this.connection, this.lake, gap).then(
+              () => {},
+              (error: Error) => {
+                if (!(error instanceof UnsyncedPublishError)) throw error;
+                this.dirsToSync.add(error.dir); // in place; its folder is fsynced with the next publish
+              },
+            ),
+          limit,
         );
         this.errors.succeeded("gaps");
       } catch (error) {

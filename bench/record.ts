@@ -126,7 +126,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // 2. Receive → live-hub send latency at 5,000 trades/s.
 {
   const lake = await mkdtemp(join(tmpdir(), "pairbook-bench-"));
-  const sim = await simulator(2500);
+  const sim = await simulator(5000 / symbols.length); // 5,000 trades/s in all, whatever the number of symbols
   const rec = await recorder(sim, lake);
   const client = new WebSocket(`ws://127.0.0.1:${rec.port}`);
   await new Promise((resolve) => client.once("open", resolve));

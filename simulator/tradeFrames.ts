@@ -34,6 +34,8 @@ export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean,
   const bytes = Buffer.allocUnsafe(size),
     source = out.bytes;
   let o = 0;
+  // Byte loops, not Buffer#copy: for slices of ~100 bytes its per-call cost (a view made per copy) took
+  // a third of the simulator's main thread at 200,000 trades/s (bench:record --usdm, CPU profile).
   for (let i = 0; i < out.length; ++i) {
     const k = out.symbol[i];
     if (wants[k] === 0) continue;
@@ -42,12 +44,12 @@ export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean,
     if (combined) {
       const envelope = envelopes[k];
       o = writeTextFrameHeader(bytes, o, end - start + envelope.length + 1);
-      o += envelope.copy(bytes, o);
-      o += source.copy(bytes, o, start, end);
+      for (let j = 0; j < envelope.length; ++j) bytes[o++] = envelope[j];
+      for (let j = start; j < end; ++j) bytes[o++] = source[j];
       bytes[o++] = 0x7d; // "}"
     } else {
       o = writeTextFrameHeader(bytes, o, end - start);
-      o += source.copy(bytes, o, start, end);
+      for (let j = start; j < end; ++j) bytes[o++] = source[j];
     }
   }
   return {bytes, symbol, id};

@@ -37,12 +37,12 @@ export interface SeriesRequest {
 
 // A fit's bars are sent once: a fit of the bars the worker already holds (another method) sends null;
 // so are the rows of a series request (null: the rows held).
-export type Request =
+export type WorkerRequest =
   | {type: "fit"; id: number; a: Float64Array | null; b: Float64Array | null; options: FitRequest; series: SeriesRequest | null}
   | {type: "rule"; id: number; fitId: number; options: PairReportOptions}
   | {type: "series"; id: number; rows: SeriesRows | null; rule: StreamRule}
   | {type: "prefetch"; id: number; rows: SeriesRows | null; rules: StreamRule[]; delayMs: number};
-export type Reply = {id: number; part: "hedge" | "series" | "fit" | "rule"; value: unknown} | {id: number; error: string};
+export type WorkerReply = {id: number; part: "hedge" | "series" | "fit" | "rule"; value: unknown} | {id: number; error: string};
 
 /** A fit and its rows, kept for the rule requests. */
 interface FitState {
@@ -69,7 +69,12 @@ export const newState = (): WorkerState => ({bars: null, fits: new Map(), series
  * Computes one request; the worker and the main-thread fallback share it. The fallback answers a
  * series request with null (`series` false): the page's sliced recompute serves the main thread better.
  */
-export function handle(request: Request, state: WorkerState, reply: (r: Reply, transfer?: ArrayBuffer[]) => void, series = true): void {
+export function handle(
+  request: WorkerRequest,
+  state: WorkerState,
+  reply: (r: WorkerReply, transfer?: ArrayBuffer[]) => void,
+  series = true,
+): void {
   try {
     if (request.type === "fit") {
       const {options, id} = request;
@@ -113,9 +118,9 @@ export function handle(request: Request, state: WorkerState, reply: (r: Reply, t
  * rules of an earlier prefetch not yet done.
  */
 function handleSeries(
-  request: Extract<Request, {type: "series" | "prefetch"}>,
+  request: Extract<WorkerRequest, {type: "series" | "prefetch"}>,
   state: WorkerState,
-  reply: (r: Reply, transfer?: ArrayBuffer[]) => void,
+  reply: (r: WorkerReply, transfer?: ArrayBuffer[]) => void,
   compute: boolean,
 ): void {
   if (!compute) return void (request.type === "series" && reply({id: request.id, part: "series", value: null}));

@@ -20,8 +20,8 @@ import {
   type Hedge,
   keptFits,
   newState,
-  type Reply,
-  type Request,
+  type WorkerReply,
+  type WorkerRequest,
   type RuleResult,
 } from "./fitHandler.js";
 import {SeriesClient} from "./seriesClient.js";
@@ -30,7 +30,7 @@ const inWorker =
   typeof document === "undefined" && typeof self !== "undefined" && typeof (self as {postMessage?: unknown}).postMessage === "function";
 if (inWorker) {
   const state = newState();
-  self.onmessage = (event: MessageEvent<Request>) => handle(event.data, state, (r, transfer = []) => self.postMessage(r, {transfer}));
+  self.onmessage = (event: MessageEvent<WorkerRequest>) => handle(event.data, state, (r, transfer = []) => self.postMessage(r, {transfer}));
 }
 
 interface Pending {
@@ -54,7 +54,7 @@ export class FitClient {
   private readonly fallback = newState();
   /** The bars the worker holds. */
   private sent: {a: Float64Array; b: Float64Array} | null = null;
-  private readonly inflight = new Map<number, Request>();
+  private readonly inflight = new Map<number, WorkerRequest>();
   private nextId = 1;
   private readonly runningFits = new Set<number>();
   // The fits of the current bars by options: the same bars and options again (rolling OLS after OLS, a
@@ -167,7 +167,7 @@ export class FitClient {
     return new Promise<T>((resolve, reject) => this.pending.set(`${id}:${part}`, {resolve: resolve, reject}));
   }
 
-  private receive = (r: Reply): void => {
+  private receive = (r: WorkerReply): void => {
     if ("error" in r || r.part === "fit" || r.part === "rule") this.inflight.delete(r.id);
     if ("error" in r) {
       for (const [key, p] of this.pending) if (key.startsWith(`${r.id}:`)) (p.reject(new Error(r.error)), this.pending.delete(key));
@@ -179,7 +179,7 @@ export class FitClient {
   };
 
   /** Sends a request, a fit's bars only when the worker does not hold them (`inflight` keeps them, for the fallback). */
-  private send(request: Request): void {
+  private send(request: WorkerRequest): void {
     this.inflight.set(request.id, request);
     const worker = this.start();
     if (worker && request.type === "fit" && request.a && request.b) {
@@ -197,7 +197,7 @@ export class FitClient {
     } catch {
       return null;
     }
-    this.worker.onmessage = (event: MessageEvent<Reply>) => this.receive(event.data);
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
     this.worker.onerror = (event) => {
       // The module could not load: run what is pending, and everything after, on the main thread.
       event.preventDefault();

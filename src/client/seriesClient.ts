@@ -7,7 +7,7 @@
 import type {StreamRule} from "../lib/stream/pairStream.js";
 import type {RuleSeries} from "../lib/stream/ruleSeries.js";
 import type {SeriesRows} from "../lib/stream/ruleSeriesCache.js";
-import type {Reply, Request} from "./fitHandler.js";
+import type {WorkerReply, WorkerRequest} from "./fitHandler.js";
 
 /**
  * The page's handle on the series worker. `setRows` names the rows (sent with the next request, once
@@ -57,7 +57,7 @@ export class SeriesClient {
   }
 
   /** Sends a request with the rows when the worker does not hold them; false without rows or a worker. */
-  private post(request: Extract<Request, {type: "series" | "prefetch"}>): boolean {
+  private post(request: Extract<WorkerRequest, {type: "series" | "prefetch"}>): boolean {
     const rows = this.rows,
       worker = rows && this.start();
     if (!rows || !worker) return false;
@@ -75,7 +75,7 @@ export class SeriesClient {
     } catch {
       return null;
     }
-    this.worker.onmessage = ({data: r}: MessageEvent<Reply>) => {
+    this.worker.onmessage = ({data: r}: MessageEvent<WorkerReply>) => {
       const resolve = this.pending.get(r.id);
       this.pending.delete(r.id);
       resolve?.("error" in r ? null : (r.value as RuleSeries | null));

@@ -2,7 +2,7 @@
 // (a second worker, ./seriesClient.ts, answering with ./fitHandler.ts), and the handler's prefetch.
 import {afterEach, describe, expect, it, vi} from "vitest";
 import {FitClient} from "../../src/client/fitWorker.js";
-import {handle, newState, type Reply, type Request} from "../../src/client/fitHandler.js";
+import {handle, newState, type WorkerReply, type WorkerRequest} from "../../src/client/fitHandler.js";
 import type {StreamRule} from "../../src/lib/stream/pairStream.js";
 import {ruleSeries} from "../../src/lib/stream/ruleSeries.js";
 import {generatePair} from "../lib/series.js";
@@ -17,17 +17,20 @@ const rolling: StreamRule = {...rule, dynamic: {kind: "rolling-ols", window: 40}
 /** A stand-in Worker running the real handler on its own state, messages structured-cloned both ways. */
 class CloningWorker {
   static made = 0;
-  static sent: Request[] = [];
+  static sent: WorkerRequest[] = [];
   onmessage: ((e: {data: unknown}) => void) | null = null;
   onerror: unknown = null;
   private readonly state = newState();
   constructor() {
     ++CloningWorker.made;
   }
-  postMessage(m: Request): void {
+  postMessage(m: WorkerRequest): void {
     CloningWorker.sent.push(m);
     const request = structuredClone(m);
-    setTimeout(() => handle(request, this.state, (r: Reply, transfer = []) => this.onmessage?.({data: structuredClone(r, {transfer})})), 0);
+    setTimeout(
+      () => handle(request, this.state, (r: WorkerReply, transfer = []) => this.onmessage?.({data: structuredClone(r, {transfer})})),
+      0,
+    );
   }
   terminate(): void {}
 }
@@ -70,8 +73,8 @@ describe("handle(prefetch): the series of the rules computed ahead, after a paus
   it("computes the rules of the latest prefetch after its delay, so a series request finds them kept and takes them", () => {
     vi.useFakeTimers();
     const state = newState(),
-      replies: Reply[] = [];
-    const reply = (r: Reply) => void replies.push(r);
+      replies: WorkerReply[] = [];
+    const reply = (r: WorkerReply) => void replies.push(r);
     handle({type: "prefetch", id: 1, rows: {time, a, b}, rules: [rolling], delayMs: 250}, state, reply);
     handle({type: "prefetch", id: 2, rows: null, rules: [kalman, {...rolling, window: 31}], delayMs: 250}, state, reply);
     vi.advanceTimersByTime(200);
@@ -89,7 +92,7 @@ describe("handle(prefetch): the series of the rules computed ahead, after a paus
   });
 
   it("a series request without rows held is an error reply; the main-thread fallback answers null", () => {
-    const replies: Reply[] = [];
+    const replies: WorkerReply[] = [];
     handle({type: "series", id: 1, rows: null, rule: kalman}, newState(), (r) => void replies.push(r));
     handle({type: "series", id: 2, rows: {time, a, b}, rule: kalman}, newState(), (r) => void replies.push(r), false);
     expect(replies).toEqual([

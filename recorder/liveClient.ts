@@ -101,7 +101,7 @@ export class LiveClient {
   }
 
   /** Sends a gap or funding message (pre-serialized) if the client follows `symbol` at any interval; false otherwise. */
-  sendGap(symbol: string, text: string): boolean {
+  sendToFollowers(symbol: string, text: string): boolean {
     for (const key of this.subscriptions) if (key.slice(0, key.indexOf("|")) === symbol) return this.sendText(text);
     return false;
   }

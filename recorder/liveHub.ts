@@ -111,7 +111,7 @@ export class LiveHub {
     const range: LiveGap = {from: gap.fromTime, to: gap.toTime};
     this.snapshots.addGap(gap.symbol, range);
     const text = JSON.stringify({type: "gap", symbol: gap.symbol, ...range} satisfies LiveGapMessage);
-    for (const client of this.clients) this.messagesSent += Number(client.sendGap(gap.symbol, text));
+    for (const client of this.clients) this.messagesSent += Number(client.sendToFollowers(gap.symbol, text));
   }
 
   /**
@@ -126,7 +126,7 @@ export class LiveHub {
     const times = new Set(events.map((e) => e.time));
     const changed = (this.snapshots.fundingOf(symbol) ?? []).filter((e) => times.has(e.time));
     const text = JSON.stringify({type: "funding", symbol, events: changed} satisfies LiveFundingMessage);
-    for (const client of this.clients) this.messagesSent += Number(client.sendGap(symbol, text));
+    for (const client of this.clients) this.messagesSent += Number(client.sendToFollowers(symbol, text));
   }
 
   /** Receive → send latency of live updates, ms: {count, p50, p99, max} since the last reset. */

@@ -46,7 +46,7 @@ export class SymbolProgress {
       windowStart,
       coveredFrom: null,
       remainingMs: 0,
-      etaMs: null,
+      etaMs: null, // never kept: derived from the clock when read (`eta`, historyHealth)
       trades: 0,
       requests: 0,
       archiveDays: {total: archiveTotal, imported: [], fellBack: []},
@@ -74,11 +74,11 @@ export class SymbolProgress {
     else if (detail !== undefined || phase?.kind === "rest") this.phase = {kind: "rest", since: now, from: s.coveredFrom};
     if (detail !== undefined) s.detail = detail;
     if (s.state !== was[0] || s.detail !== was[1]) this.changed();
-    s.etaMs = this.eta(now);
+    const eta = this.eta(now);
     if (now - this.loggedAt >= this.logEveryMs && s.remainingMs >= 60_000) {
       this.loggedAt = now;
       this.log(
-        `${this.symbol}: history from ${stamp(s.coveredFrom)} UTC, ${hours(s.remainingMs)} to go${s.etaMs === null ? "" : ` (about ${hours(s.etaMs)})`}; ${s.trades} trades, ${s.requests} REST requests`,
+        `${this.symbol}: history from ${stamp(s.coveredFrom)} UTC, ${hours(s.remainingMs)} to go${eta === null ? "" : ` (about ${hours(eta)})`}; ${s.trades} trades, ${s.requests} REST requests`,
       );
     }
   }
@@ -134,7 +134,6 @@ export class SymbolProgress {
     const s = this.state;
     s.state = state;
     s.detail = detail;
-    s.etaMs = state === "done" ? 0 : null;
     this.phase = null;
     if (state === "done") s.remainingMs = 0;
     this.changed();

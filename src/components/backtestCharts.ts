@@ -8,14 +8,23 @@ import type {BacktestStats} from "../lib/backtestStats.js";
 import {backtestStatsRows, statNumber, statPercent} from "../lib/report/backtestStatsRows.js";
 import type {WalkForwardSegment} from "../lib/walkForward.js";
 import {decimate} from "./decimate.js";
+import {tableRow} from "./reportTables.js";
 
 /** The table of a backtest's statistics (#backtest-stats); every value cell has id bs-<key> and data-value. */
 export function backtestStatsTable(stats: BacktestStats, names: readonly [string, string], {id = "backtest-stats"} = {}): HTMLElement {
   const rows = backtestStatsRows(stats, names);
-  return html`<table class="pb-table" id=${id}><tbody>${rows.map(
-    (r, i) => html`<tr><td>${i === 0 || rows[i - 1].group !== r.group ? r.group : ""}</td><td>${r.label}</td>
-      <td class="pb-num" id=${`bs-${r.key.replace(/\./g, "-")}`} data-value=${String(r.value)}>${r.text}</td></tr>`,
-  )}</tbody></table>`;
+  const table = document.createElement("table");
+  ((table.className = "pb-table"), (table.id = id));
+  // With the DOM, not an htl template a row: rebuilt with every slider move (~40 rows).
+  table.createTBody().append(
+    ...rows.map((r, i) => {
+      const value = document.createElement("td");
+      ((value.className = "pb-num"), (value.id = `bs-${r.key.replace(/\./g, "-")}`), (value.dataset.value = String(r.value)));
+      value.textContent = r.text;
+      return tableRow([i === 0 || rows[i - 1].group !== r.group ? r.group : "", r.label, value]);
+    }),
+  );
+  return table;
 }
 
 /** A histogram of the trades' PnL (fees included), losses red and gains green; a notice without trades. */

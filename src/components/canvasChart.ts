@@ -20,6 +20,9 @@ export interface CanvasChartOptions {
   legend?: {domain: string[]; range: string[]};
 }
 
+/** How many axes SVGs a chart keeps for reuse. */
+const keptAxes = 4;
+
 export class CanvasChart {
   readonly element: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
@@ -38,6 +41,8 @@ export class CanvasChart {
   private drawn = 0;
   private partial = 0;
   private readonly observer: ResizeObserver;
+  /** The latest axes drawn, by everything they show (a few: switching between two hedges reuses them). */
+  private readonly axesDrawn = new Map<string, Element>();
 
   constructor({height = 200, marginLeft = 50, legend}: CanvasChartOptions = {}) {
     this.height = height;
@@ -188,7 +193,25 @@ export class CanvasChart {
   }
 
   private drawAxes(x: [number, number], y: [number, number], label: string, right?: ChartData["yRight"]): void {
-    const svg = Plot.plot({
+    // The same axes again (a hedge switched back, a zoom undone): the SVG Plot drew for them, kept.
+    const key = `${this.width}|${this.height}|${x.join()}|${y.join()}|${label}|${right ? `${right.label}|${right.ticks.join()}|${right.labels.join()}` : ""}`;
+    const svg = this.axesDrawn.get(key) ?? this.plotAxes(x, y, label, right);
+    this.axesDrawn.delete(key);
+    this.axesDrawn.set(key, svg); // the most recently used last
+    for (const old of this.axesDrawn.keys()) if (this.axesDrawn.size > keptAxes) this.axesDrawn.delete(old);
+    this.holder.replaceChildren(svg, this.canvas, this.overlay);
+    const dpr = globalThis.devicePixelRatio || 1;
+    for (const c of [this.canvas, this.overlay]) {
+      c.width = Math.round(this.width * dpr);
+      c.height = Math.round(this.height * dpr);
+      c.style.width = `${this.width}px`;
+      c.style.height = `${this.height}px`;
+    }
+  }
+
+  /** Plot's axes, grid and label for these domains (~5–20 ms a chart). */
+  private plotAxes(x: [number, number], y: [number, number], label: string, right?: ChartData["yRight"]): Element {
+    return Plot.plot({
       width: this.width,
       height: this.height,
       marginLeft: this.marginLeft,
@@ -217,14 +240,6 @@ export class CanvasChart {
           : []),
       ],
     });
-    this.holder.replaceChildren(svg, this.canvas, this.overlay);
-    const dpr = globalThis.devicePixelRatio || 1;
-    for (const c of [this.canvas, this.overlay]) {
-      c.width = Math.round(this.width * dpr);
-      c.height = Math.round(this.height * dpr);
-      c.style.width = `${this.width}px`;
-      c.style.height = `${this.height}px`;
-    }
   }
 
   /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */

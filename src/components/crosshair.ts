@@ -41,12 +41,22 @@ export function nearestRow(time: ArrayLike<number>, t: number): number {
   return i > 0 && t - time[i - 1] < time[i] - t ? i - 1 : i;
 }
 
+/** Sets a node's text only when it differs (a move to the next bar changes a few of ~25 values). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export class Crosshair {
   /** The tooltip, placed in the chart the pointer or focus is on. */
   readonly tip = document.createElement("div");
   /** The bar time shown (null: hidden) and the chart holding the tooltip. */
   private t: number | null = null;
   private chart: CanvasChart | null = null;
+  /** The tooltip's parts, kept: the time, a row per value, the trades. */
+  private readonly head = document.createElement("div");
+  private table: HTMLTableElement | null = null;
+  private readonly rows: {tr: HTMLTableRowElement; label: HTMLTableCellElement; value: HTMLTableCellElement}[] = [];
+  private readonly trade = document.createElement("div");
 
   constructor(
     private readonly charts: readonly CanvasChart[],
@@ -95,6 +105,48 @@ export class Crosshair {
     if (this.t !== null && this.chart) this.at(this.t, this.chart);
   }
 
+  /**
+   * Builds the tooltip's rows for `c` now (hidden), so the first pointer move only fills them in: the
+   * page calls it at idle once the report is drawn.
+   */
+  warm(c: TooltipContent | null): void {
+    if (c && this.t === null) this.fill(c);
+  }
+
+  /**
+   * The tooltip's text for `c`, in rows kept from move to move (a move sets ~25 texts; building a new
+   * table each move cost a style and layout of new nodes).
+   */
+  private fill(c: TooltipContent): void {
+    if (!this.table) {
+      this.head.style.fontWeight = "bold";
+      this.table = document.createElement("table");
+      this.table.style.cssText = "border-collapse:collapse;margin:0;";
+      this.trade.className = "pb-tooltip-trade";
+      this.tip.append(this.head, this.table, this.trade);
+    }
+    const rows = this.rows;
+    while (rows.length < c.values.length) {
+      const tr = this.table.insertRow(),
+        label = tr.insertCell(),
+        value = tr.insertCell();
+      value.style.cssText = "text-align:right;padding-left:8px;font-variant-numeric:tabular-nums;";
+      rows.push({tr, label, value});
+    }
+    // Fewer values (a series not drawn yet): the extra rows go, so the rows are the values.
+    while (rows.length > c.values.length) rows.pop()!.tr.remove();
+    for (const [i, r] of rows.entries()) {
+      const v = c.values[i];
+      r.tr.dataset.key = v.key;
+      r.tr.dataset.value = String(v.value);
+      setText(r.label, v.label);
+      setText(r.value, Number.isFinite(v.value) ? String(Number(v.value.toPrecision(7))) : "—");
+    }
+    setText(this.head, utcText(c.time));
+    this.trade.hidden = !c.trade;
+    setText(this.trade, c.trade ?? "");
+  }
+
   private key(e: KeyboardEvent, chart: CanvasChart): void {
     if (e.key === "Escape") return this.hide();
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
@@ -118,29 +170,7 @@ export class Crosshair {
     for (const ch of this.charts) ch.mark({cursor: c.time});
     if (this.chart !== chart || this.tip.parentElement !== chart.element) chart.element.append(this.tip);
     this.chart = chart;
-    const table = document.createElement("table");
-    for (const v of c.values) {
-      const tr = table.insertRow(),
-        label = tr.insertCell(),
-        value = tr.insertCell();
-      tr.dataset.key = v.key;
-      tr.dataset.value = String(v.value);
-      label.textContent = v.label;
-      value.textContent = Number.isFinite(v.value) ? String(Number(v.value.toPrecision(7))) : "—";
-      value.style.cssText = "text-align:right;padding-left:8px;font-variant-numeric:tabular-nums;";
-    }
-    table.style.cssText = "border-collapse:collapse;margin:0;";
-    const head = document.createElement("div");
-    head.textContent = utcText(c.time);
-    head.style.fontWeight = "bold";
-    const parts: Node[] = [head, table];
-    if (c.trade) {
-      const trade = document.createElement("div");
-      trade.className = "pb-tooltip-trade";
-      trade.textContent = c.trade;
-      parts.push(trade);
-    }
-    this.tip.replaceChildren(...parts);
+    this.fill(c);
     this.tip.dataset.time = String(c.time);
     this.tip.dataset.row = String(row);
     this.tip.hidden = false;

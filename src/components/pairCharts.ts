@@ -81,6 +81,7 @@ export class PairCharts {
   private data: PairChartsData | null = null;
   private key = "";
   private rows = -1;
+  private warmed = false;
 
   constructor(readonly names: [string, string]) {
     this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
@@ -222,6 +223,14 @@ export class PairCharts {
       opts,
     );
     this.crosshair.refresh();
+    this.warm();
+  }
+
+  /** Builds the tooltip's rows at idle once the charts are drawn, not in the first pointer move. */
+  private warm(): void {
+    if (this.warmed || !this.data?.time.length || typeof requestIdleCallback !== "function") return;
+    this.warmed = true;
+    requestIdleCallback(() => this.data?.time.length && this.crosshair.warm(pairTooltip(this.data, this.names, this.data.time.length - 1)));
   }
 
   /** Follows `control` (the page's "prices" control, value "rebased" or "raw") from now on. */

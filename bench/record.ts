@@ -4,7 +4,9 @@
 // against a local fast simulator in another process:
 //  1. sustained durable ingest: trades/s accepted and fsynced to the write-ahead log (and published
 //     to Parquet), read from the recorder's /health every second; memory from /proc/<pid>/status:
-//     RSS every second and the kernel's high-water mark (VmHWM), the true peak;
+//     RSS every second and the kernel's high-water mark (VmHWM), the true peak; the recorder's CPU seconds
+//     per million trades (the figure to tune against: far steadier than trades/s on a busy machine) and
+//     the simulator's share of a core (near 100 %, the bench measures the simulator);
 //  2. receive → live-hub send latency (p50/p99/max) at 5,000 trades/s with a subscribed client.
 import {type ChildProcess, spawn} from "node:child_process";
 import {readFileSync} from "node:fs";
@@ -32,6 +34,19 @@ const spot = ["BTCUSDT", "ETHUSDT"],
   perpetuals = values.usdm ? ["BTCUSDT", "ETHUSDT"] : [];
 const symbols = [...spot, ...perpetuals.map((s) => `usdm:${s}`)];
 
+/** SIGTERM, and SIGKILL 10 s later if it has not exited (a simulator starved of CPU may not answer). */
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.on("exit", () => (clearTimeout(kill), resolve()));
+    child.kill("SIGTERM");
+  });
+// Whatever ends this bench (a recorder that could not start, an error, Ctrl-C), no simulator or
+// recorder is left behind: a stray simulator keeps a core busy and skews every later run.
+const children = new Set<ChildProcess>();
+process.on("exit", () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL")));
+process.on("SIGINT", () => process.exit(130));
+
 /** Starts `pairbook record` and resolves once it prints its live feed's port. */
 async function recorder(
   sim: {ws: string; rest: string},
@@ -45,6 +60,7 @@ async function recorder(
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
+  children.add(child);
   const lines = createInterface({input: child.stdout});
   const port = await new Promise<number>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -55,6 +71,16 @@ async function recorder(
     child.on("exit", (code) => reject(new Error(`pairbook record exited with ${code}`)));
   });
   return {child, port, health: async () => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as RecorderHealth};
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat. CPU per million trades is far
+ * less sensitive to other load on the machine than trades/s: the figure to tune the recorder against.
+ */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 /** VmRSS and VmHWM (peak) of a process, in bytes. */
@@ -69,6 +95,7 @@ async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; w
   const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", ...args], {
     stdio: ["pipe", "pipe", "inherit"],
   });
+  children.add(child);
   const lines = createInterface({input: child.stdout});
   const [ws, rest] = await new Promise<[string, string]>((resolve, reject) => {
     lines.on("line", (line) => {
@@ -80,7 +107,6 @@ async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; w
   return {child, ws, rest};
 }
 
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.on("exit", () => resolve()), child.kill("SIGTERM")));
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -95,6 +121,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const durable = (h: RecorderHealth) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0) - h.unsyncedTrades;
   await sleep(3000); // warm-up: JIT, first connections
   const start = {t: performance.now(), n: durable(await rec.health())};
+  const cpuStart = {recorder: cpuSeconds(rec.child.pid!), simulator: cpuSeconds(sim.child.pid!)};
   let minRate = Infinity,
     last = start;
   for (let s = 1; s <= seconds; ++s) {
@@ -112,6 +139,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const h = await rec.health();
   const total = durable(h) - start.n;
   const peak = memory(rec.child.pid!).peak;
+  const cpu = {recorder: cpuSeconds(rec.child.pid!) - cpuStart.recorder, simulator: cpuSeconds(sim.child.pid!) - cpuStart.simulator};
+  const elapsed = (performance.now() - start.t) / 1000;
   await stop(sim.child);
   const t0 = performance.now();
   await stop(rec.child);
@@ -119,6 +148,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   console.log(
     `ingest: ${Math.round((total * 1000) / (last.t - start.t)).toLocaleString("en-US")} trades/s sustained durable (worst second ${Math.round(minRate).toLocaleString("en-US")}), ` +
       `peak RSS ${mb(peak)} (VmHWM), ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, SIGTERM → exit ${Math.round(closeMs)} ms`,
+  );
+  console.log(
+    `ingest: recorder CPU ${((cpu.recorder * 1e6) / total).toFixed(2)} s per million trades (${Math.round((100 * cpu.recorder) / elapsed)} % of a core), ` +
+      `simulator ${Math.round((100 * cpu.simulator) / elapsed)} % of a core`,
   );
   await rm(lake, {recursive: true, force: true});
 }

@@ -15,6 +15,7 @@ import {dirname} from "node:path";
 import type {Trade} from "../src/lib/bars.js";
 import {segmentPath} from "./layout.js";
 import {fsync} from "./publish.js";
+import {maxWalLineBytes, writeWalLine} from "./walLineBytes.js";
 
 /**
  * A trade as the lake takes it: with the exchange's event time (`E` of the stream) and the local
@@ -137,16 +138,18 @@ export class WalSegment {
     this.sealed = true;
   }
 
-  /** Appends one line (ASCII, as `walLine` makes). */
-  append(line: string): void {
-    if (this.used + line.length > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + line.length));
+  /** Appends a trade's line (`walLine`'s bytes); returns its length. */
+  append(trade: LakeTrade): number {
+    if (this.used + maxWalLineBytes > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + maxWalLineBytes));
       this.buffer.copy(grown, 0, 0, this.used);
       this.buffer = grown;
     }
-    this.used += this.buffer.write(line, this.used, "latin1");
+    const start = this.used;
+    this.used = writeWalLine(this.buffer, start, trade);
     this.bufferedRows++;
     this.rows++;
+    return this.used - start;
   }
 
   /**

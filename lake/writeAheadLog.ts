@@ -8,7 +8,7 @@ import {MemoryBound} from "./memoryBound.js";
 import {SerialQueue} from "./serialQueue.js";
 import type {StageErrors} from "./stageErrors.js";
 import type {SymbolLog} from "./symbolLog.js";
-import {type LakeTrade, walLine} from "./wal.js";
+import type {LakeTrade} from "./wal.js";
 
 /** What the writer did with a trade handed to `add`. */
 export type AddResult = "accepted" | "duplicate";
@@ -65,9 +65,7 @@ export class WriteAheadLog {
       }
     }
     log.lastId = trade.id;
-    const line = walLine(trade);
-    log.segment.append(line);
-    this.memory.bytes += line.length;
+    this.memory.bytes += log.segment.append(trade);
     this.unsyncedSince ??= Date.now();
     return "accepted";
   }

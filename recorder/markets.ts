@@ -127,11 +127,14 @@ export function runMarketStream(symbols: readonly string[], o: MarketStreamOptio
         else if (event.type === "rejected") o.onRejected(event.reason, event.frame);
       },
     });
+  // Each plain name's pairbook name, made once: per aggregate, a new "usdm:…" string cost its
+  // concatenation and, at every map it then keys (sequencer, writer, health, hub), its hashing.
+  const named = new Map(names.map((symbol) => [symbol, formatMarketSymbol({market, symbol})]));
   return runStream(usdmFeed(names), {
     ...common,
     wsUrl: o.endpoints.usdmWsUrl,
     onEvent: (event) => {
-      if (event.type === "trade") o.onTrade(formatMarketSymbol({market, symbol: event.symbol}), event.trade, event.receivedAt);
+      if (event.type === "trade") o.onTrade(named.get(event.symbol)!, event.trade, event.receivedAt);
       else if (event.type === "markPrice") o.onMarkPrice?.(formatMarketSymbol({market, symbol: event.mark.symbol}), event.mark);
       else if (event.type === "rejected") o.onRejected(event.reason, event.frame);
     },

@@ -70,6 +70,9 @@ export function parseFrameJson(frame: string, symbols: ReadonlySet<string>, now:
   return {type: "trade", symbol, trade, receivedAt};
 }
 
+/** 10^0 … 10^15, exact doubles. */
+const powersOfTen = Array.from({length: 16}, (_, k) => 10 ** k);
+
 const zero = 48,
   nine = 57,
   dot = 46,
@@ -146,31 +149,46 @@ class Cursor {
     return true;
   }
 
-  /** Digits without a leading zero (JSON), at most 16 of them; NaN otherwise. */
+  /**
+   * Digits without a leading zero (JSON), at most 16 of them; NaN otherwise. Summed digit by digit
+   * (no substring to parse): exact up to 15 digits; 16 go through Number() for its rounding.
+   */
   integer(): number {
     const {s} = this,
       start = this.i;
-    let i = start;
-    while (i < s.length && s.charCodeAt(i) >= zero && s.charCodeAt(i) <= nine) i++;
+    let i = start,
+      value = 0;
+    for (let ch = s.charCodeAt(i); ch >= zero && ch <= nine; ch = s.charCodeAt(++i)) value = value * 10 + (ch - zero);
     this.i = i;
-    return i > start && i - start < 17 && !(s.charCodeAt(start) === zero && i - start > 1) ? Number(s.slice(start, i)) : NaN;
+    const digits = i - start;
+    if (digits === 0 || digits > 16 || (digits > 1 && s.charCodeAt(start) === zero)) return NaN;
+    return digits < 16 ? value : Number(s.slice(start, i));
   }
 
-  /** digits(.digits)? up to the closing quote, as /^\d+(\.\d+)?$/; NaN otherwise. */
+  /**
+   * digits(.digits)? up to the closing quote, as /^\d+(\.\d+)?$/; NaN otherwise. With at most 15
+   * digits in all (Binance's "43000.12000000" has 13) the value is the integer of its digits divided by
+   * a power of ten: both exact doubles, so the one division rounds correctly, to what Number() gives
+   * (the same fast path V8 takes), without a substring per price. Longer ones go through Number().
+   */
   decimal(): number {
     const {s} = this,
       start = this.i;
     let i = start,
-      dots = 0;
+      dots = 0,
+      point = 0,
+      units = 0;
     for (; i < s.length; i++) {
       const ch = s.charCodeAt(i);
       if (ch === quote) break;
-      if (ch === dot) dots++;
+      if (ch === dot) (dots++, (point = i));
       else if (ch < zero || ch > nine) return ((this.i = i), NaN);
+      else units = units * 10 + (ch - zero);
     }
     this.i = i;
     if (i === start || dots > 1 || s.charCodeAt(start) === dot || s.charCodeAt(i - 1) === dot) return NaN;
-    return Number(s.slice(start, i));
+    if (i - start - dots > 15) return Number(s.slice(start, i));
+    return dots === 0 ? units : units / powersOfTen[i - point - 1];
   }
 
   bool(): boolean | undefined {

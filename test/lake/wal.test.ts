@@ -8,24 +8,36 @@ let dir: string;
 beforeEach(async () => void (dir = await mkdtemp(join(tmpdir(), "pairbook-wal-"))));
 afterEach(async () => rm(dir, {recursive: true, force: true}));
 
-const line = (id: number) =>
-  walLine({id, time: 1_763_683_200_000 + id, price: 91_234.56 + id / 100, qty: 0.00012 * id, isBuyerMaker: id % 3 === 0});
+const trade = (id: number) => ({
+  id,
+  time: 1_763_683_200_000 + id,
+  price: 91_234.56 + id / 100,
+  qty: 0.00012 * id,
+  isBuyerMaker: id % 3 === 0,
+});
+/** Appends trade `id`, keeping its line as walLine writes it. */
+const append = (segment: WalSegment, expected: string[], id: number) => {
+  const line = walLine(trade(id));
+  expected.push(line);
+  expect(segment.append(trade(id))).toBe(line.length);
+  return line.length;
+};
 
 describe("WalSegment", () => {
   it("writes every appended line, in order, across buffer growth and syncs that overlap new appends", async () => {
     const segment = await WalSegment.create(dir, 1);
     const expected: string[] = [];
-    for (let id = 1; id <= 5000; ++id) segment.append((expected[expected.length] = line(id))); // ~250 KB: the 64 KiB buffer grows
+    for (let id = 1; id <= 5000; ++id) append(segment, expected, id); // ~250 KB: the 64 KiB buffer grows
     expect(segment.unsynced).toBe(5000);
     const syncing = segment.sync();
     // Lines arriving while the sync writes go to the other buffer and count as unsynced until the next sync.
-    for (let id = 5001; id <= 5100; ++id) segment.append((expected[expected.length] = line(id)));
+    for (let id = 5001; id <= 5100; ++id) append(segment, expected, id);
     expect(segment.unsynced).toBe(5100);
     await syncing;
     expect(segment.unsynced).toBe(100);
     await segment.sync();
     expect(segment.unsynced).toBe(0);
-    for (let id = 5101; id <= 5200; ++id) segment.append((expected[expected.length] = line(id)));
+    for (let id = 5101; id <= 5200; ++id) append(segment, expected, id);
     await segment.close();
     expect(await readFile(segment.path, "utf8")).toBe(expected.join(""));
     expect(segment.rows).toBe(5200);
@@ -35,11 +47,7 @@ describe("WalSegment", () => {
     const segment = await WalSegment.create(dir, 1);
     const expected: string[] = [];
     const fill = (bytes: number) => {
-      for (let n = 0; n < bytes;) {
-        const next = (expected[expected.length] = line(expected.length + 1));
-        segment.append(next);
-        n += next.length;
-      }
+      for (let n = 0; n < bytes;) n += append(segment, expected, expected.length + 1);
     };
     expect(segment.heldBytes).toBe(2 * 65_536); // two 64 KiB buffers
     fill(600_000); // the buffer doubles 64 KiB → 1 MiB

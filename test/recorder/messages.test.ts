@@ -131,4 +131,28 @@ describe("parseFrame fast path", () => {
     expect(checked).toBeGreaterThan(200);
     expect(fast).toBeGreaterThan(frames.length); // some mutations still parse (digits changed) and must agree
   });
+
+  it("reads prices, quantities, ids and times of every length as JSON.parse and Number() do", () => {
+    let state = 88172645;
+    const random = () => ((state ^= state << 13), (state ^= state >>> 17), (state ^= state << 5), (state >>> 0) / 4294967296);
+    const digits = (n: number) => Array.from({length: n}, () => Math.floor(random() * 10)).join("");
+    for (let k = 0; k < 20_000; ++k) {
+      // 1 to 20 digits with the point anywhere (or none): the digit-sum path up to 15, Number() past it
+      const whole = "1" + digits(Math.floor(random() * 10)),
+        fraction = random() < 0.2 ? "" : digits(1 + Math.floor(random() * 10));
+      const p = fraction ? `${whole}.${fraction}` : whole,
+        q = `0.${digits(1 + Math.floor(random() * 16))}1`;
+      const t = Number(`1${digits(Math.floor(random() * 16))}`); // 1 to 16 digits
+      const data = {...good, t: Number.isSafeInteger(t) ? t : 7, E: 1723161255343 + Math.floor(random() * 1e6), p, q};
+      const a = parseFrame(JSON.stringify({stream: "btcusdt@trade", data}), symbols, now, 1);
+      if (a.type !== "trade") throw new Error(`not parsed: ${JSON.stringify(data)}`);
+      expect({p, q, t: data.t, E: data.E, parsed: [a.trade.price, a.trade.qty, a.trade.id, a.trade.eventTime]}).toEqual({
+        p,
+        q,
+        t: data.t,
+        E: data.E,
+        parsed: [Number(p), Number(q), data.t, data.E],
+      });
+    }
+  });
 });

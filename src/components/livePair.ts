@@ -34,6 +34,9 @@ export class LivePair {
   readonly stream = new PairStream();
   /** Each leg's candles at the stream's rows (the candle and volume charts). */
   private readonly candles = [new RowCandles(), new RowCandles()] as const;
+  /** The first row of the candles that a draw changed since they were last computed; the draws so far. */
+  private candlesFrom = 0;
+  private draws = 0;
   private options: LivePairOptions | null = null;
   /** The options of the latest `configure` (`options` once applied). */
   private configuredOptions: LivePairOptions | null = null;
@@ -114,18 +117,22 @@ export class LivePair {
       ticket = ++this.configured;
     this.configuredOptions = options;
     // Every dynamic hedge, the one in use too (its series moved here): at once after a switch (another may
-    // follow), else after a pause (a slider dragged).
-    const ahead = options.alternatives ?? [];
-    if (this.fitter && ahead.length > 0)
-      this.fitter.prefetch(
-        ahead.map((x) => ({...options.rule, hedge: null, dynamic: x})),
-        switched ? 0 : 250,
-      );
-    if (!given) return this.apply(options, null);
+    // follow), else after a pause (a slider dragged); asked once these options are drawn (the first
+    // request clones the rows to the series worker: not before the page's first draw).
+    const ahead = options.alternatives ?? [],
+      prefetch = () =>
+        this.fitter &&
+        ahead.length > 0 &&
+        this.fitter.prefetch(
+          ahead.map((x) => ({...options.rule, hedge: null, dynamic: x})),
+          switched ? 0 : 250,
+        );
+    if (!given) return (this.apply(options, null), void prefetch());
     const apply = (g: GivenSeries | null) => {
       if (ticket !== this.configured) return;
       if (this.paused) this.held = () => this.apply(options, g);
       else this.apply(options, g);
+      prefetch();
     };
     given.then(apply, () => apply(null));
   }
@@ -212,6 +219,17 @@ export class LivePair {
       time = s.column("time");
     const metrics = s.metrics(o.barMs),
       z = s.ruled ? s.column("z") : null;
+    // The legs' candles when the charts read them (the leg charts draw a frame later the first time):
+    // from the first row any draw since the last computation changed.
+    this.candlesFrom = Math.min(this.candlesFrom, changed.bars);
+    const drawn = ++this.draws,
+      intervalMs = o.view.intervalMs;
+    let candles: [Candles, Candles] | null = null;
+    const legCandles = (): [Candles, Candles] => {
+      const from = this.candlesFrom;
+      if (drawn === this.draws) this.candlesFrom = Infinity; // else a later draw's computation redoes these rows
+      return [0, 1].map((i) => this.candles[i].update(this.feed.bars.bars(this.names[i]), time, intervalMs, from)) as [Candles, Candles];
+    };
     const marks: TradeMark[] = [];
     if (z) {
       for (const t of s.tradeList()) {
@@ -224,10 +242,9 @@ export class LivePair {
         time,
         a: s.column("a"),
         b: s.column("b"),
-        candles: [0, 1].map((i) => this.candles[i].update(this.feed.bars.bars(this.names[i]), time, o.view.intervalMs, changed.bars)) as [
-          Candles,
-          Candles,
-        ],
+        get candles() {
+          return (candles ??= legCandles());
+        },
         gaps: s.gaps,
         liveBuckets: this.feed.bars.liveBuckets,
         changed,

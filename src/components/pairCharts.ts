@@ -144,7 +144,7 @@ export class PairCharts {
     if (d.changed.bars < n || n !== this.rows) {
       this.drawPrices(d.changed.bars > 0);
       this.legs.update(
-        {time, candles: d.candles, gaps: d.gaps, intervalMs: d.intervalMs, xDomain: x.xDomain},
+        {time, candles: () => d.candles, gaps: d.gaps, intervalMs: d.intervalMs, xDomain: x.xDomain},
         {live: d.changed.bars > 0, from: d.changed.bars},
       );
     }

@@ -1,9 +1,7 @@
 // The pair report's four headline numbers (β, last z-score, backtest PnL, bars), built once and
 // updated in place: a live frame changes a few text nodes instead of re-rendering the cards.
+import {groupedNumber} from "./groupedNumber.js";
 import {fmt} from "./reportTables.js";
-
-// One formatter: toLocaleString builds one per call (~20 µs), which a live frame would pay twice.
-const count = new Intl.NumberFormat("en-US");
 
 export interface KpiValues {
   method: string;
@@ -53,8 +51,8 @@ export class PairKpis {
     this.text(p.zNote, Number.isFinite(v.zLast) ? "" : `needs ${v.window} bars`);
     this.number(p.pnl, v.pnl, fmt(v.pnl, 4));
     this.text(p.pnlNote, `${v.trades} trades, Sharpe ${fmt(v.sharpe, 3)}`);
-    this.text(p.bars, count.format(v.bars));
-    this.text(p.live, `${v.liveBuckets} live; ${count.format(v.excluded)} left out (gaps)`);
+    this.text(p.bars, groupedNumber(v.bars));
+    this.text(p.live, `${v.liveBuckets} live; ${groupedNumber(v.excluded)} left out (gaps)`);
   }
 
   private text(el: HTMLElement, text: string): void {

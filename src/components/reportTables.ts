@@ -4,6 +4,7 @@ import {html} from "htl";
 import type {BacktestTrade} from "../lib/backtest.js";
 import type {PairReport} from "../lib/pairReport.js";
 import type {HedgeRow} from "../lib/report/hedges.js";
+import {groupedNumber} from "./groupedNumber.js";
 
 /** A number for people: 4 significant digits, "—" for NaN/null. */
 export function fmt(v: number | null | undefined, digits = 4): string {
@@ -11,11 +12,9 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-4 || a >= 1e7)) return v.toExponential(digits - 1);
-  return grouped.format(Number(v.toPrecision(digits)));
+  // Not Intl.NumberFormat: the first one a page builds costs 50–80 ms (./groupedNumber.ts).
+  return groupedNumber(Number(v.toPrecision(digits)));
 }
-
-// One formatter for every number: building one per call (toLocaleString) costs ~20 µs.
-const grouped = new Intl.NumberFormat("en-US", {maximumFractionDigits: 10});
 
 /**
  * A table cell with the exact value in data-value. Built with the DOM, not an htl template: htl parses

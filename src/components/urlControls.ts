@@ -15,17 +15,17 @@ export type ValueControl = EventTarget & {value: unknown};
  * @example display(html`<div class="pb-controls">${Object.values(controls)}${urlControls(schema, controls, state)}</div>`)
  */
 export function urlControls<S extends UrlSchema>(schema: S, controls: {[K in keyof S]?: ValueControl}, state: UrlState<S>): HTMLElement {
-  // history.replaceState costs tens of ms in Chromium: written when the page is idle, after the charts
-  // the input recomputes, coalescing a slider's run of inputs into one write (flushed before a copy).
-  let pending: number | undefined;
+  // Written when the page is idle, after the charts the input recomputes, coalescing a slider's run of
+  // inputs into one write (flushed before a copy).
+  let cancel: (() => void) | undefined;
   const flush = () => {
-    if (pending === undefined) return;
-    cancelIdle(pending);
-    pending = undefined;
+    if (cancel === undefined) return;
+    cancel();
+    cancel = undefined;
     writeUrlState(schema, valuesOf(controls));
   };
   const write = () => {
-    if (pending === undefined) pending = whenIdle(() => ((pending = undefined), writeUrlState(schema, valuesOf(controls))));
+    if (cancel === undefined) cancel = afterFrame(() => ((cancel = undefined), writeUrlState(schema, valuesOf(controls))));
   };
   for (const control of Object.values(controls)) control?.addEventListener("input", write);
   writeUrlState(schema, {...state.values, ...valuesOf(controls)});
@@ -39,14 +39,22 @@ function valuesOf<S extends UrlSchema>(controls: {[K in keyof S]?: ValueControl}
   return Object.fromEntries(Object.entries(controls).map(([name, control]) => [name, control?.value])) as Partial<UrlValues<S>>;
 }
 
-/** Runs `f` when the page is idle (at most 300 ms later); a handle for cancelIdle. */
-function whenIdle(f: () => void): number {
-  return typeof requestIdleCallback === "function" ? requestIdleCallback(f, {timeout: 300}) : window.setTimeout(f, 50);
-}
-
-function cancelIdle(handle: number): void {
-  if (typeof cancelIdleCallback === "function") cancelIdleCallback(handle);
-  else clearTimeout(handle);
+/**
+ * Runs `f` when the page is idle (at most 300 ms later), in the task after a frame was drawn; returns
+ * what cancels it. history.replaceState first brings the page's style and layout up to date (a forced
+ * layout right after it costs nothing): where the charts' redraw left them stale (an idle callback run by
+ * its timeout, under load) it took 35–50 ms; after a frame, ~1 ms on the pair report.
+ */
+function afterFrame(f: () => void): () => void {
+  let cancelled = false;
+  const run = () => !cancelled && f(),
+    drawn = () => requestAnimationFrame(() => setTimeout(run, 0));
+  const idle = typeof requestIdleCallback === "function" ? requestIdleCallback(drawn, {timeout: 300}) : window.setTimeout(run, 50);
+  return () => {
+    cancelled = true;
+    if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+    else clearTimeout(idle);
+  };
 }
 
 /** A button copying location.href (after `beforeCopy`, e.g. a pending URL write), with a short confirmation (or the link to copy by hand). */

@@ -47,7 +47,7 @@ describe("pair report: the hedge switch's series come from the worker", () => {
       await expect.poll(() => attribute(page, "#zscore-last"), {timeout: 15_000}).not.toBe(before.z);
       expect((await posted(page)).filter((t) => t === "series").length).toBeGreaterThan(series);
       const switched = await shown(page);
-      // Opened with that hedge: nothing to switch from, so the series are computed on the main thread.
+      // Opened with that hedge: nothing to switch from, so the series come with the first fit (the fit worker).
       const fresh = await browser.newPage({viewport: {width: 1300, height: 1400}});
       await fresh.goto(`${site.url}${report}?static&method=${method}`);
       await fresh.locator("#hedge-table").waitFor({timeout: 30_000});

@@ -1,7 +1,7 @@
 // Binance USD-M futures (fstream) frames → normalized events. Pure, like messages.ts for spot: no I/O,
 // testable with arrays of strings; the raw payload shapes stay private to this folder.
 import type {LakeTrade} from "../../lake/wal.js";
-import {cursor, isRecord, maxFutureMs, minTime, positiveDecimal, reject, wallClock, type StreamEvent} from "./messages.js";
+import {cursor, eventHead, isRecord, maxFutureMs, minTime, positiveDecimal, reject, wallClock, type StreamEvent} from "./messages.js";
 
 /**
  * A futures trade as recorded: one aggregate of the `@aggTrade` stream. Its `id` is the aggregate id `a`,
@@ -48,6 +48,8 @@ export type UsdmStreamEvent =
   | {readonly type: "ignored"; readonly reason: string}
   | Control;
 
+const aggTradeHead = eventHead("aggTrade");
+
 const signedDecimal = (x: unknown): number => (typeof x === "string" && /^-?\d+(\.\d+)?$/.test(x) ? Number(x) : NaN);
 const id = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
 const plausible = (t: unknown, now: number): t is number =>
@@ -73,7 +75,7 @@ export function parseUsdmFrame(frame: string, symbols: ReadonlySet<string>, now:
  */
 function parseAggTradeFast(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent | null {
   const c = cursor;
-  const end = c.open(frame, "aggTrade");
+  const end = c.open(frame, aggTradeHead);
   if (end === null) return null;
   const eventTime = c.integer();
   if (Number.isNaN(eventTime) || !c.literal(',"s":"')) return null;

@@ -37,8 +37,8 @@ export class StreamHub {
   private readonly clients = new Set<StreamClient>();
   private readonly tradeStreams: Map<string, number>;
   private readonly streamNames: string[];
-  /** The combined-stream envelope's head per instrument (streamEnvelopes). */
-  private readonly envelopes: Buffer[];
+  /** The combined-stream envelope's head per instrument (streamEnvelopes); the Venue's Outbound writes them too. */
+  readonly envelopes: Buffer[];
   private readonly pingTimer: NodeJS.Timeout;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Whether any client ever subscribed to a trade stream (replays start then). */

@@ -1,6 +1,7 @@
 // The bytes a stream client gets for one tick: each trade message of its subscribed symbols as a
 // WebSocket text frame, bare or wrapped in the combined-stream envelope, all in one buffer (one
-// socket write per client), built once per distinct subscription shape.
+// socket write per client), built once per distinct subscription shape; for a combined client of
+// every symbol, the frames the Outbound wrote (Outbound.wire).
 import {frameHeaderLength, writeTextFrameHeader} from "./frames.js";
 import type {Outbound} from "./outbound.js";
 
@@ -21,6 +22,9 @@ export function streamEnvelopes(streamNames: readonly string[]): Buffer[] {
  * in `envelopes` when `combined`.
  */
 export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean, envelopes: readonly Buffer[]): TradeFrames {
+  // A combined client of every symbol (the recorder's shape) gets the frames as the Outbound wrote them.
+  if (combined && out.framed && wants.every((w) => w === 1))
+    return {bytes: out.wire(), symbol: out.symbol.slice(0, out.length), id: out.id.slice(0, out.length)};
   const symbol: number[] = [],
     id: number[] = [];
   let size = 0;

@@ -62,7 +62,10 @@ export class Venue {
       aggregate,
       backfillPath: aggregate ? "/fapi/v1/aggTrades" : "/api/v3/historicalTrades",
     });
-    this.out = new Outbound(instruments.map((i) => i.symbol));
+    this.out = new Outbound(
+      instruments.map((i) => i.symbol),
+      this.hub.envelopes,
+    );
   }
 
   /**

@@ -7,13 +7,15 @@
 //  3. for `preview`, watches the lake and touches the data loaders that read it when it changes (debounced,
 //     at most every PAIRBOOK_WATCH_SECONDS, default 15), so their outputs are never stale: Framework re-runs
 //     a loader only when its own file is newer than its cached output, and hot-updates the open pages;
-//  4. turns Framework's telemetry off.
+//  4. turns Framework's telemetry off;
+//  5. after a `build`, bundles each worker module into one file (scripts/bundleWorkers.js).
 // Usage: node scripts/observable.js build|preview [framework options]
 import {spawn} from "node:child_process";
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, watch} from "node:fs";
 import {createRequire} from "node:module";
 import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
+import {bundleWorkers} from "./bundleWorkers.js";
 
 const project = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cache = join(project, "src", ".observablehq", "cache");
@@ -144,5 +146,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       .resume();
   }
   for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on("exit", (code, signal) => {
+    if (command !== "build" || code !== 0) process.exit(code ?? (signal ? 1 : 0));
+    // The output folder as observablehq.config.ts names it.
+    bundleWorkers(resolve(project, process.env.PAIRBOOK_DIST ?? "dist")).then(
+      () => process.exit(0),
+      (error) => (console.error(error), process.exit(1)),
+    );
+  });
 }

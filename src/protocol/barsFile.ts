@@ -11,6 +11,7 @@ import type {BarColumns, SymbolBars} from "../lib/bars.js";
 import type {FundingRateEvent} from "../lib/funding.js";
 import type {GapRecord} from "./gaps.js";
 import type {HistoryStatus} from "./historyStatus.js";
+import {gridTimes, unpackDecimals} from "./packedColumns.js";
 
 /** The context of a bars file, in its schema metadata. */
 export interface BarsMeta {
@@ -31,6 +32,12 @@ export interface BarsMeta {
   funding?: Record<string, FundingRateEvent[]>;
   /** The recorder's history loading of these symbols when built (loaders/historyStatus.ts); absent: none known. */
   history?: HistoryStatus;
+  /**
+   * How a smaller file (loaders/pairBarsFile.ts) packed its columns (./packedColumns.ts): `time` left out,
+   * being `start + i · step`; the columns named in `decimals` stored as Int32 multiples of 10^-decimals.
+   * Absent: every column as written by `encodeBarsFile`.
+   */
+  packed?: {time?: {start: number; step: number}; decimals?: Record<string, number>};
 }
 
 /** One symbol's bars to encode, with gap flags and the number of trades they come from. */
@@ -127,7 +134,8 @@ function fundingOfMeta(value: unknown): Record<string, FundingRateEvent[]> | und
 /**
  * Decodes a bars file into per-symbol BarColumns with gap flags, without copying the Float64 columns.
  * Columns a file leaves out (the pair reports' files have no quote volume, loaders/pairBarsFile.ts) read
- * as the close (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer.
+ * as the close (open, high, low), zero (volumes) or NaN (VWAP), sharing one buffer. Packed columns
+ * (`meta.packed`) come back bit for bit as they were before packing.
  */
 export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
   const table = tableFromIPC<Record<string, Float64 | Int32 | Uint8>>(new Uint8Array(bytes));
@@ -137,15 +145,18 @@ export function decodeBarsFile(bytes: ArrayBuffer): BarsFile {
   if (funding) meta.funding = funding;
   else delete meta.funding;
   const n = table.numRows;
+  const packed = meta.packed;
   let zeros: Float64Array | null = null;
   const column = (name: string, missing?: () => Float64Array): Float64Array => {
     const child = table.getChild(name);
     if (!child && missing) return missing();
+    const decimals = packed?.decimals?.[name];
+    if (child && decimals !== undefined) return unpackDecimals(child.toArray(), decimals);
     const v = child?.toArray();
     return v instanceof Float64Array ? v : Float64Array.from(v ?? (zeros ??= new Float64Array(n)));
   };
   const zero = () => (zeros ??= new Float64Array(n));
-  const time = column("time");
+  const time = packed?.time ? gridTimes(n, packed.time.start, packed.time.step) : column("time");
   const symbols = new Map<string, SymbolBars>();
   for (const s of meta.symbols) {
     const close = column(`${s}.close`),

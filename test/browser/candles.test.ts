@@ -27,7 +27,24 @@ async function barsFile(): Promise<Map<string, number[]>> {
   const dir = join("dist", "_file", "pairs");
   const name = (await readdir(dir)).find((f) => f.startsWith("BTCUSDT-ETHUSDT.") && f.endsWith(".arrow"))!;
   const table = tableFromIPC(await readFile(join(dir, name)));
-  return new Map(table.schema.fields.map((f) => [f.name, Array.from(table.getChild(f.name)!.toArray() as ArrayLike<number>, Number)]));
+  const columns = new Map(
+    table.schema.fields.map((f) => [f.name, Array.from(table.getChild(f.name)!.toArray() as ArrayLike<number>, Number)]),
+  );
+  // Packed columns (src/protocol/packedColumns.ts), unpacked by hand: Int32 k is k / 10^d (−2^31: NaN); time is start + i · step.
+  type Packed = {time?: {start: number; step: number}; decimals?: Record<string, number>};
+  const packed = (JSON.parse(table.schema.metadata.get("pairbook")!) as {packed?: Packed}).packed;
+  for (const [f, d] of Object.entries(packed?.decimals ?? {}))
+    columns.set(
+      f,
+      columns.get(f)!.map((k) => (k === -(2 ** 31) ? NaN : k / 10 ** d)),
+    );
+  const grid = packed?.time;
+  if (grid)
+    columns.set(
+      "time",
+      Array.from({length: table.numRows}, (_, i) => grid.start + i * grid.step),
+    );
+  return columns;
 }
 
 /** A leg's candle over the file's bars in [t, t + interval), folded by hand. */

@@ -5,7 +5,7 @@ import {tableFromIPC} from "apache-arrow";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {loadLakeBars} from "../../loaders/lakeBars.js";
 import {pairBarsFile} from "../../loaders/pairBarsFile.js";
-import {decodeBarsFile} from "../../src/protocol/barsFile.js";
+import {type BarsMeta, decodeBarsFile, encodeBarsFile} from "../../src/protocol/barsFile.js";
 import {smallLake, t0} from "./smallLake.js";
 
 let lake: string;
@@ -15,11 +15,26 @@ afterAll(async () => lake && (await rm(lake, {recursive: true, force: true})));
 const opts = {interval: "1s", builtAt: 0, liveUrl: "ws://127.0.0.1:8787"};
 
 describe("pairBarsFile(loadLakeBars(...))", () => {
-  it("keeps time and per leg open, high, low, close, volume, taker buy volume, count and gap; no quote volume", async () => {
+  it("keeps per leg open, high, low, close, volume, taker buy volume, count and gap; no quote volume; time as a grid", async () => {
     const bytes = pairBarsFile(await loadLakeBars(lake, ["BTCUSDT", "ETHUSDT"], {interval: 1000, lookbackMs: 86400e3}), opts);
-    const names = tableFromIPC(bytes).schema.fields.map((f) => f.name);
+    const table = tableFromIPC(bytes);
     const leg = (s: string) => ["open", "high", "low", "close", "volume", "takerBuyVolume", "count", "gap"].map((f) => `${s}.${f}`);
-    expect(names).toEqual(["time", ...leg("BTCUSDT"), ...leg("ETHUSDT")]);
+    expect(table.schema.fields.map((f) => f.name)).toEqual([...leg("BTCUSDT"), ...leg("ETHUSDT")]);
+    // The trades' prices are whole numbers, their volumes too: every Float64 column goes as Int32.
+    const meta = JSON.parse(table.schema.metadata.get("pairbook")!) as BarsMeta;
+    expect(meta.packed?.time).toEqual({start: t0, step: 1000});
+    expect(meta.packed?.decimals?.["BTCUSDT.close"]).toBe(0);
+    expect(String(table.schema.fields.find((f) => f.name === "ETHUSDT.open")!.type)).toBe("Int32");
+  });
+
+  it("decodes to exactly what the unpacked bars file decodes to", async () => {
+    const content = await loadLakeBars(lake, ["BTCUSDT", "ETHUSDT"], {interval: 1000, lookbackMs: 86400e3});
+    const packed = decodeBarsFile(pairBarsFile(content, opts).slice().buffer);
+    const whole = decodeBarsFile(encodeBarsFile(content, opts).slice().buffer);
+    expect(packed.time).toEqual(whole.time);
+    for (const s of ["BTCUSDT", "ETHUSDT"])
+      for (const f of ["open", "high", "low", "close", "volume", "takerBuyVolume", "count"] as const)
+        expect(packed.symbols.get(s)!.bars[f], `${s}.${f}`).toEqual(whole.symbols.get(s)!.bars[f]);
   });
 
   it("decodes to the legs' OHLC, volume and taker buy volume (by hand from the trades)", async () => {

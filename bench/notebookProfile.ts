@@ -1,10 +1,12 @@
-// npx tsx bench/notebookProfile.ts [--scenario live|load|hover|hedge|slider] [--seconds 40] [--dist DIR]
+// npx tsx bench/notebookProfile.ts [--scenario live|load|hover|zoom|hedge|slider] [--seconds 40] [--dist DIR] [--min 30]
 // Which code makes the pair report's long main-thread tasks: the site bench:notebook built, one of its
 // scenarios (live: 20 bars/s from a fake hub, a 30 s refit among them; hover: 50 pointer moves on the
-// z-score chart; hedge: Kalman ⇄ rolling OLS 12 times; slider: the z window 12 times), Chromium's
-// sampling profiler and trace over it (load: from navigation until the report is complete). Prints
-// every main-thread task over 30 ms with what triggered it and the project functions that took its
-// time (inclusive, from the profile's samples in the task).
+// z-score chart; zoom: 20 brushes on it, each undone by a double-click, as bench:notebook's; hedge:
+// Kalman ⇄ rolling OLS 12 times; slider: the z window 12 times), Chromium's sampling profiler and trace
+// over it (load: from navigation until the report is complete). Prints every main-thread task over
+// --min ms (30) with what triggered it and the project functions that took its time (inclusive, from
+// the profile's samples in the task), and the main thread's busy time over the scenario, which compares
+// two builds under the same load better than a latency does.
 import {startWalkFeed} from "./liveWireBars.js";
 import {parseArgs} from "node:util";
 import {launchBrowser, serveStatic} from "../test/browser/harness.js";
@@ -48,6 +50,21 @@ else if (scenario === "hover") {
   const box = (await plot.boundingBox())!;
   for (let i = 0; i < 50; ++i) {
     await page.mouse.move(box.x + box.width * (0.15 + (0.7 * i) / 49), box.y + box.height / 2);
+    await frame();
+  }
+} else if (scenario === "zoom") {
+  const plot = page.locator("#zscore-chart .pb-chart-plot");
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!,
+    y = box.y + box.height / 2;
+  for (let i = 0; i < 20; ++i) {
+    const x = box.x + box.width * (0.15 + (0.5 * i) / 19);
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + box.width * 0.2, y, {steps: 2});
+    await page.mouse.up();
+    await frame();
+    await page.mouse.dblclick(x, y);
     await frame();
   }
 } else {
@@ -95,8 +112,9 @@ const label = (id: number) => {
 const main = trace.traceEvents.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain")!;
 const onMain = trace.traceEvents.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur);
 const tasks = onMain.filter((e) => e.name === "RunTask" && e.dur! >= Number(values.min) * 1000).sort((p, q) => p.ts - q.ts);
+const busy = onMain.filter((e) => e.name === "RunTask").reduce((sum, e) => sum + e.dur! / 1000, 0);
 const t0 = tasks[0]?.ts ?? 0;
-console.log(`${scenario}: ${tasks.length} main-thread tasks over ${values.min} ms`);
+console.log(`${scenario}: main thread busy ${busy.toFixed(0)} ms in all; ${tasks.length} tasks over ${values.min} ms`);
 for (const task of tasks) {
   const end = task.ts + task.dur!;
   // What started it: the first timeline event inside (a timer, an event, a frame, a message).

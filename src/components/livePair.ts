@@ -9,7 +9,7 @@ import type {FitClient} from "../client/fitWorker.js";
 import type {PageFeed} from "../client/pageFeed.js";
 import type {PairCharts} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
-import {type GivenSeries, PairStream, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
+import {type GivenSeries, PairStream, ruleKeyOf, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
 import {type DynamicHedgeSpec, dynamicHedgeKey} from "../lib/dynamicHedge.js";
 
@@ -107,26 +107,28 @@ export class LivePair {
    * options' series meanwhile.
    */
   configure(options: LivePairOptions): void {
+    // A fit's series are under its hedge, which may not be the rule's (a fit kept from before: not refitted).
+    const taken = this.fitter?.takeSeries(options.rule) ?? null,
+      same = optionsKey(options) === optionsKey(this.configuredOptions);
+    if (same && !taken) return; // a cell rerun (two input events): a switch's worker series on the way stays
     this.held = null;
     this.fitter?.follow(options.rule);
-    // A hedge switch: the series from the series worker (computed ahead, or now), not on this thread; a
-    // fit's are under its hedge, which may not be the rule's (a fit kept from before: not refitted).
-    const taken = this.fitter?.takeSeries(options.rule) ?? null,
-      switched = hedgeSwitched(this.configuredOptions, options),
-      given = (switched ? this.fitter?.seriesOf(options.rule) : null) ?? taken,
+    // A hedge switch: the series from the series worker (computed ahead, or now), not on this thread.
+    const switched = hedgeSwitched(this.configuredOptions, options),
+      // Switched back: the stream keeps the series it drew under that hedge (PairStream.holds), no worker asked.
+      given = (switched && !this.stream.holds(options.rule) ? this.fitter?.seriesOf(options.rule) : null) ?? taken,
       ticket = ++this.configured;
     this.configuredOptions = options;
-    // Every dynamic hedge, the one in use too (its series moved here): at once after a switch (another may
-    // follow), else after a pause (a slider dragged); asked once these options are drawn (the first
-    // request clones the rows to the series worker: not before the page's first draw).
+    // The other dynamic hedges but those the stream keeps (it keeps the one in use, switched away from): at
+    // once after a switch, else after a pause (a slider dragged); asked once these options are drawn.
     const ahead = options.alternatives ?? [],
-      prefetch = () =>
-        this.fitter &&
-        ahead.length > 0 &&
-        this.fitter.prefetch(
-          ahead.map((x) => ({...options.rule, hedge: null, dynamic: x})),
-          switched ? 0 : 250,
-        );
+      prefetch = () => {
+        const inUse = ruleKeyOf(options.rule),
+          rules = ahead
+            .map((x) => ({...options.rule, hedge: null, dynamic: x}))
+            .filter((r) => ruleKeyOf(r) !== inUse && !this.stream.holds(r));
+        if (this.fitter && rules.length > 0) this.fitter.prefetch(rules, switched ? 0 : 250);
+      };
     if (!given) return (this.apply(options, null), void prefetch());
     const apply = (g: GivenSeries | null) => {
       if (ticket !== this.configured) return;
@@ -160,7 +162,8 @@ export class LivePair {
     // A refit redraws the charts as a live frame does: the axes stay while the data fit them. A new pair
     // of axes (Plot) for five charts, and again at the next live bar (live axes keep headroom), were
     // most of a refit's main-thread time (bench/liveProfile.ts).
-    this.chartKey = [...sliders, h ? "hedge" : "none"].join("|");
+    // A dynamic hedge's parameters too: its series taken whole (PairStream's `changed` then names no row) are redrawn whole.
+    this.chartKey = [...sliders, h ? "hedge" : rule.dynamic ? dynamicHedgeKey(rule.dynamic) : "none"].join("|");
     this.refresh(given);
   }
 
@@ -277,6 +280,13 @@ export class LivePair {
       excluded: s.excluded,
     });
   }
+}
+
+/** What of `o` a configure acts on, as a key ("" for null). */
+function optionsKey(o: LivePairOptions | null): string {
+  if (!o) return "";
+  const {view, rule, method, barMs, refit, alternatives = []} = o;
+  return [view.intervalMs, view.lookbackMs, method, barMs, refit, ruleKeyOf(rule), ...alternatives.map(dynamicHedgeKey)].join("|");
 }
 
 /** Whether `next` changes the hedge of `previous` (another method, or the dynamic hedge's parameters) to one that rules. */

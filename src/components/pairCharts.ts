@@ -82,6 +82,8 @@ export class PairCharts {
   private key = "";
   private rows = -1;
   private warmed = false;
+  /** What the correlation's series depend on (the window, the bars' interval): a hedge switch leaves it. */
+  private correlationKey = "";
 
   constructor(readonly names: [string, string]) {
     this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
@@ -200,12 +202,16 @@ export class PairCharts {
     );
     setText(c.zscore.title, `z-score (${z ? `${z.window}-bar window` : "—"}), rule lines and trades`);
     c.zscore.card.setAttribute("data-live", String(d.liveBuckets));
-    const r = d.correlation;
+    const r = d.correlation,
+      correlationKey = `${r.window}|${d.intervalMs}|${r.y !== null}`;
     setText(c.correlation.title, `Rolling correlation of returns (${r.window} bars)`);
     this.note("correlation", r.y ? null : `needs more than ${r.window + 2} bars`);
+    // The correlation of returns does not depend on the hedge: same window and bars, same values (no redraw).
+    const sameCorrelation = correlationKey === this.correlationKey && d.changed.bars >= n;
+    this.correlationKey = correlationKey;
     this.correlation.update(
       {yLabel: "correlation", yDomain: [-1, 1], ...x, layers: r.y ? [{type: "line", x: time, y: r.y, stroke: "#4269d0"}] : []},
-      opts,
+      sameCorrelation && !live ? {live: true, from: n} : opts,
     );
     this.note("equity", d.equity ? null : "needs a fitted hedge");
     this.equity.update(

@@ -1,6 +1,7 @@
 // The pair report's hedge switch in the worker (src/client/seriesClient.ts): switching the hedge asks
 // the series worker for the rule's series (the dynamic hedges computed ahead), and the page shows the
-// same numbers as a page opened with that hedge, whose series are computed on the main thread.
+// same numbers as a page opened with that hedge, whose series are computed on the main thread; a hedge
+// switched back is the page's own (kept by its stream), with no worker asked.
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {collectErrors, launchBrowser, serveStatic} from "./harness.js";
@@ -31,7 +32,7 @@ const recordPosts = `{
 const posted = (page: Page) => page.evaluate(() => (window as unknown as {__posted: string[]}).__posted.slice());
 
 describe("pair report: the hedge switch's series come from the worker", () => {
-  it("switching to Kalman, then rolling OLS, asks the worker for them, with the numbers of a page opened with that hedge", async () => {
+  it("switching to Kalman, then rolling OLS, asks the worker for them, with the numbers of a page opened with that hedge; back to Kalman, the page's own", async () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1400}});
     const errors = collectErrors(page);
     await page.addInitScript({content: recordPosts});
@@ -41,6 +42,7 @@ describe("pair report: the hedge switch's series come from the worker", () => {
     expect(await posted(page)).toContain("prefetch");
     const select = page.locator("form", {hasText: "hedge method"}).first().locator("select");
     let before = await shown(page);
+    const seen = new Map<string, {z: string | null; pnl: string | null}>();
     for (const method of ["kalman", "rolling-ols"]) {
       const series = (await posted(page)).filter((t) => t === "series").length;
       await select.selectOption(method);
@@ -53,8 +55,16 @@ describe("pair report: the hedge switch's series come from the worker", () => {
       await fresh.locator("#hedge-table").waitFor({timeout: 30_000});
       await expect.poll(() => shown(fresh), {timeout: 15_000}).toEqual(switched);
       await fresh.close();
-      before = switched;
+      seen.set(method, (before = switched));
     }
+    // Switched back: the page's stream kept Kalman's series (src/lib/stream/ruleStash.ts): the same
+    // numbers, the charts redrawn, and no worker asked for them.
+    const series = (await posted(page)).filter((t) => t === "series").length,
+      drawn = await page.locator("#spread-chart [data-drawn]").getAttribute("data-drawn");
+    await select.selectOption("kalman");
+    await expect.poll(() => shown(page), {timeout: 15_000}).toEqual(seen.get("kalman"));
+    await expect.poll(() => page.locator("#spread-chart [data-drawn]").getAttribute("data-drawn")).not.toBe(drawn);
+    expect((await posted(page)).filter((t) => t === "series").length).toBe(series);
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

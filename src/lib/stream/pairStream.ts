@@ -12,6 +12,7 @@ import {dynamicHedgeKey} from "../dynamicHedge.js";
 import type {FundingRateEvent} from "../funding.js";
 import {type RowColumn, StreamColumns} from "./streamColumns.js";
 import type {RuleSeries} from "./ruleSeries.js";
+import {RuleStash, type StashedRule} from "./ruleStash.js";
 import {type StreamRule, StreamRuleStage} from "./streamRule.js";
 import {type StreamView, StreamViewStage} from "./streamView.js";
 
@@ -50,6 +51,8 @@ export class PairStream {
   private series = new StreamRuleStage(this.rows);
   private viewKey = "";
   private ruleKey = "";
+  /** The previous rules' series (a hedge switched back takes them again: ./ruleStash.ts). */
+  private stash = new RuleStash();
 
   /** Rows of the view. */
   get length(): number {
@@ -112,6 +115,11 @@ export class PairStream {
     this.viewKey = "";
   }
 
+  /** Whether the series of `rule` are kept from before (an `update` to it may then need no `given`). */
+  holds(rule: StreamRule): boolean {
+    return this.stash.has(ruleKeyOf(rule));
+  }
+
   /** Whether the rule's series are not yet computed over every row (an `update` given a `limit`). */
   get pending(): boolean {
     return this.series.pending;
@@ -142,21 +150,53 @@ export class PairStream {
     const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
     const ruleKey = ruleKeyOf(rule);
     let from: number;
+    // The rule's series as they are, before the view changes their rows: kept if the next rule brings its own buffers.
+    const outgoing = ruleKey !== this.ruleKey ? this.outgoing() : null;
     if (viewKey !== this.viewKey) {
       this.viewKey = viewKey;
       this.view.build(legA, legB, view);
       from = 0;
     } else from = this.view.extend(legA, legB, changedFrom);
     const bars = Math.min(from, this.length);
+    this.stash.changed(bars);
+    if (outgoing) outgoing.valid = Math.min(outgoing.valid, bars);
     if (ruleKey !== this.ruleKey) {
       this.ruleKey = ruleKey;
       this.series.reset(rule);
       from = 0;
     }
-    const adopted = from === 0 && given !== null && ruleKeyOf(given.series.rule) === ruleKey ? this.adopt(given, rule) : null;
+    const adopted =
+      from !== 0
+        ? null
+        : (this.restore(ruleKey, rule) ?? (given !== null && ruleKeyOf(given.series.rule) === ruleKey ? this.adopt(given, rule) : null));
     if (adopted !== null) from = adopted;
+    // Its buffers are no longer the stream's: kept for a switch back (else the new rule writes over them).
+    if (adopted !== null && outgoing && bars > 0) this.stash.keep(outgoing);
     this.series.run(from, limit);
-    return {bars, series: adopted !== null ? adopted : Math.min(from, this.length), ...(adopted !== null ? {adopted: true} : {})};
+    // Taken series replace every derived row (a new rule, or a rebuilt view): all of them changed, though
+    // only the rows after them are computed here. A refit's new β keeps the charts' key (a live frame):
+    // they redraw from this row, so the last row computed here would leave the old spread drawn before it.
+    return adopted !== null ? {bars, series: 0, adopted: true} : {bars, series: Math.min(from, this.length)};
+  }
+
+  /**
+   * The current rule's series and state for the stash (null: none, or not computed over every row), the
+   * buffers as they are: kept only once other buffers replace them.
+   */
+  private outgoing(): StashedRule | null {
+    if (this.ruleKey === "" || this.series.pending || this.length === 0) return null;
+    const {time: _t, a: _a, b: _b, ...columns} = this.rows.data;
+    const state = this.series.snapshot();
+    return {key: this.ruleKey, columns, capacity: columns.beta.length, state, valid: state.done};
+  }
+
+  /** Takes the stashed series of `ruleKey` when they serve the rows; returns the first row to compute from, else null. */
+  private restore(ruleKey: string, rule: StreamRule): number | null {
+    const s = this.stash.take(ruleKey, this.length);
+    if (!s) return null;
+    this.rows.adopt(s.columns, s.capacity);
+    this.series.adopt(rule, s.state);
+    return s.valid;
   }
 
   /**

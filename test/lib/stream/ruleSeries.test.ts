@@ -100,8 +100,10 @@ describe("PairStream.update(…, given: ruleSeries of the fitted rows) equals th
       const g = given.update(bars.bars("A"), bars.bars("B"), changed, view, rule, 10, series);
       main.update(bars.bars("A"), bars.bars("B"), changed, view, rule);
       expect(g.adopted).toBe(true);
-      // The fitted rows' last one was replaced: redone from there (its checkpoint), not from 0.
-      expect(g.series).toBe(fitted.a.length - 1);
+      // Every derived row is the refit's (the charts redraw them all: the main path's change too) …
+      expect(g.series).toBe(0);
+      // … but the fitted rows' last one was replaced: only it and the 3 after it computed here (within
+      // the limit of 10, so nothing is pending), redone from its checkpoint, not from 0.
       expect(given.pending).toBe(false);
       expectEqual(given, main, "at the refit");
       const rng = new Xorshift128(9);

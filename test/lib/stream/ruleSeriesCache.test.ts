@@ -107,6 +107,7 @@ describe("PairStream.update(…, given: a hedge switch's series from the worker)
     ["fixed → Kalman", fixed, kalman],
     ["Kalman → rolling OLS", kalman, rolling],
     ["rolling OLS → fixed", rolling, fixed],
+    ["a refit: fixed → another fixed β", fixed, {...fixed, hedge: {alpha: -90, beta: 19.5}}],
   ] as const)
     it(`${what}: the stream takes the sent buffers (time, a, b too), equal bit for bit, then after live bars`, () => {
       const bars = new LiveBars(snapshot(1200)),
@@ -119,8 +120,11 @@ describe("PairStream.update(…, given: a hedge switch's series from the worker)
         main.update(bars.bars("A"), bars.bars("B"), -Infinity, view, from));
       const series = viaWorker(cache, rows, to);
       const change = given.update(bars.bars("A"), bars.bars("B"), Infinity, view, to, Infinity, series);
-      main.update(bars.bars("A"), bars.bars("B"), Infinity, view, to);
+      const computed = main.update(bars.bars("A"), bars.bars("B"), Infinity, view, to);
       expect(change.adopted).toBe(true);
+      // Taken or computed, the same rows changed (the charts redraw from `series`: all of them).
+      expect({bars: change.bars, series: change.series}).toEqual(computed);
+      expect(change.series).toBe(0);
       for (const name of ["time", "a", "b", "spread", "z"] as const)
         expect(given.column(name).buffer, name).toBe(series.series.columns[name]!.buffer);
       expectEqual(given, main, "at the switch");
@@ -152,7 +156,7 @@ describe("PairStream.update(…, given: a hedge switch's series from the worker)
     const series = viaWorker(cache, rows, kalman);
     const change = given.update(bars.bars("A"), bars.bars("B"), Infinity, view, kalman, Infinity, series);
     main.update(bars.bars("A"), bars.bars("B"), Infinity, view, kalman);
-    expect([change.adopted, change.series, given.length]).toEqual([true, rows.a.length, rows.a.length + 1]);
+    expect([change.adopted, change.series, given.length]).toEqual([true, 0, rows.a.length + 1]);
     expect(given.column("a").buffer).not.toBe(series.series.columns.a!.buffer);
     expect(given.column("z").buffer).toBe(series.series.columns.z!.buffer);
     expectEqual(given, main, "one live bar after the rows");

@@ -5,51 +5,15 @@
 // rule computed in place (over those buffers) keeps nothing.
 import {describe, expect, it} from "vitest";
 import {LiveBars} from "../../../src/client/liveBars.js";
-import type {BarsFile, SymbolBars} from "../../../src/protocol/barsFile.js";
 import type {LiveBar} from "../../../src/protocol/liveWire.js";
 import {type GivenSeries, PairStream, type StreamRule, type StreamView} from "../../../src/lib/stream/pairStream.js";
 import {pairView} from "../../../src/lib/stream/pairView.js";
 import {ruleSeries, ruleSeriesTransfer} from "../../../src/lib/stream/ruleSeries.js";
 import {rowColumns} from "../../../src/lib/stream/streamColumns.js";
-import {Xorshift128} from "../series.js";
-
-const t0 = Date.UTC(2026, 10, 20, 12, 0, 0);
+import {t0, walkSnapshot} from "./walkSnapshot.js";
 
 /** n one-second bars of legs A and B (random walks, a tenth of the seconds empty). */
-function snapshot(n: number, seed = 7): BarsFile {
-  const rng = new Xorshift128(seed),
-    time = Float64Array.from({length: n}, (_, i) => t0 + i * 1000);
-  const leg = (p: number): SymbolBars => {
-    const close = new Float64Array(n),
-      count = new Float64Array(n),
-      zero = new Float64Array(n);
-    for (let i = 0; i < n; ++i) {
-      p *= 1 + 1e-3 * rng.normal();
-      const empty = rng.uniform() < 0.1;
-      ((close[i] = empty ? NaN : p), (count[i] = empty ? 0 : 3));
-    }
-    const bars = {interval: 1000, start: time, open: close, high: close, low: close, close, volume: zero, quoteVolume: zero};
-    return {bars: {...bars, count, vwap: close, takerBuyVolume: zero}, gap: new Uint8Array(n)};
-  };
-  return {
-    meta: {
-      symbols: ["A", "B"],
-      interval: "1s",
-      intervalMs: 1000,
-      from: t0,
-      to: t0 + n * 1000,
-      builtAt: t0 + n * 1000,
-      trades: {},
-      gaps: [],
-      liveUrl: "",
-    },
-    time,
-    symbols: new Map([
-      ["A", leg(60_000)],
-      ["B", leg(3_000)],
-    ]),
-  };
-}
+const snapshot = (n: number) => walkSnapshot(n, 7, 0.1);
 
 const bar = (start: number, p: number): LiveBar => ({start, open: p, high: p, low: p, close: p, volume: 1, count: 2});
 const view: StreamView = {intervalMs: 1000, lookbackMs: Infinity};

@@ -5,7 +5,7 @@
 import type {DuckDBConnection} from "@duckdb/node-api";
 import {readdir} from "node:fs/promises";
 import {join} from "node:path";
-import type {GapRecord} from "../src/protocol/gaps.js";
+import {type GapRecord, settleGaps} from "../src/protocol/gaps.js";
 import {parseMarketSymbol, type SymbolMarket} from "../src/protocol/symbol.js";
 import {quotedString} from "./duckdb.js";
 import {gapFileOptions, utcTimestamp} from "./lakeFormat.js";
@@ -32,7 +32,10 @@ export async function writeGap(connection: DuckDBConnection, lake: string, gap: 
   );
 }
 
-/** Every gap record in the lake, oldest first (empty when there are none); perpetuals' symbols carry `usdm:`. */
+/**
+ * Every gap record in the lake, oldest first (empty when there are none), unfilled ones less what a
+ * later fill stored (src/protocol/gaps.ts settleGaps); perpetuals' symbols carry `usdm:`.
+ */
 export async function readGaps(connection: DuckDBConnection, lake: string): Promise<GapRecord[]> {
   const files: {market: SymbolMarket; path: string}[] = [];
   for (const market of lakeMarkets) {
@@ -56,16 +59,18 @@ export async function readGaps(connection: DuckDBConnection, lake: string): Prom
      FROM (${files.map((f) => `SELECT ${quotedString(f.market)} AS m, * FROM read_parquet(${quotedString(f.path)})`).join(" UNION ALL ")})
      ORDER BY detected_at, symbol, from_id`,
   );
-  return reader.getRows().map((r) => ({
-    symbol: String(r[0]),
-    fromId: Number(r[1]),
-    toId: Number(r[2]),
-    fromTime: r[3] === null ? null : Number(r[3]),
-    toTime: r[4] === null ? null : Number(r[4]),
-    cause: String(r[5]),
-    filled: Boolean(r[6]),
-    detectedAt: Number(r[7]),
-  }));
+  return settleGaps(
+    reader.getRows().map((r) => ({
+      symbol: String(r[0]),
+      fromId: Number(r[1]),
+      toId: Number(r[2]),
+      fromTime: r[3] === null ? null : Number(r[3]),
+      toTime: r[4] === null ? null : Number(r[4]),
+      cause: String(r[5]),
+      filled: Boolean(r[6]),
+      detectedAt: Number(r[7]),
+    })),
+  );
 }
 
 /**

@@ -20,3 +20,30 @@ export interface GapRecord {
   readonly filled: boolean;
   readonly detectedAt: number;
 }
+
+/**
+ * The records as the lake stands: each unfilled record less the ids a later fill stored (a deferred
+ * or failed backfill refilled in the background or at the next start), so no bar is flagged over
+ * trades that are there. A cut edge takes its time from the fill beside it (its trades' own times),
+ * else null for the reader to look up (lake/gaps.ts withGapTimes). Filled records, and unfilled ones
+ * no fill touches, are returned as they are, in the same order. O(n log n) in the records.
+ */
+export function settleGaps(gaps: readonly GapRecord[]): GapRecord[] {
+  const fills = new Map<string, GapRecord[]>();
+  for (const g of gaps) if (g.filled) fills.set(g.symbol, [...(fills.get(g.symbol) ?? []), g]);
+  if (fills.size === 0) return [...gaps];
+  for (const list of fills.values()) list.sort((a, b) => a.fromId - b.fromId);
+  return gaps.flatMap((g) => {
+    const cover = g.filled ? undefined : fills.get(g.symbol)?.filter((f) => f.toId >= g.fromId && f.fromId <= g.toId);
+    if (!cover?.length) return [g];
+    const pieces: GapRecord[] = [];
+    let cursor = g.fromId,
+      cursorTime = g.fromTime;
+    for (const f of cover) {
+      if (f.fromId > cursor) pieces.push({...g, fromId: cursor, toId: f.fromId - 1, fromTime: cursorTime, toTime: f.fromTime});
+      if (f.toId + 1 > cursor) ((cursor = f.toId + 1), (cursorTime = f.toTime));
+    }
+    if (cursor <= g.toId) pieces.push({...g, fromId: cursor, toId: g.toId, fromTime: cursorTime, toTime: g.toTime});
+    return pieces;
+  });
+}

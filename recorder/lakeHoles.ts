@@ -11,7 +11,7 @@ import {type Neighbours, storedNeighbours} from "../lake/storedNeighbours.js";
 import type {LakeWriter} from "../lake/writer.js";
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";
-import type {FetchTrades} from "./sequencer.js";
+import {type FetchTrades, fetchWithRetries} from "./retryFetch.js";
 
 export interface HoleRepairOptions {
   lake: string;
@@ -35,7 +35,7 @@ export async function unexplainedHoles(lake: string, symbol: string, writer: Lak
   if (holes.length === 0) return holes;
   // Known for good: holes the exchange itself has (a backfill ran and REST had nothing). Ranges of a
   // backfill that failed or was interrupted are asked for again.
-  const known = (await writer.unfilledGaps(symbol)).filter((g) => !/backfill (failed|interrupted)/.test(g.cause));
+  const known = (await writer.unfilledGaps(symbol)).filter((g) => !/backfill (failed|interrupted|deferred)/.test(g.cause));
   return holes.flatMap((hole) => subtract(hole, known));
 }
 
@@ -85,7 +85,7 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
       });
       continue;
     }
-    await fill(options, from, to, detectedAt, around);
+    await fillHole(options, from, to, {detectedAt, around, cause: "lake hole found at start"});
   }
 }
 
@@ -93,14 +93,12 @@ export async function repairHoles(options: HoleRepairOptions): Promise<void> {
  * Backfills [from, to]: fetched runs are published and recorded filled, ids REST does not have are
  * recorded unfilled. Records are stored after the trades they describe are published.
  */
-async function fill(
-  {symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: HoleRepairOptions,
+export async function fillHole(
+  {symbol, writer, fetchTrades, onGap, signal, batch: batchSize = 100_000}: Omit<HoleRepairOptions, "lake" | "log" | "maxIds">,
   from: number,
   to: number,
-  detectedAt: number,
-  around: Neighbours,
+  {detectedAt, around, cause}: {detectedAt: number; around: Neighbours; cause: string},
 ): Promise<void> {
-  const cause = "lake hole found at start";
   // prevTime: time of the trade with id `prev` (the stored one before the hole, then the last fetched).
   let prev = from - 1,
     prevTime = around.before?.time ?? null,
@@ -125,7 +123,7 @@ async function fill(
   };
   try {
     while (prev < to) {
-      const page = await fetchTrades(symbol, prev + 1, signal);
+      const page = await fetchWithRetries(fetchTrades, symbol, prev + 1, signal);
       const inside = page.filter((t) => t.id > prev && t.id <= to);
       if (inside.length === 0) {
         missing(prev + 1, to, afterTime, "not available from REST");

@@ -10,7 +10,7 @@ import {AttemptLimiter, type Backpressure, runStream} from "./binance/stream.js"
 import {spotTradeFeed, usdmFeed} from "./binance/streamFeed.js";
 import type {MarkPriceUpdate} from "./binance/usdmMessages.js";
 import {UsdmHistoryClient, validateUsdmSymbols} from "./binance/usdmRest.js";
-import type {FetchTrades} from "./sequencer.js";
+import type {FetchTrades} from "./retryFetch.js";
 
 /** Where each market is read from. */
 export interface MarketEndpoints {

@@ -51,6 +51,8 @@ export interface RecorderConfig {
   syncMs?: number;
   /** Bytes of accepted trades held in memory while the log cannot take them, past which the exchange is no longer read (the hole is backfilled later). Default 256 MiB. */
   maxBufferedBytes?: number;
+  /** Live trades a symbol's sequencer holds while a backfill runs; past it the hole is refilled in the background (sequencer.ts). */
+  maxQueued?: number;
   /** Replace a socket silent for this long (ms). Default 30 s. */
   silenceMs?: number;
   /** Rotate connections older than this (ms). Default 23.5 h. */
@@ -136,8 +138,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     state: "connecting",
     since: Date.now(),
   }));
-  // Started below; until then, /health and the alert engine's clock see none of them.
-  // (Read by closures before `pipeline` is set, so not a const declared where it is made.)
+  // Started below; until then /health and the alert engine's clock see none of them (closures read them before they are set).
   let pipeline: TradePipeline | undefined = undefined,
     hub: LiveHub | undefined,
     alerts: AlertEngine | undefined,
@@ -176,13 +177,12 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       throw error;
     }
   }
-  // The time of each symbol's last stored trade: a hole found at restart starts there (its gap record
-  // says so, and the bars in between are flagged). Unknown (null) only when the lake cannot be read.
+  // Each symbol's last stored trade: a hole found at restart starts there (its gap record says so, the bars between are flagged).
   const lastStored = await lastStoredTrades(config.lake, symbols).catch((error: Error) => {
     log(`lake: could not read the last stored trades (${error.message}); a hole at restart is recorded without its start time`);
     return new Map<string, {id: number; time: number} | null>();
   });
-  const trades = new TradePipeline({
+  const trades = (pipeline = new TradePipeline({
     symbols,
     writer,
     health,
@@ -190,8 +190,8 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
     lastStored,
     log,
     fetchTrades: rest.fetchTrades,
-  });
-  pipeline = trades;
+    maxQueued: config.maxQueued,
+  }));
 
   try {
     hub = await LiveHub.start({
@@ -277,7 +277,7 @@ export async function startRecorder(config: RecorderConfig): Promise<Recorder> {
       await history?.done;
       await fundingHistory;
       await funding?.close();
-      trades.stop();
+      await trades.stop();
       await hub.close();
       await alerts?.close();
       const before = writer.filesPublished;

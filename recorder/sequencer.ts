@@ -1,13 +1,16 @@
 // Per-symbol trade-id continuity: trades leave in id order with no id twice; a hole in the live
 // stream is backfilled from REST (historicalTrades) before later trades are released, and whatever
-// REST cannot supply is reported as an unfilled gap. Ids only ever increase on Binance spot.
+// REST cannot supply is reported as an unfilled gap. Ids only ever increase on Binance spot. Live
+// trades wait in memory meanwhile, up to a bound: a stream REST cannot keep up with (USD-M's budget
+// backfills ~2,000 ids/s) has the rest of its hole deferred to a background refill (pipeline.ts).
 import type {Trade} from "../src/lib/bars.js";
 import type {GapRecord} from "../src/protocol/gaps.js";
+import {type FetchTrades, fetchWithRetries} from "./retryFetch.js";
 
 export type GapCause = "stream" | "reconnect" | "restart";
 
-/** Fetches trades with ids from `fromId` on (ascending, at most 1000, possibly none). */
-export type FetchTrades = (symbol: string, fromId: number, signal: AbortSignal) => Promise<readonly Trade[]>;
+/** The cause suffix of a hole the sequencer stopped backfilling because the live stream outran REST. */
+export const deferredBackfill = "backfill deferred: the live stream outran REST";
 
 export interface SequencerOptions {
   symbol: string;
@@ -30,6 +33,13 @@ export interface SequencerOptions {
   log?: (line: string) => void;
   /** Backfill retries before a hole is recorded as unfilled (REST down). */
   maxAttempts?: number;
+  /**
+   * Live trades held while a backfill runs, at most (~150 bytes each). A stream faster than REST
+   * (USD-M backfills ~2,000 ids/s) would otherwise grow the queue without end: past the bound, the
+   * rest of the hole is recorded as a deferred, unfilled gap (refilled in the background, see
+   * lakeHoles.ts) and the queued trades are released. Default 200,000.
+   */
+  maxQueued?: number;
   retryDelayMs?: (attempt: number) => number;
 }
 
@@ -40,6 +50,7 @@ export class Sequencer {
   private busy = false;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
+  private outrun: AbortController | undefined; // aborted when the queue passes maxQueued mid-backfill
   private pendingCause: GapCause | undefined;
   /** The hole being waited for or backfilled, for health. */
   openGap: {fromId: number; toId: number; since: number} | undefined;
@@ -70,6 +81,7 @@ export class Sequencer {
     if (this.busy || this.graceTimer) {
       if (this.queue.has(trade.id)) this.duplicates++;
       else this.queue.set(trade.id, trade);
+      if (this.busy && this.queue.size > (this.options.maxQueued ?? 200_000)) this.outrun?.abort();
       if (this.graceTimer && this.queue.has(this.last! + 1)) this.drain(); // the hole closed by itself
       return;
     }
@@ -132,7 +144,9 @@ export class Sequencer {
     this.graceTimer = undefined;
     if (this.busy || this.last === undefined || this.queue.size === 0) return;
     this.busy = true;
-    const {symbol, fetchTrades, maxAttempts = 6, retryDelayMs = (n) => Math.min(30_000, 500 * 2 ** n)} = this.options;
+    const outrun = (this.outrun = new AbortController());
+    const signal = AbortSignal.any([this.abort.signal, outrun.signal]);
+    const {symbol, fetchTrades, maxAttempts = 6, retryDelayMs} = this.options;
     const cause = this.pendingCause ?? "stream";
     this.pendingCause = undefined;
     const detectedAt = this.openGap?.since ?? this.now();
@@ -147,24 +161,18 @@ export class Sequencer {
       report(cursor, target, this.lastTime, this.queue.get(target + 1)?.time ?? null, false, why);
       cursor = target + 1;
     };
-    let failures = 0;
     try {
-      while (cursor <= target && !this.abort.signal.aborted) {
+      while (cursor <= target && !signal.aborted) {
         let page: readonly Trade[];
         try {
-          page = await fetchTrades(symbol, cursor, this.abort.signal);
-          failures = 0;
+          page = await fetchWithRetries(fetchTrades, symbol, cursor, signal, {maxAttempts, retryDelayMs});
         } catch (error) {
-          if (this.abort.signal.aborted) break;
-          if (++failures >= maxAttempts) {
-            this.options.log?.(
-              `${symbol}: backfill of ids ${cursor}..${target} failed ${failures} times (${(error as Error).message}); recording the hole as unfilled`,
-            );
-            reportRest(`${cause}; backfill failed: ${(error as Error).message}`);
-            break;
-          }
-          await delay(retryDelayMs(failures), this.abort.signal);
-          continue;
+          if (signal.aborted) break;
+          this.options.log?.(
+            `${symbol}: backfill of ids ${cursor}..${target} failed ${maxAttempts} times (${(error as Error).message}); recording the hole as unfilled`,
+          );
+          reportRest(`${cause}; backfill failed: ${(error as Error).message}`);
+          break;
         }
         const useful = page.filter((t) => t.id >= cursor && t.id <= target).sort((x, y) => x.id - y.id);
         if (useful.length === 0) {
@@ -194,18 +202,18 @@ export class Sequencer {
       if (filledFrom !== undefined) report(filledFrom, cursor - 1, filledFromTime, this.lastTime, true);
       // Stopped mid-backfill: the rest of the hole is recorded, never invented, and the trades
       // received after it are still stored.
+      if (cursor <= target && outrun.signal.aborted && !this.abort.signal.aborted) {
+        this.options.log?.(
+          `${symbol}: ${target - cursor + 1} ids of the hole left to refill in the background: the live stream outran REST`,
+        );
+        reportRest(`${cause}; ${deferredBackfill}`);
+      }
       if (cursor <= target) reportRest(`${cause}; backfill interrupted by shutdown`);
       // Every id up to target is now stored or recorded as a hole: move past it.
       this.last = Math.max(this.last, target);
       this.busy = false;
+      this.outrun = undefined;
       this.drain();
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), {once: true});
-  });
 }

@@ -14,7 +14,7 @@ import {importRange} from "../../lake/import/index.js";
 import type {SerialQueue} from "../../lake/serialQueue.js";
 import type {StoredTrade} from "../../lake/storedNeighbours.js";
 import type {Trade} from "../../src/lib/bars.js";
-import type {FetchTrades} from "../sequencer.js";
+import type {FetchTrades} from "../retryFetch.js";
 import type {HistoryGate} from "./historyGate.js";
 import type {SymbolProgress} from "./historyProgress.js";
 import type {HistoryTurns} from "./historyTurns.js";

@@ -9,7 +9,7 @@ import type {HistoryHealth} from "../../src/protocol/health.js";
 import {parseMarketSymbol} from "../../src/protocol/symbol.js";
 import type {WeightBudget} from "../binance/requestBudget.js";
 import type {MarketHistory} from "../markets.js";
-import type {FetchTrades} from "../sequencer.js";
+import type {FetchTrades} from "../retryFetch.js";
 import {HistoryGate} from "./historyGate.js";
 import {type HistoryLoaderOptions, loadHistory} from "./historyLoader.js";
 import {HistoryMarkerFile} from "./historyMarkerFile.js";

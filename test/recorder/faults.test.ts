@@ -5,6 +5,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, describe, expect, it, vi} from "vitest";
 import {withDuckDB} from "../../lake/duckdb.js";
+import {readGaps} from "../../lake/gaps.js";
 import {gapsGlob} from "../../lake/layout.js";
 import {type Recorder, startRecorder} from "../../recorder/recorder.js";
 import {type Simulator, type SimulatorOptions, startSimulator} from "../../simulator/index.js";
@@ -20,7 +21,10 @@ afterEach(async () => {
   ((simulator = undefined), (recorder = undefined), (lake = undefined), (logs.length = 0));
 });
 
-async function start(options: Partial<SimulatorOptions> = {}, recorderOptions: {silenceMs?: number; maxConnectionAgeMs?: number} = {}) {
+async function start(
+  options: Partial<SimulatorOptions> = {},
+  recorderOptions: {silenceMs?: number; maxConnectionAgeMs?: number; maxQueued?: number} = {},
+) {
   lake = await mkdtemp(join(tmpdir(), "pairbook-faults-"));
   simulator = await startSimulator({port: 0, symbols, rate: 150, seed: 5, ...options});
   recorder = await startRecorder({
@@ -202,4 +206,37 @@ describe("recorder under faults", () => {
     expect(Date.now() - before).toBeGreaterThan(1000);
     expect(result.gaps).toEqual([{symbol: "BTCUSDT", from_id: gap.ids[0], to_id: gap.ids[4], cause: "stream", filled: true}]);
   });
+
+  it("a backfill the live stream outruns (REST throttled, queue past maxQueued): the rest of the hole is refilled in the background", async () => {
+    await start({}, {maxQueued: 20});
+    const throttle = simulator!.inject("throttle", {count: 2, status: 429, retryAfterSeconds: 2});
+    const gap = simulator!.inject("gap", {symbol: "BTCUSDT", count: 40});
+    // While REST waits out Retry-After, more than 20 live trades queue up: the hole is deferred at once
+    // (its first page never came), the live trades are released, and the refill fills it after the wait.
+    await vi.waitFor(
+      () => expect(logs.some((l) => /BTCUSDT: ids .* refilled in the background .*backfilled from REST/.test(l))).toBe(true),
+      {
+        timeout: 20_000,
+        interval: 50,
+      },
+    );
+    await stored(20);
+    const result = await finish();
+    expectComplete(result);
+    expect(throttle.refused).toBe(2);
+    const btc = result.gaps.filter((g) => g.symbol === "BTCUSDT");
+    expect(btc[0]).toEqual({
+      symbol: "BTCUSDT",
+      from_id: gap.ids[0],
+      to_id: gap.ids[39],
+      cause: "stream; backfill deferred: the live stream outran REST",
+      filled: false,
+    });
+    expect(btc.slice(1)).toEqual([
+      {symbol: "BTCUSDT", from_id: gap.ids[0], to_id: gap.ids[39], cause: "deferred hole refilled", filled: true},
+    ]);
+    // Readers see the lake as it stands: nothing of the hole is missing any more.
+    const settled = await withDuckDB((c) => readGaps(c, lake!));
+    expect(settled.filter((g) => !g.filled)).toEqual([]);
+  }, 40_000);
 });

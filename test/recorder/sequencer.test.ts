@@ -1,5 +1,5 @@
 import {describe, expect, it, vi} from "vitest";
-import {Sequencer} from "../../recorder/sequencer.js";
+import {deferredBackfill, Sequencer} from "../../recorder/sequencer.js";
 import type {Trade} from "../../src/lib/bars.js";
 import type {GapRecord} from "../../src/protocol/gaps.js";
 
@@ -128,5 +128,44 @@ describe("Sequencer", () => {
       [2, 99, true],
       [103, 299, true],
     ]);
+  });
+
+  it("past maxQueued live trades, stops a backfill REST cannot keep up with: the rest of the hole is recorded as deferred, and the queue released", async () => {
+    // REST answers its first page, then hangs until aborted (a budget wait, a slow exchange).
+    const calls: number[] = [];
+    let aborted = 0;
+    const fetchTrades = (_symbol: string, fromId: number, signal: AbortSignal) => {
+      calls.push(fromId);
+      if (calls.length === 1) return Promise.resolve(range(fromId, fromId + 9).map(trade));
+      return new Promise<Trade[]>((_resolve, reject) => signal.addEventListener("abort", () => (aborted++, reject(new Error("aborted")))));
+    };
+    const emitted: number[] = [],
+      gaps: GapRecord[] = [];
+    const s = new Sequencer({
+      symbol: "BTCUSDT",
+      lastId: 100,
+      fetchTrades,
+      maxQueued: 50,
+      emit: (t) => emitted.push(t.id),
+      onGap: (g) => gaps.push(g),
+    });
+    s.push(trade(1001)); // after a restart: ids 101..1000 are backfilled at once
+    await vi.waitFor(() => expect(calls).toHaveLength(2)); // the first page (101..110) is in, the second hangs
+    for (const id of range(1002, 1050)) s.push(trade(id)); // 50 queued: at the bound, still waiting
+    expect(aborted).toBe(0);
+    expect(emitted).toEqual(range(101, 110));
+    s.push(trade(1051)); // 51: past it
+    expect(aborted).toBe(1);
+    await vi.waitFor(() => expect(emitted.at(-1)).toBe(1051));
+    expect(emitted).toEqual([...range(101, 110), ...range(1001, 1051)]);
+    expect(gaps).toEqual([
+      expect.objectContaining({fromId: 101, toId: 110, filled: true, cause: "restart"}),
+      expect.objectContaining({fromId: 111, toId: 1000, filled: false, cause: `restart; ${deferredBackfill}`}),
+    ]);
+    expect(gaps[1].fromTime).toBe(trade(110).time); // the last stored trade before the rest of the hole
+    expect(gaps[1].toTime).toBe(trade(1001).time);
+    s.push(trade(1052)); // and the stream goes on without REST
+    expect(emitted.at(-1)).toBe(1052);
+    expect(calls).toHaveLength(2);
   });
 });

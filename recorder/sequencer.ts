@@ -37,7 +37,7 @@ export interface SequencerOptions {
    * Live trades held while a backfill runs, at most (~150 bytes each). A stream faster than REST
    * (USD-M backfills ~2,000 ids/s) would otherwise grow the queue without end: past the bound, the
    * rest of the hole is recorded as a deferred, unfilled gap (refilled in the background, see
-   * lakeHoles.ts) and the queued trades are released. Default 200,000.
+   * lakeHoles.ts) and the queued trades are released. Default 50,000 (~7 MB).
    */
   maxQueued?: number;
   retryDelayMs?: (attempt: number) => number;
@@ -81,7 +81,7 @@ export class Sequencer {
     if (this.busy || this.graceTimer) {
       if (this.queue.has(trade.id)) this.duplicates++;
       else this.queue.set(trade.id, trade);
-      if (this.busy && this.queue.size > (this.options.maxQueued ?? 200_000)) this.outrun?.abort();
+      if (this.busy && this.queue.size > (this.options.maxQueued ?? 50_000)) this.outrun?.abort();
       if (this.graceTimer && this.queue.has(this.last! + 1)) this.drain(); // the hole closed by itself
       return;
     }

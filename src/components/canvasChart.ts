@@ -11,7 +11,9 @@
 import * as Plot from "@observablehq/plot";
 import {type ChartData, decimateLayers, type Series, seriesX, shapeOf, xExtent, yExtent} from "./chartLayers.js";
 import {type Axes, type ChartScales, chartScales, lowerBound, marginBottom, marginRight, marginTop} from "./chartScales.js";
+import {DecimationCache} from "./decimationCache.js";
 import {drawLayers} from "./drawLayers.js";
+import {PaintCache, paintKey} from "./paintCache.js";
 
 export interface CanvasChartOptions {
   height?: number;
@@ -43,6 +45,10 @@ export class CanvasChart {
   private readonly observer: ResizeObserver;
   /** The latest axes drawn, by everything they show (a few: switching between two hedges reuses them). */
   private readonly axesDrawn = new Map<string, Element>();
+  /** The series decimated lately (a hedge switched back draws them again without decimating). */
+  private readonly decimated = new DecimationCache(16);
+  /** The last full paints (./paintCache.ts). */
+  private readonly paints = new PaintCache(2);
 
   constructor({height = 200, marginLeft = 50, legend}: CanvasChartOptions = {}) {
     this.height = height;
@@ -165,12 +171,12 @@ export class CanvasChart {
       clip = Math.max(0, Math.floor((x[Math.min(from, rows - 1)] - xd[0]) * k) - 5);
       start = lowerBound(x, xd[0] + (clip - 2) / k);
     }
-    let series = decimateLayers(data.layers, xd, k, start);
+    let series = decimateLayers(data.layers, xd, k, start, this.decimated);
     let [y0, y1] = data.yDomain ?? yExtent(data.layers, series);
     const keepY = keepX && (data.yDomain !== undefined || (y0 >= prev.y[0] && y1 <= prev.y[1]));
     if (clip >= 0 && !keepY) {
       // The new rows leave the y axis: new axes, everything redrawn.
-      ((clip = -1), (series = decimateLayers(data.layers, xd, k, 0)));
+      ((clip = -1), (series = decimateLayers(data.layers, xd, k, 0, this.decimated)));
       [y0, y1] = yExtent(data.layers, series);
     }
     if (!keepX || !keepY) {
@@ -199,11 +205,20 @@ export class CanvasChart {
     this.axesDrawn.delete(key);
     this.axesDrawn.set(key, svg); // the most recently used last
     for (const old of this.axesDrawn.keys()) if (this.axesDrawn.size > keptAxes) this.axesDrawn.delete(old);
-    this.holder.replaceChildren(svg, this.canvas, this.overlay);
-    const dpr = globalThis.devicePixelRatio || 1;
+    // Only the SVG swapped, the canvases left in place; they are sized again only when the size changed
+    // (setting a canvas' width, even to the same value, drops its pixels and backing store).
+    const first = this.holder.firstChild;
+    if (first !== svg) {
+      if (first && first !== this.canvas) first.replaceWith(svg);
+      else this.holder.replaceChildren(svg, this.canvas, this.overlay);
+    }
+    const dpr = globalThis.devicePixelRatio || 1,
+      w = Math.round(this.width * dpr),
+      h = Math.round(this.height * dpr);
     for (const c of [this.canvas, this.overlay]) {
-      c.width = Math.round(this.width * dpr);
-      c.height = Math.round(this.height * dpr);
+      if (c.width === w && c.height === h) continue;
+      c.width = w;
+      c.height = h;
       c.style.width = `${this.width}px`;
       c.style.height = `${this.height}px`;
     }
@@ -244,8 +259,14 @@ export class CanvasChart {
 
   /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */
   private drawCanvas(data: ChartData, series: Series, clip: number, perMs: number): void {
-    const ctx = this.canvas.getContext("2d");
+    const ctx = this.canvas.getContext("2d"),
+      a = this.axes!;
     if (!ctx) return;
-    drawLayers(ctx, data, series, chartScales(this.axes!, this.width, this.height, this.marginLeft, perMs), clip, this.width, this.height);
+    // A whole paint of what the canvas showed a switch or two ago: copied back, not painted again.
+    const frame = `${this.width}|${this.height}|${globalThis.devicePixelRatio || 1}|${this.marginLeft}|${a.x.join()}|${a.y.join()}|${perMs}`,
+      key = clip < 0 ? paintKey(data.layers, frame) : null;
+    if (key !== null && this.paints.take(key, this.canvas)) return;
+    drawLayers(ctx, data, series, chartScales(a, this.width, this.height, this.marginLeft, perMs), clip, this.width, this.height);
+    if (key !== null) this.paints.keep(key, this.canvas);
   }
 }

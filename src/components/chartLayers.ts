@@ -2,6 +2,7 @@
 // from the layers alone — extents, the decimated series, and what must hold for a partial redraw.
 import type {ChartScales} from "./chartScales.js";
 import {axisColumns, decimateColumns, visibleRows} from "./decimate.js";
+import type {DecimationCache} from "./decimationCache.js";
 
 export interface LineLayer {
   type: "line";
@@ -141,19 +142,32 @@ export function shapeOf(layers: readonly Layer[]): string {
 /**
  * Min/max per pixel column of the axis `xd` (`perMs` pixels per ms), of the line and area layers'
  * rows from `start` on that the axis shows (./decimate.ts `visibleRows`: a zoomed chart decimates
- * only its view's rows, an unzoomed one all rows); layers sharing an x share the columns.
- * O(rows shown) per layer.
+ * only its view's rows, an unzoomed one all rows); layers sharing an x share the columns. With a
+ * `cache`, whole series (start 0) it holds are taken from it (./decimationCache.ts).
+ * O(rows shown) per layer not held.
  */
-export function decimateLayers(layers: readonly Layer[], xd: readonly [number, number], perMs: number, start: number): Series {
-  const columns = new Map<ArrayLike<number>, Int32Array>();
+export function decimateLayers(
+  layers: readonly Layer[],
+  xd: readonly [number, number],
+  perMs: number,
+  start: number,
+  cache?: DecimationCache,
+): Series {
+  const columns = new Map<ArrayLike<number>, Int32Array>(),
+    axis = `${xd[0]}|${xd[1]}|${perMs}|${start}`;
+  const columnsOf = (x: ArrayLike<number>) => {
+    let c = columns.get(x);
+    if (!c) {
+      const [from, to] = visibleRows(x, xd[0], xd[1]);
+      columns.set(x, (c = axisColumns(x, xd[0], perMs, Math.max(start, from), to)));
+    }
+    return c;
+  };
   return layers.map((l) => {
     if (l.type === "custom") return l.columns(xd, perMs, start);
     if (l.type !== "line" && l.type !== "area") return null;
-    let c = columns.get(l.x);
-    if (!c) {
-      const [from, to] = visibleRows(l.x, xd[0], xd[1]);
-      columns.set(l.x, (c = axisColumns(l.x, xd[0], perMs, Math.max(start, from), to)));
-    }
-    return decimateColumns(l.x, l.y, c);
+    // A live frame's last columns (start > 0) change with every bar: not kept.
+    if (cache && start === 0) return cache.decimate(l.x, l.y, axis, () => columnsOf(l.x));
+    return decimateColumns(l.x, l.y, columnsOf(l.x));
   });
 }

@@ -3,6 +3,7 @@
 // columns in (`PairStream.update(…, given)`), and goes on from the state they end in.
 import {type RowColumn, rowColumns, StreamColumns} from "./streamColumns.js";
 import {type RuleSnapshot, type StreamRule, StreamRuleStage} from "./streamRule.js";
+import {stampWritten} from "./writeStamps.js";
 
 /** The series of `rule` over rows (time, a, b): every derived column, and the state after the last row. */
 export interface RuleSeries {
@@ -41,6 +42,7 @@ export function ruleSeries(time: ArrayLike<number> | null, a: ArrayLike<number>,
     rows = new StreamColumns(capacity);
   if (time) rows.data.time.set(time);
   (rows.data.a.set(a), rows.data.b.set(b));
+  stampWritten(rows.data.time, rows.data.a, rows.data.b);
   rows.length = n;
   const stage = new StreamRuleStage(rows);
   stage.reset(rule);

@@ -1,4 +1,7 @@
-// The pair stream's rows: one growable Float64Array per series, all of one length.
+// The pair stream's rows: one growable Float64Array per series, all of one length. Every buffer is
+// stamped (./writeStamps.ts) when it comes in (a copy of a column's rows with that column's stamp) and,
+// by the stages, when rows are written into it.
+import {stampCopy, stampNew} from "./writeStamps.js";
 
 export const rowColumns = [
   "time",
@@ -59,10 +62,11 @@ export class StreamColumns {
       const given = columns[name];
       if (given && given.length !== capacity)
         throw new RangeError(`StreamColumns.adopt: ${name} has ${given.length} rows, not ${capacity}`);
-      if (given) this.data[name] = given;
+      if (given) (stampNew(given), (this.data[name] = given));
       else if (capacity !== this.capacity) {
         const x = new Float64Array(capacity);
         x.set(this.data[name].subarray(0, this.length));
+        stampCopy(this.data[name], x);
         this.data[name] = x;
       }
     }
@@ -73,7 +77,8 @@ export class StreamColumns {
   private allocate(capacity: number): void {
     for (const name of rowColumns) {
       const x = new Float64Array(capacity);
-      if (this.data[name]) x.set(this.data[name].subarray(0, this.length));
+      if (this.data[name]) (x.set(this.data[name].subarray(0, this.length)), stampCopy(this.data[name], x));
+      else stampNew(x);
       this.data[name] = x;
     }
     this.capacity = capacity;

@@ -9,6 +9,7 @@ import type {FundingRateEvent} from "../funding.js";
 import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
 import type {StreamColumns} from "./streamColumns.js";
+import {stampWritten} from "./writeStamps.js";
 
 export interface StreamRule {
   hedge: {alpha: number; beta: number} | null;
@@ -155,8 +156,9 @@ export class StreamRuleStage {
     bt?.rebindBeta(beta);
     bt?.rebindFundingTimes(this.rows.data.time);
     let sx = this.first >= 0 ? spread.subarray(this.first) : spread;
-    const end = Math.min(n, this.done + limit);
-    for (let i = this.done; i < end; ++i) {
+    const start = this.done,
+      end = Math.min(n, start + limit);
+    for (let i = start; i < end; ++i) {
       if (i > kept) this.checkpoints.put(i, this.save());
       retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
       retB[i] = i === 0 ? NaN : b[i] / b[i - 1] - 1;
@@ -177,6 +179,9 @@ export class StreamRuleStage {
       bt.push(la, lb, z);
       ((pnl[i] = bt.pnl), (position[i] = bt.position), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
     }
+    // Rows written: what was read from these columns before may no longer hold.
+    if (end > start)
+      stampWritten(retA, retB, corr, la, lb, alpha, beta, spread, mean, std, z, upper, lower, pnl, position, equity, drawdown);
     this.done = end;
     return end === n;
   }

@@ -6,6 +6,7 @@ import {bucketFold, foldBars} from "../rebucket.js";
 import {type AlignState, IncrementalAlign} from "../incrementalAlign.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
 import type {StreamColumns} from "./streamColumns.js";
+import {stampWritten} from "./writeStamps.js";
 
 export interface StreamView {
   intervalMs: number;
@@ -121,6 +122,7 @@ export class StreamViewStage {
         [cb, gb] = bucketClose(legB, t, I);
       if (al.push(t, ca, ga, cb, gb)) ((time[i] = t), (a[i] = al.a), (b[i++] = al.b));
     }
+    if (i > rows.length) stampWritten(time, a, b);
     rows.length = i;
     this.excluded = al.excluded;
   }

@@ -104,6 +104,10 @@ for (const report of reports) {
   const slug = report.slice("pairs/".length, -".html".length);
   if (!has(new RegExp(`^_file\\/pairs\\/${slug}\\.[0-9a-f]+\\.arrow$`)))
     problems.push(`${dist}: ${report} has no bars file (pairs/${slug}.arrow)`);
+  // Its cells load one bundle of their modules (scripts/bundlePages.js), not ~150 modules one by one.
+  const imports = [...readFileSync(join(dist, report), "utf8").matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]);
+  if (imports.length === 0 || imports.some((i) => !/\/page\.[0-9a-f]+\.js$/.test(i)))
+    problems.push(`${dist}: ${report} imports modules outside its bundle: ${imports.filter((i) => !/\/page\./.test(i)).join(", ")}`);
 }
 // Every symbol page needs its bars file next to it (src/symbols/[symbol].arrow.ts).
 const symbolPages = all.map((f) => relative(dist, f)).filter((f) => /^symbols\/(usdm_)?[A-Z0-9]+\.html$/.test(f));

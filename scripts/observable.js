@@ -8,13 +8,15 @@
 //     at most every PAIRBOOK_WATCH_SECONDS, default 15), so their outputs are never stale: Framework re-runs
 //     a loader only when its own file is newer than its cached output, and hot-updates the open pages;
 //  4. turns Framework's telemetry off;
-//  5. after a `build`, bundles each worker module into one file (scripts/bundleWorkers.js).
+//  5. after a `build`, bundles each worker module into one file (scripts/bundleWorkers.js), then each
+//     pair report's modules into one (scripts/bundlePages.js).
 // Usage: node scripts/observable.js build|preview [framework options]
 import {spawn} from "node:child_process";
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, watch} from "node:fs";
 import {createRequire} from "node:module";
 import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
+import {bundlePages} from "./bundlePages.js";
 import {bundleWorkers} from "./bundleWorkers.js";
 
 const project = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -149,9 +151,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   child.on("exit", (code, signal) => {
     if (command !== "build" || code !== 0) process.exit(code ?? (signal ? 1 : 0));
     // The output folder as observablehq.config.ts names it.
-    bundleWorkers(resolve(project, process.env.PAIRBOOK_DIST ?? "dist")).then(
-      () => process.exit(0),
-      (error) => (console.error(error), process.exit(1)),
-    );
+    const dist = resolve(project, process.env.PAIRBOOK_DIST ?? "dist");
+    // Workers first: a page bundle holds the bundled worker modules.
+    bundleWorkers(dist)
+      .then(() => bundlePages(dist))
+      .then(
+        () => process.exit(0),
+        (error) => (console.error(error), process.exit(1)),
+      );
   });
 }

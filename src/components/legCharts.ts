@@ -21,8 +21,8 @@ export class LegCharts {
   readonly element: HTMLDivElement;
   readonly candles: [CanvasChart, CanvasChart];
   readonly volumes: [CanvasChart, CanvasChart];
-  /** The first draw while it waits for its frame; whether it was drawn. */
-  private first: (() => void) | null = null;
+  /** The first draw's steps not yet run (each runs in a task of its own); whether the first draw began. */
+  private steps: (() => void)[] | null = null;
   private drawn = false;
 
   constructor(readonly names: readonly [string, string]) {
@@ -55,39 +55,64 @@ export class LegCharts {
 
   /**
    * Draws `d`; `live` and `from` as for CanvasChart.update (the first row that changed). The first draw
-   * waits for the next frame, so the page's main charts (drawn in the same task) show first: the legs'
-   * candles (read from `d` only then) and four pairs of axes were ~300 ms of the report's first draw.
+   * waits for the next frame, so the page's main charts (drawn in the same task) show first, and then
+   * goes in five tasks (the legs' candles, read from `d` only then; each of the four charts), so no
+   * task of ~300 ms (candles and four pairs of axes at 86,400 bars) holds the pointer or the next frame up.
    */
   update(d: LegChartsData, opts: {live: boolean; from: number}): void {
     this.flush();
     if (this.drawn) return this.draw(d, opts);
-    this.first = () => this.draw(d, opts);
+    this.drawn = true;
+    let layers: ReturnType<LegCharts["layers"]> | null = null;
+    const x = {xDomain: d.xDomain, minSpan: d.intervalMs};
+    this.steps = [
+      () => void (layers = this.layers(d)),
+      ...[0, 1].flatMap((i) => [
+        () => this.candles[i].update({yLabel: `${this.names[i]} price`, ...x, layers: layers![i].candles}, opts),
+        () => this.volumes[i].update({yLabel: "volume", ...x, layers: layers![i].volume}, opts),
+      ]),
+    ];
     if (typeof requestAnimationFrame !== "function") return this.flush();
-    requestAnimationFrame(() => setTimeout(() => this.flush(), 0));
+    requestAnimationFrame(() => setTimeout(() => this.step(), 0));
   }
 
-  /** Draws a first draw still waiting (before any later update, so the updates keep their order). */
+  /** Runs the first draw's steps still waiting (before any later update, so the updates keep their order). */
   flush(): void {
-    const first = this.first;
-    this.first = null;
-    if (first) ((this.drawn = true), first());
+    const steps = this.steps;
+    this.steps = null;
+    for (const step of steps ?? []) step();
+  }
+
+  /** Runs the first draw's next step, and schedules the one after it. */
+  private step(): void {
+    const next = this.steps?.shift();
+    if (!next) return;
+    next();
+    if (this.steps?.length) setTimeout(() => this.step(), 0);
+    else this.steps = null;
+  }
+
+  /** Each leg's layers: its candles (or volume bars) over the gaps' spans. */
+  private layers(d: LegChartsData): {candles: Layer[]; volume: Layer[]}[] {
+    const gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
+    const candles = d.candles();
+    return [0, 1].map((i) => ({
+      candles: [...gaps, candleLayer(d.time, candles[i], d.intervalMs)],
+      volume: [...gaps, volumeLayer(d.time, candles[i], d.intervalMs)],
+    }));
   }
 
   private draw(d: LegChartsData, opts: {live: boolean; from: number}): void {
-    const gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
     const x = {xDomain: d.xDomain, minSpan: d.intervalMs},
-      candles = d.candles();
+      layers = this.layers(d);
     for (const i of [0, 1]) {
-      this.candles[i].update(
-        {yLabel: `${this.names[i]} price`, ...x, layers: [...gaps, candleLayer(d.time, candles[i], d.intervalMs)]},
-        opts,
-      );
-      this.volumes[i].update({yLabel: "volume", ...x, layers: [...gaps, volumeLayer(d.time, candles[i], d.intervalMs)]}, opts);
+      this.candles[i].update({yLabel: `${this.names[i]} price`, ...x, layers: layers[i].candles}, opts);
+      this.volumes[i].update({yLabel: "volume", ...x, layers: layers[i].volume}, opts);
     }
   }
 
   dispose(): void {
-    this.first = null;
+    this.steps = null;
     for (const c of this.charts) c.dispose();
   }
 }

@@ -1,5 +1,6 @@
 // CanvasChart's partial redraw (only the pixel columns from the first changed row) against a full
 // redraw of the same updates, pixel for pixel, in headless Chromium: the built module from dist/.
+import {readdirSync} from "node:fs";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {launchBrowser, serveStatic} from "./harness.js";
@@ -108,13 +109,10 @@ describe("CanvasChart.update(data, {live, from})", () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1000}});
     await page.goto(`${site.url}/pairs/BTCUSDT-ETHUSDT?static`);
     await page.locator("#zscore-chart [data-drawn]").waitFor({timeout: 30_000});
-    const url = await page.evaluate(() =>
-      performance
-        .getEntriesByType("resource")
-        .map((e) => e.name)
-        .find((n) => /\/components\/canvasChart\.[^/]*js$/.test(n)),
-    );
-    expect(url).toBeTruthy();
+    // The built module (the page itself loads it inside its bundle, scripts/bundlePages.js).
+    const name = readdirSync("dist/_import/components").find((n) => /^canvasChart\.[^.]+\.js$/.test(n));
+    expect(name).toBeTruthy();
+    const url = `${site.url}/_import/components/${name}`;
     const result = await page.evaluate<{
       updates: number;
       differing: number[][];
@@ -123,7 +121,7 @@ describe("CanvasChart.update(data, {live, from})", () => {
       full: number;
       worst: number;
       off: number;
-    }>(script(url!));
+    }>(script(url));
     console.log(`partial vs full redraw: at most ${result.off} pixels differ, by at most ${result.worst.toFixed(1)} of 255`);
     expect(result.updates).toBe(300);
     expect(result.partial).toBeGreaterThan(250); // most updates were partial redraws (data-partial counts them)

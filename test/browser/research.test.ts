@@ -112,6 +112,10 @@ describe("a page dropped into src/research/", () => {
       cwd: copy,
       env,
     });
+    // …then what the launcher does after it: the worker and page bundles (check-dist expects them).
+    const bundle = `import {bundleWorkers} from "./scripts/bundleWorkers.js"; import {bundlePages} from "./scripts/bundlePages.js";
+      await bundleWorkers("dist"); await bundlePages("dist");`;
+    await run(process.execPath, ["--input-type=module", "-e", bundle], {cwd: copy, env});
     await run(process.execPath, ["scripts/check-dist.js"], {cwd: copy, env});
     site = await serveStatic(join(copy, "dist"));
   }, 170_000);

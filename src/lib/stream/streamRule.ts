@@ -4,12 +4,12 @@
 import {type BacktestMetrics, backtestOptions, type BacktestTrade} from "../backtest.js";
 import {type BacktestState, IncrementalBacktest} from "../incrementalBacktest.js";
 import {type CorrelationState, IncrementalCorrelation} from "../incrementalCorrelation.js";
-import {type DynamicHedgeSpec, type DynamicHedgeState, IncrementalDynamicHedge} from "../dynamicHedge.js";
+import {type DynamicHedgeSpec, type DynamicHedgeState, dynamicHedgeKey, IncrementalDynamicHedge} from "../dynamicHedge.js";
 import type {FundingRateEvent} from "../funding.js";
 import {IncrementalZScore, type ZScoreState} from "../incrementalZScore.js";
 import {CheckpointRing, depth} from "./checkpointRing.js";
-import type {StreamColumns} from "./streamColumns.js";
-import {stampWritten} from "./writeStamps.js";
+import type {RowColumn, StreamColumns} from "./streamColumns.js";
+import {stampWritten, writeStamp} from "./writeStamps.js";
 
 export interface StreamRule {
   hedge: {alpha: number; beta: number} | null;
@@ -65,6 +65,15 @@ export class StreamRuleStage {
   // The first row with a hedge (0 for a fixed one; after rolling OLS's first window): the z-score starts there.
   private first = -1;
   private checkpoints = new CheckpointRing<RowCheckpoint>();
+  /**
+   * A new rule under the same hedge (a z window, entry or fee slider): the first `rows` rows of the
+   * returns and the hedge's columns (`hedgeColumns`) are as the previous rule left them, so `run` neither computes nor
+   * stamps them again (the charts keep their decimated spread); `states`: the hedge's state before
+   * each of the last rows, for their checkpoints. null: every column is computed.
+   */
+  private reuse: {rows: number; states: Map<number, DynamicHedgeState | null>} | null = null;
+  /** The write stamps of `hedgeColumns` when the last run reached the last row (their rows then all computed). */
+  private hedgeStamps: (number | undefined)[] | null = null;
 
   constructor(private readonly rows: StreamColumns) {}
 
@@ -90,8 +99,12 @@ export class StreamRuleStage {
 
   /** Takes a new rule: the next `run` starts from row 0. */
   reset(rule: StreamRule): void {
+    const kept = this.rule && sameHedge(this.rule, rule) ? this.hedgeKept() : null;
     this.rule = rule;
     this.restart();
+    if (!kept) return;
+    this.reuse = {rows: kept.rows, states: kept.states};
+    if (kept.end) this.hedge?.restore(kept.end); // the hedge after those rows: later rows go on from it
   }
 
   /**
@@ -114,6 +127,7 @@ export class StreamRuleStage {
    */
   adopt(rule: StreamRule, s: RuleSnapshot): void {
     this.reset(rule);
+    this.reuse = null; // the columns are others' (the caller's adopted buffers), the hedge's state is s's
     this.backtest?.trades.push(...s.trades);
     this.load(s.state);
     this.done = s.done;
@@ -139,6 +153,8 @@ export class StreamRuleStage {
         this.done = from;
         // Checkpoints after `from` were taken on rows that have changed.
         this.checkpoints.dropAfter(from);
+        // The rows from `from` on changed: their hedge columns are computed again (the hedge goes on from c's).
+        if (this.reuse) this.reuse.rows = Math.min(this.reuse.rows, from);
       } else this.restart();
     }
     const rule = this.rule!,
@@ -157,19 +173,27 @@ export class StreamRuleStage {
     bt?.rebindFundingTimes(this.rows.data.time);
     let sx = this.first >= 0 ? spread.subarray(this.first) : spread;
     const start = this.done,
-      end = Math.min(n, start + limit);
+      end = Math.min(n, start + limit),
+      reuse = this.reuse,
+      // Rows below `same` keep their returns and hedge columns (a new rule under the same hedge).
+      same = reuse ? Math.min(reuse.rows, n) : 0;
     for (let i = start; i < end; ++i) {
-      if (i > kept) this.checkpoints.put(i, this.save());
-      retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
-      retB[i] = i === 0 ? NaN : b[i] / b[i - 1] - 1;
+      if (i > kept) this.checkpoint(i, i < same ? reuse! : null);
+      const known = i < same;
+      if (!known) {
+        retA[i] = i === 0 ? NaN : a[i] / a[i - 1] - 1;
+        retB[i] = i === 0 ? NaN : b[i] / b[i - 1] - 1;
+      }
       rc.push(retA, retB);
       corr[i] = rc.value;
       if (!zs || !bt) continue;
-      la[i] = log ? Math.log(a[i]) : a[i];
-      lb[i] = log ? Math.log(b[i]) : b[i];
-      if (dh) (dh.push(la, lb), (alpha[i] = dh.alpha), (beta[i] = dh.beta));
-      else ((alpha[i] = h!.alpha), (beta[i] = h!.beta));
-      spread[i] = la[i] - beta[i] * lb[i] - alpha[i];
+      if (!known) {
+        la[i] = log ? Math.log(a[i]) : a[i];
+        lb[i] = log ? Math.log(b[i]) : b[i];
+        if (dh) (dh.push(la, lb), (alpha[i] = dh.alpha), (beta[i] = dh.beta));
+        else ((alpha[i] = h!.alpha), (beta[i] = h!.beta));
+        spread[i] = la[i] - beta[i] * lb[i] - alpha[i];
+      }
       if (this.first < 0 && !Number.isNaN(beta[i])) ((this.first = i), (sx = spread.subarray(i)));
       if (this.first >= 0) {
         zs.push(sx);
@@ -180,10 +204,41 @@ export class StreamRuleStage {
       ((pnl[i] = bt.pnl), (position[i] = bt.position), (equity[i] = bt.equity), (drawdown[i] = bt.drawdown));
     }
     // Rows written: what was read from these columns before may no longer hold.
-    if (end > start)
-      stampWritten(retA, retB, corr, la, lb, alpha, beta, spread, mean, std, z, upper, lower, pnl, position, equity, drawdown);
+    if (end > start) {
+      stampWritten(corr, mean, std, z, upper, lower, pnl, position, equity, drawdown);
+      if (end > same) stampWritten(retA, retB, la, lb, alpha, beta, spread);
+    }
     this.done = end;
+    if (end === n) this.hedgeStamps = hedgeColumns.map((c) => writeStamp(this.rows.data[c]));
     return end === n;
+  }
+
+  /**
+   * Puts the checkpoint before row `i`; with `reuse` (a row whose hedge columns are kept, the hedge not
+   * run over them) its hedge's state is the one kept for that row: none kept, no checkpoint (a change
+   * there then redoes every row).
+   */
+  private checkpoint(i: number, reuse: NonNullable<StreamRuleStage["reuse"]> | null): void {
+    const c = this.save();
+    if (reuse) {
+      const hedge = reuse.states.get(i);
+      if (hedge === undefined) return;
+      c.hedge = hedge;
+    }
+    this.checkpoints.put(i, c);
+  }
+
+  /**
+   * What a new rule under the same hedge keeps of these rows: all of them when the last run computed
+   * every row and no column the hedge writes (nor a, b) was written since (their stamps); the hedge's
+   * state before each of the last rows (the checkpoints') and after the last one. null: nothing.
+   */
+  private hedgeKept(): {rows: number; states: Map<number, DynamicHedgeState | null>; end: DynamicHedgeState | null} | null {
+    const stamps = this.hedgeStamps,
+      n = this.rows.length;
+    if (!stamps || this.done !== n || n === 0 || hedgeColumns.some((c, k) => writeStamp(this.rows.data[c]) !== stamps[k])) return null;
+    const states = new Map(this.checkpoints.entries().map((c) => [c.step, c.state.hedge] as const));
+    return {rows: n, states, end: this.hedge?.save() ?? null};
   }
 
   /** The stages' state now. */
@@ -210,6 +265,8 @@ export class StreamRuleStage {
   private restart(): void {
     const r = this.rule!;
     this.done = 0;
+    this.reuse = null;
+    this.hedgeStamps = null;
     this.first = -1;
     this.checkpoints.clear();
     this.corr = new IncrementalCorrelation(Math.max(2, r.window));
@@ -225,4 +282,13 @@ export class StreamRuleStage {
       ? new IncrementalBacktest(backtestOptions({beta, entry: r.entry, exit: r.exit, stop: r.stop, lag: r.lag, feeBps: r.feeBps, funding}))
       : null;
   }
+}
+
+/** The columns a rule's hedge alone makes (and those they are made of): equal under rules of equal `sameHedge`. */
+const hedgeColumns: readonly RowColumn[] = ["a", "b", "retA", "retB", "la", "lb", "alpha", "beta", "spread"];
+
+/** Whether two rules make the same returns and hedge columns (the same hedge and prices). */
+function sameHedge(p: StreamRule, q: StreamRule): boolean {
+  const hedge = (r: StreamRule) => (r.dynamic ? dynamicHedgeKey(r.dynamic) : r.hedge ? `${r.hedge.alpha}|${r.hedge.beta}` : "-");
+  return p.log === q.log && hedge(p) === hedge(q);
 }

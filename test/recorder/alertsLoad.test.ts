@@ -286,6 +286,9 @@ describe("pairbook record with the heaviest rule set it accepts", () => {
     expect(f.receiveLagMaxMs).toBeLessThan(1000);
     expect(f.walWriteGapMaxMs).toBeLessThan(1500);
     expect(f.unsyncedMaxSteady).toBeLessThan(250); // ~50 trades/s arrive: under 5 s of them
-    expect(f.pausedInFile).toBe(f.alerts!.overrun.length);
+    // Every rule /health last showed paused is paused in the rules file. The file is read after the exit,
+    // and rules evaluated on the last trades, between that /health and SIGTERM, may be paused too (a loaded
+    // machine once paused 17 more there): so at least as many, never fewer.
+    expect(f.pausedInFile).toBeGreaterThanOrEqual(f.alerts!.overrun.length);
   }, 180_000);
 });

@@ -208,6 +208,8 @@ export async function alertsLoad({
     polling = false;
     await Promise.all([healthPoll, walPoll]);
     await simulator.close(); // everything sent is now in the recorder's socket
+    // The alerts' state as close to the stop as can be (a rule may still be paused after it: see pausedInFile).
+    health = (await (await fetch(`${base}/health`, {signal: AbortSignal.timeout(10_000)})).json()) as typeof health;
     const stopAt = performance.now();
     child.kill("SIGTERM");
     const exitCode = await exited;

@@ -12,7 +12,7 @@ import {build} from "esbuild";
 import {createHash} from "node:crypto";
 import {existsSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join, relative, resolve} from "node:path";
-import {workerModules} from "./bundleWorkers.js";
+import {browserBundle, workerModules} from "./bundleWorkers.js";
 
 /** The folders (under the site) whose pages are bundled. */
 export const pageFolders = ["pairs"];
@@ -86,12 +86,7 @@ async function bundleOf(dist, dir, specifiers) {
   });
   const result = await build({
     stdin: {contents: lines.join("\n"), resolveDir: out, sourcefile: "page.js", loader: "js"},
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    minify: true,
-    legalComments: "none",
-    logLevel: "error",
+    ...browserBundle,
     write: false,
     metafile: true,
   });

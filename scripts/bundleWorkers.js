@@ -2,13 +2,23 @@
 // module pointed at that file. Framework 1.13 does not bundle workers: a module that starts
 // `new Worker(import.meta.url)` on itself (src/client/fitWorker.ts: the fit worker and the hedge
 // switch's series worker) made each worker load its ~50 imports as a waterfall of requests, one level of
-// the import graph per round trip, on the page's load path (bench/notebookProfile.ts). The page itself
-// still imports the module unbundled (it shares those modules with the rest of the page).
+// the import graph per round trip, on the page's load path (bench/notebookProfile.ts). A pair report then
+// imports the built module inside its page bundle (scripts/bundlePages.js, run after this).
 // `npm run dev` (preview) is not concerned: there the workers load the modules as they are.
 // Usage (scripts/observable.js calls it after a build): bundleWorkers(dist)
 import {build} from "esbuild";
 import {existsSync, readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
+
+/** esbuild's options for a bundle the built site loads (the workers' here, the pages' in ./bundlePages.js). */
+export const browserBundle = /** @type {const} */ ({
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  minify: true,
+  legalComments: "none",
+  logLevel: "error",
+});
 
 /** The worker modules, by their path under the site's `_import/` (src/ without the extension). */
 export const workerModules = ["client/fitWorker"];
@@ -36,16 +46,7 @@ export async function bundleWorkers(dist) {
       if (uses !== 1) throw new Error(`bundleWorkers: ${file} has ${uses} import.meta.url (expected 1, its worker script)`);
       const bundle = file.replace(/\.js$/, ".worker.js");
       // Bundled from the built module, so the bundle runs exactly the code the page imports.
-      await build({
-        entryPoints: [path],
-        outfile: join(dir, bundle),
-        bundle: true,
-        format: "esm",
-        platform: "browser",
-        minify: true,
-        legalComments: "none",
-        logLevel: "error",
-      });
+      await build({entryPoints: [path], outfile: join(dir, bundle), ...browserBundle});
       writeFileSync(path, text.replace("import.meta.url", `new URL(${JSON.stringify(`./${bundle}`)}, import.meta.url).href`));
       written.push(join(dir, bundle));
     }

@@ -30,7 +30,7 @@ export interface GapRecord {
  */
 export function settleGaps(gaps: readonly GapRecord[]): GapRecord[] {
   const fills = new Map<string, GapRecord[]>();
-  for (const g of gaps) if (g.filled) fills.set(g.symbol, [...(fills.get(g.symbol) ?? []), g]);
+  for (const g of gaps) if (g.filled) fills.get(g.symbol)?.push(g) ?? fills.set(g.symbol, [g]);
   if (fills.size === 0) return [...gaps];
   for (const list of fills.values()) list.sort((a, b) => a.fromId - b.fromId);
   return gaps.flatMap((g) => {

@@ -1,4 +1,4 @@
-// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20 --usdm]
+// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20 --usdm --cpu-prof DIR]
 // (--usdm: half the load on USD-M perpetuals: BTCUSDT, ETHUSDT spot and usdm:BTCUSDT, usdm:ETHUSDT, a quarter each)
 // Measures `pairbook record` as users run it (its own process, started through cli/pairbook.js)
 // against a local fast simulator in another process:
@@ -25,6 +25,7 @@ const {values} = parseArgs({
     rate: {type: "string", default: "100000"},
     "latency-seconds": {type: "string", default: "20"},
     usdm: {type: "boolean", default: false},
+    "cpu-prof": {type: "string"},
   },
 });
 const seconds = Number(values.seconds),
@@ -53,9 +54,15 @@ async function recorder(
   lake: string,
 ): Promise<{child: ChildProcess; port: number; health(): Promise<RecorderHealth>}> {
   // Started as `npx pairbook record` starts it: the executable itself, with its shebang's V8 flags.
+  // --cpu-prof DIR: V8's sampling profile of the recorder, written to DIR when it exits (open it in
+  // Chromium's DevTools, or summarise it by self time); the shebang's flag is given by hand then.
+  const prof = values["cpu-prof"];
   const child = spawn(
-    "cli/pairbook.js",
-    recordArgv({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, usdmWsUrl: sim.ws, usdmRestUrl: sim.rest, alerts: false}),
+    prof ? process.execPath : "cli/pairbook.js",
+    [
+      ...(prof ? ["--max-semi-space-size=4", "--cpu-prof", "--cpu-prof-dir", prof, "cli/pairbook.js"] : []),
+      ...recordArgv({symbols, lake, wsUrl: sim.ws, restUrl: sim.rest, usdmWsUrl: sim.ws, usdmRestUrl: sim.rest, alerts: false}),
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -1,16 +1,17 @@
-// A persistent time-series chart for long, often-updated series: Plot draws only the axes, grid and
-// label (an SVG, redrawn only when the domains change), and the series — lines decimated min/max per
-// pixel column of the axis (./decimate.ts), areas, horizontal rules, trade marks, gap spans — go on a
-// <canvas> laid over it. A live frame that changes only the last rows redraws only the pixel columns
-// from the first changed row on, decimating only their rows: a few hundred points instead of every
-// series over 86,400 bars. The axes are redrawn when data leave their domains, which keep some
-// headroom while live. The layers are ./chartLayers.ts, where they land on screen ./chartScales.ts,
-// their painting ./drawLayers.ts. A second canvas above them (the overlay) holds the crosshair and the
-// brush (./crosshair.ts, ./chartZoom.ts), so a pointer move never redraws the data; a view (a zoom)
-// narrows the x domain the data are drawn on.
+// A persistent time-series chart for long, often-updated series: the axes, grid and label are two SVG
+// layers (./chartAxes.ts: the x one and the y one, each redrawn only when its domain changes), and the
+// series — lines decimated min/max per pixel column of the axis (./decimate.ts), areas, horizontal
+// rules, trade marks, gap spans — go on a <canvas> laid over them. A live frame that changes only the
+// last rows redraws only the pixel columns from the first changed row on, decimating only their rows:
+// a few hundred points instead of every series over 86,400 bars. The axes are redrawn when data leave
+// their domains, which keep some headroom while live. The layers are ./chartLayers.ts, where they land
+// on screen ./chartScales.ts, their painting ./drawLayers.ts. A second canvas above them (the overlay)
+// holds the crosshair and the brush (./crosshair.ts, ./chartZoom.ts), so a pointer move never redraws
+// the data; a view (a zoom) narrows the x domain the data are drawn on.
 import * as Plot from "@observablehq/plot";
 import {type ChartData, decimateLayers, type Series, seriesX, shapeOf, xExtent, yExtent} from "./chartLayers.js";
-import {type Axes, type ChartScales, chartScales, lowerBound, marginBottom, marginRight, marginTop} from "./chartScales.js";
+import {xAxisLayer, yAxisLayer} from "./chartAxes.js";
+import {type Axes, type ChartScales, chartScales, lowerBound, marginRight, marginTop} from "./chartScales.js";
 import {DecimationCache} from "./decimationCache.js";
 import {drawLayers} from "./drawLayers.js";
 import {PaintCache, paintKey} from "./paintCache.js";
@@ -22,8 +23,17 @@ export interface CanvasChartOptions {
   legend?: {domain: string[]; range: string[]};
 }
 
-/** How many axes SVGs a chart keeps for reuse. */
+/** How many SVGs of each axes layer a chart keeps for reuse. */
 const keptAxes = 4;
+
+/** The element `layers` keeps for `key`, else a new one from `make`; the most recently used kept. */
+function kept(layers: Map<string, SVGSVGElement>, key: string, make: () => SVGSVGElement): SVGSVGElement {
+  const layer = layers.get(key) ?? make();
+  layers.delete(key);
+  layers.set(key, layer); // the most recently used last
+  for (const old of layers.keys()) if (layers.size > keptAxes) layers.delete(old);
+  return layer;
+}
 
 export class CanvasChart {
   readonly element: HTMLDivElement;
@@ -43,8 +53,9 @@ export class CanvasChart {
   private drawn = 0;
   private partial = 0;
   private readonly observer: ResizeObserver;
-  /** The latest axes drawn, by everything they show (a few: switching between two hedges reuses them). */
-  private readonly axesDrawn = new Map<string, Element>();
+  /** The latest axes layers drawn, by everything they show (./chartAxes.ts). */
+  private readonly xLayers = new Map<string, SVGSVGElement>();
+  private readonly yLayers = new Map<string, SVGSVGElement>();
   /** The series decimated lately (a hedge switched back draws them again without decimating). */
   private readonly decimated = new DecimationCache(16);
   /** The last full paints (./paintCache.ts). */
@@ -199,18 +210,23 @@ export class CanvasChart {
   }
 
   private drawAxes(x: [number, number], y: [number, number], label: string, right?: ChartData["yRight"]): void {
-    // The same axes again (a hedge switched back, a zoom undone): the SVG Plot drew for them, kept.
-    const key = `${this.width}|${this.height}|${x.join()}|${y.join()}|${label}|${right ? `${right.label}|${right.ticks.join()}|${right.labels.join()}` : ""}`;
-    const svg = this.axesDrawn.get(key) ?? this.plotAxes(x, y, label, right);
-    this.axesDrawn.delete(key);
-    this.axesDrawn.set(key, svg); // the most recently used last
-    for (const old of this.axesDrawn.keys()) if (this.axesDrawn.size > keptAxes) this.axesDrawn.delete(old);
-    // Only the SVG swapped, the canvases left in place; they are sized again only when the size changed
-    // (setting a canvas' width, even to the same value, drops its pixels and backing store).
-    const first = this.holder.firstChild;
-    if (first !== svg) {
-      if (first && first !== this.canvas) first.replaceWith(svg);
-      else this.holder.replaceChildren(svg, this.canvas, this.overlay);
+    const pixels = Math.max(50, this.width - this.marginLeft - marginRight),
+      s = chartScales({key: "", x, y}, this.width, this.height, this.marginLeft, pixels / (x[1] - x[0])),
+      size = `${this.width}|${this.height}|${this.marginLeft}|${globalThis.devicePixelRatio || 1}`;
+    // Each layer is rebuilt only when what it shows changed (a slider: the y layer only), and kept a
+    // while for reuse (a hedge switched back, a zoom undone).
+    const xLayer = kept(this.xLayers, `${size}|${x.join()}`, () => xAxisLayer(s, x, this.width, this.height)),
+      rightKey = right ? `${right.label}|${right.ticks.join()}|${right.labels.join()}` : "",
+      yLayer = kept(this.yLayers, `${size}|${y.join()}|${label}|${rightKey}`, () =>
+        yAxisLayer(s, y, label, right, this.width, this.height, marginTop, marginRight),
+      );
+    // Only the layers swapped, the canvases left in place; they are sized again only when the size
+    // changed (setting a canvas' width, even to the same value, drops its pixels and backing store).
+    const [first, second] = this.holder.children;
+    if (first === this.canvas || !first) this.holder.replaceChildren(yLayer, xLayer, this.canvas, this.overlay);
+    else {
+      if (first !== yLayer) first.replaceWith(yLayer);
+      if (second !== xLayer) second.replaceWith(xLayer);
     }
     const dpr = globalThis.devicePixelRatio || 1,
       w = Math.round(this.width * dpr),
@@ -222,39 +238,6 @@ export class CanvasChart {
       c.style.width = `${this.width}px`;
       c.style.height = `${this.height}px`;
     }
-  }
-
-  /** Plot's axes, grid and label for these domains (~5–20 ms a chart). */
-  private plotAxes(x: [number, number], y: [number, number], label: string, right?: ChartData["yRight"]): Element {
-    return Plot.plot({
-      width: this.width,
-      height: this.height,
-      marginLeft: this.marginLeft,
-      marginRight,
-      marginTop,
-      marginBottom,
-      x: {type: "utc", domain: [new Date(x[0]), new Date(x[1])], label: null},
-      y: {domain: y, label, grid: true},
-      // A second y axis: its labels inside the frame's right edge (the right margin is narrow).
-      marks: [
-        Plot.frame({strokeOpacity: 0}),
-        // Given a right axis, Plot draws no implicit left one: both are explicit then.
-        ...(right
-          ? [
-              Plot.axisY({anchor: "left", label}),
-              Plot.axisY(right.ticks, {
-                anchor: "right",
-                tickSize: 0,
-                tickPadding: -3,
-                textAnchor: "end",
-                tickFormat: (_: number, i: number) => right.labels[i],
-                label: right.label,
-                labelAnchor: "top",
-              }),
-            ]
-          : []),
-      ],
-    });
   }
 
   /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */

@@ -1,5 +1,6 @@
 // CanvasChart's partial redraw (only the pixel columns from the first changed row) against a full
-// redraw of the same updates, pixel for pixel, in headless Chromium: the built module from dist/.
+// redraw of the same updates, pixel for pixel, and its hand-written axes (chartAxes.ts) against the
+// axes Plot.plot draws for the same domains, in headless Chromium: the built modules from dist/.
 import {readdirSync} from "node:fs";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -129,6 +130,70 @@ describe("CanvasChart.update(data, {live, from})", () => {
     expect(result.axes).toBeGreaterThan(1); // the y axis was redrawn on the way
     expect(result.differing).toEqual([]);
     expect(result.off).toBeLessThan(500); // of 640 × 200: edge pixels where a partial redraw began
+    await page.close();
+  });
+});
+
+// Runs in the page: for each chart size and pair of domains, Plot.plot's axes (as CanvasChart asked
+// Plot for them before chartAxes.ts) and chartAxes' layers, each reduced to its labelled groups: the
+// group's transform, and per text its position and lines.
+const compareScript = (axesUrl: string, plotUrl: string) => `(async () => {
+  const Plot = await import(${JSON.stringify(plotUrl)});
+  const {xAxisLayer, yAxisLayer} = await import(${JSON.stringify(axesUrl)});
+  const marginTop = 20, marginRight = 20, marginBottom = 30;
+  const groups = (svgs) => {
+    const out = {};
+    for (const svg of svgs)
+      for (const g of svg.querySelectorAll("[aria-label]")) {
+        const name = g.getAttribute("aria-label");
+        if (name === "frame") continue;
+        const items = [...g.children].map((c) => [c.getAttribute("transform") ?? "", c.getAttribute("y1") ?? "", [...c.querySelectorAll("tspan")].map((t) => t.textContent).join("|") || c.textContent]);
+        (out[name] ??= []).push({transform: g.getAttribute("transform"), anchor: g.getAttribute("text-anchor"), items});
+      }
+    return out;
+  };
+  const utc = Date.UTC, cases = [];
+  const spans = [[utc(2026, 10, 20, 13, 5, 7), 30e3], [utc(2026, 10, 20, 11, 52), 7 * 60e3], [utc(2026, 10, 20, 10, 17), 2 * 3600e3],
+    [utc(2026, 10, 20, 11, 40), 23.7 * 3600e3], [utc(2026, 10, 26, 5), 9 * 864e5], [utc(2026, 7, 3), 120 * 864e5], [utc(2021, 4, 1), 5 * 365 * 864e5]];
+  const ys = [[-4.3, 4.1], [-1.05, 1.05], [56321.5, 62456.25], [0, 13.7], [0.00121, 0.00193], [-250, 230]];
+  const sizes = [[424, 220, 60], [898, 240, 50], [1300, 160, 50], [600, 120, 64]];
+  let k = 0;
+  for (const [width, height, marginLeft] of sizes)
+    for (const [t0, span] of spans) {
+      const x = [t0, t0 + span], y = ys[k++ % ys.length], label = "price & <volume>";
+      const right = k % 3 === 0 ? {ticks: [y[0] + 0.1 * (y[1] - y[0]), (y[0] + y[1]) / 2, y[1] - 0.05 * (y[1] - y[0])], labels: ["2,800", "2,900", "3,000"], label: "ETHUSDT price"} : undefined;
+      const plot = Plot.plot({
+        width, height, marginLeft, marginRight, marginTop, marginBottom,
+        x: {type: "utc", domain: [new Date(x[0]), new Date(x[1])], label: null},
+        y: {domain: y, label, grid: true},
+        marks: [Plot.frame({strokeOpacity: 0}), ...(right ? [Plot.axisY({anchor: "left", label}), Plot.axisY(right.ticks, {anchor: "right", tickSize: 0, tickPadding: -3, textAnchor: "end", tickFormat: (_, i) => right.labels[i], label: right.label, labelAnchor: "top"})] : [])],
+      });
+      const left = marginLeft, r = width - marginRight, s = {left, right: r, top: marginTop, bottom: height - marginBottom, px: (t) => left + (t - x[0]) * (r - left) / (x[1] - x[0])};
+      const ours = [yAxisLayer(s, y, label, right, width, height, marginTop, marginRight), xAxisLayer(s, x, width, height)];
+      cases.push({name: width + "x" + height + " " + new Date(x[0]).toISOString() + "+" + span + " " + y.join("…") + (right ? " right" : ""), plot: groups([plot]), ours: groups(ours)});
+    }
+  return cases;
+})()`;
+
+/** The groups by name (in any order), numbers rounded to 1e-6 px (Plot and chartAxes compute positions in different orders). */
+const rounded = (groups: object): string =>
+  JSON.stringify(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1))).replace(/-?\d+\.\d+(e-?\d+)?/g, (n) =>
+    String(Math.round(Number(n) * 1e6) / 1e6),
+  );
+
+describe("xAxisLayer, yAxisLayer", () => {
+  it("draw the ticks, labels, grid and axis labels Plot.plot draws for the same domains", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 1000}});
+    await page.goto(`${site.url}/pairs/BTCUSDT-ETHUSDT?static`);
+    const axes = readdirSync("dist/_import/components").find((n) => /^chartAxes\.[^.]+\.js$/.test(n));
+    const folder = readdirSync("dist/_node/@observablehq").find((n) => n.startsWith("plot@")),
+      plot = folder && `${folder}/${readdirSync(`dist/_node/@observablehq/${folder}`).find((n) => /^index\.[^.]+\.js$/.test(n))}`;
+    expect(axes && plot).toBeTruthy();
+    const cases = await page.evaluate<{name: string; plot: object; ours: object}[]>(
+      compareScript(`${site.url}/_import/components/${axes}`, `${site.url}/_node/@observablehq/${plot}`),
+    );
+    expect(cases.length).toBe(28);
+    for (const c of cases) expect(rounded(c.ours), c.name).toBe(rounded(c.plot));
     await page.close();
   });
 });

@@ -47,7 +47,8 @@ export class ChartZoom {
         this.drag = {chart, x, t: s.time(x), perMs: s.perMs, view: [s.time(s.left), s.time(s.right)], pan: e.shiftKey};
         h.setPointerCapture(e.pointerId);
       });
-      h.addEventListener("pointermove", (e) => this.move(e, false));
+      // A move without a drag (a hover) does nothing here, not even a call.
+      h.addEventListener("pointermove", (e) => this.drag && this.move(e, false));
       h.addEventListener("pointerup", (e) => this.move(e, true));
       h.addEventListener("pointercancel", () => this.end());
       h.addEventListener("dblclick", () => this.set(null));

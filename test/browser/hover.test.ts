@@ -114,6 +114,19 @@ describe("pair report: crosshair and zoom", () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1600}, acceptDownloads: true});
     const errors = collectErrors(page);
     await open(page);
+    // At idle the page runs a pointer move's path once and hides it again (crosshair.ts `warm`): after
+    // the idle callbacks queued so far, no tooltip is shown and every chart's overlay (its last canvas) is blank.
+    await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
+    expect(await page.locator(".pb-tooltip").isVisible()).toBe(false);
+    const inked = await page.locator(".pb-chart-plot").evaluateAll((holders) =>
+      holders.map((h) => {
+        const overlay = [...h.querySelectorAll("canvas")].at(-1)!,
+          pixels = overlay.getContext("2d")!.getImageData(0, 0, overlay.width, overlay.height).data;
+        return pixels.some((v) => v !== 0);
+      }),
+    );
+    expect(inked.length).toBeGreaterThanOrEqual(charts.length);
+    expect(inked.filter(Boolean).length, "overlays with a crosshair drawn before any move").toBe(0);
     const want = await expected(page);
     const rows: number[] = [];
     for (const [i, id] of charts.entries()) {

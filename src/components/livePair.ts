@@ -7,28 +7,19 @@
 import type {TradeMark} from "./charts.js";
 import type {FitClient} from "../client/fitWorker.js";
 import type {PageFeed} from "../client/pageFeed.js";
-import type {PairCharts} from "./pairCharts.js";
+import type {PairCharts, PairChartsData} from "./pairCharts.js";
 import type {PairKpis} from "./pairKpis.js";
 import {type GivenSeries, PairStream, ruleKeyOf, type StreamChange, type StreamRule, type StreamView} from "../lib/stream/pairStream.js";
 import {type Candles, RowCandles} from "../lib/stream/rowCandles.js";
-import {type DynamicHedgeSpec, dynamicHedgeKey} from "../lib/dynamicHedge.js";
+import {stampsKey} from "../lib/stream/writeStamps.js";
+import {dynamicHedgeKey} from "../lib/dynamicHedge.js";
+import {hedgeSwitched, type LivePairOptions, optionsKey} from "./livePairOptions.js";
+
+export type {LivePairOptions} from "./livePairOptions.js";
 
 /** A recompute of every row runs in slices: this many rows at a time, new tasks after this many ms. */
 const sliceRows = 8192,
   sliceMs = 20;
-
-export interface LivePairOptions {
-  view: StreamView;
-  rule: StreamRule;
-  /** Hedge method, for titles. */
-  method: string;
-  /** Bar length for annualising the backtest (the fitted bars' mean spacing). */
-  barMs: number;
-  /** The refit period's number: with a finite lookback a new one moves the view's head (PairStream). */
-  refit: number;
-  /** The dynamic hedges the page may switch to next: their series are computed ahead, in the series worker. */
-  alternatives?: readonly DynamicHedgeSpec[];
-}
 
 export class LivePair {
   readonly stream = new PairStream();
@@ -37,12 +28,17 @@ export class LivePair {
   /** The first row of the candles that a draw changed since they were last computed; the draws so far. */
   private candlesFrom = 0;
   private draws = 0;
+  /** The rows (their stampsKey) the candles were last computed at: a draw of the same rows changed none. */
+  private candlesKey = "";
   private options: LivePairOptions | null = null;
   /** The options of the latest `configure` (`options` once applied). */
   private configuredOptions: LivePairOptions | null = null;
   private version = -1;
+  /** The bars' version the stream's view was built at by `rows` before the first draw (-1: none). */
+  private viewVersion = -1;
   private refit = NaN;
   private paused = false;
+  private stopped = false;
   private key = "";
   /** The key without what a refit changes (the hedge's values, the refit period), for the charts. */
   private chartKey = "";
@@ -89,15 +85,17 @@ export class LivePair {
   }
 
   /**
-   * The fitted bars of a refit without a new pairView: the stream's rows (time, a, b) at the feed's
-   * bars, when its view is of `view` with every bar (PairStream.viewRows); else null.
+   * The fitted bars without a new pairView: the stream's rows (time, a, b) at the feed's bars, when its
+   * view is of `view` with every bar (PairStream.viewRows; before the first draw, built for it); else null.
    */
   rows(view: StreamView): {time: Float64Array; a: Float64Array; b: Float64Array} | null {
     const bars = this.feed.bars,
-      [A, B] = this.names;
-    if (!this.options || this.version < 0) return null;
+      [A, B] = this.names,
+      since = this.version >= 0 ? this.version : this.viewVersion;
     // The stream's version stays: the next refresh redoes these buckets with the rule's series too.
-    return this.stream.viewRows(bars.bars(A), bars.bars(B), bars.changedSince(this.version), view);
+    const rows = this.stream.viewRows(bars.bars(A), bars.bars(B), since >= 0 ? bars.changedSince(since) : -Infinity, view);
+    if (rows && this.version < 0) ((this.viewVersion = bars.version), this.drawAhead(view.intervalMs));
+    return rows;
   }
 
   /**
@@ -180,6 +178,7 @@ export class LivePair {
 
   stop(): void {
     ++this.configured;
+    this.stopped = true;
     this.stopFrames();
     this.listeners.clear();
     this.channel.port1.close();
@@ -191,7 +190,8 @@ export class LivePair {
       bars = this.feed.bars,
       [A, B] = this.names,
       t0 = performance.now();
-    const changedFrom = this.version < 0 ? -Infinity : bars.changedSince(this.version);
+    const since = this.version >= 0 ? this.version : this.viewVersion,
+      changedFrom = since < 0 ? -Infinity : bars.changedSince(since);
     const changed = this.stream.update(bars.bars(A), bars.bars(B), changedFrom, o.view, o.rule, sliceRows, given);
     this.version = bars.version;
     // A recompute of every row (a refit, a slider: ~50 ms at 86,400 rows here, more on a slow machine)
@@ -219,20 +219,10 @@ export class LivePair {
       s = this.stream,
       n = s.length,
       r = o.rule,
-      time = s.column("time");
+      d = this.barsData(changed, o.view.intervalMs),
+      time = d.time;
     const metrics = s.metrics(o.barMs),
       z = s.ruled ? s.column("z") : null;
-    // The legs' candles when the charts read them (the leg charts draw a frame later the first time):
-    // from the first row any draw since the last computation changed.
-    this.candlesFrom = Math.min(this.candlesFrom, changed.bars);
-    const drawn = ++this.draws,
-      intervalMs = o.view.intervalMs;
-    let candles: [Candles, Candles] | null = null;
-    const legCandles = (): [Candles, Candles] => {
-      const from = this.candlesFrom;
-      if (drawn === this.draws) this.candlesFrom = Infinity; // else a later draw's computation redoes these rows
-      return [0, 1].map((i) => this.candles[i].update(this.feed.bars.bars(this.names[i]), time, intervalMs, from)) as [Candles, Candles];
-    };
     const marks: TradeMark[] = [];
     if (z) {
       for (const t of s.tradeList()) {
@@ -240,33 +230,22 @@ export class LivePair {
         if (t.exitBar !== null) marks.push({time: time[t.exitBar], z: z[t.exitBar], kind: "exit"});
       }
     }
-    this.charts.update(
-      {
-        time,
-        a: s.column("a"),
-        b: s.column("b"),
-        get candles() {
-          return (candles ??= legCandles());
-        },
-        gaps: s.gaps,
-        liveBuckets: this.feed.bars.liveBuckets,
-        changed,
-        intervalMs: o.view.intervalMs,
-        spread: z
-          ? {
-              spread: s.column("spread"),
-              mean: s.column("mean"),
-              upper: s.column("upper"),
-              lower: s.column("lower"),
-              title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`,
-            }
-          : null,
-        z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
-        correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
-        equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
-      },
-      this.chartKey,
-    );
+    // Assigned, not spread: a spread would read the candles' getter.
+    const series: Pick<PairChartsData, "spread" | "z" | "correlation" | "equity"> = {
+      spread: z
+        ? {
+            spread: s.column("spread"),
+            mean: s.column("mean"),
+            upper: s.column("upper"),
+            lower: s.column("lower"),
+            title: `Spread (${o.method}${r.log ? ", log prices" : ""}) with rolling mean and ±${r.entry}σ bands`,
+          }
+        : null,
+      z: z ? {z, entry: r.entry, exit: r.exit, stop: r.stop, trades: marks, window: r.window} : null,
+      correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
+      equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
+    };
+    this.charts.update(Object.assign(d, series), this.chartKey);
     this.kpis.update({
       method: o.method,
       beta: r.dynamic && n ? s.column("beta")[n - 1] : r.hedge?.beta, // a dynamic hedge: the last bar's β
@@ -280,21 +259,42 @@ export class LivePair {
       excluded: s.excluded,
     });
   }
-}
 
-/** What of `o` a configure acts on, as a key ("" for null). */
-function optionsKey(o: LivePairOptions | null): string {
-  if (!o) return "";
-  const {view, rule, method, barMs, refit, alternatives = []} = o;
-  return [view.intervalMs, view.lookbackMs, method, barMs, refit, ruleKeyOf(rule), ...alternatives.map(dynamicHedgeKey)].join("|");
-}
+  /** The charts' data of the stream's rows, without the rule's series (null); the legs' candles computed when read. */
+  private barsData(changed: StreamChange, intervalMs: number): PairChartsData {
+    const s = this.stream,
+      time = s.column("time");
+    // The legs' candles when the charts read them (the leg charts draw a frame later the first time): from
+    // the first row any draw of other rows (their stampsKey) changed since the last computation.
+    const key = stampsKey(time, s.column("a"), s.column("b"));
+    if (key === "" || key !== this.candlesKey) this.candlesFrom = Math.min(this.candlesFrom, changed.bars);
+    const drawn = ++this.draws;
+    let candles: [Candles, Candles] | null = null;
+    const legCandles = (): [Candles, Candles] => {
+      const from = this.candlesFrom;
+      if (drawn === this.draws) ((this.candlesFrom = Infinity), (this.candlesKey = key)); // else a later draw's computation redoes these rows
+      return [0, 1].map((i) => this.candles[i].update(this.feed.bars.bars(this.names[i]), time, intervalMs, from)) as [Candles, Candles];
+    };
+    const bars = {time, a: s.column("a"), b: s.column("b"), gaps: s.gaps, liveBuckets: this.feed.bars.liveBuckets, changed, intervalMs};
+    return {
+      ...bars,
+      ...{spread: null, z: null, correlation: {y: null, window: 0}, equity: null},
+      get candles() {
+        return (candles ??= legCandles());
+      },
+    };
+  }
 
-/** Whether `next` changes the hedge of `previous` (another method, or the dynamic hedge's parameters) to one that rules. */
-function hedgeSwitched(previous: LivePairOptions | null, next: LivePairOptions): boolean {
-  const key = (o: LivePairOptions) => (o.rule.dynamic ? dynamicHedgeKey(o.rule.dynamic) : "-");
-  return (
-    previous !== null &&
-    (next.rule.hedge !== null || Boolean(next.rule.dynamic)) &&
-    (previous.method !== next.method || key(previous) !== key(next))
-  );
+  /**
+   * The prices, then the legs' candles, from the view `rows` built before the first draw, in tasks of their
+   * own once the first fit is sent: they overlap the fit worker's series (prices: ~250 ms under load,
+   * bench/notebookProfile.ts), not follow them; the first draw keeps both (PairCharts.drawBars, candlesKey).
+   */
+  private drawAhead(intervalMs: number): void {
+    const due = () => this.version < 0 && !this.stopped && this.stream.length > 0;
+    setTimeout(() => {
+      const d = due() ? this.barsData({bars: 0, series: 0}, intervalMs) : null;
+      if (d) (this.charts.drawBars(d), setTimeout(() => due() && d.candles, 0));
+    }, 0);
+  }
 }

@@ -4,8 +4,10 @@
 // and each leg's candles and volume (./legCharts.ts). The prices show rebased (first bar = 100) or raw on
 // two y axes (./rawPrices.ts).
 import type {Candles} from "../lib/stream/rowCandles.js";
+import {stampsKey} from "../lib/stream/writeStamps.js";
 import type {GapSpan, TradeMark} from "./charts.js";
 import {CanvasChart} from "./canvasChart.js";
+import {card, setText} from "./chartCard.js";
 import type {Layer} from "./chartLayers.js";
 import {ChartZoom} from "./chartZoom.js";
 import {Crosshair} from "./crosshair.js";
@@ -40,23 +42,6 @@ const legColors = ["#4269d0", "#efb118"] as const;
 const kindColor = {long: "#22a06b", short: "#d03050", exit: "#555"} as const;
 const kindSymbol = {long: "triangle", short: "diamond", exit: "circle"} as const;
 
-/** Sets an element's text only when it differs: a live frame then leaves unchanged titles alone. */
-function setText(el: HTMLElement, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
-}
-
-function card(id: string, chart: CanvasChart): {card: HTMLDivElement; title: HTMLHeadingElement; note: HTMLParagraphElement} {
-  const el = document.createElement("div"),
-    title = document.createElement("h2"),
-    note = document.createElement("p");
-  el.className = "card";
-  el.id = id;
-  note.className = "pb-notice";
-  note.hidden = true;
-  el.append(title, chart.element, note);
-  return {card: el, title, note};
-}
-
 export class PairCharts {
   readonly prices: CanvasChart;
   readonly spread = new CanvasChart({height: 200, marginLeft: 60});
@@ -84,6 +69,8 @@ export class PairCharts {
   private warmed = false;
   /** What the correlation's series depend on (the window, the bars' interval): a hedge switch leaves it. */
   private correlationKey = "";
+  /** The rows the prices were drawn from ahead of the first update (`drawBars`: their stampsKey), until that update. */
+  private ahead = "";
 
   constructor(readonly names: [string, string]) {
     this.prices = new CanvasChart({height: 240, legend: {domain: names, range: ["#4269d0", "#efb118"]}});
@@ -134,9 +121,11 @@ export class PairCharts {
    * is a live frame and the axes are kept while the data fit them.
    */
   update(d: PairChartsData, key: string): void {
-    const live = key === this.key;
+    const live = key === this.key,
+      ahead = this.ahead !== "" && this.ahead === stampsKey(d.time, d.a, d.b);
     this.data = d;
     this.key = key;
+    this.ahead = "";
     const {time} = d,
       gaps: Layer[] = d.gaps.length ? [{type: "spans", spans: d.gaps, fill: "#e8590c"}] : [];
     // Every chart spans the bars' time, also one with nothing to draw yet (a window not yet filled).
@@ -144,7 +133,7 @@ export class PairCharts {
       x = {xDomain: n ? ([time[0], time[n - 1]] as [number, number]) : undefined, minSpan: d.intervalMs};
     // The prices and candles depend on the bars only: a slider that leaves the view leaves them as they are.
     if (d.changed.bars < n || n !== this.rows) {
-      this.drawPrices(d.changed.bars > 0);
+      if (!ahead) this.drawPrices(d.changed.bars > 0);
       this.legs.update(
         {time, candles: () => d.candles, gaps: d.gaps, intervalMs: d.intervalMs, xDomain: x.xDomain},
         {live: d.changed.bars > 0, from: d.changed.bars},
@@ -230,6 +219,17 @@ export class PairCharts {
     );
     this.crosshair.refresh();
     this.warm();
+  }
+
+  /**
+   * Draws the prices of `d`, whose rule's series are not there yet (null): the page's first fit runs
+   * meanwhile. The first `update` of the same rows (their count and write stamps) keeps them.
+   */
+  drawBars(d: PairChartsData): void {
+    this.data = d;
+    this.drawPrices(false);
+    this.ahead = stampsKey(d.time, d.a, d.b);
+    this.crosshair.refresh();
   }
 
   /** Builds the tooltip's rows at idle once the charts are drawn, not in the first pointer move. */

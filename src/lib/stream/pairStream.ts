@@ -53,6 +53,8 @@ export class PairStream {
   private ruleKey = "";
   /** The previous rules' series (a hedge switched back takes them again: ./ruleStash.ts). */
   private stash = new RuleStash();
+  /** The first row `viewRows` changed since the last `update` (Infinity: none): that update redoes the series from there. */
+  private viewFrom = Infinity;
 
   /** Rows of the view. */
   get length(): number {
@@ -97,7 +99,9 @@ export class PairStream {
   /**
    * The view's rows (time, a, b) brought up to the legs' bars (`changedFrom` as for `update`; the rule's
    * series wait for the next `update`), as copies: they equal `pairView`'s (the page's fitted bars) when
-   * the view is of `view` with every bar, so a refit need not rebuild them. null for another view.
+   * the view is of `view` with every bar, so a refit need not rebuild them. Before the first `update`
+   * the view is built here (the page's first fit: its rows and the charts' from one build, not two).
+   * null for another view.
    */
   viewRows(
     legA: SymbolBars,
@@ -105,8 +109,10 @@ export class PairStream {
     changedFrom: number,
     view: StreamView,
   ): {time: Float64Array; a: Float64Array; b: Float64Array} | null {
-    if (Number.isFinite(view.lookbackMs) || this.viewKey !== `${view.intervalMs}|${view.lookbackMs}`) return null;
-    this.view.extend(legA, legB, changedFrom);
+    const viewKey = `${view.intervalMs}|${view.lookbackMs}`;
+    if (Number.isFinite(view.lookbackMs) || (this.viewKey !== viewKey && this.ruleKey !== "")) return null;
+    if (this.viewKey !== viewKey) ((this.viewKey = viewKey), this.view.build(legA, legB, view), (this.viewFrom = 0));
+    else this.viewFrom = Math.min(this.viewFrom, this.view.extend(legA, legB, changedFrom));
     return {time: this.column("time").slice(), a: this.column("a").slice(), b: this.column("b").slice()};
   }
 
@@ -156,7 +162,8 @@ export class PairStream {
       this.viewKey = viewKey;
       this.view.build(legA, legB, view);
       from = 0;
-    } else from = this.view.extend(legA, legB, changedFrom);
+    } else from = Math.min(this.view.extend(legA, legB, changedFrom), this.viewFrom);
+    this.viewFrom = Infinity;
     const bars = Math.min(from, this.length);
     this.stash.changed(bars);
     if (outgoing) outgoing.valid = Math.min(outgoing.valid, bars);

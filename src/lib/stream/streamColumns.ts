@@ -1,4 +1,4 @@
-// The pair stream's rows: one growable Float64Array per series, all of one length. Every buffer is
+// The pair stream's rows: one growable Float64Array per series, each holding the same rows. Every buffer is
 // stamped (./writeStamps.ts) when it comes in (a copy of a column's rows with that column's stamp) and,
 // by the stages, when rows are written into it.
 import {stampCopy, stampNew} from "./writeStamps.js";
@@ -54,23 +54,21 @@ export class StreamColumns {
 
   /**
    * Takes `columns` (buffers of `capacity` rows each, e.g. a worker's) as those columns; the others keep
-   * their rows so far, moved to buffers of that capacity. RangeError when it is below the rows so far.
+   * their buffers and rows so far (not copied: the page's first fit takes the derived columns of a
+   * worker while its time, a and b stay), the capacity then that of the shortest buffer. RangeError
+   * when `capacity` is below the rows so far.
    */
   adopt(columns: Partial<Record<RowColumn, Float64Array>>, capacity: number): void {
     if (capacity < this.length) throw new RangeError(`StreamColumns.adopt: capacity ${capacity} below the ${this.length} rows`);
+    let least = capacity;
     for (const name of rowColumns) {
       const given = columns[name];
       if (given && given.length !== capacity)
         throw new RangeError(`StreamColumns.adopt: ${name} has ${given.length} rows, not ${capacity}`);
       if (given) (stampNew(given), (this.data[name] = given));
-      else if (capacity !== this.capacity) {
-        const x = new Float64Array(capacity);
-        x.set(this.data[name].subarray(0, this.length));
-        stampCopy(this.data[name], x);
-        this.data[name] = x;
-      }
+      else least = Math.min(least, this.data[name].length);
     }
-    this.capacity = capacity;
+    this.capacity = least;
   }
 
   /** Grows every column to `capacity` rows, keeping the rows so far. */

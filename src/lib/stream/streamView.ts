@@ -118,9 +118,10 @@ export class StreamViewStage {
     for (let k = al.buckets; k <= last; ++k) {
       if (k > kept) this.checkpoints.put(k, al.save());
       const t = lo + k * I;
-      const [ca, ga] = bucketClose(legA, t, I),
-        [cb, gb] = bucketClose(legB, t, I);
-      if (al.push(t, ca, ga, cb, gb)) ((time[i] = t), (a[i] = al.a), (b[i++] = al.b));
+      const ca = bucketClose(legA, t, I),
+        ga = scratch.gap,
+        cb = bucketClose(legB, t, I);
+      if (al.push(t, ca, ga, cb, scratch.gap)) ((time[i] = t), (a[i] = al.a), (b[i++] = al.b));
     }
     if (i > rows.length) stampWritten(time, a, b);
     rows.length = i;
@@ -129,32 +130,40 @@ export class StreamViewStage {
 }
 
 const fold = bucketFold();
+/** The gap flag of `bucketClose`'s bucket (one object for every call: no garbage per bucket, ~2 × 86,400 at a build). */
+const scratch = {gap: 0};
 
 /**
- * Close and gap flag of one leg's bucket [t, t + interval) as `rebucket` makes it (`foldBars` over the
- * leg's bars in the bucket): the close of its last bar with trades (NaN if none), flagged if any bar
- * is; at the leg's own interval, the bar itself. O(interval / the leg's interval).
+ * Close of one leg's bucket [t, t + interval) as `rebucket` makes it (`foldBars` over the leg's bars in
+ * the bucket): the close of its last bar with trades (NaN if none); its gap flag, set if any bar is
+ * flagged, in `scratch.gap`. At the leg's own interval, the bar itself. O(interval / the leg's interval).
  *
- *   const [close, gap] = bucketClose(leg, t, 60_000);
+ *   const close = bucketClose(leg, t, 60_000), gap = scratch.gap;
  */
-function bucketClose(leg: SymbolBars, t: number, interval: number): [number, number] {
+function bucketClose(leg: SymbolBars, t: number, interval: number): number {
   const {start, close} = leg.bars,
     fine = leg.bars.interval,
     n = start.length;
-  if (n === 0) return [NaN, 0];
+  scratch.gap = 0;
+  if (n === 0) return NaN;
   const i0 = Math.max(0, Math.round((t - start[0]) / fine));
-  if (interval === fine) return i0 < n ? [close[i0], leg.gap[i0]] : [NaN, 0];
+  if (interval === fine) {
+    if (i0 >= n) return NaN;
+    scratch.gap = leg.gap[i0];
+    return close[i0];
+  }
   const i1 = Math.min(n, Math.round((t + interval - start[0]) / fine));
   foldBars(leg.bars, leg.gap, i0, i1, fold);
-  return [fold.close, fold.gap];
+  scratch.gap = fold.gap;
+  return fold.close;
 }
 
 /** The close carried into bucket `lo` from the leg's buckets [from, lo) (alignBars' carryIn). */
 function carryIn(leg: SymbolBars, from: number, lo: number, interval: number): number {
   let last = NaN;
   for (let t = from; t < lo; t += interval) {
-    const [c, g] = bucketClose(leg, t, interval);
-    if (g) last = NaN;
+    const c = bucketClose(leg, t, interval);
+    if (scratch.gap) last = NaN;
     else if (!Number.isNaN(c)) last = c;
   }
   return last;

@@ -1,7 +1,11 @@
-// RowCandles: a leg's candles at a view's rows, checked by hand on six 1 s bars folded to 2 s rows.
+// RowCandles: a leg's candles at a view's rows, checked by hand on six 1 s bars folded to 2 s rows; at the
+// legs' own interval (a bar per row, folded inline) against foldBars (src/lib/rebucket.ts), the one
+// definition of a bucket, bit for bit on random bars with empty ones, -0 volumes and rows left out.
 import {describe, expect, it} from "vitest";
 import {emptyBars, type SymbolBars} from "../../../src/lib/bars.js";
-import {RowCandles} from "../../../src/lib/stream/rowCandles.js";
+import {bucketFold, foldBars} from "../../../src/lib/rebucket.js";
+import {candleFields, RowCandles} from "../../../src/lib/stream/rowCandles.js";
+import {Xorshift128} from "../series.js";
 
 function leg(): SymbolBars {
   const bars = emptyBars(1000, 10_000, 6);
@@ -42,5 +46,38 @@ describe("RowCandles.update(leg, time, interval, from)", () => {
     // Row 1 was kept as first written (open 5.5), row 2 (no trades) is NaN, row 3 is bar 3.
     expect(Array.from(c.open)).toEqual([5, 5.5, NaN, 6]);
     expect(Array.from(c.volume)).toEqual([2, 3, 0, 1]);
+  });
+});
+
+function randomLeg(n: number): SymbolBars {
+  const rng = new Xorshift128(11),
+    bars = emptyBars(1000, 50_000, n);
+  let p = 100;
+  for (let i = 0; i < n; ++i) {
+    p *= 1 + 1e-3 * rng.normal();
+    const kind = rng.uniform();
+    // A tenth without trades (prices NaN or stale), a tenth with -0 volumes.
+    bars.count[i] = kind < 0.1 ? 0 : 1 + Math.floor(10 * rng.uniform());
+    ((bars.open[i] = p * 0.999), (bars.high[i] = p * 1.002), (bars.low[i] = p * 0.997), (bars.close[i] = p));
+    bars.volume[i] = kind < 0.2 ? -0 : rng.uniform();
+    bars.takerBuyVolume[i] = kind < 0.2 ? -0 : bars.volume[i] * rng.uniform();
+  }
+  return {bars, gap: new Uint8Array(n)};
+}
+
+describe("RowCandles.update(leg, time, leg's interval, from)", () => {
+  it("equals foldBars of each row's bar bit for bit, also from a later row and past the leg's last bar", () => {
+    const l = randomLeg(500);
+    // Rows: every bar but a few left out (gaps), then two buckets after the leg's last bar.
+    const time = [...Array.from({length: 500}, (_, i) => 50_000 + i * 1000).filter((_, i) => i % 37 !== 5), 550_000, 551_000];
+    const rc = new RowCandles();
+    rc.update(l, time.slice(0, 200), 1000, 0);
+    const c = rc.update(l, time, 1000, 150);
+    const fold = bucketFold();
+    time.forEach((t, r) => {
+      const i0 = Math.max(0, Math.round((t - 50_000) / 1000));
+      foldBars(l.bars, undefined, i0, Math.max(i0, Math.min(500, i0 + 1)), fold);
+      for (const f of candleFields) expect(Object.is(c[f][r], fold[f]), `${f} at row ${r}: ${c[f][r]} vs ${fold[f]}`).toBe(true);
+    });
   });
 });

@@ -156,3 +156,26 @@ describe("PairStream.viewRows(legs, changedFrom, view): the fitted bars without 
     expectEqual(stream, fresh, "after viewRows and update");
   });
 });
+
+describe("PairStream.viewRows before the first update: the page's first fit and its charts from one view", () => {
+  it("builds the view (pairView's rows); the first update, given their series, redraws every row and equals a fresh stream", () => {
+    const bars = new LiveBars(snapshot(700)),
+      stream = new PairStream(),
+      last = t0 + 700 * 1000;
+    expect(stream.viewRows(bars.bars("A"), bars.bars("B"), -Infinity, {...view, lookbackMs: 60_000})).toBeNull();
+    const version = bars.version,
+      rows = stream.viewRows(bars.bars("A"), bars.bars("B"), -Infinity, view)!;
+    const v = pairView(bars.bars("A"), bars.bars("B"), view);
+    for (const k of ["time", "a", "b"] as const) expect(Array.from(rows[k]), k).toEqual(Array.from(v[k]));
+    // A live bar while the worker computes: the update goes on from the built view, from the new row.
+    const series = viaWorker(rows, fixed);
+    (bars.add("A", [bar(last, 61_000)]), bars.add("B", [bar(last, 3_010)]));
+    const change = stream.update(bars.bars("A"), bars.bars("B"), bars.changedSince(version), view, fixed, Infinity, series);
+    expect(change).toEqual({bars: 0, series: 0, adopted: true});
+    const fresh = new PairStream();
+    fresh.update(bars.bars("A"), bars.bars("B"), -Infinity, view, fixed);
+    expectEqual(stream, fresh, "after viewRows and the first update");
+    // Once a rule's series are there, another view is not built by viewRows (the update rebuilds both).
+    expect(stream.viewRows(bars.bars("A"), bars.bars("B"), Infinity, {...view, intervalMs: 5000})).toBeNull();
+  });
+});

@@ -9,7 +9,7 @@ import {type GivenSeries, PairStream, type StreamRule, type StreamView} from "..
 import {pairView} from "../../../src/lib/stream/pairView.js";
 import {ruleSeries, ruleSeriesTransfer} from "../../../src/lib/stream/ruleSeries.js";
 import {type RowColumn, rowColumns} from "../../../src/lib/stream/streamColumns.js";
-import {stampCopy, stampNew, stampWritten, writeStamp} from "../../../src/lib/stream/writeStamps.js";
+import {stampCopy, stampNew, stampsKey, stampWritten, writeStamp} from "../../../src/lib/stream/writeStamps.js";
 import {t0, walkSnapshot} from "./walkSnapshot.js";
 
 const view: StreamView = {intervalMs: 1000, lookbackMs: Infinity};
@@ -87,5 +87,33 @@ describe("PairStream columns' write stamps", () => {
       kept: RowColumn[] = ["time", "a", "b", "retA", "retB", "la", "lb", "alpha", "beta", "spread"];
     for (const c of derived) if (!kept.includes(c)) expect(slid.get(c), c).not.toBe(live.get(c));
     for (const c of kept) expect(slid.get(c), c).toBe(live.get(c));
+  });
+});
+
+describe("stampsKey(...columns)", () => {
+  it("changes with a column's stamp or length, is empty for a column never stamped", () => {
+    const x = new Float64Array(8),
+      y = new Float64Array(8);
+    stampNew(x, y);
+    const key = stampsKey(x, y);
+    expect(key).not.toBe("");
+    expect(stampsKey(x, y)).toBe(key);
+    expect(stampsKey(x, y.subarray(0, 4))).not.toBe(key);
+    stampWritten(y);
+    expect(stampsKey(x, y)).not.toBe(key);
+    expect(stampsKey(x, [1, 2])).toBe("");
+  });
+
+  it("viewRows, then the first update taking the worker's series: the bars' key stays (the prices drawn ahead are kept)", () => {
+    const bars = new LiveBars(walkSnapshot(800, 4, 0.1)),
+      stream = new PairStream();
+    const rows = stream.viewRows(bars.bars("A"), bars.bars("B"), -Infinity, view)!;
+    const key = stampsKey(stream.column("time"), stream.column("a"), stream.column("b")),
+      series = ruleSeries(rows.time, rows.a, rows.b, fixed);
+    stream.update(bars.bars("A"), bars.bars("B"), Infinity, view, fixed, Infinity, {
+      series: structuredClone(series, {transfer: ruleSeriesTransfer(series)}),
+      rows,
+    });
+    expect(stampsKey(stream.column("time"), stream.column("a"), stream.column("b"))).toBe(key);
   });
 });

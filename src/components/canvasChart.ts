@@ -53,6 +53,14 @@ export class CanvasChart {
   private drawn = 0;
   private partial = 0;
   private readonly observer: ResizeObserver;
+  /**
+   * Whether the chart is in the viewport: off screen, the overlay is not drawn (a hover redrew the
+   * crosshair on every chart of the page, ~9 canvases a frame to raster and composite) and is drawn
+   * when the chart comes into view, if a mark changed meanwhile.
+   */
+  private onScreen = true;
+  private overlayStale = false;
+  private readonly visibility: IntersectionObserver;
   /** The latest axes layers drawn, by everything they show (./chartAxes.ts). */
   private readonly xLayers = new Map<string, SVGSVGElement>();
   private readonly yLayers = new Map<string, SVGSVGElement>();
@@ -83,6 +91,12 @@ export class CanvasChart {
       if (w > 0 && w !== this.width) ((this.width = w), (this.axes = null), this.render(false));
     });
     this.observer.observe(this.element);
+    this.visibility = new IntersectionObserver((entries) => {
+      // The latest of a batch (one callback can carry an element's leaving and its coming back).
+      this.onScreen = entries[entries.length - 1].isIntersecting;
+      if (this.onScreen && this.overlayStale) this.mark({});
+    });
+    this.visibility.observe(this.element);
   }
 
   /**
@@ -121,9 +135,11 @@ export class CanvasChart {
     );
   }
 
-  /** Draws the overlay: a vertical line at time `cursor`, a shaded `brush` [from, to] (null: none). O(1). */
+  /** Draws the overlay (on screen; off screen once in view): a vertical line at time `cursor`, a shaded `brush` [from, to] (null: none). O(1). */
   mark(marks: Partial<{cursor: number | null; brush: [number, number] | null}>): void {
     this.marks = {...this.marks, ...marks};
+    this.overlayStale = !this.onScreen;
+    if (this.overlayStale) return;
     const ctx = this.overlay.getContext("2d"),
       s = this.scales;
     if (!ctx || !s) return;
@@ -138,8 +154,10 @@ export class CanvasChart {
       if (x1 > x0) ctx.fillRect(x0, s.top, x1 - x0, s.bottom - s.top);
     }
     if (cursor !== null) {
-      const x = Math.round(s.px(cursor)) + 0.5;
-      if (x < s.left || x > s.right) return;
+      // Tested before rounding: the last bar lies on the right edge (the keyboard's first stop).
+      const px = s.px(cursor);
+      if (px < s.left || px > s.right) return;
+      const x = Math.round(px) + 0.5;
       ctx.strokeStyle = "#333";
       ctx.lineWidth = 1;
       ctx.beginPath();
@@ -149,9 +167,10 @@ export class CanvasChart {
     }
   }
 
-  /** Stops observing the element's size. */
+  /** Stops observing the element's size and visibility. */
   dispose(): void {
     this.observer.disconnect();
+    this.visibility.disconnect();
   }
 
   private render(live: boolean, from?: number): void {

@@ -165,6 +165,38 @@ describe("pair report: crosshair and zoom", () => {
     await page.close();
   });
 
+  it("a chart off screen draws the crosshair only once it scrolls into view, at the bar shown", async () => {
+    const page = await browser.newPage({viewport: {width: 1300, height: 700}});
+    const errors = collectErrors(page);
+    await open(page);
+    // The overlay's inked pixel columns, in CSS px from the plot's left edge.
+    const inked = (id: string) =>
+      holder(page, id).evaluate((h) => {
+        const o = [...h.querySelectorAll("canvas")].at(-1)!,
+          d = o.getContext("2d")!.getImageData(0, 0, o.width, o.height).data,
+          columns = new Set<number>();
+        for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) columns.add(Math.round(((i - 3) / 4) % o.width) / (o.width / o.clientWidth));
+        return [...columns];
+      });
+    // The keyboard shows the crosshair (a pointer would leave the chart as the page scrolls).
+    await holder(page, "prices-chart").evaluate((el) => el.scrollIntoView({block: "start"}));
+    await holder(page, "prices-chart").focus();
+    await page.keyboard.press("ArrowLeft");
+    const tip = await tooltip(page);
+    expect((await inked("prices-chart")).length).toBeGreaterThan(0);
+    expect(await inked("equity-chart"), "the overlay of a chart below the viewport").toEqual([]);
+    await holder(page, "equity-chart").evaluate((el) => el.scrollIntoView({block: "center"}));
+    await expect.poll(async () => (await inked("equity-chart")).length).toBeGreaterThan(0);
+    // At the tooltip's bar: the equity chart's time axis maps the line's column back to that time.
+    const [from, to] = await domain(page, "equity-chart"),
+      box = (await holder(page, "equity-chart").boundingBox())!;
+    const column = (await inked("equity-chart"))[0],
+      perPx = (to - from) / (box.width - 60 - 20); // the equity chart's margins: 60 px left, 20 px right
+    expect(Math.abs(from + (column - 60) * perPx - tip.time)).toBeLessThanOrEqual(2 * perPx);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("brushing zooms every chart alike and writes ?zoom; reloading restores it; double-click resets", async () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1600}, acceptDownloads: true});
     const errors = collectErrors(page);

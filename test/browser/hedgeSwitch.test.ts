@@ -38,8 +38,9 @@ describe("pair report: the hedge switch's series come from the worker", () => {
     await page.addInitScript({content: recordPosts});
     await page.goto(`${site.url}${report}?static`);
     await page.locator("#hedge-table").waitFor({timeout: 30_000});
-    // The dynamic hedges the select offers are computed ahead.
-    expect(await posted(page)).toContain("prefetch");
+    // The dynamic hedges the select offers are computed ahead: asked once the first series are drawn,
+    // which may come after the hedge table (the fit) has rendered.
+    await expect.poll(() => posted(page)).toContain("prefetch");
     const select = page.locator("form", {hasText: "hedge method"}).first().locator("select");
     let before = await shown(page);
     const seen = new Map<string, {z: string | null; pnl: string | null}>();

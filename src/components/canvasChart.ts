@@ -82,6 +82,8 @@ export class CanvasChart {
     // The canvas sits at the SVG's origin inside the holder: no layout read (offsetTop) per redraw.
     this.holder.style.position = "relative";
     this.holder.className = "pb-chart-plot";
+    // A drag here brushes or pans: it must not select the axes' tick labels as text.
+    this.holder.style.userSelect = "none";
     this.canvas.style.left = this.canvas.style.top = "0";
     this.overlay = document.createElement("canvas");
     this.overlay.style.cssText = "position:absolute;left:0;top:0;pointer-events:none;";

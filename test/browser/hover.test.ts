@@ -222,6 +222,8 @@ describe("pair report: crosshair and zoom", () => {
     // Roughly the brushed fifth... of the plot (between 30% and 60% of the chart's box).
     expect((to - from) / (full[1] - full[0])).toBeGreaterThan(0.2);
     expect((to - from) / (full[1] - full[0])).toBeLessThan(0.45);
+    // The drag brushed; it selected no text (the axes' labels under the pointer).
+    expect(await page.evaluate(() => getSelection()?.toString() ?? "")).toBe("");
     // Hover still reads the right bar when zoomed.
     const want = await expected(page);
     // The charts at the top of the viewport, for the screenshot (a full-page one resizes the page under the pointer).

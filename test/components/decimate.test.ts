@@ -118,3 +118,39 @@ describe("decimateColumns over a slice", () => {
     }
   });
 });
+
+describe("decimateColumns against a plain reading of its rule", () => {
+  /** Per column: the first, lowest, highest and last non-NaN rows (the first of equal extremes) in time order, each once, then a NaN after the last if the column has one. */
+  function reference(x: Float64Array, y: Float64Array, starts: Int32Array): [number, number][] {
+    const out: [number, number][] = [];
+    for (let c = 0; c + 1 < starts.length; ++c) {
+      const rows = Array.from({length: starts[c + 1] - starts[c]}, (_, k) => starts[c] + k),
+        valid = rows.filter((i) => !Number.isNaN(y[i])),
+        nan = valid.length < rows.length;
+      if (valid.length === 0) {
+        if (nan) out.push([out.length ? out[out.length - 1][0] : x[starts[0]], NaN]);
+        continue;
+      }
+      const min = valid.reduce((p, i) => (y[i] < y[p] ? i : p)),
+        max = valid.reduce((p, i) => (y[i] > y[p] ? i : p));
+      const picks = [valid[0], Math.min(min, max), Math.max(min, max), valid[valid.length - 1]].filter(
+        (i, k, all) => k === 0 || i !== all[k - 1],
+      );
+      for (const i of picks) out.push([x[i], y[i]]);
+      if (nan) out.push([x[valid[valid.length - 1]], NaN]);
+    }
+    return out;
+  }
+
+  it("equals it on series with NaN runs, ties and whole-NaN columns, at several widths", () => {
+    const {x, y} = series(20_000);
+    // Ties: a flat stretch; a column of NaN only.
+    y.fill(1.5, 5000, 5400);
+    y.fill(NaN, 9000, 9400);
+    for (const perMs of [1 / 7_000, 1 / 40_000, 1 / 333_000]) {
+      const starts = axisColumns(x, x[0], perMs),
+        d = decimateColumns(x, y, starts);
+      expect(Array.from(d.x, (t, i) => [t, d.y[i]])).toEqual(reference(x, y, starts));
+    }
+  });
+});

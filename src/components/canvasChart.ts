@@ -105,11 +105,12 @@ export class CanvasChart {
    * Shows `data`. `live`: the same view grown by live bars, so the axes stay unless the data leave them
    * (with headroom); otherwise the domains are fitted afresh. `from`, with `live`: the first row of
    * the series that differs from the previous update (earlier rows are as drawn), so only the pixel
-   * columns from that row on are redrawn.
+   * columns from that row on are redrawn. `keepPaint`: a full paint is kept for its return (a hedge
+   * switch's: ./paintCache.ts), not only one painted before.
    */
-  update(data: ChartData, {live = false, from}: {live?: boolean; from?: number} = {}): void {
+  update(data: ChartData, {live = false, from, keepPaint = false}: {live?: boolean; from?: number; keepPaint?: boolean} = {}): void {
     this.data = data;
-    if (this.width > 0) this.render(live, from);
+    if (this.width > 0) this.render(live, from, keepPaint);
     else this.shown = null;
   }
 
@@ -175,7 +176,7 @@ export class CanvasChart {
     this.visibility.disconnect();
   }
 
-  private render(live: boolean, from?: number): void {
+  private render(live: boolean, from?: number, keepPaint = false): void {
     const data = this.data;
     if (!data) return;
     const pixels = Math.max(50, this.width - this.marginLeft - marginRight);
@@ -223,7 +224,7 @@ export class CanvasChart {
       this.element.setAttribute("data-x-domain", `${xd[0]},${xd[1]}`);
       this.mark({});
     }
-    this.drawCanvas(data, series, clip, k);
+    this.drawCanvas(data, series, clip, k, keepPaint);
     this.shown = {shape, rows};
     // data-drawn counts redraws, data-partial those of the last columns only (for tests).
     this.element.setAttribute("data-drawn", String(++this.drawn));
@@ -262,7 +263,7 @@ export class CanvasChart {
   }
 
   /** Draws every layer, or with `clip` ≥ 0 only the pixel columns from `clip` on (over what is there). */
-  private drawCanvas(data: ChartData, series: Series, clip: number, perMs: number): void {
+  private drawCanvas(data: ChartData, series: Series, clip: number, perMs: number, keepPaint: boolean): void {
     const ctx = this.canvas.getContext("2d"),
       a = this.axes!;
     if (!ctx) return;
@@ -271,6 +272,6 @@ export class CanvasChart {
       key = clip < 0 ? paintKey(data.layers, frame) : null;
     if (key !== null && this.paints.take(key, this.canvas)) return;
     drawLayers(ctx, data, series, chartScales(a, this.width, this.height, this.marginLeft, perMs), clip, this.width, this.height);
-    if (key !== null) this.paints.keep(key, this.canvas);
+    if (key !== null) this.paints.keep(key, this.canvas, keepPaint);
   }
 }

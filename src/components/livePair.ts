@@ -1,9 +1,8 @@
-// The pair report's charts and KPIs, kept up to date outside the page's cells. The cells call
-// `configure` when a slider or the fit changes (the series are recomputed from the bars); every
-// animation frame with new live bars goes straight from the feed to `PairStream`, which appends or
-// redoes only the buckets that changed, and then to the canvases and the KPIs — no cell reruns, no
-// copy of the day's bars, so a live bar reaches the z-score chart within a frame or two. A refit's
-// series are computed by the fit worker (FitClient.follow/takeSeries): the main thread swaps them in.
+// The pair report's charts and KPIs, kept up to date outside the page's cells. The cells call `configure` when a
+// slider or the fit changes (the series are recomputed from the bars); every animation frame with new live bars goes
+// straight from the feed to `PairStream`, which appends or redoes only the buckets that changed, and then to the
+// canvases and the KPIs — no cell reruns, no copy of the day's bars, so a live bar reaches the z-score chart within a
+// frame or two. A refit's series are computed by the fit worker (FitClient.follow/takeSeries): the main thread swaps them in.
 import type {TradeMark} from "./charts.js";
 import type {FitClient} from "../client/fitWorker.js";
 import type {PageFeed} from "../client/pageFeed.js";
@@ -39,6 +38,7 @@ export class LivePair {
   private refit = NaN;
   private paused = false;
   private stopped = false;
+  private keepPaints = false; // the next draw is a hedge switch's: its paints are kept for a switch back
   private key = "";
   /** The key without what a refit changes (the hedge's values, the refit period), for the charts. */
   private chartKey = "";
@@ -99,10 +99,9 @@ export class LivePair {
   }
 
   /**
-   * New options (a slider, a fit): recomputes what they change and redraws. `key` (everything but the
-   * bars) tells the charts whether to keep their axes. When the fit worker computed the series of
-   * these options' rule (a refit), they are taken when they come; live frames draw the previous
-   * options' series meanwhile.
+   * New options (a slider, a fit): recomputes what they change and redraws. `key` (everything but the bars) tells the
+   * charts whether to keep their axes. When the fit worker computed the series of these options' rule (a refit), they
+   * are taken when they come; live frames draw the previous options' series meanwhile.
    */
   configure(options: LivePairOptions): void {
     // A fit's series are under its hedge, which may not be the rule's (a fit kept from before: not refitted).
@@ -117,6 +116,7 @@ export class LivePair {
       given = (switched && !this.stream.holds(options.rule) ? this.fitter?.seriesOf(options.rule) : null) ?? taken,
       ticket = ++this.configured;
     this.configuredOptions = options;
+    this.keepPaints ||= switched;
     // The other dynamic hedges but those the stream keeps (it keeps the one in use, switched away from): at
     // once after a switch, else after a pause (a slider dragged); asked once these options are drawn.
     const ahead = options.alternatives ?? [],
@@ -157,9 +157,8 @@ export class LivePair {
       rule.feeBps,
     ];
     this.key = [...sliders, pinned ? options.refit : "", h?.alpha, h?.beta].join("|");
-    // A refit redraws the charts as a live frame does: the axes stay while the data fit them. A new pair
-    // of axes (Plot) for five charts, and again at the next live bar (live axes keep headroom), were
-    // most of a refit's main-thread time (bench/liveProfile.ts).
+    // A refit redraws the charts as a live frame does: the axes stay while the data fit them. A new pair of axes (Plot)
+    // for five charts, and again at the next live bar (live axes keep headroom), were most of a refit's main-thread time.
     // A dynamic hedge's parameters too: its series taken whole (PairStream's `changed` then names no row) are redrawn whole.
     this.chartKey = [...sliders, h ? "hedge" : rule.dynamic ? dynamicHedgeKey(rule.dynamic) : "none"].join("|");
     this.refresh(given);
@@ -245,7 +244,8 @@ export class LivePair {
       correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
       equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
     };
-    this.charts.update(Object.assign(d, series), this.chartKey);
+    this.charts.update(Object.assign(d, series, {keepPaints: this.keepPaints}), this.chartKey);
+    this.keepPaints = false;
     this.kpis.update({
       method: o.method,
       beta: r.dynamic && n ? s.column("beta")[n - 1] : r.hedge?.beta, // a dynamic hedge: the last bar's β

@@ -96,11 +96,12 @@ export class PaintCache {
 
   /**
    * Keeps a copy of `canvas` as what `key` shows (reusing the canvas of the paint dropped), when a key
-   * of its text was painted lately: the copy makes the canvas raster within the task, a cost a paint
-   * shown once (a slider's) would pay for nothing. O(pixels) when kept.
+   * of its text was painted lately, or `always` (a hedge switch's paint: switched back, it comes again):
+   * the copy makes the canvas raster within the task, a cost a paint shown once (a slider's) would pay
+   * for nothing. O(pixels) when kept.
    */
-  keep(key: PaintKey, canvas: HTMLCanvasElement): void {
-    if (!this.seen.includes(key.text)) {
+  keep(key: PaintKey, canvas: HTMLCanvasElement, always = false): void {
+    if (!always && !this.seen.includes(key.text)) {
       this.seen.push(key.text);
       if (this.seen.length > 2 * this.limit) this.seen.shift();
       return;

@@ -33,6 +33,7 @@ export interface PairChartsData {
   changed: {bars: number; series: number};
   /** Bar length: the least time span a chart shows. */
   intervalMs: number;
+  keepPaints?: boolean; // drawn for a hedge switch: the derived charts keep these paints for a switch back (./paintCache.ts)
 }
 
 type CardName = "spread" | "zscore" | "correlation" | "equity";
@@ -141,7 +142,7 @@ export class PairCharts {
     }
     this.rows = n;
     // The derived series: redrawn from their first changed row while live.
-    const opts = {live, from: d.changed.series};
+    const opts = {live, from: d.changed.series, keepPaint: d.keepPaints === true};
     const c = this.cards;
     setText(c.spread.title, d.spread ? d.spread.title : "Spread");
     this.note("spread", d.spread ? null : "needs a fitted hedge");

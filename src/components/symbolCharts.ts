@@ -38,6 +38,7 @@ export class SymbolCharts {
   private readonly cards = {} as Record<SymbolChartName, {card: HTMLDivElement; title: HTMLHeadingElement; note: HTMLParagraphElement}>;
   private data: SymbolChartsData | null = null;
   private key = "";
+  private warmed = false;
 
   constructor(readonly symbol: string) {
     const legend = (domain: string[], range: string[]) => ({domain, range});
@@ -176,6 +177,10 @@ export class SymbolCharts {
     const lastRegime = ind.regime.at(-1) ?? null;
     this.cards.volatility.card.dataset.regime = lastRegime ?? "";
     this.crosshair.refresh();
+    // The tooltip's rows and a pointer move's code, built at idle once, not in the first move (as the pair report's).
+    if (this.warmed || !d.view.time.length || typeof requestIdleCallback !== "function") return;
+    this.warmed = true;
+    requestIdleCallback(() => this.data?.view.time.length && this.crosshair.warm(this.describe(this.data.view.time.length - 1)));
   }
 
   private describe(row: number): {time: number; values: TooltipValue[]; trade: string | null} {

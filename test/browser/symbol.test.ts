@@ -29,6 +29,11 @@ describe("symbol page", () => {
     const page = await browser.newPage({viewport: {width: 1300, height: 1600}});
     const errors = collectErrors(page);
     await open(page);
+    // At idle the page runs a pointer move's path once, unseen (crosshair.ts `warm`): the tooltip's rows
+    // are built (the first real move builds none), and nothing is shown.
+    await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
+    expect(await page.locator(".pb-tooltip").textContent({timeout: 5000})).toContain("RSI");
+    expect(await page.locator(".pb-tooltip").isVisible()).toBe(false);
     const select = page.locator("#controls select");
     const intervals = await select.locator("option").allTextContents();
     expect(intervals).toEqual(["1s", "1m", "5m", "15m", "1h"]);

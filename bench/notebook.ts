@@ -168,10 +168,12 @@ add("full report incl. fit and hedge table, median of 3", `${median(full).toFixe
   await page.evaluate(`(() => {
     const ids = ["prices-chart", "spread-chart", "zscore-chart", "correlation-chart", "equity-chart"];
     const drawn = (id) => document.querySelector("#" + id + " [data-drawn]")?.getAttribute("data-drawn");
-    window.lat = {hover: [], input: [], zoom: [], brushing: false};
+    window.lat = {hover: [], input: [], zoom: [], brushing: false, hovering: true};
     // Capturing listeners on window run before the charts' own handlers.
     addEventListener("pointermove", (e) => {
-      if (e.buttons) return;
+      // Hover moves only: not the zoom loop's (a move before each brush, the double-click's), whose
+      // frames carry the redraw of all five charts.
+      if (e.buttons || !window.lat.hovering) return;
       // From the handlers' start, and from the input's own time (Chromium delivers pointer moves at
       // the start of a frame, so the latter adds the wait for that frame: up to one frame more).
       const t0 = performance.now(), input = e.timeStamp;
@@ -190,6 +192,7 @@ add("full report incl. fit and hedge table, median of 3", `${median(full).toFixe
     await page.mouse.move(box.x + box.width * (0.15 + (0.7 * i) / 199), y);
     await frame();
   }
+  await page.evaluate("window.lat.hovering = false");
   for (let i = 0; i < 50; ++i) {
     const x = box.x + box.width * (0.15 + (0.5 * i) / 49);
     await page.evaluate("window.lat.brushing = true");

@@ -94,6 +94,10 @@ export class StreamHub {
     const {maxBufferedBytes, onWritten} = this.options;
     const now = performance.now();
     const built = new Map<string, TradeFrames>();
+    // The Outbound's own bytes go back to it once the last socket write of them completed (and this loop is over).
+    let wired: Buffer | undefined,
+      writing = 1;
+    const written = () => void (--writing === 0 && wired && out.recycle(wired));
     for (const client of this.clients) {
       if (client.tradeStreams === 0 || !client.open || client.silent(now)) continue;
       if (client.socket.bufferedAmount > maxBufferedBytes) {
@@ -103,11 +107,14 @@ export class StreamHub {
       let frames = built.get(client.key);
       if (!frames) built.set(client.key, (frames = tradeFrames(out, client.wants, client.combined, this.envelopes)));
       if (frames.id.length === 0) continue;
-      const {symbol, id} = frames;
+      const {symbol, id, wire} = frames;
+      if (wire) ((wired = frames.bytes), ++writing);
       client.raw.write(frames.bytes, (error) => {
         if (!error) for (let i = 0; i < id.length; ++i) onWritten(symbol[i], id[i]);
+        if (wire) written();
       });
     }
+    written();
   }
 
   /**

@@ -10,6 +10,8 @@ export interface TradeFrames {
   readonly bytes: Buffer;
   readonly symbol: number[];
   readonly id: number[];
+  /** Whether `bytes` are the Outbound's own (Outbound.wire), to give back with Outbound.recycle once written. */
+  readonly wire?: boolean;
 }
 
 /** `{"stream":"<stream>","data":` for each trade stream name: the head of a combined-stream message. */
@@ -24,7 +26,7 @@ export function streamEnvelopes(streamNames: readonly string[]): Buffer[] {
 export function tradeFrames(out: Outbound, wants: Uint8Array, combined: boolean, envelopes: readonly Buffer[]): TradeFrames {
   // A combined client of every symbol (the recorder's shape) gets the frames as the Outbound wrote them.
   if (combined && out.framed && wants.every((w) => w === 1))
-    return {bytes: out.wire(), symbol: out.symbol.slice(0, out.length), id: out.id.slice(0, out.length)};
+    return {bytes: out.wire(), symbol: out.symbol.slice(0, out.length), id: out.id.slice(0, out.length), wire: true};
   const symbol: number[] = [],
     id: number[] = [];
   let size = 0;

@@ -1,6 +1,7 @@
 // Binance WebSocket frames → normalized events. Pure: no I/O, testable with arrays of strings.
 // The raw payload shapes stay private to this folder; the rest of pairbook sees only StreamEvent.
 import type {LakeTrade} from "../../lake/wal.js";
+import {ascii, byteCursor, eventBytes, SymbolBytes} from "./byteCursor.js";
 
 export type StreamEvent =
   | {readonly type: "trade"; readonly symbol: string; readonly trade: LakeTrade; readonly receivedAt?: number}
@@ -15,21 +16,28 @@ export const maxFutureMs = 24 * 3600_000;
 /**
  * The wall-clock ms of a frame's arrival, from its performance.now() reading. The trade object is built
  * once, with every field the lake stores, here: at 100,000 trades/s a copy per trade to add them later
- * showed in the recorder's throughput and memory (bench:record).
+ * showed in the recorder's throughput and memory (bench:record). (timeOrigin is read once: its getter
+ * showed in the recorder's CPU profile, read per frame.)
  */
 export const wallClock = (receivedAt: number | undefined): number | undefined =>
-  receivedAt === undefined ? undefined : Math.round(performance.timeOrigin + receivedAt);
+  receivedAt === undefined ? undefined : Math.round(timeOrigin + receivedAt);
+const timeOrigin = performance.timeOrigin;
 
 export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 export const positiveDecimal = (x: unknown): number => (typeof x === "string" && /^\d+(\.\d+)?$/.test(x) ? Number(x) : NaN);
 
 /**
- * Parses one text frame of a raw (`/ws/…`) or combined (`/stream?streams=…`) trade connection.
- * Anything malformed, of an unknown shape, for a symbol not subscribed, or with a non-positive
- * price/quantity or an absurd time becomes a `rejected` event: counted and logged, never stored.
+ * Parses one text frame of a raw (`/ws/…`) or combined (`/stream?streams=…`) trade connection, as
+ * text or as the bytes received. Anything malformed, of an unknown shape, for a symbol not subscribed,
+ * or with a non-positive price/quantity or an absurd time becomes a `rejected` event: counted and
+ * logged, never stored.
  */
-export function parseFrame(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): StreamEvent {
-  return parseTradeFast(frame, symbols, now, receivedAt) ?? parseFrameJson(frame, symbols, now, receivedAt);
+export function parseFrame(frame: string | Buffer, symbols: ReadonlySet<string>, now: number, receivedAt?: number): StreamEvent {
+  const bytes = typeof frame === "string" ? Buffer.from(frame, "utf8") : frame;
+  return (
+    parseTradeFast(bytes, symbols, now, receivedAt) ??
+    parseFrameJson(typeof frame === "string" ? frame : frame.toString(), symbols, now, receivedAt)
+  );
 }
 
 /** The general parser: JSON.parse, then shape checks. Exported for the equivalence test. */
@@ -70,41 +78,32 @@ export function parseFrameJson(frame: string, symbols: ReadonlySet<string>, now:
   return {type: "trade", symbol, trade, receivedAt};
 }
 
-/** 10^0 … 10^15, exact doubles. */
-const powersOfTen = Array.from({length: 16}, (_, k) => 10 ** k);
-
-const zero = 48,
-  nine = 57,
-  dot = 46,
-  quote = 34;
-
 /**
  * Fast path for the exact shape Binance sends today (keys in Binance's order, nothing else):
  * `{"stream":"…@trade","data":{"e":"trade","E":…,"s":"…","t":…,"p":"…","q":"…","T":…,"m":…,"M":…}}`
- * or the same object alone (raw streams). Anything that deviates by one character returns null and
- * takes the JSON path, so both always agree (see test/recorder/messages.test.ts). It costs about
- * what JSON.parse alone does (~1 µs a frame here) and saves the object walk and checks after it.
+ * or the same object alone (raw streams), read from the frame's bytes (byteCursor.ts). Anything that
+ * deviates by one byte returns null and takes the JSON path, so both always agree (see
+ * test/recorder/messages.test.ts and frameBytes.test.ts).
  */
-function parseTradeFast(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): StreamEvent | null {
-  const c = cursor;
-  const end = c.open(frame, tradeHead);
-  if (end === null) return null;
+function parseTradeFast(frame: Buffer, symbols: ReadonlySet<string>, now: number, receivedAt?: number): StreamEvent | null {
+  const c = byteCursor;
+  const closing = c.open(frame, tradeHead);
+  if (closing === 0) return null;
   const eventTime = c.integer();
-  if (Number.isNaN(eventTime) || !c.literal(',"s":"')) return null;
-  const symbol = c.symbol();
-  if (symbol === null || !c.literal('","t":')) return null;
+  if (Number.isNaN(eventTime) || !c.literal(keys.s)) return null;
+  const symbol = c.symbol(SymbolBytes.of(symbols));
+  if (symbol === null || !c.literal(keys.t)) return null;
   const id = c.integer();
-  if (Number.isNaN(id) || !c.literal(',"p":"')) return null;
+  if (Number.isNaN(id) || !c.literal(keys.p)) return null;
   const price = c.decimal();
-  if (Number.isNaN(price) || !c.literal('","q":"')) return null;
+  if (Number.isNaN(price) || !c.literal(keys.q)) return null;
   const qty = c.decimal();
-  if (Number.isNaN(qty) || !c.literal('","T":')) return null;
+  if (Number.isNaN(qty) || !c.literal(keys.T)) return null;
   const time = c.integer();
-  if (Number.isNaN(time) || !c.literal(',"m":')) return null;
+  if (Number.isNaN(time) || !c.literal(keys.m)) return null;
   const isBuyerMaker = c.bool();
-  if (isBuyerMaker === undefined || !c.literal(',"M":') || c.bool() === undefined || !c.literal(end) || c.i !== frame.length) return null;
+  if (isBuyerMaker === undefined || !c.literal(keys.M) || c.bool() === undefined || !c.close(closing)) return null;
   // Same checks, same order, same outcomes as the JSON path.
-  if (!symbols.has(symbol)) return null;
   if (!Number.isSafeInteger(id)) return null;
   if (time < minTime || time > now + maxFutureMs) return null;
   if (!(price > 0) || !(qty > 0)) return null;
@@ -112,107 +111,16 @@ function parseTradeFast(frame: string, symbols: ReadonlySet<string>, now: number
   return {type: "trade", symbol, trade, receivedAt};
 }
 
-/**
- * The strings `Cursor.open` matches for one event type, made once: built per frame (template
- * literals), they cost a concatenation and a flattening per trade, ~6 % of a frame's parse.
- */
-export interface EventHead {
-  /** How a raw (uncombined) frame starts: `{"e":"<event>"`. */
-  readonly raw: string;
-  /** The event and the event-time key: `"e":"<event>","E":`. */
-  readonly key: string;
-}
-
-export const eventHead = (event: string): EventHead => ({raw: `{"e":"${event}"`, key: `"e":"${event}","E":`});
-
-const tradeHead = eventHead("trade");
-
-/** A reading position in a frame; one shared instance, so the hot path allocates no closures. */
-class Cursor {
-  s = "";
-  i = 0;
-
-  /**
-   * Starts reading `frame`, combined (`{"stream":"…","data":{…}}`) or raw, up to and including
-   * `"e":"<event>","E":`; returns the closing the frame must end with, or null for another shape.
-   */
-  open(frame: string, event: EventHead): string | null {
-    this.s = frame;
-    let end: string;
-    if (frame.startsWith('{"stream":"')) {
-      const j = frame.indexOf('","data":{', 11);
-      if (j < 0 || frame.indexOf('"', 11) !== j || frame.lastIndexOf("\\", j) > 10) return null;
-      ((this.i = j + 10), (end = "}}"));
-    } else if (frame.startsWith(event.raw)) ((this.i = 1), (end = "}"));
-    else return null;
-    return this.literal(event.key) ? end : null;
-  }
-
-  /** A string value up to its closing quote (left unread), or null when it has an escape or no end. */
-  symbol(): string | null {
-    const close = this.s.indexOf('"', this.i);
-    if (close < 0) return null;
-    const text = this.s.slice(this.i, close);
-    if (text.includes("\\")) return null;
-    this.i = close;
-    return text;
-  }
-
-  literal(text: string): boolean {
-    if (!this.s.startsWith(text, this.i)) return false;
-    this.i += text.length;
-    return true;
-  }
-
-  /**
-   * Digits without a leading zero (JSON), at most 16 of them; NaN otherwise. Summed digit by digit
-   * (no substring to parse): exact up to 15 digits; 16 go through Number() for its rounding.
-   */
-  integer(): number {
-    const {s} = this,
-      start = this.i;
-    let i = start,
-      value = 0;
-    for (let ch = s.charCodeAt(i); ch >= zero && ch <= nine; ch = s.charCodeAt(++i)) value = value * 10 + (ch - zero);
-    this.i = i;
-    const digits = i - start;
-    if (digits === 0 || digits > 16 || (digits > 1 && s.charCodeAt(start) === zero)) return NaN;
-    return digits < 16 ? value : Number(s.slice(start, i));
-  }
-
-  /**
-   * digits(.digits)? up to the closing quote, as /^\d+(\.\d+)?$/; NaN otherwise. With at most 15
-   * digits in all (Binance's "43000.12000000" has 13) the value is the integer of its digits divided by
-   * a power of ten: both exact doubles, so the one division rounds correctly, to what Number() gives
-   * (the same fast path V8 takes), without a substring per price. Longer ones go through Number().
-   */
-  decimal(): number {
-    const {s} = this,
-      start = this.i;
-    let i = start,
-      dots = 0,
-      point = 0,
-      units = 0;
-    for (; i < s.length; i++) {
-      const ch = s.charCodeAt(i);
-      if (ch === quote) break;
-      if (ch === dot) (dots++, (point = i));
-      else if (ch < zero || ch > nine) return ((this.i = i), NaN);
-      else units = units * 10 + (ch - zero);
-    }
-    this.i = i;
-    if (i === start || dots > 1 || s.charCodeAt(start) === dot || s.charCodeAt(i - 1) === dot) return NaN;
-    if (i - start - dots > 15) return Number(s.slice(start, i));
-    return dots === 0 ? units : units / powersOfTen[i - point - 1];
-  }
-
-  bool(): boolean | undefined {
-    return this.literal("true") ? true : this.literal("false") ? false : undefined;
-  }
-}
-
-/** The one reading position of the fast paths (this file's and usdmMessages.ts's). */
-export const cursor = new Cursor();
+const tradeHead = eventBytes("trade");
+const keys = {
+  s: ascii(',"s":"'),
+  t: ascii('","t":'),
+  p: ascii(',"p":"'),
+  q: ascii('","q":"'),
+  T: ascii('","T":'),
+  m: ascii(',"m":'),
+  M: ascii(',"M":'),
+};
 
 export function reject(reason: string, frame: string): {readonly type: "rejected"; readonly reason: string; readonly frame: string} {
   return {type: "rejected", reason, frame: frame.length > 200 ? `${frame.slice(0, 200)}…` : frame};

@@ -218,13 +218,20 @@ function openConnection<E extends {readonly type: string}>(
       resolveOpen(connection);
     });
     socket.on("ping", armWatchdog);
+    // The wall clock for the parser's "absurd trade time" check (a day's tolerance), read at most once a
+    // millisecond: with performance.now() for the receive time, it was a second clock read per frame.
+    let wall = 0,
+      wallAt = -Infinity,
+      first = true;
     socket.on("message", (data, isBinary) => {
       const receivedAt = (lastFrameAt = performance.now());
-      resolveFirst();
+      if (first) ((first = false), resolveFirst());
       if (isBinary) return onEvent({type: "rejected", reason: "binary frame", frame: ""});
-      const text = (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
-      const event = feed.parse(text, now(), receivedAt);
-      if (feed.isData(event)) receivedData = true;
+      if (receivedAt - wallAt >= 1) ((wall = now()), (wallAt = receivedAt));
+      // The bytes as ws hands them over: the parsers read them without decoding (byteCursor.ts).
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const event = feed.parse(bytes, wall, receivedAt);
+      if (!receivedData && feed.isData(event)) receivedData = true;
       if (event.type === "shutdown") resolveRetire("server announced shutdown");
       onEvent(event);
       // The consumer is full: stop reading at once (frames not read are backfilled after the reconnect).

@@ -8,8 +8,8 @@ import {parseUsdmFrame, usdmStreamPath, type UsdmStreamEvent, type UsdmStreamKin
 export interface StreamFeed<E extends {readonly type: string}> {
   /** Path and query after the base WebSocket URL, e.g. `/stream?streams=btcusdt@trade`. */
   readonly path: string;
-  /** One text frame → one event; `now` is the wall clock (ms), `receivedAt` performance.now(). */
-  parse(frame: string, now: number, receivedAt: number): E;
+  /** One text frame, as received → one event; `now` is the wall clock (ms), `receivedAt` performance.now(). */
+  parse(frame: Buffer, now: number, receivedAt: number): E;
   /** Whether an event is market data (a connection that delivered some is healthy). */
   isData(event: E): boolean;
   readonly rules: ConnectionRules;

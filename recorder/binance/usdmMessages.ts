@@ -1,7 +1,8 @@
 // Binance USD-M futures (fstream) frames → normalized events. Pure, like messages.ts for spot: no I/O,
 // testable with arrays of strings; the raw payload shapes stay private to this folder.
 import type {LakeTrade} from "../../lake/wal.js";
-import {cursor, eventHead, isRecord, maxFutureMs, minTime, positiveDecimal, reject, wallClock, type StreamEvent} from "./messages.js";
+import {ascii, byteCursor, eventBytes, SymbolBytes} from "./byteCursor.js";
+import {isRecord, maxFutureMs, minTime, positiveDecimal, reject, wallClock, type StreamEvent} from "./messages.js";
 
 /**
  * A futures trade as recorded: one aggregate of the `@aggTrade` stream. Its `id` is the aggregate id `a`,
@@ -48,7 +49,18 @@ export type UsdmStreamEvent =
   | {readonly type: "ignored"; readonly reason: string}
   | Control;
 
-const aggTradeHead = eventHead("aggTrade");
+const aggTradeHead = eventBytes("aggTrade");
+const keys = {
+  s: ascii(',"s":"'),
+  a: ascii('","a":'),
+  p: ascii(',"p":"'),
+  q: ascii('","q":"'),
+  nq: ascii('","nq":"'),
+  f: ascii('","f":'),
+  l: ascii(',"l":'),
+  T: ascii(',"T":'),
+  m: ascii(',"m":'),
+};
 
 const signedDecimal = (x: unknown): number => (typeof x === "string" && /^-?\d+(\.\d+)?$/.test(x) ? Number(x) : NaN);
 const id = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
@@ -57,46 +69,52 @@ const plausible = (t: unknown, now: number): t is number =>
 
 /**
  * Parses one text frame of a raw (`/market/ws/…`) or combined (`/market/stream?streams=…`) fstream
- * connection carrying `@aggTrade`, `@trade` or `@markPrice` streams. Anything malformed, of an unknown
- * shape, for a symbol not in `symbols` (plain names, e.g. BTCUSDT), with a non-positive price/quantity
- * or an absurd time becomes a `rejected` event. Decimals are read as the spot parser reads them.
+ * connection carrying `@aggTrade`, `@trade` or `@markPrice` streams, as text or as the bytes received.
+ * Anything malformed, of an unknown shape, for a symbol not in `symbols` (plain names, e.g. BTCUSDT), with
+ * a non-positive price/quantity or an absurd time becomes a `rejected` event. Decimals are read as the
+ * spot parser reads them.
  */
-export function parseUsdmFrame(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent {
-  return parseAggTradeFast(frame, symbols, now, receivedAt) ?? parseUsdmFrameJson(frame, symbols, now, receivedAt);
+export function parseUsdmFrame(frame: string | Buffer, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent {
+  const bytes = typeof frame === "string" ? Buffer.from(frame, "utf8") : frame;
+  return (
+    parseAggTradeFast(bytes, symbols, now, receivedAt) ??
+    parseUsdmFrameJson(typeof frame === "string" ? frame : frame.toString(), symbols, now, receivedAt)
+  );
 }
 
 /**
  * Fast path for an `@aggTrade` frame in the exact shape fstream sends (keys in its order, nothing else):
  * `{"stream":"…@aggTrade","data":{"e":"aggTrade","E":…,"s":"…","a":…,"p":"…","q":"…","nq":"…","f":…,"l":…,"T":…,"m":…}}`
- * or the object alone. Anything that deviates returns null and takes the JSON path, so both always
- * agree (test/recorder/usdmMessages.test.ts mutates frames to check it). Without it, every aggregate
+ * or the object alone, read from the frame's bytes (byteCursor.ts). Anything that deviates returns null
+ * and takes the JSON path, so both always agree (test/recorder/usdmMessages.test.ts and
+ * frameBytes.test.ts mutate frames to check it). Without it, every aggregate
  * paid JSON.parse and the object walk after it: with half of bench:record's 100,000 trades/s on
  * perpetuals, the worst second and peak memory were well behind the spot-only run.
  */
-function parseAggTradeFast(frame: string, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent | null {
-  const c = cursor;
-  const end = c.open(frame, aggTradeHead);
-  if (end === null) return null;
+function parseAggTradeFast(frame: Buffer, symbols: ReadonlySet<string>, now: number, receivedAt?: number): UsdmStreamEvent | null {
+  const c = byteCursor;
+  const closing = c.open(frame, aggTradeHead);
+  if (closing === 0) return null;
   const eventTime = c.integer();
-  if (Number.isNaN(eventTime) || !c.literal(',"s":"')) return null;
-  const symbol = c.symbol();
-  if (symbol === null || !c.literal('","a":')) return null;
+  if (Number.isNaN(eventTime) || !c.literal(keys.s)) return null;
+  const symbol = c.symbol(SymbolBytes.of(symbols));
+  if (symbol === null || !c.literal(keys.a)) return null;
   const aggregate = c.integer();
-  if (Number.isNaN(aggregate) || !c.literal(',"p":"')) return null;
+  if (Number.isNaN(aggregate) || !c.literal(keys.p)) return null;
   const price = c.decimal();
-  if (Number.isNaN(price) || !c.literal('","q":"')) return null;
+  if (Number.isNaN(price) || !c.literal(keys.q)) return null;
   const qty = c.decimal();
-  if (Number.isNaN(qty) || !c.literal('","nq":"') || Number.isNaN(c.decimal()) || !c.literal('","f":')) return null;
+  if (Number.isNaN(qty) || !c.literal(keys.nq) || Number.isNaN(c.decimal()) || !c.literal(keys.f)) return null;
   const firstId = c.integer();
-  if (Number.isNaN(firstId) || !c.literal(',"l":')) return null;
+  if (Number.isNaN(firstId) || !c.literal(keys.l)) return null;
   const lastId = c.integer();
-  if (Number.isNaN(lastId) || !c.literal(',"T":')) return null;
+  if (Number.isNaN(lastId) || !c.literal(keys.T)) return null;
   const time = c.integer();
-  if (Number.isNaN(time) || !c.literal(',"m":')) return null;
+  if (Number.isNaN(time) || !c.literal(keys.m)) return null;
   const isBuyerMaker = c.bool();
-  if (isBuyerMaker === undefined || !c.literal(end) || c.i !== frame.length) return null;
+  if (isBuyerMaker === undefined || !c.close(closing)) return null;
   // The JSON path's checks; any failure takes it, for the same rejection.
-  if (!symbols.has(symbol) || !id(aggregate) || !plausible(time, now) || !(price > 0) || !(qty > 0)) return null;
+  if (!id(aggregate) || !plausible(time, now) || !(price > 0) || !(qty > 0)) return null;
   if (!id(firstId) || !id(lastId) || lastId < firstId) return null;
   const trade = {id: aggregate, time, price, qty, isBuyerMaker, eventTime, receiveTime: wallClock(receivedAt), firstId, lastId};
   return {type: "trade", symbol, trade, receivedAt};

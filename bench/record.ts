@@ -1,4 +1,4 @@
-// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20 --usdm --cpu-prof DIR]
+// npm run bench:record [-- --seconds 60 --rate 100000 --latency-seconds 20 --usdm --trace --cpu-prof DIR --simulator-cpu-prof DIR]
 // (--usdm: half the load on USD-M perpetuals: BTCUSDT, ETHUSDT spot and usdm:BTCUSDT, usdm:ETHUSDT, a quarter each)
 // Measures `pairbook record` as users run it (its own process, started through cli/pairbook.js)
 // against a local fast simulator in another process:
@@ -25,7 +25,10 @@ const {values} = parseArgs({
     rate: {type: "string", default: "100000"},
     "latency-seconds": {type: "string", default: "20"},
     usdm: {type: "boolean", default: false},
+    // Every second (not every 5th): durable and received trades/s, trades not yet durable, files published.
+    trace: {type: "boolean", default: false},
     "cpu-prof": {type: "string"},
+    "simulator-cpu-prof": {type: "string"},
   },
 });
 const seconds = Number(values.seconds),
@@ -97,21 +100,30 @@ function memory(pid: number): {rss: number; peak: number} {
   return {rss: kb("VmRSS"), peak: kb("VmHWM")};
 }
 
-async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string}> {
+async function simulator(ratePerSymbol: number): Promise<{child: ChildProcess; ws: string; rest: string; generated(): number}> {
   const args = [String(ratePerSymbol), spot.join(","), ...(perpetuals.length > 0 ? [String(ratePerSymbol), perpetuals.join(",")] : [])];
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/simulatorProcess.ts", ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  // --simulator-cpu-prof DIR: the same profile of the simulator (written when it exits on SIGTERM).
+  const prof = values["simulator-cpu-prof"];
+  const child = spawn(
+    process.execPath,
+    [...(prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []), "--import", "tsx", "bench/simulatorProcess.ts", ...args],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   children.add(child);
   const lines = createInterface({input: child.stdout});
+  let generated = 0; // the simulator prints the trades it generated so far every second
   const [ws, rest] = await new Promise<[string, string]>((resolve, reject) => {
     lines.on("line", (line) => {
       const m = /listening on (ws:\/\/\S+) \(REST (http:\/\/[^\s)]+)\)/.exec(line);
       if (m) resolve([m[1], m[2]]);
+      const g = /^generated (\d+)$/.exec(line);
+      if (g) generated = Number(g[1]);
     });
     child.on("exit", (code) => reject(new Error(`simulate exited with ${code}`)));
   });
-  return {child, ws, rest};
+  return {child, ws, rest, generated: () => generated};
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -130,18 +142,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const received = (h: RecorderHealth) => Object.values(h.symbols).reduce((n, s) => n + s.trades, 0);
   const first = await rec.health();
   const start = {t: performance.now(), n: durable(first)},
-    startReceived = received(first);
+    startReceived = received(first),
+    startGenerated = sim.generated();
   const cpuStart = {recorder: cpuSeconds(rec.child.pid!), simulator: cpuSeconds(sim.child.pid!)};
   let minRate = Infinity,
-    last = start;
+    last = start,
+    lastReceived = startReceived;
   for (let s = 1; s <= seconds; ++s) {
     await sleep(1000 - ((performance.now() - start.t) % 1000));
     const h = await rec.health(),
       now = {t: performance.now(), n: durable(h)};
-    const perSecond = ((now.n - last.n) * 1000) / (now.t - last.t);
+    const perSecond = ((now.n - last.n) * 1000) / (now.t - last.t),
+      receivedPerSecond = ((received(h) - lastReceived) * 1000) / (now.t - last.t);
     minRate = Math.min(minRate, perSecond);
     last = now;
-    if (s % 5 === 0 || s === seconds)
+    lastReceived = received(h);
+    if (values.trace)
+      console.log(
+        `  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} durable/s ${Math.round(receivedPerSecond).toLocaleString("en-US").padStart(9)} received/s  ` +
+          `${h.unsyncedTrades.toLocaleString("en-US").padStart(9)} not durable  ${h.filesPublished} files  rss ${mb(memory(rec.child.pid!).rss)} (V8 heap ${mb(h.memory.heapUsed)})`,
+      );
+    else if (s % 5 === 0 || s === seconds)
       console.log(
         `  ${String(s).padStart(4)} s  ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} trades/s durable   rss ${mb(memory(rec.child.pid!).rss)} (V8 heap ${mb(h.memory.heapUsed)}, buffers ${mb(h.memory.external)})`,
       );
@@ -150,7 +171,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const total = durable(h) - start.n;
   // What the simulator delivered in the same window: durable ingest equal to it means the recorder kept
   // up with everything it was sent (the simulator's rate is Poisson, not exactly the one offered).
-  const delivered = received(h) - startReceived;
+  const delivered = received(h) - startReceived,
+    generated = sim.generated() - startGenerated;
   const peak = memory(rec.child.pid!).peak;
   const cpu = {recorder: cpuSeconds(rec.child.pid!) - cpuStart.recorder, simulator: cpuSeconds(sim.child.pid!) - cpuStart.simulator};
   const elapsed = (performance.now() - start.t) / 1000;
@@ -160,7 +182,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const closeMs = performance.now() - t0;
   console.log(
     `ingest: ${Math.round((total * 1000) / (last.t - start.t)).toLocaleString("en-US")} trades/s sustained durable (worst second ${Math.round(minRate).toLocaleString("en-US")}) ` +
-      `of ${Math.round((delivered * 1000) / (last.t - start.t)).toLocaleString("en-US")} received, ${h.unsyncedTrades.toLocaleString("en-US")} not yet durable at the end, ` +
+      `of ${Math.round((delivered * 1000) / (last.t - start.t)).toLocaleString("en-US")} received ` +
+      `(${Math.round((generated * 1000) / (last.t - start.t)).toLocaleString("en-US")} generated by the simulator), ${h.unsyncedTrades.toLocaleString("en-US")} not yet durable at the end, ` +
       `peak RSS ${mb(peak)} (VmHWM), ${h.filesPublished} files published, ${h.compactions} compactions, ${Object.values(h.symbols).reduce((n, s) => n + s.gapsFilled + s.gapsUnfilled, 0)} gaps, SIGTERM → exit ${Math.round(closeMs)} ms`,
   );
   console.log(

@@ -14,4 +14,11 @@ const simulator = await startSimulator({
   usdm: perpetuals === "" ? false : {symbols: perpetuals.split(","), rate: Number(usdmRate)},
 });
 process.stdout.write(`pairbook simulate: listening on ${simulator.wsUrl} (REST ${simulator.restUrl})\n`);
-process.on("SIGTERM", () => void simulator.close().then(() => process.exit(0)));
+// Trades generated so far (spot and USD-M), every second: what was offered, beside what the recorder received.
+const generated = () => simulator.stats().generated + (simulator.usdm?.stats().generated ?? 0);
+setInterval(() => process.stdout.write(`generated ${generated()}\n`), 1000).unref();
+// Exits within 2 s of SIGTERM even while a backlog drains, so that a --cpu-prof profile gets written.
+process.on("SIGTERM", () => {
+  setTimeout(() => process.exit(0), 2000).unref();
+  void simulator.close().then(() => process.exit(0));
+});

@@ -80,7 +80,7 @@ async function finish() {
     try {
       gaps = (
         await c.runAndReadAll(
-          `SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id`,
+          `SELECT symbol, from_id::DOUBLE AS from_id, to_id::DOUBLE AS to_id, cause, filled FROM read_parquet($glob) ORDER BY symbol, from_id, detected_at`,
           {glob: gapsGlob(lake!)},
         )
       ).getRowObjectsJS();

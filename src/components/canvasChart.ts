@@ -60,6 +60,8 @@ export class CanvasChart {
    */
   private onScreen = true;
   private overlayStale = false;
+  /** Whether the overlay is clear (sizing a canvas clears it). */
+  private overlayBlank = true;
   private readonly visibility: IntersectionObserver;
   /** The latest axes layers drawn, by everything they show (./chartAxes.ts). */
   private readonly xLayers = new Map<string, SVGSVGElement>();
@@ -148,8 +150,12 @@ export class CanvasChart {
     if (!ctx || !s) return;
     const dpr = globalThis.devicePixelRatio || 1,
       {cursor, brush} = this.marks;
+    // A blank overlay left untouched: a cleared canvas is a changed one, copied to the compositor again (a
+    // slider redrawing four charts cleared four blank overlays).
+    if (!brush && cursor === null && this.overlayBlank) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.width, this.height);
+    this.overlayBlank = !brush && cursor === null;
     if (brush) {
       const x0 = Math.max(s.left, Math.min(s.px(brush[0]), s.px(brush[1]))),
         x1 = Math.min(s.right, Math.max(s.px(brush[0]), s.px(brush[1])));
@@ -159,7 +165,7 @@ export class CanvasChart {
     if (cursor !== null) {
       // Tested before rounding: the last bar lies on the right edge (the keyboard's first stop).
       const px = s.px(cursor);
-      if (px < s.left || px > s.right) return;
+      if (px < s.left || px > s.right) return void (this.overlayBlank = !brush);
       const x = Math.round(px) + 0.5;
       ctx.strokeStyle = "#333";
       ctx.lineWidth = 1;
@@ -257,6 +263,7 @@ export class CanvasChart {
       if (c.width === w && c.height === h) continue;
       c.width = w;
       c.height = h;
+      if (c === this.overlay) this.overlayBlank = true;
       c.style.width = `${this.width}px`;
       c.style.height = `${this.height}px`;
     }

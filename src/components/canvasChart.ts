@@ -155,7 +155,7 @@ export class CanvasChart {
     if (!brush && cursor === null && this.overlayBlank) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.width, this.height);
-    this.overlayBlank = !brush && cursor === null;
+    this.overlayBlank = !brush; // and false once the cursor's line is drawn
     if (brush) {
       const x0 = Math.max(s.left, Math.min(s.px(brush[0]), s.px(brush[1]))),
         x1 = Math.min(s.right, Math.max(s.px(brush[0]), s.px(brush[1])));
@@ -165,7 +165,7 @@ export class CanvasChart {
     if (cursor !== null) {
       // Tested before rounding: the last bar lies on the right edge (the keyboard's first stop).
       const px = s.px(cursor);
-      if (px < s.left || px > s.right) return void (this.overlayBlank = !brush);
+      if (px < s.left || px > s.right) return;
       const x = Math.round(px) + 0.5;
       ctx.strokeStyle = "#333";
       ctx.lineWidth = 1;
@@ -173,6 +173,7 @@ export class CanvasChart {
       ctx.moveTo(x, s.top);
       ctx.lineTo(x, s.bottom);
       ctx.stroke();
+      this.overlayBlank = false;
     }
   }
 

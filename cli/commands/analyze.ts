@@ -6,6 +6,7 @@ import {fundingOfColumns} from "./analyzeFunding.js";
 import {autolagOption, type CriticalValues} from "../../src/lib/adf.js";
 import type {BacktestStats} from "../../src/lib/backtestStats.js";
 import {regressionOption} from "../../src/lib/mackinnon.js";
+import {statsCaution} from "../../src/lib/report/annualised.js";
 import {backtestStatsLines, backtestStatsRows, statPercent} from "../../src/lib/report/backtestStatsRows.js";
 import {analyzeReport, type WalkForwardReport} from "../../src/lib/report/analyzeReport.js";
 import {degenerateReason} from "../../src/lib/degenerateSeries.js";
@@ -236,7 +237,8 @@ function human(r: {
 
 /** The backtest's statistics (src/lib/backtestStats.ts) as the pages show them (src/lib/report/backtestStatsRows.ts). */
 function statsLines(s: BacktestStats, names: {a: string; b: string}): string[] {
-  return backtestStatsLines(backtestStatsRows(s, [names.a, names.b]));
+  const caution = statsCaution(s);
+  return [...backtestStatsLines(backtestStatsRows(s, [names.a, names.b])), ...(caution ? [`  ${caution}`] : [])];
 }
 
 function walkForwardLines(w: WalkForwardReport, names: {a: string; b: string}): string[] {

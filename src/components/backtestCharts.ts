@@ -5,10 +5,11 @@ import * as Plot from "@observablehq/plot";
 import {html} from "htl";
 import type {BacktestTrade} from "../lib/backtest.js";
 import type {BacktestStats} from "../lib/backtestStats.js";
+import {statsCaution} from "../lib/report/annualised.js";
 import {backtestStatsRows, statNumber, statPercent} from "../lib/report/backtestStatsRows.js";
 import type {WalkForwardSegment} from "../lib/walkForward.js";
 import {decimate} from "./decimate.js";
-import {tableRow} from "./reportTables.js";
+import {cautionCaption, tableRow} from "./reportTables.js";
 
 /** The table of a backtest's statistics (#backtest-stats); every value cell has id bs-<key> and data-value. */
 export function backtestStatsTable(stats: BacktestStats, names: readonly [string, string], {id = "backtest-stats"} = {}): HTMLElement {
@@ -24,6 +25,7 @@ export function backtestStatsTable(stats: BacktestStats, names: readonly [string
       return tableRow([i === 0 || rows[i - 1].group !== r.group ? r.group : "", r.label, value]);
     }),
   );
+  cautionCaption(table, statsCaution(stats));
   return table;
 }
 

@@ -244,8 +244,7 @@ export class LivePair {
       correlation: {y: n > r.window + 2 ? s.column("corr") : null, window: r.window},
       equity: z ? {equity: s.column("equity"), drawdown: s.column("drawdown")} : null,
     };
-    this.charts.update(Object.assign(d, series, {keepPaints: this.keepPaints}), this.chartKey);
-    this.keepPaints = false;
+    (this.charts.update(Object.assign(d, series, {keepPaints: this.keepPaints}), this.chartKey), (this.keepPaints = false));
     this.kpis.update({
       method: o.method,
       beta: r.dynamic && n ? s.column("beta")[n - 1] : r.hedge?.beta, // a dynamic hedge: the last bar's β
@@ -255,6 +254,7 @@ export class LivePair {
       trades: metrics?.trades ?? 0,
       sharpe: metrics?.sharpe,
       bars: n,
+      barMs: o.barMs,
       liveBuckets: this.feed.bars.liveBuckets,
       excluded: s.excluded,
     });

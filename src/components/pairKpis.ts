@@ -1,5 +1,6 @@
 // The pair report's four headline numbers (β, last z-score, backtest PnL, bars), built once and
 // updated in place: a live frame changes a few text nodes instead of re-rendering the cards.
+import {annualisedCaution, sampleSpan} from "../lib/report/annualised.js";
 import {groupedNumber} from "./groupedNumber.js";
 import {fmt} from "./reportTables.js";
 
@@ -13,6 +14,8 @@ export interface KpiValues {
   trades: number;
   sharpe: number | undefined;
   bars: number;
+  /** The bars' length: the span the Sharpe is annualised from, named when under 30 days. */
+  barMs: number;
   liveBuckets: number;
   excluded: number;
 }
@@ -50,7 +53,11 @@ export class PairKpis {
     this.number(p.z, v.zLast, fmt(v.zLast, 3));
     this.text(p.zNote, Number.isFinite(v.zLast) ? "" : `needs ${v.window} bars`);
     this.number(p.pnl, v.pnl, fmt(v.pnl, 4));
-    this.text(p.pnlNote, `${v.trades} trades, Sharpe ${fmt(v.sharpe, 3)}`);
+    const short = Number.isFinite(v.sharpe) && annualisedCaution(v.bars, v.barMs) !== null;
+    this.text(
+      p.pnlNote,
+      `${v.trades} trades, Sharpe ${fmt(v.sharpe, 3)}${short ? ` (annualised from ${sampleSpan(v.bars, v.barMs)})` : ""}`,
+    );
     this.text(p.bars, groupedNumber(v.bars));
     this.text(p.live, `${v.liveBuckets} live; ${groupedNumber(v.excluded)} left out (gaps)`);
   }

@@ -1,5 +1,6 @@
 // Tables of the pair report: hedges side by side, cointegration tests with critical values and a
 // verdict, backtest metrics and trades. Every number carries data-value (full precision) for tests.
+import {annualisedCaution} from "../lib/report/annualised.js";
 import {html} from "htl";
 import type {BacktestTrade} from "../lib/backtest.js";
 import type {PairReport} from "../lib/pairReport.js";
@@ -128,7 +129,11 @@ export function verdict(r: PairReport, barMs: number): {tradeable: boolean; text
   };
 }
 
-export function metricsTable(b: PairReport["backtest"]): HTMLElement {
+/**
+ * The backtest's metrics (#metrics-table); `sample`: the bars they are over and their length, for the
+ * caution under the table when the annualised Sharpe comes from under 30 days (src/lib/report/annualised.ts).
+ */
+export function metricsTable(b: PairReport["backtest"], sample?: {bars: number; barMs: number}): HTMLElement {
   const rows: [string, keyof PairReport["backtest"], number][] = [
     ["trades", "trades", 6],
     ["total PnL", "totalPnl", 5],
@@ -146,7 +151,15 @@ export function metricsTable(b: PairReport["backtest"]): HTMLElement {
   const table = document.createElement("table");
   ((table.className = "pb-table"), (table.id = "metrics-table"));
   table.createTBody().append(...rows.map(([label, key, d]) => tableRow([label, num(b[key], d, `bt-${key}`)])));
+  cautionCaption(table, sample ? annualisedCaution(sample.bars, sample.barMs) : null);
   return table;
+}
+
+/** A caution under a table (a bottom caption, .pb-caution), when there is one. */
+export function cautionCaption(table: HTMLTableElement, caution: string | null): void {
+  if (caution === null) return;
+  const caption = table.createCaption();
+  ((caption.className = "pb-notice pb-caution"), (caption.textContent = caution));
 }
 
 /**

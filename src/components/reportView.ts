@@ -61,7 +61,7 @@ export function reportView(
     <div class="card"><h2>Cointegration tests</h2>${testsTable(r)}</div>
     <div class="card"><h2>Hedge ratios side by side</h2>${hedgeTable(rows, sharpes, r.hedge.method)}</div>
     <div class="grid grid-cols-2">
-      <div class="card"><h2>Backtest metrics</h2>${metricsTable(r.backtest)}</div>
+      <div class="card"><h2>Backtest metrics</h2>${metricsTable(r.backtest, {bars: time.length, barMs})}</div>
       <div class="card"><h2>Equity and drawdown</h2>${equityChart({time, equity: result.backtest.equity, drawdown: result.backtest.drawdown}, {width: w})}</div>
     </div>
     <div class="card"><h2>Trades</h2>${tradesTable(result.backtest.tradeList, time)}</div>

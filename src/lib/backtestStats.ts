@@ -25,6 +25,8 @@ export interface FundingStats {
 }
 
 export interface BacktestStats {
+  /** The bars the statistics are over: with barsPerYear, the span the annual figures scale up. */
+  readonly bars: number;
   /** 365 × 86,400,000 / barMs: the bars in a 365-day year (crypto trades every day). */
   readonly barsPerYear: number;
   /** Largest gross entry notional |a| + |β·b| of a trade: the capital returns are measured on. */
@@ -104,6 +106,7 @@ export function backtestStats(
   const net = n > 0 ? result.equity[n - 1] : 0,
     paid = result.fundingPaid ?? 0;
   return {
+    bars: n,
     barsPerYear,
     capital,
     totalReturn: n > 0 ? result.equity[n - 1] / capital : NaN,

@@ -9,6 +9,7 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {analyze} from "../../cli/commands/analyze.js";
 import type {BacktestStats} from "../../src/lib/backtestStats.js";
+import {statsCaution} from "../../src/lib/report/annualised.js";
 import {backtestStatsRows} from "../../src/lib/report/backtestStatsRows.js";
 import {collectErrors, launchBrowser, serveStatic, setRange} from "./harness.js";
 
@@ -84,6 +85,15 @@ describe("pair report: backtest statistics, trade PnL histogram, underwater char
     await writeFile(bars, `${closes.join("\n")}\n`);
     const at2 = await analyzeJson(bars, 2);
     expectSame(await shownStats(page), at2.backtestStats);
+    // A day of bars: the annual figures carry the caution analyze prints, under both tables, and the
+    // KPI names the span its Sharpe is annualised from.
+    const caution = statsCaution(at2.backtestStats);
+    expect(caution).toMatch(/^Annualised from [\d.]+ (minutes?|hours?|days?) of bars: /);
+    expect(await page.locator("#backtest-stats caption").textContent()).toBe(caution);
+    expect(await page.locator("#metrics-table caption").textContent()).toBe(caution);
+    expect(await page.locator("#pnl + .pb-notice").textContent()).toMatch(
+      /, Sharpe [-\d.e+]+ \(annualised from [\d.]+ (minutes?|hours?|days?)\)$/,
+    );
     const trades = await download(page, "download-trades", "trades-2.csv");
     expect(trades[0]).toBe("entry_time,exit_time,side,BTCUSDT_entry,ETHUSDT_entry,BTCUSDT_exit,ETHUSDT_exit,beta,bars,pnl,fees");
     expect(trades.length - 1).toBe(at2.backtest.trades);
@@ -114,8 +124,11 @@ describe("lab: out-of-sample statistics and walk-forward", () => {
     await page.goto(`${site.url}/lab?static&train=600&test=300&step=300`);
     await page.locator("#walk-forward-table").waitFor({timeout: 30_000});
     expect(await page.locator(".observablehq--error").count()).toBe(0);
-    expect(await page.locator("#lab-stats td[id^=bs-]").count()).toBe(22);
-    expect(await page.locator("#walk-forward-stats td[id^=bs-]").count()).toBe(22);
+    // 23 statistics, no funding (spot legs); a day of bars, so both tables carry the caution.
+    expect(await page.locator("#lab-stats td[id^=bs-]").count()).toBe(23);
+    expect(await page.locator("#walk-forward-stats td[id^=bs-]").count()).toBe(23);
+    for (const id of ["lab-stats", "walk-forward-stats"])
+      expect(await page.locator(`#${id} caption`).textContent()).toMatch(/^Annualised from [\d.]+ (minutes?|hours?|days?) of bars: /);
     // "<tested> of <n> bars tested": segments of 300 after a 600-bar train window, by hand.
     const note = (await page.locator("#walk-forward-note").textContent())!;
     const [, tested, n] = note.match(/([\d,]+) of ([\d,]+) bars tested/)!.map((v) => Number(v.replace(/,/g, "")));

@@ -122,6 +122,8 @@ describe("pairbook analyze --csv FILE --json", () => {
     expect(r.stdout).toMatch(/Johansen/);
     expect(r.stdout).toMatch(/expectancy -?[0-9.e+-]+%, SQN /);
     expect(r.stdout).toMatch(/\n {2}buy and hold eth +total -?[0-9.e+-]+%, annual .*\n {2}buy and hold btc +total /);
+    // Under 30 days of bars: the caution after the statistics, with the span in words.
+    expect(r.stdout).toMatch(/\n {2}Annualised from [0-9.]+ (minutes?|hours?|days?) of bars: Sharpe and the annual figures /);
   });
 });
 

@@ -50,6 +50,7 @@ export function backtestStatsRows(s: BacktestStats, names: readonly [string, str
     row("returns", "annualReturn", "annual", s.annualReturn, pct),
     row("returns", "annualVolatility", "annual vol", s.annualVolatility, pct),
     row("returns", "exposureAdjustedReturn", "exposure-adjusted", s.exposureAdjustedReturn, pct),
+    row("returns", "bars", "over (bars)", s.bars, num(6)),
     row("returns", "barsPerYear", "bars a year", s.barsPerYear, num(6)),
     row("drawdowns", "maxDrawdownBars", "longest (bars)", s.maxDrawdownBars, num(6)),
     row("drawdowns", "avgDrawdown", "average depth", s.avgDrawdown, num(6)),

@@ -4,6 +4,7 @@ import {backtestStatsLines, backtestStatsRows, statNumber, statPercent} from "..
 
 const leg = (r: number) => ({totalReturn: r, annualReturn: 2 * r, annualVolatility: 0.5, maxDrawdown: 0.25});
 const stats: BacktestStats = {
+  bars: 1440,
   barsPerYear: 525_600,
   capital: 4321.123456789,
   totalReturn: 0.012345678,

@@ -1,6 +1,6 @@
 // The pair report's four headline numbers (β, last z-score, backtest PnL, bars), built once and
 // updated in place: a live frame changes a few text nodes instead of re-rendering the cards.
-import {annualisedCaution, sampleSpan} from "../lib/report/annualised.js";
+import {sampleSpan, shortSample} from "../lib/report/annualised.js";
 import {groupedNumber} from "./groupedNumber.js";
 import {fmt} from "./reportTables.js";
 
@@ -53,7 +53,7 @@ export class PairKpis {
     this.number(p.z, v.zLast, fmt(v.zLast, 3));
     this.text(p.zNote, Number.isFinite(v.zLast) ? "" : `needs ${v.window} bars`);
     this.number(p.pnl, v.pnl, fmt(v.pnl, 4));
-    const short = Number.isFinite(v.sharpe) && annualisedCaution(v.bars, v.barMs) !== null;
+    const short = Number.isFinite(v.sharpe) && shortSample(v.bars, v.barMs);
     this.text(
       p.pnlNote,
       `${v.trades} trades, Sharpe ${fmt(v.sharpe, 3)}${short ? ` (annualised from ${sampleSpan(v.bars, v.barMs)})` : ""}`,

@@ -14,11 +14,15 @@ export const shortSampleDays = 30;
  */
 export function sampleSpan(bars: number, barMs: number): string {
   if (!(bars >= 0) || !(barMs > 0)) throw new RangeError(`sampleSpan: invalid bars ${bars} or bar length ${barMs} ms`);
-  const hours = (bars * barMs) / 3_600_000;
-  if (hours < 1) return `${Math.round(hours * 60)} minute${Math.round(hours * 60) === 1 ? "" : "s"}`;
-  if (hours < 24) return `${hours.toFixed(1)} hour${hours.toFixed(1) === "1.0" ? "" : "s"}`;
-  const days = hours / 24;
-  return `${days.toFixed(1)} day${days.toFixed(1) === "1.0" ? "" : "s"}`;
+  const hours = (bars * barMs) / 3_600_000,
+    unit = (text: string, name: string) => `${text} ${name}${text === "1" || text === "1.0" ? "" : "s"}`;
+  if (hours < 1) return unit(String(Math.round(hours * 60)), "minute");
+  return hours < 24 ? unit(hours.toFixed(1), "hour") : unit((hours / 24).toFixed(1), "day");
+}
+
+/** Whether `bars` bars of `barMs` ms are too short a sample to read annualised figures as a year's. */
+export function shortSample(bars: number, barMs: number): boolean {
+  return bars >= 2 && (bars * barMs) / 86_400_000 < shortSampleDays;
 }
 
 /**
@@ -29,7 +33,7 @@ export function sampleSpan(bars: number, barMs: number): string {
  *   // "Annualised from 1.0 day of bars: Sharpe and the annual figures scale that span up to a year, …"
  */
 export function annualisedCaution(bars: number, barMs: number): string | null {
-  if (bars < 2 || (bars * barMs) / 86_400_000 >= shortSampleDays) return null;
+  if (!shortSample(bars, barMs)) return null;
   return (
     `Annualised from ${sampleSpan(bars, barMs)} of bars: Sharpe and the annual figures scale that span up ` +
     `to a year, so they are rates over it, not what a year would bring (under ${shortSampleDays} days of bars).`

@@ -33,6 +33,9 @@ if (inWorker) {
   self.onmessage = (event: MessageEvent<WorkerRequest>) => handle(event.data, state, (r, transfer = []) => self.postMessage(r, {transfer}));
 }
 
+/** How long a `rule` request waits for a newer one before it is sent (a slider moved again within it replaces it). */
+export const ruleRestMs = 150;
+
 interface Pending {
   resolve: (value: never) => void;
   reject: (error: Error) => void;
@@ -63,6 +66,8 @@ export class FitClient {
   /** The rule the page shows (`follow`), and the series of the latest fit under it, until taken. */
   private following: {rule: StreamRule; key: string} | null = null;
   private series: {key: string; given: Promise<GivenSeries | null>} | null = null;
+  /** A `rule` request not yet sent (it waits for the frame): its id and what cancels its sending. */
+  private queuedRule: {id: number; cancel: () => void} | null = null;
   /** The hedge switch's series: a second worker, over the rows of the latest fit given their time. */
   private readonly switcher: SeriesClient;
 
@@ -156,14 +161,30 @@ export class FitClient {
     return this;
   }
 
+  /**
+   * The report and the hedges' Sharpes of a rule on a fit (~100 ms in the worker at 86,400 bars), sent
+   * once no newer call came for `ruleRestMs`; the one a newer call replaces rejects ("superseded"). A
+   * slider dragged asks at every step: each step's job ran beside the next steps' recompute and redraw,
+   * and on two cores the main thread lost 10–40 ms of a frame to it (bench/notebookProfile.ts), for
+   * tables of a step already gone. Now only the step the slider rests on is computed.
+   */
   rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
     const id = this.nextId++;
     const result = this.expect<RuleResult>(id, "rule");
-    this.send({type: "rule", id, fitId: fit.id, options});
+    this.dropQueuedRule();
+    const queued = {id, cancel: () => {}};
+    this.queuedRule = queued;
+    const timer = setTimeout(() => {
+      if (this.queuedRule === queued) this.queuedRule = null;
+      this.send({type: "rule", id, fitId: fit.id, options});
+    }, ruleRestMs);
+    queued.cancel = () => clearTimeout(timer);
     return result;
   }
 
   stop(): void {
+    this.queuedRule?.cancel();
+    this.queuedRule = null;
     this.switcher.stop();
     this.worker?.terminate();
     this.worker = null;
@@ -221,8 +242,21 @@ export class FitClient {
     return this.worker;
   }
 
+  /** Rejects the `rule` request waiting to be sent, and cancels its sending. */
+  private dropQueuedRule(): void {
+    const q = this.queuedRule;
+    if (!q) return;
+    this.queuedRule = null;
+    q.cancel();
+    const key = `${q.id}:rule`;
+    this.pending.get(key)?.reject(new Error("superseded"));
+    this.pending.delete(key);
+  }
+
   /** Drops a worker busy with an abandoned fit; its pending replies will never come. */
   private restart(): void {
+    this.queuedRule?.cancel(); // its fit is the abandoned worker's
+    this.queuedRule = null;
     this.worker?.terminate();
     this.worker = null;
     for (const p of this.pending.values()) p.reject(new Error("superseded"));

@@ -75,6 +75,59 @@ describe("FitClient with a worker", () => {
   });
 });
 
+describe("FitClient.rule(fit, options): sent once the options rest", () => {
+  const {a, b} = generatePair({kind: "cointegrated", seed: 7, n: 400});
+  const rule = {window: 30, entry: 2, exit: 0.5, stop: undefined, lag: 1, feeBps: 1, barMs: 1000, log: false};
+
+  it("a call replaced by a newer one within ruleRestMs rejects (superseded) and is never sent; the newer one is", async () => {
+    const saved = globalThis.Worker,
+      sent: {type: string; options?: unknown}[] = [];
+    // A stand-in Worker recording what it is sent: fits answered with a hedge and a summary, rules with their options.
+    globalThis.Worker = class {
+      onmessage: ((e: {data: unknown}) => void) | null = null;
+      onerror: unknown = null;
+      postMessage(m: {type: string; id: number; options?: unknown}): void {
+        sent.push(m);
+        queueMicrotask(() => {
+          if (m.type === "rule") return this.onmessage?.({data: {id: m.id, part: "rule", value: {options: m.options}}});
+          this.onmessage?.({data: {id: m.id, part: "hedge", value: {beta: 1}}});
+          this.onmessage?.({data: {id: m.id, part: "fit", value: {id: m.id}}});
+        });
+      }
+      terminate(): void {}
+    } as unknown as typeof Worker;
+    try {
+      const client = new FitClient("fake.js");
+      const fit = await client.fit(a, b, {method: "ols", log: false, rollingWindow: 50}).fit;
+      const dragged = [30, 31, 32].map((window) => client.rule(fit, {...rule, window}));
+      const outcomes = await Promise.allSettled(dragged);
+      expect(outcomes.map((o) => (o.status === "rejected" ? String(o.reason) : "answered"))).toEqual([
+        "Error: superseded",
+        "Error: superseded",
+        "answered",
+      ]);
+      const rules = () => sent.filter((m) => m.type === "rule").map((m) => (m.options as {window: number}).window);
+      expect(rules()).toEqual([32]);
+      // A call after the last one was sent is sent too (the rest counts from each call).
+      await client.rule(fit, {...rule, window: 40});
+      expect(rules()).toEqual([32, 40]);
+      client.stop();
+    } finally {
+      globalThis.Worker = saved;
+    }
+  });
+
+  it("without a worker the last options' report is computed on the main thread; the replaced call rejects", async () => {
+    const client = new FitClient(null);
+    const fit = await client.fit(a, b, {method: "ols", log: false, rollingWindow: 50}).fit;
+    const first = client.rule(fit, rule),
+      last = client.rule(fit, {...rule, window: 44});
+    await expect(first).rejects.toThrow("superseded");
+    expect((await last).report.zscore.window).toBe(44);
+    client.stop();
+  });
+});
+
 describe("FitClient.follow(rule) and takeSeries(rule): a fit's rule series", () => {
   const {a, b} = generatePair({kind: "cointegrated", seed: 7, n: 400});
   const time = Float64Array.from(a, (_, i) => i * 1000);

@@ -3,7 +3,7 @@
 // so 86,400 bars draw as ~1,000 rectangles in two fills (rising, falling).
 import type {Candles} from "../lib/stream/rowCandles.js";
 import {type CandleColumns, candleColumns} from "./candleColumns.js";
-import type {CustomLayer} from "./chartLayers.js";
+import type {Canvas2D, CustomLayer} from "./chartLayers.js";
 import {type ChartScales, lowerBound} from "./chartScales.js";
 
 export const candleColors = {up: "#22a06b", down: "#d03050"} as const;
@@ -23,7 +23,7 @@ function columnLayer(
   candles: Candles,
   shape: string,
   points: (c: CandleColumns, j: number) => [number, number],
-  paint: (ctx: CanvasRenderingContext2D, s: ChartScales, c: CandleColumns, barPx: number) => void,
+  paint: (ctx: Canvas2D, s: ChartScales, c: CandleColumns, barPx: number) => void,
   intervalMs: number,
 ): CustomLayer {
   let folded: CandleColumns | null = null;

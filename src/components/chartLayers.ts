@@ -47,6 +47,14 @@ export interface SpanLayer {
   opacity?: number;
 }
 
+/** A 2D context a chart paints on: its canvas's, or that canvas's OffscreenCanvas's (./canvasChart.ts). */
+export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/** The 2D context of a canvas or an OffscreenCanvas (null where it has none). */
+export function context2d(c: HTMLCanvasElement | OffscreenCanvas): Canvas2D | null {
+  return typeof OffscreenCanvas !== "undefined" && c instanceof OffscreenCanvas ? c.getContext("2d") : (c as HTMLCanvasElement).getContext("2d");
+}
+
 /**
  * A layer that folds and paints its own rows (candles and volume bars, ./candleLayer.ts): `columns`
  * makes its points for the axis (y: every value it draws, for the y extent), `draw` paints what the
@@ -58,7 +66,7 @@ export interface CustomLayer {
   /** Its style, for partial redraws (shapeOf). */
   shape: string;
   columns(xd: readonly [number, number], perMs: number, start: number): {x: Float64Array; y: Float64Array};
-  draw(ctx: CanvasRenderingContext2D, scales: ChartScales, clip: number): void;
+  draw(ctx: Canvas2D, scales: ChartScales, clip: number): void;
 }
 
 export type Layer = LineLayer | AreaLayer | RuleLayer | DotLayer | SpanLayer | CustomLayer;

@@ -1,6 +1,6 @@
 // Paints a canvas chart's layers (./chartLayers.ts) on its canvas, whole or only the pixel columns
 // from a given one on (a live frame's partial redraw).
-import type {ChartData, Series} from "./chartLayers.js";
+import type {Canvas2D, ChartData, Series} from "./chartLayers.js";
 import type {ChartScales} from "./chartScales.js";
 
 /**
@@ -9,7 +9,7 @@ import type {ChartScales} from "./chartScales.js";
  * on, over what is there. O(decimated points + marks + spans).
  */
 export function drawLayers(
-  ctx: CanvasRenderingContext2D,
+  ctx: Canvas2D,
   data: ChartData,
   series: Series,
   scales: ChartScales,

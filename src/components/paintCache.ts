@@ -4,7 +4,7 @@
 // stroking its thousands of segments again. A layer whose contents are not known (an unstamped series,
 // a custom layer) makes no key: such a chart is always painted.
 import {writeStamp} from "../lib/stream/writeStamps.js";
-import type {DotLayer, Layer, SpanLayer} from "./chartLayers.js";
+import {context2d, type DotLayer, type Layer, type SpanLayer} from "./chartLayers.js";
 
 /** A series' rows as a key part: its buffer's stamp, where the rows start, how many; null unstamped. */
 function rowsKey(v: ArrayLike<number>): string | null {
@@ -80,9 +80,9 @@ export class PaintCache {
   constructor(private readonly limit = 2) {}
 
   /** Paints what `key` showed on `canvas` (cleared first) and returns true; false when it is not held. O(pixels). */
-  take(key: PaintKey, canvas: HTMLCanvasElement): boolean {
+  take(key: PaintKey, canvas: HTMLCanvasElement | OffscreenCanvas): boolean {
     const i = this.held.findIndex((h) => samePaint(h.key, key)),
-      ctx = canvas.getContext("2d");
+      ctx = context2d(canvas);
     if (i < 0 || !ctx) return false;
     const [hit] = this.held.splice(i, 1);
     this.held.push(hit);
@@ -100,7 +100,7 @@ export class PaintCache {
    * the copy makes the canvas raster within the task, a cost a paint shown once (a slider's) would pay
    * for nothing. O(pixels) when kept.
    */
-  keep(key: PaintKey, canvas: HTMLCanvasElement, always = false): void {
+  keep(key: PaintKey, canvas: HTMLCanvasElement | OffscreenCanvas, always = false): void {
     if (!always && !this.seen.includes(key.text)) {
       this.seen.push(key.text);
       if (this.seen.length > 2 * this.limit) this.seen.shift();

@@ -163,12 +163,14 @@ export class FitClient {
 
   /**
    * The report and the hedges' Sharpes of a rule on a fit (~100 ms in the worker at 86,400 bars), sent
-   * once no newer call came for `ruleRestMs`; the one a newer call replaces rejects ("superseded"). A
-   * slider dragged asks at every step: each step's job ran beside the next steps' recompute and redraw,
-   * and on two cores the main thread lost 10–40 ms of a frame to it (bench/notebookProfile.ts), for
-   * tables of a step already gone. Now only the step the slider rests on is computed.
+   * once no newer call came for `ruleRestMs`; one a newer call replaces, or whose `invalidation`
+   * resolves first, rejects ("superseded") unsent. A slider dragged asks at every step: each step's job
+   * ran beside the next steps' recompute and redraw, and on two cores the main thread lost 10–40 ms of a
+   * frame to it (bench/notebookProfile.ts), for tables of a step already gone. A page cell passes its
+   * `invalidation`: the runtime reruns a cell only once its previous run settled, so a newer call
+   * would wait for this one rather than replace it.
    */
-  rule(fit: FitSummary, options: PairReportOptions): Promise<RuleResult> {
+  rule(fit: FitSummary, options: PairReportOptions, invalidation?: Promise<unknown>): Promise<RuleResult> {
     const id = this.nextId++;
     const result = this.expect<RuleResult>(id, "rule");
     this.dropQueuedRule();
@@ -179,6 +181,7 @@ export class FitClient {
       this.send({type: "rule", id, fitId: fit.id, options});
     }, ruleRestMs);
     queued.cancel = () => clearTimeout(timer);
+    void invalidation?.then(() => this.queuedRule === queued && this.dropQueuedRule());
     return result;
   }
 

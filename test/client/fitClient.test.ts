@@ -117,6 +117,19 @@ describe("FitClient.rule(fit, options): sent once the options rest", () => {
     }
   });
 
+  it("a call whose invalidation resolves before it is sent rejects unsent: a page cell rerun waits for its previous run", async () => {
+    const client = new FitClient(null);
+    const fit = await client.fit(a, b, {method: "ols", log: false, rollingWindow: 50}).fit;
+    let invalidate = () => {};
+    const invalidation = new Promise<void>((resolve) => (invalidate = resolve));
+    const first = client.rule(fit, rule, invalidation);
+    invalidate(); // the cell reruns: its previous run must settle first
+    await expect(first).rejects.toThrow("superseded");
+    // The rerun's call is computed (its invalidation never comes).
+    expect((await client.rule(fit, {...rule, window: 45}, new Promise(() => {}))).report.zscore.window).toBe(45);
+    client.stop();
+  });
+
   it("without a worker the last options' report is computed on the main thread; the replaced call rejects", async () => {
     const client = new FitClient(null);
     const fit = await client.fit(a, b, {method: "ols", log: false, rollingWindow: 50}).fit;

@@ -52,7 +52,9 @@ export type Canvas2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContex
 
 /** The 2D context of a canvas or an OffscreenCanvas (null where it has none). */
 export function context2d(c: HTMLCanvasElement | OffscreenCanvas): Canvas2D | null {
-  return typeof OffscreenCanvas !== "undefined" && c instanceof OffscreenCanvas ? c.getContext("2d") : (c as HTMLCanvasElement).getContext("2d");
+  return typeof OffscreenCanvas !== "undefined" && c instanceof OffscreenCanvas
+    ? c.getContext("2d")
+    : (c as HTMLCanvasElement).getContext("2d");
 }
 
 /**

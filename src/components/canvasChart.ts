@@ -39,11 +39,9 @@ export class CanvasChart {
   readonly element: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
   /**
-   * What the series are painted on: the canvas's OffscreenCanvas where the browser has one, else the
-   * canvas. A canvas element's pixels are handed to the compositor in the frame's commit, on the main
-   * thread (Chromium's LayerTreeHost::DoUpdateLayers: ~6 ms per slider move for the pair report's four
-   * charts, which then often missed the next frame); an OffscreenCanvas's go on their own (0.2 ms). The
-   * pair report's slider → charts over 96 moves: median 43 → 35 ms, moves shown within two frames 44 → 67%.
+   * What the series are painted on: the canvas's OffscreenCanvas where there is one (a canvas element's
+   * pixels go to the compositor in the main thread's commit: ~6 ms a slider move for the pair report's
+   * four charts, often a frame missed; an OffscreenCanvas's, 0.2 ms), else the canvas.
    */
   private readonly surface: HTMLCanvasElement | OffscreenCanvas;
   private readonly overlay: HTMLCanvasElement;
@@ -276,10 +274,8 @@ export class CanvasChart {
     const dpr = globalThis.devicePixelRatio || 1,
       w = Math.round(this.width * dpr),
       h = Math.round(this.height * dpr);
-    for (const [c, element] of [
-      [this.surface, this.canvas],
-      [this.overlay, this.overlay],
-    ] as const) {
+    const sized = [[this.surface, this.canvas] as const, [this.overlay, this.overlay] as const];
+    for (const [c, element] of sized) {
       if (c.width === w && c.height === h) continue;
       c.width = w;
       c.height = h;

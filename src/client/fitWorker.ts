@@ -34,7 +34,7 @@ if (inWorker) {
 }
 
 /** How long a `rule` request waits for a newer one before it is sent (a slider moved again within it replaces it). */
-export const ruleRestMs = 150;
+const ruleRestMs = 150;
 
 interface Pending {
   resolve: (value: never) => void;
@@ -66,8 +66,8 @@ export class FitClient {
   /** The rule the page shows (`follow`), and the series of the latest fit under it, until taken. */
   private following: {rule: StreamRule; key: string} | null = null;
   private series: {key: string; given: Promise<GivenSeries | null>} | null = null;
-  /** A `rule` request not yet sent (it waits for the frame): its id and what cancels its sending. */
-  private queuedRule: {id: number; cancel: () => void} | null = null;
+  /** A `rule` request not yet sent (it waits `ruleRestMs` for a newer one): its id and the timer sending it. */
+  private queuedRule: {id: number; timer: ReturnType<typeof setTimeout>} | null = null;
   /** The hedge switch's series: a second worker, over the rows of the latest fit given their time. */
   private readonly switcher: SeriesClient;
 
@@ -174,20 +174,16 @@ export class FitClient {
     const id = this.nextId++;
     const result = this.expect<RuleResult>(id, "rule");
     this.dropQueuedRule();
-    const queued = {id, cancel: () => {}};
+    // A timer that fires is the queued one's: replacing or dropping a request clears its timer.
+    const send = () => ((this.queuedRule = null), this.send({type: "rule", id, fitId: fit.id, options})),
+      queued = {id, timer: setTimeout(send, ruleRestMs)};
     this.queuedRule = queued;
-    const timer = setTimeout(() => {
-      if (this.queuedRule === queued) this.queuedRule = null;
-      this.send({type: "rule", id, fitId: fit.id, options});
-    }, ruleRestMs);
-    queued.cancel = () => clearTimeout(timer);
     void invalidation?.then(() => this.queuedRule === queued && this.dropQueuedRule());
     return result;
   }
 
   stop(): void {
-    this.queuedRule?.cancel();
-    this.queuedRule = null;
+    this.cancelQueuedRule();
     this.switcher.stop();
     this.worker?.terminate();
     this.worker = null;
@@ -245,21 +241,26 @@ export class FitClient {
     return this.worker;
   }
 
-  /** Rejects the `rule` request waiting to be sent, and cancels its sending. */
-  private dropQueuedRule(): void {
+  /** Cancels the sending of the `rule` request waiting to be sent; returns its id (null: none). */
+  private cancelQueuedRule(): number | null {
     const q = this.queuedRule;
-    if (!q) return;
+    if (q) clearTimeout(q.timer);
     this.queuedRule = null;
-    q.cancel();
-    const key = `${q.id}:rule`;
+    return q?.id ?? null;
+  }
+
+  /** Cancels the `rule` request waiting to be sent, and rejects it. */
+  private dropQueuedRule(): void {
+    const id = this.cancelQueuedRule();
+    if (id === null) return;
+    const key = `${id}:rule`;
     this.pending.get(key)?.reject(new Error("superseded"));
     this.pending.delete(key);
   }
 
   /** Drops a worker busy with an abandoned fit; its pending replies will never come. */
   private restart(): void {
-    this.queuedRule?.cancel(); // its fit is the abandoned worker's
-    this.queuedRule = null;
+    this.cancelQueuedRule(); // its fit is the abandoned worker's
     this.worker?.terminate();
     this.worker = null;
     for (const p of this.pending.values()) p.reject(new Error("superseded"));
